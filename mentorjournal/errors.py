@@ -1,0 +1,11 @@
+"""The one exception a user sees: the tool cannot go on, and the message says why."""
+
+from __future__ import annotations
+
+
+class MjError(Exception):
+    """A refused or impossible operation; the message tells the user what to do next."""
+
+
+class NoJournalError(MjError):
+    """No agreement.md in the directory or any parent."""

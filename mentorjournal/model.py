@@ -1,0 +1,133 @@
+"""The records every part of mj passes around: findings, action items, documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+Kind = Literal["agreement", "goal", "session", "other"]
+ItemState = Literal["open", "done", "cancelled"]
+
+# A location inside front matter: keys and list indexes from the root.
+KeyPath = tuple["str | int", ...]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in one file, at a 1-based line and column of the file as stored."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """A GFM task list item found in a document body."""
+
+    path: str
+    line: int
+    state: ItemState
+    # Item text without checkbox, owners, dates and id markers; #tags kept.
+    text: str
+    owners: tuple[str, ...]
+    due: str | None
+    done: str | None
+    hashtags: tuple[str, ...]
+    # Derived from path + text (not state, dates or line), so it survives
+    # ticking, re-dating and moving within the file; or written explicitly.
+    id: str
+    # The full hex digest the id is a prefix of; ids collide rarely and are
+    # then lengthened journal-wide (see journal.assign_ids).
+    key: str = ""
+    explicit_id: bool = False
+    depth: int = 0
+    # Owners were inherited (a goal's milestones belong to the goal's owner).
+    inherited_owner: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One journal file: front matter as plain data with positions, body, items."""
+
+    path: str
+    kind: Kind
+    meta: Mapping[str, Any]
+    # Where each key or list element of the front matter starts: (line, column).
+    positions: Mapping[KeyPath, tuple[int, int]]
+    body: str
+    body_line: int
+    items: tuple[ActionItem, ...]
+    findings: tuple[Finding, ...]
+    private: bool = False
+    # False when the file could not be read as a journal document at all.
+    parsed: bool = True
+
+    def position(self, key_path: KeyPath) -> tuple[int, int]:
+        """The closest known position for a key path, falling back to its parents."""
+        path = tuple(key_path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return (1, 1)
+
+    @property
+    def stem(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.endswith(".md") else name
+
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Journal:
+    """Every document of one journal, read from the working tree or the index."""
+
+    root: str
+    documents: tuple[Document, ...]
+    # Findings about the journal as a whole (files that could not be read).
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def agreement(self) -> Document | None:
+        for doc in self.documents:
+            if doc.path == "agreement.md":
+                return doc
+        return None
+
+    @property
+    def goals(self) -> dict[str, Document]:
+        return {doc.stem: doc for doc in self.documents if doc.kind == "goal" and doc.parsed}
+
+    @property
+    def sessions(self) -> list[Document]:
+        found = [doc for doc in self.documents if doc.kind == "session" and doc.parsed]
+        return sorted(found, key=lambda doc: (str(doc.meta.get("date", doc.stem)), doc.path))
+
+    def items(self) -> list[ActionItem]:
+        return [item for doc in self.documents for item in doc.items]
