@@ -1,0 +1,167 @@
+"""One journal file: bytes in, a Document with its file-level findings out.
+
+``parse_document`` is a pure function of the path and the bytes, so its result can be
+cached by git blob id. Line numbers always refer to the file as stored: a BOM or CRLF
+line endings change nothing about them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+
+from mentorjournal import yamldata
+from mentorjournal.items import extract_items
+from mentorjournal.model import Document, Finding, Kind, Severity
+
+MAX_BYTES = 1024 * 1024
+
+_FENCE = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+_CONFLICT = re.compile(r"(<{7}|>{7}|\|{7})(?: |$)|={7}$")
+_SESSION_DIRS = ("sessions/", "private/sessions/")
+_GOAL_DIRS = ("goals/", "private/goals/")
+
+
+def kind_for_path(path: str) -> Kind:
+    """Where a file lives decides what it is; anything else is "other"."""
+    if path == "agreement.md":
+        return "agreement"
+    for prefix, kind in ((_SESSION_DIRS, "session"), (_GOAL_DIRS, "goal")):
+        for directory in prefix:
+            rest = path.removeprefix(directory)
+            if rest != path and "/" not in rest and rest.endswith(".md"):
+                return kind  # type: ignore[return-value]
+    return "other"
+
+
+def is_private(path: str) -> bool:
+    return path.startswith("private/")
+
+
+def parse_document(path: str, data: bytes) -> Document:
+    """Read one file's bytes (at most ``MAX_BYTES + 1`` of them need be given)."""
+    findings: list[Finding] = []
+    kind = kind_for_path(path)
+    private = is_private(path)
+
+    def finding(line: int, column: int, severity: Severity, code: str, message: str) -> None:
+        findings.append(Finding(path, line, column, severity, code, message))
+
+    def unreadable() -> Document:
+        return Document(path, kind, {}, {}, "", 1, (), tuple(findings), private, parsed=False)
+
+    if len(data) > MAX_BYTES:
+        finding(1, 1, "error", "file-too-large", "file is larger than 1 MiB; split it up")
+        return unreadable()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        finding(
+            line,
+            column,
+            "error",
+            "invalid-utf8",
+            f"byte 0x{data[exc.start]:02X} is not valid UTF-8; save the file as UTF-8",
+        )
+        return unreadable()
+    if text.startswith(codecs.BOM_UTF8.decode()):
+        text = text[1:]
+        finding(1, 1, "warning", "bom", "file starts with a byte-order mark; save it without BOM")
+    if "\r" in text:
+        first = text.count("\n", 0, text.find("\r")) + 1
+        finding(first, 1, "warning", "crlf", "file uses CRLF line endings; LF is preferred")
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+
+    conflicts = _conflict_lines(lines)
+    for line in conflicts:
+        finding(line, 1, "error", "conflict-marker", "merge conflict marker: resolve the conflict")
+
+    if not text.strip():
+        finding(
+            1, 1, "error", "empty-file", "file is empty; it needs front matter between --- lines"
+        )
+        return unreadable()
+    if not _FENCE.fullmatch(lines[0]):
+        finding(1, 1, "error", "no-front-matter", "file must start with front matter: a line '---'")
+        return unreadable()
+    close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
+    if close is None:
+        finding(
+            1,
+            1,
+            "error",
+            "unclosed-front-matter",
+            "front matter opened here is never closed with '---'",
+        )
+        return unreadable()
+
+    body_line = close + 2
+    body = "\n".join(lines[close + 1 :])
+    meta: dict[str, Any] = {}
+    positions: dict[Any, tuple[int, int]] = {}
+    parsed = False
+    if not any(line <= close + 1 for line in conflicts):
+        try:
+            loaded = yamldata.load("\n".join(lines[1:close]) + "\n", first_line=2)
+        except yamldata.YamlLoadError as exc:
+            problem = exc.problem
+            finding(problem.line, problem.column, "error", problem.code, problem.message)
+        else:
+            if loaded.value is None:
+                finding(1, 1, "error", "empty-front-matter", "front matter is empty")
+            elif not isinstance(loaded.value, dict):
+                shape = "a list" if isinstance(loaded.value, list) else "a single value"
+                finding(
+                    2,
+                    1,
+                    "error",
+                    "front-matter-not-mapping",
+                    f"front matter is {shape}; it must be keys and values (key: value)",
+                )
+            else:
+                meta, positions, parsed = loaded.value, loaded.positions, True
+
+    items, item_findings = extract_items(path, body, body_line, lines)
+    findings.extend(item_findings)
+    if kind == "other" and isinstance(meta.get("type"), str):
+        declared = meta["type"]
+        if declared in ("goal", "session"):
+            kind = declared
+    return Document(
+        path=path,
+        kind=kind,
+        meta=meta,
+        positions=positions,
+        body=body,
+        body_line=body_line,
+        items=tuple(items),
+        findings=tuple(findings),
+        private=private,
+        parsed=parsed,
+    )
+
+
+def _conflict_lines(lines: list[str]) -> list[int]:
+    """Lines holding merge conflict markers (``=======`` only inside a conflict)."""
+    found: list[int] = []
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if not line or line[0] not in "<>|=":
+            continue
+        match = _CONFLICT.match(line)
+        if not match:
+            continue
+        marker = line[:7]
+        if marker == "<" * 7:
+            inside = True
+        elif marker == "=" * 7 and not inside:
+            continue
+        elif marker == ">" * 7:
+            inside = False
+        found.append(number)
+    return found

@@ -1,0 +1,183 @@
+"""A journal: find its root, read its files (working tree or index), assemble documents."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from mentorjournal.document import MAX_BYTES, kind_for_path, parse_document
+from mentorjournal.errors import NoJournalError
+from mentorjournal.items import ID_LENGTH
+from mentorjournal.model import ActionItem, Document, Finding, Journal, Person
+
+AGREEMENT = "agreement.md"
+_SKIP_DIRS = {"node_modules", "__pycache__"}
+
+Parser = Callable[[str, bytes], Document]
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` holding agreement.md."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / AGREEMENT).is_file():
+            return directory
+    raise NoJournalError(f"no agreement.md found in {start} or any parent; run `mj init`")
+
+
+def journal_paths(root: Path) -> tuple[list[str], list[Finding]]:
+    """Journal-relative paths of every Markdown file mj reads, and unreadable ones."""
+    found: list[str] = []
+    findings: list[Finding] = []
+    root_real = root.resolve()
+    for directory, subdirs, files in os.walk(root):
+        here = Path(directory)
+        relative_dir = here.relative_to(root).as_posix()
+        prefix = "" if relative_dir == "." else relative_dir + "/"
+        # A folder with its own agreement.md is another journal (pairs/*/ in a program repo).
+        subdirs[:] = sorted(
+            name
+            for name in subdirs
+            if not name.startswith(".")
+            and name not in _SKIP_DIRS
+            and not (here / name / AGREEMENT).exists()
+        )
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            path = here / name
+            relative = prefix + name
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root_real):
+                    findings.append(
+                        Finding(
+                            relative,
+                            1,
+                            1,
+                            "error",
+                            "symlink-outside",
+                            f"symlink points outside the journal ({target}); not followed",
+                        )
+                    )
+                    continue
+            found.append(relative)
+    return found, findings
+
+
+def read_head(path: Path) -> bytes | None:
+    """At most MAX_BYTES + 1 bytes of a regular file (None for FIFOs and the like)."""
+    try:
+        with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _is_candidate(path: str, data: bytes) -> bool:
+    """Files outside the known folders count only when their front matter has ``type:``."""
+    if kind_for_path(path) != "other":
+        return True
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    return head.startswith(b"---") and b"\ntype:" in head
+
+
+def load_journal(
+    root: Path,
+    files: Mapping[str, bytes] | None = None,
+    parse: Parser = parse_document,
+) -> Journal:
+    """Every document of the journal at ``root``.
+
+    ``files`` maps journal-relative paths to bytes (the index, for ``--staged``);
+    without it the working tree is read.
+    """
+    findings: list[Finding] = []
+    if files is None:
+        paths, findings = journal_paths(root)
+        contents: dict[str, bytes] = {}
+        for relative in paths:
+            data = read_head(root / relative)
+            if data is not None:
+                contents[relative] = data
+        files = contents
+    documents = [
+        parse(path, data)
+        for path, data in sorted(files.items())
+        if path.endswith(".md") and _is_candidate(path, data)
+    ]
+    documents = [doc for doc in documents if doc.kind != "other"]
+    return Journal(str(root), tuple(_assemble(documents)), tuple(findings))
+
+
+def people(journal: Journal) -> dict[str, Person]:
+    """Everyone the agreement names, by handle."""
+    agreement = journal.agreement
+    if agreement is None:
+        return {}
+    found: dict[str, Person] = {}
+    for role in ("mentor", "mentee"):
+        entry = agreement.meta.get(role)
+        if isinstance(entry, dict) and isinstance(entry.get("handle"), str):
+            found[entry["handle"]] = Person(entry["handle"], str(entry.get("name", "")), role)
+    others = agreement.meta.get("others")
+    if isinstance(others, list):
+        for entry in others:
+            if isinstance(entry, dict) and isinstance(entry.get("handle"), str):
+                handle = entry["handle"]
+                found.setdefault(
+                    handle, Person(handle, str(entry.get("name", "")), str(entry.get("role", "")))
+                )
+    return found
+
+
+def mentee_handle(agreement: Document | None) -> str | None:
+    if agreement is None:
+        return None
+    mentee = agreement.meta.get("mentee")
+    if isinstance(mentee, dict) and isinstance(mentee.get("handle"), str):
+        handle: str = mentee["handle"]
+        return handle
+    return None
+
+
+def _assemble(documents: list[Document]) -> Iterable[Document]:
+    """Journal-wide touches: milestone owners, ids made unique across the journal."""
+    agreement = next((doc for doc in documents if doc.path == AGREEMENT), None)
+    default_owner = mentee_handle(agreement)
+    groups: dict[str, list[str]] = {}
+    for doc in documents:
+        for item in doc.items:
+            if not item.explicit_id:
+                groups.setdefault(item.id, []).append(item.key)
+    lengthened = {
+        key: _unique_prefix(key, keys) for keys in groups.values() if len(keys) > 1 for key in keys
+    }
+    for doc in documents:
+        owner = doc.meta.get("owner") if doc.kind == "goal" else None
+        goal_owner = owner if isinstance(owner, str) else default_owner
+        changed = False
+        items: list[ActionItem] = []
+        for item in doc.items:
+            new = item
+            if doc.kind == "goal" and not item.owners and goal_owner:
+                new = replace(new, owners=(goal_owner,), inherited_owner=True)
+            if item.key in lengthened and not item.explicit_id:
+                new = replace(new, id=lengthened[item.key])
+            changed = changed or new is not item
+            items.append(new)
+        yield replace(doc, items=tuple(items)) if changed else doc
+
+
+def _unique_prefix(key: str, group: list[str]) -> str:
+    """The shortest prefix of ``key`` (6, 8, 10 ... characters) no other key shares."""
+    others = [other for other in group if other != key]
+    length = ID_LENGTH
+    while length < len(key) and any(other.startswith(key[:length]) for other in others):
+        length += 2
+    return key[:length]

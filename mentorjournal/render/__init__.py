@@ -1,0 +1,1 @@
+"""Renderers: data computed elsewhere, turned into text, Markdown, JSON or HTML."""
