@@ -265,3 +265,11 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     errors = sum(f.severity == "error" for doc in journal.documents for f in doc.findings)
     if errors:
         click.echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+
+
+# ---------------------------------------------------------------- sharing (issue 3)
+# commit, sync, sign, history, hook: added below this line.
+
+
+# ---------------------------------------------------------------- authoring and reports (issue 4)
+# new, done, summary, watch: added below this line.

@@ -76,8 +76,17 @@ class Status:
         }
 
 
+def item_goals(item: ActionItem, goal_ids: set[str]) -> tuple[str, ...]:
+    """Goals an item links to: its #goal tags, and the goal whose file holds it."""
+    goals = [tag for tag in item.hashtags if tag in goal_ids]
+    folder, _, name = item.path.rpartition("/")
+    if folder in ("goals", "private/goals") and name[:-3] in goal_ids and name[:-3] not in goals:
+        goals.insert(0, name[:-3])
+    return tuple(goals)
+
+
 def open_item(item: ActionItem, goal_ids: set[str], today: dt.date) -> OpenItem:
-    goals = tuple(tag for tag in item.hashtags if tag in goal_ids)
+    goals = item_goals(item, goal_ids)
     due = parse_date(item.due)
     return OpenItem(
         id=item.id,
