@@ -59,6 +59,7 @@ __all__ = [
     "check_ref_value",
     "commit",
     "common_git_dir",
+    "core_hooks_path",
     "current_branch",
     "ensure_can_commit",
     "ensure_can_sync",
@@ -242,6 +243,11 @@ def common_git_dir(path: Path) -> Path | None:
     if proc.returncode != 0 or not text:
         return None
     return (path / text).resolve()
+
+
+def core_hooks_path(path: Path) -> str | None:
+    """The `core.hooksPath` setting in effect for this repository, or None if unset."""
+    return _config(path, "core.hooksPath")
 
 
 def hooks_dir(path: Path) -> Path:

@@ -499,3 +499,24 @@ def test_merge_upstream_reports_conflicts_without_touching_anything(tmp_path: Pa
     before = repo_state(repo)
     assert gitrepo.merge_upstream(repo, "side") == ["agreement.md"]
     assert repo_state(repo) == before
+
+
+@pytest.mark.parametrize("how", ["-a", "path"])
+def test_staged_files_inside_a_hook_see_what_the_commit_records(tmp_path: Path, how: str) -> None:
+    """`git commit -a` and `git commit PATH` use a temporary index (GIT_INDEX_FILE)."""
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"goals/x.md": "old x\n"}, "x")
+    dump = tmp_path / "dump"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f"cd goals && '{sys.executable}' -c 'import pathlib; from mentorjournal import gitrepo;"
+        f' pathlib.Path("{dump}").write_bytes(gitrepo.staged_files(pathlib.Path(".."))'
+        '["agreement.md"])\'\n'
+    )
+    hook.chmod(0o755)
+    write(repo, "agreement.md", AGREEMENT + "committed edit\n")
+    write(repo, "goals/x.md", "unstaged x\n")
+    args = ["-a"] if how == "-a" else ["--", "agreement.md"]
+    git(repo, "commit", "--quiet", "-m", "edit", *args)
+    assert dump.read_bytes() == (AGREEMENT + "committed edit\n").encode()
