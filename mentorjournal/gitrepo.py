@@ -363,10 +363,9 @@ def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[Com
     args = ["log", f"--format={fields}", "--no-color"]
     if limit is not None:
         args.append(f"--max-count={limit}")
-    proc = _run(repo, [*args, "--", path], ok_codes=(0, 128))
-    if proc.returncode != 0:
-        # An unborn branch has no history yet.
-        return []
+    if not _has_commits(repo):
+        return []  # an unborn branch has no history yet
+    proc = _run(repo, [*args, "--", path])
     commits = []
     for record in proc.stdout.decode("utf-8", "replace").split("\x1e"):
         record = record.strip("\n")
@@ -534,14 +533,16 @@ def _open(path: Path) -> Repo:
 
 
 def _git_stderr(exc: Exception) -> str:
-    """The stderr GitPython captured, without its `stderr: '...'` decoration."""
-    text = str(getattr(exc, "stderr", "") or "")
-    text = text.strip()
-    if text.startswith("stderr:"):
-        text = text[len("stderr:") :].strip()
-        if len(text) >= 2 and text[0] == text[-1] == "'":
-            text = text[1:-1]
-    return text
+    """What git said (stderr, else stdout), without GitPython's `stderr: '...'` decoration."""
+    for stream in ("stderr", "stdout"):
+        text = str(getattr(exc, stream, "") or "").strip()
+        if text.startswith(f"{stream}:"):
+            text = text[len(stream) + 1 :].strip()
+            if len(text) >= 2 and text[0] == text[-1] == "'":
+                text = text[1:-1]
+        if text.strip():
+            return text
+    return ""
 
 
 def _safe_env() -> dict[str, str]:
@@ -609,6 +610,9 @@ def stage(repo: Path, paths: Sequence[str | Path]) -> None:
 def commit(repo: Path, message: str) -> str:
     """Commit the index with `message` (hooks run); return the new commit's sha."""
     ensure_can_commit(repo)
+    staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
+    if staged.returncode == 0:
+        raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
     handle = _open(repo)
     _git(handle, "commit", "--quiet", "-m", message, doing="git commit")
     return str(handle.head.commit.hexsha)
@@ -671,7 +675,7 @@ def _unmerged_paths(repo: Path) -> list[str]:
     return sorted(set(_split_z(raw)))
 
 
-def merge_upstream(repo: Path, ref: str) -> list[str]:
+def merge_upstream(repo: Path, ref: str, *, message: str | None = None) -> list[str]:
     """Merge `ref` into the current branch, or change nothing and return the conflicting files.
 
     Paths are relative to the repository's top level. On a conflict HEAD, the index
@@ -687,7 +691,10 @@ def merge_upstream(repo: Path, ref: str) -> list[str]:
     from git.exc import GitCommandError
 
     try:
-        handle.git.merge("--no-edit", "--no-stat", "--quiet", ref)
+        options = ["--no-edit", "--no-stat", "--quiet"]
+        if message:
+            options += ["-m", message]
+        handle.git.merge(*options, ref)
     except GitCommandError as exc:
         unmerged = _unmerged_paths(top) if (Path(handle.git_dir) / "MERGE_HEAD").exists() else []
         if unmerged:
@@ -762,7 +769,9 @@ def sync(journal_root: Path) -> SyncResult:
         incoming = f"HEAD..{upstream.tracking_ref}" if has_commits else upstream.tracking_ref
         pulled = _count(top, incoming)
         if pulled:
-            conflicts = merge_upstream(top, upstream.tracking_ref)
+            conflicts = merge_upstream(
+                top, upstream.tracking_ref, message=f"Merge {upstream} into {branch} (mj sync)"
+            )
             if conflicts:
                 return SyncResult(0, False, False, tuple(conflicts), str(upstream))
 
