@@ -194,7 +194,8 @@ def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
             keep.append(text[position:start])
         position = max(position, end)
     keep.append(text[position:])
-    return " ".join("".join(keep).split())
+    # "ask @ben." without its owner leaves a lone "." behind: drop such leftovers.
+    return " ".join(word for word in "".join(keep).split() if word.strip(_TRAILING))
 
 
 def remove_hashtags(text: str, tags: set[str]) -> str:

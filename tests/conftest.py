@@ -1,0 +1,40 @@
+"""Shared fixtures: every test runs with an isolated git config and a fixed clock."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from gitutil import git_sandbox  # noqa: F401  (fixture)
+
+from mentorjournal.cli import main
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parent.parent / "sample-journal"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(git_sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:  # noqa: F811
+    monkeypatch.delenv("MJ_TODAY", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    """A copy of tests/data/base-journal: agreement, one goal, two sessions."""
+    root = tmp_path / "journal"
+    shutil.copytree(DATA / "base-journal", root)
+    return root
+
+
+def mj(*args: str, cwd: Path | None = None) -> Result:
+    """Run the mj command line in-process; exceptions other than exit are test failures."""
+    prefix = ["-C", str(cwd)] if cwd is not None else []
+    result = CliRunner().invoke(main, [*prefix, *args], catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
