@@ -1,0 +1,119 @@
+"""`mj summary` for the terminal: one block per goal, then cadence, actions, agreement."""
+
+from __future__ import annotations
+
+from mentorjournal.render.terminal import Palette
+from mentorjournal.summary import GoalSummary, Summary
+
+BAR_WIDTH = 20
+
+
+def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
+    if fraction is None:
+        return "·" * width
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def ratings_line(goal: GoalSummary) -> str:
+    """``2 → 3 → 4`` with repeats folded: how the self-rating moved."""
+    values: list[int] = []
+    for _, value in goal.ratings:
+        if not values or values[-1] != value:
+            values.append(value)
+    return " → ".join(str(v) for v in values)
+
+
+def target_phrase(goal: GoalSummary) -> str:
+    if goal.target is None or goal.days_to_target is None:
+        return "no target"
+    days = goal.days_to_target
+    if goal.status in ("achieved", "dropped"):
+        return f"target {goal.target}"
+    if days < 0:
+        return f"target {goal.target} ({-days}d past)"
+    return f"target {goal.target} (in {days}d)"
+
+
+def summary_text(summary: Summary, paint: Palette) -> str:
+    out = [
+        paint("Mentorship summary", "bold")
+        + f"  {summary.since} to {summary.until}"
+        + (paint("  (sponsor view)", "dim") if summary.audience == "sponsor" else ""),
+        "",
+        paint("Goals", "bold"),
+    ]
+    status_colour = {"active": "green", "achieved": "cyan", "paused": "yellow", "dropped": "dim"}
+    for goal in summary.goals:
+        done = f"{goal.milestones_done}/{goal.milestones_total}"
+        status = paint(goal.status, status_colour.get(goal.status, "dim"))
+        out.append(f"  {paint(goal.title, 'bold')}  {status}  {paint(goal.id, 'dim')}")
+        out.append(f"    {bar(goal.progress)}  {done} milestones  {target_phrase(goal)}")
+        actions = f"actions {goal.actions_open} open, {goal.actions_done} done"
+        if goal.actions_overdue:
+            actions += ", " + paint(f"{goal.actions_overdue} overdue", "red")
+        discussed = f"discussed in {goal.sessions} session(s)"
+        if goal.last_discussed:
+            discussed += f", last {goal.last_discussed}"
+        out.append(f"    {actions}; {discussed}")
+        if goal.ratings:
+            out.append(f"    self-rating {ratings_line(goal)}  (latest {goal.ratings[-1][1]}/5)")
+    if not summary.goals:
+        out.append("  no goals yet: add one with `mj new goal ID --title ...`")
+
+    cadence = summary.cadence
+    out += ["", paint("Cadence", "bold")]
+    kept = f"{cadence.held} held of {cadence.expected} expected"
+    out.append(f"  {kept}" + (f" ({cadence.every})" if cadence.every else ""))
+    if cadence.longest_gap_days is not None:
+        out.append(f"  longest gap {cadence.longest_gap_days} days")
+    if cadence.days_since_last is not None:
+        out.append(f"  last session {cadence.days_since_last} days before {summary.until}")
+    if cadence.agenda_by:
+        out.append("  agenda by " + ", ".join(f"@{h} {n}" for h, n in cadence.agenda_by))
+    if cadence.confidential:
+        out.append(f"  {cadence.confidential} confidential session(s), counted, not quoted")
+
+    actions_ = summary.actions
+    out += ["", paint("Actions", "bold")]
+    line = f"  {actions_.opened} opened, {actions_.done} done, {actions_.open} open"
+    if actions_.overdue:
+        line += ", " + paint(f"{actions_.overdue} overdue", "red")
+    out.append(line)
+    if actions_.median_days_to_close is not None:
+        out.append(f"  median {actions_.median_days_to_close:g} days to close")
+    for owner in actions_.per_owner:
+        overdue = f", {owner.overdue} overdue" if owner.overdue else ""
+        out.append(
+            f"  @{owner.owner}: {owner.opened} opened, {owner.done} done, "
+            f"{owner.open} open{overdue}"
+        )
+    for item in actions_.overdue_items:
+        owners = " ".join("@" + o for o in item.owners)
+        out.append(paint(f"  ! {item.id} {owners} {item.text} (due {item.due})", "red"))
+
+    agreement = summary.agreement
+    out += ["", paint("Agreement", "bold")]
+    sign = []
+    if agreement.signed:
+        sign.append("signed by " + ", ".join(agreement.signed))
+    if agreement.stale:
+        sign.append("stale: " + ", ".join(agreement.stale))
+    if agreement.missing:
+        sign.append("not signed: " + ", ".join(agreement.missing))
+    out.append("  " + ("; ".join(sign) or "no signatures"))
+    if agreement.review_due:
+        review = f"  review {agreement.review_due}"
+        out.append(paint(review + " (overdue)", "red") if agreement.review_overdue else review)
+    if agreement.changes is not None:
+        out.append(f"  changed {agreement.changes} time(s) since it was first committed")
+    if agreement.phase is not None:
+        out.append(f"  phase {agreement.phase}")
+
+    if summary.retrospectives:
+        out += ["", paint("Retrospectives", "bold")]
+        for retro in summary.retrospectives:
+            note = " (confidential)" if retro.confidential else ""
+            out.append(f"  {retro.date} {retro.kind}{note}")
+            out.extend(f"    - {decision}" for decision in retro.decisions)
+    return "\n".join(out)

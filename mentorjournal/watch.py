@@ -1,0 +1,194 @@
+"""`mj watch`: re-validate on every save and show the status when it changes.
+
+Editors save in odd ways: vim writes ``4913`` and ``file~`` then renames, VS Code
+and gedit write a temp file (``.goutputstream-*``) and rename it over the original.
+So every event's paths (the moved-to path included) are filtered, and events are
+batched: a burst of saves within ``DEBOUNCE`` seconds becomes one re-validation.
+The batching is a plain class (``EventBatcher``) so it is testable without threads.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mentorjournal.dates import today as current_day
+from mentorjournal.journal import load_journal
+from mentorjournal.render.findings import findings_text
+from mentorjournal.render.status import status_text
+from mentorjournal.render.terminal import Palette
+from mentorjournal.status import compute_status
+from mentorjournal.validate import validate
+
+DEBOUNCE = 0.2
+_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".mj-tmp")
+_IGNORED_NAMES = {"4913"}
+
+
+def is_relevant(relative: str) -> bool:
+    """Whether a journal-relative path is a journal file worth re-validating for."""
+    parts = PurePosixPath(relative).parts
+    if not parts or any(part in (".git", "node_modules", "__pycache__") for part in parts):
+        return False
+    name = parts[-1]
+    if (
+        name in _IGNORED_NAMES
+        or name.endswith(_IGNORED_SUFFIXES)
+        or name.startswith((".#", ".goutputstream-"))
+        # atomic_write's own temp files, and other editors' dot-prefixed temps.
+        or (name.startswith(".") and not name.endswith(".md"))
+    ):
+        return False
+    # Folders count too: deleting or renaming sessions/ changes the journal.
+    return name.endswith(".md") or "." not in name
+
+
+@dataclass
+class EventBatcher:
+    """Collects changed paths; a batch is ready once no event came for ``quiet`` seconds."""
+
+    quiet: float = DEBOUNCE
+    pending: set[str] = field(default_factory=set)
+    last_event: float | None = None
+
+    def add(self, relative: str, now: float) -> None:
+        if is_relevant(relative):
+            self.pending.add(relative)
+            self.last_event = now
+
+    def take(self, now: float) -> list[str] | None:
+        """The batch, if the burst is over; None while events keep coming."""
+        if not self.pending or self.last_event is None or now - self.last_event < self.quiet:
+            return None
+        batch = sorted(self.pending)
+        self.pending.clear()
+        self.last_event = None
+        return batch
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: str
+    status: str
+
+
+def journal_report(root: Path, paint: Palette, today: str | None = None) -> Report:
+    """Findings and status, as text, for the journal as it is on disk now."""
+    journal = load_journal(root)
+    findings = validate(journal)
+    day = current_day(today)
+    names = {}
+    agreement = journal.agreement
+    if agreement is not None:
+        from mentorjournal.journal import people
+
+        names = {handle: person.name for handle, person in people(journal).items()}
+    return Report(
+        findings_text(findings, paint) if findings else paint("all files valid", "green"),
+        status_text(compute_status(journal, day), paint, names),
+    )
+
+
+def start_observer(
+    root: Path,
+    handler: Any,
+    notice: Callable[[str], None],
+    factories: Iterable[Callable[[], Any]] | None = None,
+) -> Any:
+    """A started observer; falls back to polling when inotify is out of watches."""
+    if factories is None:
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        factories = (Observer, PollingObserver)
+    last_error: OSError | None = None
+    for index, factory in enumerate(factories):
+        observer = factory()
+        observer.schedule(handler, str(root), recursive=True)
+        try:
+            observer.start()
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EMFILE):
+                raise
+            last_error = exc
+            notice(
+                "mj watch: the system's file-watch limit is reached "
+                f"({exc.strerror or exc}); polling instead. Raise "
+                "fs.inotify.max_user_watches to watch efficiently."
+            )
+            continue
+        if index and last_error is None:
+            notice("mj watch: polling for changes")
+        return observer
+    assert last_error is not None
+    raise last_error
+
+
+def _handler(root: Path, queue: list[str], lock: threading.Lock) -> Any:
+    from watchdog.events import FileSystemEventHandler
+
+    class Collect(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            for attribute in ("src_path", "dest_path"):
+                raw = getattr(event, attribute, "")
+                if not raw:
+                    continue
+                path = Path(raw.decode() if isinstance(raw, bytes) else raw)
+                try:
+                    relative = path.relative_to(root).as_posix()
+                except ValueError:
+                    continue
+                with lock:
+                    queue.append(relative)
+
+    return Collect()
+
+
+def watch(
+    root: Path,
+    emit: Callable[[str], None],
+    stop: threading.Event,
+    paint: Palette | None = None,
+    notice: Callable[[str], None] | None = None,
+    today: str | None = None,
+    quiet: float = DEBOUNCE,
+    factories: Iterable[Callable[[], Any]] | None = None,
+) -> None:
+    """Print findings and status now, then again whenever a save changes them, until ``stop``."""
+    paint = paint or Palette(False)
+    notice = notice or emit
+    root = root.resolve()
+    queue: list[str] = []
+    lock = threading.Lock()
+    batcher = EventBatcher(quiet)
+    observer = start_observer(root, _handler(root, queue, lock), notice, factories)
+    try:
+        shown = journal_report(root, paint, today)
+        emit(shown.findings)
+        emit(shown.status)
+        while not stop.wait(0.05):
+            with lock:
+                arrived, queue[:] = list(queue), []
+            now = time.monotonic()
+            for relative in arrived:
+                batcher.add(relative, now)
+            batch = batcher.take(now)
+            if batch is None:
+                continue
+            report = journal_report(root, paint, today)
+            if report == shown:
+                continue
+            emit(paint("changed: " + ", ".join(batch), "dim"))
+            if report.findings != shown.findings:
+                emit(report.findings)
+            if report.status != shown.status:
+                emit(report.status)
+            shown = report
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
