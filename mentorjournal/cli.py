@@ -273,3 +273,240 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
 
 # ---------------------------------------------------------------- authoring and reports (issue 4)
 # new, done, summary, watch: added below this line.
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    from mentorjournal.dates import parse_date
+
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx=ctx, param=param)
+    return parsed
+
+
+@main.group()
+def new() -> None:
+    """Start a new session or goal file from a template, pre-filled."""
+
+
+def _open_editor(root: Path, path: Path) -> None:
+    """Run $EDITOR on ``path``, then say whether the file still validates."""
+    from mentorjournal.journal import load_journal
+    from mentorjournal.render.findings import findings_text
+    from mentorjournal.validate import validate as run_validation
+
+    click.edit(filename=str(path))
+    relative = path.relative_to(root).as_posix()
+    findings = run_validation(load_journal(root), [relative])
+    if findings:
+        click.echo(findings_text(findings, palette(sys.stderr)), err=True)
+
+
+@new.command("session")
+@click.option("--date", "day", metavar="DATE", callback=_date_option, help="Session date.")
+@click.option("--slug", metavar="S", help="Name suffix: sessions/DATE-S.md.")
+@click.option(
+    "--kind",
+    type=click.Choice(["kickoff", "regular", "check-in", "retro", "closing"]),
+    help="Session kind; retro and closing add their prompts. Default: kickoff, then regular.",
+)
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@today_option
+@click.pass_context
+@refusals
+def new_session(
+    ctx: click.Context,
+    day: dt.date | None,
+    slug: str | None,
+    kind: str | None,
+    edit: bool,
+    today: dt.date,
+) -> None:
+    """Write sessions/DATE[-SLUG].md: attendees, active goals, open items to review.
+
+    Never overwrites a file. The date defaults to today.
+    """
+    from mentorjournal.authoring import new_session as write_session
+    from mentorjournal.journal import load_journal
+
+    root = _state(ctx).root()
+    path = write_session(root, load_journal(root), day or today, slug, kind)
+    click.echo(f"wrote   {path.relative_to(root).as_posix()}")
+    if edit:
+        _open_editor(root, path)
+
+
+@new.command("goal")
+@click.argument("goal_id", metavar="ID")
+@click.option("--title", required=True, metavar="T", help="What the goal is, in a few words.")
+@click.option("--success", metavar="S", help="Observable, time-bound success criterion.")
+@click.option("--target", metavar="DATE", callback=_date_option, help="Target date.")
+@click.option(
+    "--status",
+    type=click.Choice(["proposed", "active", "achieved", "paused", "dropped"]),
+    default="active",
+    show_default=True,
+    help="Goal status.",
+)
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@today_option
+@click.pass_context
+@refusals
+def new_goal(
+    ctx: click.Context,
+    goal_id: str,
+    title: str,
+    success: str | None,
+    target: dt.date | None,
+    status: str,
+    edit: bool,
+    today: dt.date,
+) -> None:
+    """Write goals/ID.md with its success criterion and a milestones section."""
+    from mentorjournal.authoring import new_goal as write_goal
+    from mentorjournal.journal import load_journal
+
+    root = _state(ctx).root()
+    path = write_goal(root, load_journal(root), goal_id, title, success, target, today, status)
+    click.echo(f"wrote   {path.relative_to(root).as_posix()}")
+    if not success:
+        click.echo("note    write the success criterion in the file's `success:`", err=True)
+    if edit:
+        _open_editor(root, path)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@today_option
+@click.pass_context
+@refusals
+def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
+    """Tick action item ID (or a unique prefix) in its file and add its done date.
+
+    Only that line changes; every other byte, line endings included, stays.
+    """
+    from mentorjournal.authoring import mark_done
+    from mentorjournal.journal import load_journal
+
+    root = _state(ctx).root()
+    ticked = mark_done(root, load_journal(root), item_id, today)
+    item = ticked.item
+    click.echo(f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--since", metavar="DATE", callback=_date_option, help="Window start.")
+@click.option("--until", metavar="DATE", callback=_date_option, help="Window end (default today).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: counts and goal titles only, never note text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def summary(
+    ctx: click.Context,
+    output_format: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    audience: str,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """Progress report: goals, cadence kept, actions, ratings, agreement, retros.
+
+    Confidential sessions and private/ files are counted but never quoted, for any
+    audience.
+    """
+    from mentorjournal.errors import MjError
+    from mentorjournal.journal import load_journal
+    from mentorjournal.summary import agreement_versions, compute_summary
+
+    if since and until and since > until:
+        raise MjError(f"--since {since} is after --until {until}")
+    root = _state(ctx).root()
+    end = until or today
+    result = compute_summary(
+        load_journal(root),
+        today,
+        since,
+        until,
+        "sponsor" if audience == "sponsor" else "pair",
+        agreement_versions(root, end),
+    )
+    if output_format == "json":
+        from mentorjournal.render.summary_json import summary_json
+
+        text = summary_json(result)
+    elif output_format == "md":
+        from mentorjournal.render.summary_markdown import summary_markdown
+
+        text = summary_markdown(result)
+    elif output_format == "html":
+        from mentorjournal.render.summary_html import summary_html
+
+        text = summary_html(result)
+    else:
+        from mentorjournal.render.summary_text import summary_text
+        from mentorjournal.render.terminal import Palette
+
+        text = summary_text(result, palette() if output is None else Palette(False))
+    if output is None:
+        click.echo(text.rstrip("\n"))
+        return
+    from mentorjournal.fileio import atomic_write
+
+    target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    click.echo(f"wrote   {target}", err=True)
+
+
+@main.command()
+@today_option
+@click.pass_context
+@refusals
+def watch(ctx: click.Context, today: dt.date) -> None:
+    """Re-validate on every save; reprint findings and status when they change.
+
+    Stop with Ctrl-C.
+    """
+    import threading
+
+    from mentorjournal.watch import watch as run_watch
+
+    root = _state(ctx).root()
+    given = ctx.get_parameter_source("today")
+    click.echo(f"watching {root} (Ctrl-C to stop)", err=True)
+    try:
+        run_watch(
+            root,
+            click.echo,
+            threading.Event(),
+            palette(),
+            lambda text: click.echo(text, err=True),
+            # A fixed --today stays fixed; otherwise each re-check reads the clock (and MJ_TODAY).
+            today.isoformat() if given == click.core.ParameterSource.COMMANDLINE else None,
+        )
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+    ctx.exit(0)
