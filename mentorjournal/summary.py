@@ -508,7 +508,8 @@ def _agreement(journal: Journal, until: dt.date, versions: int | None) -> Agreem
         review_due=_iso(review),
         review_overdue=review is not None and review < until,
         versions=versions,
-        changes=max(versions - 1, 0) if versions is not None else None,
+        # The first commit creates the file; every later one is a change.
+        changes=versions - 1 if versions else None,
     )
 
 

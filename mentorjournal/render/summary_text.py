@@ -107,6 +107,8 @@ def summary_text(summary: Summary, paint: Palette) -> str:
         out.append(paint(review + " (overdue)", "red") if agreement.review_overdue else review)
     if agreement.changes is not None:
         out.append(f"  changed {agreement.changes} time(s) since it was first committed")
+    elif agreement.versions == 0:
+        out.append("  not committed yet")
     if agreement.phase is not None:
         out.append(f"  phase {agreement.phase}")
 
