@@ -28,6 +28,7 @@ from mentorjournal.validate import validate
 DEBOUNCE = 0.2
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".mj-tmp")
 _IGNORED_NAMES = {"4913"}
+_CHANGES = {"created", "modified", "moved", "deleted", "closed"}
 
 
 def is_relevant(relative: str) -> bool:
@@ -134,6 +135,11 @@ def _handler(root: Path, queue: list[str], lock: threading.Lock) -> Any:
 
     class Collect(FileSystemEventHandler):
         def on_any_event(self, event: Any) -> None:
+            # Opening a file is not a change (and mj's own reads would loop forever); a
+            # folder's "modified" only echoes a change to a file inside it.
+            kind = event.event_type
+            if kind not in _CHANGES or (event.is_directory and kind in ("modified", "created")):
+                return
             for attribute in ("src_path", "dest_path"):
                 raw = getattr(event, attribute, "")
                 if not raw:

@@ -1,0 +1,193 @@
+"""`mj watch`: event batching without threads, then the real watcher on a real folder."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA
+
+from mentorjournal.watch import EventBatcher, is_relevant, start_observer, watch
+
+
+@pytest.mark.parametrize(
+    ("path", "relevant"),
+    [
+        ("sessions/2025-01-20.md", True),
+        ("agreement.md", True),
+        ("sessions", True),
+        ("sessions/.2025-01-20.md.swp", False),
+        ("sessions/.2025-01-20.md.swx", False),
+        ("sessions/2025-01-20.md~", False),
+        ("sessions/4913", False),
+        ("sessions/.goutputstream-X1Y2Z3", False),
+        ("sessions/.#2025-01-20.md", False),
+        ("sessions/.2025-01-20.md.abc.mj-tmp", False),
+        (".git/index", False),
+        (".git/refs/heads/main", False),
+        ("notes.txt", False),
+    ],
+)
+def test_which_paths_count(path: str, relevant: bool) -> None:
+    assert is_relevant(path) is relevant
+
+
+def test_batcher_waits_for_a_quiet_moment() -> None:
+    batcher = EventBatcher(quiet=0.2)
+    assert batcher.take(0.0) is None
+    batcher.add("sessions/4913", 0.0)
+    batcher.add("sessions/.a.md.swp", 0.0)
+    assert batcher.take(1.0) is None  # only noise: nothing to do
+    batcher.add("sessions/a.md", 1.0)
+    batcher.add("sessions/a.md", 1.1)
+    batcher.add("goals/g.md", 1.15)
+    assert batcher.take(1.3) is None  # the burst is still going
+    assert batcher.take(1.36) == ["goals/g.md", "sessions/a.md"]
+    assert batcher.take(5.0) is None
+
+
+class _Refusing:
+    """An observer whose start fails the way inotify does when out of watches."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+    def schedule(self, handler: Any, path: str, recursive: bool) -> None:
+        pass
+
+    def start(self) -> None:
+        raise OSError(self.code, os.strerror(self.code))
+
+
+def test_falls_back_to_polling_on_inotify_limits(tmp_path: Path) -> None:
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers.polling import PollingObserver
+
+    notices: list[str] = []
+    for code in (errno.ENOSPC, errno.EMFILE):
+        factories: list[Callable[[], Any]] = [lambda code=code: _Refusing(code), PollingObserver]
+        observer = start_observer(tmp_path, FileSystemEventHandler(), notices.append, factories)
+        try:
+            assert isinstance(observer, PollingObserver)
+        finally:
+            observer.stop()
+            observer.join()
+    assert len(notices) == 2
+    assert "polling instead" in notices[0]
+    with pytest.raises(OSError):
+        start_observer(
+            tmp_path, FileSystemEventHandler(), notices.append, [lambda: _Refusing(errno.EACCES)]
+        )
+
+
+def _wait_for(output: list[str], needle: str, start: int = 0, timeout: float = 10.0) -> str:
+    """The output from line ``start`` on, once ``needle`` appears in it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = "\n".join(output[start:])
+        if needle in text:
+            return text
+        time.sleep(0.05)
+    raise AssertionError(f"{needle!r} never appeared in:\n" + "\n".join(output))
+
+
+def _save_like_vim(path: Path, data: str) -> None:
+    """vim's default save: probe file 4913, backup by rename, write new, drop backup."""
+    probe = path.parent / "4913"
+    probe.write_text("")
+    probe.unlink()
+    swap = path.parent / f".{path.name}.swp"
+    swap.write_text("swap")
+    backup = path.parent / (path.name + "~")
+    path.rename(backup)
+    path.write_text(data, encoding="utf-8")
+    backup.unlink()
+    swap.unlink()
+
+
+def _save_like_gedit(path: Path, data: str) -> None:
+    """gedit and VS Code: write a temp file beside it, then rename it over the original."""
+    temp = path.parent / ".goutputstream-ABC123"
+    temp.write_text(data, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_watch_revalidates_on_saves(tmp_path: Path) -> None:
+    root = tmp_path / "journal"
+    shutil.copytree(DATA / "summary-journal", root)
+    output: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch,
+        kwargs={"root": root, "emit": output.append, "stop": stop, "today": "2025-03-03"},
+    )
+    thread.start()
+    try:
+        first = _wait_for(output, "Next meeting")
+        assert "all files valid" in first
+        shown = len(output)
+
+        session = root / "sessions" / "2025-01-20.md"
+        good = session.read_text(encoding="utf-8")
+        _save_like_vim(session, good.replace("attendees: [ana, ben]", "attendees: [ana, bob]"))
+        text = _wait_for(output, "unknown-person")
+        assert "changed: sessions/2025-01-20.md" in text
+        assert "sessions/2025-01-20.md:3:" in text
+        assert "4913" not in text and ".swp" not in text and "~" not in text
+
+        # The same save again changes nothing, so nothing is printed.
+        before = len(output)
+        _save_like_vim(session, good.replace("attendees: [ana, ben]", "attendees: [ana, bob]"))
+        time.sleep(1.0)
+        assert len(output) == before
+
+        _save_like_gedit(session, good)
+        text = _wait_for(output, "all files valid", before)
+        assert ".goutputstream" not in text
+
+        # A new item changes the status, not the findings.
+        now = len(output)
+        _save_like_gedit(session, good + "- [ ] @ben Something new due:2025-03-10\n")
+        status = _wait_for(output, "Something new", now)
+        assert "all files valid" not in status  # findings did not change
+        assert shown > 0
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
+    root = tmp_path / "journal"
+    shutil.copytree(DATA / "summary-journal", root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mentorjournal", "-C", str(root), "watch", "--today", "2025-03-03"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Next meeting"):
+                break
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "all files valid\n" in lines
