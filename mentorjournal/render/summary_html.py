@@ -38,7 +38,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 10px}
 .sub{color:#6b7280;margin:0 0 20px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}
 .card{background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:12px 16px}
-.card b{display:block;font-size:24px}.card span{color:#6b7280;font-size:13px}
+.card b{display:block;font-size:22px;white-space:nowrap}.card span{color:#6b7280;font-size:13px}
 .panel{background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:14px 16px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}
 table{border-collapse:collapse;width:100%;background:#fff}
@@ -90,7 +90,10 @@ def progress_chart(goals: tuple[GoalSummary, ...]) -> str:
     ]
     for index, goal in enumerate(goals):
         y = 6 + index * row
-        colour = STATUS_COLOURS.get(goal.status, "#6b7280")
+        # The goal's own colour, as in its ratings chart; dropped goals fade to grey.
+        colour = (
+            STATUS_COLOURS["dropped"] if goal.status == "dropped" else COLOURS[index % len(COLOURS)]
+        )
         fraction = goal.progress or 0.0
         title = goal.title if len(goal.title) <= 44 else goal.title[:43] + "…"
         parts.append(
