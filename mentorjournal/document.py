@@ -11,7 +11,6 @@ import codecs
 import re
 from typing import Any
 
-from mentorjournal import yamldata
 from mentorjournal.items import extract_items
 from mentorjournal.model import Document, Finding, Kind, Severity
 
@@ -106,6 +105,8 @@ def parse_document(path: str, data: bytes) -> Document:
     positions: dict[Any, tuple[int, int]] = {}
     parsed = False
     if not any(line <= close + 1 for line in conflicts):
+        from mentorjournal import yamldata  # PyYAML costs ~35 ms to import: only when parsing
+
         try:
             loaded = yamldata.load("\n".join(lines[1:close]) + "\n", first_line=2)
         except yamldata.YamlLoadError as exc:

@@ -150,11 +150,13 @@ def _parse_item(
     done = date_marker(_DONE, "done")
 
     owners: list[str] = []
+    columns: list[int] = []
     for match in _OWNER.finditer(raw):
         handle = _strip_trailing(match.group(1))
         cut.append((match.start(), match.start() + 1 + len(handle)))
         if handle not in owners:
             owners.append(handle)
+            columns.append(_column(source, "@" + handle))
 
     explicit: str | None = None
     for pattern in _EXPLICIT_ID:
@@ -180,6 +182,7 @@ def _parse_item(
         key=key,
         explicit_id=explicit is not None,
         depth=depth,
+        owner_columns=tuple(columns),
     )
     return item, findings
 

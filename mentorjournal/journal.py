@@ -29,29 +29,36 @@ def find_root(start: Path) -> Path:
 
 
 def journal_paths(root: Path) -> tuple[list[str], list[Finding]]:
-    """Journal-relative paths of every Markdown file mj reads, and unreadable ones."""
+    """Journal-relative paths of every Markdown file mj reads, and unreadable ones.
+
+    Uses ``os.scandir`` so that listing 10,000 sessions costs no stat calls.
+    """
     found: list[str] = []
     findings: list[Finding] = []
     root_real = root.resolve()
-    for directory, subdirs, files in os.walk(root):
-        here = Path(directory)
-        relative_dir = here.relative_to(root).as_posix()
-        prefix = "" if relative_dir == "." else relative_dir + "/"
-        # A folder with its own agreement.md is another journal (pairs/*/ in a program repo).
-        subdirs[:] = sorted(
-            name
-            for name in subdirs
-            if not name.startswith(".")
-            and name not in _SKIP_DIRS
-            and not (here / name / AGREEMENT).exists()
-        )
-        for name in sorted(files):
+    pending = [(root, "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):
+                # A folder with its own agreement.md is another journal (pairs/*/).
+                if (
+                    not name.startswith(".")
+                    and name not in _SKIP_DIRS
+                    and not (Path(entry.path) / AGREEMENT).exists()
+                ):
+                    pending.append((Path(entry.path), f"{prefix}{name}/"))
+                continue
             if not name.endswith(".md"):
                 continue
-            path = here / name
             relative = prefix + name
-            if path.is_symlink():
-                target = path.resolve()
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
                 if not target.is_relative_to(root_real):
                     findings.append(
                         Finding(
@@ -65,7 +72,7 @@ def journal_paths(root: Path) -> tuple[list[str], list[Finding]]:
                     )
                     continue
             found.append(relative)
-    return found, findings
+    return sorted(found), findings
 
 
 def read_head(path: Path) -> bytes | None:
@@ -79,7 +86,7 @@ def read_head(path: Path) -> bytes | None:
         return None
 
 
-def _is_candidate(path: str, data: bytes) -> bool:
+def is_candidate(path: str, data: bytes) -> bool:
     """Files outside the known folders count only when their front matter has ``type:``."""
     if kind_for_path(path) != "other":
         return True
@@ -109,10 +116,10 @@ def load_journal(
     documents = [
         parse(path, data)
         for path, data in sorted(files.items())
-        if path.endswith(".md") and _is_candidate(path, data)
+        if path.endswith(".md") and is_candidate(path, data)
     ]
     documents = [doc for doc in documents if doc.kind != "other"]
-    return Journal(str(root), tuple(_assemble(documents)), tuple(findings))
+    return Journal(str(root), tuple(assemble(documents)), tuple(findings))
 
 
 def people(journal: Journal) -> dict[str, Person]:
@@ -146,7 +153,7 @@ def mentee_handle(agreement: Document | None) -> str | None:
     return None
 
 
-def _assemble(documents: list[Document]) -> Iterable[Document]:
+def assemble(documents: list[Document]) -> Iterable[Document]:
     """Journal-wide touches: milestone owners, ids made unique across the journal."""
     agreement = next((doc for doc in documents if doc.path == AGREEMENT), None)
     default_owner = mentee_handle(agreement)

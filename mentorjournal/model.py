@@ -59,6 +59,8 @@ class ActionItem:
     depth: int = 0
     # Owners were inherited (a goal's milestones belong to the goal's owner).
     inherited_owner: bool = False
+    # 1-based column of each owner's "@" on the item's line, aligned with owners.
+    owner_columns: tuple[int, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -81,6 +83,8 @@ class Document:
     private: bool = False
     # False when the file could not be read as a journal document at all.
     parsed: bool = True
+    # True when ``findings`` already hold the document's schema checks (from the cache).
+    checked: bool = False
 
     def position(self, key_path: KeyPath) -> tuple[int, int]:
         """The closest known position for a key path, falling back to its parents."""

@@ -34,7 +34,8 @@ def validate(journal: Journal, only: Iterable[str] | None = None) -> list[Findin
     findings: list[Finding] = list(journal.findings)
     for doc in journal.documents:
         findings.extend(doc.findings)
-        findings.extend(check_document(doc))
+        if not doc.checked:
+            findings.extend(check_document(doc))
     findings.extend(cross_checks(journal))
     if only is not None:
         wanted = set(only)
@@ -412,14 +413,9 @@ def _item_checks(journal: Journal, known: dict[str, Any]) -> list[Finding]:
     found: list[Finding] = []
     explicit: dict[str, str] = {}
     for doc in journal.documents:
-        lines: list[str] | None = None
         for item in doc.items:
-            for owner in item.owners:
+            for owner, column in zip(item.owners, item.owner_columns or (1,) * len(item.owners)):
                 if owner not in known and not item.inherited_owner:
-                    if lines is None:
-                        lines = doc.body.split("\n")
-                    source = lines[item.line - doc.body_line] if item.line >= doc.body_line else ""
-                    column = source.find("@" + owner) + 1 or 1
                     found.append(
                         Finding(
                             doc.path,

@@ -1,0 +1,102 @@
+"""The parse cache changes speed, never results: every command, with and without it."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, mj
+from gitutil import git, make_repo
+
+from mentorjournal.cache import _git_dir, blob_id, cache_file
+
+ROOT = Path(__file__).parent.parent
+
+
+def _generator() -> object:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+COMMANDS = [
+    ("validate", "--json"),
+    ("validate", "--json", "--staged"),
+    ("status", "--json", "--today", "2026-11-21"),
+    ("status", "--today", "2026-11-21", "--owner", "ana"),
+]
+
+
+def _both_ways(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for command in COMMANDS:
+        monkeypatch.setenv("MJ_NO_CACHE", "1")
+        plain = mj(*command, cwd=root)
+        monkeypatch.delenv("MJ_NO_CACHE")
+        cold = mj(*command, cwd=root)
+        warm = mj(*command, cwd=root)
+        assert (cold.exit_code, cold.stdout) == (plain.exit_code, plain.stdout), command
+        assert (warm.exit_code, warm.stdout) == (plain.exit_code, plain.stdout), command
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path) -> Path:
+    repo = make_repo(tmp_path / "sample")
+    shutil.copytree(SAMPLE, repo, dirs_exist_ok=True)
+    git(repo, "add", "--", ".")
+    git(repo, "commit", "-q", "-m", "sample")
+    return repo
+
+
+def test_sample_journal_same_results_with_and_without_cache(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _both_ways(sample_repo, monkeypatch)
+    assert cache_file(sample_repo, _git_dir(sample_repo)).exists()
+
+
+def test_generated_journal_same_results_with_and_without_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "big"
+    _generator().generate(root, 500, 7, True)  # type: ignore[attr-defined]
+    _both_ways(root, monkeypatch)
+
+
+def test_edits_reverts_and_untracked_files_are_seen(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mj("validate", cwd=sample_repo)  # warm the cache
+    session = sample_repo / "sessions" / "2026-11-16.md"
+    original = session.read_bytes()
+    session.write_bytes(original.replace(b"attendees: [ana, ben]", b"attendees: [ana, bob]"))
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    _both_ways(sample_repo, monkeypatch)
+    session.write_bytes(original)
+    assert mj("validate", cwd=sample_repo).exit_code == 0
+    (sample_repo / "sessions" / "2026-11-30.md").write_text("---\ndate: 2026-11-30\n---\n")
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    _both_ways(sample_repo, monkeypatch)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", b"truncated"])
+def test_corrupt_cache_is_rebuilt_silently(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    mj("validate", cwd=sample_repo)
+    where = cache_file(sample_repo, _git_dir(sample_repo))
+    where.write_bytes(damage if damage != b"truncated" else where.read_bytes()[:100])
+    result = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    _both_ways(sample_repo, monkeypatch)
+    assert len(where.read_bytes()) > 1000
+
+
+def test_blob_id_matches_git(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r")
+    (repo / "f.md").write_bytes(b"hello\r\n\xff")
+    assert git(repo, "hash-object", "f.md").strip() == blob_id(b"hello\r\n\xff")
