@@ -69,6 +69,7 @@ __all__ = [
     "hooks_dir",
     "index_entries",
     "init_repo",
+    "log_changed_paths",
     "log_for_path",
     "merge_upstream",
     "push",
@@ -374,6 +375,26 @@ def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[Com
         sha, name, email, date, subject = record.split("\x1f")
         commits.append(CommitInfo(sha, name, email, date, subject))
     return commits
+
+
+def log_changed_paths(repo: Path, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(commit sha, paths it changed under `path`) newest first; paths relative to `repo`.
+
+    Merge commits list no paths (their changes are told by the commits merged).
+    """
+    if not _has_commits(repo):
+        return []
+    raw = _run(
+        repo,
+        ["log", "--format=%x1e%H", "--name-only", "--no-renames", "--relative", "-z", "--", path],
+    ).stdout
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for record in raw.decode("utf-8", "surrogateescape").split("\x1e"):
+        parts = [part.strip("\n") for part in record.split("\0")]
+        parts = [part for part in parts if part]
+        if parts:
+            found.append((parts[0], tuple(parts[1:])))
+    return found
 
 
 def current_branch(repo: Path) -> str | None:

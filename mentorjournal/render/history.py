@@ -1,0 +1,99 @@
+"""`mj history` as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mentorjournal.changes import render_value
+from mentorjournal.history import AgreementVersion, GoalStatusChange, JournalHistory
+from mentorjournal.render.terminal import Palette
+
+
+def _day(iso: str) -> str:
+    return iso[:10]
+
+
+def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
+    head = (
+        f"{_day(version.date)}  {palette(version.sha[:7], 'yellow')}  "
+        f"{version.author_name} <{version.author_email}>  {palette(version.subject, 'dim')}"
+    )
+    lines = [head]
+    if version.created:
+        lines.append("    created the agreement")
+    if version.removed:
+        lines.append("    removed the agreement")
+    if not version.created:
+        lines.extend(f"    {change.describe()}" for change in version.fields)
+    for section in version.sections:
+        name = f"section {section.heading!r}" if section.heading else "text before the headings"
+        if not version.created:
+            lines.append(f"    {name} {section.change}")
+    if version.signatures_added:
+        lines.append(f"    signed by {', '.join(version.signatures_added)}")
+    if len(lines) == 1:
+        lines.append("    (layout only)")
+    return lines
+
+
+def _goal_line(change: GoalStatusChange, palette: Palette) -> str:
+    if change.before is None:
+        what = f"added ({render_value(change.after)})"
+    elif change.after is None:
+        what = f"removed (was {change.before})"
+    else:
+        what = f"{change.before} -> {change.after}"
+    return (
+        f"{_day(change.date)}  {palette(change.sha[:7], 'yellow')}  {change.author_name}  "
+        f"{palette(change.goal, 'bold')}: {what}"
+    )
+
+
+def history_text(history: JournalHistory, palette: Palette) -> str:
+    lines = [palette("Agreement", "bold")]
+    if not history.agreement:
+        lines.append("  no committed version yet: record one with `mj commit`")
+    for version in history.agreement:
+        lines.extend(f"  {line}" for line in _version_lines(version, palette))
+    lines.append("")
+    lines.append(palette("Goals", "bold"))
+    if not history.goals:
+        lines.append("  no goal status changes committed yet")
+    lines.extend(f"  {_goal_line(change, palette)}" for change in history.goals)
+    return "\n".join(lines)
+
+
+def _field(change: Any) -> dict[str, Any]:
+    return {"path": change.path, "before": change.before, "after": change.after}
+
+
+def history_json(history: JournalHistory) -> str:
+    data = {
+        "agreement": [
+            {
+                "commit": v.sha,
+                "date": v.date,
+                "author": {"name": v.author_name, "email": v.author_email},
+                "subject": v.subject,
+                "created": v.created,
+                "removed": v.removed,
+                "fields": [_field(f) for f in v.fields],
+                "sections": [{"heading": s.heading, "change": s.change} for s in v.sections],
+                "signatures_added": list(v.signatures_added),
+            }
+            for v in history.agreement
+        ],
+        "goals": [
+            {
+                "goal": g.goal,
+                "commit": g.sha,
+                "date": g.date,
+                "author": {"name": g.author_name, "email": g.author_email},
+                "before": g.before,
+                "after": g.after,
+            }
+            for g in history.goals
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
