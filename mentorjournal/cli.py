@@ -170,16 +170,10 @@ def init(
 
 
 def _load(state: State, root: Path, staged: bool) -> Journal:
-    from mentorjournal.journal import load_journal
+    """The journal through the parse cache (the working tree, or the index when staged)."""
+    from mentorjournal.cache import load_cached
 
-    if not staged:
-        return load_journal(root)
-    from mentorjournal import gitrepo
-    from mentorjournal.errors import MjError
-
-    if gitrepo.repo_toplevel(root) is None:
-        raise MjError(f"--staged needs a git repository, and {root} is not in one")
-    return load_journal(root, gitrepo.staged_files(root))
+    return load_cached(root, staged=staged)
 
 
 @main.command()
@@ -205,7 +199,16 @@ def validate(
     start = absolute[0] if absolute else None
     if start is not None and not start.is_dir():
         start = start.parent
-    root = state.root(start)
+    from mentorjournal.errors import NoJournalError
+
+    try:
+        root = state.root(start)
+    except NoJournalError:
+        # The pre-commit framework runs `mj validate --staged` at the repository root;
+        # a program repo keeps its journals in pairs/*/ there, not agreement.md.
+        if not staged or paths:
+            raise
+        ctx.exit(0 if _validate_staged_journals(state.directory, as_json, strict) else 1)
     journal = _load(state, root, staged)
     only = None
     if absolute:
@@ -250,12 +253,13 @@ def _relative(root: Path, path: Path) -> str:
 @refusals
 def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date) -> None:
     """Open action items by owner (overdue first), next meeting, review, signatures."""
-    from mentorjournal.journal import load_journal, people
+    from mentorjournal.cache import load_cached
+    from mentorjournal.journal import people
     from mentorjournal.render.status import status_json, status_text
     from mentorjournal.status import compute_status
 
     root = _state(ctx).root()
-    journal = load_journal(root)
+    journal = load_cached(root)
     result = compute_status(journal, today, owner)
     if as_json:
         click.echo(status_json(result))
@@ -269,6 +273,205 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
 
 # ---------------------------------------------------------------- sharing (issue 3)
 # commit, sync, sign, history, hook: added below this line.
+
+
+@main.command()
+@click.option("-m", "--message", metavar="MSG", help="Your words as the subject line.")
+@click.pass_context
+@refusals
+def commit(ctx: click.Context, message: str | None) -> None:
+    """Validate, stage only journal files, and commit with a message saying what changed.
+
+    Stages agreement.md, goals/*.md, sessions/*.md (deletions too) and the files
+    `mj init` wrote; never private/ or other untracked files. Refuses, changing
+    nothing, on validation errors, mid-merge/rebase/cherry-pick/revert, on a
+    detached HEAD, when index.lock exists, or when nothing changed. With -m your
+    words are the subject and the generated summary the body.
+    """
+    from mentorjournal.changes import commit_journal, plan_commit
+    from mentorjournal.render.findings import findings_text
+
+    plan = plan_commit(_state(ctx).root())
+    if plan.errors:
+        click.echo(findings_text(plan.errors, palette()))
+        raise click.ClickException(
+            f"not committed: {len(plan.errors)} error(s) above. Fix them "
+            "(`mj validate` checks again), then run `mj commit`."
+        )
+    outcome = commit_journal(plan, message)
+    click.echo(f"committed {outcome.sha[:7]}: {outcome.message.splitlines()[0]}")
+    for line in outcome.message.splitlines()[1:]:
+        if line.strip():
+            click.echo(f"  {line}")
+
+
+@main.command()
+@click.pass_context
+@refusals
+def sync(ctx: click.Context) -> None:
+    """Bring the other side's commits in, then send yours out.
+
+    On a conflict nothing is changed (your commits, files and branch stay as they
+    were): the files are named, with how to see the other version and how to
+    merge by hand if you want to.
+    """
+    from mentorjournal import gitrepo
+
+    root = _state(ctx).root()
+    result = gitrepo.sync(root)
+    if result.conflicts:
+        click.echo(
+            f"mj sync stopped: your work and {result.upstream} both changed the same lines in:",
+            err=True,
+        )
+        for path in result.conflicts:
+            click.echo(f"  {path}", err=True)
+        first = result.conflicts[0]
+        click.echo(
+            "\nNothing was changed: your commits, your files and your branch are as they "
+            f"were. The other version is kept on {result.upstream}:\n"
+            f"  see it:        git show {result.upstream}:{first}\n"
+            f"  compare:       git diff HEAD {result.upstream} -- {first}\n"
+            "To combine the two by hand:\n"
+            f"  1. git merge {result.upstream}   (marks the differing lines in the files)\n"
+            "  2. edit each file named above, keeping what both of you want, and check\n"
+            "     it with `mj validate`\n"
+            "  3. git add those files, then git commit (finishes the merge; the hook checks\n"
+            "     it), then mj sync\n"
+            "  (changed your mind? git merge --abort puts everything back)\n"
+            "Or talk it through and let one of you make the change again.",
+            err=True,
+        )
+        ctx.exit(1)
+    pulled = f"pulled {result.pulled} commit(s) from {result.upstream}"
+    click.echo(pulled if result.pulled else f"up to date with {result.upstream}")
+    if result.pushed:
+        where = f"pushed to {result.upstream}"
+        if result.set_upstream:
+            where += " (now its upstream)"
+        count = f"{result.pushed_commits} commit(s) " if result.pushed_commits else ""
+        click.echo(f"{count}{where}".strip())
+    else:
+        click.echo("nothing to push")
+
+
+@main.command()
+@click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
+@today_option
+@click.pass_context
+@refusals
+def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
+    """Sign the current agreement text as H (mentor, mentee or one of `others`).
+
+    Records {by, date, digest} under `signatures`, changing no other byte of
+    agreement.md. Any later edit makes the signature stale; sign again then.
+    """
+    from mentorjournal.model import Journal
+    from mentorjournal.signing import sign_agreement
+
+    root = _state(ctx).root()
+    result = sign_agreement(Journal(str(root), ()), handle, today)
+    if result.unchanged:
+        click.echo(f"{handle} already signed this version of the agreement ({result.date})")
+        return
+    verb = "re-signed" if result.replaced else "signed"
+    click.echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
+    click.echo("Record it with `mj commit`.")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+@click.pass_context
+@refusals
+def history(ctx: click.Context, as_json: bool) -> None:
+    """The agreement's versions (who changed which field, when) and goal status changes."""
+    from mentorjournal.history import journal_history
+    from mentorjournal.render.history import history_json, history_text
+
+    result = journal_history(_state(ctx).root())
+    click.echo(history_json(result) if as_json else history_text(result, palette()))
+
+
+@main.group("hook")
+def hook_group() -> None:
+    """The git pre-commit hook that checks what is about to be committed."""
+
+
+@hook_group.command("install")
+@click.option(
+    "--follow-hooks-path",
+    is_flag=True,
+    help="Install into core.hooksPath when it is set (a hook there is kept and run first).",
+)
+@click.pass_context
+@refusals
+def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
+    """Install the pre-commit hook; a hook already there is kept and still runs."""
+    from mentorjournal import hook
+
+    path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
+    click.echo(f"hook installed: {path}")
+
+
+@hook_group.command("uninstall")
+@click.pass_context
+@refusals
+def hook_uninstall(ctx: click.Context) -> None:
+    """Remove mj's pre-commit hook and put back the one it replaced."""
+    from mentorjournal import hook
+
+    if hook.uninstall(_state(ctx).directory):
+        click.echo("hook removed")
+    else:
+        click.echo("mj's hook is not installed here; nothing changed")
+
+
+def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
+    """Validate the index of every journal with a staged change; True when all pass.
+
+    Paths are shown relative to the repository root, so they read the same from any
+    journal (pairs/ana/sessions/...).
+    """
+    from dataclasses import replace
+
+    from mentorjournal import gitrepo, hook
+    from mentorjournal.journal import load_journal
+    from mentorjournal.render.findings import findings_json, findings_text
+    from mentorjournal.validate import validate as run_validation
+
+    top = gitrepo.repo_toplevel(repo)
+    if top is None:
+        from mentorjournal.errors import MjError
+
+        raise MjError(f"{repo} is not in a git repository; the hook needs one")
+    findings = []
+    for root in hook.hook_run_targets(top):
+        prefix = root.relative_to(top).as_posix()
+        journal = load_journal(root, gitrepo.staged_files(root))
+        for finding in run_validation(journal):
+            path = f"{prefix}/{finding.path}" if prefix != "." else finding.path
+            findings.append(replace(finding, path=path))
+    failed = any(f.severity == "error" or strict for f in findings)
+    if as_json:
+        click.echo(findings_json(findings, ok=not failed))
+    elif findings:
+        click.echo(findings_text(findings, palette()))
+    return not failed
+
+
+@main.command("hook-run", hidden=True)
+@click.pass_context
+@refusals
+def hook_run(ctx: click.Context) -> None:
+    """Run by the pre-commit hook: validate the staged version of each touched journal."""
+    ok = _validate_staged_journals(_state(ctx).directory, as_json=False, strict=False)
+    if not ok:
+        click.echo(
+            "mj: commit stopped: the staged journal files above have errors. Fix them and "
+            "`git add` them (or skip the check once with `git commit --no-verify`).",
+            err=True,
+        )
+        ctx.exit(1)
 
 
 # ---------------------------------------------------------------- authoring and reports (issue 4)
