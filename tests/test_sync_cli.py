@@ -1,0 +1,146 @@
+"""`mj commit` + `mj sync` between a mentor's and a mentee's clone of one bare remote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import mj
+from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
+    AGREEMENT,
+    MENTEE,
+    MENTOR,
+    SharedRepo,
+    git,
+    git_sandbox,
+    head,
+    make_journal,
+    make_shared,
+    repo_state,
+    write,
+)
+
+pytestmark = pytest.mark.usefixtures("git_sandbox")
+
+SESSION = "---\ndate: {date}\nattendees: [ana, ben]\n---\n# {title}\n\n- [ ] @ana {title}\n"
+
+
+def _session(date: str, title: str = "Notes") -> str:
+    return SESSION.format(date=date, title=title)
+
+
+def _ok(*args: str, cwd: Path) -> str:
+    result = mj(*args, cwd=cwd)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _tracked(repo: Path) -> set[str]:
+    return set(git(repo, "ls-files").split())
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> SharedRepo:
+    return make_shared(tmp_path)
+
+
+def test_both_sides_add_sessions_and_sync_both_ways(shared: SharedRepo) -> None:
+    write(shared.mentor, "sessions/2025-07-18.md", _session("2025-07-18", "Mentor notes"))
+    _ok("commit", cwd=shared.mentor)
+    assert "pushed to origin/main" in _ok("sync", cwd=shared.mentor)
+
+    write(shared.mentee, "sessions/2025-08-01.md", _session("2025-08-01", "Mentee notes"))
+    _ok("commit", cwd=shared.mentee)
+    output = _ok("sync", cwd=shared.mentee)
+    assert "pulled 1 commit(s) from origin/main" in output
+    assert "pushed to origin/main" in output
+
+    assert "pulled" in _ok("sync", cwd=shared.mentor)
+    for side in (shared.mentor, shared.mentee):
+        assert {"sessions/2025-07-18.md", "sessions/2025-08-01.md"} <= _tracked(side)
+    assert head(shared.mentor) == head(shared.mentee)
+    authors = git(shared.mentor, "log", "--format=%an").split("\n")
+    assert MENTOR.name in authors and MENTEE.name in authors
+    assert "up to date" in _ok("sync", cwd=shared.mentee)
+
+
+def test_same_day_sessions_with_different_slugs_merge_cleanly(shared: SharedRepo) -> None:
+    write(shared.mentor, "sessions/2025-07-18-design.md", _session("2025-07-18", "Design"))
+    write(shared.mentee, "sessions/2025-07-18-career.md", _session("2025-07-18", "Career"))
+    for side in (shared.mentor, shared.mentee):
+        _ok("commit", cwd=side)
+        _ok("sync", cwd=side)
+    _ok("sync", cwd=shared.mentor)
+    wanted = {"sessions/2025-07-18-design.md", "sessions/2025-07-18-career.md"}
+    assert wanted <= _tracked(shared.mentor) and wanted <= _tracked(shared.mentee)
+    assert mj("validate", cwd=shared.mentee).exit_code == 0
+
+
+def test_same_line_edit_stops_names_the_file_and_loses_nothing(shared: SharedRepo) -> None:
+    theirs = AGREEMENT.replace("Grow Ana", "Coach Ana")
+    ours = AGREEMENT.replace("Grow Ana", "Help Ana")
+    write(shared.mentor, "agreement.md", theirs)
+    _ok("commit", cwd=shared.mentor)
+    _ok("sync", cwd=shared.mentor)
+
+    write(shared.mentee, "agreement.md", ours)
+    _ok("commit", "-m", "Our purpose", cwd=shared.mentee)
+    before = repo_state(shared.mentee)
+
+    result = mj("sync", cwd=shared.mentee)
+
+    assert result.exit_code == 1
+    assert "agreement.md" in result.output
+    assert "Nothing was changed" in result.output
+    assert "git show origin/main:agreement.md" in result.output
+    assert "git merge origin/main" in result.output and "git commit" in result.output
+    # Exactly as before: branch, HEAD, index, every working-tree byte; no merge begun.
+    assert repo_state(shared.mentee) == before
+    assert not (shared.mentee / ".git" / "MERGE_HEAD").exists()
+    # Both versions are recoverable.
+    assert git(shared.mentee, "show", "HEAD:agreement.md") == ours
+    assert git(shared.mentee, "show", "origin/main:agreement.md") == theirs
+    # The remote still has only the mentor's version.
+    assert git(shared.remote, "show", "main:agreement.md") == theirs
+    # Following the printed advice finishes the job.
+    git(shared.mentee, "merge", "origin/main", check=False)
+    write(shared.mentee, "agreement.md", AGREEMENT.replace("Grow Ana", "Coach and help Ana"))
+    assert mj("commit", cwd=shared.mentee).exit_code == 1  # mid-merge: git finishes it
+    git(shared.mentee, "add", "--", "agreement.md")
+    git(shared.mentee, "commit", "--quiet", "--no-edit")
+    _ok("sync", cwd=shared.mentee)
+    _ok("sync", cwd=shared.mentor)
+    assert "Coach and help Ana" in (shared.mentor / "agreement.md").read_text()
+
+
+def test_sync_refuses_uncommitted_journal_work(shared: SharedRepo) -> None:
+    write(shared.mentee, "sessions/2025-08-01.md", _session("2025-08-01"))
+    before = repo_state(shared.mentee)
+    result = mj("sync", cwd=shared.mentee)
+    assert result.exit_code == 1
+    assert "mj commit" in result.output
+    assert repo_state(shared.mentee) == before
+
+
+def test_first_sync_sets_the_upstream(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    repo = make_journal(tmp_path / "j")
+    git(repo, "remote", "add", "origin", str(remote))
+    output = _ok("sync", cwd=repo)
+    assert "now its upstream" in output
+    assert git(repo, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
+    assert git(remote, "rev-parse", "main").strip() == head(repo)
+
+
+def test_unreachable_remote_keeps_local_commits(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    git(repo, "remote", "add", "origin", str(tmp_path / "nowhere.git"))
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    _ok("commit", cwd=repo)
+    before = repo_state(repo)
+    result = mj("sync", cwd=repo)
+    assert result.exit_code == 1
+    assert "commits are intact" in result.output
+    assert "Traceback" not in result.output
+    assert repo_state(repo) == before
