@@ -1,0 +1,192 @@
+"""Measure issue 5's targets as ratios of medians against a reference command.
+
+    python benchmarks/bench.py [--sessions 10000] [--runs 7] [--journal DIR]
+
+Each target runs mj and its reference command alternately in one loop, so that
+machine noise hits both alike, and reports both medians and their ratio. Needs
+`rg` (Debian's ripgrep) and `check-jsonschema` (pip install '.[bench]'); a
+target whose reference is missing is reported as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BIN = Path(sys.executable).parent
+MJ = str(BIN / "mj")
+TASK_LINE = r"^\s*([-*+]|\d+[.)])\s+\[[ xX-]\]"
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
+    return time.perf_counter() - start
+
+
+def compare(
+    name: str,
+    target: float,
+    runs: int,
+    mine: Callable[[], float],
+    reference: Callable[[], float],
+    reference_name: str,
+) -> bool:
+    mj_times, ref_times = [], []
+    for _ in range(runs):
+        mj_times.append(mine())
+        ref_times.append(reference())
+    mj_median, ref_median = statistics.median(mj_times), statistics.median(ref_times)
+    ratio = mj_median / ref_median
+    met = ratio <= target
+    print(
+        f"{'MET ' if met else 'MISS'} {name:<44} mj {mj_median * 1000:8.1f} ms  "
+        f"{reference_name} {ref_median * 1000:8.1f} ms  ratio {ratio:5.2f}x (target <= {target}x)"
+    )
+    return met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--journal", type=Path, help="use this generated journal")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="mj-bench-"))
+    journal = args.journal or workdir / "journal"
+    if args.journal is None:
+        print(f"generating {args.sessions} sessions in {journal} ...", flush=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                str(journal),
+                "--sessions",
+                str(args.sessions),
+            ],
+            check=True,
+        )
+    size = sum(p.stat().st_size for p in (journal / "sessions").iterdir())
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; journal: {args.sessions} sessions, {size / 1e6:.0f} MB"
+    )
+    cache_dir = journal / ".git" / "mentorjournal"
+    python_pass = [sys.executable, "-c", "pass"]
+    rg = shutil.which("rg")
+    results: list[bool] = []
+
+    subprocess.run([MJ, "status", "--json"], cwd=journal, stdout=subprocess.DEVNULL, check=True)
+    if rg:
+        rg_cmd = [rg, "-n", TASK_LINE, "."]
+        results.append(
+            compare(
+                "mj status --json, warm",
+                1.3,
+                args.runs,
+                lambda: timed([MJ, "status", "--json"], journal),
+                lambda: timed(rg_cmd, journal),
+                "rg -n",
+            )
+        )
+        note = sorted((journal / "sessions").iterdir())[-1]
+        original = note.read_bytes()
+        counter = [0]
+
+        def edit_then_status() -> float:
+            counter[0] += 1
+            note.write_bytes(original + f"\nedit {counter[0]}\n".encode())
+            return timed([MJ, "status", "--json"], journal)
+
+        results.append(
+            compare(
+                "mj status --json after editing one note",
+                2.0,
+                args.runs,
+                edit_then_status,
+                lambda: timed(rg_cmd, journal),
+                "rg -n",
+            )
+        )
+        note.write_bytes(original)
+    else:
+        print("SKIP status targets: rg not found (apt-get install ripgrep)")
+
+    checker = shutil.which("check-jsonschema") or (
+        str(BIN / "check-jsonschema") if (BIN / "check-jsonschema").exists() else None
+    )
+    if checker:
+        front = workdir / "front-matter"
+        front.mkdir(exist_ok=True)
+        for path in (journal / "sessions").iterdir():
+            text = path.read_text(encoding="utf-8")
+            (front / (path.stem + ".yaml")).write_text(text.split("---\n")[1], encoding="utf-8")
+        files = [str(p) for p in front.iterdir()]
+        schema = str(HERE.parent / "schema" / "session.schema.json")
+
+        def cold_validate() -> float:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            return timed([MJ, "validate"], journal)
+
+        results.append(
+            compare(
+                "mj validate, cold (no cache)",
+                1.0,
+                max(3, args.runs // 2),
+                cold_validate,
+                lambda: timed([checker, "--schemafile", schema, *files], journal),
+                "check-jsonschema",
+            )
+        )
+    else:
+        print("SKIP cold validate target: check-jsonschema not found (pip install '.[bench]')")
+
+    subprocess.run([MJ, "status"], cwd=journal, stdout=subprocess.DEVNULL, check=True)
+    staged = journal / "sessions" / "2099-01-01.md"
+    staged.write_text("---\ndate: 2099-01-01\nattendees: [ana, ben]\n---\n- [ ] @ana New\n")
+    subprocess.run(["git", "add", "--", str(staged)], cwd=journal, check=True)
+    subprocess.run(
+        [MJ, "validate", "--staged"], cwd=journal, stdout=subprocess.DEVNULL, check=False
+    )
+    results.append(
+        compare(
+            "mj validate --staged, one staged file",
+            10.0,
+            args.runs,
+            lambda: timed([MJ, "validate", "--staged"], journal),
+            lambda: timed(python_pass, journal),
+            "python -c pass",
+        )
+    )
+    subprocess.run(["git", "rm", "-q", "--cached", "--", str(staged)], cwd=journal, check=True)
+    staged.unlink()
+
+    results.append(
+        compare(
+            "mj --help",
+            4.0,
+            args.runs,
+            lambda: timed([MJ, "--help"], journal),
+            lambda: timed(python_pass, journal),
+            "python -c pass",
+        )
+    )
+    print(f"\n{sum(results)} of {len(results)} targets met")
+    shutil.rmtree(workdir, ignore_errors=True) if args.journal is None else None
+
+
+if __name__ == "__main__":
+    main()
