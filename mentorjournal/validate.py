@@ -414,7 +414,9 @@ def _item_checks(journal: Journal, known: dict[str, Any]) -> list[Finding]:
     explicit: dict[str, str] = {}
     for doc in journal.documents:
         for item in doc.items:
-            for owner, column in zip(item.owners, item.owner_columns or (1,) * len(item.owners)):
+            for owner, column in zip(
+                item.owners, item.owner_columns or (1,) * len(item.owners), strict=True
+            ):
                 if owner not in known and not item.inherited_owner:
                     found.append(
                         Finding(

@@ -156,11 +156,12 @@ def test_human_view_groups_by_owner(journal: Path) -> None:
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(journal: Path) -> None:
+    import datetime as dt
+
     from mentorjournal.journal import load_journal, people
     from mentorjournal.render.status import status_text
     from mentorjournal.render.terminal import Palette
     from mentorjournal.status import compute_status
-    import datetime as dt
 
     loaded = load_journal(journal)
     computed = compute_status(loaded, dt.date(2025, 8, 5))
