@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 import string
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 from mentorjournal.dates import parse_date
 from mentorjournal.document import parse_document
 from mentorjournal.errors import MjError
-from mentorjournal.fileio import atomic_write, render_markdown
+from mentorjournal.fileio import atomic_write, create_new, render_markdown
 from mentorjournal.journal import mentee_handle
 from mentorjournal.model import ActionItem, Journal
 from mentorjournal.status import open_items
@@ -61,32 +59,6 @@ class Ticked:
 
 
 # ---------------------------------------------------------------- new files
-
-
-def create_file(path: Path, data: bytes) -> None:
-    """Write a new file atomically; refuse if it exists (never overwrite)."""
-    if path.exists():
-        raise MjError(f"{path} already exists; mj never overwrites a file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mj-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644 & ~_umask())
-        # link() fails if the name exists, so a file created meanwhile is never replaced.
-        os.link(temp, path)
-    except FileExistsError:
-        raise MjError(f"{path} already exists; mj never overwrites a file") from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _template(name: str, **values: str) -> str:
@@ -174,7 +146,7 @@ def new_session(
     path = session_path(root, day, slug)
     if path.exists():
         raise MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
-    create_file(path, session_text(journal, day, kind).encode())
+    create_new(path, session_text(journal, day, kind).encode())
     return path
 
 
@@ -228,7 +200,7 @@ def new_goal(
     """Write ``goals/<id>.md``; refuse if it exists."""
     text = goal_text(journal, goal_id, title, success, target, today, status)
     path = root / "goals" / f"{goal_id}.md"
-    create_file(path, text.encode())
+    create_new(path, text.encode())
     return path
 
 

@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -414,9 +414,3 @@ def _in_journal(root: Path, path: str) -> bool:
         if (root / "/".join(parts[:depth]) / "agreement.md").exists():
             return False
     return not any(part.startswith(".") for part in parts[:-1]) or kind_for_path(path) != "other"
-
-
-def load_uncached(root: Path, files: Mapping[str, bytes] | None = None) -> Journal:
-    from mentorjournal.journal import load_journal
-
-    return load_journal(root, files)

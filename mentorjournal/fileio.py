@@ -23,9 +23,31 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
             raise MjError(f"{path} could not be read again: {exc.strerror}") from None
         if current != expected:
             raise MjError(f"{path} changed while mj was working on it; run the command again")
-    mode = None
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    temp = _write_temp(path, data, mode)
+    try:
+        os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a new file atomically; refuse if it exists, even if it appears meanwhile."""
     if path.exists():
-        mode = path.stat().st_mode & 0o7777
+        raise MjError(f"{path} already exists; mj never overwrites a file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _write_temp(path, data, 0o666 & ~_umask())
+    try:
+        # link() fails if the name exists, so a file created meanwhile is never replaced.
+        os.link(temp, path)
+    except FileExistsError:
+        raise MjError(f"{path} already exists; mj never overwrites a file") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
+    """``data`` written and synced to a temp file beside ``path``; returns its name."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mj-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -34,10 +56,16 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return temp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def render_markdown(meta: dict[str, Any], body: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from mentorjournal.dates import add_months
 from mentorjournal.errors import MjError
-from mentorjournal.fileio import atomic_write, render_markdown
+from mentorjournal.fileio import atomic_write, create_new, render_markdown
 from mentorjournal.journal import AGREEMENT
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -88,7 +88,7 @@ def scaffold(
         separator = "" if not existing or existing.endswith("\n") else "\n"
         atomic_write(ignore, (existing + separator + "private/\n").encode())
         written.append(".gitignore")
-    atomic_write(agreement, render_markdown(meta, body).encode())
+    create_new(agreement, render_markdown(meta, body).encode())
 
     from mentorjournal import gitrepo, hook
 
