@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from mentorjournal import __version__
-from mentorjournal.document import kind_for_path, parse_document
-from mentorjournal.journal import assemble, is_candidate, journal_paths, read_head
+from mentorjournal.document import parse_document
+from mentorjournal.journal import assemble, journal_paths, read_head
 from mentorjournal.model import ActionItem, Document, Finding, Journal
+from mentorjournal.walk import is_candidate, kind_for_path
 
 FORMAT = 1
 # Below this many misses, parsing in this process beats starting workers.

@@ -12,27 +12,14 @@ import re
 from typing import Any
 
 from mentorjournal.items import extract_items
-from mentorjournal.model import Document, Finding, Kind, Severity
+from mentorjournal.model import Document, Finding, Severity
+from mentorjournal.walk import kind_for_path
 
 MAX_BYTES = 1024 * 1024
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 _CONFLICT = re.compile(r"(<{7}|>{7}|\|{7})(?: |$)|={7}$")
-_SESSION_DIRS = ("sessions/", "private/sessions/")
-_GOAL_DIRS = ("goals/", "private/goals/")
-
-
-def kind_for_path(path: str) -> Kind:
-    """Where a file lives decides what it is; anything else is "other"."""
-    if path == "agreement.md":
-        return "agreement"
-    for prefix, kind in ((_SESSION_DIRS, "session"), (_GOAL_DIRS, "goal")):
-        for directory in prefix:
-            rest = path.removeprefix(directory)
-            if rest != path and "/" not in rest and rest.endswith(".md"):
-                return kind  # type: ignore[return-value]
-    return "other"
 
 
 def is_private(path: str) -> bool:

@@ -23,8 +23,8 @@ from mentorjournal.changes import (
     signatures_added,
 )
 from mentorjournal.document import parse_document
-from mentorjournal.journal import AGREEMENT
 from mentorjournal.model import Document
+from mentorjournal.walk import AGREEMENT
 
 _GOAL_FILE = re.compile(r"goals/[^/]+\.md")
 

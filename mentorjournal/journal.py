@@ -8,71 +8,44 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from mentorjournal.document import MAX_BYTES, kind_for_path, parse_document
+from mentorjournal import walk
+from mentorjournal.document import MAX_BYTES, parse_document
 from mentorjournal.errors import NoJournalError
 from mentorjournal.items import ID_LENGTH
 from mentorjournal.model import ActionItem, Document, Finding, Journal, Person
-
-AGREEMENT = "agreement.md"
-_SKIP_DIRS = {"node_modules", "__pycache__"}
+from mentorjournal.walk import AGREEMENT, is_candidate
 
 Parser = Callable[[str, bytes], Document]
 
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding agreement.md."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / AGREEMENT).is_file():
-            return directory
-    raise NoJournalError(f"no agreement.md found in {start} or any parent; run `mj init`")
+    found = walk.find_root(str(start))
+    if found is None:
+        raise NoJournalError(
+            f"no agreement.md found in {start.resolve()} or any parent; run `mj init`"
+        )
+    return Path(found)
 
 
 def journal_paths(root: Path) -> tuple[list[str], list[Finding]]:
-    """Journal-relative paths of every Markdown file mj reads, and unreadable ones.
+    """Journal-relative paths of every Markdown file mj reads, and unreadable ones."""
+    listing = walk.list_journal(str(root))
+    return listing.paths, outside_findings(listing)
 
-    Uses ``os.scandir`` so that listing 10,000 sessions costs no stat calls.
-    """
-    found: list[str] = []
-    findings: list[Finding] = []
-    root_real = root.resolve()
-    pending = [(root, "")]
-    while pending:
-        directory, prefix = pending.pop()
-        try:
-            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if entry.is_dir(follow_symlinks=False):
-                # A folder with its own agreement.md is another journal (pairs/*/).
-                if (
-                    not name.startswith(".")
-                    and name not in _SKIP_DIRS
-                    and not (Path(entry.path) / AGREEMENT).exists()
-                ):
-                    pending.append((Path(entry.path), f"{prefix}{name}/"))
-                continue
-            if not name.endswith(".md"):
-                continue
-            relative = prefix + name
-            if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.is_relative_to(root_real):
-                    findings.append(
-                        Finding(
-                            relative,
-                            1,
-                            1,
-                            "error",
-                            "symlink-outside",
-                            f"symlink points outside the journal ({target}); not followed",
-                        )
-                    )
-                    continue
-            found.append(relative)
-    return sorted(found), findings
+
+def outside_findings(listing: walk.Listing) -> list[Finding]:
+    return [
+        Finding(
+            relative,
+            1,
+            1,
+            "error",
+            "symlink-outside",
+            f"symlink points outside the journal ({target}); not followed",
+        )
+        for relative, target in listing.outside
+    ]
 
 
 def read_head(path: Path) -> bytes | None:
@@ -84,14 +57,6 @@ def read_head(path: Path) -> bytes | None:
             return handle.read(MAX_BYTES + 1)
     except OSError:
         return None
-
-
-def is_candidate(path: str, data: bytes) -> bool:
-    """Files outside the known folders count only when their front matter has ``type:``."""
-    if kind_for_path(path) != "other":
-        return True
-    head = data[:4096].lstrip(b"\xef\xbb\xbf")
-    return head.startswith(b"---") and b"\ntype:" in head
 
 
 def load_journal(

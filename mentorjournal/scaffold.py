@@ -10,7 +10,7 @@ from typing import Any
 from mentorjournal.dates import add_months
 from mentorjournal.errors import MjError
 from mentorjournal.fileio import atomic_write, create_new, render_markdown
-from mentorjournal.journal import AGREEMENT
+from mentorjournal.walk import AGREEMENT
 
 TEMPLATES = Path(__file__).parent / "templates"
 _HANDLE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")

@@ -17,9 +17,10 @@ from typing import Any
 from mentorjournal import yamldata
 from mentorjournal.document import parse_document
 from mentorjournal.errors import MjError
-from mentorjournal.journal import AGREEMENT, people
+from mentorjournal.journal import people
 from mentorjournal.model import Document, Journal
 from mentorjournal.signatures import agreement_digest
+from mentorjournal.walk import AGREEMENT
 
 __all__ = ["SignResult", "sign_agreement", "with_signature"]
 

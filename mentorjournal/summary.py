@@ -38,10 +38,11 @@ from typing import Literal
 
 from mentorjournal.dates import next_after, parse_date, parse_every
 from mentorjournal.items import remove_hashtags
-from mentorjournal.journal import AGREEMENT, mentee_handle
+from mentorjournal.journal import mentee_handle
 from mentorjournal.model import ActionItem, Document, Journal
 from mentorjournal.signatures import signature_state
 from mentorjournal.status import item_goals
+from mentorjournal.walk import AGREEMENT
 
 Audience = Literal["pair", "sponsor"]
 AUDIENCES: tuple[Audience, ...] = ("pair", "sponsor")

@@ -1,0 +1,148 @@
+"""Where a journal's files are: its root, its Markdown files, what kind each one is.
+
+Only ``os`` is imported here: the fast paths (``mj status``, the pre-commit check)
+start with this module, and every import costs milliseconds at every run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+# Not typing.TYPE_CHECKING: importing typing costs more than this whole module.
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from mentorjournal.model import Kind
+
+AGREEMENT = "agreement.md"
+SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
+_SESSION_DIRS = ("sessions/", "private/sessions/")
+_GOAL_DIRS = ("goals/", "private/goals/")
+
+
+def kind_for_path(path: str) -> Kind:
+    """Where a file lives decides what it is; anything else is "other"."""
+    if path == AGREEMENT:
+        return "agreement"
+    for prefixes, kind in ((_SESSION_DIRS, "session"), (_GOAL_DIRS, "goal")):
+        for directory in prefixes:
+            rest = path.removeprefix(directory)
+            if rest != path and "/" not in rest and rest.endswith(".md"):
+                return kind  # type: ignore[return-value]
+    return "other"
+
+
+def is_candidate(path: str, data: bytes) -> bool:
+    """Files outside the known folders count only when their front matter has ``type:``."""
+    if kind_for_path(path) != "other":
+        return True
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    return head.startswith(b"---") and b"\ntype:" in head
+
+
+def find_root(start: str) -> str | None:
+    """The nearest directory at or above ``start`` holding agreement.md."""
+    directory = os.path.realpath(start)
+    while True:
+        if os.path.isfile(os.path.join(directory, AGREEMENT)):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+class Listing:
+    """The Markdown files of a journal, and what is needed to tell when that changes.
+
+    ``dirs`` maps each folder looked at (journal-relative, "" for the root) to its
+    mtime: creating, deleting or renaming a file changes its folder's mtime, so an
+    unchanged folder need not be listed again. ``started_ns`` is the clock when the
+    walk began; a folder modified within ``RACY_NS`` of it may change again without
+    its mtime moving (coarse file-system clocks), so it is never trusted.
+    """
+
+    RACY_NS = 2_000_000_000
+
+    __slots__ = ("dirs", "outside", "paths", "started_ns")
+
+    def __init__(
+        self,
+        paths: list[str],
+        outside: list[tuple[str, str]],
+        dirs: dict[str, int],
+        started_ns: int,
+    ) -> None:
+        self.paths = paths
+        # Symlinks pointing outside the journal: (path, resolved target).
+        self.outside = outside
+        self.dirs = dirs
+        self.started_ns = started_ns
+
+    def still_valid(self, root: str) -> bool:
+        """True when no folder of the journal can have gained or lost a file since."""
+        limit = self.started_ns - self.RACY_NS
+        for relative, mtime in self.dirs.items():
+            try:
+                current = os.stat(os.path.join(root, relative)).st_mtime_ns
+            except OSError:
+                return False
+            if current != mtime or current >= limit:
+                return False
+        return True
+
+
+def list_journal(root: str) -> Listing:
+    """Every Markdown file mj reads in the journal at ``root`` (sorted), by ``os.scandir``.
+
+    Hidden folders, node_modules and folders holding their own agreement.md (another
+    journal, as in pairs/*/) are not entered. Listing 10,000 sessions costs no stat
+    call per file.
+    """
+    started = time.time_ns()
+    found: list[str] = []
+    outside: list[tuple[str, str]] = []
+    dirs: dict[str, int] = {}
+    root_real = os.path.realpath(root)
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        directory = os.path.join(root, prefix) if prefix else root
+        try:
+            dirs[prefix] = os.stat(directory).st_mtime_ns
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if name.startswith(".") or name in SKIP_DIRS:
+                    continue
+                if os.path.exists(os.path.join(entry.path, AGREEMENT)):
+                    # Another journal: only watch whether it stays one.
+                    mtime = _mtime(entry.path)
+                    if mtime is not None:
+                        dirs[prefix + name] = mtime
+                    continue
+                pending.append(f"{prefix}{name}/")
+                continue
+            if not name.endswith(".md"):
+                continue
+            relative = prefix + name
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if target != root_real and not target.startswith(root_real + os.sep):
+                    outside.append((relative, target))
+                    continue
+            found.append(relative)
+    found.sort()
+    outside.sort()
+    return Listing(found, outside, {key.rstrip("/"): value for key, value in dirs.items()}, started)
