@@ -15,49 +15,23 @@ otherwise load 40 MB per run); commands that need bodies load without the cache.
 from __future__ import annotations
 
 import gc
-import hashlib
 import marshal
 import os
-import subprocess
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mentorjournal import __version__
+from mentorjournal import freshness, walk
 from mentorjournal.document import parse_document
-from mentorjournal.journal import assemble, journal_paths, read_head
+from mentorjournal.journal import assemble, outside_findings, read_head
 from mentorjournal.model import ActionItem, Document, Finding, Journal
 from mentorjournal.walk import is_candidate, kind_for_path
 
-FORMAT = 1
 # Below this many misses, parsing in this process beats starting workers.
 PARALLEL_THRESHOLD = 400
 
 Packed = tuple[Any, ...]
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives these bytes as a blob."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-def _fingerprint() -> str:
-    """Changes whenever the code or schemas that decide a parse result change."""
-    here = Path(__file__).parent
-    parts = [__version__, str(FORMAT)]
-    from mentorjournal.schemas import schema_dir
-
-    watched = [here / name for name in ("document.py", "items.py", "yamldata.py", "validate.py")]
-    watched += sorted(schema_dir().glob("*.schema.json"))
-    for path in watched:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- packing
@@ -146,36 +120,10 @@ def _parse_many(jobs: list[tuple[str, bytes]]) -> list[Packed]:
 # ---------------------------------------------------------------- storage
 
 
-def _git_dir(root: Path) -> Path | None:
-    """The repository's git directory, found without starting git (worktrees included)."""
-    found = _git_location(root)
-    return found[0] if found else None
-
-
-def _git_location(root: Path) -> tuple[Path, Path] | None:
-    """(git directory, top of the work tree), or None outside git."""
-    for directory in (root, *root.parents):
-        dot_git = directory / ".git"
-        if dot_git.is_dir():
-            return dot_git, directory
-        if dot_git.is_file():
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                gitdir = Path(text.removeprefix("gitdir:").strip())
-                gitdir = gitdir if gitdir.is_absolute() else directory / gitdir
-                common = gitdir / "commondir"
-                if common.is_file():
-                    return (gitdir / common.read_text().strip()).resolve(), directory
-                return gitdir, directory
-    return None
-
-
-def cache_file(root: Path, git_dir: Path | None) -> Path:
-    key = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
-    if git_dir is not None:
-        return git_dir / "mentorjournal" / f"cache-{key}.marshal"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "mentorjournal" / f"cache-{key}.marshal"
+def cache_file(root: Path) -> Path:
+    """Where the parse cache of the journal at ``root`` lives."""
+    location = freshness.git_location(str(root))
+    return Path(freshness.cache_path(str(root), location[0] if location else None, "cache"))
 
 
 def _read_cache(path: Path, fingerprint: str) -> dict[str, Packed]:
@@ -202,67 +150,6 @@ def _write_cache(path: Path, fingerprint: str, entries: dict[str, Packed]) -> No
         os.replace(temp, path)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
-
-
-# ---------------------------------------------------------------- freshness
-
-
-def _git_blob_ids(root: Path, staged: bool, top: Path) -> tuple[dict[str, str], set[str]] | None:
-    """Index blob ids under ``root`` and the paths whose working copy differs (None: no git)."""
-    base = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", str(root)]
-    try:
-        ls_files = subprocess.Popen(
-            [*base, "ls-files", "-s", "-z", "--", "."],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        status = None
-        if not staged:
-            status = subprocess.Popen(
-                [
-                    *base,
-                    "status",
-                    "--porcelain=v1",
-                    "-z",
-                    "--untracked-files=all",
-                    "--ignored=no",
-                    "--",
-                    ".",
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        listed, _ = ls_files.communicate()
-        changed_raw = status.communicate()[0] if status else b""
-    except OSError:
-        return None
-    if ls_files.returncode != 0 or (status is not None and status.returncode != 0):
-        return None
-    blobs: dict[str, str] = {}
-    for record in listed.split(b"\0"):
-        if not record:
-            continue
-        meta, _, name = record.partition(b"\t")
-        mode, blob, stage = meta.split(b" ")
-        if stage != b"0" or mode == b"120000" or mode == b"160000":
-            continue  # conflicts, symlinks and submodules are read from disk
-        blobs[name.decode("utf-8", "surrogateescape")] = blob.decode()
-    # ls-files names paths from the journal; status from the top of the work tree.
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    changed: set[str] = set()
-    records = changed_raw.split(b"\0")
-    index = 0
-    while index < len(records):
-        record = records[index]
-        index += 1
-        if len(record) < 4:
-            continue
-        code, changed_path = record[:2], record[3:].decode("utf-8", "surrogateescape")
-        changed.add(changed_path.removeprefix(prefix))
-        if code[0:1] in (b"R", b"C"):
-            index += 1  # the original path follows a rename
-    return blobs, changed
 
 
 # ---------------------------------------------------------------- loading
@@ -313,6 +200,29 @@ def _parse_misses(jobs: list[tuple[str, bytes]]) -> list[Packed]:
     return results
 
 
+class Loaded:
+    """A journal loaded through the cache, with what the status snapshot is keyed by."""
+
+    __slots__ = ("blobs", "checksum", "index_blobs", "journal", "listing")
+
+    def __init__(
+        self,
+        journal: Journal,
+        blobs: dict[str, str],
+        index_blobs: dict[str, str],
+        listing: walk.Listing | None,
+        checksum: bytes | None,
+    ) -> None:
+        self.journal = journal
+        # Path -> blob id of the bytes each document was parsed from.
+        self.blobs = blobs
+        # Path -> blob id in the index, for tracked files.
+        self.index_blobs = index_blobs
+        self.listing = listing
+        # The index's checksum, read before git listed it (None outside git).
+        self.checksum = checksum
+
+
 def load_cached(root: Path, *, staged: bool = False) -> Journal:
     """The journal at ``root`` (working tree, or the index with ``staged``), via the cache.
 
@@ -327,6 +237,11 @@ def load_cached(root: Path, *, staged: bool = False) -> Journal:
 
             files = gitrepo.staged_files(root)
         return load_journal(root, files)
+    return load(root, staged=staged).journal
+
+
+def load(root: Path, *, staged: bool = False) -> Loaded:
+    """``load_cached`` with the blob ids and listing it worked from."""
     # Loading allocates ~100,000 small objects that all stay alive: collecting
     # meanwhile only costs time (measured: half of a warm load).
     gc.disable()
@@ -336,32 +251,46 @@ def load_cached(root: Path, *, staged: bool = False) -> Journal:
         gc.enable()
 
 
-def _load_cached(root: Path, staged: bool) -> Journal:
-    location = _git_location(root)
-    git_dir = location[0] if location else None
-    fingerprint = _fingerprint()
-    where = cache_file(root, git_dir)
+def _load_cached(root: Path, staged: bool) -> Loaded:
+    location = freshness.git_location(str(root))
+    checksum = freshness.index_checksum(location[1]) if location else None
+    ls_files = status = None
+    if location:
+        ls_files = freshness.ls_files(str(root))
+        status = None if staged else freshness.changed_files(str(root))
+    fingerprint = freshness.fingerprint()
+    where = Path(freshness.cache_path(str(root), location[0] if location else None, "cache"))
     entries = _read_cache(where, fingerprint)
-    git_view = _git_blob_ids(root, staged, location[1]) if location else None
+    listing = None if staged else walk.list_journal(str(root))
+
+    blobs: dict[str, str] = {}
+    changed: set[str] = set()
+    in_git = False
+    if ls_files is not None:
+        listed = ls_files.output()
+        changed_raw = status.output() if status is not None else b""
+        if listed is not None and changed_raw is not None and location:
+            in_git = True
+            blobs = freshness.parse_ls_files(listed)
+            changed = freshness.parse_status(changed_raw, str(root), location[2])
 
     findings: list[Finding] = []
-    keys: dict[str, str] = {}  # path -> cache key
+    current_blobs: dict[str, str] = {}
     to_read: list[str] = []
     if staged:
-        if git_view is None:
+        if not in_git:
             from mentorjournal.errors import MjError
 
             raise MjError(f"--staged needs a git repository, and {root} is not in one")
-        blobs = git_view[0]
-        paths: Iterable[str] = [p for p in blobs if p.endswith(".md") and _in_journal(root, p)]
-        for path in paths:
-            keys[path] = f"{path}\0{blobs[path]}"
+        for path, blob in blobs.items():
+            if path.endswith(".md") and _in_journal(root, path):
+                current_blobs[path] = blob
     else:
-        listed, findings = journal_paths(root)
-        blobs, changed = git_view if git_view is not None else ({}, set())
-        for path in listed:
+        assert listing is not None
+        findings = outside_findings(listing)
+        for path in listing.paths:
             if path in blobs and path not in changed:
-                keys[path] = f"{path}\0{blobs[path]}"
+                current_blobs[path] = blobs[path]
             else:
                 to_read.append(path)
 
@@ -372,8 +301,9 @@ def _load_cached(root: Path, staged: bool) -> Journal:
         if data is None:
             continue
         contents[path] = data
-        keys[path] = f"{path}\0{blob_id(data)}"
+        current_blobs[path] = freshness.blob_id(data)
 
+    keys = {path: f"{path}\0{blob}" for path, blob in current_blobs.items()}
     misses = [path for path, key in keys.items() if key not in entries]
     if staged and misses:
         from mentorjournal import gitrepo
@@ -405,7 +335,8 @@ def _load_cached(root: Path, staged: bool) -> Journal:
             documents.append(unpack(path, packed))
     if fresh or set(current) != set(entries):
         _write_cache(where, fingerprint, current)
-    return Journal(str(root), tuple(assemble(documents)), tuple(findings))
+    journal = Journal(str(root), tuple(assemble(documents)), tuple(findings))
+    return Loaded(journal, current_blobs, blobs, listing, checksum if in_git else None)
 
 
 def _in_journal(root: Path, path: str) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mentorjournal.dates import next_after, parse_date, parse_every
+from mentorjournal import statuscore
+from mentorjournal.dates import parse_date
 from mentorjournal.items import remove_hashtags
 from mentorjournal.model import ActionItem, Journal
 from mentorjournal.signatures import SignatureState, signature_state
@@ -47,33 +49,37 @@ class Status:
     signatures: SignatureState
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "today": self.today,
-            "open": [
-                {
-                    "id": item.id,
-                    "text": item.text,
-                    "owner": list(item.owners),
-                    "due": item.due,
-                    "overdue": item.overdue,
-                    "goals": list(item.goals),
-                    "path": item.path,
-                    "line": item.line,
-                }
-                for item in self.open
-            ],
-            "next_meeting": {
-                "due": self.next_meeting.due,
-                "overdue": self.next_meeting.overdue,
-                "last": self.next_meeting.last,
-            },
-            "review": {"due": self.review.due, "overdue": self.review.overdue},
-            "signatures": {
-                "valid": list(self.signatures.valid),
-                "stale": list(self.signatures.stale),
-                "missing": list(self.signatures.missing),
-            },
-        }
+        return statuscore.as_json(
+            self.today,
+            ((i.id, i.text, i.owners, i.due, i.goals, i.path, i.line) for i in self.open),
+            (self.next_meeting.due, self.next_meeting.overdue, self.next_meeting.last, None),
+            self.review.due,
+            (self.signatures.valid, self.signatures.stale, self.signatures.missing),
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        today: str,
+        rows: Iterable[statuscore.Row],
+        meeting: tuple[str | None, bool, str | None, str | None],
+        review: str | None,
+        signatures: SignatureState,
+    ) -> Status:
+        """A Status from the plain values statuscore works with."""
+        return cls(
+            today=today,
+            open=tuple(_open_item(row, today) for row in rows),
+            next_meeting=NextMeeting(*meeting),
+            review=Review(review, statuscore.overdue(review, today)),
+            signatures=signatures,
+        )
+
+
+def _open_item(row: statuscore.Row, today: str) -> OpenItem:
+    item_id, text, owners, due, goals, path, line = row
+    overdue = statuscore.overdue(due, today)
+    return OpenItem(item_id, text, owners, due, overdue, goals, path, line)
 
 
 def item_goals(item: ActionItem, goal_ids: set[str]) -> tuple[str, ...]:
@@ -85,72 +91,50 @@ def item_goals(item: ActionItem, goal_ids: set[str]) -> tuple[str, ...]:
     return tuple(goals)
 
 
-def open_item(item: ActionItem, goal_ids: set[str], today: dt.date) -> OpenItem:
+def open_row(item: ActionItem, goal_ids: set[str]) -> statuscore.Row:
+    """An open item as status shows it: goal-link tags dropped from its text."""
     goals = item_goals(item, goal_ids)
-    due = parse_date(item.due)
-    return OpenItem(
-        id=item.id,
-        text=remove_hashtags(item.text, set(goals)),
-        owners=item.owners,
-        due=item.due,
-        overdue=due is not None and due < today,
-        goals=goals,
-        path=item.path,
-        line=item.line,
-    )
+    text = remove_hashtags(item.text, set(goals))
+    return (item.id, text, item.owners, item.due, goals, item.path, item.line)
 
 
 def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> list[OpenItem]:
     """Open items, overdue first, then by due date (none last), then path and line."""
     goal_ids = set(journal.goals)
-    found = [
-        open_item(item, goal_ids, today)
-        for item in journal.items()
-        if item.is_open and (owner is None or owner in item.owners)
-    ]
-    return sorted(
-        found,
-        key=lambda i: (not i.overdue, i.due is None, i.due or "", i.path, i.line),
-    )
+    rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
+    day = today.isoformat()
+    return [_open_item(row, day) for row in statuscore.sort_rows(rows, day, owner)]
 
 
-def next_meeting_due(journal: Journal, today: dt.date) -> NextMeeting:
-    """The last session held (on or before today) plus the agreed cadence."""
+def session_dates(journal: Journal) -> list[str]:
+    """The dates of the sessions held, as YYYY-MM-DD."""
+    found = (parse_date(doc.meta.get("date")) for doc in journal.sessions)
+    return [date.isoformat() for date in found if date is not None]
+
+
+def agreement_facts(journal: Journal) -> tuple[object, object, str | None, SignatureState]:
+    """(cadence every, start, review date, signatures) as status reads them."""
     agreement = journal.agreement
     meta = agreement.meta if agreement else {}
     cadence = meta.get("cadence")
-    every_text = cadence.get("every") if isinstance(cadence, dict) else None
-    every = parse_every(every_text)
-    held = [
-        date
-        for doc in journal.sessions
-        if (date := parse_date(doc.meta.get("date"))) is not None and date <= today
-    ]
-    last = max(held) if held else None
-    if last is not None and every is not None:
-        due: dt.date | None = next_after(last, every)
-    else:
-        due = parse_date(meta.get("start")) if last is None else None
-    return NextMeeting(
-        due=due.isoformat() if due else None,
-        overdue=due is not None and due < today,
-        last=last.isoformat() if last else None,
-        every=every_text if isinstance(every_text, str) else None,
-    )
+    every = cadence.get("every") if isinstance(cadence, dict) else None
+    review = parse_date(meta.get("review"))
+    signatures = signature_state(agreement) if agreement and agreement.parsed else _UNSIGNED
+    return every, meta.get("start"), review.isoformat() if review else None, signatures
 
 
 def compute_status(journal: Journal, today: dt.date, owner: str | None = None) -> Status:
-    agreement = journal.agreement
-    review = parse_date(agreement.meta.get("review")) if agreement else None
-    signatures = (
-        signature_state(agreement) if agreement and agreement.parsed else SignatureState((), (), ())
+    day = today.isoformat()
+    goal_ids = set(journal.goals)
+    rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
+    every, start, review, signatures = agreement_facts(journal)
+    return Status.from_parts(
+        day,
+        statuscore.sort_rows(rows, day, owner),
+        statuscore.next_meeting(session_dates(journal), every, start, day),
+        review,
+        signatures,
     )
-    return Status(
-        today=today.isoformat(),
-        open=tuple(open_items(journal, today, owner)),
-        next_meeting=next_meeting_due(journal, today),
-        review=Review(
-            review.isoformat() if review else None, review is not None and review < today
-        ),
-        signatures=signatures,
-    )
+
+
+_UNSIGNED = SignatureState((), (), ())

@@ -10,7 +10,8 @@ import pytest
 from conftest import SAMPLE, mj
 from gitutil import git, make_repo
 
-from mentorjournal.cache import _git_dir, blob_id, cache_file
+from mentorjournal.cache import cache_file
+from mentorjournal.freshness import blob_id
 
 ROOT = Path(__file__).parent.parent
 
@@ -55,7 +56,7 @@ def test_sample_journal_same_results_with_and_without_cache(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _both_ways(sample_repo, monkeypatch)
-    assert cache_file(sample_repo, _git_dir(sample_repo)).exists()
+    assert cache_file(sample_repo).exists()
 
 
 def test_generated_journal_same_results_with_and_without_cache(
@@ -87,7 +88,7 @@ def test_corrupt_cache_is_rebuilt_silently(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
 ) -> None:
     mj("validate", cwd=sample_repo)
-    where = cache_file(sample_repo, _git_dir(sample_repo))
+    where = cache_file(sample_repo)
     where.write_bytes(damage if damage != b"truncated" else where.read_bytes()[:100])
     result = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
     assert result.exit_code == 0

@@ -1,0 +1,205 @@
+"""What changed since last time, asked of git: blob ids, modified files, the index.
+
+The caches (``cache.py``, ``snapshot.py``) key what they store by git blob id, so
+git itself says what is fresh: ``git ls-files -s`` gives the blob id of every
+tracked file, ``git status`` names the few that differ from the index. Both run as
+child processes started with ``posix_spawn`` (importing ``subprocess`` costs more
+than running them), side by side with the caller's own work.
+
+Only ``os`` is imported at module level: this is on the fast paths.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+FORMAT = 2
+# The modules whose code decides what the caches hold.
+_WATCHED = (
+    *("document.py", "items.py", "yamldata.py", "validate.py", "quickblocks.py"),
+    *("fastschema.py", "_fastschema_generated.py", "status.py", "statuscore.py"),
+    *("snapshot.py", "freshness.py", "walk.py", "signatures.py"),
+)
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def fingerprint() -> str:
+    """Changes whenever the code or schemas that decide a cached result change."""
+    from mentorjournal import __version__
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    schemas = os.path.join(here, "schema")
+    if not os.path.isdir(schemas):
+        schemas = os.path.join(os.path.dirname(here), "schema")
+    parts = [__version__, str(FORMAT)]
+    watched = [os.path.join(here, name) for name in _WATCHED]
+    watched += [os.path.join(schemas, f"{kind}.schema.json") for kind in _KINDS]
+    for path in watched:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        parts.append(f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+_KINDS = ("agreement", "goal", "session")
+
+
+def git_location(root: str) -> tuple[str, str, str] | None:
+    """(common git directory, this work tree's git directory, top of the work tree).
+
+    Found without starting git; None outside a repository. The two directories
+    differ in a linked worktree, whose index lives in its own git directory.
+    """
+    directory = root
+    while True:
+        dot_git = os.path.join(directory, ".git")
+        if os.path.isdir(dot_git):
+            return dot_git, dot_git, directory
+        if os.path.isfile(dot_git):
+            try:
+                with open(dot_git, encoding="utf-8", errors="replace") as handle:
+                    text = handle.read().strip()
+            except OSError:
+                return None
+            if not text.startswith("gitdir:"):
+                return None
+            gitdir = os.path.join(directory, text.removeprefix("gitdir:").strip())
+            common = os.path.join(gitdir, "commondir")
+            try:
+                with open(common, encoding="utf-8") as handle:
+                    shared = os.path.realpath(os.path.join(gitdir, handle.read().strip()))
+            except OSError:
+                shared = gitdir
+            return shared, gitdir, directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def cache_path(root: str, git_dir: str | None, name: str) -> str:
+    """``name-<key>.marshal`` for the journal at ``root``, under .git/mentorjournal/."""
+    import hashlib
+
+    key = hashlib.sha1(os.path.realpath(root).encode()).hexdigest()[:16]
+    if git_dir is not None:
+        return os.path.join(git_dir, "mentorjournal", f"{name}-{key}.marshal")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mentorjournal", f"{name}-{key}.marshal")
+
+
+def index_checksum(worktree_git_dir: str) -> bytes | None:
+    """The trailing checksum of the index: equal checksums, equal index content."""
+    index = os.environ.get("GIT_INDEX_FILE") or os.path.join(worktree_git_dir, "index")
+    try:
+        with open(index, "rb") as handle:
+            handle.seek(-20, os.SEEK_END)
+            return handle.read(20)
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- running git
+
+
+class Git:
+    """One git command running in the background; ``output()`` waits for its stdout."""
+
+    __slots__ = ("_fd", "_pid")
+
+    def __init__(self, root: str, arguments: Sequence[str]) -> None:
+        command = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", root]
+        command += arguments
+        read, write = os.pipe()
+        null = os.open(os.devnull, os.O_RDWR)
+        self._pid: int | None = None
+        try:
+            self._pid = os.posix_spawnp(
+                "git",
+                command,
+                os.environ,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, null, 0),
+                    (os.POSIX_SPAWN_DUP2, write, 1),
+                    (os.POSIX_SPAWN_DUP2, null, 2),
+                ],
+            )
+        except OSError:
+            os.close(read)
+            self._fd: int | None = None
+        else:
+            self._fd = read
+        finally:
+            os.close(write)
+            os.close(null)
+
+    def output(self) -> bytes | None:
+        """Everything git wrote; None when it could not run or failed."""
+        if self._fd is None or self._pid is None:
+            return None
+        chunks = []
+        try:
+            while chunk := os.read(self._fd, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+def ls_files(root: str) -> Git:
+    return Git(root, ["ls-files", "-s", "-z", "--", "."])
+
+
+def changed_files(root: str) -> Git:
+    """Tracked files whose working copy differs from the index (untracked ones are listed
+    by the caller's own walk, so git need not look for them)."""
+    return Git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no", "--", "."])
+
+
+def parse_ls_files(listed: bytes) -> dict[str, str]:
+    """Journal-relative path -> blob id of every regular tracked file (stage 0)."""
+    blobs: dict[str, str] = {}
+    for record in listed.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, blob, stage = meta.split(b" ")
+        if stage != b"0" or mode == b"120000" or mode == b"160000":
+            continue  # conflicts, symlinks and submodules are read from disk
+        blobs[name.decode("utf-8", "surrogateescape")] = blob.decode()
+    return blobs
+
+
+def parse_status(output: bytes, root: str, top: str) -> set[str]:
+    """Journal-relative paths named by ``git status --porcelain -z``."""
+    # ls-files names paths from the journal; status from the top of the work tree.
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
+    prefix = "" if prefix == "." else prefix + "/"
+    changed: set[str] = set()
+    records = output.split(b"\0")
+    index = 0
+    while index < len(records):
+        record = records[index]
+        index += 1
+        if len(record) < 4:
+            continue
+        code, path = record[:2], record[3:].decode("utf-8", "surrogateescape")
+        changed.add(path.removeprefix(prefix))
+        if code[0:1] in (b"R", b"C"):
+            index += 1  # the original path follows a rename
+    return changed
