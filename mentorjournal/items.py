@@ -4,18 +4,24 @@ Only block structure matters (which paragraphs open a list item), so the inline
 rules are switched off: that is cheaper, and pathological inline input (100,000
 ``*``) cannot slow us down. Code blocks, HTML blocks and front matter never reach
 the item scan because markdown-it reports them as their own tokens.
+
+Importing markdown-it costs ~85 ms on a slow machine, more than a pre-commit check
+of one file should take. ``quickblocks`` answers the same question for the Markdown
+that notes are made of, exactly as markdown-it would (tests/test_quickblocks.py
+compares the two on a million documents), and says "not sure" for anything else:
+only then is markdown-it imported.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from mentorjournal.dates import parse_date
 from mentorjournal.model import ActionItem, Finding, ItemState
+from mentorjournal.quickblocks import item_paragraphs
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -55,10 +61,22 @@ def _parser() -> MarkdownIt:
     return md
 
 
-@dataclass(frozen=True)
-class _Marker:
-    start: int
-    end: int
+def _item_paragraphs(body: str) -> list[tuple[int, int, str]]:
+    """(line in body, nesting depth, text) of each list item opening with a paragraph."""
+    found: list[tuple[int, int, str]] = []
+    depth = 0
+    tokens = _parser().parse(body)
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            depth += 1
+        elif token.type == "list_item_close":
+            depth -= 1
+        if token.type != "list_item_open" or index + 2 >= len(tokens):
+            continue
+        paragraph, inline = tokens[index + 1], tokens[index + 2]
+        if paragraph.type == "paragraph_open" and inline.type == "inline" and paragraph.map:
+            found.append((paragraph.map[0], depth - 1, inline.content))
+    return found
 
 
 def _strip_trailing(value: str) -> str:
@@ -85,26 +103,18 @@ def extract_items(
     items: list[ActionItem] = []
     findings: list[Finding] = []
     seen: dict[str, int] = {}
-    depth = 0
-    tokens = _parser().parse(body)
-    for index, token in enumerate(tokens):
-        if token.type == "list_item_open":
-            depth += 1
-        elif token.type == "list_item_close":
-            depth -= 1
-        if token.type != "list_item_open" or index + 2 >= len(tokens):
+    paragraphs = item_paragraphs(body)
+    if paragraphs is None:
+        paragraphs = _item_paragraphs(body)
+    for offset, depth, content in paragraphs:
+        match = _CHECKBOX.match(content)
+        if not match:
             continue
-        paragraph, inline = tokens[index + 1], tokens[index + 2]
-        if paragraph.type != "paragraph_open" or inline.type != "inline":
-            continue
-        match = _CHECKBOX.match(inline.content)
-        if not match or paragraph.map is None:
-            continue
-        line = paragraph.map[0] + body_line
+        line = offset + body_line
         source = source_lines[line - 1] if line - 1 < len(source_lines) else ""
-        raw = " ".join(inline.content[match.end() :].split())
+        raw = " ".join(content[match.end() :].split())
         item, item_findings = _parse_item(
-            path, line, source, _STATES[match.group(1)], raw, depth - 1, seen
+            path, line, source, _STATES[match.group(1)], raw, depth, seen
         )
         items.append(item)
         findings.extend(item_findings)
