@@ -53,11 +53,9 @@ def refusals(command: F) -> F:
 
 
 def palette(stream: Any = None) -> Palette:
-    from mentorjournal.render.terminal import Palette
+    from mentorjournal.render.terminal import palette_for
 
-    stream = stream or sys.stdout
-    enabled = "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
-    return Palette(enabled)
+    return palette_for(stream or sys.stdout)
 
 
 def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
@@ -253,22 +251,34 @@ def _relative(root: Path, path: Path) -> str:
 @refusals
 def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date) -> None:
     """Open action items by owner (overdue first), next meeting, review, signatures."""
-    from mentorjournal.cache import load_cached
     from mentorjournal.journal import people
     from mentorjournal.render.status import status_json, status_text
     from mentorjournal.status import compute_status
 
     root = _state(ctx).root()
-    journal = load_cached(root)
+    journal = _load_for_status(root)
     result = compute_status(journal, today, owner)
     if as_json:
         click.echo(status_json(result))
         return
     names = {handle: person.name for handle, person in people(journal).items()}
     click.echo(status_text(result, palette(), names))
-    errors = sum(f.severity == "error" for doc in journal.documents for f in doc.findings)
+    from mentorjournal.validate import file_errors
+
+    errors = file_errors(journal)
     if errors:
         click.echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+
+
+def _load_for_status(root: Path) -> Journal:
+    """Load through the cache and leave a status snapshot for the fast path (entry.py)."""
+    from mentorjournal import cache, snapshot
+
+    if os.environ.get("MJ_NO_CACHE"):
+        return cache.load_cached(root)
+    loaded = cache.load(root)
+    snapshot.save(str(root), loaded)
+    return loaded.journal
 
 
 # ---------------------------------------------------------------- sharing (issue 3)

@@ -13,9 +13,7 @@ from typing import Any
 
 from mentorjournal.items import extract_items
 from mentorjournal.model import Document, Finding, Severity
-from mentorjournal.walk import kind_for_path
-
-MAX_BYTES = 1024 * 1024
+from mentorjournal.walk import MAX_BYTES, kind_for_path
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")

@@ -91,9 +91,10 @@ def git_location(root: str) -> tuple[str, str, str] | None:
 
 def cache_path(root: str, git_dir: str | None, name: str) -> str:
     """``name-<key>.marshal`` for the journal at ``root``, under .git/mentorjournal/."""
-    import hashlib
+    import zlib  # not hashlib: loading OpenSSL costs ~20 ms, and this names, not protects
 
-    key = hashlib.sha1(os.path.realpath(root).encode()).hexdigest()[:16]
+    real = os.path.realpath(root).encode()
+    key = f"{zlib.crc32(real):08x}{zlib.adler32(real):08x}"
     if git_dir is not None:
         return os.path.join(git_dir, "mentorjournal", f"{name}-{key}.marshal")
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")

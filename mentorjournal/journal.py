@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from mentorjournal import walk
-from mentorjournal.document import MAX_BYTES, parse_document
+from mentorjournal.document import parse_document
 from mentorjournal.errors import NoJournalError
 from mentorjournal.items import ID_LENGTH
 from mentorjournal.model import ActionItem, Document, Finding, Journal, Person
@@ -50,13 +48,7 @@ def outside_findings(listing: walk.Listing) -> list[Finding]:
 
 def read_head(path: Path) -> bytes | None:
     """At most MAX_BYTES + 1 bytes of a regular file (None for FIFOs and the like)."""
-    try:
-        with path.open("rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            return handle.read(MAX_BYTES + 1)
-    except OSError:
-        return None
+    return walk.read_head(str(path))
 
 
 def load_journal(

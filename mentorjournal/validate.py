@@ -69,6 +69,15 @@ def _describe(value: Any) -> str:
 # ---------------------------------------------------------------- one document
 
 
+def file_errors(journal: Journal) -> int:
+    """How many errors the files hold by themselves (cross-file rules aside)."""
+    count = 0
+    for doc in journal.documents:
+        findings = doc.findings if doc.checked else (*doc.findings, *check_document(doc))
+        count += sum(finding.severity == "error" for finding in findings)
+    return count
+
+
 def check_document(doc: Document) -> list[Finding]:
     """Schema findings and unknown keys of one document: a function of the document alone."""
     if not doc.parsed or doc.kind not in schemas.KINDS:

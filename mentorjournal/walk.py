@@ -7,6 +7,7 @@ start with this module, and every import costs milliseconds at every run.
 from __future__ import annotations
 
 import os
+import stat
 import time
 
 # Not typing.TYPE_CHECKING: importing typing costs more than this whole module.
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from mentorjournal.model import Kind
 
 AGREEMENT = "agreement.md"
+MAX_BYTES = 1024 * 1024
 SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 _SESSION_DIRS = ("sessions/", "private/sessions/")
 _GOAL_DIRS = ("goals/", "private/goals/")
@@ -39,6 +41,29 @@ def is_candidate(path: str, data: bytes) -> bool:
         return True
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
     return head.startswith(b"---") and b"\ntype:" in head
+
+
+def read_head(path: str) -> bytes | None:
+    """At most MAX_BYTES + 1 bytes of a regular file (None for FIFOs and the like)."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        os.set_blocking(fd, True)
+        chunks = []
+        wanted = MAX_BYTES + 1
+        while wanted > 0 and (chunk := os.read(fd, wanted)):
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def find_root(start: str) -> str | None:

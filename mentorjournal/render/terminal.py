@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj status` imports this on its fast path
+if TYPE_CHECKING:
+    from typing import TextIO
+
 _CODES = {
     "red": "31",
     "green": "32",
@@ -25,3 +31,9 @@ class Palette:
             return text
         codes = ";".join(_CODES[style] for style in styles)
         return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def palette_for(stream: TextIO) -> Palette:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    enabled = "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+    return Palette(enabled)

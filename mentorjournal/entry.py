@@ -1,0 +1,131 @@
+"""The `mj` executable: answers `mj --help` and a warm `mj status` itself, else runs cli.py.
+
+Importing click and the command modules costs ~60 ms on a slow machine, more than
+a warm `mj status` needs in all. So the executable starts here, imports only
+``os`` and ``sys``, and handles the two commands people run most often:
+
+- ``mj --help`` prints the top-level help that click renders (generated into
+  ``_help.py`` by ``docs/cli_reference.py``; a test keeps the two identical);
+- ``mj status`` runs from the status snapshot (``snapshot.py``) when it is fresh.
+
+Anything else, or anything unusual about those two (other options, a narrow
+terminal, no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which
+also gives the errors and writes a new snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
+if TYPE_CHECKING:
+    from typing import TextIO
+
+
+def main() -> None:
+    """Console-script entry point."""
+    code = run(sys.argv[1:], sys.stdout, sys.stderr)
+    if code is None:
+        from mentorjournal.cli import main as cli_main
+
+        cli_main()
+    else:
+        sys.exit(code)
+
+
+def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
+    """Answer ``argv`` on a fast path and return the exit code; None: use the CLI."""
+    if os.environ.get("MJ_NO_CACHE"):
+        return None
+    if argv in (["--help"], ["-h"]):
+        return _help(out)
+    directory = "."
+    if argv[:1] == ["-C"] and len(argv) > 1:
+        directory, argv = argv[1], argv[2:]
+    if argv[:1] == ["status"]:
+        return _status(directory, argv[1:], out, err)
+    return None
+
+
+def _help(out: TextIO) -> int | None:
+    if os.path.basename(sys.argv[0]) != "mj" or _columns() < 80:
+        return None  # click words it for another program name or a narrow terminal
+    from mentorjournal._help import MAIN_HELP
+
+    out.write(MAIN_HELP)
+    return 0
+
+
+def _columns() -> int:
+    """The terminal width as click asks for it (shutil.get_terminal_size)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns or 80
+
+
+def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
+    as_json, owner, today_text = False, None, None
+    rest = list(options)
+    while rest:
+        option = rest.pop(0)
+        name, has_value, value = option.partition("=")
+        if option == "--json":
+            as_json = True
+        elif name in ("--owner", "--today"):
+            if not has_value:
+                if not rest or rest[0].startswith("-"):
+                    return None
+                value = rest.pop(0)
+            if name == "--owner":
+                owner = value
+            else:
+                today_text = value
+        else:
+            return None  # --help, a typo: click answers those
+    if not os.path.isdir(directory):
+        return None
+
+    from mentorjournal import snapshot, walk
+    from mentorjournal.dates import today as resolve_today
+
+    try:
+        today = resolve_today(today_text).isoformat()
+    except ValueError:
+        return None
+    root = walk.find_root(directory)
+    if root is None:
+        return None
+    fast = snapshot.load_fresh(root)
+    if fast is None:
+        return None
+    if as_json:
+        import json
+
+        out.write(json.dumps(fast.status_json(today, owner), ensure_ascii=False) + "\n")
+        return 0
+
+    from mentorjournal.render.status import status_text
+    from mentorjournal.render.terminal import palette_for
+    from mentorjournal.signatures import SignatureState
+    from mentorjournal.status import Status
+
+    _, _, _, review, signatures, names = fast.facts
+    result = Status.from_parts(
+        today,
+        fast.open_rows(today, owner),
+        fast.next_meeting(today),
+        review,
+        SignatureState(*signatures),
+    )
+    out.write(status_text(result, palette_for(out), names) + "\n")
+    if fast.errors:
+        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
+    return 0

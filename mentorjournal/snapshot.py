@@ -1,0 +1,337 @@
+"""The status snapshot: what `mj status` needs of every file, kept fresh by git blob id.
+
+The parse cache (``cache.py``) holds everything a file parses to: 11 MB for 10,000
+sessions, ~1 s to load and rebuild into records. Status needs far less: each
+file's open items (already resolved: ids, goal links, text), each session's date,
+and a few facts about the agreement. This snapshot holds just that, in one small
+marshal file beside the cache, and a warm `mj status` runs from it without
+importing the parsers, the schemas or dataclasses.
+
+Freshness is the parse cache's: a file's record is used only while the file's blob
+id is the one it was built from. The index checksum says when git's view is
+unchanged, ``git status`` which tracked files differ, the folder mtimes of
+``walk.Listing`` whether files came or went; untracked files are hashed.
+
+When only session notes changed, their records are rebuilt here. Anything else
+(the agreement, a goal, a file that is not a session, an item id that clashes
+with another) returns None, and the caller takes the full path, which writes a
+new snapshot. Like the cache, the snapshot is never a source of truth: unreadable,
+foreign or stale means rebuilt.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from mentorjournal import freshness, statuscore, walk
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
+if TYPE_CHECKING:
+    from typing import Any
+
+    from mentorjournal.cache import Loaded
+    from mentorjournal.model import Document, Journal
+
+    # What status keeps of one file: (blob it was read from, index blob or None,
+    # kind, session date or None, error count, open rows, short item ids).
+    Record = tuple[
+        str, str | None, str, str | None, int, tuple[statuscore.Row, ...], tuple[str, ...]
+    ]
+
+_TAG = "mj-status-snapshot"
+_ID_LENGTH = 6  # items.ID_LENGTH, without importing items
+
+
+class Snapshot:
+    """A journal's status inputs, in two layers.
+
+    Every run reads the summary layer: open rows by file, session dates, the error
+    count, journal facts, and the few files that must be hashed each time (not in
+    the index, or differing from it). The per-file records (``details``, a nested
+    marshal) are unpacked only when something changed.
+    """
+
+    __slots__ = (
+        *("checksum", "dates", "details", "dirs", "errors"),
+        *("facts", "rows", "started_ns", "watch"),
+    )
+
+    def __init__(
+        self,
+        checksum: bytes,
+        dirs: dict[str, int],
+        started_ns: int,
+        facts: tuple[Any, ...],
+        summary: tuple[Any, ...],
+        details: bytes,
+    ) -> None:
+        self.checksum = checksum
+        self.dirs = dirs
+        self.started_ns = started_ns
+        # (goal ids, cadence every, start, review, (valid, stale, missing), names)
+        self.facts = facts
+        rows, dates, errors, watch = summary
+        self.rows: dict[str, tuple[statuscore.Row, ...]] = rows
+        self.dates: tuple[str, ...] = dates
+        self.errors: int = errors
+        # path -> blob of files whose bytes are not the index's (read and hash them)
+        self.watch: dict[str, str] = watch
+        # marshal of (path -> Record, short id -> count over the journal)
+        self.details = details
+
+    def pack(self, fingerprint: str) -> bytes:
+        summary = (self.rows, self.dates, self.errors, self.watch)
+        header = (_TAG, fingerprint, self.checksum, self.dirs, self.started_ns)
+        return marshal.dumps((*header, self.facts, summary, self.details))
+
+    @classmethod
+    def unpack(cls, data: bytes, fingerprint: str) -> Snapshot | None:
+        try:
+            loaded = marshal.loads(data)
+            tag, mark, checksum, dirs, started, facts, summary, details = loaded
+            if (tag, mark) != (_TAG, fingerprint) or len(facts) != 6 or len(summary) != 4:
+                return None
+            if not isinstance(dirs, dict) or not isinstance(details, bytes):
+                return None
+            return cls(checksum, dirs, started, facts, summary, details)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    @classmethod
+    def build(
+        cls,
+        checksum: bytes,
+        listing: walk.Listing,
+        facts: tuple[Any, ...],
+        files: dict[str, Record],
+        counts: dict[str, int],
+    ) -> Snapshot:
+        rows = {path: entry[5] for path, entry in files.items() if entry[5]}
+        dates = tuple(sorted(entry[3] for entry in files.values() if entry[3] is not None))
+        errors = sum(entry[4] for entry in files.values())
+        watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
+        summary = (rows, dates, errors, watch)
+        details = marshal.dumps((files, counts))
+        return cls(checksum, listing.dirs, listing.started_ns, facts, summary, details)
+
+    def open_rows(self, today: str, owner: str | None) -> list[statuscore.Row]:
+        every_row = (row for rows in self.rows.values() for row in rows)
+        return statuscore.sort_rows(every_row, today, owner)
+
+    def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
+        _, every, start, _, _, _ = self.facts
+        return statuscore.next_meeting(self.dates, every, start, today)
+
+    def status_json(self, today: str, owner: str | None) -> dict[str, Any]:
+        """`mj status --json`, exactly as ``status.compute_status`` gives it."""
+        _, _, _, review, signatures, _ = self.facts
+        rows = self.open_rows(today, owner)
+        return statuscore.as_json(today, rows, self.next_meeting(today), review, signatures)
+
+
+def _where(root: str, git_dir: str) -> str:
+    return freshness.cache_path(root, git_dir, "status")
+
+
+def _write(where: str, data: bytes) -> None:
+    try:
+        os.makedirs(os.path.dirname(where), exist_ok=True)
+        temp = f"{where}.{os.getpid()}.tmp"
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, where)
+    except OSError:
+        pass  # a snapshot that cannot be written only costs speed
+
+
+# ---------------------------------------------------------------- building (full path)
+
+
+def record(doc: Document, goal_ids: set[str], blob: str, index_blob: str | None) -> Record:
+    """What status keeps of one document (already assembled into its journal)."""
+    from mentorjournal.dates import parse_date
+    from mentorjournal.status import open_row
+
+    date = None
+    if doc.kind == "session" and doc.parsed:
+        parsed = parse_date(doc.meta.get("date"))
+        date = parsed.isoformat() if parsed else None
+    errors = sum(finding.severity == "error" for finding in doc.findings)
+    rows = tuple(open_row(item, goal_ids) for item in doc.items if item.is_open)
+    # The ids items get before clashes are lengthened (explicit ids never clash).
+    ids = tuple(item.key[:_ID_LENGTH] for item in doc.items if not item.explicit_id)
+    return (blob, index_blob, doc.kind, date, errors, rows, ids)
+
+
+def _facts(journal: Journal) -> tuple[Any, ...]:
+    from mentorjournal.journal import people
+    from mentorjournal.status import agreement_facts
+
+    every, start, review, signatures = agreement_facts(journal)
+    names = {handle: person.name for handle, person in people(journal).items()}
+    sigs = (signatures.valid, signatures.stale, signatures.missing)
+    return (tuple(journal.goals), every, start, review, sigs, names)
+
+
+def save(root: str, loaded: Loaded) -> None:
+    """Write the snapshot of a journal just loaded in full through the cache."""
+    location = freshness.git_location(root)
+    if location is None or loaded.checksum is None or loaded.listing is None:
+        return
+    journal = loaded.journal
+    goal_ids = set(journal.goals)
+    documents = {doc.path: doc for doc in journal.documents}
+    files: dict[str, Record] = {}
+    counts: dict[str, int] = {}
+    for path, blob in loaded.blobs.items():
+        index_blob = loaded.index_blobs.get(path)
+        doc = documents.get(path)
+        if doc is None:  # read, but not a journal document (README.md and the like)
+            files[path] = (blob, index_blob, "other", None, 0, (), ())
+            continue
+        files[path] = entry = record(doc, goal_ids, blob, index_blob)
+        for short in entry[6]:
+            counts[short] = counts.get(short, 0) + 1
+    snapshot = Snapshot.build(loaded.checksum, loaded.listing, _facts(journal), files, counts)
+    _write(_where(root, location[0]), snapshot.pack(freshness.fingerprint()))
+
+
+# ---------------------------------------------------------------- the fast path
+
+
+def load_fresh(root: str) -> Snapshot | None:
+    """The snapshot of the journal at ``root``, brought up to date for changed session
+    notes; None when the full path must run (no snapshot, or more than notes changed)."""
+    location = freshness.git_location(root)
+    if location is None:
+        return None
+    common_dir, worktree_dir, top = location
+    # Start git first: it runs on another core while the snapshot is read.
+    changed_git = freshness.changed_files(root)
+    checksum = freshness.index_checksum(worktree_dir)
+    where = _where(root, common_dir)
+    try:
+        with open(where, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        raw = b""
+    snapshot = Snapshot.unpack(raw, freshness.fingerprint()) if raw else None
+    index_git = None
+    if snapshot is not None and checksum is not None and checksum != snapshot.checksum:
+        index_git = freshness.ls_files(root)
+    listing = None
+    rewalked = False
+    if snapshot is not None:
+        listing = walk.Listing([], [], snapshot.dirs, snapshot.started_ns)
+        if not listing.still_valid(root):
+            listing, rewalked = walk.list_journal(root), True
+    changed_raw = changed_git.output()
+    listed = index_git.output() if index_git is not None else b""
+    if snapshot is None or checksum is None or changed_raw is None or listed is None:
+        return None
+    assert listing is not None
+    changed = {
+        path for path in freshness.parse_status(changed_raw, root, top) if path.endswith(".md")
+    }
+
+    # Same index, same folders, no tracked file touched: only the watched files
+    # (untracked, or not the index's version) can differ.
+    if (
+        index_git is None
+        and not rewalked
+        and not changed
+        and all(_blob_of(root, path) == blob for path, blob in snapshot.watch.items())
+    ):
+        return snapshot
+
+    files, counts = marshal.loads(snapshot.details)
+    paths = listing.paths if rewalked else list(files)
+    index_blobs = freshness.parse_ls_files(listed) if index_git is not None else None
+    moved: dict[str, Record] = {}  # same bytes, new index blob
+    stale: dict[str, tuple[bytes | None, str | None]] = {}  # path -> (bytes, index blob)
+    for path in paths:
+        old = files.get(path)
+        if index_blobs is None:
+            index_blob = old[1] if old is not None else None
+        else:
+            index_blob = index_blobs.get(path)
+        if index_blob is not None and path not in changed:
+            # The working copy is the index's: no need to read it while the blob matches.
+            if old is not None and old[0] == index_blob:
+                if old[1] != index_blob:
+                    moved[path] = (old[0], index_blob, *old[2:])
+                continue
+            stale[path] = (walk.read_head(os.path.join(root, path)), index_blob)
+            continue
+        data = walk.read_head(os.path.join(root, path))
+        if data is None and old is None:
+            continue
+        if data is not None and old is not None and old[0] == freshness.blob_id(data):
+            if old[1] != index_blob:
+                moved[path] = (old[0], index_blob, *old[2:])
+            continue
+        stale[path] = (data, index_blob)
+    if rewalked:
+        listed_paths = set(listing.paths)
+        for path in files:
+            if path not in listed_paths:
+                stale[path] = (None, None)
+
+    files.update(moved)
+    if stale and not _rebuild(files, counts, stale, set(snapshot.facts[0])):
+        return None
+    fresh = Snapshot.build(checksum, listing, snapshot.facts, files, counts)
+    _write(where, fresh.pack(freshness.fingerprint()))
+    return fresh
+
+
+def _blob_of(root: str, path: str) -> str | None:
+    data = walk.read_head(os.path.join(root, path))
+    return freshness.blob_id(data) if data is not None else None
+
+
+def _rebuild(
+    files: dict[str, Record],
+    counts: dict[str, int],
+    stale: dict[str, tuple[bytes | None, str | None]],
+    goal_ids: set[str],
+) -> bool:
+    """Parse changed session notes again into ``files``; False when something else
+    changed (the agreement, a goal, another file) and the full path must run."""
+    for path in stale:
+        old = files.get(path)
+        if walk.kind_for_path(path) != "session" or (old is not None and old[2] != "session"):
+            return False
+    from mentorjournal.cache import parse_and_check, unpack
+
+    for path, (data, index_blob) in stale.items():
+        old = files.get(path)
+        entry = None
+        if data is not None:
+            doc = unpack(path, parse_and_check(path, data))
+            if doc.kind != "session":
+                return False
+            entry = record(doc, goal_ids, freshness.blob_id(data), index_blob)
+        if not _ids_still_unique(counts, old[6] if old else (), entry[6] if entry else ()):
+            return False
+        if entry is None:
+            files.pop(path, None)
+        else:
+            files[path] = entry
+    return True
+
+
+def _ids_still_unique(counts: dict[str, int], old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+    """Replace one file's short ids in ``counts``; False when a clash begins or ends
+    (lengthened ids elsewhere would change: the full path settles them)."""
+    for short in set(old) | set(new):
+        before = counts.get(short, 0)
+        after = before - old.count(short) + new.count(short)
+        if before > 1 or after > 1:
+            return False
+        if after:
+            counts[short] = after
+        else:
+            counts.pop(short, None)
+    return True

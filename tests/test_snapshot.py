@@ -1,0 +1,216 @@
+"""The status snapshot and the `mj` entry point: fast, and always the full path's answer.
+
+Every scenario runs `mj status` through ``entry.run`` (what the `mj` executable does)
+and through the click CLI with MJ_NO_CACHE=1, and requires the same bytes. It also
+checks which path answered: the snapshot where only session notes changed, the
+full path (which then writes a new snapshot) for anything else.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, mj
+from gitutil import git, make_repo
+
+from mentorjournal import entry, snapshot
+from mentorjournal.freshness import cache_path
+
+TODAY = "2026-11-21"
+VIEWS = [
+    ("status", "--json", "--today", TODAY),
+    ("status", "--today", TODAY),
+    ("status", "--json", "--owner", "ana", "--today", TODAY),
+    ("status", "--owner=ben", "--today=2026-12-24"),
+]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = make_repo(tmp_path / "sample")
+    shutil.copytree(SAMPLE, root, dirs_exist_ok=True)
+    git(root, "add", "--", ".")
+    git(root, "commit", "-q", "-m", "sample")
+    return root
+
+
+def fast(root: Path, *args: str) -> tuple[int | None, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = entry.run(["-C", str(root), *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def full(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[str, str]:
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    result = mj(*args, cwd=root)
+    monkeypatch.delenv("MJ_NO_CACHE")
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def warm(root: Path) -> None:
+    """A full-path run through the CLI, which leaves a snapshot behind."""
+    assert mj("status", "--json", cwd=root).exit_code == 0
+
+
+def assert_same(root: Path, monkeypatch: pytest.MonkeyPatch, *, expect_fast: bool) -> None:
+    for view in VIEWS:
+        code, out, err = fast(root, *view)
+        if code is None:
+            assert not expect_fast, f"{view}: the snapshot did not answer"
+            warm(root)
+            code, out, err = fast(root, *view)
+            assert code == 0, f"{view}: no snapshot even after a full run"
+        else:
+            assert code == 0
+        assert (out, err) == full(root, monkeypatch, *view), view
+
+
+def test_warm_status_comes_from_the_snapshot(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fast(repo, "status", "--json")[0] is None  # no snapshot yet
+    warm(repo)
+    assert_same(repo, monkeypatch, expect_fast=True)
+
+
+def test_edited_added_and_removed_notes_are_seen(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm(repo)
+    note = repo / "sessions" / "2026-11-16.md"
+    original = note.read_bytes()
+    note.write_bytes(original + b"\n- [ ] @ana Edited in place due:2026-11-01\n")
+    assert_same(repo, monkeypatch, expect_fast=True)
+    assert "Edited in place" in fast(repo, "status", "--json")[1]
+
+    new = repo / "sessions" / "2026-11-20.md"
+    new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ben Untracked\n")
+    assert_same(repo, monkeypatch, expect_fast=True)
+    git(repo, "add", "--", "sessions/2026-11-20.md")  # the index changes: ls-files path
+    assert_same(repo, monkeypatch, expect_fast=True)
+    git(repo, "commit", "-q", "-m", "new note", "--", "sessions/2026-11-20.md")
+    assert_same(repo, monkeypatch, expect_fast=True)
+
+    note.write_bytes(original)  # a revert matches the snapshot's blob again
+    new.unlink()
+    assert_same(repo, monkeypatch, expect_fast=True)
+    assert "Untracked" not in fast(repo, "status", "--json")[1]
+
+
+def test_a_broken_note_still_counts_its_errors(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warm(repo)
+    (repo / "sessions" / "2026-11-19.md").write_text(
+        "---\ndate: 2026-11-19\nattendees: ana\n---\n- [ ] @ana Fix me\n"
+    )
+    assert_same(repo, monkeypatch, expect_fast=True)
+    assert "may hide items" in fast(repo, "status", "--today", TODAY)[2]
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("agreement.md", b"every: biweekly", b"every: weekly"),
+        ("goals/portfolio.md", b"status: active", b"status: paused"),
+    ],
+)
+def test_other_changes_take_the_full_path(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: bytes, new: bytes
+) -> None:
+    warm(repo)
+    target = repo / path
+    data = target.read_bytes()
+    assert old in data
+    target.write_bytes(data.replace(old, new, 1))
+    assert_same(repo, monkeypatch, expect_fast=False)
+
+
+def test_a_new_folder_or_file_elsewhere_takes_the_full_path(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm(repo)
+    (repo / "notes").mkdir()
+    (repo / "notes" / "extra.md").write_text(
+        "---\ntype: session\ndate: 2026-11-18\nattendees: [ana, ben]\n---\n- [ ] @ana Elsewhere\n"
+    )
+    assert_same(repo, monkeypatch, expect_fast=False)
+    assert "Elsewhere" in fast(repo, "status", "--json")[1]
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", b"truncated"])
+def test_a_damaged_snapshot_is_rebuilt(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    warm(repo)
+    location = Path(cache_path(str(repo), str(repo / ".git"), "status"))
+    assert location.exists()
+    location.write_bytes(damage if damage != b"truncated" else location.read_bytes()[:200])
+    assert_same(repo, monkeypatch, expect_fast=False)
+
+
+def test_outside_git_the_cli_answers(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warm(journal)
+    assert fast(journal, "status", "--json")[0] is None
+
+
+def test_unusual_arguments_go_to_click(repo: Path) -> None:
+    warm(repo)
+    for args in (
+        ["status", "--help"],
+        ["status", "--bogus"],
+        ["status", "--today", "tomorrow"],
+        ["status", "--owner"],
+        ["validate"],
+        ["-C", "/nonexistent", "status"],
+    ):
+        assert fast(repo, *args)[0] is None, args
+
+
+def test_clashing_short_ids_send_the_full_path() -> None:
+    counts = {"aaaaaa": 1, "bbbbbb": 2}
+    assert snapshot._ids_still_unique(dict(counts), ("aaaaaa",), ("cccccc",))
+    assert not snapshot._ids_still_unique(dict(counts), (), ("aaaaaa",))  # a clash begins
+    assert not snapshot._ids_still_unique(dict(counts), ("bbbbbb",), ())  # a clash ends
+
+
+CLICK_AS_MJ = "import sys; sys.argv[0] = 'mj'; from mentorjournal.cli import main; main()"
+
+
+def test_the_mj_executable_answers_help_like_click(tmp_path: Path) -> None:
+    mj_bin = Path(sys.executable).parent / "mj"
+    if not mj_bin.exists():
+        pytest.skip("mj is not installed in this environment")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "100"}
+    fast_help = subprocess.run(
+        [str(mj_bin), "--help"], capture_output=True, text=True, env=env, check=True
+    )
+    click_help = subprocess.run(
+        [sys.executable, "-c", CLICK_AS_MJ, "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert fast_help.stdout == click_help.stdout
+    narrow = subprocess.run(
+        [str(mj_bin), "--help"], capture_output=True, text=True, env={**env, "COLUMNS": "60"}
+    )
+    assert narrow.returncode == 0
+    assert narrow.stdout != fast_help.stdout  # click wraps for 60 columns itself
+
+
+def test_help_module_matches_click() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "cli_reference", Path(__file__).parent.parent / "docs" / "cli_reference.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.help_module()
+    actual = (Path(__file__).parent.parent / "mentorjournal" / "_help.py").read_text()
+    assert actual == expected, "mentorjournal/_help.py drifted: run python docs/cli_reference.py"
