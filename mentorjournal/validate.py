@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from mentorjournal import schemas
@@ -213,6 +213,21 @@ def cross_checks(journal: Journal) -> list[Finding]:
     known = people(journal)
     goal_ids = set(journal.goals)
     findings: list[Finding] = []
+    agreement = journal.agreement
+    if agreement is not None and agreement.parsed:
+        findings.extend(_agreement_checks(agreement))
+    for doc in journal.documents:
+        findings.extend(document_cross_checks(doc, known, goal_ids))
+    findings.extend(_duplicate_ids(journal))
+    return findings
+
+
+def document_cross_checks(
+    doc: Document, known: Collection[str], goal_ids: Collection[str]
+) -> list[Finding]:
+    """The cross-file rules as they bear on one document, given the people the agreement
+    names and the goal ids (all but duplicate explicit ids, which need every file)."""
+    findings: list[Finding] = []
 
     def at(
         doc: Document, path: KeyPath, code: str, message: str, severity: Severity = "error"
@@ -229,83 +244,79 @@ def cross_checks(journal: Journal) -> list[Finding]:
                 f"{what} {handle!r} is not in the agreement{suggest(handle, known)}",
             )
 
-    agreement = journal.agreement
-    if agreement is not None and agreement.parsed:
-        findings.extend(_agreement_checks(agreement))
-    for doc in journal.documents:
-        if doc.kind == "goal":
-            stem = doc.stem
-            if not _GOAL_ID.fullmatch(stem):
-                findings.append(
-                    Finding(
-                        doc.path,
-                        1,
-                        1,
-                        "error",
-                        "invalid-goal-id",
-                        f"goal file name {stem!r} is not a goal id: use lowercase letters, digits "
-                        f"and '-' (e.g. {_slug(stem)!r})",
+    findings.extend(_item_owner_checks(doc, known))
+    if doc.kind == "goal":
+        stem = doc.stem
+        if not _GOAL_ID.fullmatch(stem):
+            findings.append(
+                Finding(
+                    doc.path,
+                    1,
+                    1,
+                    "error",
+                    "invalid-goal-id",
+                    f"goal file name {stem!r} is not a goal id: use lowercase letters, digits "
+                    f"and '-' (e.g. {_slug(stem)!r})",
+                )
+            )
+    if doc.kind == "session" and kind_by_location(doc):
+        _session_name_check(doc, findings)
+    if not doc.parsed:
+        return findings
+    meta = doc.meta
+    if doc.kind == "session":
+        attendees = meta.get("attendees")
+        if isinstance(attendees, list):
+            for index, handle in enumerate(attendees):
+                check_person(doc, ("attendees", index), handle, "attendee")
+        check_person(doc, ("agenda_by",), meta.get("agenda_by"), "agenda_by")
+        goals = meta.get("goals")
+        if isinstance(goals, list):
+            for index, goal in enumerate(goals):
+                if isinstance(goal, str) and goal not in goal_ids:
+                    at(
+                        doc,
+                        ("goals", index),
+                        "unknown-goal",
+                        f"goal {goal!r} has no file goals/{goal}.md{suggest(goal, goal_ids)}",
                     )
-                )
-        if doc.kind == "session" and kind_by_location(doc):
-            _session_name_check(doc, findings)
-        if not doc.parsed:
-            continue
-        meta = doc.meta
-        if doc.kind == "session":
-            attendees = meta.get("attendees")
-            if isinstance(attendees, list):
-                for index, handle in enumerate(attendees):
-                    check_person(doc, ("attendees", index), handle, "attendee")
-            check_person(doc, ("agenda_by",), meta.get("agenda_by"), "agenda_by")
-            goals = meta.get("goals")
-            if isinstance(goals, list):
-                for index, goal in enumerate(goals):
-                    if isinstance(goal, str) and goal not in goal_ids:
-                        at(
-                            doc,
-                            ("goals", index),
-                            "unknown-goal",
-                            f"goal {goal!r} has no file goals/{goal}.md{suggest(goal, goal_ids)}",
-                        )
-            ratings = meta.get("ratings")
-            if isinstance(ratings, dict):
-                for goal in ratings:
-                    if goal not in goal_ids:
-                        at(
-                            doc,
-                            ("ratings", goal),
-                            "unknown-goal",
-                            f"rating for goal {goal!r}, which has no file goals/{goal}.md"
-                            f"{suggest(goal, goal_ids)}",
-                        )
-        elif doc.kind == "goal":
-            check_person(doc, ("owner",), meta.get("owner"), "owner")
-            opened, target = parse_date(meta.get("opened")), parse_date(meta.get("target"))
-            if opened and target and target < opened:
-                at(
-                    doc,
-                    ("target",),
-                    "target-before-opened",
-                    f"target {target} is before the goal was opened ({opened})",
-                )
-        elif doc.kind == "agreement" and isinstance(meta.get("others"), list):
-            for index, other in enumerate(meta["others"]):
-                if isinstance(other, dict):
-                    handle = other.get("handle")
-                    roles = [
-                        r
-                        for r in ("mentor", "mentee")
-                        if isinstance(meta.get(r), dict) and meta[r].get("handle") == handle
-                    ]
-                    if roles:
-                        at(
-                            doc,
-                            ("others", index, "handle"),
-                            "duplicate-person",
-                            f"{handle!r} is already the {roles[0]}",
-                        )
-    findings.extend(_item_checks(journal, known))
+        ratings = meta.get("ratings")
+        if isinstance(ratings, dict):
+            for goal in ratings:
+                if goal not in goal_ids:
+                    at(
+                        doc,
+                        ("ratings", goal),
+                        "unknown-goal",
+                        f"rating for goal {goal!r}, which has no file goals/{goal}.md"
+                        f"{suggest(goal, goal_ids)}",
+                    )
+    elif doc.kind == "goal":
+        check_person(doc, ("owner",), meta.get("owner"), "owner")
+        opened, target = parse_date(meta.get("opened")), parse_date(meta.get("target"))
+        if opened and target and target < opened:
+            at(
+                doc,
+                ("target",),
+                "target-before-opened",
+                f"target {target} is before the goal was opened ({opened})",
+            )
+    elif doc.kind == "agreement" and isinstance(meta.get("others"), list):
+        for index, other in enumerate(meta["others"]):
+            if isinstance(other, dict):
+                handle = other.get("handle")
+                roles = [
+                    r
+                    for r in ("mentor", "mentee")
+                    if isinstance(meta.get(r), dict) and meta[r].get("handle") == handle
+                ]
+                if roles:
+                    at(
+                        doc,
+                        ("others", index, "handle"),
+                        "duplicate-person",
+                        f"{handle!r} is already the {roles[0]}",
+                    )
     return findings
 
 
@@ -418,36 +429,43 @@ def _agreement_checks(agreement: Document) -> list[Finding]:
     return found
 
 
-def _item_checks(journal: Journal, known: dict[str, Any]) -> list[Finding]:
+def _item_owner_checks(doc: Document, known: Collection[str]) -> list[Finding]:
     found: list[Finding] = []
-    explicit: dict[str, str] = {}
-    for doc in journal.documents:
-        for item in doc.items:
-            for owner, column in zip(
-                item.owners, item.owner_columns or (1,) * len(item.owners), strict=True
-            ):
-                if owner not in known and not item.inherited_owner:
-                    found.append(
-                        Finding(
-                            doc.path,
-                            item.line,
-                            column,
-                            "error",
-                            "unknown-person",
-                            f"owner @{owner} is not in the agreement{suggest(owner, known)}",
-                        )
-                    )
-            if not item.owners and item.state == "open":
+    for item in doc.items:
+        for owner, column in zip(
+            item.owners, item.owner_columns or (1,) * len(item.owners), strict=True
+        ):
+            if owner not in known and not item.inherited_owner:
                 found.append(
                     Finding(
                         doc.path,
                         item.line,
-                        1,
-                        "warning",
-                        "no-owner",
-                        "action item has no owner: add @handle of who commits to it",
+                        column,
+                        "error",
+                        "unknown-person",
+                        f"owner @{owner} is not in the agreement{suggest(owner, known)}",
                     )
                 )
+        if not item.owners and item.state == "open":
+            found.append(
+                Finding(
+                    doc.path,
+                    item.line,
+                    1,
+                    "warning",
+                    "no-owner",
+                    "action item has no owner: add @handle of who commits to it",
+                )
+            )
+    return found
+
+
+def _duplicate_ids(journal: Journal) -> list[Finding]:
+    """Explicit ids used twice: every use after the first (in path order) is flagged."""
+    found: list[Finding] = []
+    explicit: dict[str, str] = {}
+    for doc in journal.documents:
+        for item in doc.items:
             if item.explicit_id:
                 if item.id in explicit:
                     found.append(
