@@ -26,7 +26,7 @@ from mentorjournal import freshness, walk
 from mentorjournal.document import parse_document
 from mentorjournal.journal import assemble, outside_findings, read_head
 from mentorjournal.model import ActionItem, Document, Finding, Journal
-from mentorjournal.walk import is_candidate, kind_for_path
+from mentorjournal.walk import is_candidate
 
 # Below this many misses, parsing in this process beats starting workers.
 PARALLEL_THRESHOLD = 400
@@ -283,7 +283,7 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
 
             raise MjError(f"--staged needs a git repository, and {root} is not in one")
         for path, blob in blobs.items():
-            if path.endswith(".md") and _in_journal(root, path):
+            if path.endswith(".md") and walk.in_journal(str(root), path):
                 current_blobs[path] = blob
     else:
         assert listing is not None
@@ -337,12 +337,3 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
         _write_cache(where, fingerprint, current)
     journal = Journal(str(root), tuple(assemble(documents)), tuple(findings))
     return Loaded(journal, current_blobs, blobs, listing, checksum if in_git else None)
-
-
-def _in_journal(root: Path, path: str) -> bool:
-    """Index paths under ``root`` that are not inside a nested journal."""
-    parts = path.split("/")
-    for depth in range(1, len(parts) - 1):
-        if (root / "/".join(parts[:depth]) / "agreement.md").exists():
-            return False
-    return not any(part.startswith(".") for part in parts[:-1]) or kind_for_path(path) != "other"

@@ -19,7 +19,7 @@ import click
 if TYPE_CHECKING:
     import datetime as dt
 
-    from mentorjournal.model import Journal
+    from mentorjournal.model import Finding, Journal
     from mentorjournal.render.terminal import Palette
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -189,7 +189,6 @@ def validate(
     With PATHs (files or folders), report only on those; cross-file rules still
     see the whole journal. Exit 1 when there is an error (any finding with --strict).
     """
-    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
     from mentorjournal.validate import validate as run_validation
 
     state = _state(ctx)
@@ -207,6 +206,11 @@ def validate(
         if not staged or paths:
             raise
         ctx.exit(0 if _validate_staged_journals(state.directory, as_json, strict) else 1)
+    if staged and not paths:
+        from mentorjournal.fastcheck import staged_findings
+
+        findings, checked = staged_findings(root)
+        ctx.exit(_report(findings, checked, as_json, strict))
     journal = _load(state, root, staged)
     only = None
     if absolute:
@@ -218,15 +222,22 @@ def validate(
             if any(n == w or n.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)
         ]
     findings = run_validation(journal, only)
+    checked = len(journal.documents) if only is None else len(only)
+    ctx.exit(_report(findings, checked, as_json, strict))
+
+
+def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) -> int:
+    """Print findings (and the tally on stderr); the exit code: 1 on an error."""
+    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+
     failed = any(f.severity == "error" or strict for f in findings)
     if as_json:
         click.echo(findings_json(findings, ok=not failed))
     else:
         if findings:
             click.echo(findings_text(findings, palette()))
-        checked = len(journal.documents) if only is None else len(only)
         click.echo(findings_tally(findings, checked), err=True)
-    ctx.exit(1 if failed else 0)
+    return 1 if failed else 0
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -445,9 +456,8 @@ def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
     from dataclasses import replace
 
     from mentorjournal import gitrepo, hook
-    from mentorjournal.journal import load_journal
+    from mentorjournal.fastcheck import staged_findings
     from mentorjournal.render.findings import findings_json, findings_text
-    from mentorjournal.validate import validate as run_validation
 
     top = gitrepo.repo_toplevel(repo)
     if top is None:
@@ -457,8 +467,7 @@ def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
     findings = []
     for root in hook.hook_run_targets(top):
         prefix = root.relative_to(top).as_posix()
-        journal = load_journal(root, gitrepo.staged_files(root))
-        for finding in run_validation(journal):
+        for finding in staged_findings(root)[0]:
             path = f"{prefix}/{finding.path}" if prefix != "." else finding.path
             findings.append(replace(finding, path=path))
     failed = any(f.severity == "error" or strict for f in findings)

@@ -2,13 +2,15 @@
 
 Importing click and the command modules costs ~60 ms on a slow machine, more than
 a warm `mj status` needs in all. So the executable starts here, imports only
-``os`` and ``sys``, and handles the two commands people run most often:
+``os`` and ``sys``, and handles the commands people run most often:
 
 - ``mj --help`` prints the top-level help that click renders (generated into
   ``_help.py`` by ``docs/cli_reference.py``; a test keeps the two identical);
-- ``mj status`` runs from the status snapshot (``snapshot.py``) when it is fresh.
+- ``mj status`` runs from the status snapshot (``snapshot.py``) when it is fresh;
+- ``mj validate --staged`` (the pre-commit check) re-checks only the staged notes
+  that changed since the last check (``fastcheck.py``).
 
-Anything else, or anything unusual about those two (other options, a narrow
+Anything else, or anything unusual about them (other options, a narrow
 terminal, no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which
 also gives the errors and writes a new snapshot.
 """
@@ -45,6 +47,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         directory, argv = argv[1], argv[2:]
     if argv[:1] == ["status"]:
         return _status(directory, argv[1:], out, err)
+    if argv[:1] == ["validate"] and "--staged" in argv:
+        return _validate_staged(directory, argv[1:], out, err)
     return None
 
 
@@ -129,3 +133,31 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     if fast.errors:
         err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
     return 0
+
+
+def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
+    if not set(options) <= {"--staged", "--json", "--strict"} or not os.path.isdir(directory):
+        return None  # paths, --help, a typo: click answers those
+    from mentorjournal import fastcheck, walk
+
+    root = walk.find_root(directory)
+    if root is None:
+        return None  # a program repository (pairs/*/): click finds its journals
+    checked = fastcheck.check_staged(root)
+    if checked is None:
+        return None
+    rows, documents = checked
+    from mentorjournal.model import Finding
+    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+    from mentorjournal.render.terminal import palette_for
+
+    findings = [Finding(*row) for row in rows]  # type: ignore[arg-type]
+    strict = "--strict" in options
+    failed = any(f.severity == "error" or strict for f in findings)
+    if "--json" in options:
+        out.write(findings_json(findings, ok=not failed) + "\n")
+    else:
+        if findings:
+            out.write(findings_text(findings, palette_for(out)) + "\n")
+        err.write(findings_tally(findings, documents) + "\n")
+    return 1 if failed else 0

@@ -134,17 +134,6 @@ def _where(root: str, git_dir: str) -> str:
     return freshness.cache_path(root, git_dir, "status")
 
 
-def _write(where: str, data: bytes) -> None:
-    try:
-        os.makedirs(os.path.dirname(where), exist_ok=True)
-        temp = f"{where}.{os.getpid()}.tmp"
-        with open(temp, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, where)
-    except OSError:
-        pass  # a snapshot that cannot be written only costs speed
-
-
 # ---------------------------------------------------------------- building (full path)
 
 
@@ -194,7 +183,7 @@ def save(root: str, loaded: Loaded) -> None:
         for short in entry[6]:
             counts[short] = counts.get(short, 0) + 1
     snapshot = Snapshot.build(loaded.checksum, loaded.listing, _facts(journal), files, counts)
-    _write(_where(root, location[0]), snapshot.pack(freshness.fingerprint()))
+    freshness.store(_where(root, location[0]), snapshot.pack(freshness.fingerprint()))
 
 
 # ---------------------------------------------------------------- the fast path
@@ -282,7 +271,7 @@ def load_fresh(root: str) -> Snapshot | None:
     if stale and not _rebuild(files, counts, stale, set(snapshot.facts[0])):
         return None
     fresh = Snapshot.build(checksum, listing, snapshot.facts, files, counts)
-    _write(where, fresh.pack(freshness.fingerprint()))
+    freshness.store(where, fresh.pack(freshness.fingerprint()))
     return fresh
 
 

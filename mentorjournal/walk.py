@@ -66,6 +66,15 @@ def read_head(path: str) -> bytes | None:
         os.close(fd)
 
 
+def in_journal(root: str, path: str) -> bool:
+    """Index paths under ``root`` that are not inside a nested journal."""
+    parts = path.split("/")
+    for depth in range(1, len(parts) - 1):
+        if os.path.exists(os.path.join(root, *parts[:depth], AGREEMENT)):
+            return False
+    return not any(part.startswith(".") for part in parts[:-1]) or kind_for_path(path) != "other"
+
+
 def find_root(start: str) -> str | None:
     """The nearest directory at or above ``start`` holding agreement.md."""
     directory = os.path.realpath(start)
