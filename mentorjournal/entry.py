@@ -107,7 +107,8 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     root = walk.find_root(directory)
     if root is None:
         return None
-    fast = snapshot.load_fresh(root)
+    # The JSON encoder is imported while git works on the other core.
+    fast = snapshot.load_fresh(root, meanwhile=_import_json if as_json else None)
     if fast is None:
         return None
     if as_json:
@@ -133,6 +134,10 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     if fast.errors:
         err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
     return 0
+
+
+def _import_json() -> None:
+    import json  # noqa: F401
 
 
 def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:

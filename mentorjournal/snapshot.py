@@ -21,6 +21,7 @@ foreign or stale means rebuilt.
 
 from __future__ import annotations
 
+import bisect
 import marshal
 import os
 
@@ -28,6 +29,7 @@ from mentorjournal import freshness, statuscore, walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from mentorjournal.cache import Loaded
@@ -48,72 +50,88 @@ class Snapshot:
 
     Every run reads the summary layer: open rows by file, session dates, the error
     count, journal facts, and the few files that must be hashed each time (not in
-    the index, or differing from it). The per-file records (``details``, a nested
-    marshal) are unpacked only when something changed.
+    the index, or differing from it). Each file's record is kept as its own small
+    marshal inside ``records``, so that a changed note costs unpacking its record,
+    not 10,000 of them; ``counts`` (short item id -> uses) is unpacked only then too.
     """
 
     __slots__ = (
-        *("checksum", "dates", "details", "dirs", "errors"),
-        *("facts", "rows", "started_ns", "watch"),
+        *("checksum", "counts", "dates", "dirs", "errors", "facts"),
+        *("records", "rows", "started_ns", "watch"),
     )
 
     def __init__(
         self,
-        checksum: bytes,
-        dirs: dict[str, int],
-        started_ns: int,
-        facts: tuple[Any, ...],
+        header: tuple[Any, ...],
         summary: tuple[Any, ...],
-        details: bytes,
+        records: bytes,
+        counts: bytes,
     ) -> None:
-        self.checksum = checksum
-        self.dirs = dirs
-        self.started_ns = started_ns
+        self.checksum: bytes
+        self.dirs: dict[str, int]
+        self.started_ns: int
         # (goal ids, cadence every, start, review, (valid, stale, missing), names)
-        self.facts = facts
-        rows, dates, errors, watch = summary
-        self.rows: dict[str, tuple[statuscore.Row, ...]] = rows
-        self.dates: tuple[str, ...] = dates
-        self.errors: int = errors
+        self.facts: tuple[Any, ...]
+        self.checksum, self.dirs, self.started_ns, self.facts = header
+        self.rows: dict[str, tuple[statuscore.Row, ...]]
+        self.dates: list[str]  # sorted
+        self.errors: int
         # path -> blob of files whose bytes are not the index's (read and hash them)
-        self.watch: dict[str, str] = watch
-        # marshal of (path -> Record, short id -> count over the journal)
-        self.details = details
+        self.watch: dict[str, str]
+        self.rows, self.dates, self.errors, self.watch = summary
+        # marshal of {path: marshal of its Record}
+        self.records = records
+        # marshal of {short id: how many items use it}
+        self.counts = counts
 
     def pack(self, fingerprint: str) -> bytes:
+        header = (self.checksum, self.dirs, self.started_ns, self.facts)
         summary = (self.rows, self.dates, self.errors, self.watch)
-        header = (_TAG, fingerprint, self.checksum, self.dirs, self.started_ns)
-        return marshal.dumps((*header, self.facts, summary, self.details))
+        return marshal.dumps((_TAG, fingerprint, header, summary, self.records, self.counts))
 
     @classmethod
     def unpack(cls, data: bytes, fingerprint: str) -> Snapshot | None:
         try:
-            loaded = marshal.loads(data)
-            tag, mark, checksum, dirs, started, facts, summary, details = loaded
-            if (tag, mark) != (_TAG, fingerprint) or len(facts) != 6 or len(summary) != 4:
+            tag, mark, header, summary, records, counts = marshal.loads(data)
+            if (tag, mark) != (_TAG, fingerprint) or len(header) != 4 or len(summary) != 4:
                 return None
-            if not isinstance(dirs, dict) or not isinstance(details, bytes):
+            if len(header[3]) != 6 or not isinstance(records, bytes):
                 return None
-            return cls(checksum, dirs, started, facts, summary, details)
+            return cls(header, summary, records, counts)
         except (EOFError, ValueError, TypeError):
             return None
 
     @classmethod
     def build(
         cls,
-        checksum: bytes,
-        listing: walk.Listing,
-        facts: tuple[Any, ...],
+        header: tuple[Any, ...],
         files: dict[str, Record],
         counts: dict[str, int],
     ) -> Snapshot:
+        """From every file's record (the full path)."""
         rows = {path: entry[5] for path, entry in files.items() if entry[5]}
-        dates = tuple(sorted(entry[3] for entry in files.values() if entry[3] is not None))
+        dates = sorted(entry[3] for entry in files.values() if entry[3] is not None)
         errors = sum(entry[4] for entry in files.values())
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
-        summary = (rows, dates, errors, watch)
-        details = marshal.dumps((files, counts))
-        return cls(checksum, listing.dirs, listing.started_ns, facts, summary, details)
+        records = marshal.dumps({path: marshal.dumps(entry) for path, entry in files.items()})
+        return cls(header, (rows, dates, errors, watch), records, marshal.dumps(counts))
+
+    def replace(self, path: str, old: Record | None, new: Record | None) -> None:
+        """Swap one file's record in the summary (``records`` is the caller's)."""
+        if old is not None:
+            self.rows.pop(path, None)
+            if old[3] is not None:
+                del self.dates[bisect.bisect_left(self.dates, old[3])]
+            self.errors -= old[4]
+            self.watch.pop(path, None)
+        if new is not None:
+            if new[5]:
+                self.rows[path] = new[5]
+            if new[3] is not None:
+                bisect.insort(self.dates, new[3])
+            self.errors += new[4]
+            if new[0] != new[1]:
+                self.watch[path] = new[0]
 
     def open_rows(self, today: str, owner: str | None) -> list[statuscore.Row]:
         every_row = (row for rows in self.rows.values() for row in rows)
@@ -182,16 +200,21 @@ def save(root: str, loaded: Loaded) -> None:
         files[path] = entry = record(doc, goal_ids, blob, index_blob)
         for short in entry[6]:
             counts[short] = counts.get(short, 0) + 1
-    snapshot = Snapshot.build(loaded.checksum, loaded.listing, _facts(journal), files, counts)
+    listing = loaded.listing
+    header = (loaded.checksum, listing.dirs, listing.started_ns, _facts(journal))
+    snapshot = Snapshot.build(header, files, counts)
     freshness.store(_where(root, location[0]), snapshot.pack(freshness.fingerprint()))
 
 
 # ---------------------------------------------------------------- the fast path
 
 
-def load_fresh(root: str) -> Snapshot | None:
+def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapshot | None:
     """The snapshot of the journal at ``root``, brought up to date for changed session
-    notes; None when the full path must run (no snapshot, or more than notes changed)."""
+    notes; None when the full path must run (no snapshot, or more than notes changed).
+
+    ``meanwhile`` is called while git runs: the caller's own imports fit there.
+    """
     location = freshness.git_location(root)
     if location is None:
         return None
@@ -215,6 +238,8 @@ def load_fresh(root: str) -> Snapshot | None:
         listing = walk.Listing([], [], snapshot.dirs, snapshot.started_ns)
         if not listing.still_valid(root):
             listing, rewalked = walk.list_journal(root), True
+    if meanwhile is not None:
+        meanwhile()
     changed_raw = changed_git.output()
     listed = index_git.output() if index_git is not None else b""
     if snapshot is None or checksum is None or changed_raw is None or listed is None:
@@ -234,13 +259,25 @@ def load_fresh(root: str) -> Snapshot | None:
     ):
         return snapshot
 
-    files, counts = marshal.loads(snapshot.details)
-    paths = listing.paths if rewalked else list(files)
+    records: dict[str, bytes] = marshal.loads(snapshot.records)
+    if rewalked or index_git is not None:
+        candidates = set(listing.paths) | set(records) if rewalked else set(records)
+    else:
+        # Same folders: a changed path that has no record is not a journal file.
+        candidates = {path for path in changed if path in records} | set(snapshot.watch)
     index_blobs = freshness.parse_ls_files(listed) if index_git is not None else None
+    listed_paths = set(listing.paths) if rewalked else set(records)
     moved: dict[str, Record] = {}  # same bytes, new index blob
     stale: dict[str, tuple[bytes | None, str | None]] = {}  # path -> (bytes, index blob)
-    for path in paths:
-        old = files.get(path)
+    old_records: dict[str, Record] = {}
+    for path in candidates:
+        packed = records.get(path)
+        old: Record | None = marshal.loads(packed) if packed is not None else None
+        if old is not None:
+            old_records[path] = old
+        if path not in listed_paths:
+            stale[path] = (None, None)  # gone
+            continue
         if index_blobs is None:
             index_blob = old[1] if old is not None else None
         else:
@@ -261,18 +298,24 @@ def load_fresh(root: str) -> Snapshot | None:
                 moved[path] = (old[0], index_blob, *old[2:])
             continue
         stale[path] = (data, index_blob)
-    if rewalked:
-        listed_paths = set(listing.paths)
-        for path in files:
-            if path not in listed_paths:
-                stale[path] = (None, None)
 
-    files.update(moved)
-    if stale and not _rebuild(files, counts, stale, set(snapshot.facts[0])):
+    fresh = _rebuild(stale, old_records, set(snapshot.facts[0]), snapshot)
+    if fresh is None:
         return None
-    fresh = Snapshot.build(checksum, listing, snapshot.facts, files, counts)
-    freshness.store(where, fresh.pack(freshness.fingerprint()))
-    return fresh
+    fresh.update(moved)
+    if not fresh and not rewalked and index_git is None:
+        return snapshot  # only untouched files were looked at: nothing to write
+    for path, entry in fresh.items():
+        snapshot.replace(path, old_records.get(path), entry)
+        if entry is None:
+            records.pop(path, None)
+        else:
+            records[path] = marshal.dumps(entry)
+    snapshot.checksum = checksum
+    snapshot.dirs, snapshot.started_ns = listing.dirs, listing.started_ns
+    snapshot.records = marshal.dumps(records)
+    freshness.store(where, snapshot.pack(freshness.fingerprint()))
+    return snapshot
 
 
 def _blob_of(root: str, path: str) -> str | None:
@@ -281,34 +324,36 @@ def _blob_of(root: str, path: str) -> str | None:
 
 
 def _rebuild(
-    files: dict[str, Record],
-    counts: dict[str, int],
     stale: dict[str, tuple[bytes | None, str | None]],
+    old_records: dict[str, Record],
     goal_ids: set[str],
-) -> bool:
-    """Parse changed session notes again into ``files``; False when something else
+    snapshot: Snapshot,
+) -> dict[str, Record | None] | None:
+    """New records for changed session notes (None: removed); None when something else
     changed (the agreement, a goal, another file) and the full path must run."""
+    if not stale:
+        return {}
     for path in stale:
-        old = files.get(path)
+        old = old_records.get(path)
         if walk.kind_for_path(path) != "session" or (old is not None and old[2] != "session"):
-            return False
+            return None
     from mentorjournal.cache import parse_and_check, unpack
 
+    counts: dict[str, int] = marshal.loads(snapshot.counts)
+    fresh: dict[str, Record | None] = {}
     for path, (data, index_blob) in stale.items():
-        old = files.get(path)
+        old = old_records.get(path)
         entry = None
         if data is not None:
             doc = unpack(path, parse_and_check(path, data))
             if doc.kind != "session":
-                return False
+                return None
             entry = record(doc, goal_ids, freshness.blob_id(data), index_blob)
         if not _ids_still_unique(counts, old[6] if old else (), entry[6] if entry else ()):
-            return False
-        if entry is None:
-            files.pop(path, None)
-        else:
-            files[path] = entry
-    return True
+            return None
+        fresh[path] = entry
+    snapshot.counts = marshal.dumps(counts)
+    return fresh
 
 
 def _ids_still_unique(counts: dict[str, int], old: tuple[str, ...], new: tuple[str, ...]) -> bool:

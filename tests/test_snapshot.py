@@ -214,3 +214,15 @@ def test_help_module_matches_click() -> None:
     expected = module.help_module()
     actual = (Path(__file__).parent.parent / "mentorjournal" / "_help.py").read_text()
     assert actual == expected, "mentorjournal/_help.py drifted: run python docs/cli_reference.py"
+
+
+def test_changed_files_outside_the_journal_do_not_matter(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "notes.md").write_text("tracked, not a journal file\n")
+    git(repo, "add", "--", ".github/notes.md")
+    git(repo, "commit", "-q", "-m", "notes")
+    warm(repo)
+    (repo / ".github" / "notes.md").write_text("changed\n")
+    assert_same(repo, monkeypatch, expect_fast=True)
