@@ -235,16 +235,23 @@ def parse_status(output: bytes, root: str, top: str) -> set[str]:
     # ls-files names paths from the journal; status from the top of the work tree.
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
-    changed: set[str] = set()
-    records = output.split(b"\0")
+    return {path.removeprefix(prefix) for _, path, _ in status_records(output)}
+
+
+def status_records(output: bytes) -> list[tuple[str, str, str | None]]:
+    """(code, path, original path of a rename or copy) per ``status --porcelain -z`` record."""
+    parts = output.decode("utf-8", "surrogateescape").split("\0")
+    records: list[tuple[str, str, str | None]] = []
     index = 0
-    while index < len(records):
-        record = records[index]
+    while index < len(parts):
+        record = parts[index]
         index += 1
         if len(record) < 4:
             continue
-        code, path = record[:2], record[3:].decode("utf-8", "surrogateescape")
-        changed.add(path.removeprefix(prefix))
-        if code[0:1] in (b"R", b"C"):
-            index += 1  # the original path follows a rename
-    return changed
+        code, path = record[:2], record[3:]
+        original = None
+        if "R" in code or "C" in code:
+            original = parts[index]  # with -z a rename is "XY new\0old\0"
+            index += 1
+        records.append((code, path, original))
+    return records

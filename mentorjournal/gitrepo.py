@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mentorjournal import freshness
 from mentorjournal.errors import MjError
 
 if TYPE_CHECKING:
@@ -325,20 +326,8 @@ def status_entries(journal_root: Path) -> list[StatusEntry]:
         journal_root,
         ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."],
     ).stdout
-    parts = raw.decode("utf-8", "surrogateescape").split("\0")
     entries: list[StatusEntry] = []
-    index = 0
-    while index < len(parts):
-        record = parts[index]
-        index += 1
-        if len(record) < 4:
-            continue
-        code, path = record[:2], record[3:]
-        orig: str | None = None
-        if "R" in code or "C" in code:
-            # With -z a rename is "XY new\0old\0".
-            orig = parts[index]
-            index += 1
+    for code, path, orig in freshness.status_records(raw):
         if not path.startswith(prefix):
             continue
         rel_orig = orig[len(prefix) :] if orig and orig.startswith(prefix) else None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from gitutil import git_sandbox  # noqa: F401  (fixture)
+from gitutil import git, git_sandbox, make_repo  # noqa: F401  (git_sandbox: fixture)
 
 from mentorjournal.cli import main
 
@@ -21,6 +21,16 @@ def _isolated(git_sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     monkeypatch.delenv("MJ_TODAY", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     yield
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path) -> Path:
+    """The sample journal, committed to a fresh repository."""
+    root = make_repo(tmp_path / "sample")
+    shutil.copytree(SAMPLE, root, dirs_exist_ok=True)
+    git(root, "add", "--", ".")
+    git(root, "commit", "-q", "-m", "sample")
+    return root
 
 
 @pytest.fixture

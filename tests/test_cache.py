@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, mj
+from conftest import mj
 from gitutil import git, make_repo
 
 from mentorjournal.cache import cache_file
@@ -41,15 +40,6 @@ def _both_ways(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         warm = mj(*command, cwd=root)
         assert (cold.exit_code, cold.stdout) == (plain.exit_code, plain.stdout), command
         assert (warm.exit_code, warm.stdout) == (plain.exit_code, plain.stdout), command
-
-
-@pytest.fixture
-def sample_repo(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path / "sample")
-    shutil.copytree(SAMPLE, repo, dirs_exist_ok=True)
-    git(repo, "add", "--", ".")
-    git(repo, "commit", "-q", "-m", "sample")
-    return repo
 
 
 def test_sample_journal_same_results_with_and_without_cache(

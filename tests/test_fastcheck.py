@@ -9,27 +9,17 @@ same findings and exit the same. The real hook is run as git runs it, too.
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, mj
-from gitutil import git, make_repo
+from conftest import mj
+from gitutil import git
 
 from mentorjournal import entry
 from mentorjournal.freshness import cache_path
 
 VIEWS = [("validate", "--staged"), ("validate", "--staged", "--json", "--strict")]
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "sample")
-    shutil.copytree(SAMPLE, root, dirs_exist_ok=True)
-    git(root, "add", "--", ".")
-    git(root, "commit", "-q", "-m", "sample")
-    return root
 
 
 def fast(root: Path, *args: str) -> tuple[int | None, str, str]:
@@ -67,33 +57,37 @@ def stage(root: Path, path: str, text: str) -> None:
 NOTE = "---\ndate: {date}\nattendees: [ana, ben]\n---\n- [ ] @ana {task}\n"
 
 
-def test_only_changed_notes_are_checked_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert fast(repo, "validate", "--staged")[0] is None  # nothing kept yet
-    assert mj("validate", "--staged", cwd=repo).exit_code == 0
-    assert check(repo, monkeypatch, expect_fast=True) == []
+def test_only_changed_notes_are_checked_again(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fast(sample_repo, "validate", "--staged")[0] is None  # nothing kept yet
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
 
-    stage(repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="Draft"))
-    assert check(repo, monkeypatch, expect_fast=True) == []
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="Draft"))
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
 
     bad = "---\ndate: 2026-11-19\nattendees: [ana, zed]\ngoals: [portfolo]\n---\n- [ ] Who?\n"
-    stage(repo, "sessions/2026-11-20.md", bad)
-    codes = check(repo, monkeypatch, expect_fast=True)
+    stage(sample_repo, "sessions/2026-11-20.md", bad)
+    codes = check(sample_repo, monkeypatch, expect_fast=True)
     assert sorted(codes) == ["date-mismatch", "no-owner", "unknown-goal", "unknown-person"]
 
     # The working copy is fixed but not staged: the check judges the index.
-    (repo / "sessions" / "2026-11-20.md").write_text(NOTE.format(date="2026-11-20", task="x"))
-    assert len(check(repo, monkeypatch, expect_fast=True)) == 4
+    (sample_repo / "sessions" / "2026-11-20.md").write_text(
+        NOTE.format(date="2026-11-20", task="x")
+    )
+    assert len(check(sample_repo, monkeypatch, expect_fast=True)) == 4
 
-    git(repo, "rm", "-q", "-f", "--cached", "--", "sessions/2026-11-20.md")
-    assert check(repo, monkeypatch, expect_fast=True) == []
+    git(sample_repo, "rm", "-q", "-f", "--cached", "--", "sessions/2026-11-20.md")
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
 
 
 def test_a_broken_note_is_reported_with_its_line(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert mj("validate", "--staged", cwd=repo).exit_code == 0
-    stage(repo, "sessions/2026-11-20.md", "---\ndate: 2026-11-20\nattendees: [ana\n---\n")
-    assert check(repo, monkeypatch, expect_fast=True) == ["yaml-syntax"]
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, "sessions/2026-11-20.md", "---\ndate: 2026-11-20\nattendees: [ana\n---\n")
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["yaml-syntax"]
 
 
 @pytest.mark.parametrize(
@@ -105,40 +99,42 @@ def test_a_broken_note_is_reported_with_its_line(
     ],
 )
 def test_other_changes_take_the_full_check(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, path: str, text: str
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, path: str, text: str
 ) -> None:
-    assert mj("validate", "--staged", cwd=repo).exit_code == 0
-    stage(repo, path, text)
-    check(repo, monkeypatch, expect_fast=False)
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, path, text)
+    check(sample_repo, monkeypatch, expect_fast=False)
 
 
 def test_a_staged_agreement_change_takes_the_full_check(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert mj("validate", "--staged", cwd=repo).exit_code == 0
-    agreement = repo / "agreement.md"
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    agreement = sample_repo / "agreement.md"
     agreement.write_text(agreement.read_text().replace("handle: ben", "handle: bea"))
-    git(repo, "add", "--", "agreement.md")
-    assert "unknown-person" in check(repo, monkeypatch, expect_fast=False)
+    git(sample_repo, "add", "--", "agreement.md")
+    assert "unknown-person" in check(sample_repo, monkeypatch, expect_fast=False)
 
 
-def test_a_damaged_snapshot_means_a_full_check(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert mj("validate", "--staged", cwd=repo).exit_code == 0
-    kept = Path(cache_path(str(repo), str(repo / ".git"), "staged"))
+def test_a_damaged_snapshot_means_a_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    kept = Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged"))
     assert kept.exists()
     kept.write_bytes(kept.read_bytes()[:50])
-    check(repo, monkeypatch, expect_fast=False)
+    check(sample_repo, monkeypatch, expect_fast=False)
 
 
-def test_the_installed_hook_uses_the_kept_results(repo: Path) -> None:
-    assert mj("hook", "install", cwd=repo).exit_code == 0
-    stage(repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="One"))
-    git(repo, "commit", "-q", "-m", "one")  # a full check: leaves a snapshot
-    assert Path(cache_path(str(repo), str(repo / ".git"), "staged")).exists()
-    stage(repo, "sessions/2026-11-21.md", NOTE.format(date="2026-11-21", task="@zed Two"))
+def test_the_installed_hook_uses_the_kept_results(sample_repo: Path) -> None:
+    assert mj("hook", "install", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="One"))
+    git(sample_repo, "commit", "-q", "-m", "one")  # a full check: leaves a snapshot
+    assert Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged")).exists()
+    stage(sample_repo, "sessions/2026-11-21.md", NOTE.format(date="2026-11-21", task="@zed Two"))
     result = subprocess.run(
-        ["git", "-C", str(repo), "commit", "-q", "-m", "two"], capture_output=True, text=True
+        ["git", "-C", str(sample_repo), "commit", "-q", "-m", "two"], capture_output=True, text=True
     )
     assert result.returncode == 1
     assert "sessions/2026-11-21.md:5:12: error[unknown-person]" in result.stderr
-    assert git(repo, "log", "-1", "--format=%s").strip() == "one"
+    assert git(sample_repo, "log", "-1", "--format=%s").strip() == "one"

@@ -9,14 +9,13 @@ full path (which then writes a new snapshot) for anything else.
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, mj
-from gitutil import git, make_repo
+from conftest import mj
+from gitutil import git
 
 from mentorjournal import entry, snapshot
 from mentorjournal.freshness import cache_path
@@ -28,15 +27,6 @@ VIEWS = [
     ("status", "--json", "--owner", "ana", "--today", TODAY),
     ("status", "--owner=ben", "--today=2026-12-24"),
 ]
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = make_repo(tmp_path / "sample")
-    shutil.copytree(SAMPLE, root, dirs_exist_ok=True)
-    git(root, "add", "--", ".")
-    git(root, "commit", "-q", "-m", "sample")
-    return root
 
 
 def fast(root: Path, *args: str) -> tuple[int | None, str, str]:
@@ -71,43 +61,47 @@ def assert_same(root: Path, monkeypatch: pytest.MonkeyPatch, *, expect_fast: boo
         assert (out, err) == full(root, monkeypatch, *view), view
 
 
-def test_warm_status_comes_from_the_snapshot(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert fast(repo, "status", "--json")[0] is None  # no snapshot yet
-    warm(repo)
-    assert_same(repo, monkeypatch, expect_fast=True)
+def test_warm_status_comes_from_the_snapshot(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fast(sample_repo, "status", "--json")[0] is None  # no snapshot yet
+    warm(sample_repo)
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
 
 
 def test_edited_added_and_removed_notes_are_seen(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warm(repo)
-    note = repo / "sessions" / "2026-11-16.md"
+    warm(sample_repo)
+    note = sample_repo / "sessions" / "2026-11-16.md"
     original = note.read_bytes()
     note.write_bytes(original + b"\n- [ ] @ana Edited in place due:2026-11-01\n")
-    assert_same(repo, monkeypatch, expect_fast=True)
-    assert "Edited in place" in fast(repo, "status", "--json")[1]
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
+    assert "Edited in place" in fast(sample_repo, "status", "--json")[1]
 
-    new = repo / "sessions" / "2026-11-20.md"
+    new = sample_repo / "sessions" / "2026-11-20.md"
     new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ben Untracked\n")
-    assert_same(repo, monkeypatch, expect_fast=True)
-    git(repo, "add", "--", "sessions/2026-11-20.md")  # the index changes: ls-files path
-    assert_same(repo, monkeypatch, expect_fast=True)
-    git(repo, "commit", "-q", "-m", "new note", "--", "sessions/2026-11-20.md")
-    assert_same(repo, monkeypatch, expect_fast=True)
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
+    git(sample_repo, "add", "--", "sessions/2026-11-20.md")  # the index changes: ls-files path
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
+    git(sample_repo, "commit", "-q", "-m", "new note", "--", "sessions/2026-11-20.md")
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
 
     note.write_bytes(original)  # a revert matches the snapshot's blob again
     new.unlink()
-    assert_same(repo, monkeypatch, expect_fast=True)
-    assert "Untracked" not in fast(repo, "status", "--json")[1]
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
+    assert "Untracked" not in fast(sample_repo, "status", "--json")[1]
 
 
-def test_a_broken_note_still_counts_its_errors(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    warm(repo)
-    (repo / "sessions" / "2026-11-19.md").write_text(
+def test_a_broken_note_still_counts_its_errors(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm(sample_repo)
+    (sample_repo / "sessions" / "2026-11-19.md").write_text(
         "---\ndate: 2026-11-19\nattendees: ana\n---\n- [ ] @ana Fix me\n"
     )
-    assert_same(repo, monkeypatch, expect_fast=True)
-    assert "may hide items" in fast(repo, "status", "--today", TODAY)[2]
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
+    assert "may hide items" in fast(sample_repo, "status", "--today", TODAY)[2]
 
 
 @pytest.mark.parametrize(
@@ -118,37 +112,37 @@ def test_a_broken_note_still_counts_its_errors(repo: Path, monkeypatch: pytest.M
     ],
 )
 def test_other_changes_take_the_full_path(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: bytes, new: bytes
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: bytes, new: bytes
 ) -> None:
-    warm(repo)
-    target = repo / path
+    warm(sample_repo)
+    target = sample_repo / path
     data = target.read_bytes()
     assert old in data
     target.write_bytes(data.replace(old, new, 1))
-    assert_same(repo, monkeypatch, expect_fast=False)
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
 
 
 def test_a_new_folder_or_file_elsewhere_takes_the_full_path(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warm(repo)
-    (repo / "notes").mkdir()
-    (repo / "notes" / "extra.md").write_text(
+    warm(sample_repo)
+    (sample_repo / "notes").mkdir()
+    (sample_repo / "notes" / "extra.md").write_text(
         "---\ntype: session\ndate: 2026-11-18\nattendees: [ana, ben]\n---\n- [ ] @ana Elsewhere\n"
     )
-    assert_same(repo, monkeypatch, expect_fast=False)
-    assert "Elsewhere" in fast(repo, "status", "--json")[1]
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
+    assert "Elsewhere" in fast(sample_repo, "status", "--json")[1]
 
 
 @pytest.mark.parametrize("damage", [b"", b"\x00garbage", b"truncated"])
 def test_a_damaged_snapshot_is_rebuilt(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
 ) -> None:
-    warm(repo)
-    location = Path(cache_path(str(repo), str(repo / ".git"), "status"))
+    warm(sample_repo)
+    location = Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "status"))
     assert location.exists()
     location.write_bytes(damage if damage != b"truncated" else location.read_bytes()[:200])
-    assert_same(repo, monkeypatch, expect_fast=False)
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
 
 
 def test_outside_git_the_cli_answers(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,8 +150,8 @@ def test_outside_git_the_cli_answers(journal: Path, monkeypatch: pytest.MonkeyPa
     assert fast(journal, "status", "--json")[0] is None
 
 
-def test_unusual_arguments_go_to_click(repo: Path) -> None:
-    warm(repo)
+def test_unusual_arguments_go_to_click(sample_repo: Path) -> None:
+    warm(sample_repo)
     for args in (
         ["status", "--help"],
         ["status", "--bogus"],
@@ -166,7 +160,7 @@ def test_unusual_arguments_go_to_click(repo: Path) -> None:
         ["validate"],
         ["-C", "/nonexistent", "status"],
     ):
-        assert fast(repo, *args)[0] is None, args
+        assert fast(sample_repo, *args)[0] is None, args
 
 
 def test_clashing_short_ids_send_the_full_path() -> None:
@@ -217,12 +211,12 @@ def test_help_module_matches_click() -> None:
 
 
 def test_changed_files_outside_the_journal_do_not_matter(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (repo / ".github").mkdir()
-    (repo / ".github" / "notes.md").write_text("tracked, not a journal file\n")
-    git(repo, "add", "--", ".github/notes.md")
-    git(repo, "commit", "-q", "-m", "notes")
-    warm(repo)
-    (repo / ".github" / "notes.md").write_text("changed\n")
-    assert_same(repo, monkeypatch, expect_fast=True)
+    (sample_repo / ".github").mkdir()
+    (sample_repo / ".github" / "notes.md").write_text("tracked, not a journal file\n")
+    git(sample_repo, "add", "--", ".github/notes.md")
+    git(sample_repo, "commit", "-q", "-m", "notes")
+    warm(sample_repo)
+    (sample_repo / ".github" / "notes.md").write_text("changed\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
