@@ -125,7 +125,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     _, _, _, review, signatures, names = fast.facts
     result = Status.from_parts(
         today,
-        fast.open_rows(today, owner),
+        fast.open_rows(owner),
         fast.next_meeting(today),
         review,
         SignatureState(*signatures),

@@ -110,6 +110,8 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     listed = listing.output()
     if (tag, mark) != (_TAG, freshness.fingerprint()) or listed is None:
         return None
+    if not isinstance(files, dict) or not isinstance(context, tuple) or len(context) != 2:
+        return None
     blobs = {
         path: blob
         for path, blob in freshness.parse_ls_files(listed).items()

@@ -133,9 +133,9 @@ class Snapshot:
             if new[0] != new[1]:
                 self.watch[path] = new[0]
 
-    def open_rows(self, today: str, owner: str | None) -> list[statuscore.Row]:
+    def open_rows(self, owner: str | None) -> list[statuscore.Row]:
         every_row = (row for rows in self.rows.values() for row in rows)
-        return statuscore.sort_rows(every_row, today, owner)
+        return statuscore.sort_rows(every_row, owner)
 
     def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
         _, every, start, _, _, _ = self.facts
@@ -144,7 +144,7 @@ class Snapshot:
     def status_json(self, today: str, owner: str | None) -> dict[str, Any]:
         """`mj status --json`, exactly as ``status.compute_status`` gives it."""
         _, _, _, review, signatures, _ = self.facts
-        rows = self.open_rows(today, owner)
+        rows = self.open_rows(owner)
         return statuscore.as_json(today, rows, self.next_meeting(today), review, signatures)
 
 
@@ -249,34 +249,41 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
         path for path in freshness.parse_status(changed_raw, root, top) if path.endswith(".md")
     }
 
-    # Same index, same folders, no tracked file touched: only the watched files
-    # (untracked, or not the index's version) can differ.
+    # Watched files (untracked, or not the index's version) are read every time.
+    contents = {path: walk.read_head(os.path.join(root, path)) for path in snapshot.watch}
+    blobs = {path: _blob(data) for path, data in contents.items()}
+    # Same index, same folders, no tracked file touched: only watched files can differ.
     if (
         index_git is None
         and not rewalked
         and not changed
-        and all(_blob_of(root, path) == blob for path, blob in snapshot.watch.items())
+        and all(blobs[path] == blob for path, blob in snapshot.watch.items())
     ):
         return snapshot
-
-    records: dict[str, bytes] = marshal.loads(snapshot.records)
-    if rewalked or index_git is not None:
-        candidates = set(listing.paths) | set(records) if rewalked else set(records)
-    else:
-        # Same folders: a changed path that has no record is not a journal file.
-        candidates = {path for path in changed if path in records} | set(snapshot.watch)
-    index_blobs = freshness.parse_ls_files(listed) if index_git is not None else None
+    index_changed = index_git is not None
+    try:
+        records: dict[str, bytes] = marshal.loads(snapshot.records)
+        if rewalked or index_changed:
+            candidates = set(listing.paths) | set(records) if rewalked else set(records)
+        else:
+            # Same folders: a changed path that has no record is not a journal file.
+            candidates = {path for path in changed if path in records} | set(snapshot.watch)
+        old_records: dict[str, Record] = {
+            path: marshal.loads(records[path]) for path in candidates if path in records
+        }
+        if any(len(entry) != 7 for entry in old_records.values()):
+            return None
+    except (EOFError, ValueError, TypeError):
+        return None  # a damaged snapshot: the full path writes a new one
+    index_blobs = freshness.parse_ls_files(listed) if index_changed else None
     listed_paths = set(listing.paths) if rewalked else set(records)
     moved: dict[str, Record] = {}  # same bytes, new index blob
-    stale: dict[str, tuple[bytes | None, str | None]] = {}  # path -> (bytes, index blob)
-    old_records: dict[str, Record] = {}
+    # path -> (bytes, their blob, index blob); no bytes: gone or unreadable
+    stale: dict[str, tuple[bytes | None, str | None, str | None]] = {}
     for path in candidates:
-        packed = records.get(path)
-        old: Record | None = marshal.loads(packed) if packed is not None else None
-        if old is not None:
-            old_records[path] = old
+        old = old_records.get(path)
         if path not in listed_paths:
-            stale[path] = (None, None)  # gone
+            stale[path] = (None, None, None)  # gone
             continue
         if index_blobs is None:
             index_blob = old[1] if old is not None else None
@@ -288,22 +295,27 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
                 if old[1] != index_blob:
                     moved[path] = (old[0], index_blob, *old[2:])
                 continue
-            stale[path] = (walk.read_head(os.path.join(root, path)), index_blob)
+            data = walk.read_head(os.path.join(root, path))
+            stale[path] = (data, _blob(data), index_blob)
             continue
-        data = walk.read_head(os.path.join(root, path))
+        if path in contents:
+            data, blob = contents[path], blobs[path]
+        else:
+            data = walk.read_head(os.path.join(root, path))
+            blob = _blob(data)
         if data is None and old is None:
             continue
-        if data is not None and old is not None and old[0] == freshness.blob_id(data):
+        if old is not None and old[0] == blob:
             if old[1] != index_blob:
                 moved[path] = (old[0], index_blob, *old[2:])
             continue
-        stale[path] = (data, index_blob)
+        stale[path] = (data, blob, index_blob)
 
     fresh = _rebuild(stale, old_records, set(snapshot.facts[0]), snapshot)
     if fresh is None:
         return None
     fresh.update(moved)
-    if not fresh and not rewalked and index_git is None:
+    if not fresh and not rewalked and not index_changed:
         return snapshot  # only untouched files were looked at: nothing to write
     for path, entry in fresh.items():
         snapshot.replace(path, old_records.get(path), entry)
@@ -318,13 +330,12 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     return snapshot
 
 
-def _blob_of(root: str, path: str) -> str | None:
-    data = walk.read_head(os.path.join(root, path))
+def _blob(data: bytes | None) -> str | None:
     return freshness.blob_id(data) if data is not None else None
 
 
 def _rebuild(
-    stale: dict[str, tuple[bytes | None, str | None]],
+    stale: dict[str, tuple[bytes | None, str | None, str | None]],
     old_records: dict[str, Record],
     goal_ids: set[str],
     snapshot: Snapshot,
@@ -339,16 +350,19 @@ def _rebuild(
             return None
     from mentorjournal.cache import parse_and_check, unpack
 
-    counts: dict[str, int] = marshal.loads(snapshot.counts)
+    try:
+        counts: dict[str, int] = marshal.loads(snapshot.counts)
+    except (EOFError, ValueError, TypeError):
+        return None
     fresh: dict[str, Record | None] = {}
-    for path, (data, index_blob) in stale.items():
+    for path, (data, blob, index_blob) in stale.items():
         old = old_records.get(path)
         entry = None
-        if data is not None:
+        if data is not None and blob is not None:
             doc = unpack(path, parse_and_check(path, data))
             if doc.kind != "session":
                 return None
-            entry = record(doc, goal_ids, freshness.blob_id(data), index_blob)
+            entry = record(doc, goal_ids, blob, index_blob)
         if not _ids_still_unique(counts, old[6] if old else (), entry[6] if entry else ()):
             return None
         fresh[path] = entry

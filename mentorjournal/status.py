@@ -103,7 +103,7 @@ def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> li
     goal_ids = set(journal.goals)
     rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
     day = today.isoformat()
-    return [_open_item(row, day) for row in statuscore.sort_rows(rows, day, owner)]
+    return [_open_item(row, day) for row in statuscore.sort_rows(rows, owner)]
 
 
 def session_dates(journal: Journal) -> list[str]:
@@ -130,7 +130,7 @@ def compute_status(journal: Journal, today: dt.date, owner: str | None = None) -
     every, start, review, signatures = agreement_facts(journal)
     return Status.from_parts(
         day,
-        statuscore.sort_rows(rows, day, owner),
+        statuscore.sort_rows(rows, owner),
         statuscore.next_meeting(session_dates(journal), every, start, day),
         review,
         signatures,

@@ -22,13 +22,12 @@ def overdue(due: str | None, today: str) -> bool:
     return due is not None and due < today
 
 
-def sort_rows(rows: Iterable[Row], today: str, owner: str | None = None) -> list[Row]:
+def sort_rows(rows: Iterable[Row], owner: str | None = None) -> list[Row]:
     """Open items, overdue first, then by due date (none last), then path and line."""
     chosen = rows if owner is None else (row for row in rows if owner in row[2])
-    return sorted(
-        chosen,
-        key=lambda r: (not overdue(r[3], today), r[3] is None, r[3] or "", r[5], r[6]),
-    )
+    # Overdue items are exactly those due before today, so ordering by due date
+    # already puts them first: today need not be part of the key.
+    return sorted(chosen, key=lambda r: (r[3] is None, r[3] or "", r[5], r[6]))
 
 
 def next_meeting(

@@ -30,6 +30,13 @@ def test_cli_reference_is_up_to_date() -> None:
     assert actual == expected, "docs/cli.md drifted: run python docs/cli_reference.py"
 
 
+def test_help_module_matches_click() -> None:
+    generator = _load_generator()
+    expected = generator.help_module()  # type: ignore[attr-defined]
+    actual = (ROOT / "mentorjournal" / "_help.py").read_text(encoding="utf-8")
+    assert actual == expected, "mentorjournal/_help.py drifted: run python docs/cli_reference.py"
+
+
 def test_every_command_has_help() -> None:
     generator = _load_generator()
     for path in generator.commands(main, []):  # type: ignore[attr-defined]
