@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from mentorjournal import freshness, walk
-from mentorjournal.document import parse_document
+from mentorjournal.document import document_from_packed
+from mentorjournal.filecheck import parse_and_check
 from mentorjournal.journal import assemble, outside_findings, read_head
-from mentorjournal.model import ActionItem, Document, Finding, Journal
+from mentorjournal.model import Document, Finding, Journal
 from mentorjournal.walk import is_candidate
 
 # Below this many misses, parsing in this process beats starting workers.
@@ -37,80 +38,8 @@ Packed = tuple[Any, ...]
 # ---------------------------------------------------------------- packing
 
 
-def pack(doc: Document) -> Packed:
-    keep_body = doc.kind == "agreement" or doc.kind == "other"
-    return (
-        doc.kind,
-        dict(doc.meta),
-        dict(doc.positions),
-        doc.body if keep_body else "",
-        doc.body_line,
-        tuple(
-            (
-                i.line,
-                i.state,
-                i.text,
-                i.owners,
-                i.due,
-                i.done,
-                i.hashtags,
-                i.id,
-                i.key,
-                i.explicit_id,
-                i.depth,
-                i.owner_columns,
-            )
-            for i in doc.items
-        ),
-        tuple((f.line, f.column, f.severity, f.code, f.message) for f in doc.findings),
-        doc.private,
-        doc.parsed,
-    )
-
-
 def unpack(path: str, packed: Packed) -> Document:
-    kind, meta, positions, body, body_line, items, findings, private, parsed = packed
-    return Document(
-        path=path,
-        kind=kind,
-        meta=meta,
-        positions=positions,
-        body=body,
-        body_line=body_line,
-        items=tuple(
-            ActionItem(
-                path=path,
-                line=i[0],
-                state=i[1],
-                text=i[2],
-                owners=i[3],
-                due=i[4],
-                done=i[5],
-                hashtags=i[6],
-                id=i[7],
-                key=i[8],
-                explicit_id=i[9],
-                depth=i[10],
-                owner_columns=i[11],
-            )
-            for i in items
-        ),
-        findings=tuple(Finding(path, *f) for f in findings),
-        private=private,
-        parsed=parsed,
-        checked=True,
-    )
-
-
-def parse_and_check(path: str, data: bytes) -> Packed:
-    """Parse one file and run its own schema checks: everything that is a function of it."""
-    from dataclasses import replace
-
-    from mentorjournal.validate import check_document
-
-    doc = parse_document(path, data)
-    doc = replace(doc, findings=(*doc.findings, *check_document(doc)), checked=True)
-    return pack(doc)
+    return document_from_packed(path, packed, checked=True)
 
 
 def _parse_many(jobs: list[tuple[str, bytes]]) -> list[Packed]:

@@ -3,17 +3,41 @@
 ``parse_document`` is a pure function of the path and the bytes, so its result can be
 cached by git blob id. Line numbers always refer to the file as stored: a BOM or CRLF
 line endings change nothing about them.
+
+The work is done by ``parse_packed``, on plain values: it is what the caches store,
+and what ``mj status`` runs after a note was edited, where importing dataclasses,
+typing and PyYAML would cost more than the rest of the command.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from typing import Any
 
-from mentorjournal.items import extract_items
-from mentorjournal.model import Document, Finding, Severity
+from mentorjournal.items import item_rows
 from mentorjournal.walk import MAX_BYTES, kind_for_path
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from mentorjournal.items import FindingRow, ItemRow
+    from mentorjournal.model import Document, KeyPath, Kind, Severity
+
+    # A parsed file as plain values, Document's fields after ``path`` in order:
+    # (kind, meta, positions, body, body_line, items, findings, private, parsed).
+    Packed = tuple[
+        Kind,
+        dict[str, Any],
+        dict[KeyPath, tuple[int, int]],
+        str,
+        int,
+        tuple[ItemRow, ...],
+        tuple[FindingRow, ...],
+        bool,
+        bool,
+    ]
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
@@ -26,15 +50,40 @@ def is_private(path: str) -> bool:
 
 def parse_document(path: str, data: bytes) -> Document:
     """Read one file's bytes (at most ``MAX_BYTES + 1`` of them need be given)."""
-    findings: list[Finding] = []
-    kind = kind_for_path(path)
+    return document_from_packed(path, parse_packed(path, data))
+
+
+def document_from_packed(path: str, packed: Packed, checked: bool = False) -> Document:
+    """The Document that ``parse_packed`` (or a cache) holds as plain values."""
+    from mentorjournal.model import ActionItem, Document, Finding
+
+    kind, meta, positions, body, body_line, items, findings, private, parsed = packed
+    return Document(
+        path=path,
+        kind=kind,
+        meta=meta,
+        positions=positions,
+        body=body,
+        body_line=body_line,
+        items=tuple(ActionItem.from_row(path, row) for row in items),
+        findings=tuple(Finding(path, *row) for row in findings),  # type: ignore[arg-type]
+        private=private,
+        parsed=parsed,
+        checked=checked,
+    )
+
+
+def parse_packed(path: str, data: bytes) -> Packed:
+    """``parse_document`` as plain values, without building any records."""
+    findings: list[FindingRow] = []
+    kind: Kind = kind_for_path(path)
     private = is_private(path)
 
     def finding(line: int, column: int, severity: Severity, code: str, message: str) -> None:
-        findings.append(Finding(path, line, column, severity, code, message))
+        findings.append((line, column, severity, code, message))
 
-    def unreadable() -> Document:
-        return Document(path, kind, {}, {}, "", 1, (), tuple(findings), private, parsed=False)
+    def unreadable() -> Packed:
+        return (kind, {}, {}, "", 1, (), tuple(findings), private, False)
 
     if len(data) > MAX_BYTES:
         finding(1, 1, "error", "file-too-large", "file is larger than 1 MiB; split it up")
@@ -87,21 +136,16 @@ def parse_document(path: str, data: bytes) -> Document:
     body_line = close + 2
     body = "\n".join(lines[close + 1 :])
     meta: dict[str, Any] = {}
-    positions: dict[Any, tuple[int, int]] = {}
+    positions: dict[KeyPath, tuple[int, int]] = {}
     parsed = False
     if not any(line <= close + 1 for line in conflicts):
-        from mentorjournal import yamldata  # PyYAML costs ~35 ms to import: only when parsing
-
-        try:
-            loaded = yamldata.load("\n".join(lines[1:close]) + "\n", first_line=2)
-        except yamldata.YamlLoadError as exc:
-            problem = exc.problem
-            finding(problem.line, problem.column, "error", problem.code, problem.message)
-        else:
-            if loaded.value is None:
+        loaded = _front_matter("\n".join(lines[1:close]) + "\n", finding)
+        if loaded is not None:
+            value, where = loaded
+            if value is None:
                 finding(1, 1, "error", "empty-front-matter", "front matter is empty")
-            elif not isinstance(loaded.value, dict):
-                shape = "a list" if isinstance(loaded.value, list) else "a single value"
+            elif not isinstance(value, dict):
+                shape = "a list" if isinstance(value, list) else "a single value"
                 finding(
                     2,
                     1,
@@ -110,26 +154,31 @@ def parse_document(path: str, data: bytes) -> Document:
                     f"front matter is {shape}; it must be keys and values (key: value)",
                 )
             else:
-                meta, positions, parsed = loaded.value, loaded.positions, True
+                meta, positions, parsed = value, where, True
 
-    items, item_findings = extract_items(path, body, body_line, lines)
+    items, item_findings = item_rows(path, body, body_line, lines)
     findings.extend(item_findings)
     if kind == "other" and isinstance(meta.get("type"), str):
         declared = meta["type"]
         if declared in ("goal", "session"):
             kind = declared
-    return Document(
-        path=path,
-        kind=kind,
-        meta=meta,
-        positions=positions,
-        body=body,
-        body_line=body_line,
-        items=tuple(items),
-        findings=tuple(findings),
-        private=private,
-        parsed=parsed,
-    )
+    return (kind, meta, positions, body, body_line, tuple(items), tuple(findings), private, parsed)
+
+
+def _front_matter(
+    text: str, finding: Callable[[int, int, Severity, str, str], None]
+) -> tuple[Any, dict[KeyPath, tuple[int, int]]] | None:
+    """The front matter's value and positions (it starts on line 2); None: unreadable,
+    with the finding given."""
+    from mentorjournal import yamldata  # PyYAML costs ~35 ms to import: only when parsing
+
+    try:
+        loaded = yamldata.load(text, first_line=2)
+    except yamldata.YamlLoadError as exc:
+        problem = exc.problem
+        finding(problem.line, problem.column, "error", problem.code, problem.message)
+        return None
+    return loaded.value, loaded.positions
 
 
 def _conflict_lines(lines: list[str]) -> list[int]:

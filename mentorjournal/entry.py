@@ -112,9 +112,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     if fast is None:
         return None
     if as_json:
-        import json
-
-        out.write(json.dumps(fast.status_json(today, owner), ensure_ascii=False) + "\n")
+        out.write(fast.status_json(today, owner) + "\n")
         return 0
 
     from mentorjournal.render.status import status_text

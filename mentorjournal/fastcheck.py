@@ -148,7 +148,8 @@ def _update(
     if any(blobs[path] not in contents for path in changed):
         return False
 
-    from mentorjournal.cache import parse_and_check, unpack
+    from mentorjournal.cache import unpack
+    from mentorjournal.filecheck import parse_and_check
     from mentorjournal.validate import document_cross_checks
 
     handles, goal_ids = set(context[0]), set(context[1])

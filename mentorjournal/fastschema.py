@@ -22,11 +22,11 @@ bool, None, list and dict. Regenerate after editing a schema::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+    from typing import Any
 
 _validators: dict[str, Callable[[object], bool]] = {}
 

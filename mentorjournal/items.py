@@ -17,14 +17,35 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from mentorjournal.dates import parse_date
-from mentorjournal.model import ActionItem, Finding, ItemState
 from mentorjournal.quickblocks import item_paragraphs
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+
+    from mentorjournal.model import ActionItem, Finding, ItemState
+
+    # An item as plain values, ActionItem's fields after ``path`` in order: (line,
+    # state, text, owners, due, done, hashtags, id, key, explicit_id, depth,
+    # owner_columns). The caches store items in this form.
+    ItemRow = tuple[
+        int,
+        ItemState,
+        str,
+        tuple[str, ...],
+        str | None,
+        str | None,
+        tuple[str, ...],
+        str,
+        str,
+        bool,
+        int,
+        tuple[int, ...],
+    ]
+    # A finding without its path: (line, column, severity, code, message).
+    FindingRow = tuple[int, int, str, str, str]
 
 _CHECKBOX = re.compile(r"\[([ xX-])\](?:[ \t]+|$)")
 _STATES: dict[str, ItemState] = {" ": "open", "x": "done", "X": "done", "-": "cancelled"}
@@ -98,10 +119,23 @@ def extract_items(
     path: str, body: str, body_line: int, source_lines: list[str]
 ) -> tuple[list[ActionItem], list[Finding]]:
     """Every task list item in ``body``; ``body_line`` is the body's first line in the file."""
+    from mentorjournal.model import ActionItem, Finding
+
+    rows, finding_rows = item_rows(path, body, body_line, source_lines)
+    return (
+        [ActionItem.from_row(path, row) for row in rows],
+        [Finding(path, *row) for row in finding_rows],  # type: ignore[arg-type]
+    )
+
+
+def item_rows(
+    path: str, body: str, body_line: int, source_lines: list[str]
+) -> tuple[list[ItemRow], list[FindingRow]]:
+    """``extract_items`` as plain tuples: what the parse path builds without dataclasses."""
     if "[" not in body:
         return [], []
-    items: list[ActionItem] = []
-    findings: list[Finding] = []
+    items: list[ItemRow] = []
+    findings: list[FindingRow] = []
     seen: dict[str, int] = {}
     paragraphs = item_paragraphs(body)
     if paragraphs is None:
@@ -129,8 +163,8 @@ def _parse_item(
     raw: str,
     depth: int,
     seen: dict[str, int],
-) -> tuple[ActionItem, list[Finding]]:
-    findings: list[Finding] = []
+) -> tuple[ItemRow, list[FindingRow]]:
+    findings: list[FindingRow] = []
     cut: list[tuple[int, int]] = []
 
     def date_marker(patterns: list[re.Pattern[str]], what: str) -> str | None:
@@ -143,8 +177,7 @@ def _parse_item(
                     shape = re.fullmatch(_DATE, value)
                     reason = "is not a real date" if shape else "is not a date YYYY-MM-DD"
                     findings.append(
-                        Finding(
-                            path,
+                        (
                             line,
                             _column(source, match.group(0)),
                             "error",
@@ -179,20 +212,19 @@ def _parse_item(
     occurrence = seen.get(text, 0)
     seen[text] = occurrence + 1
     key = explicit or item_key(path, text, occurrence)
-    item = ActionItem(
-        path=path,
-        line=line,
-        state=state,
-        text=text,
-        owners=tuple(owners),
-        due=due,
-        done=done,
-        hashtags=hashtags,
-        id=key[:ID_LENGTH] if explicit is None else explicit,
-        key=key,
-        explicit_id=explicit is not None,
-        depth=depth,
-        owner_columns=tuple(columns),
+    item: ItemRow = (
+        line,
+        state,
+        text,
+        tuple(owners),
+        due,
+        done,
+        hashtags,
+        key[:ID_LENGTH] if explicit is None else explicit,
+        key,
+        explicit is not None,
+        depth,
+        tuple(columns),
     )
     return item, findings
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from mentorjournal.items import ItemRow
 
 Severity = Literal["error", "warning"]
 Kind = Literal["agreement", "goal", "session", "other"]
@@ -65,6 +68,26 @@ class ActionItem:
     @property
     def is_open(self) -> bool:
         return self.state == "open"
+
+    @classmethod
+    def from_row(cls, path: str, row: ItemRow) -> ActionItem:
+        """The item ``items.item_rows`` gives as plain values (the caches' form)."""
+        line, state, text, owners, due, done, hashtags, id, key, explicit, depth, columns = row
+        return cls(
+            path=path,
+            line=line,
+            state=state,
+            text=text,
+            owners=owners,
+            due=due,
+            done=done,
+            hashtags=hashtags,
+            id=id,
+            key=key,
+            explicit_id=explicit,
+            depth=depth,
+            owner_columns=columns,
+        )
 
 
 @dataclass(frozen=True)

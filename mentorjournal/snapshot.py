@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import marshal
 import os
+import zlib
 
 from mentorjournal import freshness, statuscore, walk
 
@@ -33,12 +34,13 @@ if TYPE_CHECKING:
     from typing import Any
 
     from mentorjournal.cache import Loaded
+    from mentorjournal.document import Packed
     from mentorjournal.model import Document, Journal
 
     # What status keeps of one file: (blob it was read from, index blob or None,
     # kind, session date or None, error count, open rows, short item ids).
     Record = tuple[
-        str, str | None, str, str | None, int, tuple[statuscore.Row, ...], tuple[str, ...]
+        str, str | None, str, str | None, int, tuple[statuscore.JsonRow, ...], tuple[str, ...]
     ]
 
 _TAG = "mj-status-snapshot"
@@ -50,9 +52,9 @@ class Snapshot:
 
     Every run reads the summary layer: open rows by file, session dates, the error
     count, journal facts, and the few files that must be hashed each time (not in
-    the index, or differing from it). Each file's record is kept as its own small
-    marshal inside ``records``, so that a changed note costs unpacking its record,
-    not 10,000 of them; ``counts`` (short item id -> uses) is unpacked only then too.
+    the index, or differing from it). The records of all files (``records``) and
+    how many items use each short id (``counts``) are shelved in small shards, so
+    that a changed note costs unpacking a few hundred entries, not 50,000.
     """
 
     __slots__ = (
@@ -64,8 +66,8 @@ class Snapshot:
         self,
         header: tuple[Any, ...],
         summary: tuple[Any, ...],
-        records: bytes,
-        counts: bytes,
+        records: Shelf,
+        counts: Shelf,
     ) -> None:
         self.checksum: bytes
         self.dirs: dict[str, int]
@@ -73,21 +75,20 @@ class Snapshot:
         # (goal ids, cadence every, start, review, (valid, stale, missing), names)
         self.facts: tuple[Any, ...]
         self.checksum, self.dirs, self.started_ns, self.facts = header
-        self.rows: dict[str, tuple[statuscore.Row, ...]]
+        self.rows: dict[str, tuple[statuscore.JsonRow, ...]]
         self.dates: list[str]  # sorted
         self.errors: int
         # path -> blob of files whose bytes are not the index's (read and hash them)
         self.watch: dict[str, str]
         self.rows, self.dates, self.errors, self.watch = summary
-        # marshal of {path: marshal of its Record}
-        self.records = records
-        # marshal of {short id: how many items use it}
-        self.counts = counts
+        self.records = records  # path -> Record
+        self.counts = counts  # short item id -> how many items use it
 
     def pack(self, fingerprint: str) -> bytes:
         header = (self.checksum, self.dirs, self.started_ns, self.facts)
         summary = (self.rows, self.dates, self.errors, self.watch)
-        return marshal.dumps((_TAG, fingerprint, header, summary, self.records, self.counts))
+        shelves = (self.records.pack(), self.counts.pack())
+        return marshal.dumps((_TAG, fingerprint, header, summary, *shelves))
 
     @classmethod
     def unpack(cls, data: bytes, fingerprint: str) -> Snapshot | None:
@@ -95,9 +96,9 @@ class Snapshot:
             tag, mark, header, summary, records, counts = marshal.loads(data)
             if (tag, mark) != (_TAG, fingerprint) or len(header) != 4 or len(summary) != 4:
                 return None
-            if len(header[3]) != 6 or not isinstance(records, bytes):
+            if len(header[3]) != 6:
                 return None
-            return cls(header, summary, records, counts)
+            return cls(header, summary, Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS))
         except (EOFError, ValueError, TypeError):
             return None
 
@@ -113,11 +114,12 @@ class Snapshot:
         dates = sorted(entry[3] for entry in files.values() if entry[3] is not None)
         errors = sum(entry[4] for entry in files.values())
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
-        records = marshal.dumps({path: marshal.dumps(entry) for path, entry in files.items()})
-        return cls(header, (rows, dates, errors, watch), records, marshal.dumps(counts))
+        records = Shelf.build(files, _RECORD_SHARDS)
+        return cls(header, (rows, dates, errors, watch), records, Shelf.build(counts, _ID_SHARDS))
 
     def replace(self, path: str, old: Record | None, new: Record | None) -> None:
-        """Swap one file's record in the summary (``records`` is the caller's)."""
+        """Swap one file's record, in the summary and among the records."""
+        self.records.put(path, new)
         if old is not None:
             self.rows.pop(path, None)
             if old[3] is not None:
@@ -133,7 +135,7 @@ class Snapshot:
             if new[0] != new[1]:
                 self.watch[path] = new[0]
 
-    def open_rows(self, owner: str | None) -> list[statuscore.Row]:
+    def open_rows(self, owner: str | None) -> list[statuscore.JsonRow]:
         every_row = (row for rows in self.rows.values() for row in rows)
         return statuscore.sort_rows(every_row, owner)
 
@@ -141,11 +143,78 @@ class Snapshot:
         _, every, start, _, _, _ = self.facts
         return statuscore.next_meeting(self.dates, every, start, today)
 
-    def status_json(self, today: str, owner: str | None) -> dict[str, Any]:
-        """`mj status --json`, exactly as ``status.compute_status`` gives it."""
+    def status_json(self, today: str, owner: str | None) -> str:
+        """`mj status --json`, exactly as ``status.compute_status`` and json give it."""
         _, _, _, review, signatures, _ = self.facts
         rows = self.open_rows(owner)
-        return statuscore.as_json(today, rows, self.next_meeting(today), review, signatures)
+        return statuscore.json_text(today, rows, self.next_meeting(today), review, signatures)
+
+
+_RECORD_SHARDS = 64  # ~160 records each in a 10,000-session journal
+_ID_SHARDS = 256  # ~140 short ids each
+
+
+class Shelf:
+    """A dict kept as shards of small marshals, each unpacked when first asked for.
+
+    Keys go to shards by CRC-32 (Python's own string hash differs from run to run).
+    A damaged shard raises EOFError, ValueError or TypeError, as marshal does.
+    """
+
+    __slots__ = ("_dirty", "_open", "_packed")
+
+    def __init__(self, packed: tuple[bytes, ...] | list[bytes], size: int) -> None:
+        if len(packed) != size or not all(isinstance(shard, bytes) for shard in packed):
+            raise ValueError("not a shelf of this size")
+        self._packed = list(packed)
+        self._open: dict[int, dict[str, Any]] = {}
+        self._dirty: set[int] = set()
+
+    @classmethod
+    def build(cls, entries: dict[str, Any], size: int) -> Shelf:
+        shards: list[dict[str, Any]] = [{} for _ in range(size)]
+        for key, value in entries.items():
+            shards[zlib.crc32(key.encode()) % size][key] = value
+        return cls([marshal.dumps(shard) for shard in shards], size)
+
+    def _shard(self, key: str) -> dict[str, Any]:
+        number = zlib.crc32(key.encode()) % len(self._packed)
+        shard = self._open.get(number)
+        if shard is None:
+            shard = marshal.loads(self._packed[number])
+            if not isinstance(shard, dict):
+                raise TypeError("a damaged shard")
+            self._open[number] = shard
+        return shard
+
+    def get(self, key: str) -> Any:
+        return self._shard(key).get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._shard(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Set ``key`` to ``value``; None removes it."""
+        shard = self._shard(key)
+        if value is None:
+            shard.pop(key, None)
+        else:
+            shard[key] = value
+        self._dirty.add(zlib.crc32(key.encode()) % len(self._packed))
+
+    def keys(self) -> set[str]:
+        """Every key (unpacks every shard)."""
+        found: set[str] = set()
+        for number, packed in enumerate(self._packed):
+            shard = self._open.get(number)
+            found.update(shard if shard is not None else marshal.loads(packed))
+        return found
+
+    def pack(self) -> tuple[bytes, ...]:
+        for number in self._dirty:
+            self._packed[number] = marshal.dumps(self._open[number])
+        self._dirty.clear()
+        return tuple(self._packed)
 
 
 def _where(root: str, git_dir: str) -> str:
@@ -157,18 +226,43 @@ def _where(root: str, git_dir: str) -> str:
 
 def record(doc: Document, goal_ids: set[str], blob: str, index_blob: str | None) -> Record:
     """What status keeps of one document (already assembled into its journal)."""
-    from mentorjournal.dates import parse_date
-    from mentorjournal.status import open_row
-
-    date = None
-    if doc.kind == "session" and doc.parsed:
-        parsed = parse_date(doc.meta.get("date"))
-        date = parsed.isoformat() if parsed else None
     errors = sum(finding.severity == "error" for finding in doc.findings)
-    rows = tuple(open_row(item, goal_ids) for item in doc.items if item.is_open)
+    rows = tuple(
+        statuscore.json_row(
+            statuscore.open_row(i.path, i.line, i.id, i.text, i.owners, i.due, i.hashtags, goal_ids)
+        )
+        for i in doc.items
+        if i.is_open
+    )
     # The ids items get before clashes are lengthened (explicit ids never clash).
     ids = tuple(item.key[:_ID_LENGTH] for item in doc.items if not item.explicit_id)
-    return (blob, index_blob, doc.kind, date, errors, rows, ids)
+    date = doc.meta.get("date") if doc.kind == "session" and doc.parsed else None
+    return (blob, index_blob, doc.kind, _iso_date(date), errors, rows, ids)
+
+
+def packed_record(
+    path: str, packed: Packed, goal_ids: set[str], blob: str, index_blob: str | None
+) -> Record:
+    """``record`` of a session note parsed on its own (``filecheck.parse_and_check``):
+    its items' ids are the ones it gets in the journal while no short id clashes."""
+    kind, meta, _, _, _, items, findings, _, parsed = packed
+    errors = sum(finding[2] == "error" for finding in findings)
+    # (line, state, text, owners, due, done, hashtags, id, key, explicit_id, ...)
+    rows = tuple(
+        statuscore.json_row(statuscore.open_row(path, i[0], i[7], i[2], i[3], i[4], i[6], goal_ids))
+        for i in items
+        if i[1] == "open"
+    )
+    ids = tuple(i[8][:_ID_LENGTH] for i in items if not i[9])
+    date = meta.get("date") if kind == "session" and parsed else None
+    return (blob, index_blob, kind, _iso_date(date), errors, rows, ids)
+
+
+def _iso_date(value: object) -> str | None:
+    from mentorjournal.dates import parse_date
+
+    parsed = parse_date(value)
+    return parsed.isoformat() if parsed else None
 
 
 def _facts(journal: Journal) -> tuple[Any, ...]:
@@ -261,28 +355,32 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     ):
         return snapshot
     index_changed = index_git is not None
+    records = snapshot.records
     try:
-        records: dict[str, bytes] = marshal.loads(snapshot.records)
         if rewalked or index_changed:
-            candidates = set(listing.paths) | set(records) if rewalked else set(records)
+            every = records.keys()
+            candidates = set(listing.paths) | every if rewalked else every
         else:
             # Same folders: a changed path that has no record is not a journal file.
             candidates = {path for path in changed if path in records} | set(snapshot.watch)
-        old_records: dict[str, Record] = {
-            path: marshal.loads(records[path]) for path in candidates if path in records
-        }
-        if any(len(entry) != 7 for entry in old_records.values()):
-            return None
+        old_records: dict[str, Record] = {}
+        for path in candidates:
+            entry = records.get(path)
+            if entry is not None:
+                if not isinstance(entry, tuple) or len(entry) != 7:
+                    return None
+                old_records[path] = entry
     except (EOFError, ValueError, TypeError):
         return None  # a damaged snapshot: the full path writes a new one
     index_blobs = freshness.parse_ls_files(listed) if index_changed else None
-    listed_paths = set(listing.paths) if rewalked else set(records)
+    # Without a new walk, every candidate has a record: none is gone.
+    listed_paths = set(listing.paths) if rewalked else None
     moved: dict[str, Record] = {}  # same bytes, new index blob
     # path -> (bytes, their blob, index blob); no bytes: gone or unreadable
     stale: dict[str, tuple[bytes | None, str | None, str | None]] = {}
     for path in candidates:
         old = old_records.get(path)
-        if path not in listed_paths:
+        if listed_paths is not None and path not in listed_paths:
             stale[path] = (None, None, None)  # gone
             continue
         if index_blobs is None:
@@ -319,13 +417,8 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
         return snapshot  # only untouched files were looked at: nothing to write
     for path, entry in fresh.items():
         snapshot.replace(path, old_records.get(path), entry)
-        if entry is None:
-            records.pop(path, None)
-        else:
-            records[path] = marshal.dumps(entry)
     snapshot.checksum = checksum
     snapshot.dirs, snapshot.started_ns = listing.dirs, listing.started_ns
-    snapshot.records = marshal.dumps(records)
     freshness.store(where, snapshot.pack(freshness.fingerprint()))
     return snapshot
 
@@ -348,38 +441,36 @@ def _rebuild(
         old = old_records.get(path)
         if walk.kind_for_path(path) != "session" or (old is not None and old[2] != "session"):
             return None
-    from mentorjournal.cache import parse_and_check, unpack
+    from mentorjournal.filecheck import parse_and_check
 
-    try:
-        counts: dict[str, int] = marshal.loads(snapshot.counts)
-    except (EOFError, ValueError, TypeError):
-        return None
     fresh: dict[str, Record | None] = {}
     for path, (data, blob, index_blob) in stale.items():
         old = old_records.get(path)
         entry = None
         if data is not None and blob is not None:
-            doc = unpack(path, parse_and_check(path, data))
-            if doc.kind != "session":
+            packed = parse_and_check(path, data)
+            if packed[0] != "session":
                 return None
-            entry = record(doc, goal_ids, blob, index_blob)
-        if not _ids_still_unique(counts, old[6] if old else (), entry[6] if entry else ()):
+            entry = packed_record(path, packed, goal_ids, blob, index_blob)
+        try:
+            unique = _ids_still_unique(
+                snapshot.counts, old[6] if old else (), entry[6] if entry else ()
+            )
+        except (EOFError, ValueError, TypeError):
+            return None  # a damaged shard: the full path writes a new snapshot
+        if not unique:
             return None
         fresh[path] = entry
-    snapshot.counts = marshal.dumps(counts)
     return fresh
 
 
-def _ids_still_unique(counts: dict[str, int], old: tuple[str, ...], new: tuple[str, ...]) -> bool:
+def _ids_still_unique(counts: Shelf, old: tuple[str, ...], new: tuple[str, ...]) -> bool:
     """Replace one file's short ids in ``counts``; False when a clash begins or ends
     (lengthened ids elsewhere would change: the full path settles them)."""
     for short in set(old) | set(new):
-        before = counts.get(short, 0)
+        before = counts.get(short) or 0
         after = before - old.count(short) + new.count(short)
         if before > 1 or after > 1:
             return False
-        if after:
-            counts[short] = after
-        else:
-            counts.pop(short, None)
+        counts.put(short, after or None)
     return True

@@ -9,7 +9,6 @@ from typing import Any
 
 from mentorjournal import statuscore
 from mentorjournal.dates import parse_date
-from mentorjournal.items import remove_hashtags
 from mentorjournal.model import ActionItem, Journal
 from mentorjournal.signatures import SignatureState, signature_state
 
@@ -61,7 +60,7 @@ class Status:
     def from_parts(
         cls,
         today: str,
-        rows: Iterable[statuscore.Row],
+        rows: Iterable[statuscore.Row | statuscore.JsonRow],
         meeting: tuple[str | None, bool, str | None, str | None],
         review: str | None,
         signatures: SignatureState,
@@ -76,26 +75,22 @@ class Status:
         )
 
 
-def _open_item(row: statuscore.Row, today: str) -> OpenItem:
-    item_id, text, owners, due, goals, path, line = row
+def _open_item(row: statuscore.Row | statuscore.JsonRow, today: str) -> OpenItem:
+    item_id, text, owners, due, goals, path, line = row[:7]
     overdue = statuscore.overdue(due, today)
     return OpenItem(item_id, text, owners, due, overdue, goals, path, line)
 
 
 def item_goals(item: ActionItem, goal_ids: set[str]) -> tuple[str, ...]:
     """Goals an item links to: its #goal tags, and the goal whose file holds it."""
-    goals = [tag for tag in item.hashtags if tag in goal_ids]
-    folder, _, name = item.path.rpartition("/")
-    if folder in ("goals", "private/goals") and name[:-3] in goal_ids and name[:-3] not in goals:
-        goals.insert(0, name[:-3])
-    return tuple(goals)
+    return statuscore.item_goals(item.path, item.hashtags, goal_ids)
 
 
 def open_row(item: ActionItem, goal_ids: set[str]) -> statuscore.Row:
     """An open item as status shows it: goal-link tags dropped from its text."""
-    goals = item_goals(item, goal_ids)
-    text = remove_hashtags(item.text, set(goals))
-    return (item.id, text, item.owners, item.due, goals, item.path, item.line)
+    return statuscore.open_row(
+        item.path, item.line, item.id, item.text, item.owners, item.due, item.hashtags, goal_ids
+    )
 
 
 def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> list[OpenItem]:

@@ -10,11 +10,41 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-    from typing import Any
+    from collections.abc import Collection, Iterable
+    from typing import Any, TypeVar
 
     # (id, text, owners, due, goals, path, line): an open item as status shows it.
     Row = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...], str, int]
+    # A Row followed by its `mj status --json` object, cut around the "overdue" value
+    # (the one that depends on today): the snapshot keeps these.
+    JsonRow = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...], str, int, str, str]
+    AnyRow = TypeVar("AnyRow", Row, JsonRow)
+
+
+def item_goals(path: str, hashtags: Iterable[str], goal_ids: Collection[str]) -> tuple[str, ...]:
+    """Goals an item links to: its #goal tags, and the goal whose file holds it."""
+    goals = [tag for tag in hashtags if tag in goal_ids]
+    folder, _, name = path.rpartition("/")
+    if folder in ("goals", "private/goals") and name[:-3] in goal_ids and name[:-3] not in goals:
+        goals.insert(0, name[:-3])
+    return tuple(goals)
+
+
+def open_row(
+    path: str,
+    line: int,
+    item_id: str,
+    text: str,
+    owners: tuple[str, ...],
+    due: str | None,
+    hashtags: tuple[str, ...],
+    goal_ids: Collection[str],
+) -> Row:
+    """An open item as status shows it: goal-link tags dropped from its text."""
+    from mentorjournal.items import remove_hashtags
+
+    goals = item_goals(path, hashtags, goal_ids)
+    return (item_id, remove_hashtags(text, set(goals)), owners, due, goals, path, line)
 
 
 def overdue(due: str | None, today: str) -> bool:
@@ -22,7 +52,7 @@ def overdue(due: str | None, today: str) -> bool:
     return due is not None and due < today
 
 
-def sort_rows(rows: Iterable[Row], owner: str | None = None) -> list[Row]:
+def sort_rows(rows: Iterable[AnyRow], owner: str | None = None) -> list[AnyRow]:
     """Open items, overdue first, then by due date (none last), then path and line."""
     chosen = rows if owner is None else (row for row in rows if owner in row[2])
     # Overdue items are exactly those due before today, so ordering by due date
@@ -81,3 +111,35 @@ def as_json(
             "missing": list(signatures[2]),
         },
     }
+
+
+def json_row(row: Row) -> JsonRow:
+    """``row`` with its JSON object, as ``as_json`` and ``json.dumps`` write it, cut
+    around the "overdue" value."""
+    import json
+
+    head = {"id": row[0], "text": row[1], "owner": list(row[2]), "due": row[3]}
+    tail = {"goals": list(row[4]), "path": row[5], "line": row[6]}
+    before = json.dumps(head, ensure_ascii=False)[:-1] + ', "overdue": '
+    after = ", " + json.dumps(tail, ensure_ascii=False)[1:]
+    return (*row, before, after)
+
+
+def json_text(
+    today: str,
+    rows: Iterable[JsonRow],
+    meeting: tuple[str | None, bool, str | None, str | None],
+    review: str | None,
+    signatures: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+) -> str:
+    """``json.dumps(as_json(...), ensure_ascii=False)``, from rows that carry their JSON:
+    encoding thousands of items again on every run would cost more than the rest."""
+    import json
+
+    items = ", ".join(
+        row[7] + ("true" if overdue(row[3], today) else "false") + row[8] for row in rows
+    )
+    rest = json.dumps(as_json(today, (), meeting, review, signatures), ensure_ascii=False)
+    empty = '"open": [], '
+    cut = rest.index(empty)  # "today" comes first: its value is a date, never this text
+    return rest[:cut] + '"open": [' + items + "], " + rest[cut + len(empty) :]

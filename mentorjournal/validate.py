@@ -84,7 +84,7 @@ def check_document(doc: Document) -> list[Finding]:
     if not doc.parsed or doc.kind not in schemas.KINDS:
         return []
     findings = [_schema_finding(doc, error) for error in _schema_errors(doc)]
-    findings.extend(_unknown_keys(doc, dict(doc.meta), schemas.schema(doc.kind), ()))
+    findings.extend(_unknown_keys(doc))
     return [finding for group in findings for finding in _flatten(group)]
 
 
@@ -182,32 +182,14 @@ def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Fin
     return Finding(doc.path, line, column, "error", "schema", f"{label}: {error.message}")
 
 
-def _unknown_keys(doc: Document, value: Any, node: dict[str, Any], path: KeyPath) -> list[Finding]:
-    node = schemas.resolve(node, doc.kind)
+def _unknown_keys(doc: Document) -> list[Finding]:
     found: list[Finding] = []
-    if isinstance(value, dict) and "properties" in node:
-        known = node["properties"]
-        for key, child in value.items():
-            if key in known:
-                found.extend(_unknown_keys(doc, child, known[key], (*path, key)))
-                continue
-            if "additionalProperties" in node:
-                continue
-            line, column = doc.position((*path, key))
-            where = f" in {_label(path)}" if path else ""
-            found.append(
-                Finding(
-                    doc.path,
-                    line,
-                    column,
-                    "warning",
-                    "unknown-key",
-                    f"unknown key {key!r}{where}{suggest(key, known)}",
-                )
-            )
-    elif isinstance(value, list) and isinstance(node.get("items"), dict):
-        for index, child in enumerate(value):
-            found.extend(_unknown_keys(doc, child, node["items"], (*path, index)))
+    for key_path, known in schemas.unknown_keys(doc.kind, dict(doc.meta)):
+        line, column = doc.position(key_path)
+        parent, key = key_path[:-1], str(key_path[-1])
+        where = f" in {_label(parent)}" if parent else ""
+        message = f"unknown key {key!r}{where}{suggest(key, known)}"
+        found.append(Finding(doc.path, line, column, "warning", "unknown-key", message))
     return found
 
 

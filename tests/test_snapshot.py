@@ -9,6 +9,7 @@ full path (which then writes a new snapshot) for anything else.
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from conftest import mj
 from gitutil import git
 
-from mentorjournal import entry, snapshot
+from mentorjournal import entry, snapshot, statuscore
 from mentorjournal.freshness import cache_path, fingerprint
 
 TODAY = "2026-11-21"
@@ -145,14 +146,16 @@ def test_a_damaged_snapshot_is_rebuilt(
     assert_same(sample_repo, monkeypatch, expect_fast=False)
 
 
-def test_a_damaged_record_inside_the_snapshot_is_rebuilt(
-    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("shelf", ["records", "counts"])
+def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, shelf: str
 ) -> None:
     warm(sample_repo)
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
     kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
     assert kept is not None
-    kept.records = b"\x00garbage"
+    size = len(getattr(kept, shelf).pack())
+    setattr(kept, shelf, snapshot.Shelf([b"\x00garbage"] * size, size))
     Path(location).write_bytes(kept.pack(fingerprint()))
     note = sample_repo / "sessions" / "2026-11-16.md"
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
@@ -178,10 +181,27 @@ def test_unusual_arguments_go_to_click(sample_repo: Path) -> None:
 
 
 def test_clashing_short_ids_send_the_full_path() -> None:
-    counts = {"aaaaaa": 1, "bbbbbb": 2}
-    assert snapshot._ids_still_unique(dict(counts), ("aaaaaa",), ("cccccc",))
-    assert not snapshot._ids_still_unique(dict(counts), (), ("aaaaaa",))  # a clash begins
-    assert not snapshot._ids_still_unique(dict(counts), ("bbbbbb",), ())  # a clash ends
+    def counts() -> snapshot.Shelf:
+        return snapshot.Shelf.build({"aaaaaa": 1, "bbbbbb": 2}, 16)
+
+    moved = counts()
+    assert snapshot._ids_still_unique(moved, ("aaaaaa",), ("cccccc",))
+    assert (moved.get("aaaaaa"), moved.get("cccccc")) == (None, 1)
+    assert not snapshot._ids_still_unique(counts(), (), ("aaaaaa",))  # a clash begins
+    assert not snapshot._ids_still_unique(counts(), ("bbbbbb",), ())  # a clash ends
+
+
+def test_a_shelf_unpacks_only_the_shards_it_is_asked_for() -> None:
+    entries = {f"sessions/2026-01-{day:02}.md": day for day in range(1, 29)}
+    shelf = snapshot.Shelf.build(entries, 8)
+    shelf.put("sessions/2026-01-01.md", None)
+    shelf.put("sessions/new.md", 99)
+    assert len(shelf._open) <= 2
+    again = snapshot.Shelf(shelf.pack(), 8)
+    assert again.keys() == (set(entries) - {"sessions/2026-01-01.md"}) | {"sessions/new.md"}
+    assert again.get("sessions/new.md") == 99 and "sessions/2026-01-02.md" in again
+    with pytest.raises(ValueError):
+        snapshot.Shelf(shelf.pack(), 16)
 
 
 CLICK_AS_MJ = "import sys; sys.argv[0] = 'mj'; from mentorjournal.cli import main; main()"
@@ -220,3 +240,27 @@ def test_changed_files_outside_the_journal_do_not_matter(
     warm(sample_repo)
     (sample_repo / ".github" / "notes.md").write_text("changed\n")
     assert_same(sample_repo, monkeypatch, expect_fast=True)
+
+
+def test_rows_keep_their_json_exactly_as_json_dumps_writes_it() -> None:
+    rows: list[statuscore.Row] = [
+        (
+            "abc123",
+            'say "hi" \\ ünï 🎉 </b>\t\x00',
+            ("ana", "ben"),
+            "2026-01-02",
+            ("g1",),
+            "a.md",
+            3,
+        ),
+        ("def456", "", (), None, (), "sessions/b c.md", 10),
+    ]
+    meeting = ("2026-02-01", True, "2026-01-01", "weekly")
+    signatures: tuple[tuple[str, ...], ...] = (("ana",), (), ("ben",))
+    for today in ("2026-01-01", "2026-01-03"):
+        for chosen in (rows, rows[:1], []):
+            facts = (meeting, None, signatures)
+            expected = statuscore.as_json(today, chosen, *facts)  # type: ignore[arg-type]
+            kept = [statuscore.json_row(row) for row in chosen]
+            got = statuscore.json_text(today, kept, *facts)  # type: ignore[arg-type]
+            assert got == json.dumps(expected, ensure_ascii=False)
