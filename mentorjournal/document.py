@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from mentorjournal import quickyaml
 from mentorjournal.items import item_rows
 from mentorjournal.walk import MAX_BYTES, kind_for_path
 
@@ -170,7 +171,11 @@ def _front_matter(
 ) -> tuple[Any, dict[KeyPath, tuple[int, int]]] | None:
     """The front matter's value and positions (it starts on line 2); None: unreadable,
     with the finding given."""
-    from mentorjournal import yamldata  # PyYAML costs ~35 ms to import: only when parsing
+    simple = quickyaml.load(text, first_line=2)
+    if simple is not None:
+        return simple
+    # Importing PyYAML costs ~30 ms: only for front matter quickyaml is unsure of.
+    from mentorjournal import yamldata
 
     try:
         loaded = yamldata.load(text, first_line=2)

@@ -148,13 +148,14 @@ def _update(
     if any(blobs[path] not in contents for path in changed):
         return False
 
-    from mentorjournal.cache import unpack
+    from mentorjournal.document import document_from_packed
     from mentorjournal.filecheck import parse_and_check
     from mentorjournal.validate import document_cross_checks
 
     handles, goal_ids = set(context[0]), set(context[1])
     for path in changed:
-        doc = unpack(path, parse_and_check(path, contents[blobs[path]][: walk.MAX_BYTES + 1]))
+        data = contents[blobs[path]][: walk.MAX_BYTES + 1]
+        doc = document_from_packed(path, parse_and_check(path, data), checked=True)
         if doc.kind != "session" or any(item.explicit_id for item in doc.items):
             return False
         findings = [*doc.findings, *document_cross_checks(doc, handles, goal_ids)]
