@@ -164,7 +164,9 @@ def load_cached(root: Path, *, staged: bool = False) -> Journal:
         if staged:
             from mentorjournal import gitrepo
 
-            files = gitrepo.staged_files(root)
+            staged_files = gitrepo.staged_files(root).items()
+            # The same files as the cached way: not those of a journal nested inside.
+            files = {path: data for path, data in staged_files if walk.in_journal(str(root), path)}
         return load_journal(root, files)
     return load(root, staged=staged).journal
 

@@ -12,6 +12,10 @@ Anything else (the agreement or a goal staged, a file outside sessions/, explici
 item ids, whose duplicates need every file) returns None and the full check runs,
 which writes a new snapshot. The findings are the same either way
 (tests/test_fastcheck.py compares them).
+
+The snapshot also keeps the index listing (``git ls-files -s``) it was made from,
+so a check parses only the entries that differ from it, and the per-file results
+sit on a ``Shelf``: the few entries a commit touches are all that is unpacked.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import marshal
 import os
 
 from mentorjournal import freshness, walk
+from mentorjournal.shelf import Shelf
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from mentorjournal.cache import Loaded
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
 _TAG = "mj-staged-check"
 # More changed notes than this: the full check is about as fast.
 _MOST_CHANGED = 200
+_SHARDS = 64  # ~160 files each in a 10,000-session journal
 
 
 def _where(root: str, git_dir: str) -> str:
@@ -65,7 +72,11 @@ def save(root: str, loaded: Loaded, findings: list[Finding]) -> None:
         kind = doc.kind if doc is not None else "other"
         files[path] = (blob, doc is not None, tuple(by_path.get(path, ())), kind, explicit)
     context = (tuple(people(journal)), tuple(journal.goals))
-    data = marshal.dumps((_TAG, freshness.fingerprint(), context, files))
+    found = {path: tuple(rows) for path, rows in by_path.items()}
+    summary = (found, sum(entry[1] for entry in files.values()), sorted(_folders(files)))
+    shelved = Shelf.build(files, _SHARDS).pack()
+    # No index listing: the next check lists the index in full once.
+    data = marshal.dumps((_TAG, freshness.fingerprint(), context, None, shelved, summary))
     freshness.store(_where(root, location[0]), data)
 
 
@@ -102,51 +113,99 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     where = _where(root, location[0])
     try:
         with open(where, "rb") as handle:
-            loaded = marshal.loads(handle.read())
-        tag, mark, context, files = loaded
+            tag, mark, context, listed_before, packed, summary = marshal.loads(handle.read())
+        files = Shelf(packed, _SHARDS)
+        findings: dict[str, tuple[Packed, ...]]
+        folders: list[str]
+        findings, documents, folders = summary
     except (OSError, EOFError, ValueError, TypeError):
         listing.output()
         return None
     listed = listing.output()
     if (tag, mark) != (_TAG, freshness.fingerprint()) or listed is None:
         return None
-    if not isinstance(files, dict) or not isinstance(context, tuple) or len(context) != 2:
+    if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 2:
         return None
-    blobs = {
-        path: blob
-        for path, blob in freshness.parse_ls_files(listed).items()
-        if path.endswith(".md") and walk.in_journal(root, path)
-    }
-    changed = [path for path, blob in blobs.items() if path not in files or files[path][0] != blob]
-    removed = [path for path in files if path not in blobs]
-    if changed or removed:
-        if not _update(root, files, context, blobs, changed, removed):
-            return None
-        freshness.store(where, marshal.dumps((_TAG, mark, context, files)))
-    rows = {(path, *finding) for path, entry in files.items() for finding in entry[2]}
-    ordered = sorted(rows, key=lambda r: (r[0], r[1], r[2], r[4], r[5]))
-    return ordered, sum(entry[1] for entry in files.values())
+    # A journal nested in a folder of this one takes that folder's files away.
+    if any(os.path.exists(os.path.join(root, folder, walk.AGREEMENT)) for folder in folders):
+        return None
+    if listed != listed_before:
+        try:
+            changed, removed, blobs = _differences(root, files, listed_before, listed)
+            more = _update(root, files, context, findings, blobs, changed, removed)
+            if more is None:
+                return None
+            documents += more
+        except (EOFError, ValueError, TypeError, IndexError):
+            return None  # a damaged shard: the full check writes a new snapshot
+        summary = (findings, documents, sorted(set(folders) | _folders(blobs)))
+        freshness.store(where, marshal.dumps((_TAG, mark, context, listed, files.pack(), summary)))
+    rows = {(path, *finding) for path, found in findings.items() for finding in found}
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2], r[4], r[5])), documents
+
+
+def _folders(paths: Iterable[str]) -> set[str]:
+    """The folders whose agreement.md would take ``paths`` out of this journal
+    (``walk.in_journal``): those above each path's own folder, not the root."""
+    found: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0].rpartition("/")[0]
+        while folder and folder not in found:
+            found.add(folder)
+            folder = folder.rpartition("/")[0]
+    return found
+
+
+def _differences(
+    root: str, files: Shelf, listed_before: bytes | None, listed: bytes
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """(changed notes, removed notes, blob of each changed one) between the index
+    listing the snapshot was made from and this one.
+
+    Only the entries that differ are parsed: a commit stages a note or two, and
+    parsing 10,000 entries of ``git ls-files -s`` would cost more than the check.
+    """
+
+    def journal_blobs(entries: bytes) -> dict[str, str]:
+        parsed = freshness.parse_ls_files(entries).items()
+        return {p: b for p, b in parsed if p.endswith(".md") and walk.in_journal(root, p)}
+
+    if listed_before is None:  # written by the full check, which had no listing at hand
+        blobs = journal_blobs(listed)
+        gone = files.keys() - blobs.keys()
+    else:
+        now, before = set(listed.split(b"\0")), set(listed_before.split(b"\0"))
+        blobs = journal_blobs(b"\0".join(now - before))
+        gone = journal_blobs(b"\0".join(before - now)).keys() - blobs.keys()
+    changed = []
+    for path, blob in blobs.items():
+        entry = files.get(path)
+        if entry is None or entry[0] != blob:
+            changed.append(path)
+    removed = [path for path in gone if path in files]
+    return changed, removed, blobs
 
 
 def _update(
     root: str,
-    files: dict[str, Entry],
+    files: Shelf,
     context: tuple[tuple[str, ...], tuple[str, ...]],
+    findings: dict[str, tuple[Packed, ...]],
     blobs: dict[str, str],
     changed: list[str],
     removed: list[str],
-) -> bool:
-    """Bring ``files`` up to date for changed and removed notes; False when that needs
-    the full check."""
+) -> int | None:
+    """Bring ``files`` and ``findings`` up to date for changed and removed notes, and
+    return how many more documents there are; None when that needs the full check."""
     if len(changed) > _MOST_CHANGED:
-        return False
-    for path in (*changed, *removed):
-        old = files.get(path)
+        return None
+    before: dict[str, Entry | None] = {path: files.get(path) for path in (*changed, *removed)}
+    for path, old in before.items():
         if walk.kind_for_path(path) != "session" or (old and (old[3] != "session" or old[4])):
-            return False
+            return None
     contents = freshness.read_blobs(root, [blobs[path] for path in changed])
     if any(blobs[path] not in contents for path in changed):
-        return False
+        return None
 
     from mentorjournal.document import document_from_packed
     from mentorjournal.filecheck import parse_and_check
@@ -157,10 +216,16 @@ def _update(
         data = contents[blobs[path]][: walk.MAX_BYTES + 1]
         doc = document_from_packed(path, parse_and_check(path, data), checked=True)
         if doc.kind != "session" or any(item.explicit_id for item in doc.items):
-            return False
-        findings = [*doc.findings, *document_cross_checks(doc, handles, goal_ids)]
-        packed = tuple((f.line, f.column, f.severity, f.code, f.message) for f in findings)
-        files[path] = (blobs[path], True, packed, "session", False)
+            return None
+        found = [*doc.findings, *document_cross_checks(doc, handles, goal_ids)]
+        packed = tuple((f.line, f.column, f.severity, f.code, f.message) for f in found)
+        files.put(path, (blobs[path], True, packed, "session", False))
+        if packed:
+            findings[path] = packed
+        else:
+            findings.pop(path, None)
     for path in removed:
-        del files[path]
-    return True
+        files.put(path, None)
+        findings.pop(path, None)
+    counted = [old[1] for old in before.values() if old is not None]
+    return len(changed) - sum(counted)

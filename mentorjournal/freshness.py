@@ -23,7 +23,7 @@ _WATCHED = (
     *("document.py", "items.py", "yamldata.py", "quickyaml.py", "quickblocks.py"),
     *("filecheck.py", "schemas.py", "validate.py", "model.py", "dates.py"),
     *("fastschema.py", "_fastschema_generated.py", "status.py", "statuscore.py"),
-    *("snapshot.py", "freshness.py", "walk.py", "signatures.py"),
+    *("snapshot.py", "shelf.py", "freshness.py", "walk.py", "signatures.py"),
 )
 
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 import bisect
 import marshal
 import os
-import zlib
 
 from mentorjournal import freshness, statuscore, walk
+from mentorjournal.shelf import Shelf
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
@@ -152,69 +152,6 @@ class Snapshot:
 
 _RECORD_SHARDS = 64  # ~160 records each in a 10,000-session journal
 _ID_SHARDS = 256  # ~140 short ids each
-
-
-class Shelf:
-    """A dict kept as shards of small marshals, each unpacked when first asked for.
-
-    Keys go to shards by CRC-32 (Python's own string hash differs from run to run).
-    A damaged shard raises EOFError, ValueError or TypeError, as marshal does.
-    """
-
-    __slots__ = ("_dirty", "_open", "_packed")
-
-    def __init__(self, packed: tuple[bytes, ...] | list[bytes], size: int) -> None:
-        if len(packed) != size or not all(isinstance(shard, bytes) for shard in packed):
-            raise ValueError("not a shelf of this size")
-        self._packed = list(packed)
-        self._open: dict[int, dict[str, Any]] = {}
-        self._dirty: set[int] = set()
-
-    @classmethod
-    def build(cls, entries: dict[str, Any], size: int) -> Shelf:
-        shards: list[dict[str, Any]] = [{} for _ in range(size)]
-        for key, value in entries.items():
-            shards[zlib.crc32(key.encode()) % size][key] = value
-        return cls([marshal.dumps(shard) for shard in shards], size)
-
-    def _shard(self, key: str) -> dict[str, Any]:
-        number = zlib.crc32(key.encode()) % len(self._packed)
-        shard = self._open.get(number)
-        if shard is None:
-            shard = marshal.loads(self._packed[number])
-            if not isinstance(shard, dict):
-                raise TypeError("a damaged shard")
-            self._open[number] = shard
-        return shard
-
-    def get(self, key: str) -> Any:
-        return self._shard(key).get(key)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._shard(key)
-
-    def put(self, key: str, value: Any) -> None:
-        """Set ``key`` to ``value``; None removes it."""
-        shard = self._shard(key)
-        if value is None:
-            shard.pop(key, None)
-        else:
-            shard[key] = value
-        self._dirty.add(zlib.crc32(key.encode()) % len(self._packed))
-
-    def keys(self) -> set[str]:
-        """Every key (unpacks every shard)."""
-        found: set[str] = set()
-        for number, packed in enumerate(self._packed):
-            shard = self._open.get(number)
-            found.update(shard if shard is not None else marshal.loads(packed))
-        return found
-
-    def pack(self) -> tuple[bytes, ...]:
-        for number in self._dirty:
-            self._packed[number] = marshal.dumps(self._open[number])
-        self._dirty.clear()
-        return tuple(self._packed)
 
 
 def _where(root: str, git_dir: str) -> str:

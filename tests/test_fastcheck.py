@@ -9,6 +9,7 @@ same findings and exit the same. The real hook is run as git runs it, too.
 from __future__ import annotations
 
 import io
+import marshal
 import subprocess
 from pathlib import Path
 
@@ -138,3 +139,29 @@ def test_the_installed_hook_uses_the_kept_results(sample_repo: Path) -> None:
     assert result.returncode == 1
     assert "sessions/2026-11-21.md:5:12: error[unknown-person]" in result.stderr
     assert git(sample_repo, "log", "-1", "--format=%s").strip() == "one"
+
+
+def test_a_journal_nested_in_a_folder_takes_the_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = "---\ntype: session\ndate: 2026-11-18\nattendees: [zed]\n---\n"
+    stage(sample_repo, "club/notes/plan.md", note)
+    mj("validate", "--staged", cwd=sample_repo)
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["unknown-person"]
+    # Not staged, and the index listing is unchanged: but club/ is now a journal of
+    # its own, and its files are no longer this journal's.
+    nested = sample_repo / "club" / "agreement.md"
+    nested.write_text((sample_repo / "agreement.md").read_text(), encoding="utf-8")
+    check(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_a_damaged_shard_means_a_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    kept = Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged"))
+    tag, mark, context, listed, shards, summary = marshal.loads(kept.read_bytes())
+    damaged = tuple(b"\x00garbage" for _ in shards)
+    kept.write_bytes(marshal.dumps((tag, mark, context, listed, damaged, summary)))
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="Draft"))
+    check(sample_repo, monkeypatch, expect_fast=False)

@@ -20,6 +20,7 @@ from gitutil import git
 
 from mentorjournal import entry, snapshot, statuscore
 from mentorjournal.freshness import cache_path, fingerprint
+from mentorjournal.shelf import Shelf
 
 TODAY = "2026-11-21"
 VIEWS = [
@@ -155,7 +156,7 @@ def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
     kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
     assert kept is not None
     size = len(getattr(kept, shelf).pack())
-    setattr(kept, shelf, snapshot.Shelf([b"\x00garbage"] * size, size))
+    setattr(kept, shelf, Shelf([b"\x00garbage"] * size, size))
     Path(location).write_bytes(kept.pack(fingerprint()))
     note = sample_repo / "sessions" / "2026-11-16.md"
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
@@ -181,8 +182,8 @@ def test_unusual_arguments_go_to_click(sample_repo: Path) -> None:
 
 
 def test_clashing_short_ids_send_the_full_path() -> None:
-    def counts() -> snapshot.Shelf:
-        return snapshot.Shelf.build({"aaaaaa": 1, "bbbbbb": 2}, 16)
+    def counts() -> Shelf:
+        return Shelf.build({"aaaaaa": 1, "bbbbbb": 2}, 16)
 
     moved = counts()
     assert snapshot._ids_still_unique(moved, ("aaaaaa",), ("cccccc",))
@@ -193,15 +194,15 @@ def test_clashing_short_ids_send_the_full_path() -> None:
 
 def test_a_shelf_unpacks_only_the_shards_it_is_asked_for() -> None:
     entries = {f"sessions/2026-01-{day:02}.md": day for day in range(1, 29)}
-    shelf = snapshot.Shelf.build(entries, 8)
+    shelf = Shelf.build(entries, 8)
     shelf.put("sessions/2026-01-01.md", None)
     shelf.put("sessions/new.md", 99)
     assert len(shelf._open) <= 2
-    again = snapshot.Shelf(shelf.pack(), 8)
+    again = Shelf(shelf.pack(), 8)
     assert again.keys() == (set(entries) - {"sessions/2026-01-01.md"}) | {"sessions/new.md"}
     assert again.get("sessions/new.md") == 99 and "sessions/2026-01-02.md" in again
     with pytest.raises(ValueError):
-        snapshot.Shelf(shelf.pack(), 16)
+        Shelf(shelf.pack(), 16)
 
 
 CLICK_AS_MJ = "import sys; sys.argv[0] = 'mj'; from mentorjournal.cli import main; main()"
