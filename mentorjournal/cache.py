@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mentorjournal import freshness, walk
 from mentorjournal.document import document_from_packed
@@ -32,7 +32,8 @@ from mentorjournal.walk import is_candidate
 # Below this many misses, parsing in this process beats starting workers.
 PARALLEL_THRESHOLD = 400
 
-Packed = tuple[Any, ...]
+if TYPE_CHECKING:
+    from mentorjournal.document import Packed
 
 
 # ---------------------------------------------------------------- packing

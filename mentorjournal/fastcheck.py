@@ -32,12 +32,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mentorjournal.cache import Loaded
+    from mentorjournal.items import FindingRow
     from mentorjournal.model import Finding
 
-    # (line, column, severity, code, message)
-    Packed = tuple[int, int, str, str, str]
     # (blob, is a document, findings, kind, has explicit item ids)
-    Entry = tuple[str, bool, tuple[Packed, ...], str, bool]
+    Entry = tuple[str, bool, tuple[FindingRow, ...], str, bool]
     # A finding with its path: (path, line, column, severity, code, message)
     Row = tuple[str, int, int, str, str, str]
 
@@ -60,7 +59,7 @@ def save(root: str, loaded: Loaded, findings: list[Finding]) -> None:
 
     journal = loaded.journal
     documents = {doc.path: doc for doc in journal.documents}
-    by_path: dict[str, list[Packed]] = {}
+    by_path: dict[str, list[FindingRow]] = {}
     for f in findings:
         if f.path not in loaded.blobs:
             return  # a finding about no staged file: keep nothing rather than lose it
@@ -115,7 +114,7 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         with open(where, "rb") as handle:
             tag, mark, context, listed_before, packed, summary = marshal.loads(handle.read())
         files = Shelf(packed, _SHARDS)
-        findings: dict[str, tuple[Packed, ...]]
+        findings: dict[str, tuple[FindingRow, ...]]
         folders: list[str]
         findings, documents, folders = summary
     except (OSError, EOFError, ValueError, TypeError):
@@ -190,7 +189,7 @@ def _update(
     root: str,
     files: Shelf,
     context: tuple[tuple[str, ...], tuple[str, ...]],
-    findings: dict[str, tuple[Packed, ...]],
+    findings: dict[str, tuple[FindingRow, ...]],
     blobs: dict[str, str],
     changed: list[str],
     removed: list[str],

@@ -21,7 +21,7 @@ FORMAT = 3
 # The modules whose code decides what the caches hold.
 _WATCHED = (
     *("document.py", "items.py", "yamldata.py", "quickyaml.py", "quickblocks.py"),
-    *("filecheck.py", "schemas.py", "validate.py", "model.py", "dates.py"),
+    *("filecheck.py", "schemas.py", "validate.py", "model.py", "dates.py", "journal.py"),
     *("fastschema.py", "_fastschema_generated.py", "status.py", "statuscore.py"),
     *("snapshot.py", "shelf.py", "freshness.py", "walk.py", "signatures.py"),
 )

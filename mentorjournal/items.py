@@ -25,7 +25,7 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typi
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-    from mentorjournal.model import ActionItem, Finding, ItemState
+    from mentorjournal.model import ActionItem, Finding, ItemState, Severity
 
     # An item as plain values, ActionItem's fields after ``path`` in order: (line,
     # state, text, owners, due, done, hashtags, id, key, explicit_id, depth,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         tuple[int, ...],
     ]
     # A finding without its path: (line, column, severity, code, message).
-    FindingRow = tuple[int, int, str, str, str]
+    FindingRow = tuple[int, int, Severity, str, str]
 
 _CHECKBOX = re.compile(r"\[([ xX-])\](?:[ \t]+|$)")
 _STATES: dict[str, ItemState] = {" ": "open", "x": "done", "X": "done", "-": "cancelled"}
@@ -112,7 +112,9 @@ def _column(source_line: str, needle: str) -> int:
 def item_key(path: str, text: str, occurrence: int) -> str:
     """The digest an item's id is cut from: stable under ticking, re-dating and moving."""
     normal = " ".join(text.split())
-    return hashlib.sha1(f"{path}\0{normal}\0{occurrence}".encode()).hexdigest()
+    # surrogatepass: a file name that is not UTF-8 reaches us as lone surrogates.
+    key = f"{path}\0{normal}\0{occurrence}".encode("utf-8", "surrogatepass")
+    return hashlib.sha1(key).hexdigest()
 
 
 def extract_items(
@@ -124,7 +126,7 @@ def extract_items(
     rows, finding_rows = item_rows(path, body, body_line, source_lines)
     return (
         [ActionItem.from_row(path, row) for row in rows],
-        [Finding(path, *row) for row in finding_rows],  # type: ignore[arg-type]
+        [Finding(path, *row) for row in finding_rows],
     )
 
 

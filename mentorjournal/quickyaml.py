@@ -7,8 +7,7 @@ the key positions, or None ("not sure") as soon as the text leaves the subset be
 so the caller falls back to yamldata (which then also reports any error).
 
 Answered: a block mapping of plain keys (in flow mappings: ``[A-Za-z0-9_][A-Za-z0-9_-]*``),
-nested block
-mappings and block sequences (also a sequence at its key's own indentation), sequence
+nested block mappings and block sequences (also a sequence at its key's own indentation), sequence
 items that are scalars, one-line flow collections or compact mappings
 (``- handle: ana``), empty values and empty items (null), one-line flow sequences and
 mappings of scalars (``[a, b]``, ``{x: 1}``, ``[]``, ``{}``), one-line single- and
@@ -57,7 +56,7 @@ _PRINTABLE_TOO = str.maketrans(
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Characters a flow plain scalar must not hold here (some would end it, some are
 # read differently by libyaml versions).
-_FLOW_UNSURE = frozenset(":#[]{}'\"")
+_FLOW_UNSURE = frozenset(":#[]{}'\"?")
 # Every character of PyYAML's int and float regexes: a plain scalar that starts like
 # a number and holds some other character cannot resolve to int or float.
 _NUMBER_START = frozenset("-+.0123456789")

@@ -35,15 +35,17 @@ class Shelf:
     def build(cls, entries: dict[str, Any], size: int) -> Shelf:
         shards: list[dict[str, Any]] = [{} for _ in range(size)]
         for key, value in entries.items():
-            shards[zlib.crc32(key.encode("utf-8", "surrogateescape")) % size][key] = value
+            shards[_number(key, size)][key] = value
         return cls([marshal.dumps(shard) for shard in shards], size)
 
     def _shard(self, key: str) -> dict[str, Any]:
-        number = zlib.crc32(key.encode("utf-8", "surrogateescape")) % len(self._packed)
+        return self._open_shard(_number(key, len(self._packed)))
+
+    def _open_shard(self, number: int) -> dict[str, Any]:
         shard = self._open.get(number)
         if shard is None:
             shard = marshal.loads(self._packed[number])
-            if not isinstance(shard, dict):
+            if not isinstance(shard, dict) or not all(isinstance(k, str) for k in shard):
                 raise TypeError("a damaged shard")
             self._open[number] = shard
         return shard
@@ -61,14 +63,13 @@ class Shelf:
             shard.pop(key, None)
         else:
             shard[key] = value
-        self._dirty.add(zlib.crc32(key.encode("utf-8", "surrogateescape")) % len(self._packed))
+        self._dirty.add(_number(key, len(self._packed)))
 
     def keys(self) -> set[str]:
         """Every key (unpacks every shard)."""
         found: set[str] = set()
-        for number, packed in enumerate(self._packed):
-            shard = self._open.get(number)
-            found.update(shard if shard is not None else marshal.loads(packed))
+        for number in range(len(self._packed)):
+            found.update(self._open_shard(number))
         return found
 
     def pack(self) -> tuple[bytes, ...]:
@@ -76,3 +77,8 @@ class Shelf:
             self._packed[number] = marshal.dumps(self._open[number])
         self._dirty.clear()
         return tuple(self._packed)
+
+
+def _number(key: str, size: int) -> int:
+    # surrogatepass: file names that are not UTF-8 reach us as lone surrogates.
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % size

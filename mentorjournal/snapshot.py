@@ -123,7 +123,10 @@ class Snapshot:
         if old is not None:
             self.rows.pop(path, None)
             if old[3] is not None:
-                del self.dates[bisect.bisect_left(self.dates, old[3])]
+                index = bisect.bisect_left(self.dates, old[3])
+                if index == len(self.dates) or self.dates[index] != old[3]:
+                    raise ValueError("a damaged snapshot: a record's date is not in the summary")
+                del self.dates[index]
             self.errors -= old[4]
             self.watch.pop(path, None)
         if new is not None:
@@ -352,8 +355,11 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     fresh.update(moved)
     if not fresh and not rewalked and not index_changed:
         return snapshot  # only untouched files were looked at: nothing to write
-    for path, entry in fresh.items():
-        snapshot.replace(path, old_records.get(path), entry)
+    try:
+        for path, entry in fresh.items():
+            snapshot.replace(path, old_records.get(path), entry)
+    except ValueError:
+        return None  # the full path writes a new snapshot
     snapshot.checksum = checksum
     snapshot.dirs, snapshot.started_ns = listing.dirs, listing.started_ns
     freshness.store(where, snapshot.pack(freshness.fingerprint()))

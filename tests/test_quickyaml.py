@@ -289,6 +289,8 @@ def test_answered(text: str) -> None:
     [
         "a: 1\na: 2\n",
         "a: {b: 1, b: 2}\n",
+        # PyYAML's own loader (no libyaml) refuses "?" inside a flow scalar.
+        "goals: [port?olio, hiring]\n",
         "a: !!str 1\n",
         "a: &x 1\nb: *x\n",
         "a: 0x1F\n",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import marshal
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,16 +149,17 @@ def test_a_damaged_snapshot_is_rebuilt(
     assert_same(sample_repo, monkeypatch, expect_fast=False)
 
 
+@pytest.mark.parametrize("damage", [b"\x00garbage", marshal.dumps({1: 2}), marshal.dumps([])])
 @pytest.mark.parametrize("shelf", ["records", "counts"])
 def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
-    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, shelf: str
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, shelf: str, damage: bytes
 ) -> None:
     warm(sample_repo)
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
     kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
     assert kept is not None
     size = len(getattr(kept, shelf).pack())
-    setattr(kept, shelf, Shelf([b"\x00garbage"] * size, size))
+    setattr(kept, shelf, Shelf([damage] * size, size))
     Path(location).write_bytes(kept.pack(fingerprint()))
     note = sample_repo / "sessions" / "2026-11-16.md"
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
@@ -265,3 +268,30 @@ def test_rows_keep_their_json_exactly_as_json_dumps_writes_it() -> None:
             kept = [statuscore.json_row(row) for row in chosen]
             got = statuscore.json_text(today, kept, *facts)  # type: ignore[arg-type]
             assert got == json.dumps(expected, ensure_ascii=False)
+
+
+def test_a_record_whose_date_the_summary_lacks_is_rebuilt(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm(sample_repo)
+    location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
+    kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
+    assert kept is not None
+    path = "sessions/2026-11-16.md"
+    entry = kept.records.get(path)
+    kept.records.put(path, (*entry[:3], "2999-01-01", *entry[4:]))
+    Path(location).write_bytes(kept.pack(fingerprint()))
+    note = sample_repo / path
+    note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_a_file_name_that_is_not_utf8_is_no_problem(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm(sample_repo)
+    odd = sample_repo / os.fsdecode(b"notes-\xff.md")
+    odd.write_bytes(b"---\ntitle: x\n---\n- [ ] @ana Rename this file\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
+    odd.write_bytes(b"---\ntitle: x\n---\n- [ ] @ana Rename this file soon\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
