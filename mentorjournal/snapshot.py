@@ -54,12 +54,15 @@ class Snapshot:
     count, journal facts, and the few files that must be hashed each time (not in
     the index, or differing from it). The records of all files (``records``) and
     how many items use each short id (``counts``) are shelved in small shards, so
-    that a changed note costs unpacking a few hundred entries, not 50,000.
+    that a changed note costs unpacking a few hundred entries, not 50,000. The
+    paths that have a record are kept apart too (one marshal of strings): when a
+    folder changed, comparing them with a new walk says which files came or went
+    without unpacking every record.
     """
 
     __slots__ = (
-        *("checksum", "counts", "dates", "dirs", "errors", "facts"),
-        *("records", "rows", "started_ns", "watch"),
+        *("_known", "_paths", "_paths_changed", "checksum", "counts", "dates", "dirs"),
+        *("errors", "facts", "records", "rows", "started_ns", "watch"),
     )
 
     def __init__(
@@ -68,6 +71,7 @@ class Snapshot:
         summary: tuple[Any, ...],
         records: Shelf,
         counts: Shelf,
+        paths: bytes,
     ) -> None:
         self.checksum: bytes
         self.dirs: dict[str, int]
@@ -83,22 +87,38 @@ class Snapshot:
         self.rows, self.dates, self.errors, self.watch = summary
         self.records = records  # path -> Record
         self.counts = counts  # short item id -> how many items use it
+        self._paths = paths  # marshal of the sorted paths that have a record
+        self._known: set[str] | None = None
+        self._paths_changed = False
+
+    def known_paths(self) -> set[str]:
+        """The paths that have a record (raises as marshal does when damaged)."""
+        if self._known is None:
+            known = marshal.loads(self._paths)
+            if not isinstance(known, tuple):
+                raise TypeError("damaged paths")
+            self._known = set(known)
+        return self._known
 
     def pack(self, fingerprint: str) -> bytes:
         header = (self.checksum, self.dirs, self.started_ns, self.facts)
         summary = (self.rows, self.dates, self.errors, self.watch)
-        shelves = (self.records.pack(), self.counts.pack())
+        if self._paths_changed:
+            self._paths = marshal.dumps(tuple(sorted(self.known_paths())))
+            self._paths_changed = False
+        shelves = (self.records.pack(), self.counts.pack(), self._paths)
         return marshal.dumps((_TAG, fingerprint, header, summary, *shelves))
 
     @classmethod
     def unpack(cls, data: bytes, fingerprint: str) -> Snapshot | None:
         try:
-            tag, mark, header, summary, records, counts = marshal.loads(data)
+            tag, mark, header, summary, records, counts, paths = marshal.loads(data)
             if (tag, mark) != (_TAG, fingerprint) or len(header) != 4 or len(summary) != 4:
                 return None
-            if len(header[3]) != 6:
+            if len(header[3]) != 6 or not isinstance(paths, bytes):
                 return None
-            return cls(header, summary, Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS))
+            shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
+            return cls(header, summary, *shelves, paths)
         except (EOFError, ValueError, TypeError):
             return None
 
@@ -115,11 +135,24 @@ class Snapshot:
         errors = sum(entry[4] for entry in files.values())
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
         records = Shelf.build(files, _RECORD_SHARDS)
-        return cls(header, (rows, dates, errors, watch), records, Shelf.build(counts, _ID_SHARDS))
+        paths = marshal.dumps(tuple(sorted(files)))
+        summary = (rows, dates, errors, watch)
+        return cls(header, summary, records, Shelf.build(counts, _ID_SHARDS), paths)
 
     def replace(self, path: str, old: Record | None, new: Record | None) -> None:
-        """Swap one file's record, in the summary and among the records."""
+        """Swap one file's record, in the summary and among the records; ValueError
+        when the summary does not match the old record (a damaged snapshot)."""
         self.records.put(path, new)
+        if (old is None) != (new is None):
+            try:
+                known = self.known_paths()
+            except (EOFError, TypeError) as damaged:
+                raise ValueError("damaged paths") from damaged
+            if new is None:
+                known.discard(path)
+            else:
+                known.add(path)
+            self._paths_changed = True
         if old is not None:
             self.rows.pop(path, None)
             if old[3] is not None:
@@ -297,9 +330,15 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     index_changed = index_git is not None
     records = snapshot.records
     try:
-        if rewalked or index_changed:
+        if index_changed:  # any record's index blob may differ
             every = records.keys()
             candidates = set(listing.paths) | every if rewalked else every
+        elif rewalked:
+            # Same index: a record with no change to its file and not watched is
+            # still right, and only files that came or went need a look.
+            known = snapshot.known_paths()
+            came_or_went = set(listing.paths) ^ known
+            candidates = came_or_went | (changed & known) | set(snapshot.watch)
         else:
             # Same folders: a changed path that has no record is not a journal file.
             candidates = {path for path in changed if path in records} | set(snapshot.watch)

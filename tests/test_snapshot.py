@@ -295,3 +295,18 @@ def test_a_file_name_that_is_not_utf8_is_no_problem(
     assert_same(sample_repo, monkeypatch, expect_fast=False)
     odd.write_bytes(b"---\ntitle: x\n---\n- [ ] @ana Rename this file soon\n")
     assert_same(sample_repo, monkeypatch, expect_fast=False)
+
+
+@pytest.mark.parametrize("damage", [b"\x00garbage", marshal.dumps(["not", "a tuple"])])
+def test_damaged_paths_inside_the_snapshot_are_rebuilt(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    warm(sample_repo)
+    location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
+    kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
+    assert kept is not None
+    kept._paths = damage
+    Path(location).write_bytes(kept.pack(fingerprint()))
+    new = sample_repo / "sessions" / "2026-11-20.md"
+    new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ana New\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
