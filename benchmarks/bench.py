@@ -127,6 +127,10 @@ def main() -> None:
     rg = shutil.which("rg")
     results: list[bool] = []
 
+    # "Warm" means no folder changed in the last 2 s: within that window (git's racy
+    # window) mj walks the journal again on every run, as it must after a file was
+    # created or deleted, and the snapshot is settled only after it.
+    time.sleep(2.1)
     subprocess.run([MJ, "status", "--json"], cwd=journal, stdout=subprocess.DEVNULL, check=True)
     if "status" not in wanted:
         pass
