@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- packing
 
 
-def unpack(path: str, packed: Packed) -> Document:
-    return document_from_packed(path, packed, checked=True)
-
-
 def _parse_many(jobs: list[tuple[str, bytes]]) -> list[Packed]:
     return [parse_and_check(path, data) for path, data in jobs]
 
@@ -264,7 +260,7 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
             continue
         current[key] = packed
         if packed[0] != "other":
-            documents.append(unpack(path, packed))
+            documents.append(document_from_packed(path, packed, checked=True))
     if fresh or set(current) != set(entries):
         _write_cache(where, fingerprint, current)
     journal = Journal(str(root), tuple(assemble(documents)), tuple(findings))

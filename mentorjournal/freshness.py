@@ -36,15 +36,13 @@ def blob_id(data: bytes) -> str:
 
 def fingerprint() -> str:
     """Changes whenever the code or schemas that decide a cached result change."""
-    from mentorjournal import __version__
+    from mentorjournal import __version__, schemas
 
     here = os.path.dirname(os.path.abspath(__file__))
-    schemas = os.path.join(here, "schema")
-    if not os.path.isdir(schemas):
-        schemas = os.path.join(os.path.dirname(here), "schema")
     parts = [__version__, str(FORMAT)]
     watched = [os.path.join(here, name) for name in _WATCHED]
-    watched += [os.path.join(schemas, f"{kind}.schema.json") for kind in _KINDS]
+    folder = schemas.schema_dir()
+    watched += [os.path.join(folder, f"{kind}.schema.json") for kind in schemas.KINDS]
     for path in watched:
         try:
             stat = os.stat(path)
@@ -52,9 +50,6 @@ def fingerprint() -> str:
             continue
         parts.append(f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
-
-
-_KINDS = ("agreement", "goal", "session")
 
 
 def git_location(root: str) -> tuple[str, str, str] | None:

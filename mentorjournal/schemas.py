@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 
@@ -29,6 +28,8 @@ def schema_dir() -> str:
 
 @cache
 def schema(kind: str) -> dict[str, Any]:
+    import json  # here: freshness needs schema_dir on every fast run, not json
+
     with open(os.path.join(schema_dir(), f"{kind}.schema.json"), encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
     return loaded

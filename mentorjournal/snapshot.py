@@ -30,7 +30,7 @@ from mentorjournal.shelf import Shelf
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from mentorjournal.cache import Loaded
@@ -198,19 +198,16 @@ def _where(root: str, git_dir: str) -> str:
 
 
 def record(doc: Document, goal_ids: set[str], blob: str, index_blob: str | None) -> Record:
-    """What status keeps of one document (already assembled into its journal)."""
-    errors = sum(finding.severity == "error" for finding in doc.findings)
-    rows = tuple(
-        statuscore.json_row(
-            statuscore.open_row(i.path, i.line, i.id, i.text, i.owners, i.due, i.hashtags, goal_ids)
-        )
+    """What status keeps of one document (already assembled into its journal: its
+    items' ids may have been lengthened, and goal milestones inherit an owner)."""
+    items = [
+        (i.line, i.state, i.text, i.owners, i.due, i.hashtags, i.id, i.key, i.explicit_id)
         for i in doc.items
-        if i.is_open
+    ]
+    errors = sum(finding.severity == "error" for finding in doc.findings)
+    return _record(
+        doc.path, doc.kind, doc.meta, doc.parsed, items, errors, goal_ids, blob, index_blob
     )
-    # The ids items get before clashes are lengthened (explicit ids never clash).
-    ids = tuple(item.key[:_ID_LENGTH] for item in doc.items if not item.explicit_id)
-    date = doc.meta.get("date") if doc.kind == "session" and doc.parsed else None
-    return (blob, index_blob, doc.kind, _iso_date(date), errors, rows, ids)
 
 
 def packed_record(
@@ -218,24 +215,36 @@ def packed_record(
 ) -> Record:
     """``record`` of a session note parsed on its own (``filecheck.parse_and_check``):
     its items' ids are the ones it gets in the journal while no short id clashes."""
-    kind, meta, _, _, _, items, findings, _, parsed = packed
+    kind, meta, _, _, _, rows, findings, _, parsed = packed
+    # ItemRow: (line, state, text, owners, due, done, hashtags, id, key, explicit_id, ...)
+    items = [(i[0], i[1], i[2], i[3], i[4], i[6], i[7], i[8], i[9]) for i in rows]
     errors = sum(finding[2] == "error" for finding in findings)
-    # (line, state, text, owners, due, done, hashtags, id, key, explicit_id, ...)
-    rows = tuple(
-        statuscore.json_row(statuscore.open_row(path, i[0], i[7], i[2], i[3], i[4], i[6], goal_ids))
-        for i in items
-        if i[1] == "open"
-    )
-    ids = tuple(i[8][:_ID_LENGTH] for i in items if not i[9])
-    date = meta.get("date") if kind == "session" and parsed else None
-    return (blob, index_blob, kind, _iso_date(date), errors, rows, ids)
+    return _record(path, kind, meta, parsed, items, errors, goal_ids, blob, index_blob)
 
 
-def _iso_date(value: object) -> str | None:
+def _record(
+    path: str,
+    kind: str,
+    meta: Mapping[str, Any],
+    parsed: bool,
+    items: list[tuple[Any, ...]],
+    errors: int,
+    goal_ids: set[str],
+    blob: str,
+    index_blob: str | None,
+) -> Record:
+    """``items``: (line, state, text, owners, due, hashtags, id, key, explicit id)."""
     from mentorjournal.dates import parse_date
 
-    parsed = parse_date(value)
-    return parsed.isoformat() if parsed else None
+    rows = tuple(
+        statuscore.json_row(statuscore.open_row(path, line, id_, text, owners, due, tags, goal_ids))
+        for line, state, text, owners, due, tags, id_, _, _ in items
+        if state == "open"
+    )
+    # The ids items get before clashes are lengthened (explicit ids never clash).
+    ids = tuple(key[:_ID_LENGTH] for *_, key, explicit in items if not explicit)
+    held = parse_date(meta.get("date")) if kind == "session" and parsed else None
+    return (blob, index_blob, kind, held.isoformat() if held else None, errors, rows, ids)
 
 
 def _facts(journal: Journal) -> tuple[Any, ...]:

@@ -90,19 +90,7 @@ def as_json(
     """The `mj status --json` object (its keys are part of the contract)."""
     return {
         "today": today,
-        "open": [
-            {
-                "id": row[0],
-                "text": row[1],
-                "owner": list(row[2]),
-                "due": row[3],
-                "overdue": overdue(row[3], today),
-                "goals": list(row[4]),
-                "path": row[5],
-                "line": row[6],
-            }
-            for row in rows
-        ],
+        "open": [_item_json(row, overdue(row[3], today)) for row in rows],
         "next_meeting": {"due": meeting[0], "overdue": meeting[1], "last": meeting[2]},
         "review": {"due": review, "overdue": overdue(review, today)},
         "signatures": {
@@ -113,16 +101,28 @@ def as_json(
     }
 
 
+def _item_json(row: Row, is_overdue: bool | None) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "text": row[1],
+        "owner": list(row[2]),
+        "due": row[3],
+        "overdue": is_overdue,
+        "goals": list(row[4]),
+        "path": row[5],
+        "line": row[6],
+    }
+
+
 def json_row(row: Row) -> JsonRow:
     """``row`` with its JSON object, as ``as_json`` and ``json.dumps`` write it, cut
     around the "overdue" value."""
     import json
 
-    head = {"id": row[0], "text": row[1], "owner": list(row[2]), "due": row[3]}
-    tail = {"goals": list(row[4]), "path": row[5], "line": row[6]}
-    before = json.dumps(head, ensure_ascii=False)[:-1] + ', "overdue": '
-    after = ", " + json.dumps(tail, ensure_ascii=False)[1:]
-    return (*row, before, after)
+    text = json.dumps(_item_json(row, None), ensure_ascii=False)
+    # Quotes inside values are escaped: the only bare '"overdue": null' is the key.
+    before, after = text.split('"overdue": null', 1)
+    return (*row, before + '"overdue": ', after)
 
 
 def json_text(

@@ -152,6 +152,15 @@ def make_journal(path: Path, identity: Identity = MENTOR) -> Path:
     return path
 
 
+def make_program(path: Path) -> Path:
+    """A program repository: no journal at its root, one per pair under pairs/."""
+    make_repo(path)
+    files = {"README.md": "# Program\n"}
+    files |= {f"pairs/{pair}/agreement.md": AGREEMENT for pair in ("ana-ben", "cy-dee")}
+    commit_files(path, files, "Two pairs")
+    return path
+
+
 def make_shared(tmp_path: Path) -> SharedRepo:
     """A bare remote holding a journal, cloned by the mentor and by the mentee."""
     remote = tmp_path / "remote.git"

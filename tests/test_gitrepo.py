@@ -18,6 +18,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     git_sandbox,
     head,
     make_journal,
+    make_program,
     make_repo,
     make_shared,
     repo_state,
@@ -102,16 +103,7 @@ def test_staged_files_exclude_files_deleted_in_index(tmp_path: Path) -> None:
 
 
 def test_journal_in_a_subfolder_sees_only_its_files(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "program")
-    commit_files(
-        repo,
-        {
-            "README.md": "# Program\n",
-            "pairs/ana-ben/agreement.md": AGREEMENT,
-            "pairs/cy-dee/agreement.md": AGREEMENT,
-        },
-        "Two pairs",
-    )
+    repo = make_program(tmp_path / "program")
     journal = repo / "pairs" / "ana-ben"
     write(journal, "sessions/2025-07-18.md", SESSION)
     write(repo, "pairs/cy-dee/goals/x.md", "---\ntitle: X\n---\n")

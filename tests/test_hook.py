@@ -20,6 +20,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     git_sandbox,
     head,
     make_journal,
+    make_program,
     make_repo,
     write,
 )
@@ -279,16 +280,7 @@ def test_missing_interpreter_and_no_mj_fails_with_advice(
 
 
 def test_hook_run_targets_are_the_touched_journals(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "program")
-    commit_files(
-        repo,
-        {
-            "README.md": "# Program\n",
-            "pairs/ana-ben/agreement.md": AGREEMENT,
-            "pairs/cy-dee/agreement.md": AGREEMENT,
-        },
-        "Two pairs",
-    )
+    repo = make_program(tmp_path / "program")
     assert hook.hook_run_targets(repo) == []
     write(repo, "README.md", "# Program!\n")
     git(repo, "add", "--", "README.md")
