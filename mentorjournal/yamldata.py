@@ -201,14 +201,7 @@ def load(text: str, first_line: int = 1) -> YamlData:
                         )
                     )
                 if len(stack) >= MAX_DEPTH:
-                    raise _Problem(
-                        YamlProblem(
-                            line,
-                            column,
-                            "yaml-depth",
-                            f"front matter is nested more than {MAX_DEPTH} levels deep",
-                        )
-                    )
+                    raise _Problem(_depth_problem(line, column))
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     raise _Problem(
                         YamlProblem(line, column, "yaml-syntax", "a key must be plain text")
@@ -223,6 +216,9 @@ def load(text: str, first_line: int = 1) -> YamlData:
     except _Problem as problem:
         raise YamlLoadError(problem.problem) from None
     except yaml.MarkedYAMLError as exc:
+        deep = _deep_flow(text, first_line, MAX_DEPTH - len(stack))
+        if deep is not None:
+            raise YamlLoadError(_depth_problem(*deep)) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else 1
@@ -231,6 +227,52 @@ def load(text: str, first_line: int = 1) -> YamlData:
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
         raise YamlLoadError(YamlProblem(first_line, 1, "yaml-syntax", str(exc))) from None
     return YamlData(root, positions)
+
+
+def _depth_problem(line: int, column: int) -> YamlProblem:
+    message = f"front matter is nested more than {MAX_DEPTH} levels deep"
+    return YamlProblem(line, column, "yaml-depth", message)
+
+
+def _deep_flow(text: str, first_line: int, limit: int) -> tuple[int, int] | None:
+    """Where ``[``/``{`` first nest more than ``limit`` deep, found without the YAML library.
+
+    Asked only once the library has refused the text, so it only decides which error
+    an invalid file gets. It has to be our own count: libyaml (PyYAML 6.0.4 on) gives
+    up at 1,000 levels while it looks ahead for a key, before the event that would
+    reach MAX_DEPTH, and another version may give up elsewhere.
+    """
+    depth, quote, token_start = 0, "", True  # a quote at a token's start opens a scalar
+    line, line_start, i = first_line, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\n":
+            line, line_start = line + 1, i + 1
+        if quote:
+            if char == "\\" and quote == '"':
+                i += 1
+            elif char == quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 1  # '' is a quote inside a single-quoted scalar
+            elif char == quote:
+                quote, token_start = "", False
+        elif char in "'\"" and token_start:
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = (end if end >= 0 else len(text)) - 1  # a comment runs to its line's end
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line, i - line_start + 1
+            token_start = True
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char in ",:\n":
+            token_start = True
+        elif char not in " \t" and not (char in "-?" and token_start):
+            token_start = False
+        i += 1
+    return None
 
 
 class YamlLoadError(Exception):

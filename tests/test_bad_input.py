@@ -100,6 +100,25 @@ def test_deep_mapping_nesting_is_an_error_not_a_crash(journal: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "line", "code"),
+    [
+        # Deep flow nesting on its own line, whichever error the YAML library raises first.
+        ("\n  - x\n  - " + "[" * 1500 + "]" * 1500, 6, "yaml-depth"),
+        # Brackets in quotes and comments are text: the file's real error is the syntax.
+        ('"' + "[" * 1500 + '"\ny: "it\'\'s [" # ' + "[" * 1500 + "\n: : :", 6, "yaml-syntax"),
+        ("'it''s " + "{" * 1500 + "'\n: : :", 5, "yaml-syntax"),
+    ],
+    ids=["block-then-flow", "quoted-and-commented", "single-quoted"],
+)
+def test_depth_is_told_apart_from_syntax(journal: Path, value: str, line: int, code: str) -> None:
+    text = f"---\ndate: 2025-07-18\nattendees: [ana]\nx: {value}\n---\n"
+    (journal / "sessions" / "2025-07-18.md").write_text(text)
+    exit_code, report = run_validate(journal)
+    assert exit_code == 1
+    assert [(f["line"], f["code"]) for f in report["findings"]] == [(line, code)]
+
+
+@pytest.mark.parametrize(
     "body",
     ["*" * 100_000 + "\n", "<!--\n" + "- [ ] @zed hidden in a comment\n" * 2000],
     ids=["100k-stars", "unclosed-comment"],
