@@ -9,7 +9,8 @@ Renames back and reverts hit the cache. Outside git every file is read and hashe
 The cache is an optimisation, never a source of truth: a missing, corrupt or
 foreign cache is rebuilt silently, and the results are the same without it.
 Bodies of goals and sessions are not stored (a 10,000-session journal would
-otherwise load 40 MB per run); commands that need bodies load without the cache.
+otherwise load 40 MB per run): a Document reads its body from the file (or the
+index's blob) the first time a command asks for it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from mentorjournal.walk import is_candidate
 PARALLEL_THRESHOLD = 400
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mentorjournal.document import Packed
 
 
@@ -126,6 +129,19 @@ def _parse_misses(jobs: list[tuple[str, bytes]]) -> list[Packed]:
     return results
 
 
+def _file_reader(root: Path, path: str) -> Callable[[], bytes | None]:
+    return lambda: read_head(root / path)
+
+
+def _blob_reader(root: Path, blob: str) -> Callable[[], bytes | None]:
+    def read() -> bytes | None:
+        from mentorjournal import gitrepo
+
+        return gitrepo.read_blobs(root, [blob]).get(blob)
+
+    return read
+
+
 class Loaded:
     """A journal loaded through the cache, with what the status snapshot is keyed by."""
 
@@ -152,19 +168,9 @@ class Loaded:
 def load_cached(root: Path, *, staged: bool = False) -> Journal:
     """The journal at ``root`` (working tree, or the index with ``staged``), via the cache.
 
-    ``MJ_NO_CACHE=1`` bypasses the cache (the results are the same, only slower).
+    ``MJ_NO_CACHE=1`` starts from an empty store and leaves none behind: the same
+    code path, with every look-up a miss.
     """
-    if os.environ.get("MJ_NO_CACHE"):
-        from mentorjournal.journal import load_journal
-
-        files = None
-        if staged:
-            from mentorjournal import gitrepo
-
-            staged_files = gitrepo.staged_files(root).items()
-            # The same files as the cached way: not those of a journal nested inside.
-            files = {path: data for path, data in staged_files if walk.in_journal(str(root), path)}
-        return load_journal(root, files)
     return load(root, staged=staged).journal
 
 
@@ -188,7 +194,8 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
         status = None if staged else freshness.changed_files(str(root))
     fingerprint = freshness.fingerprint()
     where = Path(freshness.cache_path(str(root), location[0] if location else None, "cache"))
-    entries = _read_cache(where, fingerprint)
+    keep = not os.environ.get("MJ_NO_CACHE")
+    entries = _read_cache(where, fingerprint) if keep else {}
     listing = None if staged else walk.list_journal(str(root))
 
     blobs: dict[str, str] = {}
@@ -260,8 +267,9 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
             continue
         current[key] = packed
         if packed[0] != "other":
-            documents.append(document_from_packed(path, packed, checked=True))
-    if fresh or set(current) != set(entries):
+            reader = _blob_reader(root, current_blobs[path]) if staged else _file_reader(root, path)
+            documents.append(document_from_packed(path, packed, True, reader))
+    if keep and (fresh or set(current) != set(entries)):
         _write_cache(where, fingerprint, current)
     journal = Journal(str(root), tuple(assemble(documents)), tuple(findings))
     return Loaded(journal, current_blobs, blobs, listing, checksum if in_git else None)

@@ -444,14 +444,13 @@ def _interrupts_deferred() -> Iterator[None]:
 
 
 def _staged_versions(root: Path, paths: Sequence[str]) -> tuple[dict[str, bytes | None], ...]:
+    """The HEAD and index bytes of ``paths`` only, in one `git cat-file` (None: absent)."""
     from mentorjournal import gitrepo
 
-    index = gitrepo.staged_files(root)
-    before: dict[str, bytes | None] = {}
-    after: dict[str, bytes | None] = {}
-    for path in paths:
-        before[path] = gitrepo.file_at_revision(root, "HEAD", path)
-        after[path] = index.get(path)
+    # On an unborn branch git answers "missing" for HEAD's side.
+    found = gitrepo.read_blobs(root, [f"{side}:./{p}" for p in paths for side in ("HEAD", "")])
+    before = {path: found.get(f"HEAD:./{path}") for path in paths}
+    after = {path: found.get(f":./{path}") for path in paths}
     return before, after
 
 

@@ -27,12 +27,13 @@ if TYPE_CHECKING:
     from mentorjournal.model import Document, KeyPath, Kind, Severity
 
     # A parsed file as plain values, Document's fields after ``path`` in order:
-    # (kind, meta, positions, body, body_line, items, findings, private, parsed).
+    # (kind, meta, positions, body, body_line, items, findings, private, parsed);
+    # a body of None was not kept (the index keeps only the agreement's).
     Packed = tuple[
         Kind,
         dict[str, Any],
         dict[KeyPath, tuple[int, int]],
-        str,
+        str | None,
         int,
         tuple[ItemRow, ...],
         tuple[FindingRow, ...],
@@ -54,17 +55,29 @@ def parse_document(path: str, data: bytes) -> Document:
     return document_from_packed(path, parse_packed(path, data))
 
 
-def document_from_packed(path: str, packed: Packed, checked: bool = False) -> Document:
-    """The Document that ``parse_packed`` (or a cache) holds as plain values."""
+def document_from_packed(
+    path: str,
+    packed: Packed,
+    checked: bool = False,
+    read_bytes: Callable[[], bytes | None] | None = None,
+) -> Document:
+    """The Document that ``parse_packed`` (or a cache) holds as plain values.
+
+    A record without its body (``None``) reads it through ``read_bytes`` on first use.
+    """
     from mentorjournal.model import ActionItem, Document, Finding
 
     kind, meta, positions, body, body_line, items, findings, private, parsed = packed
+    source = None
+    if body is None and read_bytes is not None:
+        source = _body_reader(path, read_bytes)
     return Document(
         path=path,
         kind=kind,
         meta=meta,
         positions=positions,
-        body=body,
+        body_text=body,
+        body_source=source,
         body_line=body_line,
         items=tuple(ActionItem.from_row(path, row) for row in items),
         findings=tuple(Finding(path, *row) for row in findings),
@@ -72,6 +85,14 @@ def document_from_packed(path: str, packed: Packed, checked: bool = False) -> Do
         parsed=parsed,
         checked=checked,
     )
+
+
+def _body_reader(path: str, read_bytes: Callable[[], bytes | None]) -> Callable[[], str]:
+    def body() -> str:
+        data = read_bytes()
+        return "" if data is None else parse_packed(path, data)[3] or ""
+
+    return body
 
 
 def parse_packed(path: str, data: bytes) -> Packed:

@@ -35,12 +35,13 @@ def schema_findings(path: str, packed: Packed) -> tuple[FindingRow, ...]:
 def parse_and_check(path: str, data: bytes) -> Packed:
     """Parse one file and run its own schema checks: everything that is a function of it.
 
-    Bodies of goals and sessions are dropped (their items are kept): the caches would
-    otherwise hold the whole journal's text.
+    Bodies are dropped (None; their items are kept) but the agreement's and the
+    retrospectives' (the summary quotes their decisions): the caches would otherwise
+    hold the whole journal's text. A Document reads a dropped body when asked.
     """
     packed = parse_packed(path, data)
     kind, meta, positions, body, body_line, items, findings, private, parsed = packed
     findings += schema_findings(path, packed)
-    if kind not in ("agreement", "other"):
-        body = ""
+    if kind != "agreement" and meta.get("kind") not in ("retro", "closing"):
+        body = None  # the summary quotes only retrospectives' decisions
     return (kind, meta, positions, body, body_line, items, findings, private, parsed)

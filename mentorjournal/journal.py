@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from mentorjournal import walk
-from mentorjournal.document import parse_document
 from mentorjournal.errors import NoJournalError
 from mentorjournal.items import ID_LENGTH
 from mentorjournal.model import ActionItem, Document, Finding, Journal, Person
-from mentorjournal.walk import AGREEMENT, is_candidate
-
-Parser = Callable[[str, bytes], Document]
+from mentorjournal.walk import AGREEMENT
 
 
 def find_root(start: Path) -> Path:
@@ -24,12 +21,6 @@ def find_root(start: Path) -> Path:
             f"no agreement.md found in {start.resolve()} or any parent; run `mj init`"
         )
     return Path(found)
-
-
-def journal_paths(root: Path) -> tuple[list[str], list[Finding]]:
-    """Journal-relative paths of every Markdown file mj reads, and unreadable ones."""
-    listing = walk.list_journal(str(root))
-    return listing.paths, outside_findings(listing)
 
 
 def outside_findings(listing: walk.Listing) -> list[Finding]:
@@ -51,32 +42,12 @@ def read_head(path: Path) -> bytes | None:
     return walk.read_head(str(path))
 
 
-def load_journal(
-    root: Path,
-    files: Mapping[str, bytes] | None = None,
-    parse: Parser = parse_document,
-) -> Journal:
-    """Every document of the journal at ``root``.
+def load_journal(root: Path, *, staged: bool = False) -> Journal:
+    """Every document of the journal at ``root``: the working tree, or with ``staged``
+    the index (what `git commit` would record). Read through the cache by blob id."""
+    from mentorjournal.cache import load_cached
 
-    ``files`` maps journal-relative paths to bytes (the index, for ``--staged``);
-    without it the working tree is read.
-    """
-    findings: list[Finding] = []
-    if files is None:
-        paths, findings = journal_paths(root)
-        contents: dict[str, bytes] = {}
-        for relative in paths:
-            data = read_head(root / relative)
-            if data is not None:
-                contents[relative] = data
-        files = contents
-    documents = [
-        parse(path, data)
-        for path, data in sorted(files.items())
-        if path.endswith(".md") and is_candidate(path, data)
-    ]
-    documents = [doc for doc in documents if doc.kind != "other"]
-    return Journal(str(root), tuple(assemble(documents)), tuple(findings))
+    return load_cached(root, staged=staged)
 
 
 def people(journal: Journal) -> dict[str, Person]:

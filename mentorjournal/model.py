@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -99,7 +99,9 @@ class Document:
     meta: Mapping[str, Any]
     # Where each key or list element of the front matter starts: (line, column).
     positions: Mapping[KeyPath, tuple[int, int]]
-    body: str
+    # The body as read, or None when the index kept only the records: then
+    # ``body`` reads it on first use through ``body_source``.
+    body_text: str | None
     body_line: int
     items: tuple[ActionItem, ...]
     findings: tuple[Finding, ...]
@@ -108,6 +110,16 @@ class Document:
     parsed: bool = True
     # True when ``findings`` already hold the document's schema checks (from the cache).
     checked: bool = False
+    body_source: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter (read now if the index did not keep it)."""
+        if self.body_text is None:
+            text = self.body_source() if self.body_source is not None else ""
+            object.__setattr__(self, "body_text", text)
+            return text
+        return self.body_text
 
     def position(self, key_path: KeyPath) -> tuple[int, int]:
         """The closest known position for a key path, falling back to its parents."""

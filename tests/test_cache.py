@@ -91,3 +91,36 @@ def test_blob_id_matches_git(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r")
     (repo / "f.md").write_bytes(b"hello\r\n\xff")
     assert git(repo, "hash-object", "f.md").strip() == blob_id(b"hello\r\n\xff")
+
+
+REPORTS = [
+    ("summary", "--format", "json", "--today", "2026-11-21"),
+    ("summary", "--format", "md", "--today", "2026-11-21"),
+    ("new", "session", "--date", "2026-11-30", "--slug", "next"),
+]
+
+
+def test_every_command_reads_through_the_cache(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Summary and authoring read the same journal with an empty store as with a full one,
+    and MJ_NO_CACHE leaves no store behind."""
+    outputs = []
+    for no_cache in ("1", ""):
+        monkeypatch.setenv("MJ_NO_CACHE", no_cache)
+        outputs.append([mj(*command, cwd=sample_repo).output for command in REPORTS])
+        new = sample_repo / "sessions" / "2026-11-30-next.md"
+        outputs[-1].append(new.read_text("utf-8"))
+        new.unlink()
+        assert cache_file(sample_repo).exists() == (not no_cache)
+    assert outputs[0] == outputs[1]
+
+
+def test_bodies_the_store_drops_are_read_when_asked(sample_repo: Path) -> None:
+    from mentorjournal.journal import load_journal
+
+    mj("validate", cwd=sample_repo)  # fills the store
+    for staged in (False, True):
+        for doc in load_journal(sample_repo, staged=staged).documents:
+            text = (sample_repo / doc.path).read_text("utf-8")
+            assert doc.body.strip() and doc.body.strip() in text, doc.path

@@ -180,16 +180,16 @@ def test_files_the_user_staged_go_along_and_are_named(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- refusals
 
 
+def _git_entries(repo: Path) -> list[str]:
+    # .git/mentorjournal/ is mj's read cache, which any command may fill: not git's state.
+    return sorted(p.name for p in (repo / ".git").iterdir() if p.name != "mentorjournal")
+
+
 def _state(repo: Path) -> tuple[object, ...]:
     """`repo_state` that also works on a detached HEAD (mid-rebase), plus git's own state."""
     if git(repo, "symbolic-ref", "-q", "HEAD", check=False):
-        return (*repo_state(repo), sorted(p.name for p in (repo / ".git").iterdir()))
-    return (
-        head(repo),
-        git(repo, "ls-files", "-s"),
-        snapshot(repo),
-        sorted(p.name for p in (repo / ".git").iterdir()),
-    )
+        return (*repo_state(repo), _git_entries(repo))
+    return (head(repo), git(repo, "ls-files", "-s"), snapshot(repo), _git_entries(repo))
 
 
 def _refused(repo: Path, *needles: str) -> str:
