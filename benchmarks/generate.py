@@ -79,20 +79,20 @@ def sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
 
 
-def item(rng: random.Random, day: dt.date, today: dt.date) -> str:
+def item(rng: random.Random, day: dt.date, today: dt.date, still_open: float) -> str:
     owner = rng.choice(PEOPLE)
     due = day + dt.timedelta(days=rng.randint(3, 40))
     syntax = rng.randrange(3)
     due_text = (f"due:{due}", f"📅 {due}", f"[due:: {due}]")[syntax]
     goal = f" #{rng.choice(GOALS)}" if rng.random() < 0.5 else ""
-    # Old items are mostly done; recent ones mostly open.
-    done = due < today and rng.random() < 0.9
+    # Recent items are open; of the old ones, ``still_open`` of them are too.
+    done = due < today and rng.random() >= still_open
     box = "[x]" if done else "[ ]"
     done_text = f" done:{min(due, today)}" if done else ""
     return f"- {box} @{owner} {sentence(rng, 6)} {due_text}{goal}{done_text}"
 
 
-def session(rng: random.Random, day: dt.date, today: dt.date) -> str:
+def session(rng: random.Random, day: dt.date, today: dt.date, still_open: float) -> str:
     goals = rng.sample(GOALS, 2)
     lines = [
         "---",
@@ -112,11 +112,11 @@ def session(rng: random.Random, day: dt.date, today: dt.date) -> str:
     for _ in range(5):
         lines += [" ".join(sentence(rng, 12) + "." for _ in range(4)), ""]
     lines += ["```text", "- [ ] @ana this is code, not an item", "```", "", "## Next actions", ""]
-    lines += [item(rng, day, today) for _ in range(rng.randint(2, 5))]
+    lines += [item(rng, day, today, still_open) for _ in range(rng.randint(2, 5))]
     return "\n".join(lines) + "\n"
 
 
-def generate(out: Path, sessions: int, seed: int, use_git: bool) -> None:
+def generate(out: Path, sessions: int, seed: int, use_git: bool, still_open: float = 0.1) -> None:
     rng = random.Random(seed)
     today = dt.date(2026, 11, 21)
     start = today - dt.timedelta(days=2 * sessions)
@@ -137,7 +137,7 @@ def generate(out: Path, sessions: int, seed: int, use_git: bool) -> None:
         day = start + dt.timedelta(days=2 * index)
         slug = "" if index % 7 else "-weekly-sync"
         path = out / "sessions" / f"{day}{slug}.md"
-        path.write_text(session(rng, day, today), encoding="utf-8")
+        path.write_text(session(rng, day, today, still_open), encoding="utf-8")
     if use_git:
         env = {
             "GIT_AUTHOR_NAME": "Bench",
@@ -161,8 +161,15 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-git", action="store_true")
+    parser.add_argument(
+        "--still-open",
+        type=float,
+        default=0.1,
+        help="share of past-due items left open: 0.1 gives ~0.4 open items per session "
+        "(the default shape), 0.57 gives ~2",
+    )
     args = parser.parse_args()
-    generate(args.out, args.sessions, args.seed, not args.no_git)
+    generate(args.out, args.sessions, args.seed, not args.no_git, args.still_open)
 
 
 if __name__ == "__main__":

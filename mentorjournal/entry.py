@@ -8,7 +8,8 @@ a warm `mj status` needs in all. So the executable starts here, imports only
   ``_help.py`` by ``docs/cli_reference.py``; a test keeps the two identical);
 - ``mj status`` runs from the status snapshot (``snapshot.py``) when it is fresh;
 - ``mj validate --staged`` (the pre-commit check) re-checks only the staged notes
-  that changed since the last check (``fastcheck.py``).
+  that changed since the last check (``fastcheck.py``), and so does the installed
+  hook (``hook-run``) when it has nothing to report.
 
 Anything else, or anything unusual about them (other options, a narrow
 terminal, no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which
@@ -49,6 +50,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _status(directory, argv[1:], out, err)
     if argv[:1] == ["validate"] and "--staged" in argv:
         return _validate_staged(directory, argv[1:], out, err)
+    if argv == ["hook-run"]:
+        return _hook_run(directory)
     return None
 
 
@@ -136,6 +139,19 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
 
 def _import_json() -> None:
     import json  # noqa: F401
+
+
+def _hook_run(directory: str) -> int | None:
+    """The installed pre-commit hook, when the repository is one journal and its index
+    is clean: the same check as `mj validate --staged`. Anything else (a program of
+    journals, findings to report) goes to the CLI, which words the hook's refusal."""
+    from mentorjournal import fastcheck, freshness, walk
+
+    location = freshness.git_location(directory)
+    if location is None or not os.path.isfile(os.path.join(location[2], walk.AGREEMENT)):
+        return None
+    checked = fastcheck.check_staged(location[2])
+    return 0 if checked is not None and not checked[0] else None
 
 
 def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:

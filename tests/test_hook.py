@@ -454,3 +454,38 @@ def test_hook_commands_install_and_uninstall(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "--follow-hooks-path" in refused.output
     assert mj("hook", "install", "--follow-hooks-path", cwd=repo).exit_code == 0
     assert hook.is_ours(repo / ".githooks" / "pre-commit")
+
+
+def _hook_imports(repo: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`git commit` through the installed hook, with the modules its Python imported."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    result = subprocess.run(
+        ["git", "commit", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=60
+    )
+    return result, result.stderr
+
+
+def test_installed_hook_takes_the_fast_staged_check(tmp_path: Path) -> None:
+    """A clean commit is checked without click (what benchmarks/bench.py measures);
+    one with findings goes to the CLI, which words the refusal."""
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    mj("validate", "--staged", cwd=repo)  # the first check leaves the snapshot behind
+
+    write(repo, "sessions/2025-07-18.md", SESSION)
+    git(repo, "add", "--", "sessions")
+    passed, imports = _hook_imports(repo, "-q", "-m", "good session")
+    assert passed.returncode == 0, passed.stderr
+    assert "mentorjournal.fastcheck" in imports and "click" not in imports
+
+    write(
+        repo,
+        "sessions/2025-07-19.md",
+        SESSION.replace("2025-07-18", "2025-07-19").replace("ben", "zed"),
+    )
+    git(repo, "add", "--", "sessions")
+    refused, imports = _hook_imports(repo, "-q", "-m", "bad session")
+    assert refused.returncode == 1
+    assert "unknown-person" in refused.stderr and "--no-verify" in refused.stderr
+    assert "click" in imports
