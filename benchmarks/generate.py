@@ -79,7 +79,7 @@ def sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
 
 
-def item(rng: random.Random, day: dt.date, today: dt.date, still_open: float) -> str:
+def item(rng: random.Random, day: dt.date, today: dt.date, still_open: float = 0.1) -> str:
     owner = rng.choice(PEOPLE)
     due = day + dt.timedelta(days=rng.randint(3, 40))
     syntax = rng.randrange(3)
@@ -92,7 +92,7 @@ def item(rng: random.Random, day: dt.date, today: dt.date, still_open: float) ->
     return f"- {box} @{owner} {sentence(rng, 6)} {due_text}{goal}{done_text}"
 
 
-def session(rng: random.Random, day: dt.date, today: dt.date, still_open: float) -> str:
+def session(rng: random.Random, day: dt.date, today: dt.date, still_open: float = 0.1) -> str:
     goals = rng.sample(GOALS, 2)
     lines = [
         "---",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -152,18 +153,19 @@ class Journal:
     # Findings about the journal as a whole (files that could not be read).
     findings: tuple[Finding, ...] = field(default=())
 
-    @property
+    # Views over the documents, worked out on first use (the documents never change).
+    @cached_property
     def agreement(self) -> Document | None:
         for doc in self.documents:
             if doc.path == "agreement.md":
                 return doc
         return None
 
-    @property
+    @cached_property
     def goals(self) -> dict[str, Document]:
         return {doc.stem: doc for doc in self.documents if doc.kind == "goal" and doc.parsed}
 
-    @property
+    @cached_property
     def sessions(self) -> list[Document]:
         found = [doc for doc in self.documents if doc.kind == "session" and doc.parsed]
         return sorted(found, key=lambda doc: (str(doc.meta.get("date", doc.stem)), doc.path))

@@ -230,28 +230,30 @@ def decisions(body: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Dated:
-    """An item with the dates the report needs."""
+    """An item with what the report needs of it, worked out once."""
 
     item: ActionItem
     opened: dt.date
     done: dt.date | None
     due: dt.date | None
     hidden: bool
+    # "open", "done" or "cancelled" as of the report's end.
+    state: str
+    goals: tuple[str, ...]
+    until: dt.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "open" and self.due is not None and self.due < self.until
 
 
-def _state_at(entry: _Dated, until: dt.date) -> str:
-    if entry.item.state == "cancelled":
-        return "cancelled"
-    if entry.item.state == "done" and entry.done is not None and entry.done <= until:
-        return "done"
-    return "open"
-
-
-def _dated_items(journal: Journal, since: dt.date) -> list[_Dated]:
+def _dated_items(journal: Journal, since: dt.date, until: dt.date) -> list[_Dated]:
+    """Every item opened by ``until``, dated, with its state at ``until``."""
     agreement = journal.agreement
     start = parse_date(agreement.meta.get("start")) if agreement else None
+    goal_ids = set(journal.goals)
     found: list[_Dated] = []
     for doc in journal.documents:
         if doc.kind == "session":
@@ -261,9 +263,21 @@ def _dated_items(journal: Journal, since: dt.date) -> list[_Dated]:
         else:
             opened = start
         opened = opened or since
+        if opened > until:
+            continue
+        hidden = is_confidential(doc)
         for item in doc.items:
             done = parse_date(item.done) or (opened if item.state == "done" else None)
-            found.append(_Dated(item, opened, done, parse_date(item.due), is_confidential(doc)))
+            if item.state == "cancelled":
+                state = "cancelled"
+            elif item.state == "done" and done is not None and done <= until:
+                state = "done"
+            else:
+                state = "open"
+            goals = item_goals(item, goal_ids)
+            found.append(
+                _Dated(item, opened, done, parse_date(item.due), hidden, state, goals, until)
+            )
     return found
 
 
@@ -290,17 +304,16 @@ def compute_summary(
     until = until or today
     since = since or start or min((day for _, day in sessions), default=until)
     held = [(doc, day) for doc, day in sessions if since <= day <= until]
-    items = [d for d in _dated_items(journal, since) if d.opened <= until]
-    goal_ids = set(journal.goals)
+    items = _dated_items(journal, since, until)
 
     return Summary(
         today=today.isoformat(),
         since=since.isoformat(),
         until=until.isoformat(),
         audience=audience,
-        goals=tuple(_goals(journal, held, sessions, items, goal_ids, until, audience)),
+        goals=tuple(_goals(journal, held, sessions, items, until, audience)),
         cadence=_cadence(meta, start, held, since, until),
-        actions=_actions(items, goal_ids, since, until, audience),
+        actions=_actions(items, since, until, audience),
         agreement=_agreement(journal, until, agreement_history),
         retrospectives=tuple(_retrospectives(held, audience)),
     )
@@ -311,33 +324,40 @@ def _goals(
     held: list[tuple[Document, dt.date]],
     sessions: list[tuple[Document, dt.date]],
     items: list[_Dated],
-    goal_ids: set[str],
     until: dt.date,
     audience: Audience,
 ) -> Iterable[GoalSummary]:
     default_owner = mentee_handle(journal.agreement)
-    for goal_id, doc in sorted(journal.goals.items()):
+    goals = journal.goals
+    own: dict[str, list[_Dated]] = {}
+    linked: dict[str, list[_Dated]] = {}
+    for d in items:
+        own.setdefault(d.item.path, []).append(d)
+        for goal_id in d.goals:
+            if d.item.path != goals[goal_id].path:
+                linked.setdefault(goal_id, []).append(d)
+    discussed: dict[str, list[dt.date]] = {}
+    last: dict[str, dt.date] = {}
+    ratings: dict[str, list[tuple[str, int]]] = {}
+    held_paths = {s.path for s, _ in held}
+    for session, day in sessions:
+        if day > until:
+            continue
+        rated = session.meta.get("ratings")
+        rated = rated if isinstance(rated, dict) else {}
+        for goal_id in set(_str_list(session.meta.get("goals"))) | set(rated):
+            last[goal_id] = max(last.get(goal_id, day), day)
+            if session.path in held_paths:
+                discussed.setdefault(goal_id, []).append(day)
+        if session.path in held_paths:
+            for goal_id, value in rated.items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    ratings.setdefault(goal_id, []).append((day.isoformat(), value))
+    for goal_id, doc in sorted(goals.items()):
         if audience == "sponsor" and doc.private:
             continue
-        own = [d for d in items if d.item.path == doc.path]
-        linked = [
-            d for d in items if d.item.path != doc.path and goal_id in item_goals(d.item, goal_ids)
-        ]
-        states = Counter(_state_at(d, until) for d in own)
-        linked_states = Counter(_state_at(d, until) for d in linked)
-        overdue = sum(
-            1
-            for d in linked
-            if _state_at(d, until) == "open" and d.due is not None and d.due < until
-        )
-
-        discussed = [day for s, day in held if _discusses(s, goal_id)]
-        ever = [day for s, day in sessions if day <= until and _discusses(s, goal_id)]
-        ratings: list[tuple[str, int]] = []
-        for session, day in held:
-            value = (session.meta.get("ratings") or {}).get(goal_id)
-            if isinstance(value, int) and not isinstance(value, bool):
-                ratings.append((day.isoformat(), value))
+        states = Counter(d.state for d in own.get(doc.path, ()))
+        linked_states = Counter(d.state for d in linked.get(goal_id, ()))
         target = parse_date(doc.meta.get("target"))
         owner = doc.meta.get("owner")
         yield GoalSummary(
@@ -351,19 +371,11 @@ def _goals(
             milestones_total=states["done"] + states["open"],
             actions_open=linked_states["open"],
             actions_done=linked_states["done"],
-            actions_overdue=overdue,
-            sessions=len(discussed),
-            last_discussed=_iso(max(ever, default=None)),
-            ratings=tuple(ratings),
+            actions_overdue=sum(1 for d in linked.get(goal_id, ()) if d.overdue),
+            sessions=len(discussed.get(goal_id, ())),
+            last_discussed=_iso(last.get(goal_id)),
+            ratings=tuple(ratings.get(goal_id, ())),
         )
-
-
-def _discusses(session: Document, goal_id: str) -> bool:
-    """The session lists the goal, or rates it."""
-    ratings = session.meta.get("ratings")
-    return goal_id in _str_list(session.meta.get("goals")) or (
-        isinstance(ratings, dict) and goal_id in ratings
-    )
 
 
 def _cadence(
@@ -416,7 +428,6 @@ def _cadence(
 
 def _actions(
     items: list[_Dated],
-    goal_ids: set[str],
     since: dt.date,
     until: dt.date,
     audience: Audience,
@@ -424,11 +435,8 @@ def _actions(
     def in_window(day: dt.date | None) -> bool:
         return day is not None and since <= day <= until
 
-    def overdue(d: _Dated) -> bool:
-        return _state_at(d, until) == "open" and d.due is not None and d.due < until
-
     opened = [d for d in items if in_window(d.opened)]
-    done = [d for d in items if _state_at(d, until) == "done" and in_window(d.done)]
+    done = [d for d in items if d.state == "done" and in_window(d.done)]
     closing_days = [max(0, (d.done - d.opened).days) for d in done if d.done is not None]
 
     owners: dict[str, list[_Dated]] = {}
@@ -439,9 +447,9 @@ def _actions(
         OwnerActions(
             owner=owner,
             opened=sum(1 for d in mine if in_window(d.opened)),
-            done=sum(1 for d in mine if _state_at(d, until) == "done" and in_window(d.done)),
-            open=sum(1 for d in mine if _state_at(d, until) == "open"),
-            overdue=sum(1 for d in mine if overdue(d)),
+            done=sum(1 for d in mine if d.state == "done" and in_window(d.done)),
+            open=sum(1 for d in mine if d.state == "open"),
+            overdue=sum(1 for d in mine if d.overdue),
         )
         for owner, mine in sorted(owners.items())
     ]
@@ -468,8 +476,8 @@ def _actions(
     quoted: list[OverdueItem] = []
     if audience == "pair":
         for d in sorted(items, key=lambda d: (d.due or until, d.item.path, d.item.line)):
-            if overdue(d) and not d.hidden:
-                goals = set(item_goals(d.item, goal_ids))
+            if d.overdue and not d.hidden:
+                goals = set(d.goals)
                 assert d.due is not None
                 quoted.append(
                     OverdueItem(
@@ -484,8 +492,8 @@ def _actions(
     return Actions(
         opened=len(opened),
         done=len(done),
-        overdue=sum(1 for d in items if overdue(d)),
-        open=sum(1 for d in items if _state_at(d, until) == "open"),
+        overdue=sum(1 for d in items if d.overdue),
+        open=sum(1 for d in items if d.state == "open"),
         cancelled=sum(1 for d in items if d.item.state == "cancelled" and in_window(d.opened)),
         median_days_to_close=float(statistics.median(closing_days)) if closing_days else None,
         per_owner=tuple(per_owner),
