@@ -57,8 +57,8 @@ def cache_file(root: Path) -> Path:
 
 def _read_cache(path: Path, fingerprint: str) -> dict[str, Packed]:
     try:
-        loaded = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        loaded = marshal.loads(freshness.load(str(path)))
+    except (EOFError, ValueError, TypeError):
         return {}
     if (
         not isinstance(loaded, tuple)
@@ -185,18 +185,49 @@ def load(root: Path, *, staged: bool = False) -> Loaded:
         gc.enable()
 
 
+class _Survey:
+    """What the journal holds now, by path and blob id, before any record is unpacked."""
+
+    __slots__ = (
+        "blobs",
+        "checksum",
+        "contents",
+        "current_blobs",
+        "findings",
+        "git_dir",
+        "in_git",
+        "keys",
+        "listing",
+    )
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        # Path -> blob id of the bytes a record is (to be) parsed from.
+        self.current_blobs: dict[str, str] = {}
+        # Bytes already read while hashing working-tree changes.
+        self.contents: dict[str, bytes] = {}
+        self.blobs: dict[str, str] = {}
+        self.listing: walk.Listing | None = None
+        self.checksum: bytes | None = None
+        self.in_git = False
+        self.git_dir: str | None = None
+        self.keys: dict[str, str] = {}
+
+
 def _load_cached(root: Path, staged: bool) -> Loaded:
+    return _records(root, staged, _survey(root, staged))
+
+
+def _survey(root: Path, staged: bool) -> _Survey:
+    survey = _Survey()
     location = freshness.git_location(str(root))
-    checksum = freshness.index_checksum(location[1]) if location else None
+    survey.checksum = freshness.index_checksum(location[1]) if location else None
+    survey.git_dir = location[0] if location else None
     ls_files = status = None
     if location:
         ls_files = freshness.ls_files(str(root))
         status = None if staged else freshness.changed_files(str(root))
-    fingerprint = freshness.fingerprint()
-    where = Path(freshness.cache_path(str(root), location[0] if location else None, "cache"))
-    keep = not os.environ.get("MJ_NO_CACHE")
-    entries = _read_cache(where, fingerprint) if keep else {}
-    listing = None if staged else walk.list_journal(str(root))
+    listing = survey.listing = None if staged else walk.list_journal(str(root))
 
     blobs: dict[str, str] = {}
     changed: set[str] = set()
@@ -209,8 +240,7 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
             blobs = freshness.parse_ls_files(listed)
             changed = freshness.parse_status(changed_raw, str(root), location[2])
 
-    findings: list[Finding] = []
-    current_blobs: dict[str, str] = {}
+    current_blobs = survey.current_blobs
     to_read: list[str] = []
     if staged:
         if not in_git:
@@ -222,7 +252,7 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
                 current_blobs[path] = blob
     else:
         assert listing is not None
-        findings = outside_findings(listing)
+        survey.findings = outside_findings(listing)
         for path in listing.paths:
             if path in blobs and path not in changed:
                 current_blobs[path] = blobs[path]
@@ -230,22 +260,32 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
                 to_read.append(path)
 
     # Working-tree files that differ from the index: hash their bytes.
-    contents: dict[str, bytes] = {}
     for path in to_read:
         data = read_head(root / path)
         if data is None:
             continue
-        contents[path] = data
+        survey.contents[path] = data
         current_blobs[path] = freshness.blob_id(data)
+    survey.keys = {path: f"{path}\0{blob}" for path, blob in current_blobs.items()}
+    survey.blobs, survey.in_git = blobs, in_git
+    return survey
 
-    keys = {path: f"{path}\0{blob}" for path, blob in current_blobs.items()}
+
+def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
+    """The documents of a survey: records from the store, the misses parsed now."""
+    fingerprint = freshness.fingerprint()
+    where = Path(freshness.cache_path(str(root), survey.git_dir, "cache"))
+    keep = not os.environ.get("MJ_NO_CACHE")
+    entries = _read_cache(where, fingerprint) if keep else {}
+    keys, contents, blobs = survey.keys, survey.contents, survey.blobs
+    current_blobs = survey.current_blobs
     misses = [path for path, key in keys.items() if key not in entries]
     if staged and misses:
         from mentorjournal import gitrepo
 
         wanted = {blobs[p]: p for p in misses}
-        for blob, data in gitrepo.read_blobs(root, list(wanted)).items():
-            contents[wanted[blob]] = data[: 1024 * 1024 + 1]
+        for blob, staged_bytes in gitrepo.read_blobs(root, list(wanted)).items():
+            contents[wanted[blob]] = staged_bytes[: 1024 * 1024 + 1]
     jobs: list[tuple[str, bytes]] = []
     for path in misses:
         data = contents.get(path)
@@ -271,5 +311,43 @@ def _load_cached(root: Path, staged: bool) -> Loaded:
             documents.append(document_from_packed(path, packed, True, reader))
     if keep and (fresh or set(current) != set(entries)):
         _write_cache(where, fingerprint, current)
-    journal = Journal(str(root), tuple(assemble(documents)), tuple(findings))
-    return Loaded(journal, current_blobs, blobs, listing, checksum if in_git else None)
+    journal = Journal(str(root), tuple(assemble(documents)), tuple(survey.findings))
+    checksum = survey.checksum if survey.in_git else None
+    return Loaded(journal, current_blobs, blobs, survey.listing, checksum)
+
+
+def view(root: Path, name: str, args: tuple[str, ...], compute: Callable[[Journal], str]) -> str:
+    """A report over the whole working tree, kept until a file, the code or ``args`` change.
+
+    The report is ``compute`` of the journal, as if nothing were kept: the view only
+    remembers its text under a digest of every record key it was computed from.
+    """
+    import hashlib
+
+    survey = _survey(root, False)
+    digest = hashlib.sha256()
+    for part in (freshness.fingerprint(), *args, *sorted(survey.keys.values())):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for finding in survey.findings:
+        digest.update(repr(finding).encode("utf-8", "surrogateescape"))
+    key = digest.hexdigest()
+    where = freshness.cache_path(str(root), survey.git_dir, f"view-{name}")
+    keep = not os.environ.get("MJ_NO_CACHE")
+    if keep:
+        try:
+            kept = marshal.loads(freshness.load(where))
+        except (EOFError, ValueError, TypeError):
+            kept = None  # missing or damaged: computed again below
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+            text = kept[1]
+            if isinstance(text, str):
+                return text
+    gc.disable()
+    try:
+        journal = _records(root, False, survey).journal
+    finally:
+        gc.enable()
+    text = compute(journal)
+    if keep:
+        freshness.store(where, marshal.dumps((key, text)))
+    return text

@@ -660,39 +660,54 @@ def summary(
     Confidential sessions and private/ files are counted but never quoted, for any
     audience.
     """
+    from mentorjournal import cache, gitrepo
     from mentorjournal.errors import MjError
-    from mentorjournal.journal import load_journal
+    from mentorjournal.render.terminal import Palette
     from mentorjournal.summary import agreement_versions, compute_summary
 
     if since and until and since > until:
         raise MjError(f"--since {since} is after --until {until}")
     root = _state(ctx).root()
     end = until or today
-    result = compute_summary(
-        load_journal(root),
-        today,
-        since,
-        until,
-        "sponsor" if audience == "sponsor" else "pair",
-        agreement_versions(root, end),
-    )
-    if output_format == "json":
-        from mentorjournal.render.summary_json import summary_json
+    colours = palette() if output is None and output_format == "text" else Palette(False)
 
-        text = summary_json(result)
-    elif output_format == "md":
-        from mentorjournal.render.summary_markdown import summary_markdown
+    def report(journal: Journal) -> str:
+        result = compute_summary(
+            journal,
+            today,
+            since,
+            until,
+            "sponsor" if audience == "sponsor" else "pair",
+            agreement_versions(root, end),
+        )
+        if output_format == "json":
+            from mentorjournal.render.summary_json import summary_json
 
-        text = summary_markdown(result)
-    elif output_format == "html":
-        from mentorjournal.render.summary_html import summary_html
+            return summary_json(result)
+        if output_format == "md":
+            from mentorjournal.render.summary_markdown import summary_markdown
 
-        text = summary_html(result)
-    else:
+            return summary_markdown(result)
+        if output_format == "html":
+            from mentorjournal.render.summary_html import summary_html
+
+            return summary_html(result)
         from mentorjournal.render.summary_text import summary_text
-        from mentorjournal.render.terminal import Palette
 
-        text = summary_text(result, palette() if output is None else Palette(False))
+        return summary_text(result, colours)
+
+    # Kept while no file changes: the agreement's history is HEAD's, today is an argument.
+    head = gitrepo.head_commit(root) or ""
+    depends = (
+        output_format,
+        audience,
+        str(today),
+        str(since),
+        str(until),
+        str(colours.enabled),
+        head,
+    )
+    text = cache.view(root, "summary", depends, report)
     if output is None:
         click.echo(text.rstrip("\n"))
         return

@@ -111,8 +111,7 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     listing = freshness.ls_files(root)
     where = _where(root, location[0])
     try:
-        with open(where, "rb") as handle:
-            tag, mark, context, listed_before, packed, summary = marshal.loads(handle.read())
+        tag, mark, context, listed_before, packed, summary = marshal.loads(freshness.load(where))
         files = Shelf(packed, _SHARDS)
         findings: dict[str, tuple[FindingRow, ...]]
         folders: list[str]

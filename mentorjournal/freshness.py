@@ -97,6 +97,26 @@ def cache_path(root: str, git_dir: str | None, name: str) -> str:
     return os.path.join(base, "mentorjournal", f"{name}-{key}.marshal")
 
 
+def load(where: str) -> bytes:
+    """A cache file's bytes; empty when it is missing, unreadable or not a regular file
+    (a FIFO put there must not hang mj: it is opened without blocking, then refused)."""
+    import stat
+
+    try:
+        fd = os.open(where, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
 def store(where: str, data: bytes) -> None:
     """Replace a cache file atomically; a cache that cannot be written only costs speed."""
     try:

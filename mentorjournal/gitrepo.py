@@ -410,9 +410,14 @@ def upstream_of(repo: Path, branch: str) -> Upstream | None:
     return Upstream(remote, merge.removeprefix("refs/heads/"))
 
 
+def head_commit(repo: Path) -> str | None:
+    """The commit HEAD names; None on an unborn branch or outside a repository."""
+    proc = _run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ok_codes=(0, 1, 128))
+    return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
+
+
 def _has_commits(repo: Path) -> bool:
-    proc = _run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ok_codes=(0, 1))
-    return proc.returncode == 0
+    return head_commit(repo) is not None
 
 
 def _ref_exists(repo: Path, ref: str) -> bool:

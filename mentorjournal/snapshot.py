@@ -299,11 +299,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     changed_git = freshness.changed_files(root)
     checksum = freshness.index_checksum(worktree_dir)
     where = _where(root, common_dir)
-    try:
-        with open(where, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        raw = b""
+    raw = freshness.load(where)
     snapshot = Snapshot.unpack(raw, freshness.fingerprint()) if raw else None
     index_git = None
     if snapshot is not None and checksum is not None and checksum != snapshot.checksum:

@@ -124,3 +124,49 @@ def test_bodies_the_store_drops_are_read_when_asked(sample_repo: Path) -> None:
         for doc in load_journal(sample_repo, staged=staged).documents:
             text = (sample_repo / doc.path).read_text("utf-8")
             assert doc.body.strip() and doc.body.strip() in text, doc.path
+
+
+def _summary(root: Path, *extra: str) -> dict[str, object]:
+    import json
+
+    result = mj("summary", "--format", "json", "--today", "2026-11-21", *extra, cwd=root)
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed
+
+
+def _view_file(root: Path) -> Path:
+    return cache_file(root).with_name(cache_file(root).name.replace("cache-", "view-summary-"))
+
+
+def test_a_kept_summary_follows_every_change(sample_repo: Path) -> None:
+    first = _summary(sample_repo)
+    assert _view_file(sample_repo).exists()
+    assert _summary(sample_repo) == first  # kept
+    # An edit, a new file and a commit each change what the report must say.
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_text(note.read_text("utf-8") + "\n- [ ] @ana One more thing due:2026-11-01\n")
+    edited = _summary(sample_repo)
+    assert edited["actions"] != first["actions"]  # type: ignore[index]
+    git(sample_repo, "add", "--", ".")
+    git(sample_repo, "commit", "-q", "-m", "more")
+    assert _summary(sample_repo) == edited
+    assert _summary(sample_repo, "--today", "2026-12-21") != edited
+    # The same report with nothing kept.
+    assert _summary(sample_repo) == edited
+
+
+@pytest.mark.parametrize("damage", ["garbage", "fifo", "directory"])
+def test_a_damaged_kept_view_is_computed_again(sample_repo: Path, damage: str) -> None:
+    import os
+
+    expected = _summary(sample_repo)
+    for kept in (_view_file(sample_repo), cache_file(sample_repo)):
+        kept.unlink()
+        if damage == "garbage":
+            kept.write_bytes(b"\x00not marshal")
+        elif damage == "fifo":
+            os.mkfifo(kept)  # opening it for reading would block: mj must not
+        else:
+            kept.mkdir()
+    assert _summary(sample_repo) == expected
