@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,14 +140,22 @@ def session_text(journal: Journal, day: dt.date, kind: str | None) -> str:
     return render_markdown(front, body)
 
 
-def new_session(
-    root: Path, journal: Journal, day: dt.date, slug: str | None = None, kind: str | None = None
-) -> Path:
+def new_session(root: Path, day: dt.date, slug: str | None = None, kind: str | None = None) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
+    from mentorjournal import cache
+
     path = session_path(root, day, slug)
     if path.exists():
         raise MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
-    create_new(path, session_text(journal, day, kind).encode())
+    # The text depends on the journal, the day and the kind: kept while none of them change.
+    text = cache.view(
+        root,
+        "new-session",
+        (day.isoformat(), kind or ""),
+        lambda j: session_text(j, day, kind),
+        str,
+    )
+    create_new(path, text.encode())
     return path
 
 
@@ -211,10 +220,9 @@ def _describe(item: ActionItem) -> str:
     return f"{item.id}  {item.path}:{item.line}  {item.text}"
 
 
-def find_item(journal: Journal, wanted: str) -> ActionItem:
+def find_item(items: Sequence[ActionItem], wanted: str) -> ActionItem:
     """The item whose id is ``wanted`` or starts with it; a clear error otherwise."""
     wanted = wanted.strip().lower()
-    items = journal.items()
     exact = [item for item in items if item.id == wanted]
     if len(exact) == 1:
         return exact[0]
@@ -270,9 +278,9 @@ def tick_line(line: bytes, day: dt.date, has_done_date: bool) -> bytes:
     return content + f" done:{day.isoformat()}".encode() + trailing
 
 
-def mark_done(root: Path, journal: Journal, wanted: str, day: dt.date) -> Ticked:
-    """Tick one item in its file, changing no other byte; refuse if the file moved on."""
-    item = find_item(journal, wanted)
+def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date) -> Ticked:
+    """Tick one of ``items`` in its file, changing no other byte; refuse if the file moved on."""
+    item = find_item(items, wanted)
     if item.state == "done":
         when = f" on {item.done}" if item.done else ""
         raise MjError(f"item {item.id} is already done{when} ({item.path}:{item.line})")

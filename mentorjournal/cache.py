@@ -21,7 +21,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mentorjournal import freshness, walk
 from mentorjournal.document import document_from_packed
@@ -32,6 +32,8 @@ from mentorjournal.walk import is_candidate
 
 # Below this many misses, parsing in this process beats starting workers.
 PARALLEL_THRESHOLD = 400
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -316,11 +318,16 @@ def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
     return Loaded(journal, current_blobs, blobs, survey.listing, checksum)
 
 
-def view(root: Path, name: str, args: tuple[str, ...], compute: Callable[[Journal], str]) -> str:
-    """A report over the whole working tree, kept until a file, the code or ``args`` change.
-
-    The report is ``compute`` of the journal, as if nothing were kept: the view only
-    remembers its text under a digest of every record key it was computed from.
+def view(
+    root: Path,
+    name: str,
+    args: tuple[str, ...],
+    compute: Callable[[Journal], T],
+    kind: type[T],
+) -> T:
+    """``compute`` of the working tree's journal, kept until a file, the code or ``args``
+    change. The value (a ``kind``: text, or tuples of plain values) is remembered under
+    a digest of every record key it was computed from; a miss computes it the one way.
     """
     import hashlib
 
@@ -339,15 +346,19 @@ def view(root: Path, name: str, args: tuple[str, ...], compute: Callable[[Journa
         except (EOFError, ValueError, TypeError):
             kept = None  # missing or damaged: computed again below
         if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
-            text = kept[1]
-            if isinstance(text, str):
-                return text
+            value = kept[1]
+            if isinstance(value, kind):
+                return value
     gc.disable()
     try:
         journal = _records(root, False, survey).journal
     finally:
         gc.enable()
-    text = compute(journal)
+    value = compute(journal)
     if keep:
-        freshness.store(where, marshal.dumps((key, text)))
-    return text
+        try:
+            kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
+        except ValueError:  # not plain data: nothing to keep, still the right answer
+            return value
+        freshness.store(where, kept_bytes)
+    return value

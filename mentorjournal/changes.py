@@ -395,9 +395,7 @@ def _journal_files_to_stage(root: Path) -> list[str]:
 def plan_commit(root: Path) -> CommitPlan:
     """Refuse what must be refused (no repository, mid-merge, lock, detached HEAD,
     private files staged), validate the working tree, and list the files to stage."""
-    from mentorjournal import gitrepo
-    from mentorjournal.journal import load_journal
-    from mentorjournal.validate import validate
+    from mentorjournal import gitrepo, views
 
     if gitrepo.repo_toplevel(root) is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
@@ -409,9 +407,9 @@ def plan_commit(root: Path) -> CommitPlan:
             f"private notes are staged ({shown}); private/ never leaves this computer. "
             "Unstage them with `git restore --staged -- private/`, then retry."
         )
-    journal = load_journal(root)
+    findings = views.findings(root)[0]
     errors = tuple(
-        f for f in validate(journal) if f.severity == "error" and not f.path.startswith("private/")
+        f for f in findings if f.severity == "error" and not f.path.startswith("private/")
     )
     return CommitPlan(root, tuple(_journal_files_to_stage(root)), errors)
 

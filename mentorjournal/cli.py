@@ -211,18 +211,24 @@ def validate(
 
         findings, checked = staged_findings(root)
         ctx.exit(_report(findings, checked, as_json, strict))
-    journal = _load(state, root, staged)
-    only = None
+    if staged:
+        journal = _load(state, root, staged)
+        findings = run_validation(journal)
+        names = sorted({doc.path for doc in journal.documents} | {f.path for f in journal.findings})
+        checked = len(journal.documents)
+    else:
+        from mentorjournal import views
+
+        findings, names, checked = views.findings(root)
     if absolute:
         wanted = [_relative(root, p) for p in absolute]
-        names = {doc.path for doc in journal.documents} | {f.path for f in journal.findings}
-        only = [
+        only = {
             n
             for n in names
             if any(n == w or n.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)
-        ]
-    findings = run_validation(journal, only)
-    checked = len(journal.documents) if only is None else len(only)
+        }
+        findings = [f for f in findings if f.path in only]
+        checked = len(only)
     ctx.exit(_report(findings, checked, as_json, strict))
 
 
@@ -551,10 +557,9 @@ def new_session(
     Never overwrites a file. The date defaults to today.
     """
     from mentorjournal.authoring import new_session as write_session
-    from mentorjournal.journal import load_journal
 
     root = _state(ctx).root()
-    path = write_session(root, load_journal(root), day or today, slug, kind)
+    path = write_session(root, day or today, slug, kind)
     click.echo(f"wrote   {path.relative_to(root).as_posix()}")
     if edit:
         _open_editor(root, path)
@@ -609,11 +614,11 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
 
     Only that line changes; every other byte, line endings included, stays.
     """
+    from mentorjournal import views
     from mentorjournal.authoring import mark_done
-    from mentorjournal.journal import load_journal
 
     root = _state(ctx).root()
-    ticked = mark_done(root, load_journal(root), item_id, today)
+    ticked = mark_done(root, views.items(root), item_id, today)
     item = ticked.item
     click.echo(f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})")
 
@@ -707,7 +712,7 @@ def summary(
         str(colours.enabled),
         head,
     )
-    text = cache.view(root, "summary", depends, report)
+    text = cache.view(root, "summary", depends, report, str)
     if output is None:
         click.echo(text.rstrip("\n"))
         return

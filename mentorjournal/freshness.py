@@ -19,12 +19,8 @@ if TYPE_CHECKING:
 
 FORMAT = 3
 # The modules whose code decides what the caches hold.
-_WATCHED = (
-    *("document.py", "items.py", "yamldata.py", "quickyaml.py", "quickblocks.py"),
-    *("filecheck.py", "schemas.py", "validate.py", "model.py", "dates.py", "journal.py"),
-    *("fastschema.py", "_fastschema_generated.py", "status.py", "statuscore.py"),
-    *("snapshot.py", "shelf.py", "freshness.py", "walk.py", "signatures.py"),
-)
+# Folders of the package whose files decide what is kept: all of its code, templates.
+_WATCHED = ("", "render", "templates")
 
 
 def blob_id(data: bytes) -> str:
@@ -40,7 +36,15 @@ def fingerprint() -> str:
 
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [__version__, str(FORMAT)]
-    watched = [os.path.join(here, name) for name in _WATCHED]
+    # Every module and template, not a list to keep up to date: a view kept by
+    # cache.view depends on the report's code as much as a record on the parser's.
+    watched = []
+    for folder in _WATCHED:
+        try:
+            names = sorted(os.listdir(os.path.join(here, folder)))
+        except OSError:
+            continue
+        watched += [os.path.join(here, folder, n) for n in names if not n.startswith(".")]
     folder = schemas.schema_dir()
     watched += [os.path.join(folder, f"{kind}.schema.json") for kind in schemas.KINDS]
     for path in watched:
@@ -48,7 +52,8 @@ def fingerprint() -> str:
             stat = os.stat(path)
         except OSError:
             continue
-        parts.append(f"{os.path.basename(path)}:{stat.st_size}:{stat.st_mtime_ns}")
+        if stat.st_mode & 0o170000 == 0o100000:  # regular files only, not __pycache__
+            parts.append(f"{os.path.relpath(path, here)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
 
 

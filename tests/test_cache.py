@@ -170,3 +170,25 @@ def test_a_damaged_kept_view_is_computed_again(sample_repo: Path, damage: str) -
         else:
             kept.mkdir()
     assert _summary(sample_repo) == expected
+
+
+def test_kept_findings_and_items_follow_edits(sample_repo: Path) -> None:
+    import json
+
+    def validate() -> list[object]:
+        result = mj("validate", "--json", cwd=sample_repo)
+        findings: list[object] = json.loads(result.stdout)["findings"]
+        return findings
+
+    assert validate() == []
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    original = note.read_text("utf-8")
+    note.write_text(original + "\n- [ ] @zed Someone unknown due:2026-12-01\n")
+    assert [f["code"] for f in validate()] == ["unknown-person"]  # type: ignore[index]
+    listed = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo).stdout
+    item = next(i for i in json.loads(listed)["open"] if i["owner"] == ["zed"])
+    assert mj("done", item["id"], "--today", "2026-11-21", cwd=sample_repo).exit_code == 0
+    again = mj("done", item["id"], "--today", "2026-11-21", cwd=sample_repo)
+    assert again.exit_code == 1 and "already done" in again.output
+    note.write_text(original)
+    assert validate() == []
