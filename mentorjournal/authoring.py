@@ -17,7 +17,7 @@ from mentorjournal.errors import MjError
 from mentorjournal.fileio import atomic_write, create_new, render_markdown
 from mentorjournal.journal import mentee_handle
 from mentorjournal.model import ActionItem, Journal
-from mentorjournal.status import open_items
+from mentorjournal.status import OpenItem, open_items
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_KINDS = ("kickoff", "regular", "check-in", "retro", "closing")
@@ -82,10 +82,66 @@ def session_path(root: Path, day: dt.date, slug: str | None) -> Path:
     return root / "sessions" / f"{name}.md"
 
 
-def review_lines(journal: Journal, day: dt.date) -> list[str]:
+@dataclass(frozen=True)
+class SessionPlan:
+    """What a new session is pre-filled from: the pair, the cadence, active goals and
+    the open items to review (sorted as `mj status` sorts them)."""
+
+    mentor: str
+    mentee: str
+    mentee_name: str
+    mode: str | None
+    length: int | None
+    active_goals: tuple[str, ...]
+    first: bool  # no session yet: the new one is a kickoff
+    open: tuple[OpenItem, ...]
+
+
+# The pair and its cadence as plain values: (mentor, mentee, mentee's name, mode, length).
+PairFacts = tuple[str, str, str, "str | None", "int | None"]
+
+
+def pair_facts(journal: Journal) -> PairFacts:
+    """Who meets and how, from the agreement; a clear error when it is unusable."""
+    agreement = journal.agreement
+    if agreement is None or not agreement.parsed:
+        raise MjError("agreement.md cannot be read; run `mj validate` and fix it first")
+    meta = agreement.meta
+    mentee_entry = meta.get("mentee")
+    mentee_name = mentee_entry.get("name") if isinstance(mentee_entry, dict) else None
+    cadence = meta.get("cadence")
+    cadence = cadence if isinstance(cadence, dict) else {}
+    mode, length = cadence.get("mode"), cadence.get("length")
+    mentee = _handle(meta, "mentee")
+    return (
+        _handle(meta, "mentor"),
+        mentee,
+        str(mentee_name or mentee),
+        mode if isinstance(mode, str) else None,
+        length if isinstance(length, int) and not isinstance(length, bool) else None,
+    )
+
+
+def session_plan(journal: Journal, day: dt.date) -> SessionPlan:
+    """The plan for a session on ``day``, from the whole journal."""
+    return SessionPlan(
+        *pair_facts(journal),
+        active_goals=active_goals(journal),
+        first=not journal.sessions,
+        open=tuple(open_items(journal, day)),
+    )
+
+
+def active_goals(journal: Journal) -> tuple[str, ...]:
+    return tuple(
+        gid for gid, doc in sorted(journal.goals.items()) if doc.meta.get("status") == "active"
+    )
+
+
+def review_lines(open_now: Sequence[OpenItem]) -> list[str]:
     """Every open item as a reference (not a checkbox): id, owners, text, due, where."""
     lines = []
-    for item in open_items(journal, day):
+    for item in open_now:
         owners = " ".join("@" + owner for owner in item.owners) or "(no owner)"
         due = ""
         if item.due:
@@ -95,37 +151,25 @@ def review_lines(journal: Journal, day: dt.date) -> list[str]:
     return lines or ["- Nothing open."]
 
 
-def session_text(journal: Journal, day: dt.date, kind: str | None) -> str:
+def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
     """A pre-filled session: attendees, active goals, open items to review, prompts."""
-    agreement = journal.agreement
-    if agreement is None or not agreement.parsed:
-        raise MjError("agreement.md cannot be read; run `mj validate` and fix it first")
-    meta = agreement.meta
-    mentor, mentee = _handle(meta, "mentor"), _handle(meta, "mentee")
     if kind is None:
-        kind = "regular" if journal.sessions else "kickoff"
+        kind = "kickoff" if plan.first else "regular"
     if kind not in SESSION_KINDS:
         raise MjError(f"kind {kind!r} is not one of {', '.join(SESSION_KINDS)}")
-    active = [
-        gid for gid, doc in sorted(journal.goals.items()) if doc.meta.get("status") == "active"
-    ]
     front: dict[str, Any] = {
         # Dates as dates, so YAML writes them unquoted like a person would.
         "date": day,
-        "attendees": [mentee, mentor],
+        "attendees": [plan.mentee, plan.mentor],
         "kind": kind,
     }
-    if active:
-        front["goals"] = active
-    front["agenda_by"] = mentee
-    cadence = meta.get("cadence")
-    if isinstance(cadence, dict):
-        if isinstance(cadence.get("mode"), str):
-            front["mode"] = cadence["mode"]
-        if isinstance(cadence.get("length"), int):
-            front["duration"] = cadence["length"]
-    mentee_entry = meta.get("mentee")
-    mentee_name = mentee_entry.get("name") if isinstance(mentee_entry, dict) else None
+    if plan.active_goals:
+        front["goals"] = list(plan.active_goals)
+    front["agenda_by"] = plan.mentee
+    if plan.mode is not None:
+        front["mode"] = plan.mode
+    if plan.length is not None:
+        front["duration"] = plan.length
     prompts = {"retro": _RETRO_PROMPTS, "closing": _CLOSING_PROMPTS}.get(kind, "")
     title = {"kickoff": "Kickoff", "retro": "Retrospective", "closing": "Closing session"}.get(
         kind, "Session"
@@ -133,29 +177,21 @@ def session_text(journal: Journal, day: dt.date, kind: str | None) -> str:
     body = _template(
         "session.md",
         title=f"{title} {day.isoformat()}",
-        mentee_name=str(mentee_name or mentee),
-        review="\n".join(review_lines(journal, day)),
+        mentee_name=plan.mentee_name,
+        review="\n".join(review_lines(plan.open)),
         prompts=prompts,
     )
     return render_markdown(front, body)
 
 
-def new_session(root: Path, day: dt.date, slug: str | None = None, kind: str | None = None) -> Path:
+def new_session(
+    root: Path, plan: SessionPlan, day: dt.date, slug: str | None = None, kind: str | None = None
+) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
-    from mentorjournal import cache
-
     path = session_path(root, day, slug)
     if path.exists():
         raise MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
-    # The text depends on the journal, the day and the kind: kept while none of them change.
-    text = cache.view(
-        root,
-        "new-session",
-        (day.isoformat(), kind or ""),
-        lambda j: session_text(j, day, kind),
-        str,
-    )
-    create_new(path, text.encode())
+    create_new(path, session_text(plan, day, kind).encode())
     return path
 
 
@@ -278,6 +314,19 @@ def tick_line(line: bytes, day: dt.date, has_done_date: bool) -> bytes:
     return content + f" done:{day.isoformat()}".encode() + trailing
 
 
+def _same_item(candidates: Sequence[ActionItem], item: ActionItem) -> ActionItem | None:
+    """``item`` among its file's items as parsed now: by its full key, or, when only its
+    id is known, the one item that id names (the one at its line if several do)."""
+    if item.key:
+        return next((i for i in candidates if i.key == item.key), None)
+    named = [
+        i for i in candidates if (i.id == item.id if i.explicit_id else i.key.startswith(item.id))
+    ]
+    if len(named) > 1:
+        named = [i for i in named if i.line == item.line]
+    return named[0] if len(named) == 1 else None
+
+
 def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date) -> Ticked:
     """Tick one of ``items`` in its file, changing no other byte; refuse if the file moved on."""
     item = find_item(items, wanted)
@@ -289,7 +338,7 @@ def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date
     path = root / item.path
     data = path.read_bytes()
     # Re-read the file as it is now, so the line we change is the line we checked.
-    fresh = next((i for i in parse_document(item.path, data).items if i.key == item.key), None)
+    fresh = _same_item(parse_document(item.path, data).items, item)
     if fresh is None or fresh.state != "open":
         raise MjError(f"{item.path} changed while mj was reading it; run the command again")
     start, end = _line_span(data, fresh.line)

@@ -7,7 +7,6 @@ fast paths do not pay for what they do not use.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -268,12 +267,13 @@ def _relative(root: Path, path: Path) -> str:
 @refusals
 def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date) -> None:
     """Open action items by owner (overdue first), next meeting, review, signatures."""
+    from mentorjournal import views
     from mentorjournal.journal import people
     from mentorjournal.render.status import status_json, status_text
     from mentorjournal.status import compute_status
 
     root = _state(ctx).root()
-    journal = _load_for_status(root)
+    journal = views.journal(root)
     result = compute_status(journal, today, owner)
     if as_json:
         click.echo(status_json(result))
@@ -285,17 +285,6 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     errors = file_errors(journal)
     if errors:
         click.echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
-
-
-def _load_for_status(root: Path) -> Journal:
-    """Load through the cache and leave a status snapshot for the fast path (entry.py)."""
-    from mentorjournal import cache, snapshot
-
-    if os.environ.get("MJ_NO_CACHE"):
-        return cache.load_cached(root)
-    loaded = cache.load(root)
-    snapshot.save(str(root), loaded)
-    return loaded.journal
 
 
 # ---------------------------------------------------------------- sharing (issue 3)
@@ -556,10 +545,14 @@ def new_session(
 
     Never overwrites a file. The date defaults to today.
     """
+    from mentorjournal import views
     from mentorjournal.authoring import new_session as write_session
+    from mentorjournal.authoring import session_plan
 
     root = _state(ctx).root()
-    path = write_session(root, day or today, slug, kind)
+    day = day or today
+    plan = views.session_plan(root, day) or session_plan(views.journal(root), day)
+    path = write_session(root, plan, day, slug, kind)
     click.echo(f"wrote   {path.relative_to(root).as_posix()}")
     if edit:
         _open_editor(root, path)
@@ -616,9 +609,20 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
     """
     from mentorjournal import views
     from mentorjournal.authoring import mark_done
+    from mentorjournal.errors import MjError
 
     root = _state(ctx).root()
-    ticked = mark_done(root, views.items(root), item_id, today)
+    # The open items the status snapshot keeps answer almost every `mj done`; anything
+    # they cannot (an unknown, done or ambiguous id) is answered from every item.
+    ticked = None
+    open_now = views.open_items(root)
+    if open_now is not None:
+        try:
+            ticked = mark_done(root, open_now, item_id, today)
+        except MjError:
+            ticked = None
+    if ticked is None:
+        ticked = mark_done(root, views.journal(root).items(), item_id, today)
     item = ticked.item
     click.echo(f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})")
 

@@ -123,7 +123,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     from mentorjournal.signatures import SignatureState
     from mentorjournal.status import Status
 
-    _, _, _, review, signatures, names = fast.facts
+    _, _, _, review, signatures, names, _ = fast.facts
     result = Status.from_parts(
         today,
         fast.open_rows(owner),

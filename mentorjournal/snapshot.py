@@ -115,7 +115,7 @@ class Snapshot:
             tag, mark, header, summary, records, counts, paths = marshal.loads(data)
             if (tag, mark) != (_TAG, fingerprint) or len(header) != 4 or len(summary) != 4:
                 return None
-            if len(header[3]) != 6 or not isinstance(paths, bytes):
+            if len(header[3]) != 7 or not isinstance(paths, bytes):
                 return None
             shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
             return cls(header, summary, *shelves, paths)
@@ -176,12 +176,12 @@ class Snapshot:
         return statuscore.sort_rows(every_row, owner)
 
     def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
-        _, every, start, _, _, _ = self.facts
+        _, every, start, _, _, _, _ = self.facts
         return statuscore.next_meeting(self.dates, every, start, today)
 
     def status_json(self, today: str, owner: str | None) -> str:
         """`mj status --json`, exactly as ``status.compute_status`` and json give it."""
-        _, _, _, review, signatures, _ = self.facts
+        _, _, _, review, signatures, _, _ = self.facts
         rows = self.open_rows(owner)
         return statuscore.json_text(today, rows, self.next_meeting(today), review, signatures)
 
@@ -248,13 +248,21 @@ def _record(
 
 
 def _facts(journal: Journal) -> tuple[Any, ...]:
+    """What status and a new session need of the agreement and the goals (none of it
+    changes while only session notes do, which is when the snapshot answers)."""
+    from mentorjournal.authoring import active_goals, pair_facts
+    from mentorjournal.errors import MjError
     from mentorjournal.journal import people
     from mentorjournal.status import agreement_facts
 
     every, start, review, signatures = agreement_facts(journal)
     names = {handle: person.name for handle, person in people(journal).items()}
     sigs = (signatures.valid, signatures.stale, signatures.missing)
-    return (tuple(journal.goals), every, start, review, sigs, names)
+    try:
+        pair: tuple[Any, ...] | None = (*pair_facts(journal), active_goals(journal))
+    except MjError:
+        pair = None  # a new session asks the full path, which says what is wrong
+    return (tuple(journal.goals), every, start, review, sigs, names, pair)
 
 
 def save(root: str, loaded: Loaded) -> None:

@@ -97,8 +97,14 @@ def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> li
     """Open items, overdue first, then by due date (none last), then path and line."""
     goal_ids = set(journal.goals)
     rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
-    day = today.isoformat()
-    return [_open_item(row, day) for row in statuscore.sort_rows(rows, owner)]
+    return open_items_of(statuscore.sort_rows(rows, owner), today.isoformat())
+
+
+def open_items_of(
+    rows: Iterable[statuscore.Row | statuscore.JsonRow], today: str
+) -> list[OpenItem]:
+    """OpenItems from status rows (as sorted), overdue as of ``today``."""
+    return [_open_item(row, today) for row in rows]
 
 
 def session_dates(journal: Journal) -> list[str]:

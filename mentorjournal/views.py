@@ -1,19 +1,26 @@
 """Views over a whole journal that commands share, kept by the cache between runs.
 
-Each is computed from the journal's records the one way (``validate``, ``Journal.items``)
-and kept by ``cache.view`` under the keys of every file it read, so a command that
-needs only the findings or the item ids does not unpack 10,000 records to get them.
+The findings are computed from the records the one way (``validate``) and kept by
+``cache.view`` under the keys of every file they came from. The open items, with
+their journal-wide ids, and what a new session is pre-filled from come from the
+status snapshot, which is brought up to date for edited notes without unpacking
+10,000 records; when it cannot answer, ``journal`` reads everything and leaves a
+new snapshot behind.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+import datetime as dt
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mentorjournal import cache
 from mentorjournal.model import ActionItem, Finding, Journal
 
-_ITEM_FIELDS = tuple(field.name for field in fields(ActionItem))
+if TYPE_CHECKING:
+    from mentorjournal.authoring import SessionPlan
+    from mentorjournal.snapshot import Snapshot
 
 
 def _findings_rows(journal: Journal) -> tuple[tuple[object, ...], tuple[str, ...], int]:
@@ -33,11 +40,45 @@ def findings(root: Path) -> tuple[list[Finding], list[str], int]:
     return [Finding(*row) for row in rows], list(names), documents
 
 
-def _item_rows(journal: Journal) -> tuple[tuple[object, ...], ...]:
-    return tuple(tuple(getattr(item, name) for name in _ITEM_FIELDS) for item in journal.items())
+def journal(root: Path) -> Journal:
+    """The whole journal, read through the cache; leaves the status snapshot behind, so
+    that the next status, done or new session answers from it."""
+    from mentorjournal import snapshot
+
+    if os.environ.get("MJ_NO_CACHE"):
+        return cache.load_cached(root)
+    loaded = cache.load(root)
+    snapshot.save(str(root), loaded)
+    return loaded.journal
 
 
-def items(root: Path) -> list[ActionItem]:
-    """Every action item of the working tree's journal, ids made unique journal-wide."""
-    rows = cache.view(root, "items", (), _item_rows, tuple)
-    return [ActionItem(*row) for row in rows]
+def _snapshot(root: Path) -> Snapshot | None:
+    from mentorjournal import snapshot
+
+    return None if os.environ.get("MJ_NO_CACHE") else snapshot.load_fresh(str(root))
+
+
+def open_items(root: Path) -> list[ActionItem] | None:
+    """The open items as the status snapshot keeps them (brought up to date for edited
+    notes, ids journal-wide); None when it cannot answer and ``items`` must."""
+    kept = _snapshot(root)
+    if kept is None:
+        return None
+    return [
+        ActionItem(path, line, "open", text, owners, due, None, goals, item_id)
+        for item_id, text, owners, due, goals, path, line, *_ in kept.open_rows(None)
+    ]
+
+
+def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
+    """A new session's plan from the status snapshot (as ``authoring.session_plan`` makes
+    it from the whole journal); None when the snapshot cannot answer."""
+    from mentorjournal.authoring import SessionPlan
+    from mentorjournal.status import open_items_of
+
+    kept = _snapshot(root)
+    if kept is None or kept.facts[6] is None:
+        return None
+    mentor, mentee, name, mode, length, active = kept.facts[6]
+    open_now = tuple(open_items_of(kept.open_rows(None), day.isoformat()))
+    return SessionPlan(mentor, mentee, name, mode, length, active, not kept.dates, open_now)

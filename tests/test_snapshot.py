@@ -310,3 +310,37 @@ def test_damaged_paths_inside_the_snapshot_are_rebuilt(
     new = sample_repo / "sessions" / "2026-11-20.md"
     new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ana New\n")
     assert_same(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_new_session_and_done_answer_from_the_snapshot(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, new session and done read the open items from the snapshot, and
+    write what the full path (an empty store) writes."""
+    import datetime as dt
+
+    from mentorjournal import views
+
+    warm(sample_repo)
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_bytes(note.read_bytes() + b"\n- [ ] @ben Edited in place due:2026-11-01\n")
+    day = dt.date(2026, 11, 30)
+    assert views.session_plan(sample_repo, day) is not None
+    open_now = views.open_items(sample_repo)
+    assert open_now is not None
+    edited = next(item for item in open_now if item.text == "Edited in place")
+
+    written = {}
+    for no_cache in ("1", ""):
+        monkeypatch.setenv("MJ_NO_CACHE", no_cache)
+        result = mj("new", "session", "--date", str(day), cwd=sample_repo)
+        assert result.exit_code == 0, result.output
+        new = sample_repo / "sessions" / f"{day}.md"
+        written[no_cache] = new.read_text("utf-8")
+        new.unlink()
+    assert written["1"] == written[""]
+    assert f"`{edited.id}` @ben: Edited in place" in written[""]
+
+    result = mj("done", edited.id[:5], "--today", "2026-11-21", cwd=sample_repo)
+    assert result.exit_code == 0, result.output
+    assert "- [x] @ben Edited in place due:2026-11-01 done:2026-11-21" in note.read_text("utf-8")
