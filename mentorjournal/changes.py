@@ -9,7 +9,9 @@ with `mj history`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -395,7 +397,7 @@ def _journal_files_to_stage(root: Path) -> list[str]:
 def plan_commit(root: Path) -> CommitPlan:
     """Refuse what must be refused (no repository, mid-merge, lock, detached HEAD,
     private files staged), validate the working tree, and list the files to stage."""
-    from mentorjournal import gitrepo, views
+    from mentorjournal import gitrepo
 
     if gitrepo.repo_toplevel(root) is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
@@ -407,11 +409,42 @@ def plan_commit(root: Path) -> CommitPlan:
             f"private notes are staged ({shown}); private/ never leaves this computer. "
             "Unstage them with `git restore --staged -- private/`, then retry."
         )
-    findings = views.findings(root)[0]
+    to_stage = tuple(_journal_files_to_stage(root))
+    findings = _findings_if_staged(root, to_stage)
     errors = tuple(
         f for f in findings if f.severity == "error" and not f.path.startswith("private/")
     )
-    return CommitPlan(root, tuple(_journal_files_to_stage(root)), errors)
+    return CommitPlan(root, to_stage, errors)
+
+
+def _findings_if_staged(root: Path, to_stage: Sequence[str]) -> list[Finding]:
+    """What the commit would record, checked as the hook checks it (``staged_findings``,
+    which re-checks only the notes that changed), in a copy of the index with
+    ``to_stage`` added: nothing of the user's is staged before the plan is accepted."""
+    import shutil
+
+    from mentorjournal import freshness, gitrepo
+    from mentorjournal.fastcheck import staged_findings
+
+    location = freshness.git_location(str(root))
+    if location is None:
+        raise MjError(f"{root} is not in a git repository")
+    index = Path(os.environ.get("GIT_INDEX_FILE") or Path(location[1]) / "index")
+    trial = Path(location[0]) / "mentorjournal" / f"commit-index-{os.getpid()}"
+    trial.parent.mkdir(parents=True, exist_ok=True)
+    previous = os.environ.get("GIT_INDEX_FILE")
+    try:
+        with contextlib.suppress(FileNotFoundError):  # no index yet: git starts one
+            shutil.copyfile(index, trial)
+        os.environ["GIT_INDEX_FILE"] = str(trial)
+        gitrepo.stage(root, to_stage)
+        return staged_findings(root)[0]
+    finally:
+        if previous is None:
+            os.environ.pop("GIT_INDEX_FILE", None)
+        else:
+            os.environ["GIT_INDEX_FILE"] = previous
+        trial.unlink(missing_ok=True)
 
 
 @contextmanager
