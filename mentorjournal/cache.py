@@ -268,7 +268,10 @@ def _survey(root: Path, staged: bool) -> _Survey:
             continue
         survey.contents[path] = data
         current_blobs[path] = freshness.blob_id(data)
-    survey.keys = {path: f"{path}\0{blob}" for path, blob in current_blobs.items()}
+    # Index bytes and working-tree bytes of one blob can differ (core.autocrlf and
+    # other filters): their records are kept apart.
+    side = "index" if staged else "worktree"
+    survey.keys = {path: f"{path}\0{side}\0{blob}" for path, blob in current_blobs.items()}
     survey.blobs, survey.in_git = blobs, in_git
     return survey
 

@@ -192,3 +192,50 @@ def test_kept_findings_and_items_follow_edits(sample_repo: Path) -> None:
     assert again.exit_code == 1 and "already done" in again.output
     note.write_text(original)
     assert validate() == []
+
+
+def _zero_index_trailer(repo: Path) -> None:
+    """What git >= 2.40 writes with index.skipHash: no checksum, twenty zero bytes."""
+    index = repo / ".git" / "index"
+    data = index.read_bytes()
+    index.write_bytes(data[:-20] + bytes(20))
+
+
+def test_an_index_written_without_its_checksum_is_still_told_apart(tmp_path: Path) -> None:
+    from mentorjournal.freshness import index_checksum
+
+    repo = make_repo(tmp_path / "r")
+    (repo / "a.md").write_text("a\n")
+    git(repo, "add", "--", "a.md")
+    _zero_index_trailer(repo)
+    first = index_checksum(str(repo / ".git"))
+    assert git(repo, "ls-files").strip() == "a.md"  # git reads it as it is
+    (repo / "b.md").write_text("b\n")
+    git(repo, "add", "--", "b.md")
+    _zero_index_trailer(repo)
+    second = index_checksum(str(repo / ".git"))
+    assert first is not None and second is not None and first != second
+
+
+@pytest.mark.parametrize("order", ["staged-first", "worktree-first"])
+def test_index_and_worktree_bytes_of_one_blob_are_kept_apart(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    """With core.autocrlf the index holds LF where the working tree holds CRLF: the
+    two checks must not answer from each other's record, whichever runs first."""
+    git(sample_repo, "config", "core.autocrlf", "true")
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_bytes(note.read_bytes().replace(b"\n", b"\r\n"))
+    git(sample_repo, "add", "--", "sessions")  # the index keeps LF: nothing to commit
+    assert git(sample_repo, "status", "--porcelain").strip() == ""
+    assert b"\r\n" in note.read_bytes()
+    commands = [("validate", "--json"), ("validate", "--json", "--staged")]
+    if order == "staged-first":
+        commands.reverse()
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    expected = {command: mj(*command, cwd=sample_repo).stdout for command in commands}
+    monkeypatch.delenv("MJ_NO_CACHE")
+    for command in commands:
+        assert mj(*command, cwd=sample_repo).stdout == expected[command], command
+    assert "crlf" in expected[("validate", "--json")]
+    assert "crlf" not in expected[("validate", "--json", "--staged")]
