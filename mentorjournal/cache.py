@@ -232,6 +232,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
     listing = survey.listing = None if staged else walk.list_journal(str(root))
 
     blobs: dict[str, str] = {}
+    links: dict[str, str] = {}
     changed: set[str] = set()
     in_git = False
     if ls_files is not None:
@@ -240,6 +241,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
         if listed is not None and changed_raw is not None and location:
             in_git = True
             blobs = freshness.parse_ls_files(listed)
+            links = freshness.parse_ls_links(listed) if staged else {}
             changed = freshness.parse_status(changed_raw, str(root), location[2])
 
     current_blobs = survey.current_blobs
@@ -252,6 +254,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
         for path, blob in blobs.items():
             if path.endswith(".md") and walk.in_journal(str(root), path):
                 current_blobs[path] = blob
+        survey.findings = _staged_links(root, links, blobs, current_blobs)
     else:
         assert listing is not None
         survey.findings = outside_findings(listing)
@@ -276,6 +279,29 @@ def _survey(root: Path, staged: bool) -> _Survey:
     return survey
 
 
+def _staged_links(
+    root: Path, links: dict[str, str], blobs: dict[str, str], current_blobs: dict[str, str]
+) -> list[Finding]:
+    """Staged symlinks as the working tree's walk treats them: one that leads out of
+    the journal is an error, one that stays inside reads as its target's bytes."""
+    import posixpath
+
+    from mentorjournal import gitrepo
+
+    notes = {p: b for p, b in links.items() if p.endswith(".md") and walk.in_journal(str(root), p)}
+    targets = gitrepo.read_blobs(root, sorted(set(notes.values())))
+    findings = []
+    for path, blob in sorted(notes.items()):
+        target = targets.get(blob, b"").decode("utf-8", "surrogateescape")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if posixpath.isabs(target) or resolved == ".." or resolved.startswith("../"):
+            message = f"symlink points outside the journal ({target}); not followed"
+            findings.append(Finding(path, 1, 1, "error", "symlink-outside", message))
+        elif resolved in blobs:
+            current_blobs[path] = blobs[resolved]
+    return findings
+
+
 def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
     """The documents of a survey: records from the store, the misses parsed now."""
     fingerprint = freshness.fingerprint()
@@ -288,9 +314,12 @@ def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
     if staged and misses:
         from mentorjournal import gitrepo
 
-        wanted = {blobs[p]: p for p in misses}
+        wanted: dict[str, list[str]] = {}
+        for path in misses:  # two paths may hold one blob (a copy, a symlink's target)
+            wanted.setdefault(current_blobs[path], []).append(path)
         for blob, staged_bytes in gitrepo.read_blobs(root, list(wanted)).items():
-            contents[wanted[blob]] = staged_bytes[: 1024 * 1024 + 1]
+            for path in wanted[blob]:
+                contents[path] = staged_bytes[: 1024 * 1024 + 1]
     jobs: list[tuple[str, bytes]] = []
     for path in misses:
         data = contents.get(path)

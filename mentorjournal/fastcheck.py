@@ -122,6 +122,8 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     listed = listing.output()
     if (tag, mark) != (_TAG, freshness.fingerprint()) or listed is None:
         return None
+    if freshness.has_links(listed):
+        return None  # staged symlinks: the full check follows or refuses them
     if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 2:
         return None
     # A journal nested in a folder of this one takes that folder's files away.

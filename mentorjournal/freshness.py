@@ -261,6 +261,23 @@ def parse_ls_files(listed: bytes) -> dict[str, str]:
     return blobs
 
 
+def parse_ls_links(listed: bytes) -> dict[str, str]:
+    """Journal-relative path -> blob id (the target's path) of every tracked symlink."""
+    links: dict[str, str] = {}
+    for record in listed.split(b"\0"):
+        if record.startswith(b"120000 "):
+            meta, _, name = record.partition(b"\t")
+            _, blob, stage = meta.split(b" ")
+            if stage == b"0":
+                links[name.decode("utf-8", "surrogateescape")] = blob.decode()
+    return links
+
+
+def has_links(listed: bytes) -> bool:
+    """Whether ``git ls-files -s -z`` output names a symlink."""
+    return listed.startswith(b"120000 ") or b"\x00120000 " in listed
+
+
 def parse_status(output: bytes, root: str, top: str) -> set[str]:
     """Journal-relative paths named by ``git status --porcelain -z``."""
     # ls-files names paths from the journal; status from the top of the work tree.

@@ -165,3 +165,33 @@ def test_a_damaged_shard_means_a_full_check(
     kept.write_bytes(marshal.dumps((tag, mark, context, listed, damaged, summary)))
     stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="Draft"))
     check(sample_repo, monkeypatch, expect_fast=False)
+
+
+@pytest.mark.parametrize("how", ["fast", "cli", "no-cache"])
+def test_staged_symlinks_are_followed_inside_and_refused_outside(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A symlink the commit would record: one leading out of the journal is an error;
+    one inside is checked as its target, as the working tree's check does."""
+    import json
+
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0  # a snapshot is kept
+    outside = sample_repo.parent / "elsewhere.md"
+    outside.write_text("---\ndate: 2026-11-20\nattendees: [zed]\n---\n")
+    (sample_repo / "sessions" / "2026-11-20.md").symlink_to(outside)
+    (sample_repo / "sessions" / "2026-11-16-alias.md").symlink_to("2026-11-16.md")
+    git(sample_repo, "add", "--", "sessions")
+
+    def staged() -> tuple[int, list[tuple[str, str]]]:
+        if how == "fast":
+            assert fast(sample_repo, "validate", "--staged", "--json")[0] is None
+        monkeypatch.setenv("MJ_NO_CACHE", "1" if how == "no-cache" else "")
+        result = mj("validate", "--staged", "--json", cwd=sample_repo)
+        found = json.loads(result.stdout)["findings"]
+        return result.exit_code, [(f["path"], f["code"]) for f in found]
+
+    code, found = staged()
+    assert (code, found) == (1, [("sessions/2026-11-20.md", "symlink-outside")])
+    # The same as the working tree's check; the alias is read there as its target.
+    worktree = mj("validate", "--staged", cwd=sample_repo)
+    assert worktree.stderr == mj("validate", cwd=sample_repo).stderr  # same count checked
