@@ -13,7 +13,7 @@ from typing import Any
 
 from mentorjournal.dates import parse_date
 from mentorjournal.document import parse_document
-from mentorjournal.errors import MjError
+from mentorjournal.errors import ChangedMeanwhileError, MjError
 from mentorjournal.fileio import atomic_write, create_new, render_markdown
 from mentorjournal.journal import mentee_handle
 from mentorjournal.model import ActionItem, Journal
@@ -340,7 +340,9 @@ def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date
     # Re-read the file as it is now, so the line we change is the line we checked.
     fresh = _same_item(parse_document(item.path, data).items, item)
     if fresh is None or fresh.state != "open":
-        raise MjError(f"{item.path} changed while mj was reading it; run the command again")
+        raise ChangedMeanwhileError(
+            f"{item.path} changed while mj was reading it; run the command again"
+        )
     start, end = _line_span(data, fresh.line)
     try:
         new_line = tick_line(data[start:end], day, fresh.done is not None)
@@ -352,3 +354,31 @@ def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date
     atomic_write(path, data[:start] + new_line + data[end:], expected=data)
     done = fresh.done if fresh.done and parse_date(fresh.done) else day.isoformat()
     return Ticked(fresh, path, done)
+
+
+def tick(root: Path, wanted: str, day: dt.date, attempts: int = 10) -> Ticked:
+    """`mj done`: tick the item ``wanted`` names, trying again when the file changed
+    meanwhile (another mj, an editor's save): no tick is lost, none is doubled.
+
+    Each failed try means another write landed in between, so ``attempts`` writers
+    at once all get through.
+    """
+    from mentorjournal import views
+
+    for attempt in range(attempts):
+        try:
+            # The open items the status snapshot keeps answer almost every call; what
+            # they cannot (an unknown, done or ambiguous id) every item answers.
+            open_now = views.open_items(root)
+            if open_now is not None:
+                try:
+                    return mark_done(root, open_now, wanted, day)
+                except ChangedMeanwhileError:
+                    raise
+                except MjError:
+                    pass
+            return mark_done(root, views.journal(root).items(), wanted, day)
+        except ChangedMeanwhileError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -74,13 +74,7 @@ def _read_cache(path: Path, fingerprint: str) -> dict[str, Packed]:
 
 
 def _write_cache(path: Path, fingerprint: str, entries: dict[str, Packed]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(marshal.dumps((fingerprint, entries)))
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        pass  # a cache that cannot be written only costs speed
+    freshness.store(str(path), marshal.dumps((fingerprint, entries)))
 
 
 # ---------------------------------------------------------------- loading

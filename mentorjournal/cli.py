@@ -607,22 +607,9 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
 
     Only that line changes; every other byte, line endings included, stays.
     """
-    from mentorjournal import views
-    from mentorjournal.authoring import mark_done
-    from mentorjournal.errors import MjError
+    from mentorjournal.authoring import tick
 
-    root = _state(ctx).root()
-    # The open items the status snapshot keeps answer almost every `mj done`; anything
-    # they cannot (an unknown, done or ambiguous id) is answered from every item.
-    ticked = None
-    open_now = views.open_items(root)
-    if open_now is not None:
-        try:
-            ticked = mark_done(root, open_now, item_id, today)
-        except MjError:
-            ticked = None
-    if ticked is None:
-        ticked = mark_done(root, views.journal(root).items(), item_id, today)
+    ticked = tick(_state(ctx).root(), item_id, today)
     item = ticked.item
     click.echo(f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})")
 

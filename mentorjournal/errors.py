@@ -9,3 +9,7 @@ class MjError(Exception):
 
 class NoJournalError(MjError):
     """No agreement.md in the directory or any parent."""
+
+
+class ChangedMeanwhileError(MjError):
+    """A file changed between mj reading it and writing it; nothing was written."""

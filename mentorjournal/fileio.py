@@ -4,31 +4,52 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mentorjournal.errors import MjError
+from mentorjournal.errors import ChangedMeanwhileError, MjError
 
 
 def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None:
     """Replace ``path`` with ``data`` via a temp file and ``os.replace``.
 
-    With ``expected``, refuse when the file no longer holds those bytes (someone
-    saved it since we read it), so no edit is silently lost.
+    With ``expected`` this is a compare-and-swap: the file is read again right before
+    the rename, under a lock on its folder that every mj write takes, and when it no
+    longer holds those bytes (an editor saved it, another mj wrote it) nothing is
+    written and ChangedMeanwhileError says so. The slow part (writing and syncing the
+    temp file) happens before the lock, so the window an editor could hit is tiny.
     """
-    if expected is not None:
-        try:
-            current = path.read_bytes()
-        except OSError as exc:
-            raise MjError(f"{path} could not be read again: {exc.strerror}") from None
-        if current != expected:
-            raise MjError(f"{path} changed while mj was working on it; run the command again")
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     temp = _write_temp(path, data, mode)
     try:
-        os.replace(temp, path)
+        with _folder_lock(path.parent):
+            if expected is not None:
+                try:
+                    current = path.read_bytes()
+                except OSError as exc:
+                    raise MjError(f"{path} could not be read again: {exc.strerror}") from None
+                if current != expected:
+                    raise ChangedMeanwhileError(
+                        f"{path} changed while mj was working on it; run the command again"
+                    )
+            os.replace(temp, path)
     finally:
         Path(temp).unlink(missing_ok=True)
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``folder`` (its own fd: no lock file left behind)."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def create_new(path: Path, data: bytes) -> None:

@@ -124,14 +124,17 @@ def load(where: str) -> bytes:
 
 def store(where: str, data: bytes) -> None:
     """Replace a cache file atomically; a cache that cannot be written only costs speed."""
+    temp = f"{where}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(where), exist_ok=True)
-        temp = f"{where}.{os.getpid()}.tmp"
         with open(temp, "wb") as handle:
             handle.write(data)
         os.replace(temp, where)
     except OSError:
-        pass
+        try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
+            os.remove(temp)
+        except OSError:
+            pass
 
 
 def index_checksum(worktree_git_dir: str) -> bytes | None:
