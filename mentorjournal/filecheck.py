@@ -4,13 +4,13 @@ Everything here is a function of a file's path and bytes, so the caches keep it 
 git blob id, in the form ``parse_and_check`` returns. It builds no records: after a
 note was edited, `mj status` runs this and little else, and importing dataclasses,
 typing, PyYAML or jsonschema would cost it more than the rest of the command. Most
-documents are valid: ``fastschema`` says so, and only a document with schema
-problems is built into a Document for ``validate`` to explain.
+documents are valid: ``schemas.is_valid`` (fastjsonschema's code) says so, and only a
+document with schema problems is built into a Document for ``validate`` to explain.
 """
 
 from __future__ import annotations
 
-from mentorjournal import fastschema, schemas
+from mentorjournal import schemas
 from mentorjournal.document import document_from_packed, parse_packed
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
@@ -24,7 +24,7 @@ def schema_findings(path: str, packed: Packed) -> tuple[FindingRow, ...]:
     kind, meta, _, _, _, _, _, _, parsed = packed
     if not parsed or kind not in schemas.KINDS:
         return ()
-    if fastschema.is_valid(kind, meta) and next(schemas.unknown_keys(kind, meta), None) is None:
+    if schemas.is_valid(kind, meta) and next(schemas.unknown_keys(kind, meta), None) is None:
         return ()
     from mentorjournal.validate import check_document
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from mentorjournal import fastschema, schemas
+from mentorjournal import schemas
 from mentorjournal.dates import parse_date
 from mentorjournal.journal import people
 from mentorjournal.model import Document, Finding, Journal, KeyPath, Severity
@@ -94,9 +94,9 @@ def _flatten(value: Finding | list[Finding]) -> list[Finding]:
 
 def _schema_errors(doc: Document) -> list[ValidationError]:
     meta = dict(doc.meta)
-    # Most documents are valid: generated code says so without importing jsonschema
-    # (~75 ms); jsonschema then explains the others.
-    if fastschema.is_valid(doc.kind, meta):
+    # Most documents are valid: fastjsonschema's code says so without importing
+    # jsonschema (~75 ms); jsonschema then explains the others.
+    if schemas.is_valid(doc.kind, meta):
         return []
     return list(schemas.validator(doc.kind).iter_errors(meta))
 
