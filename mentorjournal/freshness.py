@@ -21,6 +21,7 @@ FORMAT = 3
 # The modules whose code decides what the caches hold.
 # Folders of the package whose files decide what is kept: all of its code, templates.
 _WATCHED = ("", "render", "templates")
+_LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema")
 
 
 def blob_id(data: bytes) -> str:
@@ -47,13 +48,21 @@ def fingerprint() -> str:
         watched += [os.path.join(here, folder, n) for n in names if not n.startswith(".")]
     folder = schemas.schema_dir()
     watched += [os.path.join(folder, f"{kind}.schema.json") for kind in schemas.KINDS]
+    # The libraries that decide what a file parses to and which findings it has: a
+    # new release (PyYAML 6.0.4 changed an error) must not answer from old records.
+    from importlib.util import find_spec
+
+    for library in _LIBRARIES:
+        spec = find_spec(library)
+        if spec is not None and spec.origin:
+            watched.append(spec.origin)
     for path in watched:
         try:
             stat = os.stat(path)
         except OSError:
             continue
         if stat.st_mode & 0o170000 == 0o100000:  # regular files only, not __pycache__
-            parts.append(f"{os.path.relpath(path, here)}:{stat.st_size}:{stat.st_mtime_ns}")
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -90,6 +99,12 @@ def git_location(root: str) -> tuple[str, str, str] | None:
         directory = parent
 
 
+def user_cache_dir() -> str:
+    """The user's cache folder for mj (XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mentorjournal")
+
+
 def cache_path(root: str, git_dir: str | None, name: str) -> str:
     """``name-<key>.marshal`` for the journal at ``root``, under .git/mentorjournal/."""
     import zlib  # not hashlib: loading OpenSSL costs ~20 ms, and this names, not protects
@@ -98,8 +113,7 @@ def cache_path(root: str, git_dir: str | None, name: str) -> str:
     key = f"{zlib.crc32(real):08x}{zlib.adler32(real):08x}"
     if git_dir is not None:
         return os.path.join(git_dir, "mentorjournal", f"{name}-{key}.marshal")
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mentorjournal", f"{name}-{key}.marshal")
+    return os.path.join(user_cache_dir(), f"{name}-{key}.marshal")
 
 
 def load(where: str) -> bytes:

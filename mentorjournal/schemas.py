@@ -132,8 +132,9 @@ def code_cache_dir() -> str | None:
     """Where generated validators are kept (the user's cache); None under MJ_NO_CACHE."""
     if os.environ.get("MJ_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mentorjournal")
+    from mentorjournal.freshness import user_cache_dir
+
+    return user_cache_dir()
 
 
 def code_cache_path(cache_dir: str) -> str:
