@@ -5,8 +5,9 @@ cached by git blob id. Line numbers always refer to the file as stored: a BOM or
 line endings change nothing about them.
 
 The work is done by ``parse_packed``, on plain values: it is what the caches store,
-and what ``mj status`` runs after a note was edited, where importing dataclasses,
-typing and PyYAML would cost more than the rest of the command.
+and what ``mj status`` runs after a note was edited, where importing dataclasses and
+typing would cost more than the rest of the command. Front matter is read by
+``yamldata`` (PyYAML), imported on the first file that has any.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from mentorjournal import quickyaml
 from mentorjournal.items import item_rows
 from mentorjournal.walk import MAX_BYTES, kind_for_path
 
@@ -192,19 +192,14 @@ def _front_matter(
 ) -> tuple[Any, dict[KeyPath, tuple[int, int]]] | None:
     """The front matter's value and positions (it starts on line 2); None: unreadable,
     with the finding given."""
-    simple = quickyaml.load(text, first_line=2)
-    if simple is not None:
-        return simple
-    # Importing PyYAML costs ~30 ms: only for front matter quickyaml is unsure of.
+    # Imported here: reading records from a cache (document_from_packed) needs no YAML.
     from mentorjournal import yamldata
 
     try:
-        loaded = yamldata.load(text, first_line=2)
+        return yamldata.load(text, first_line=2)
     except yamldata.YamlLoadError as exc:
-        problem = exc.problem
-        finding(problem.line, problem.column, "error", problem.code, problem.message)
+        finding(exc.line, exc.column, "error", exc.code, exc.message)
         return None
-    return loaded.value, loaded.positions
 
 
 def _conflict_lines(lines: list[str]) -> list[int]:

@@ -1,16 +1,18 @@
 """Front matter YAML as plain data with the position of every key: all PyYAML use lives here.
 
-We read YAML *events* rather than calling ``yaml.safe_load``: that gives a line and
-column for every key and list element, lets us refuse tags, anchors, aliases and
-duplicate keys before anything is built, and builds the value with an explicit stack,
-so deep nesting cannot raise RecursionError. Dates stay strings, as JSON Schema
-expects them.
+We read YAML *events* (libyaml's parser through ``CSafeLoader``) rather than calling
+``yaml.safe_load``: that gives a line and column for every key and list element, lets
+us refuse tags, anchors, aliases and duplicate keys before anything is built, and
+builds the value with an explicit stack, so deep nesting cannot raise RecursionError.
+Dates stay strings, as JSON Schema expects them.
+
+Every file's front matter comes through here, on the fast paths too (`mj status`
+after an edit, the pre-commit check): so no dataclasses or typing at import time
+(importing PyYAML itself costs ~10 ms), and the loop over events is kept tight: ~30 us
+for a session note's front matter, of which libyaml's own events take ~15.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 import yaml
 
@@ -19,7 +21,14 @@ try:  # libyaml's parser is several times faster; PyYAML's own is the fallback.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from mentorjournal.model import KeyPath
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from mentorjournal.model import KeyPath
+
+    Positions = dict[KeyPath, tuple[int, int]]
 
 MAX_DEPTH = 64
 
@@ -33,205 +42,194 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_PLAIN_TAGS = (None, "!")  # no tag, or the non-specific one: resolved as if untagged
 
 
-@dataclass(frozen=True)
-class YamlProblem:
+class YamlLoadError(Exception):
     """Why front matter could not be read, at a 1-based line and column."""
 
-    line: int
-    column: int
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class YamlData:
-    value: Any
-    positions: dict[KeyPath, tuple[int, int]]
-
-
-class _Problem(Exception):
-    def __init__(self, problem: YamlProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
+    def __init__(self, line: int, column: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.code = code
+        self.message = message
 
 
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
+# The first characters an implicit resolver looks at: a plain scalar starting with any
+# other is text. A wildcard resolver (None) would look at every scalar.
+_IMPLICIT = frozenset(_resolver.yaml_implicit_resolvers)
+_TEXT_UNLESS = _IMPLICIT if None not in _IMPLICIT else None
+_Scalar = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_Alias = yaml.AliasEvent
+_Ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
 
 
+def _tag_error(tag: str, line: int, column: int) -> YamlLoadError:
+    message = f"YAML tag {_short_tag(tag)} is not allowed: front matter is plain data"
+    return YamlLoadError(line, column, "yaml-tag", message)
+
+
 def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
+    """A scalar value as the YAML 1.1 resolver types it (dates and the rest stay text)."""
     tag = event.tag
-    if tag not in (None, "!"):
+    value: str = event.value
+    if tag not in _PLAIN_TAGS:
         if tag not in _STANDARD_TAGS:
-            raise _Problem(
-                YamlProblem(
-                    line,
-                    column,
-                    "yaml-tag",
-                    f"YAML tag {_short_tag(tag)} is not allowed: front matter is plain data",
-                )
-            )
+            raise _tag_error(tag, line, column)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return event.value
-    elif event.style is not None and event.style != "":
-        return event.value  # quoted or block scalar: always a string
+            return value
+    elif event.style:
+        return value  # quoted or block scalar: always a string
     else:
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
-    node = yaml.ScalarNode(tag, event.value)
+        tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     try:
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
-            return _constructor.construct_yaml_bool(node)
+            return _constructor.construct_yaml_bool(yaml.ScalarNode(tag, value))
         if tag == "tag:yaml.org,2002:int":
-            return _constructor.construct_yaml_int(node)
+            return _constructor.construct_yaml_int(yaml.ScalarNode(tag, value))
         if tag == "tag:yaml.org,2002:float":
-            return _constructor.construct_yaml_float(node)
+            return _constructor.construct_yaml_float(yaml.ScalarNode(tag, value))
     except (ValueError, yaml.YAMLError) as exc:
-        raise _Problem(
-            YamlProblem(line, column, "yaml-syntax", f"cannot read {event.value!r}: {exc}")
-        ) from None
-    return event.value  # timestamps, merge keys and anything else stay text
+        message = f"cannot read {value!r}: {exc}"
+        raise YamlLoadError(line, column, "yaml-syntax", message) from None
+    return value  # timestamps, merge keys and anything else stay text
 
 
 class _Frame:
-    __slots__ = ("container", "key", "key_path", "seen")
+    """An open mapping or sequence; ``key`` is a mapping's key awaiting its value."""
+
+    __slots__ = ("container", "key", "key_path", "mapping", "seen")
 
     def __init__(self, container: dict[str, Any] | list[Any], key_path: KeyPath) -> None:
         self.container = container
         self.key_path = key_path
+        self.mapping = type(container) is dict
         self.key: str | None = None
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, int] = {}  # key -> its line
 
 
-def load(text: str, first_line: int = 1) -> YamlData:
-    """Parse front matter text that starts at ``first_line`` of its file.
+def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
+    """Parse front matter text that starts at ``first_line`` of its file: its value and
+    the (line, column) of every key and list element, by key path.
 
-    Raises nothing: problems come back as ``YamlProblem`` inside ``YamlLoadError``.
+    Raises ``YamlLoadError`` (only) for text that is not plain YAML data.
     """
-    positions: dict[KeyPath, tuple[int, int]] = {}
+    positions: Positions = {}
     stack: list[_Frame] = []
     root: Any = None
     have_root = False
-
-    def place(value: Any, line: int, column: int) -> KeyPath | None:
-        """Attach a finished value to its parent; returns the key path it got."""
-        nonlocal root, have_root
-        if not stack:
-            if have_root:
-                raise _Problem(
-                    YamlProblem(line, column, "yaml-syntax", "more than one YAML document")
-                )
-            root, have_root = value, True
-            return ()
-        frame = stack[-1]
-        if isinstance(frame.container, list):
-            path = (*frame.key_path, len(frame.container))
-            frame.container.append(value)
-            positions[path] = (line, column)
-            return path
-        if frame.key is None:
-            if not isinstance(value, str):
-                raise _Problem(YamlProblem(line, column, "yaml-syntax", "a key must be plain text"))
-            if value in frame.seen:
-                raise _Problem(
-                    YamlProblem(
-                        line,
-                        column,
-                        "duplicate-key",
-                        f"duplicate key {value!r} (first at line {frame.seen[value]})",
-                    )
-                )
-            frame.seen[value] = line
-            frame.key = value
-            positions[(*frame.key_path, value)] = (line, column)
-            return None
-        path = (*frame.key_path, frame.key)
-        frame.container[frame.key] = value
-        frame.key = None
-        return path
-
+    loader = None
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        loader = _Loader(text)
+        # Any: PyYAML's stubs give Event, whose subclasses' fields are all read here.
+        get_event: Callable[[], Any] = loader.get_event
+        # The loop runs for every scalar of every file: hence the plain tests of the
+        # event's type, most frequent first, and the inlined common cases.
+        while (event := get_event()) is not None:
+            kind = type(event)
+            if kind is not _Scalar and kind is not _MappingStart and kind is not _SequenceStart:
+                if kind in _Ends:
+                    stack.pop()
+                elif kind is _Alias:
+                    line, column = _where(event, first_line)
+                    message = f"alias *{event.anchor} is not allowed: write the value out"
+                    raise YamlLoadError(line, column, "yaml-alias", message)
+                continue  # the start and end of the stream and of documents
             mark = event.start_mark
             line = mark.line + first_line if mark else first_line
             column = mark.column + 1 if mark else 1
-            if isinstance(event, yaml.AliasEvent):
-                raise _Problem(
-                    YamlProblem(
-                        line,
-                        column,
-                        "yaml-alias",
-                        f"alias *{event.anchor} is not allowed: write the value out",
-                    )
-                )
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise _Problem(
-                    YamlProblem(
-                        line,
-                        column,
-                        "yaml-alias",
-                        f"anchor &{anchor} is not allowed: front matter is plain data",
-                    )
-                )
-            if isinstance(event, yaml.ScalarEvent):
-                # A scalar in key position is a key: never resolve it to a number.
-                in_key = bool(stack) and isinstance(stack[-1].container, dict)
-                is_key = in_key and stack[-1].key is None
-                value = event.value if is_key else _scalar(event, line, column)
-                if is_key and event.tag not in (None, "!") and event.tag not in _STANDARD_TAGS:
-                    _scalar(event, line, column)  # raises the tag problem
-                place(value, line, column)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                message = f"anchor &{event.anchor} is not allowed: front matter is plain data"
+                raise YamlLoadError(line, column, "yaml-alias", message)
+            parent = stack[-1] if stack else None
+            wants_key = parent is not None and parent.mapping and parent.key is None
+            value: Any
+            if kind is _Scalar:
+                if wants_key:
+                    assert parent is not None
+                    # A scalar in key position is a key: never resolve it to a number.
+                    if event.tag not in _PLAIN_TAGS and event.tag not in _STANDARD_TAGS:
+                        raise _tag_error(event.tag, line, column)
+                    key: str = event.value
+                    if key in parent.seen:
+                        message = f"duplicate key {key!r} (first at line {parent.seen[key]})"
+                        raise YamlLoadError(line, column, "duplicate-key", message)
+                    parent.seen[key] = line
+                    parent.key = key
+                    positions[(*parent.key_path, key)] = (line, column)
+                    continue
+                value = event.value
+                if (
+                    event.tag is not None
+                    or event.style
+                    or _TEXT_UNLESS is None
+                    or value[:1] in _TEXT_UNLESS
+                ):
+                    value = _scalar(event, line, column)
+                # else: plain, untagged, and no resolver reads it: text, as _scalar says
+            else:  # the start of a mapping or a sequence
                 tag = event.tag
-                if tag not in (None, "!") and tag not in _STANDARD_TAGS and not event.implicit:
-                    raise _Problem(
-                        YamlProblem(
-                            line,
-                            column,
-                            "yaml-tag",
-                            f"YAML tag {_short_tag(tag)} is not allowed: plain data only",
-                        )
-                    )
+                if tag not in _PLAIN_TAGS and tag not in _STANDARD_TAGS and not event.implicit:
+                    message = f"YAML tag {_short_tag(tag)} is not allowed: plain data only"
+                    raise YamlLoadError(line, column, "yaml-tag", message)
                 if len(stack) >= MAX_DEPTH:
-                    raise _Problem(_depth_problem(line, column))
-                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
-                    raise _Problem(
-                        YamlProblem(line, column, "yaml-syntax", "a key must be plain text")
-                    )
-                container: dict[str, Any] | list[Any] = (
-                    {} if isinstance(event, yaml.MappingStartEvent) else []
-                )
-                path = place(container, line, column)
-                stack.append(_Frame(container, path if path is not None else ()))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-    except _Problem as problem:
-        raise YamlLoadError(problem.problem) from None
+                    raise _depth_error(line, column)
+                if wants_key:
+                    raise YamlLoadError(line, column, "yaml-syntax", "a key must be plain text")
+                value = {} if kind is _MappingStart else []
+            # A finished scalar or a new container: its place in its parent.
+            path: KeyPath
+            if parent is None:
+                if have_root:
+                    raise YamlLoadError(line, column, "yaml-syntax", "more than one YAML document")
+                root, have_root, path = value, True, ()
+            elif parent.mapping:
+                assert parent.key is not None  # a mapping's value comes after its key
+                path = (*parent.key_path, parent.key)
+                parent.container[parent.key] = value  # type: ignore[call-overload]
+                parent.key = None
+            else:
+                path = (*parent.key_path, len(parent.container))
+                parent.container.append(value)  # type: ignore[union-attr]
+                positions[path] = (line, column)
+            if kind is not _Scalar:
+                stack.append(_Frame(value, path))
     except yaml.MarkedYAMLError as exc:
         deep = _deep_flow(text, first_line, MAX_DEPTH - len(stack))
         if deep is not None:
-            raise YamlLoadError(_depth_problem(*deep)) from None
+            raise _depth_error(*deep) from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else 1
         reason = exc.problem or exc.context or "invalid YAML"
-        raise YamlLoadError(YamlProblem(line, column, "yaml-syntax", reason)) from None
+        raise YamlLoadError(line, column, "yaml-syntax", reason) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
-        raise YamlLoadError(YamlProblem(first_line, 1, "yaml-syntax", str(exc))) from None
-    return YamlData(root, positions)
+        raise YamlLoadError(first_line, 1, "yaml-syntax", str(exc)) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return root, positions
 
 
-def _depth_problem(line: int, column: int) -> YamlProblem:
+def _where(event: yaml.Event, first_line: int) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+
+
+def _depth_error(line: int, column: int) -> YamlLoadError:
     message = f"front matter is nested more than {MAX_DEPTH} levels deep"
-    return YamlProblem(line, column, "yaml-depth", message)
+    return YamlLoadError(line, column, "yaml-depth", message)
 
 
 def _deep_flow(text: str, first_line: int, limit: int) -> tuple[int, int] | None:
@@ -273,12 +271,6 @@ def _deep_flow(text: str, first_line: int, limit: int) -> tuple[int, int] | None
             token_start = False
         i += 1
     return None
-
-
-class YamlLoadError(Exception):
-    def __init__(self, problem: YamlProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def dump_block(key: str, value: Any) -> str:
