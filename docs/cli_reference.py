@@ -1,9 +1,9 @@
 """Write docs/cli.md from `mj --help` output, so the reference can never drift.
 
-python docs/cli_reference.py          # rewrite docs/cli.md and mentorjournal/_help.py
+python docs/cli_reference.py          # rewrite docs/cli.md and mentorjournal/cli/_help.py
 python docs/cli_reference.py --check  # exit 1 if either is out of date
 
-mentorjournal/_help.py holds the top-level help as click renders it on a terminal
+mentorjournal/cli/_help.py holds the top-level help as click renders it on a terminal
 of 80 columns or more, so that `mj --help` can print it without importing click.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from mentorjournal.cli import main
+from mentorjournal.cli.app import main
 
 TARGET = Path(__file__).parent / "cli.md"
-HELP_MODULE = Path(__file__).parent.parent / "mentorjournal" / "_help.py"
+HELP_MODULE = Path(__file__).parent.parent / "mentorjournal" / "cli" / "_help.py"
 
 
 def commands(group: click.Group, prefix: list[str]) -> list[list[str]]:

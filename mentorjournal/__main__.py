@@ -1,5 +1,5 @@
 """`python -m mentorjournal`: the same as `mj` (the pre-commit hook relies on it)."""
 
-from mentorjournal.entry import main
+from mentorjournal.cli.fastpath import main
 
 main()

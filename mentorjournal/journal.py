@@ -6,16 +6,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from mentorjournal import walk
 from mentorjournal.errors import NoJournalError
-from mentorjournal.items import ID_LENGTH
+from mentorjournal.format import layout
+from mentorjournal.format.items import ID_LENGTH
+from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.model import ActionItem, Document, Finding, Journal, Person
-from mentorjournal.walk import AGREEMENT
 
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding agreement.md."""
-    found = walk.find_root(str(start))
+    found = layout.find_root(str(start))
     if found is None:
         raise NoJournalError(
             f"no agreement.md found in {start.resolve()} or any parent; run `mj init`"
@@ -23,7 +23,7 @@ def find_root(start: Path) -> Path:
     return Path(found)
 
 
-def outside_findings(listing: walk.Listing) -> list[Finding]:
+def outside_findings(listing: layout.Listing) -> list[Finding]:
     return [
         Finding(
             relative,
@@ -39,13 +39,13 @@ def outside_findings(listing: walk.Listing) -> list[Finding]:
 
 def read_head(path: Path) -> bytes | None:
     """At most MAX_BYTES + 1 bytes of a regular file (None for FIFOs and the like)."""
-    return walk.read_head(str(path))
+    return layout.read_head(str(path))
 
 
 def load_journal(root: Path, *, staged: bool = False) -> Journal:
     """Every document of the journal at ``root``: the working tree, or with ``staged``
     the index (what `git commit` would record). Read through the cache by blob id."""
-    from mentorjournal.cache import load_cached
+    from mentorjournal.index.store import load_cached
 
     return load_cached(root, staged=staged)
 

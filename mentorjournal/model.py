@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from mentorjournal.items import ItemRow
+    from mentorjournal.format.items import ItemRow
 
 Severity = Literal["error", "warning"]
 Kind = Literal["agreement", "goal", "session", "other"]

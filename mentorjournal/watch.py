@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mentorjournal.dates import today as current_day
+from mentorjournal.checks.validate import validate
+from mentorjournal.format.dates import today as current_day
 from mentorjournal.journal import load_journal
 from mentorjournal.render.findings import findings_text
 from mentorjournal.render.status import status_text
 from mentorjournal.render.terminal import Palette
-from mentorjournal.status import compute_status
-from mentorjournal.validate import validate
+from mentorjournal.reports.status import compute_status
 
 DEBOUNCE = 0.2
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".mj-tmp")

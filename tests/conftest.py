@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner, Result
 from gitutil import git, git_sandbox, make_repo  # noqa: F401  (git_sandbox: fixture)
 
-from mentorjournal.cli import main
+from mentorjournal.cli.app import main
 
-DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).parent.parent / "sample-journal"
+# The repository: tests/ sits at its top, whatever folder a test file is in.
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SAMPLE = ROOT / "sample-journal"
 
 
 @pytest.fixture(autouse=True)

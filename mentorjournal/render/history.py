@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mentorjournal.changes import render_value
-from mentorjournal.history import AgreementVersion, GoalStatusChange, JournalHistory
 from mentorjournal.render.terminal import Palette
+from mentorjournal.reports.changes import render_value
+from mentorjournal.reports.history import AgreementVersion, GoalStatusChange, JournalHistory
 
 
 def _day(iso: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from mentorjournal.render.terminal import Palette
-from mentorjournal.status import OpenItem, Status
+from mentorjournal.reports.status import OpenItem, Status
 
 NO_OWNER = "(no owner)"
 

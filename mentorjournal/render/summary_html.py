@@ -10,7 +10,7 @@ import datetime as dt
 from html import escape
 
 from mentorjournal.render.summary_text import target_phrase
-from mentorjournal.summary import GoalSummary, Summary
+from mentorjournal.reports.summary import GoalSummary, Summary
 
 COLOURS = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d")
 STATUS_COLOURS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mentorjournal.summary import Summary
+from mentorjournal.reports.summary import Summary
 
 
 def summary_as_json(summary: Summary) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mentorjournal.render.summary_text import ratings_line, target_phrase
-from mentorjournal.summary import Summary
+from mentorjournal.reports.summary import Summary
 
 
 def cell(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mentorjournal.render.terminal import Palette
-from mentorjournal.summary import GoalSummary, Summary
+from mentorjournal.reports.summary import GoalSummary, Summary
 
 BAR_WIDTH = 20
 

@@ -1,0 +1,1 @@
+"""Findings: schema verdicts, each file's own rules, cross-file rules, signatures."""

@@ -1,0 +1,247 @@
+"""The shipped JSON Schemas (draft-07): their verdict, their explanations, their known keys.
+
+Two libraries read the same schemas. ``is_valid`` answers "is this front matter valid?"
+with code that fastjsonschema generates (~11 µs a document); jsonschema, whose import
+alone costs ~75 ms, runs (``validator``) only to explain a document that this verdict
+rejects. The two must agree exactly, or a file could be invalid with no finding to
+show, or valid while jsonschema objects (tests/test_schemas.py compares them). Where
+the libraries read our schemas differently, fastjsonschema is handed jsonschema's
+meaning: ``for_fastjsonschema`` respells ``$`` in patterns, ``DATE`` is jsonschema's
+``date`` format. The verdicts agree on front matter as the YAML layer builds it (str,
+int, float, bool, None, list, dict); fastjsonschema would also take a tuple as a list.
+
+Generating the validators (``fastjsonschema.compile``) takes ~13 ms on every start,
+on top of the ~6 ms of importing fastjsonschema, which the generated code needs for its
+exception; a pre-commit check of one note takes ~60 ms in all. So what
+``compile_to_code`` writes is compiled once and kept in the user's cache, keyed by the
+schema texts and the fastjsonschema and Python versions; loading it takes ~1 ms.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from types import CodeType
+    from typing import Any
+
+    from jsonschema import Draft7Validator
+
+    from mentorjournal.model import KeyPath
+
+KINDS = ("agreement", "goal", "session")
+
+# jsonschema's "date" format: ASCII YYYY-MM-DD that datetime.date accepts, so years
+# 0001-9999 and days that exist (29 February in leap years only). fastjsonschema's own
+# regex takes year 0000, and in older releases any day up to 31.
+DATE = (
+    r"^(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+    r"-02-29)\Z"
+)
+# Bump when what fastjsonschema is given changes: code cached in another format is unused.
+_CODE_FORMAT = 1
+
+
+def schema_dir() -> str:
+    """Inside an installed wheel the schemas sit in the package; in a checkout, beside it."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    packaged = os.path.join(package, "schema")
+    if os.path.isdir(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(package), "schema")
+
+
+@cache
+def schema_text(kind: str) -> str:
+    """The schema file of ``kind``, as it is on disk."""
+    with open(os.path.join(schema_dir(), f"{kind}.schema.json"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    import json  # here: freshness needs schema_dir on every fast run, not json
+
+    loaded: dict[str, Any] = json.loads(schema_text(kind))
+    return loaded
+
+
+@cache
+def validator(kind: str) -> Draft7Validator:
+    """jsonschema's validator for ``kind``, which explains what ``is_valid`` rejects."""
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator(schema(kind), format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+# ---------------------------------------------------------------- the verdict
+
+_validators: dict[str, Callable[[Any], Any]] = {}
+
+
+def is_valid(kind: str, meta: object) -> bool:
+    """jsonschema's verdict on ``meta`` against the schema of ``kind``, without jsonschema."""
+    if not _validators:
+        _validators.update(load_validators(code_cache_dir()))
+    check = _validators.get(kind)
+    if check is None:
+        raise ValueError(f"no schema for kind {kind!r}")
+    from fastjsonschema import JsonSchemaValueException  # loaded with the validators
+
+    try:
+        check(meta)
+    except JsonSchemaValueException:
+        return False
+    return True
+
+
+def for_fastjsonschema(node: Any) -> Any:
+    """A schema as fastjsonschema must read it to give jsonschema's verdict.
+
+    jsonschema tests a ``pattern`` with ``re.search``, where ``$`` also matches before a
+    final newline (so "ana\\n" is a valid handle, as it has always been in mj), while
+    fastjsonschema turns every ``$`` into ``\\Z``. Spelled ``(?=\\n?\\Z)``, which is what
+    ``$`` means to ``re``, the anchor passes through that rewrite unchanged in meaning.
+    """
+    if isinstance(node, list):
+        return [for_fastjsonschema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    import re
+
+    adapted: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("properties", "definitions") and isinstance(value, dict):
+            adapted[key] = {name: for_fastjsonschema(sub) for name, sub in value.items()}
+        elif key == "pattern" and isinstance(value, str):
+            # The same "$" that fastjsonschema looks for: one not escaped by a backslash.
+            adapted[key] = re.sub(r"(?<!\\)\$", r"(?=\\n?\\Z)", value)
+        elif key in ("enum", "const", "default", "examples"):
+            adapted[key] = value  # values, not schemas
+        else:
+            adapted[key] = for_fastjsonschema(value)
+    return adapted
+
+
+def code_cache_dir() -> str | None:
+    """Where generated validators are kept (the user's cache); None under MJ_NO_CACHE."""
+    if os.environ.get("MJ_NO_CACHE"):
+        return None
+    from mentorjournal.index.gitstate import user_cache_dir
+
+    return user_cache_dir()
+
+
+def code_cache_path(cache_dir: str) -> str:
+    """The file in ``cache_dir`` for the current schemas, fastjsonschema and Python."""
+    import zlib  # not hashlib: loading OpenSSL costs ~20 ms, and this names, not protects
+
+    return os.path.join(cache_dir, f"schemas-{zlib.crc32(_code_key().encode()):08x}.marshal")
+
+
+def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
+    """A fastjsonschema validator per kind: from code kept in ``cache_dir``, else made now
+    (and kept there for the next run, unless ``cache_dir`` is None)."""
+    import fastjsonschema  # the generated code imports it anyway
+
+    options: dict[str, Any] = {"formats": {"date": DATE}, "use_default": False}
+    path = None if cache_dir is None else code_cache_path(cache_dir)
+    codes = None if path is None else _read_codes(path)
+    if codes is None:
+        made: dict[str, Callable[[Any], Any]] = {}
+        fresh: dict[str, tuple[str, CodeType]] = {}
+        for kind in KINDS:
+            definition = for_fastjsonschema(schema(kind))
+            made[kind] = fastjsonschema.compile(definition, **options)
+            if path is not None:
+                source = fastjsonschema.compile_to_code(definition, **options)
+                code = compile(source, f"<fastjsonschema: {kind}.schema.json>", "exec")
+                fresh[kind] = (made[kind].__name__, code)
+        if path is not None:
+            import marshal
+
+            from mentorjournal.index.gitstate import store
+
+            store(path, marshal.dumps((_code_key(), marshal.dumps(fresh))))
+        return made
+    validators = {}
+    for kind, (entry, code) in codes.items():
+        namespace: dict[str, Any] = {"__name__": f"{__name__}.{kind}"}
+        exec(code, namespace)  # code this module generated and cached, see _read_codes
+        validators[kind] = namespace[entry]
+    return validators
+
+
+@cache
+def _code_key() -> str:
+    import sys
+
+    import fastjsonschema
+
+    texts = [schema_text(kind) for kind in KINDS]
+    return repr((_CODE_FORMAT, fastjsonschema.VERSION, sys.version, texts))
+
+
+def _read_codes(path: str) -> dict[str, tuple[str, CodeType]] | None:
+    """The code kept at ``path`` when it was made for exactly this key; else None.
+
+    The key is read before the code: marshalled code of another Python is not loaded.
+    """
+    import marshal
+    from types import CodeType
+
+    try:
+        with open(path, "rb") as handle:
+            stored = marshal.loads(handle.read())
+        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != _code_key():
+            return None
+        codes = marshal.loads(stored[1])
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(codes, dict) or sorted(codes) != sorted(KINDS):
+        return None
+    for entry in codes.values():
+        if not (
+            isinstance(entry, tuple)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], CodeType)
+        ):
+            return None
+    return codes
+
+
+# ---------------------------------------------------------------- known keys
+
+
+def resolve(node: dict[str, Any], kind: str) -> dict[str, Any]:
+    """Follow a local ``#/definitions/...`` reference."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/definitions/"):
+        return node
+    resolved: dict[str, Any] = schema(kind)["definitions"][ref.removeprefix("#/definitions/")]
+    return resolved
+
+
+def unknown_keys(
+    kind: str, value: Any, node: dict[str, Any] | None = None, path: KeyPath = ()
+) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
+    """Each key in ``value`` that the schema of ``kind`` does not name, in document
+    order, with the keys it does name there. Unknown keys are allowed (they are
+    warnings), so the schemas cannot report them: this walks their ``properties``."""
+    node = resolve(schema(kind) if node is None else node, kind)
+    if isinstance(value, dict) and "properties" in node:
+        known: dict[str, Any] = node["properties"]
+        for key, child in value.items():
+            if key in known:
+                yield from unknown_keys(kind, child, known[key], (*path, key))
+            elif "additionalProperties" not in node:
+                yield (*path, key), known
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, child in enumerate(value):
+            yield from unknown_keys(kind, child, node["items"], (*path, index))

@@ -1,0 +1,471 @@
+"""Schema and cross-file checks: a journal in, a sorted list of findings out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
+from mentorjournal.checks import schemas
+from mentorjournal.checks.signatures import signature_state
+from mentorjournal.format.dates import parse_date
+from mentorjournal.journal import people
+from mentorjournal.model import Document, Finding, Journal, KeyPath, Severity
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+_SESSION_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(-[a-z0-9][a-z0-9-]*)?")
+_GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_JSON_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "keys and values",
+    "null": "empty",
+}
+
+
+def validate(journal: Journal, only: Iterable[str] | None = None) -> list[Finding]:
+    """Every finding of the journal (or of the files in ``only``), sorted by path and line."""
+    findings: list[Finding] = list(journal.findings)
+    for doc in journal.documents:
+        findings.extend(doc.findings)
+        if not doc.checked:
+            findings.extend(check_document(doc))
+    findings.extend(cross_checks(journal))
+    if only is not None:
+        wanted = set(only)
+        findings = [f for f in findings if f.path in wanted]
+    return sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A " (did you mean 'x'?)" hint, or nothing."""
+    import difflib  # here: only a finding needs it
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _label(path: KeyPath) -> str:
+    label = ""
+    for part in path:
+        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
+    return label or "front matter"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "keys and values"
+    return repr(value)
+
+
+# ---------------------------------------------------------------- one document
+
+
+def file_errors(journal: Journal) -> int:
+    """How many errors the files hold by themselves (cross-file rules aside)."""
+    count = 0
+    for doc in journal.documents:
+        findings = doc.findings if doc.checked else (*doc.findings, *check_document(doc))
+        count += sum(finding.severity == "error" for finding in findings)
+    return count
+
+
+def check_document(doc: Document) -> list[Finding]:
+    """Schema findings and unknown keys of one document: a function of the document alone."""
+    if not doc.parsed or doc.kind not in schemas.KINDS:
+        return []
+    findings = [_schema_finding(doc, error) for error in _schema_errors(doc)]
+    findings.extend(_unknown_keys(doc))
+    return [finding for group in findings for finding in _flatten(group)]
+
+
+def _flatten(value: Finding | list[Finding]) -> list[Finding]:
+    return value if isinstance(value, list) else [value]
+
+
+def _schema_errors(doc: Document) -> list[ValidationError]:
+    meta = dict(doc.meta)
+    # Most documents are valid: fastjsonschema's code says so without importing
+    # jsonschema (~75 ms); jsonschema then explains the others.
+    if schemas.is_valid(doc.kind, meta):
+        return []
+    return list(schemas.validator(doc.kind).iter_errors(meta))
+
+
+def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Finding]:
+    path: KeyPath = tuple(error.absolute_path)
+    label = _label(path)
+    line, column = doc.position(path)
+
+    def finding(message: str, at: KeyPath = path, code: str = "schema") -> Finding:
+        line, column = doc.position(at) if at else (1, 1)
+        return Finding(doc.path, line, column, "error", code, message)
+
+    keyword = error.validator
+    instance: Any = error.instance
+    expected_value: Any = error.validator_value
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    if keyword == "required":
+        properties = sub.get("properties", {})
+        missing = [key for key in expected_value if key not in instance]
+        found = []
+        for key in missing:
+            hint = properties.get(key, {}).get("description")
+            where = f"{label}." if path else ""
+            text = f"missing required key '{where}{key}'" + (f": {hint}" if hint else "")
+            found.append(finding(text, code="missing-key"))
+        return found
+    if keyword == "type":
+        expected = expected_value
+        words = _JSON_TYPES.get(expected, str(expected)) if isinstance(expected, str) else "valid"
+        text = f"{label} should be {words}, not {_describe(instance)}"
+        if expected == "string" and isinstance(instance, bool):
+            text += " (YAML reads unquoted yes/no/on/off as true/false: put it in quotes)"
+        elif expected == "string" and isinstance(instance, (int, float)):
+            text += " (put it in quotes)"
+        elif expected == "array" and isinstance(instance, str):
+            text += " (write a list: [a, b])"
+        return finding(text, code="wrong-type")
+    if keyword in ("enum", "const"):
+        allowed = expected_value if keyword == "enum" else [expected_value]
+        hint = suggest(str(instance), [str(v) for v in allowed])
+        choices = ", ".join(str(v) for v in allowed)
+        return finding(
+            f"{label} must be one of {choices}, not {_describe(instance)}{hint}",
+            code="invalid-value",
+        )
+    if keyword == "format" and expected_value == "date":
+        return finding(f"{label} {instance!r} is not a real date", code="invalid-date")
+    if keyword == "pattern":
+        if "format" in sub and sub.get("format") == "date":
+            return finding(
+                f"{label} should be a date YYYY-MM-DD, not {_describe(instance)}",
+                code="invalid-date",
+            )
+        described = sub.get("description") or f"text matching {expected_value}"
+        return finding(
+            f"{label} {instance!r} is not valid: expected {described}", code="invalid-value"
+        )
+    if keyword in ("minimum", "maximum"):
+        if path and path[0] == "ratings":
+            return finding(
+                f"rating for {path[-1]!r} must be between 1 and 5, not {instance}",
+                code="invalid-rating",
+            )
+        bound = "at least" if keyword == "minimum" else "at most"
+        return finding(
+            f"{label} must be {bound} {expected_value}, not {instance}", code="invalid-value"
+        )
+    if keyword == "minLength":
+        return finding(f"{label} must not be empty", code="invalid-value")
+    if keyword == "minItems":
+        return finding(f"{label} must list at least one entry", code="invalid-value")
+    if keyword == "propertyNames":
+        bad = [key for key in instance if not _GOAL_ID.fullmatch(str(key))]
+        return [
+            finding(
+                f"{key!r} is not a goal id (lowercase letters, digits, -)",
+                (*path, key),
+                code="invalid-value",
+            )
+            for key in bad
+        ] or finding(error.message, code="invalid-value")
+    return Finding(doc.path, line, column, "error", "schema", f"{label}: {error.message}")
+
+
+def _unknown_keys(doc: Document) -> list[Finding]:
+    found: list[Finding] = []
+    for key_path, known in schemas.unknown_keys(doc.kind, dict(doc.meta)):
+        line, column = doc.position(key_path)
+        parent, key = key_path[:-1], str(key_path[-1])
+        where = f" in {_label(parent)}" if parent else ""
+        message = f"unknown key {key!r}{where}{suggest(key, known)}"
+        found.append(Finding(doc.path, line, column, "warning", "unknown-key", message))
+    return found
+
+
+# ---------------------------------------------------------------- across files
+
+
+def cross_checks(journal: Journal) -> list[Finding]:
+    """Rules that need more than one file: people, goal ids, dates against file names."""
+    known = people(journal)
+    goal_ids = set(journal.goals)
+    findings: list[Finding] = []
+    agreement = journal.agreement
+    if agreement is not None and agreement.parsed:
+        findings.extend(_agreement_checks(agreement))
+    for doc in journal.documents:
+        findings.extend(document_cross_checks(doc, known, goal_ids))
+    findings.extend(_duplicate_ids(journal))
+    return findings
+
+
+def document_cross_checks(
+    doc: Document, known: Collection[str], goal_ids: Collection[str]
+) -> list[Finding]:
+    """The cross-file rules as they bear on one document, given the people the agreement
+    names and the goal ids (all but duplicate explicit ids, which need every file)."""
+    findings: list[Finding] = []
+
+    def at(
+        doc: Document, path: KeyPath, code: str, message: str, severity: Severity = "error"
+    ) -> None:
+        line, column = doc.position(path)
+        findings.append(Finding(doc.path, line, column, severity, code, message))
+
+    def check_person(doc: Document, path: KeyPath, handle: Any, what: str) -> None:
+        if isinstance(handle, str) and handle not in known:
+            at(
+                doc,
+                path,
+                "unknown-person",
+                f"{what} {handle!r} is not in the agreement{suggest(handle, known)}",
+            )
+
+    findings.extend(_item_owner_checks(doc, known))
+    if doc.kind == "goal":
+        stem = doc.stem
+        if not _GOAL_ID.fullmatch(stem):
+            findings.append(
+                Finding(
+                    doc.path,
+                    1,
+                    1,
+                    "error",
+                    "invalid-goal-id",
+                    f"goal file name {stem!r} is not a goal id: use lowercase letters, digits "
+                    f"and '-' (e.g. {_slug(stem)!r})",
+                )
+            )
+    if doc.kind == "session" and kind_by_location(doc):
+        _session_name_check(doc, findings)
+    if not doc.parsed:
+        return findings
+    meta = doc.meta
+    if doc.kind == "session":
+        attendees = meta.get("attendees")
+        if isinstance(attendees, list):
+            for index, handle in enumerate(attendees):
+                check_person(doc, ("attendees", index), handle, "attendee")
+        check_person(doc, ("agenda_by",), meta.get("agenda_by"), "agenda_by")
+        goals = meta.get("goals")
+        if isinstance(goals, list):
+            for index, goal in enumerate(goals):
+                if isinstance(goal, str) and goal not in goal_ids:
+                    at(
+                        doc,
+                        ("goals", index),
+                        "unknown-goal",
+                        f"goal {goal!r} has no file goals/{goal}.md{suggest(goal, goal_ids)}",
+                    )
+        ratings = meta.get("ratings")
+        if isinstance(ratings, dict):
+            for goal in ratings:
+                if goal not in goal_ids:
+                    at(
+                        doc,
+                        ("ratings", goal),
+                        "unknown-goal",
+                        f"rating for goal {goal!r}, which has no file goals/{goal}.md"
+                        f"{suggest(goal, goal_ids)}",
+                    )
+    elif doc.kind == "goal":
+        check_person(doc, ("owner",), meta.get("owner"), "owner")
+        opened, target = parse_date(meta.get("opened")), parse_date(meta.get("target"))
+        if opened and target and target < opened:
+            at(
+                doc,
+                ("target",),
+                "target-before-opened",
+                f"target {target} is before the goal was opened ({opened})",
+            )
+    elif doc.kind == "agreement" and isinstance(meta.get("others"), list):
+        for index, other in enumerate(meta["others"]):
+            if isinstance(other, dict):
+                handle = other.get("handle")
+                roles = [
+                    r
+                    for r in ("mentor", "mentee")
+                    if isinstance(meta.get(r), dict) and meta[r].get("handle") == handle
+                ]
+                if roles:
+                    at(
+                        doc,
+                        ("others", index, "handle"),
+                        "duplicate-person",
+                        f"{handle!r} is already the {roles[0]}",
+                    )
+    return findings
+
+
+def kind_by_location(doc: Document) -> bool:
+    return doc.path.startswith(("sessions/", "private/sessions/", "goals/", "private/goals/"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "goal"
+
+
+def _session_name_check(doc: Document, findings: list[Finding]) -> None:
+    match = _SESSION_NAME.fullmatch(doc.stem)
+    if not match:
+        findings.append(
+            Finding(
+                doc.path,
+                1,
+                1,
+                "error",
+                "invalid-file-name",
+                "session file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md "
+                "(slug: lowercase letters, digits, -)",
+            )
+        )
+        return
+    name_date = match.group(1)
+    if parse_date(name_date) is None:
+        findings.append(
+            Finding(
+                doc.path,
+                1,
+                1,
+                "error",
+                "invalid-file-name",
+                f"{name_date} in the file name is not a real date",
+            )
+        )
+        return
+    date = doc.meta.get("date")
+    if doc.parsed and isinstance(date, str) and parse_date(date) and date != name_date:
+        line, column = doc.position(("date",))
+        findings.append(
+            Finding(
+                doc.path,
+                line,
+                column,
+                "error",
+                "date-mismatch",
+                f"date {date} does not match the file name's date {name_date}",
+            )
+        )
+
+
+def _agreement_checks(agreement: Document) -> list[Finding]:
+    found: list[Finding] = []
+    meta = agreement.meta
+    start = parse_date(meta.get("start"))
+    for key in ("review", "end"):
+        value = parse_date(meta.get(key))
+        if start and value and value < start:
+            line, column = agreement.position((key,))
+            found.append(
+                Finding(
+                    agreement.path,
+                    line,
+                    column,
+                    "error",
+                    "date-order",
+                    f"{key} {value} is before start {start}",
+                )
+            )
+    if isinstance(meta.get("signatures"), list) and meta["signatures"]:
+        state = signature_state(agreement)
+        if state.stale:
+            line, column = agreement.position(("signatures",))
+            names = ", ".join(state.stale)
+            found.append(
+                Finding(
+                    agreement.path,
+                    line,
+                    column,
+                    "warning",
+                    "stale-signature",
+                    f"the agreement changed after {names} signed; re-sign with `mj sign --as`",
+                )
+            )
+        for index, entry in enumerate(meta["signatures"]):
+            if isinstance(entry, dict) and isinstance(entry.get("by"), str):
+                by = entry["by"]
+                roles = {
+                    meta[r].get("handle")
+                    for r in ("mentor", "mentee")
+                    if isinstance(meta.get(r), dict)
+                }
+                others: list[Any] = meta["others"] if isinstance(meta.get("others"), list) else []
+                roles |= {o.get("handle") for o in others if isinstance(o, dict)}
+                if by not in roles:
+                    line, column = agreement.position(("signatures", index, "by"))
+                    found.append(
+                        Finding(
+                            agreement.path,
+                            line,
+                            column,
+                            "error",
+                            "unknown-person",
+                            f"signature by {by!r}, who is not in the agreement",
+                        )
+                    )
+    return found
+
+
+def _item_owner_checks(doc: Document, known: Collection[str]) -> list[Finding]:
+    found: list[Finding] = []
+    for item in doc.items:
+        for owner, column in zip(
+            item.owners, item.owner_columns or (1,) * len(item.owners), strict=True
+        ):
+            if owner not in known and not item.inherited_owner:
+                found.append(
+                    Finding(
+                        doc.path,
+                        item.line,
+                        column,
+                        "error",
+                        "unknown-person",
+                        f"owner @{owner} is not in the agreement{suggest(owner, known)}",
+                    )
+                )
+        if not item.owners and item.state == "open":
+            found.append(
+                Finding(
+                    doc.path,
+                    item.line,
+                    1,
+                    "warning",
+                    "no-owner",
+                    "action item has no owner: add @handle of who commits to it",
+                )
+            )
+    return found
+
+
+def _duplicate_ids(journal: Journal) -> list[Finding]:
+    """Explicit ids used twice: every use after the first (in path order) is flagged."""
+    found: list[Finding] = []
+    explicit: dict[str, str] = {}
+    for doc in journal.documents:
+        for item in doc.items:
+            if item.explicit_id:
+                if item.id in explicit:
+                    found.append(
+                        Finding(
+                            doc.path,
+                            item.line,
+                            1,
+                            "error",
+                            "duplicate-id",
+                            f"item id {item.id} is also used at {explicit[item.id]}",
+                        )
+                    )
+                else:
+                    explicit[item.id] = f"{doc.path}:{item.line}"
+    return found

@@ -1,0 +1,746 @@
+"""The `mj` command line: the only module that imports click.
+
+Each command reads its inputs, calls one library function, renders, and sets the exit
+code. Library modules are imported inside the commands so that `mj --help` and the
+fast paths do not pay for what they do not use.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from mentorjournal.model import Finding, Journal
+    from mentorjournal.render.terminal import Palette
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What the root command passes to every subcommand."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def root(self, start: Path | None = None) -> Path:
+        from mentorjournal.journal import find_root
+
+        return find_root(start or self.directory)
+
+
+def refusals(command: F) -> F:
+    """Turn the library's MjError into a clean message and exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from mentorjournal.errors import MjError
+
+        try:
+            return command(*args, **kwargs)
+        except MjError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def palette(stream: Any = None) -> Palette:
+    from mentorjournal.render.terminal import palette_for
+
+    return palette_for(stream or sys.stdout)
+
+
+def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    from mentorjournal.format.dates import today
+
+    try:
+        return today(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+today_option = click.option(
+    "--today",
+    metavar="DATE",
+    callback=parse_today,
+    help="Take DATE (YYYY-MM-DD) as today; also read from MJ_TODAY.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "directory",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run as if mj was started in DIR.",
+)
+@click.version_option(package_name="mentorjournal", prog_name="mj")
+@click.pass_context
+def main(ctx: click.Context, directory: Path | None) -> None:
+    """Keep a mentorship in plain text over Git.
+
+    A journal is a folder holding agreement.md, goals/ and sessions/: Markdown
+    files with YAML front matter, shared by mentor and mentee through Git.
+    """
+    if directory is not None and not directory.is_dir():
+        raise click.BadParameter(f"{directory} is not a directory", param_hint="-C")
+    ctx.obj = State(directory or Path.cwd())
+
+
+def _state(ctx: click.Context) -> State:
+    state = ctx.find_object(State)
+    assert state is not None
+    return state
+
+
+# ---------------------------------------------------------------- init
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--mentor",
+    "mentor",
+    metavar="H",
+    default="mentor",
+    show_default=True,
+    help="The mentor's handle.",
+)
+@click.option(
+    "--mentee",
+    "mentee",
+    metavar="H",
+    default="mentee",
+    show_default=True,
+    help="The mentee's handle.",
+)
+@click.option("--mentor-name", metavar="NAME", help="The mentor's name (default: the handle).")
+@click.option("--mentee-name", metavar="NAME", help="The mentee's name (default: the handle).")
+@today_option
+@click.pass_context
+@refusals
+def init(
+    ctx: click.Context,
+    directory: Path | None,
+    mentor: str,
+    mentee: str,
+    mentor_name: str | None,
+    mentee_name: str | None,
+    today: dt.date,
+) -> None:
+    """Start a journal in DIRECTORY (default: here).
+
+    Writes agreement.md from a template covering purpose, roles, goals, cadence
+    and preparation, boundaries, confidentiality and consent, conflicts of
+    interest, resources, success criteria, reviews, escalation and sign-off;
+    creates goals/ and sessions/; keeps private/ out of Git; runs `git init`
+    when not in a repository; installs the pre-commit hook. Never overwrites a file.
+    """
+    from mentorjournal.edit.scaffold import scaffold
+
+    base = _state(ctx).directory
+    target = base / directory if directory else base
+    result = scaffold(target, mentor, mentee, mentor_name, mentee_name, today)
+    for path in result.written:
+        click.echo(f"wrote   {path}")
+    if result.git_initialised:
+        click.echo("git     initialised a repository")
+    if result.hook:
+        click.echo(f"hook    {result.hook}")
+    else:
+        click.echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
+    click.echo(
+        "\nNext: fill in agreement.md together, add goals with `mj new goal ID`, "
+        "then `mj validate` and `mj commit`."
+    )
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _load(state: State, root: Path, staged: bool) -> Journal:
+    """The journal through the parse cache (the working tree, or the index when staged)."""
+    from mentorjournal.index.store import load_cached
+
+    return load_cached(root, staged=staged)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--staged", is_flag=True, help="Check what the index holds (what will be committed).")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+@refusals
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], staged: bool, as_json: bool, strict: bool
+) -> None:
+    """Check journal files against the schemas and the cross-file rules.
+
+    With PATHs (files or folders), report only on those; cross-file rules still
+    see the whole journal. Exit 1 when there is an error (any finding with --strict).
+    """
+    from mentorjournal.checks.validate import validate as run_validation
+
+    state = _state(ctx)
+    absolute = [p if p.is_absolute() else state.directory / p for p in paths]
+    start = absolute[0] if absolute else None
+    if start is not None and not start.is_dir():
+        start = start.parent
+    from mentorjournal.errors import NoJournalError
+
+    try:
+        root = state.root(start)
+    except NoJournalError:
+        # The pre-commit framework runs `mj validate --staged` at the repository root;
+        # a program repo keeps its journals in pairs/*/ there, not agreement.md.
+        if not staged or paths:
+            raise
+        ctx.exit(0 if _validate_staged_journals(state.directory, as_json, strict) else 1)
+    if staged and not paths:
+        from mentorjournal.index.stagedcheck import staged_findings
+
+        findings, checked = staged_findings(root)
+        ctx.exit(_report(findings, checked, as_json, strict))
+    if staged:
+        journal = _load(state, root, staged)
+        findings = run_validation(journal)
+        names = sorted({doc.path for doc in journal.documents} | {f.path for f in journal.findings})
+        checked = len(journal.documents)
+    else:
+        from mentorjournal.index import views
+
+        findings, names, checked = views.findings(root)
+    if absolute:
+        wanted = [_relative(root, p) for p in absolute]
+        only = {
+            n
+            for n in names
+            if any(n == w or n.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)
+        }
+        findings = [f for f in findings if f.path in only]
+        checked = len(only)
+    ctx.exit(_report(findings, checked, as_json, strict))
+
+
+def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) -> int:
+    """Print findings (and the tally on stderr); the exit code: 1 on an error."""
+    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+
+    failed = any(f.severity == "error" or strict for f in findings)
+    if as_json:
+        click.echo(findings_json(findings, ok=not failed))
+    else:
+        if findings:
+            click.echo(findings_text(findings, palette()))
+        click.echo(findings_tally(findings, checked), err=True)
+    return 1 if failed else 0
+
+
+def _relative(root: Path, path: Path) -> str:
+    from mentorjournal.errors import MjError
+
+    resolved = path.resolve() if path.exists() else path.absolute()
+    try:
+        relative = resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise MjError(f"{path} is not inside the journal at {root}") from None
+    return "" if relative == "." else relative
+
+
+# ---------------------------------------------------------------- status
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--owner", metavar="H", help="Only items owned by handle H.")
+@today_option
+@click.pass_context
+@refusals
+def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date) -> None:
+    """Open action items by owner (overdue first), next meeting, review, signatures."""
+    from mentorjournal.index import views
+    from mentorjournal.journal import people
+    from mentorjournal.render.status import status_json, status_text
+    from mentorjournal.reports.status import compute_status
+
+    root = _state(ctx).root()
+    journal = views.journal(root)
+    result = compute_status(journal, today, owner)
+    if as_json:
+        click.echo(status_json(result))
+        return
+    names = {handle: person.name for handle, person in people(journal).items()}
+    click.echo(status_text(result, palette(), names))
+    from mentorjournal.checks.validate import file_errors
+
+    errors = file_errors(journal)
+    if errors:
+        click.echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+
+
+# ---------------------------------------------------------------- sharing (issue 3)
+# commit, sync, sign, history, hook: added below this line.
+
+
+@main.command()
+@click.option("-m", "--message", metavar="MSG", help="Your words as the subject line.")
+@click.pass_context
+@refusals
+def commit(ctx: click.Context, message: str | None) -> None:
+    """Validate, stage only journal files, and commit with a message saying what changed.
+
+    Stages agreement.md, goals/*.md, sessions/*.md (deletions too) and the files
+    `mj init` wrote; never private/ or other untracked files. Refuses, changing
+    nothing, on validation errors, mid-merge/rebase/cherry-pick/revert, on a
+    detached HEAD, when index.lock exists, or when nothing changed. With -m your
+    words are the subject and the generated summary the body.
+    """
+    from mentorjournal.render.findings import findings_text
+    from mentorjournal.reports.changes import commit_journal, plan_commit
+
+    plan = plan_commit(_state(ctx).root())
+    if plan.errors:
+        click.echo(findings_text(plan.errors, palette()))
+        raise click.ClickException(
+            f"not committed: {len(plan.errors)} error(s) above. Fix them "
+            "(`mj validate` checks again), then run `mj commit`."
+        )
+    outcome = commit_journal(plan, message)
+    click.echo(f"committed {outcome.sha[:7]}: {outcome.message.splitlines()[0]}")
+    for line in outcome.message.splitlines()[1:]:
+        if line.strip():
+            click.echo(f"  {line}")
+
+
+@main.command()
+@click.pass_context
+@refusals
+def sync(ctx: click.Context) -> None:
+    """Bring the other side's commits in, then send yours out.
+
+    On a conflict nothing is changed (your commits, files and branch stay as they
+    were): the files are named, with how to see the other version and how to
+    merge by hand if you want to.
+    """
+    from mentorjournal.git import gitrepo
+
+    root = _state(ctx).root()
+    result = gitrepo.sync(root)
+    if result.conflicts:
+        click.echo(
+            f"mj sync stopped: your work and {result.upstream} both changed the same lines in:",
+            err=True,
+        )
+        for path in result.conflicts:
+            click.echo(f"  {path}", err=True)
+        first = result.conflicts[0]
+        click.echo(
+            "\nNothing was changed: your commits, your files and your branch are as they "
+            f"were. The other version is kept on {result.upstream}:\n"
+            f"  see it:        git show {result.upstream}:{first}\n"
+            f"  compare:       git diff HEAD {result.upstream} -- {first}\n"
+            "To combine the two by hand:\n"
+            f"  1. git merge {result.upstream}   (marks the differing lines in the files)\n"
+            "  2. edit each file named above, keeping what both of you want, and check\n"
+            "     it with `mj validate`\n"
+            "  3. git add those files, then git commit (finishes the merge; the hook checks\n"
+            "     it), then mj sync\n"
+            "  (changed your mind? git merge --abort puts everything back)\n"
+            "Or talk it through and let one of you make the change again.",
+            err=True,
+        )
+        ctx.exit(1)
+    pulled = f"pulled {result.pulled} commit(s) from {result.upstream}"
+    click.echo(pulled if result.pulled else f"up to date with {result.upstream}")
+    if result.pushed:
+        where = f"pushed to {result.upstream}"
+        if result.set_upstream:
+            where += " (now its upstream)"
+        count = f"{result.pushed_commits} commit(s) " if result.pushed_commits else ""
+        click.echo(f"{count}{where}".strip())
+    else:
+        click.echo("nothing to push")
+
+
+@main.command()
+@click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
+@today_option
+@click.pass_context
+@refusals
+def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
+    """Sign the current agreement text as H (mentor, mentee or one of `others`).
+
+    Records {by, date, digest} under `signatures`, changing no other byte of
+    agreement.md. Any later edit makes the signature stale; sign again then.
+    """
+    from mentorjournal.edit.signing import sign_agreement
+    from mentorjournal.model import Journal
+
+    root = _state(ctx).root()
+    result = sign_agreement(Journal(str(root), ()), handle, today)
+    if result.unchanged:
+        click.echo(f"{handle} already signed this version of the agreement ({result.date})")
+        return
+    verb = "re-signed" if result.replaced else "signed"
+    click.echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
+    click.echo("Record it with `mj commit`.")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+@click.pass_context
+@refusals
+def history(ctx: click.Context, as_json: bool) -> None:
+    """The agreement's versions (who changed which field, when) and goal status changes."""
+    from mentorjournal.render.history import history_json, history_text
+    from mentorjournal.reports.history import journal_history
+
+    result = journal_history(_state(ctx).root())
+    click.echo(history_json(result) if as_json else history_text(result, palette()))
+
+
+@main.group("hook")
+def hook_group() -> None:
+    """The git pre-commit hook that checks what is about to be committed."""
+
+
+@hook_group.command("install")
+@click.option(
+    "--follow-hooks-path",
+    is_flag=True,
+    help="Install into core.hooksPath when it is set (a hook there is kept and run first).",
+)
+@click.pass_context
+@refusals
+def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
+    """Install the pre-commit hook; a hook already there is kept and still runs."""
+    from mentorjournal.git import hook
+
+    path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
+    click.echo(f"hook installed: {path}")
+
+
+@hook_group.command("uninstall")
+@click.pass_context
+@refusals
+def hook_uninstall(ctx: click.Context) -> None:
+    """Remove mj's pre-commit hook and put back the one it replaced."""
+    from mentorjournal.git import hook
+
+    if hook.uninstall(_state(ctx).directory):
+        click.echo("hook removed")
+    else:
+        click.echo("mj's hook is not installed here; nothing changed")
+
+
+def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
+    """Validate the index of every journal with a staged change; True when all pass.
+
+    Paths are shown relative to the repository root, so they read the same from any
+    journal (pairs/ana/sessions/...).
+    """
+    from dataclasses import replace
+
+    from mentorjournal.git import gitrepo, hook
+    from mentorjournal.index.stagedcheck import staged_findings
+    from mentorjournal.render.findings import findings_json, findings_text
+
+    top = gitrepo.repo_toplevel(repo)
+    if top is None:
+        from mentorjournal.errors import MjError
+
+        raise MjError(f"{repo} is not in a git repository; the hook needs one")
+    findings = []
+    for root in hook.hook_run_targets(top):
+        prefix = root.relative_to(top).as_posix()
+        for finding in staged_findings(root)[0]:
+            path = f"{prefix}/{finding.path}" if prefix != "." else finding.path
+            findings.append(replace(finding, path=path))
+    failed = any(f.severity == "error" or strict for f in findings)
+    if as_json:
+        click.echo(findings_json(findings, ok=not failed))
+    elif findings:
+        click.echo(findings_text(findings, palette()))
+    return not failed
+
+
+@main.command("hook-run", hidden=True)
+@click.pass_context
+@refusals
+def hook_run(ctx: click.Context) -> None:
+    """Run by the pre-commit hook: validate the staged version of each touched journal."""
+    ok = _validate_staged_journals(_state(ctx).directory, as_json=False, strict=False)
+    if not ok:
+        click.echo(
+            "mj: commit stopped: the staged journal files above have errors. Fix them and "
+            "`git add` them (or skip the check once with `git commit --no-verify`).",
+            err=True,
+        )
+        ctx.exit(1)
+
+
+# ---------------------------------------------------------------- authoring and reports (issue 4)
+# new, done, summary, watch: added below this line.
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    from mentorjournal.format.dates import parse_date
+
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx=ctx, param=param)
+    return parsed
+
+
+@main.group()
+def new() -> None:
+    """Start a new session or goal file from a template, pre-filled."""
+
+
+def _open_editor(root: Path, path: Path) -> None:
+    """Run $EDITOR on ``path``, then say whether the file still validates."""
+    from mentorjournal.checks.validate import validate as run_validation
+    from mentorjournal.journal import load_journal
+    from mentorjournal.render.findings import findings_text
+
+    click.edit(filename=str(path))
+    relative = path.relative_to(root).as_posix()
+    findings = run_validation(load_journal(root), [relative])
+    if findings:
+        click.echo(findings_text(findings, palette(sys.stderr)), err=True)
+
+
+@new.command("session")
+@click.option("--date", "day", metavar="DATE", callback=_date_option, help="Session date.")
+@click.option("--slug", metavar="S", help="Name suffix: sessions/DATE-S.md.")
+@click.option(
+    "--kind",
+    type=click.Choice(["kickoff", "regular", "check-in", "retro", "closing"]),
+    help="Session kind; retro and closing add their prompts. Default: kickoff, then regular.",
+)
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@today_option
+@click.pass_context
+@refusals
+def new_session(
+    ctx: click.Context,
+    day: dt.date | None,
+    slug: str | None,
+    kind: str | None,
+    edit: bool,
+    today: dt.date,
+) -> None:
+    """Write sessions/DATE[-SLUG].md: attendees, active goals, open items to review.
+
+    Never overwrites a file. The date defaults to today.
+    """
+    from mentorjournal.edit.authoring import new_session as write_session
+    from mentorjournal.edit.authoring import session_plan
+    from mentorjournal.index import views
+
+    root = _state(ctx).root()
+    day = day or today
+    plan = views.session_plan(root, day) or session_plan(views.journal(root), day)
+    path = write_session(root, plan, day, slug, kind)
+    click.echo(f"wrote   {path.relative_to(root).as_posix()}")
+    if edit:
+        _open_editor(root, path)
+
+
+@new.command("goal")
+@click.argument("goal_id", metavar="ID")
+@click.option("--title", required=True, metavar="T", help="What the goal is, in a few words.")
+@click.option("--success", metavar="S", help="Observable, time-bound success criterion.")
+@click.option("--target", metavar="DATE", callback=_date_option, help="Target date.")
+@click.option(
+    "--status",
+    type=click.Choice(["proposed", "active", "achieved", "paused", "dropped"]),
+    default="active",
+    show_default=True,
+    help="Goal status.",
+)
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@today_option
+@click.pass_context
+@refusals
+def new_goal(
+    ctx: click.Context,
+    goal_id: str,
+    title: str,
+    success: str | None,
+    target: dt.date | None,
+    status: str,
+    edit: bool,
+    today: dt.date,
+) -> None:
+    """Write goals/ID.md with its success criterion and a milestones section."""
+    from mentorjournal.edit.authoring import new_goal as write_goal
+    from mentorjournal.journal import load_journal
+
+    root = _state(ctx).root()
+    path = write_goal(root, load_journal(root), goal_id, title, success, target, today, status)
+    click.echo(f"wrote   {path.relative_to(root).as_posix()}")
+    if not success:
+        click.echo("note    write the success criterion in the file's `success:`", err=True)
+    if edit:
+        _open_editor(root, path)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@today_option
+@click.pass_context
+@refusals
+def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
+    """Tick action item ID (or a unique prefix) in its file and add its done date.
+
+    Only that line changes; every other byte, line endings included, stays.
+    """
+    from mentorjournal.edit.authoring import tick
+
+    ticked = tick(_state(ctx).root(), item_id, today)
+    item = ticked.item
+    click.echo(f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})")
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--since", metavar="DATE", callback=_date_option, help="Window start.")
+@click.option("--until", metavar="DATE", callback=_date_option, help="Window end (default today).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: counts and goal titles only, never note text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def summary(
+    ctx: click.Context,
+    output_format: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    audience: str,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """Progress report: goals, cadence kept, actions, ratings, agreement, retros.
+
+    Confidential sessions and private/ files are counted but never quoted, for any
+    audience.
+    """
+    from mentorjournal.errors import MjError
+    from mentorjournal.git import gitrepo
+    from mentorjournal.index import store
+    from mentorjournal.render.terminal import Palette
+    from mentorjournal.reports.summary import agreement_versions, compute_summary
+
+    if since and until and since > until:
+        raise MjError(f"--since {since} is after --until {until}")
+    root = _state(ctx).root()
+    end = until or today
+    colours = palette() if output is None and output_format == "text" else Palette(False)
+
+    def report(journal: Journal) -> str:
+        result = compute_summary(
+            journal,
+            today,
+            since,
+            until,
+            "sponsor" if audience == "sponsor" else "pair",
+            agreement_versions(root, end),
+        )
+        if output_format == "json":
+            from mentorjournal.render.summary_json import summary_json
+
+            return summary_json(result)
+        if output_format == "md":
+            from mentorjournal.render.summary_markdown import summary_markdown
+
+            return summary_markdown(result)
+        if output_format == "html":
+            from mentorjournal.render.summary_html import summary_html
+
+            return summary_html(result)
+        from mentorjournal.render.summary_text import summary_text
+
+        return summary_text(result, colours)
+
+    # Kept while no file changes: the agreement's history is HEAD's, today is an argument.
+    head = gitrepo.head_commit(root) or ""
+    depends = (
+        output_format,
+        audience,
+        str(today),
+        str(since),
+        str(until),
+        str(colours.enabled),
+        head,
+    )
+    text = store.view(root, "summary", depends, report, str)
+    if output is None:
+        click.echo(text.rstrip("\n"))
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    click.echo(f"wrote   {target}", err=True)
+
+
+@main.command()
+@today_option
+@click.pass_context
+@refusals
+def watch(ctx: click.Context, today: dt.date) -> None:
+    """Re-validate on every save; reprint findings and status when they change.
+
+    Stop with Ctrl-C.
+    """
+    import threading
+
+    from mentorjournal.watch import watch as run_watch
+
+    root = _state(ctx).root()
+    given = ctx.get_parameter_source("today")
+    click.echo(f"watching {root} (Ctrl-C to stop)", err=True)
+    try:
+        run_watch(
+            root,
+            click.echo,
+            threading.Event(),
+            palette(),
+            lambda text: click.echo(text, err=True),
+            # A fixed --today stays fixed; otherwise each re-check reads the clock (and MJ_TODAY).
+            today.isoformat() if given == click.core.ParameterSource.COMMANDLINE else None,
+        )
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+    ctx.exit(0)

@@ -1,0 +1,185 @@
+"""The `mj` executable: answers `mj --help` and a warm `mj status` itself, else runs cli.py.
+
+Importing click and the command modules costs ~60 ms on a slow machine, more than
+a warm `mj status` needs in all. So the executable starts here, imports only
+``os`` and ``sys``, and handles the commands people run most often:
+
+- ``mj --help`` prints the top-level help that click renders (generated into
+  ``_help.py`` by ``docs/cli_reference.py``; a test keeps the two identical);
+- ``mj status`` runs from the status snapshot (``snapshot.py``) when it is fresh;
+- ``mj validate --staged`` (the pre-commit check) re-checks only the staged notes
+  that changed since the last check (``fastcheck.py``), and so does the installed
+  hook (``hook-run``) when it has nothing to report.
+
+Anything else, or anything unusual about them (other options, a narrow
+terminal, no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which
+also gives the errors and writes a new snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
+if TYPE_CHECKING:
+    from typing import TextIO
+
+
+def main() -> None:
+    """Console-script entry point."""
+    code = run(sys.argv[1:], sys.stdout, sys.stderr)
+    if code is None:
+        from mentorjournal.cli.app import main as cli_main
+
+        cli_main()
+    else:
+        sys.exit(code)
+
+
+def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
+    """Answer ``argv`` on a fast path and return the exit code; None: use the CLI."""
+    if os.environ.get("MJ_NO_CACHE"):
+        return None
+    if argv in (["--help"], ["-h"]):
+        return _help(out)
+    directory = "."
+    if argv[:1] == ["-C"] and len(argv) > 1:
+        directory, argv = argv[1], argv[2:]
+    if argv[:1] == ["status"]:
+        return _status(directory, argv[1:], out, err)
+    if argv[:1] == ["validate"] and "--staged" in argv:
+        return _validate_staged(directory, argv[1:], out, err)
+    if argv == ["hook-run"]:
+        return _hook_run(directory)
+    return None
+
+
+def _help(out: TextIO) -> int | None:
+    if os.path.basename(sys.argv[0]) != "mj" or _columns() < 80:
+        return None  # click words it for another program name or a narrow terminal
+    from mentorjournal.cli._help import MAIN_HELP
+
+    out.write(MAIN_HELP)
+    return 0
+
+
+def _columns() -> int:
+    """The terminal width as click asks for it (shutil.get_terminal_size)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns or 80
+
+
+def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
+    as_json, owner, today_text = False, None, None
+    rest = list(options)
+    while rest:
+        option = rest.pop(0)
+        name, has_value, value = option.partition("=")
+        if option == "--json":
+            as_json = True
+        elif name in ("--owner", "--today"):
+            if not has_value:
+                if not rest or rest[0].startswith("-"):
+                    return None
+                value = rest.pop(0)
+            if name == "--owner":
+                owner = value
+            else:
+                today_text = value
+        else:
+            return None  # --help, a typo: click answers those
+    if not os.path.isdir(directory):
+        return None
+
+    from mentorjournal.format import layout
+    from mentorjournal.format.dates import today as resolve_today
+    from mentorjournal.index import snapshot
+
+    try:
+        today = resolve_today(today_text).isoformat()
+    except ValueError:
+        return None
+    root = layout.find_root(directory)
+    if root is None:
+        return None
+    # The JSON encoder is imported while git works on the other core.
+    fast = snapshot.load_fresh(root, meanwhile=_import_json if as_json else None)
+    if fast is None:
+        return None
+    if as_json:
+        out.write(fast.status_json(today, owner) + "\n")
+        return 0
+
+    from mentorjournal.checks.signatures import SignatureState
+    from mentorjournal.render.status import status_text
+    from mentorjournal.render.terminal import palette_for
+    from mentorjournal.reports.status import Status
+
+    _, _, _, review, signatures, names, _ = fast.facts
+    result = Status.from_parts(
+        today,
+        fast.open_rows(owner),
+        fast.next_meeting(today),
+        review,
+        SignatureState(*signatures),
+    )
+    out.write(status_text(result, palette_for(out), names) + "\n")
+    if fast.errors:
+        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
+    return 0
+
+
+def _import_json() -> None:
+    import json  # noqa: F401
+
+
+def _hook_run(directory: str) -> int | None:
+    """The installed pre-commit hook, when the repository is one journal and its index
+    is clean: the same check as `mj validate --staged`. Anything else (a program of
+    journals, findings to report) goes to the CLI, which words the hook's refusal."""
+    from mentorjournal.format import layout
+    from mentorjournal.index import gitstate, stagedcheck
+
+    location = gitstate.git_location(directory)
+    if location is None or not os.path.isfile(os.path.join(location[2], layout.AGREEMENT)):
+        return None
+    checked = stagedcheck.check_staged(location[2])
+    return 0 if checked is not None and not checked[0] else None
+
+
+def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
+    if not set(options) <= {"--staged", "--json", "--strict"} or not os.path.isdir(directory):
+        return None  # paths, --help, a typo: click answers those
+    from mentorjournal.format import layout
+    from mentorjournal.index import stagedcheck
+
+    root = layout.find_root(directory)
+    if root is None:
+        return None  # a program repository (pairs/*/): click finds its journals
+    checked = stagedcheck.check_staged(root)
+    if checked is None:
+        return None
+    rows, documents = checked
+    from mentorjournal.model import Finding
+    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+    from mentorjournal.render.terminal import palette_for
+
+    findings = [Finding(*row) for row in rows]  # type: ignore[arg-type]
+    strict = "--strict" in options
+    failed = any(f.severity == "error" or strict for f in findings)
+    if "--json" in options:
+        out.write(findings_json(findings, ok=not failed) + "\n")
+    else:
+        if findings:
+            out.write(findings_text(findings, palette_for(out)) + "\n")
+        err.write(findings_tally(findings, documents) + "\n")
+    return 1 if failed else 0

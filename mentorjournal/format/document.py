@@ -1,0 +1,223 @@
+"""One journal file: bytes in, a Document with its file-level findings out.
+
+``parse_document`` is a pure function of the path and the bytes, so its result can be
+cached by git blob id. Line numbers always refer to the file as stored: a BOM or CRLF
+line endings change nothing about them.
+
+The work is done by ``parse_packed``, on plain values: it is what the caches store,
+and what ``mj status`` runs after a note was edited, where importing dataclasses and
+typing would cost more than the rest of the command. Front matter is read by
+``yamldata`` (PyYAML), imported on the first file that has any.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from mentorjournal.format.items import item_rows
+from mentorjournal.format.layout import MAX_BYTES, kind_for_path
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from mentorjournal.format.items import FindingRow, ItemRow
+    from mentorjournal.model import Document, KeyPath, Kind, Severity
+
+    # A parsed file as plain values, Document's fields after ``path`` in order:
+    # (kind, meta, positions, body, body_line, items, findings, private, parsed);
+    # a body of None was not kept (the index keeps only the agreement's).
+    Packed = tuple[
+        Kind,
+        dict[str, Any],
+        dict[KeyPath, tuple[int, int]],
+        str | None,
+        int,
+        tuple[ItemRow, ...],
+        tuple[FindingRow, ...],
+        bool,
+        bool,
+    ]
+
+_FENCE = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+_CONFLICT = re.compile(r"(<{7}|>{7}|\|{7})(?: |$)|={7}$")
+
+
+def is_private(path: str) -> bool:
+    return path.startswith("private/")
+
+
+def parse_document(path: str, data: bytes) -> Document:
+    """Read one file's bytes (at most ``MAX_BYTES + 1`` of them need be given)."""
+    return document_from_packed(path, parse_packed(path, data))
+
+
+def document_from_packed(
+    path: str,
+    packed: Packed,
+    checked: bool = False,
+    read_bytes: Callable[[], bytes | None] | None = None,
+) -> Document:
+    """The Document that ``parse_packed`` (or a cache) holds as plain values.
+
+    A record without its body (``None``) reads it through ``read_bytes`` on first use.
+    """
+    from mentorjournal.model import ActionItem, Document, Finding
+
+    kind, meta, positions, body, body_line, items, findings, private, parsed = packed
+    source = None
+    if body is None and read_bytes is not None:
+        source = _body_reader(path, read_bytes)
+    return Document(
+        path=path,
+        kind=kind,
+        meta=meta,
+        positions=positions,
+        body_text=body,
+        body_source=source,
+        body_line=body_line,
+        items=tuple(ActionItem.from_row(path, row) for row in items),
+        findings=tuple(Finding(path, *row) for row in findings),
+        private=private,
+        parsed=parsed,
+        checked=checked,
+    )
+
+
+def _body_reader(path: str, read_bytes: Callable[[], bytes | None]) -> Callable[[], str]:
+    def body() -> str:
+        data = read_bytes()
+        return "" if data is None else parse_packed(path, data)[3] or ""
+
+    return body
+
+
+def parse_packed(path: str, data: bytes) -> Packed:
+    """``parse_document`` as plain values, without building any records."""
+    findings: list[FindingRow] = []
+    kind: Kind = kind_for_path(path)
+    private = is_private(path)
+
+    def finding(line: int, column: int, severity: Severity, code: str, message: str) -> None:
+        findings.append((line, column, severity, code, message))
+
+    def unreadable() -> Packed:
+        return (kind, {}, {}, "", 1, (), tuple(findings), private, False)
+
+    if len(data) > MAX_BYTES:
+        finding(1, 1, "error", "file-too-large", "file is larger than 1 MiB; split it up")
+        return unreadable()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        finding(
+            line,
+            column,
+            "error",
+            "invalid-utf8",
+            f"byte 0x{data[exc.start]:02X} is not valid UTF-8; save the file as UTF-8",
+        )
+        return unreadable()
+    if text.startswith(codecs.BOM_UTF8.decode()):
+        text = text[1:]
+        finding(1, 1, "warning", "bom", "file starts with a byte-order mark; save it without BOM")
+    if "\r" in text:
+        first = text.count("\n", 0, text.find("\r")) + 1
+        finding(first, 1, "warning", "crlf", "file uses CRLF line endings; LF is preferred")
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+
+    conflicts = _conflict_lines(lines)
+    for line in conflicts:
+        finding(line, 1, "error", "conflict-marker", "merge conflict marker: resolve the conflict")
+
+    if not text.strip():
+        finding(
+            1, 1, "error", "empty-file", "file is empty; it needs front matter between --- lines"
+        )
+        return unreadable()
+    if not _FENCE.fullmatch(lines[0]):
+        finding(1, 1, "error", "no-front-matter", "file must start with front matter: a line '---'")
+        return unreadable()
+    close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
+    if close is None:
+        finding(
+            1,
+            1,
+            "error",
+            "unclosed-front-matter",
+            "front matter opened here is never closed with '---'",
+        )
+        return unreadable()
+
+    body_line = close + 2
+    body = "\n".join(lines[close + 1 :])
+    meta: dict[str, Any] = {}
+    positions: dict[KeyPath, tuple[int, int]] = {}
+    parsed = False
+    if not any(line <= close + 1 for line in conflicts):
+        loaded = _front_matter("\n".join(lines[1:close]) + "\n", finding)
+        if loaded is not None:
+            value, where = loaded
+            if value is None:
+                finding(1, 1, "error", "empty-front-matter", "front matter is empty")
+            elif not isinstance(value, dict):
+                shape = "a list" if isinstance(value, list) else "a single value"
+                finding(
+                    2,
+                    1,
+                    "error",
+                    "front-matter-not-mapping",
+                    f"front matter is {shape}; it must be keys and values (key: value)",
+                )
+            else:
+                meta, positions, parsed = value, where, True
+
+    items, item_findings = item_rows(path, body, body_line, lines)
+    findings.extend(item_findings)
+    if kind == "other" and isinstance(meta.get("type"), str):
+        declared = meta["type"]
+        if declared in ("goal", "session"):
+            kind = declared
+    return (kind, meta, positions, body, body_line, tuple(items), tuple(findings), private, parsed)
+
+
+def _front_matter(
+    text: str, finding: Callable[[int, int, Severity, str, str], None]
+) -> tuple[Any, dict[KeyPath, tuple[int, int]]] | None:
+    """The front matter's value and positions (it starts on line 2); None: unreadable,
+    with the finding given."""
+    # Imported here: reading records from a cache (document_from_packed) needs no YAML.
+    from mentorjournal.format import yamldata
+
+    try:
+        return yamldata.load(text, first_line=2)
+    except yamldata.YamlLoadError as exc:
+        finding(exc.line, exc.column, "error", exc.code, exc.message)
+        return None
+
+
+def _conflict_lines(lines: list[str]) -> list[int]:
+    """Lines holding merge conflict markers (``=======`` only inside a conflict)."""
+    found: list[int] = []
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if not line or line[0] not in "<>|=":
+            continue
+        match = _CONFLICT.match(line)
+        if not match:
+            continue
+        marker = line[:7]
+        if marker == "<" * 7:
+            inside = True
+        elif marker == "=" * 7 and not inside:
+            continue
+        elif marker == ">" * 7:
+            inside = False
+        found.append(number)
+    return found

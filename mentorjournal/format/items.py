@@ -1,0 +1,253 @@
+"""Action items from a Markdown body: all markdown-it-py use lives here.
+
+Only block structure matters (which paragraphs open a list item), so the inline
+rules are switched off: that is cheaper, and pathological inline input (100,000
+``*``) cannot slow us down. Code blocks, HTML blocks and front matter never reach
+the item scan because markdown-it reports them as their own tokens.
+
+``quickblocks`` answers the same question for the Markdown that notes are made of,
+exactly as markdown-it would (tests/test_quickblocks.py compares the two), and says
+"not sure" for anything else: only then is markdown-it imported. It is the one
+hand-written twin left, because markdown-it costs a cold `mj validate` ~160 us more
+per note and the pre-commit check ~30 ms of import; its docstring has the figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+from mentorjournal.format.dates import parse_date
+from mentorjournal.format.quickblocks import item_paragraphs
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+    from mentorjournal.model import ActionItem, Finding, ItemState, Severity
+
+    # An item as plain values, ActionItem's fields after ``path`` in order: (line,
+    # state, text, owners, due, done, hashtags, id, key, explicit_id, depth,
+    # owner_columns). The caches store items in this form.
+    ItemRow = tuple[
+        int,
+        ItemState,
+        str,
+        tuple[str, ...],
+        str | None,
+        str | None,
+        tuple[str, ...],
+        str,
+        str,
+        bool,
+        int,
+        tuple[int, ...],
+    ]
+    # A finding without its path: (line, column, severity, code, message).
+    FindingRow = tuple[int, int, Severity, str, str]
+
+_CHECKBOX = re.compile(r"\[([ xX-])\](?:[ \t]+|$)")
+_STATES: dict[str, ItemState] = {" ": "open", "x": "done", "X": "done", "-": "cancelled"}
+
+# Owners: `@handle` not preceded by a word character (so e-mail addresses are not owners).
+_OWNER = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_.-]*)")
+_DATE = r"(\d{4}-\d{2}-\d{2})"
+_DUE = [
+    re.compile(r"(?<!\S)due:(\S*)"),
+    re.compile(r"📅\uFE0F?[ \t]*(\S*)"),
+    re.compile(r"\[due::[ \t]*([^\]]*)\]"),
+]
+_DONE = [
+    re.compile(r"(?<!\S)done:(\S*)"),
+    re.compile(r"✅\uFE0F?[ \t]*(\S*)"),
+    re.compile(r"\[completion::[ \t]*([^\]]*)\]"),
+]
+_EXPLICIT_ID = [
+    re.compile(r"🆔[ \t]*([0-9a-f]{6,})\b"),
+    re.compile(r"\[id::[ \t]*([0-9a-f]{6,})\]"),
+]
+_HASHTAG = re.compile(r"(?<![\w&#/])#([A-Za-z0-9][\w/-]*)")
+_TRAILING = ".,;:!?)"
+
+ID_LENGTH = 6
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"maxNesting": 100})
+    md.disable(["inline", "text_join"])
+    return md
+
+
+def _item_paragraphs(body: str) -> list[tuple[int, int, str]]:
+    """(line in body, nesting depth, text) of each list item opening with a paragraph."""
+    found: list[tuple[int, int, str]] = []
+    depth = 0
+    tokens = _parser().parse(body)
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            depth += 1
+        elif token.type == "list_item_close":
+            depth -= 1
+        if token.type != "list_item_open" or index + 2 >= len(tokens):
+            continue
+        paragraph, inline = tokens[index + 1], tokens[index + 2]
+        if paragraph.type == "paragraph_open" and inline.type == "inline" and paragraph.map:
+            found.append((paragraph.map[0], depth - 1, inline.content))
+    return found
+
+
+def _strip_trailing(value: str) -> str:
+    return value.rstrip(_TRAILING)
+
+
+def _column(source_line: str, needle: str) -> int:
+    index = source_line.find(needle)
+    return index + 1 if index >= 0 else 1
+
+
+def item_key(path: str, text: str, occurrence: int) -> str:
+    """The digest an item's id is cut from: stable under ticking, re-dating and moving."""
+    normal = " ".join(text.split())
+    # surrogatepass: a file name that is not UTF-8 reaches us as lone surrogates.
+    key = f"{path}\0{normal}\0{occurrence}".encode("utf-8", "surrogatepass")
+    return hashlib.sha1(key).hexdigest()
+
+
+def extract_items(
+    path: str, body: str, body_line: int, source_lines: list[str]
+) -> tuple[list[ActionItem], list[Finding]]:
+    """Every task list item in ``body``; ``body_line`` is the body's first line in the file."""
+    from mentorjournal.model import ActionItem, Finding
+
+    rows, finding_rows = item_rows(path, body, body_line, source_lines)
+    return (
+        [ActionItem.from_row(path, row) for row in rows],
+        [Finding(path, *row) for row in finding_rows],
+    )
+
+
+def item_rows(
+    path: str, body: str, body_line: int, source_lines: list[str]
+) -> tuple[list[ItemRow], list[FindingRow]]:
+    """``extract_items`` as plain tuples: what the parse path builds without dataclasses."""
+    if "[" not in body:
+        return [], []
+    items: list[ItemRow] = []
+    findings: list[FindingRow] = []
+    seen: dict[str, int] = {}
+    paragraphs = item_paragraphs(body)
+    if paragraphs is None:
+        paragraphs = _item_paragraphs(body)
+    for offset, depth, content in paragraphs:
+        match = _CHECKBOX.match(content)
+        if not match:
+            continue
+        line = offset + body_line
+        source = source_lines[line - 1] if line - 1 < len(source_lines) else ""
+        raw = " ".join(content[match.end() :].split())
+        item, item_findings = _parse_item(
+            path, line, source, _STATES[match.group(1)], raw, depth, seen
+        )
+        items.append(item)
+        findings.extend(item_findings)
+    return items, findings
+
+
+def _parse_item(
+    path: str,
+    line: int,
+    source: str,
+    state: ItemState,
+    raw: str,
+    depth: int,
+    seen: dict[str, int],
+) -> tuple[ItemRow, list[FindingRow]]:
+    findings: list[FindingRow] = []
+    cut: list[tuple[int, int]] = []
+
+    def date_marker(patterns: list[re.Pattern[str]], what: str) -> str | None:
+        found: str | None = None
+        for pattern in patterns:
+            for match in pattern.finditer(raw):
+                cut.append(match.span())
+                value = _strip_trailing(match.group(1).strip())
+                if parse_date(value) is None:
+                    shape = re.fullmatch(_DATE, value)
+                    reason = "is not a real date" if shape else "is not a date YYYY-MM-DD"
+                    findings.append(
+                        (
+                            line,
+                            _column(source, match.group(0)),
+                            "error",
+                            "invalid-date",
+                            f"{what} date {value!r} {reason}",
+                        )
+                    )
+                elif found is None:
+                    found = value
+        return found
+
+    due = date_marker(_DUE, "due")
+    done = date_marker(_DONE, "done")
+
+    owners: list[str] = []
+    columns: list[int] = []
+    for match in _OWNER.finditer(raw):
+        handle = _strip_trailing(match.group(1))
+        cut.append((match.start(), match.start() + 1 + len(handle)))
+        if handle not in owners:
+            owners.append(handle)
+            columns.append(_column(source, "@" + handle))
+
+    explicit: str | None = None
+    for pattern in _EXPLICIT_ID:
+        for match in pattern.finditer(raw):
+            cut.append(match.span())
+            explicit = explicit or match.group(1)
+
+    hashtags = tuple(dict.fromkeys(_strip_trailing(m.group(1)) for m in _HASHTAG.finditer(raw)))
+    text = _remove_spans(raw, cut)
+    occurrence = seen.get(text, 0)
+    seen[text] = occurrence + 1
+    key = explicit or item_key(path, text, occurrence)
+    item: ItemRow = (
+        line,
+        state,
+        text,
+        tuple(owners),
+        due,
+        done,
+        hashtags,
+        key[:ID_LENGTH] if explicit is None else explicit,
+        key,
+        explicit is not None,
+        depth,
+        tuple(columns),
+    )
+    return item, findings
+
+
+def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return " ".join(text.split())
+    keep: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        if start > position:
+            keep.append(text[position:start])
+        position = max(position, end)
+    keep.append(text[position:])
+    # "ask @ben." without its owner leaves a lone "." behind: drop such leftovers.
+    return " ".join(word for word in "".join(keep).split() if word.strip(_TRAILING))
+
+
+def remove_hashtags(text: str, tags: set[str]) -> str:
+    """``text`` without the ``#tag`` markers named in ``tags`` (goal links)."""
+    if not tags:
+        return text
+    spans = [m.span() for m in _HASHTAG.finditer(text) if _strip_trailing(m.group(1)) in tags]
+    return _remove_spans(text, spans)

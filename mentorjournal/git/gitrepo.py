@@ -1,0 +1,805 @@
+"""Every git operation mj performs, and the only module that talks to git.
+
+Two paths, deliberately different:
+
+* The read path (`repo_toplevel`, `index_entries`, `staged_files`, `worktree_status`,
+  `file_at_revision`, `log_for_path`, the state checks ...) runs the `git` command
+  through `subprocess`. Importing GitPython costs ~70 ms, and `mj status` and the
+  pre-commit hook must feel instant. Every read runs with `--no-optional-locks`, so
+  reading never takes `index.lock` or rewrites the index, and the environment git
+  gives a hook (`GIT_INDEX_FILE` for `git commit -a` or `git commit PATH`) is kept,
+  so the hook judges exactly what the commit will record.
+* The write path (`init_repo`, `stage`, `commit`, `fetch`, `merge_upstream`, `push`)
+  uses GitPython's `Repo` and `repo.git.*`, imported lazily. GitPython's own index
+  writer is ~10x slower than `git add`/`git commit`, so it is never used.
+
+Every remote, branch or ref value that reaches git is checked first: a value
+starting with `-` would be read as an option, and the `ext::` transport runs an
+arbitrary command. Git failures become `MjError` with git's own error lines, never
+a traceback.
+
+`mj sync` conflict strategy: **the repository is left exactly as before the sync.**
+After fetching, the merge is first computed in memory with `git merge-tree
+--write-tree`, which touches neither the index nor the working tree. If it
+conflicts, sync stops before changing anything and reports every conflicting file:
+the branch, HEAD, the index and every working-tree byte are as they were, the
+user's commits are intact, and the other side's version is recoverable from the
+remote-tracking ref that the fetch moved (`git show origin/main:PATH`). Only if the
+in-memory merge is clean does the real `git merge` run (and should it conflict
+after all, it is aborted, which is safe because sync refuses to start with
+uncommitted journal changes). We chose this over leaving a half-done merge because
+a half-done merge puts conflict markers into journal files, which makes every
+later `mj` command report errors and the hook refuse commits, and because the
+people using mj are a mentor and a mentee, not necessarily git users: "nothing
+happened, here is what differs" is a state anyone can reason about, and a user who
+wants to resolve it can run `git merge origin/main` knowingly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mentorjournal.errors import MjError
+from mentorjournal.index import gitstate
+
+if TYPE_CHECKING:
+    from git import Repo
+
+__all__ = [
+    "CommitInfo",
+    "StatusEntry",
+    "SyncResult",
+    "Upstream",
+    "changed_in_index",
+    "check_ref_value",
+    "commit",
+    "common_git_dir",
+    "core_hooks_path",
+    "current_branch",
+    "ensure_can_commit",
+    "ensure_can_sync",
+    "fetch",
+    "file_at_revision",
+    "git_dir",
+    "hooks_dir",
+    "index_entries",
+    "init_repo",
+    "log_changed_paths",
+    "log_for_path",
+    "merge_upstream",
+    "push",
+    "read_blobs",
+    "repo_toplevel",
+    "stage",
+    "staged_files",
+    "status_entries",
+    "sync",
+    "upstream_of",
+    "worktree_status",
+]
+
+# Index entries that are not file contents: submodules (gitlinks).
+_GITLINK_MODE = "160000"
+# Files `mj commit` stages; an untracked one of these is uncommitted journal work.
+_JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
+_MAX_ERROR_LINES = 6
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """One commit touching a path, as `mj history` lists it."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    # Author date, strict ISO 8601 with offset (`git log %aI`).
+    date: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One line of `git status --porcelain=v1`, with journal-relative paths."""
+
+    # Two status letters: index then working tree ("M ", " M", "R ", "??" ...).
+    code: str
+    path: str
+    # Where a renamed or copied file came from; None if not a rename or from outside.
+    orig_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """The branch on a remote that a local branch pulls from and pushes to."""
+
+    remote: str
+    # Branch name on the remote, without `refs/heads/`.
+    branch: str
+
+    @property
+    def tracking_ref(self) -> str:
+        """The remote-tracking ref a fetch updates, e.g. `refs/remotes/origin/main`."""
+        return f"refs/remotes/{self.remote}/{self.branch}"
+
+    def __str__(self) -> str:
+        return f"{self.remote}/{self.branch}"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What `sync` did; when `conflicts` is not empty it changed nothing but the fetch."""
+
+    pulled: int
+    pushed: bool
+    set_upstream: bool
+    # Repository-relative paths, so `git show <upstream>:<path>` works for each.
+    conflicts: tuple[str, ...]
+    # Where the other side's work is, e.g. `origin/main` (their version of a conflict).
+    upstream: str
+    # Our commits that the remote did not have before the push.
+    pushed_commits: int = 0
+
+
+# --------------------------------------------------------------------------- read path
+
+
+def _git_env() -> dict[str, str]:
+    """The environment for git, with hook-provided relative paths made absolute.
+
+    A hook runs in the top-level directory with `GIT_INDEX_FILE` (and sometimes
+    `GIT_DIR`) possibly relative to it; `git -C elsewhere` would misread them.
+    """
+    env = dict(os.environ)
+    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"):
+        value = env.get(name)
+        if value and not Path(value).is_absolute():
+            env[name] = str(Path.cwd() / value)
+    # Never let a credential or host-key prompt hang a read.
+    env.setdefault("GIT_TERMINAL_PROMPT", "0")
+    return env
+
+
+def _run(
+    cwd: Path,
+    args: Sequence[str],
+    *,
+    stdin: bytes | None = None,
+    ok_codes: Iterable[int] = (0,),
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a read-only git command in `cwd`; git's failure becomes an `MjError`."""
+    argv = ["git", "--no-optional-locks", "-C", str(cwd), *args]
+    try:
+        proc = subprocess.run(
+            argv,
+            input=stdin,
+            capture_output=True,
+            env=_git_env(),
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise MjError("git is not installed or not on PATH: install git and retry") from exc
+    if proc.returncode not in tuple(ok_codes):
+        summary = _summarise(proc.stderr.decode("utf-8", "replace"))
+        raise MjError(f"git {args[0]} failed in {cwd}: {summary}")
+    return proc
+
+
+def _out(cwd: Path, *args: str) -> str:
+    return _run(cwd, args).stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def _summarise(stderr: str) -> str:
+    """git's error lines without hints and progress noise, short enough to read."""
+    lines = [line.strip() for line in stderr.replace("\r", "\n").splitlines()]
+    keep = [line for line in lines if line and not line.startswith("hint:")]
+    important = [
+        line
+        for line in keep
+        if line.startswith(("fatal:", "error:", "remote:", "!", "CONFLICT", "ssh:"))
+    ]
+    chosen = important or keep
+    if not chosen:
+        return "git gave no reason"
+    if len(chosen) > _MAX_ERROR_LINES:
+        chosen = [*chosen[:_MAX_ERROR_LINES], "..."]
+    return "; ".join(chosen)
+
+
+def _split_z(raw: bytes) -> list[str]:
+    text = raw.decode("utf-8", "surrogateescape")
+    return [part for part in text.split("\0") if part]
+
+
+def repo_toplevel(path: Path) -> Path | None:
+    """The working tree's top-level directory containing `path`, or None outside a repo."""
+    if not path.is_dir():
+        return None
+    proc = _run(path, ["rev-parse", "--show-toplevel"], ok_codes=range(256))
+    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    if proc.returncode != 0 or not text:
+        return None
+    return Path(text)
+
+
+def git_dir(path: Path) -> Path | None:
+    """This worktree's own git directory (where MERGE_HEAD and index.lock live)."""
+    if not path.is_dir():
+        return None
+    proc = _run(path, ["rev-parse", "--absolute-git-dir"], ok_codes=range(256))
+    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(text) if proc.returncode == 0 and text else None
+
+
+def common_git_dir(path: Path) -> Path | None:
+    """The git directory shared by all worktrees (refs, config, default hooks)."""
+    if not path.is_dir():
+        return None
+    proc = _run(path, ["rev-parse", "--git-common-dir"], ok_codes=range(256))
+    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    if proc.returncode != 0 or not text:
+        return None
+    return (path / text).resolve()
+
+
+def core_hooks_path(path: Path) -> str | None:
+    """The `core.hooksPath` setting in effect for this repository, or None if unset."""
+    return _config(path, "core.hooksPath")
+
+
+def hooks_dir(path: Path) -> Path:
+    """Where git looks for hooks: `core.hooksPath` if set, else the common `hooks/`."""
+    return (path / _out(path, "rev-parse", "--git-path", "hooks")).resolve()
+
+
+def _prefix(journal_root: Path) -> str:
+    """The journal's path inside its repository, `""` or ending in `/`."""
+    return _out(journal_root, "rev-parse", "--show-prefix")
+
+
+def _ls_files(cwd: Path) -> list[tuple[str, str, str]]:
+    """(mode, blob id, path relative to cwd) of stage-0 index entries under cwd."""
+    raw = _run(cwd, ["ls-files", "-s", "-z", "--", "."]).stdout
+    entries = []
+    for record in _split_z(raw):
+        info, _, path = record.partition("\t")
+        mode, blob, stage = info.split(" ")
+        # Stages 1-3 are the sides of an unresolved conflict, not committable content.
+        if stage == "0" and mode != _GITLINK_MODE:
+            entries.append((mode, blob, path))
+    return entries
+
+
+def index_entries(journal_root: Path) -> dict[str, str]:
+    """Journal-relative posix path -> blob id for every file in the index under the journal."""
+    return {path: blob for _, blob, path in _ls_files(journal_root)}
+
+
+def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
+    """The content of each object id (or `rev:path` name), read by one `git cat-file`."""
+    if not blob_ids:
+        return {}
+    for name in blob_ids:
+        if "\n" in name or "\r" in name:
+            raise MjError(f"object name {name!r} contains a line break: mj cannot read it")
+    request = "".join(f"{name}\n" for name in blob_ids).encode("utf-8", "surrogateescape")
+    raw = _run(repo, ["cat-file", "--batch"], stdin=request).stdout
+    found: dict[str, bytes] = {}
+    pos = 0
+    for name in blob_ids:
+        end = raw.index(b"\n", pos)
+        header = raw[pos:end].decode("utf-8", "surrogateescape")
+        pos = end + 1
+        if header.endswith(" missing") or header.endswith(" ambiguous"):
+            continue
+        size = int(header.rsplit(" ", 1)[1])
+        found[name] = raw[pos : pos + size]
+        pos += size + 1  # content is followed by a newline
+    return found
+
+
+def staged_files(journal_root: Path) -> dict[str, bytes]:
+    """Journal-relative path -> the bytes `git commit` would record (index content)."""
+    entries = index_entries(journal_root)
+    blobs = read_blobs(journal_root, sorted(set(entries.values())))
+    return {path: blobs[blob] for path, blob in entries.items() if blob in blobs}
+
+
+def changed_in_index(journal_root: Path) -> list[str]:
+    """Journal-relative paths whose index version differs from HEAD (added, changed, deleted)."""
+    raw = _run(
+        journal_root,
+        ["diff", "--cached", "--name-only", "--no-renames", "-z", "--relative", "--", "."],
+    ).stdout
+    return sorted(_split_z(raw))
+
+
+def status_entries(journal_root: Path) -> list[StatusEntry]:
+    """`git status` for the journal: staged, unstaged and untracked files, renames kept."""
+    prefix = _prefix(journal_root)
+    raw = _run(
+        journal_root,
+        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."],
+    ).stdout
+    entries: list[StatusEntry] = []
+    for code, path, orig in gitstate.status_records(raw):
+        if not path.startswith(prefix):
+            continue
+        rel_orig = orig[len(prefix) :] if orig and orig.startswith(prefix) else None
+        entries.append(StatusEntry(code, path[len(prefix) :], rel_orig))
+    return entries
+
+
+def worktree_status(journal_root: Path) -> list[tuple[str, str]]:
+    """(status code, journal-relative path) for every changed or untracked journal file."""
+    return [(entry.code, entry.path) for entry in status_entries(journal_root)]
+
+
+def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
+    """A file's bytes at a revision (path relative to `repo`), or None if it did not exist."""
+    check_ref_value(rev, "revision")
+    name = f"{rev}:./{path}"
+    return read_blobs(repo, [name]).get(name)
+
+
+def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[CommitInfo]:
+    """Commits that changed `path` (relative to `repo`), newest first."""
+    fields = "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e"
+    args = ["log", f"--format={fields}", "--no-color"]
+    if limit is not None:
+        args.append(f"--max-count={limit}")
+    if not _has_commits(repo):
+        return []  # an unborn branch has no history yet
+    proc = _run(repo, [*args, "--", path])
+    commits = []
+    for record in proc.stdout.decode("utf-8", "replace").split("\x1e"):
+        record = record.strip("\n")
+        if not record:
+            continue
+        sha, name, email, date, subject = record.split("\x1f")
+        commits.append(CommitInfo(sha, name, email, date, subject))
+    return commits
+
+
+def log_changed_paths(repo: Path, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(commit sha, paths it changed under `path`) newest first; paths relative to `repo`.
+
+    Merge commits list no paths (their changes are told by the commits merged).
+    """
+    if not _has_commits(repo):
+        return []
+    raw = _run(
+        repo,
+        ["log", "--format=%x1e%H", "--name-only", "--no-renames", "--relative", "-z", "--", path],
+    ).stdout
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for record in raw.decode("utf-8", "surrogateescape").split("\x1e"):
+        parts = [part.strip("\n") for part in record.split("\0")]
+        parts = [part for part in parts if part]
+        if parts:
+            found.append((parts[0], tuple(parts[1:])))
+    return found
+
+
+def current_branch(repo: Path) -> str | None:
+    """The checked-out branch name, or None on a detached HEAD."""
+    proc = _run(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"], ok_codes=(0, 1))
+    name = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return name or None
+
+
+def _config(repo: Path, key: str) -> str | None:
+    proc = _run(repo, ["config", "--get", key], ok_codes=(0, 1))
+    value = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return value if proc.returncode == 0 else None
+
+
+def upstream_of(repo: Path, branch: str) -> Upstream | None:
+    """The remote branch `branch` tracks, from `branch.<name>.remote/merge`, or None."""
+    check_ref_value(branch, "branch")
+    remote = _config(repo, f"branch.{branch}.remote")
+    merge = _config(repo, f"branch.{branch}.merge")
+    if not remote or not merge or remote == ".":
+        return None
+    check_ref_value(remote, "remote")
+    return Upstream(remote, merge.removeprefix("refs/heads/"))
+
+
+def head_commit(repo: Path) -> str | None:
+    """The commit HEAD names; None on an unborn branch or outside a repository."""
+    proc = _run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ok_codes=(0, 1, 128))
+    return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
+
+
+def _has_commits(repo: Path) -> bool:
+    return head_commit(repo) is not None
+
+
+def _ref_exists(repo: Path, ref: str) -> bool:
+    proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
+    return proc.returncode == 0
+
+
+def _count(repo: Path, revisions: str) -> int:
+    return int(_out(repo, "rev-list", "--count", revisions, "--"))
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_ref_value(value: str, what: str) -> str:
+    """Refuse a remote, branch or ref value git could misread as an option or command."""
+    if not value or not value.strip():
+        raise MjError(f"the {what} name is empty: give a {what} name")
+    if value.startswith("-"):
+        raise MjError(
+            f"refusing {what} {value!r}: it starts with '-', which git would read as an "
+            f"option; rename the {what} or use another one"
+        )
+    if "ext::" in value.lower():
+        raise MjError(
+            f"refusing {what} {value!r}: the ext:: transport runs arbitrary commands; "
+            "use an https:// or ssh remote instead"
+        )
+    if any(ch in value for ch in "\0\n\r"):
+        raise MjError(f"refusing {what} {value!r}: it contains control characters")
+    return value
+
+
+def _operation_in_progress(gdir: Path) -> tuple[str, str] | None:
+    """(what, how to finish or abandon it) for an unfinished git operation, or None."""
+    if (gdir / "rebase-merge").is_dir():
+        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
+    if (gdir / "rebase-apply").is_dir():
+        if (gdir / "rebase-apply" / "applying").exists():
+            return ("a `git am`", "`git am --continue` or `git am --abort`")
+        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
+    if (gdir / "MERGE_HEAD").exists():
+        return (
+            "a merge",
+            "resolve the conflicts, `git add` the files and `git commit`, or `git merge --abort`",
+        )
+    if (gdir / "CHERRY_PICK_HEAD").exists():
+        return ("a cherry-pick", "`git cherry-pick --continue` or `git cherry-pick --abort`")
+    if (gdir / "REVERT_HEAD").exists():
+        return ("a revert", "`git revert --continue` or `git revert --abort`")
+    if (gdir / "sequencer").is_dir():
+        return ("a cherry-pick or revert sequence", "`git cherry-pick --abort` or `--continue`")
+    return None
+
+
+def _repo_dirs(path: Path) -> tuple[Path, Path]:
+    top = repo_toplevel(path)
+    gdir = git_dir(path)
+    if top is None or gdir is None:
+        raise MjError(f"{path} is not inside a git repository: run `git init` (or `mj init`)")
+    return top, gdir
+
+
+def _ensure_no_lock_or_operation(path: Path, doing: str) -> tuple[Path, Path]:
+    top, gdir = _repo_dirs(path)
+    lock = gdir / "index.lock"
+    if lock.exists():
+        # Never delete it: another git process (an editor, a GUI) may be running.
+        raise MjError(
+            f"cannot {doing}: {lock} exists, so another git process is using the repository "
+            f"or one crashed. Wait for it to finish; if no git program is running, delete "
+            f"{lock} yourself and retry."
+        )
+    operation = _operation_in_progress(gdir)
+    if operation is not None:
+        what, finish = operation
+        raise MjError(
+            f"cannot {doing}: {what} is in progress in {top}. Finish it with {finish}, then retry."
+        )
+    return top, gdir
+
+
+def ensure_can_commit(repo: Path) -> None:
+    """Refuse to commit mid-merge/rebase/cherry-pick/revert, on a detached HEAD or locked index."""
+    top, _ = _ensure_no_lock_or_operation(repo, "commit")
+    if current_branch(top) is None:
+        raise MjError(
+            f"cannot commit: HEAD is detached in {top} (no branch is checked out), so the "
+            "commit would be easy to lose. Switch to a branch with `git switch <branch>` "
+            "(or create one with `git switch -c <name>`), then retry."
+        )
+
+
+def ensure_can_sync(journal_root: Path) -> None:
+    """Refuse to sync with uncommitted journal changes or an unfinished git operation."""
+    top, _ = _ensure_no_lock_or_operation(journal_root, "sync")
+    if current_branch(top) is None:
+        raise MjError(
+            f"cannot sync: HEAD is detached in {top}. Switch to your branch with "
+            "`git switch <branch>`, then run `mj sync` again."
+        )
+    pending = [
+        entry.path
+        for entry in status_entries(journal_root)
+        if entry.code != "??" or _JOURNAL_FILE.match(entry.path)
+    ]
+    if pending:
+        shown = ", ".join(pending[:5]) + (" ..." if len(pending) > 5 else "")
+        raise MjError(
+            f"cannot sync: uncommitted journal changes ({shown}). Run `mj commit` first, "
+            "then `mj sync`."
+        )
+
+
+# --------------------------------------------------------------------------- write path
+
+
+def _open(path: Path) -> Repo:
+    from git import Repo
+    from git.exc import InvalidGitRepositoryError, NoSuchPathError
+
+    try:
+        return Repo(path, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError) as exc:
+        raise MjError(
+            f"{path} is not inside a git repository: run `git init` (or `mj init`)"
+        ) from exc
+
+
+def _git_stderr(exc: Exception) -> str:
+    """What git said (stderr, else stdout), without GitPython's `stderr: '...'` decoration."""
+    for stream in ("stderr", "stdout"):
+        text = str(getattr(exc, stream, "") or "").strip()
+        if text.startswith(f"{stream}:"):
+            text = text[len(stream) + 1 :].strip()
+            if len(text) >= 2 and text[0] == text[-1] == "'":
+                text = text[1:-1]
+        if text.strip():
+            return text
+    return ""
+
+
+def _safe_env() -> dict[str, str]:
+    """Config for network commands: forbid ext:: even if a user config allows it."""
+    env = _git_env()
+    count = int(env.get("GIT_CONFIG_COUNT", "0") or "0")
+    env["GIT_CONFIG_COUNT"] = str(count + 1)
+    env[f"GIT_CONFIG_KEY_{count}"] = "protocol.ext.allow"
+    env[f"GIT_CONFIG_VALUE_{count}"] = "never"
+    return env
+
+
+def _git(repo: Repo, command: str, *args: str, doing: str, network: bool = False) -> str:
+    """Run `git <command> <args>` through GitPython, translating failure into MjError."""
+    from git.exc import GitCommandError
+
+    method = getattr(repo.git, command.replace("-", "_"))
+    try:
+        if network:
+            return str(method(*args, env=_safe_env()))
+        return str(method(*args))
+    except GitCommandError as exc:
+        raise MjError(f"{doing} failed: {_summarise(_git_stderr(exc))}") from None
+
+
+def init_repo(path: Path) -> Path:
+    """Create a git repository at `path` unless it is already inside one; return its top level."""
+    existing = repo_toplevel(path) if path.exists() else None
+    if existing is not None:
+        return existing
+    from git import Repo
+    from git.exc import GitCommandError
+
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        Repo.init(path)
+    except GitCommandError as exc:
+        raise MjError(f"git init failed in {path}: {_summarise(_git_stderr(exc))}") from None
+    top = repo_toplevel(path)
+    if top is None:
+        raise MjError(f"git init did not create a repository in {path}")
+    return top
+
+
+def stage(repo: Path, paths: Sequence[str | Path]) -> None:
+    """`git add` exactly these paths (relative to `repo` or absolute), deletions included."""
+    if not paths:
+        return
+    handle = _open(repo)
+    # Absolute paths: GitPython runs git at the top level, the paths are journal-relative.
+    # Only the directory is resolved, so a tracked symlink is staged as itself.
+    base = repo.resolve()
+    absolute = [str(base / path) for path in paths]
+    env = _git_env()
+    # A file named `*.md` or `:(glob)x` is a file, not a pattern.
+    env["GIT_LITERAL_PATHSPECS"] = "1"
+    from git.exc import GitCommandError
+
+    try:
+        handle.git.add("--", *absolute, env=env)
+    except GitCommandError as exc:
+        raise MjError(f"git add failed: {_summarise(_git_stderr(exc))}") from None
+
+
+def commit(repo: Path, message: str) -> str:
+    """Commit the index with `message` (hooks run); return the new commit's sha."""
+    ensure_can_commit(repo)
+    staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
+    if staged.returncode == 0:
+        raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
+    handle = _open(repo)
+    _git(handle, "commit", "--quiet", "-m", message, doing="git commit")
+    return str(handle.head.commit.hexsha)
+
+
+def _choose_remote(repo: Path) -> str:
+    remotes = _out(repo, "remote").split()
+    if not remotes:
+        raise MjError(
+            "no remote to sync with: add the shared repository with "
+            "`git remote add origin <url>`, then run `mj sync` again"
+        )
+    if "origin" in remotes:
+        return "origin"
+    if len(remotes) == 1:
+        return check_ref_value(remotes[0], "remote")
+    raise MjError(
+        f"several remotes ({', '.join(remotes)}) and no upstream for this branch: choose one "
+        "with `git push -u <remote> <branch>`, then run `mj sync` again"
+    )
+
+
+def fetch(repo: Path, remote: str) -> None:
+    """Update the remote-tracking refs of `remote`; local branches and files are untouched."""
+    check_ref_value(remote, "remote")
+    handle = _open(repo)
+    from git.exc import GitCommandError
+
+    try:
+        handle.git.fetch("--quiet", "--no-recurse-submodules", "--", remote, env=_safe_env())
+    except GitCommandError as exc:
+        raise MjError(
+            f"could not fetch from remote '{remote}': {_summarise(_git_stderr(exc))}. "
+            "Nothing was changed; your commits are intact. Check the network and the "
+            "remote's address (`git remote -v`), then run `mj sync` again."
+        ) from None
+
+
+def _merge_tree_conflicts(repo: Path, ref: str) -> list[str] | None:
+    """Files a merge of `ref` into HEAD would conflict on, computed without touching
+    anything; None when this git has no `merge-tree --write-tree` (before 2.38)."""
+    proc = _run(
+        repo,
+        ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", "HEAD", ref],
+        ok_codes=range(256),
+    )
+    if proc.returncode == 0:
+        return []
+    if proc.returncode == 1:
+        names = _split_z(proc.stdout)[1:]  # the first record is the merged tree's id
+        return sorted(set(names))
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode == 129 or "usage:" in stderr:
+        return None
+    raise MjError(f"cannot merge {ref}: {_summarise(stderr)}")
+
+
+def _unmerged_paths(repo: Path) -> list[str]:
+    raw = _run(repo, ["diff", "--name-only", "--diff-filter=U", "-z"]).stdout
+    return sorted(set(_split_z(raw)))
+
+
+def merge_upstream(repo: Path, ref: str, *, message: str | None = None) -> list[str]:
+    """Merge `ref` into the current branch, or change nothing and return the conflicting files.
+
+    Paths are relative to the repository's top level. On a conflict HEAD, the index
+    and the working tree are exactly as before (see the module docstring).
+    """
+    check_ref_value(ref, "ref")
+    top, _ = _ensure_no_lock_or_operation(repo, "merge")
+    if _has_commits(top):
+        conflicts = _merge_tree_conflicts(top, ref)
+        if conflicts:
+            return conflicts
+    handle = _open(top)
+    from git.exc import GitCommandError
+
+    try:
+        options = ["--no-edit", "--no-stat", "--quiet"]
+        if message:
+            options += ["-m", message]
+        handle.git.merge(*options, ref)
+    except GitCommandError as exc:
+        unmerged = _unmerged_paths(top) if (Path(handle.git_dir) / "MERGE_HEAD").exists() else []
+        if unmerged:
+            # Only reached on a git without merge-tree --write-tree, or if the two disagree.
+            _git(handle, "merge", "--abort", doing="git merge --abort")
+            return unmerged
+        raise MjError(
+            f"could not merge {ref}: {_summarise(_git_stderr(exc))}. Nothing was merged; "
+            "your commits are intact."
+        ) from None
+    return []
+
+
+def push(
+    repo: Path,
+    remote: str,
+    branch: str,
+    *,
+    remote_branch: str | None = None,
+    set_upstream: bool = False,
+) -> None:
+    """Push `branch` to `remote` (as `remote_branch`), optionally recording it as upstream."""
+    check_ref_value(remote, "remote")
+    check_ref_value(branch, "branch")
+    target = check_ref_value(remote_branch or branch, "branch")
+    handle = _open(repo)
+    args = ["--quiet"]
+    if set_upstream:
+        args.append("--set-upstream")
+    refspec = f"refs/heads/{branch}:refs/heads/{target}"
+    from git.exc import GitCommandError
+
+    try:
+        handle.git.push(*args, "--", remote, refspec, env=_safe_env())
+    except GitCommandError as exc:
+        summary = _summarise(_git_stderr(exc))
+        if "rejected" in summary or "non-fast-forward" in summary or "fetch first" in summary:
+            advice = "The remote has work you do not have yet: run `mj sync` again."
+        else:
+            advice = "Check the network and your access to the remote, then run `mj sync` again."
+        raise MjError(
+            f"push to '{remote}' was refused or failed: {summary}. Your local commits are "
+            f"intact. {advice}"
+        ) from None
+
+
+def sync(journal_root: Path) -> SyncResult:
+    """Fetch, merge the other side's work, then push ours; on a conflict change nothing.
+
+    Refuses (MjError) with uncommitted journal changes or mid-merge/rebase; the first
+    push of a branch without an upstream sets it.
+    """
+    ensure_can_sync(journal_root)
+    top = repo_toplevel(journal_root)
+    branch = current_branch(journal_root)
+    assert top is not None and branch is not None  # ensure_can_sync checked both
+    check_ref_value(branch, "branch")
+
+    upstream = upstream_of(top, branch)
+    set_upstream = upstream is None
+    if upstream is None:
+        upstream = Upstream(_choose_remote(top), branch)
+
+    fetch(top, upstream.remote)
+    has_commits = _has_commits(top)
+    remote_has_branch = _ref_exists(top, upstream.tracking_ref)
+    if not has_commits and not remote_has_branch:
+        raise MjError("nothing to sync yet: record your first change with `mj commit`")
+
+    pulled = 0
+    if remote_has_branch:
+        incoming = f"HEAD..{upstream.tracking_ref}" if has_commits else upstream.tracking_ref
+        pulled = _count(top, incoming)
+        if pulled:
+            conflicts = merge_upstream(
+                top, upstream.tracking_ref, message=f"Merge {upstream} into {branch} (mj sync)"
+            )
+            if conflicts:
+                return SyncResult(0, False, False, tuple(conflicts), str(upstream))
+
+    outgoing = (
+        _count(top, f"{upstream.tracking_ref}..HEAD") if remote_has_branch else _count(top, "HEAD")
+    )
+    if outgoing or set_upstream:
+        push(top, upstream.remote, branch, remote_branch=upstream.branch, set_upstream=set_upstream)
+    return SyncResult(
+        pulled=pulled,
+        pushed=bool(outgoing or set_upstream),
+        set_upstream=set_upstream,
+        conflicts=(),
+        upstream=str(upstream),
+        pushed_commits=outgoing,
+    )

@@ -1,0 +1,326 @@
+"""What changed since last time, asked of git: blob ids, modified files, the index.
+
+The caches (``cache.py``, ``snapshot.py``) key what they store by git blob id, so
+git itself says what is fresh: ``git ls-files -s`` gives the blob id of every
+tracked file, ``git status`` names the few that differ from the index. Both run as
+child processes started with ``posix_spawn`` (importing ``subprocess`` costs more
+than running them), side by side with the caller's own work.
+
+Only ``os`` is imported at module level: this is on the fast paths.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+FORMAT = 3
+# The modules whose code decides what the caches hold.
+# Folders of the package whose files decide what is kept: all of its code, templates.
+_WATCHED = (
+    *("", "format", "checks", "index", "reports", "render", "edit", "edit/templates"),
+    *("git", "cli"),
+)
+_LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema")
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def fingerprint() -> str:
+    """Changes whenever the code or schemas that decide a cached result change."""
+    from mentorjournal import __version__
+    from mentorjournal.checks import schemas
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
+    parts = [__version__, str(FORMAT)]
+    # Every module and template, not a list to keep up to date: a view kept by
+    # cache.view depends on the report's code as much as a record on the parser's.
+    watched = []
+    for folder in _WATCHED:
+        try:
+            names = sorted(os.listdir(os.path.join(here, folder)))
+        except OSError:
+            continue
+        watched += [os.path.join(here, folder, n) for n in names if not n.startswith(".")]
+    folder = schemas.schema_dir()
+    watched += [os.path.join(folder, f"{kind}.schema.json") for kind in schemas.KINDS]
+    # The libraries that decide what a file parses to and which findings it has: a
+    # new release (PyYAML 6.0.4 changed an error) must not answer from old records.
+    from importlib.util import find_spec
+
+    for library in _LIBRARIES:
+        spec = find_spec(library)
+        if spec is not None and spec.origin:
+            watched.append(spec.origin)
+    for path in watched:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        if stat.st_mode & 0o170000 == 0o100000:  # regular files only, not __pycache__
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def git_location(root: str) -> tuple[str, str, str] | None:
+    """(common git directory, this work tree's git directory, top of the work tree).
+
+    Found without starting git; None outside a repository. The two directories
+    differ in a linked worktree, whose index lives in its own git directory.
+    """
+    directory = root
+    while True:
+        dot_git = os.path.join(directory, ".git")
+        if os.path.isdir(dot_git):
+            return dot_git, dot_git, directory
+        if os.path.isfile(dot_git):
+            try:
+                with open(dot_git, encoding="utf-8", errors="replace") as handle:
+                    text = handle.read().strip()
+            except OSError:
+                return None
+            if not text.startswith("gitdir:"):
+                return None
+            gitdir = os.path.join(directory, text.removeprefix("gitdir:").strip())
+            common = os.path.join(gitdir, "commondir")
+            try:
+                with open(common, encoding="utf-8") as handle:
+                    shared = os.path.realpath(os.path.join(gitdir, handle.read().strip()))
+            except OSError:
+                shared = gitdir
+            return shared, gitdir, directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def user_cache_dir() -> str:
+    """The user's cache folder for mj (XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mentorjournal")
+
+
+def cache_path(root: str, git_dir: str | None, name: str) -> str:
+    """``name-<key>.marshal`` for the journal at ``root``, under .git/mentorjournal/."""
+    import zlib  # not hashlib: loading OpenSSL costs ~20 ms, and this names, not protects
+
+    real = os.path.realpath(root).encode()
+    key = f"{zlib.crc32(real):08x}{zlib.adler32(real):08x}"
+    if git_dir is not None:
+        return os.path.join(git_dir, "mentorjournal", f"{name}-{key}.marshal")
+    return os.path.join(user_cache_dir(), f"{name}-{key}.marshal")
+
+
+def load(where: str) -> bytes:
+    """A cache file's bytes; empty when it is missing, unreadable or not a regular file
+    (a FIFO put there must not hang mj: it is opened without blocking, then refused)."""
+    import stat
+
+    try:
+        fd = os.open(where, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def store(where: str, data: bytes) -> None:
+    """Replace a cache file atomically; a cache that cannot be written only costs speed."""
+    temp = f"{where}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(where), exist_ok=True)
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, where)
+    except OSError:
+        try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
+            os.remove(temp)
+        except OSError:
+            pass
+
+
+def index_checksum(worktree_git_dir: str) -> bytes | None:
+    """The trailing checksum of the index: equal checksums, equal index content.
+
+    With ``index.skipHash`` git writes twenty zero bytes there instead, which would
+    say "unchanged" forever: then the index itself is hashed (~2 ms at 10,000 files).
+    """
+    index = os.environ.get("GIT_INDEX_FILE") or os.path.join(worktree_git_dir, "index")
+    try:
+        with open(index, "rb") as handle:
+            handle.seek(-20, os.SEEK_END)
+            trailer = handle.read(20)
+            if trailer != bytes(20):
+                return trailer
+            import hashlib
+
+            handle.seek(0)
+            return hashlib.sha1(handle.read()).digest()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- running git
+
+
+class Git:
+    """One git command running in the background; ``output()`` waits for its stdout."""
+
+    __slots__ = ("_fd", "_pid")
+
+    def __init__(self, root: str, arguments: Sequence[str], given: bytes = b"") -> None:
+        """Start git; ``given`` is written to its stdin (keep it under a pipe's 64 KiB)."""
+        command = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", root]
+        command += arguments
+        read, write = os.pipe()
+        stdin_read, stdin_write = os.pipe()
+        null = os.open(os.devnull, os.O_RDWR)
+        self._pid: int | None = None
+        try:
+            self._pid = os.posix_spawnp(
+                "git",
+                command,
+                os.environ,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, stdin_read, 0),
+                    (os.POSIX_SPAWN_DUP2, write, 1),
+                    (os.POSIX_SPAWN_DUP2, null, 2),
+                ],
+            )
+        except OSError:
+            os.close(read)
+            self._fd: int | None = None
+        else:
+            self._fd = read
+            # Not contextlib.suppress: importing contextlib costs the fast path ~4 ms.
+            try:  # noqa: SIM105
+                os.write(stdin_write, given)
+            except OSError:
+                pass  # git exited early; output() reports its failure
+        finally:
+            for fd in (write, stdin_read, stdin_write, null):
+                os.close(fd)
+
+    def output(self) -> bytes | None:
+        """Everything git wrote; None when it could not run or failed."""
+        if self._fd is None or self._pid is None:
+            return None
+        chunks = []
+        try:
+            while chunk := os.read(self._fd, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+def ls_files(root: str) -> Git:
+    return Git(root, ["ls-files", "-s", "-z", "--", "."])
+
+
+def changed_files(root: str) -> Git:
+    """Tracked files whose working copy differs from the index (untracked ones are listed
+    by the caller's own walk, so git need not look for them)."""
+    return Git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no", "--", "."])
+
+
+def read_blobs(root: str, blob_ids: Sequence[str]) -> dict[str, bytes]:
+    """The contents of the given blobs, asked of ``git cat-file --batch``."""
+    found: dict[str, bytes] = {}
+    # Requests of 1,000 ids (41 KB) fit a pipe's buffer, so writing one cannot block.
+    for start in range(0, len(blob_ids), 1000):
+        request = "".join(f"{blob}\n" for blob in blob_ids[start : start + 1000]).encode()
+        found.update(_parse_batch(Git(root, ["cat-file", "--batch"], request).output() or b""))
+    return found
+
+
+def _parse_batch(output: bytes) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    position = 0
+    while position < len(output):
+        end = output.index(b"\n", position)
+        header = output[position:end].split(b" ")
+        position = end + 1
+        if len(header) != 3:
+            continue  # "<id> missing"
+        size = int(header[2])
+        found[header[0].decode()] = output[position : position + size]
+        position += size + 1
+    return found
+
+
+def parse_ls_files(listed: bytes) -> dict[str, str]:
+    """Journal-relative path -> blob id of every regular tracked file (stage 0)."""
+    blobs: dict[str, str] = {}
+    for record in listed.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, blob, stage = meta.split(b" ")
+        if stage != b"0" or mode == b"120000" or mode == b"160000":
+            continue  # conflicts, symlinks and submodules are read from disk
+        blobs[name.decode("utf-8", "surrogateescape")] = blob.decode()
+    return blobs
+
+
+def parse_ls_links(listed: bytes) -> dict[str, str]:
+    """Journal-relative path -> blob id (the target's path) of every tracked symlink."""
+    links: dict[str, str] = {}
+    for record in listed.split(b"\0"):
+        if record.startswith(b"120000 "):
+            meta, _, name = record.partition(b"\t")
+            _, blob, stage = meta.split(b" ")
+            if stage == b"0":
+                links[name.decode("utf-8", "surrogateescape")] = blob.decode()
+    return links
+
+
+def has_links(listed: bytes) -> bool:
+    """Whether ``git ls-files -s -z`` output names a symlink."""
+    return listed.startswith(b"120000 ") or b"\x00120000 " in listed
+
+
+def parse_status(output: bytes, root: str, top: str) -> set[str]:
+    """Journal-relative paths named by ``git status --porcelain -z``."""
+    # ls-files names paths from the journal; status from the top of the work tree.
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
+    prefix = "" if prefix == "." else prefix + "/"
+    return {path.removeprefix(prefix) for _, path, _ in status_records(output)}
+
+
+def status_records(output: bytes) -> list[tuple[str, str, str | None]]:
+    """(code, path, original path of a rename or copy) per ``status --porcelain -z`` record."""
+    parts = output.decode("utf-8", "surrogateescape").split("\0")
+    records: list[tuple[str, str, str | None]] = []
+    index = 0
+    while index < len(parts):
+        record = parts[index]
+        index += 1
+        if len(record) < 4:
+            continue
+        code, path = record[:2], record[3:]
+        original = None
+        if "R" in code or "C" in code:
+            original = parts[index]  # with -z a rename is "XY new\0old\0"
+            index += 1
+        records.append((code, path, original))
+    return records

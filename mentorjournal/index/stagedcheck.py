@@ -1,0 +1,232 @@
+"""The pre-commit check (`mj validate --staged`) from per-file results kept by blob id.
+
+Validating a 10,000-session journal from the index means reading every file, or
+the 11 MB parse cache, and that is seconds or a second: too slow for a hook run at
+every commit. But almost every commit stages a note or two, and a note's findings
+depend only on its bytes, the people the agreement names and the goal ids
+(``validate.document_cross_checks``). So this snapshot keeps each staged file's
+findings by blob id, with those two sets, and a check re-parses only the staged
+notes whose blob changed.
+
+Anything else (the agreement or a goal staged, a file outside sessions/, explicit
+item ids, whose duplicates need every file) returns None and the full check runs,
+which writes a new snapshot. The findings are the same either way
+(tests/test_fastcheck.py compares them).
+
+The snapshot also keeps the index listing (``git ls-files -s``) it was made from,
+so a check parses only the entries that differ from it, and the per-file results
+sit on a ``Shelf``: the few entries a commit touches are all that is unpacked.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from mentorjournal.format import layout
+from mentorjournal.index import gitstate
+from mentorjournal.index.shelf import Shelf
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from mentorjournal.format.items import FindingRow
+    from mentorjournal.index.store import Loaded
+    from mentorjournal.model import Finding
+
+    # (blob, is a document, findings, kind, has explicit item ids)
+    Entry = tuple[str, bool, tuple[FindingRow, ...], str, bool]
+    # A finding with its path: (path, line, column, severity, code, message)
+    Row = tuple[str, int, int, str, str, str]
+
+_TAG = "mj-staged-check"
+# More changed notes than this: the full check is about as fast.
+_MOST_CHANGED = 200
+_SHARDS = 64  # ~160 files each in a 10,000-session journal
+
+
+def _where(root: str, git_dir: str) -> str:
+    return gitstate.cache_path(root, git_dir, "staged")
+
+
+def save(root: str, loaded: Loaded, findings: list[Finding]) -> None:
+    """Keep the results of a full `validate --staged` of the journal at ``root``."""
+    location = gitstate.git_location(root)
+    if location is None:
+        return
+    from mentorjournal.journal import people
+
+    journal = loaded.journal
+    documents = {doc.path: doc for doc in journal.documents}
+    by_path: dict[str, list[FindingRow]] = {}
+    for f in findings:
+        if f.path not in loaded.blobs:
+            return  # a finding about no staged file: keep nothing rather than lose it
+        by_path.setdefault(f.path, []).append((f.line, f.column, f.severity, f.code, f.message))
+    files: dict[str, Entry] = {}
+    for path, blob in loaded.blobs.items():
+        doc = documents.get(path)
+        explicit = doc is not None and any(item.explicit_id for item in doc.items)
+        kind = doc.kind if doc is not None else "other"
+        files[path] = (blob, doc is not None, tuple(by_path.get(path, ())), kind, explicit)
+    context = (tuple(people(journal)), tuple(journal.goals))
+    found = {path: tuple(rows) for path, rows in by_path.items()}
+    summary = (found, sum(entry[1] for entry in files.values()), sorted(_folders(files)))
+    shelved = Shelf.build(files, _SHARDS).pack()
+    # No index listing: the next check lists the index in full once.
+    data = marshal.dumps((_TAG, gitstate.fingerprint(), context, None, shelved, summary))
+    gitstate.store(_where(root, location[0]), data)
+
+
+def staged_findings(root: Path) -> tuple[list[Finding], int]:
+    """(findings, documents checked) of the index's journal at ``root``: the fast check
+    when it can answer, else the full one (which leaves a snapshot for next time)."""
+    from mentorjournal.checks.validate import validate
+    from mentorjournal.model import Finding
+
+    if os.environ.get("MJ_NO_CACHE"):
+        from mentorjournal.index.store import load_cached
+
+        journal = load_cached(root, staged=True)
+        return validate(journal), len(journal.documents)
+    checked = check_staged(str(root))
+    if checked is not None:
+        rows, count = checked
+        return [Finding(*row) for row in rows], count  # type: ignore[arg-type]
+    from mentorjournal.index.store import load
+
+    loaded = load(root, staged=True)
+    findings = validate(loaded.journal)
+    save(str(root), loaded, findings)
+    return findings, len(loaded.journal.documents)
+
+
+def check_staged(root: str) -> tuple[list[Row], int] | None:
+    """(sorted findings, documents checked) of the index's journal at ``root``, or None
+    when the full check must run."""
+    location = gitstate.git_location(root)
+    if location is None:
+        return None
+    listing = gitstate.ls_files(root)
+    where = _where(root, location[0])
+    try:
+        tag, mark, context, listed_before, packed, summary = marshal.loads(gitstate.load(where))
+        files = Shelf(packed, _SHARDS)
+        findings: dict[str, tuple[FindingRow, ...]]
+        folders: list[str]
+        findings, documents, folders = summary
+    except (OSError, EOFError, ValueError, TypeError):
+        listing.output()
+        return None
+    listed = listing.output()
+    if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None:
+        return None
+    if gitstate.has_links(listed):
+        return None  # staged symlinks: the full check follows or refuses them
+    if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 2:
+        return None
+    # A journal nested in a folder of this one takes that folder's files away.
+    if any(os.path.exists(os.path.join(root, folder, layout.AGREEMENT)) for folder in folders):
+        return None
+    if listed != listed_before:
+        try:
+            changed, removed, blobs = _differences(root, files, listed_before, listed)
+            more = _update(root, files, context, findings, blobs, changed, removed)
+            if more is None:
+                return None
+            documents += more
+        except (EOFError, ValueError, TypeError, IndexError):
+            return None  # a damaged shard: the full check writes a new snapshot
+        summary = (findings, documents, sorted(set(folders) | _folders(blobs)))
+        gitstate.store(where, marshal.dumps((_TAG, mark, context, listed, files.pack(), summary)))
+    rows = {(path, *finding) for path, found in findings.items() for finding in found}
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2], r[4], r[5])), documents
+
+
+def _folders(paths: Iterable[str]) -> set[str]:
+    """The folders whose agreement.md would take ``paths`` out of this journal
+    (``layout.in_journal``): those above each path's own folder, not the root."""
+    found: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0].rpartition("/")[0]
+        while folder and folder not in found:
+            found.add(folder)
+            folder = folder.rpartition("/")[0]
+    return found
+
+
+def _differences(
+    root: str, files: Shelf, listed_before: bytes | None, listed: bytes
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """(changed notes, removed notes, blob of each changed one) between the index
+    listing the snapshot was made from and this one.
+
+    Only the entries that differ are parsed: a commit stages a note or two, and
+    parsing 10,000 entries of ``git ls-files -s`` would cost more than the check.
+    """
+
+    def journal_blobs(entries: bytes) -> dict[str, str]:
+        parsed = gitstate.parse_ls_files(entries).items()
+        return {p: b for p, b in parsed if p.endswith(".md") and layout.in_journal(root, p)}
+
+    if listed_before is None:  # written by the full check, which had no listing at hand
+        blobs = journal_blobs(listed)
+        gone = files.keys() - blobs.keys()
+    else:
+        now, before = set(listed.split(b"\0")), set(listed_before.split(b"\0"))
+        blobs = journal_blobs(b"\0".join(now - before))
+        gone = journal_blobs(b"\0".join(before - now)).keys() - blobs.keys()
+    changed = []
+    for path, blob in blobs.items():
+        entry = files.get(path)
+        if entry is None or entry[0] != blob:
+            changed.append(path)
+    removed = [path for path in gone if path in files]
+    return changed, removed, blobs
+
+
+def _update(
+    root: str,
+    files: Shelf,
+    context: tuple[tuple[str, ...], tuple[str, ...]],
+    findings: dict[str, tuple[FindingRow, ...]],
+    blobs: dict[str, str],
+    changed: list[str],
+    removed: list[str],
+) -> int | None:
+    """Bring ``files`` and ``findings`` up to date for changed and removed notes, and
+    return how many more documents there are; None when that needs the full check."""
+    if len(changed) > _MOST_CHANGED:
+        return None
+    before: dict[str, Entry | None] = {path: files.get(path) for path in (*changed, *removed)}
+    for path, old in before.items():
+        if layout.kind_for_path(path) != "session" or (old and (old[3] != "session" or old[4])):
+            return None
+    contents = gitstate.read_blobs(root, [blobs[path] for path in changed])
+    if any(blobs[path] not in contents for path in changed):
+        return None
+
+    from mentorjournal.checks.filecheck import parse_and_check
+    from mentorjournal.checks.validate import document_cross_checks
+    from mentorjournal.format.document import document_from_packed
+
+    handles, goal_ids = set(context[0]), set(context[1])
+    for path in changed:
+        data = contents[blobs[path]][: layout.MAX_BYTES + 1]
+        doc = document_from_packed(path, parse_and_check(path, data), checked=True)
+        if doc.kind != "session" or any(item.explicit_id for item in doc.items):
+            return None
+        found = [*doc.findings, *document_cross_checks(doc, handles, goal_ids)]
+        packed = tuple((f.line, f.column, f.severity, f.code, f.message) for f in found)
+        files.put(path, (blobs[path], True, packed, "session", False))
+        if packed:
+            findings[path] = packed
+        else:
+            findings.pop(path, None)
+    for path in removed:
+        files.put(path, None)
+        findings.pop(path, None)
+    counted = [old[1] for old in before.values() if old is not None]
+    return len(changed) - sum(counted)

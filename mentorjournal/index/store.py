@@ -1,0 +1,393 @@
+"""A parse cache keyed by git blob id: only files that changed are read and parsed again.
+
+What a file parses to (and its schema findings) depends only on its path and bytes,
+so the cache maps ``path + blob id`` to the packed result. Freshness comes from git
+itself: ``git ls-files -s`` gives the blob id of every tracked file and
+``git status`` names the few that differ from the index (those are hashed here).
+Renames back and reverts hit the cache. Outside git every file is read and hashed.
+
+The cache is an optimisation, never a source of truth: a missing, corrupt or
+foreign cache is rebuilt silently, and the results are the same without it.
+Bodies of goals and sessions are not stored (a 10,000-session journal would
+otherwise load 40 MB per run): a Document reads its body from the file (or the
+index's blob) the first time a command asks for it.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from mentorjournal.checks.filecheck import parse_and_check
+from mentorjournal.format import layout
+from mentorjournal.format.document import document_from_packed
+from mentorjournal.format.layout import is_candidate
+from mentorjournal.index import gitstate
+from mentorjournal.journal import assemble, outside_findings, read_head
+from mentorjournal.model import Document, Finding, Journal
+
+# Below this many misses, parsing in this process beats starting workers.
+PARALLEL_THRESHOLD = 400
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mentorjournal.format.document import Packed
+
+
+# ---------------------------------------------------------------- packing
+
+
+def _parse_many(jobs: list[tuple[str, bytes]]) -> list[Packed]:
+    return [parse_and_check(path, data) for path, data in jobs]
+
+
+# ---------------------------------------------------------------- storage
+
+
+def cache_file(root: Path) -> Path:
+    """Where the parse cache of the journal at ``root`` lives."""
+    location = gitstate.git_location(str(root))
+    return Path(gitstate.cache_path(str(root), location[0] if location else None, "cache"))
+
+
+def _read_cache(path: Path, fingerprint: str) -> dict[str, Packed]:
+    try:
+        loaded = marshal.loads(gitstate.load(str(path)))
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if (
+        not isinstance(loaded, tuple)
+        or len(loaded) != 2
+        or loaded[0] != fingerprint
+        or not isinstance(loaded[1], dict)
+    ):
+        return {}
+    entries: dict[str, Packed] = loaded[1]
+    return entries
+
+
+def _write_cache(path: Path, fingerprint: str, entries: dict[str, Packed]) -> None:
+    gitstate.store(str(path), marshal.dumps((fingerprint, entries)))
+
+
+# ---------------------------------------------------------------- loading
+
+
+class Progress:
+    """A one-line counter on stderr, shown only on a terminal and once a run passes 1 s."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty() and total > 0
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        if self.enabled and time.monotonic() - self.start > 1.0:
+            sys.stderr.write(f"\rmj: reading {done}/{self.total} files")
+            sys.stderr.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
+
+
+def _parse_misses(jobs: list[tuple[str, bytes]]) -> list[Packed]:
+    progress = Progress(len(jobs))
+    if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        results = []
+        for number, (path, data) in enumerate(jobs, start=1):
+            results.append(parse_and_check(path, data))
+            if number % 200 == 0:
+                progress.update(number)
+        progress.close()
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = os.cpu_count() or 2
+    size = max(50, len(jobs) // (workers * 8))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    results = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk_result in pool.map(_parse_many, chunks):
+            results.extend(chunk_result)
+            progress.update(len(results))
+    progress.close()
+    return results
+
+
+def _file_reader(root: Path, path: str) -> Callable[[], bytes | None]:
+    return lambda: read_head(root / path)
+
+
+def _blob_reader(root: Path, blob: str) -> Callable[[], bytes | None]:
+    def read() -> bytes | None:
+        from mentorjournal.git import gitrepo
+
+        return gitrepo.read_blobs(root, [blob]).get(blob)
+
+    return read
+
+
+class Loaded:
+    """A journal loaded through the cache, with what the status snapshot is keyed by."""
+
+    __slots__ = ("blobs", "checksum", "index_blobs", "journal", "listing")
+
+    def __init__(
+        self,
+        journal: Journal,
+        blobs: dict[str, str],
+        index_blobs: dict[str, str],
+        listing: layout.Listing | None,
+        checksum: bytes | None,
+    ) -> None:
+        self.journal = journal
+        # Path -> blob id of the bytes each document was parsed from.
+        self.blobs = blobs
+        # Path -> blob id in the index, for tracked files.
+        self.index_blobs = index_blobs
+        self.listing = listing
+        # The index's checksum, read before git listed it (None outside git).
+        self.checksum = checksum
+
+
+def load_cached(root: Path, *, staged: bool = False) -> Journal:
+    """The journal at ``root`` (working tree, or the index with ``staged``), via the cache.
+
+    ``MJ_NO_CACHE=1`` starts from an empty store and leaves none behind: the same
+    code path, with every look-up a miss.
+    """
+    return load(root, staged=staged).journal
+
+
+def load(root: Path, *, staged: bool = False) -> Loaded:
+    """``load_cached`` with the blob ids and listing it worked from."""
+    # Loading allocates ~100,000 small objects that all stay alive: collecting
+    # meanwhile only costs time (measured: half of a warm load).
+    gc.disable()
+    try:
+        return _load_cached(root, staged)
+    finally:
+        gc.enable()
+
+
+class _Survey:
+    """What the journal holds now, by path and blob id, before any record is unpacked."""
+
+    __slots__ = (
+        "blobs",
+        "checksum",
+        "contents",
+        "current_blobs",
+        "findings",
+        "git_dir",
+        "in_git",
+        "keys",
+        "listing",
+    )
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        # Path -> blob id of the bytes a record is (to be) parsed from.
+        self.current_blobs: dict[str, str] = {}
+        # Bytes already read while hashing working-tree changes.
+        self.contents: dict[str, bytes] = {}
+        self.blobs: dict[str, str] = {}
+        self.listing: layout.Listing | None = None
+        self.checksum: bytes | None = None
+        self.in_git = False
+        self.git_dir: str | None = None
+        self.keys: dict[str, str] = {}
+
+
+def _load_cached(root: Path, staged: bool) -> Loaded:
+    return _records(root, staged, _survey(root, staged))
+
+
+def _survey(root: Path, staged: bool) -> _Survey:
+    survey = _Survey()
+    location = gitstate.git_location(str(root))
+    survey.checksum = gitstate.index_checksum(location[1]) if location else None
+    survey.git_dir = location[0] if location else None
+    ls_files = status = None
+    if location:
+        ls_files = gitstate.ls_files(str(root))
+        status = None if staged else gitstate.changed_files(str(root))
+    listing = survey.listing = None if staged else layout.list_journal(str(root))
+
+    blobs: dict[str, str] = {}
+    links: dict[str, str] = {}
+    changed: set[str] = set()
+    in_git = False
+    if ls_files is not None:
+        listed = ls_files.output()
+        changed_raw = status.output() if status is not None else b""
+        if listed is not None and changed_raw is not None and location:
+            in_git = True
+            blobs = gitstate.parse_ls_files(listed)
+            links = gitstate.parse_ls_links(listed) if staged else {}
+            changed = gitstate.parse_status(changed_raw, str(root), location[2])
+
+    current_blobs = survey.current_blobs
+    to_read: list[str] = []
+    if staged:
+        if not in_git:
+            from mentorjournal.errors import MjError
+
+            raise MjError(f"--staged needs a git repository, and {root} is not in one")
+        for path, blob in blobs.items():
+            if path.endswith(".md") and layout.in_journal(str(root), path):
+                current_blobs[path] = blob
+        survey.findings = _staged_links(root, links, blobs, current_blobs)
+    else:
+        assert listing is not None
+        survey.findings = outside_findings(listing)
+        for path in listing.paths:
+            if path in blobs and path not in changed:
+                current_blobs[path] = blobs[path]
+            else:
+                to_read.append(path)
+
+    # Working-tree files that differ from the index: hash their bytes.
+    for path in to_read:
+        data = read_head(root / path)
+        if data is None:
+            continue
+        survey.contents[path] = data
+        current_blobs[path] = gitstate.blob_id(data)
+    # Index bytes and working-tree bytes of one blob can differ (core.autocrlf and
+    # other filters): their records are kept apart.
+    side = "index" if staged else "worktree"
+    survey.keys = {path: f"{path}\0{side}\0{blob}" for path, blob in current_blobs.items()}
+    survey.blobs, survey.in_git = blobs, in_git
+    return survey
+
+
+def _staged_links(
+    root: Path, links: dict[str, str], blobs: dict[str, str], current_blobs: dict[str, str]
+) -> list[Finding]:
+    """Staged symlinks as the working tree's walk treats them: one that leads out of
+    the journal is an error, one that stays inside reads as its target's bytes."""
+    import posixpath
+
+    from mentorjournal.git import gitrepo
+
+    notes = {
+        p: b for p, b in links.items() if p.endswith(".md") and layout.in_journal(str(root), p)
+    }
+    targets = gitrepo.read_blobs(root, sorted(set(notes.values())))
+    findings = []
+    for path, blob in sorted(notes.items()):
+        target = targets.get(blob, b"").decode("utf-8", "surrogateescape")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if posixpath.isabs(target) or resolved == ".." or resolved.startswith("../"):
+            message = f"symlink points outside the journal ({target}); not followed"
+            findings.append(Finding(path, 1, 1, "error", "symlink-outside", message))
+        elif resolved in blobs:
+            current_blobs[path] = blobs[resolved]
+    return findings
+
+
+def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
+    """The documents of a survey: records from the store, the misses parsed now."""
+    fingerprint = gitstate.fingerprint()
+    where = Path(gitstate.cache_path(str(root), survey.git_dir, "cache"))
+    keep = not os.environ.get("MJ_NO_CACHE")
+    entries = _read_cache(where, fingerprint) if keep else {}
+    keys, contents, blobs = survey.keys, survey.contents, survey.blobs
+    current_blobs = survey.current_blobs
+    misses = [path for path, key in keys.items() if key not in entries]
+    if staged and misses:
+        from mentorjournal.git import gitrepo
+
+        wanted: dict[str, list[str]] = {}
+        for path in misses:  # two paths may hold one blob (a copy, a symlink's target)
+            wanted.setdefault(current_blobs[path], []).append(path)
+        for blob, staged_bytes in gitrepo.read_blobs(root, list(wanted)).items():
+            for path in wanted[blob]:
+                contents[path] = staged_bytes[: 1024 * 1024 + 1]
+    jobs: list[tuple[str, bytes]] = []
+    for path in misses:
+        data = contents.get(path)
+        if data is None:
+            data = read_head(root / path)
+        if data is not None and is_candidate(path, data):
+            jobs.append((path, data))
+    fresh = dict(zip((path for path, _ in jobs), _parse_misses(jobs), strict=True))
+    skipped = set(misses) - set(fresh)
+
+    documents: list[Document] = []
+    current: dict[str, Packed] = {}
+    for path in sorted(keys):
+        if path in skipped:
+            continue
+        key = keys[path]
+        packed = fresh.get(path) or entries.get(key)
+        if packed is None:
+            continue
+        current[key] = packed
+        if packed[0] != "other":
+            reader = _blob_reader(root, current_blobs[path]) if staged else _file_reader(root, path)
+            documents.append(document_from_packed(path, packed, True, reader))
+    if keep and (fresh or set(current) != set(entries)):
+        _write_cache(where, fingerprint, current)
+    journal = Journal(str(root), tuple(assemble(documents)), tuple(survey.findings))
+    checksum = survey.checksum if survey.in_git else None
+    return Loaded(journal, current_blobs, blobs, survey.listing, checksum)
+
+
+def view(
+    root: Path,
+    name: str,
+    args: tuple[str, ...],
+    compute: Callable[[Journal], T],
+    kind: type[T],
+) -> T:
+    """``compute`` of the working tree's journal, kept until a file, the code or ``args``
+    change. The value (a ``kind``: text, or tuples of plain values) is remembered under
+    a digest of every record key it was computed from; a miss computes it the one way.
+    """
+    import hashlib
+
+    survey = _survey(root, False)
+    digest = hashlib.sha256()
+    for part in (gitstate.fingerprint(), *args, *sorted(survey.keys.values())):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for finding in survey.findings:
+        digest.update(repr(finding).encode("utf-8", "surrogateescape"))
+    key = digest.hexdigest()
+    where = gitstate.cache_path(str(root), survey.git_dir, f"view-{name}")
+    keep = not os.environ.get("MJ_NO_CACHE")
+    if keep:
+        try:
+            kept = marshal.loads(gitstate.load(where))
+        except (EOFError, ValueError, TypeError):
+            kept = None  # missing or damaged: computed again below
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+            value = kept[1]
+            if isinstance(value, kind):
+                return value
+    gc.disable()
+    try:
+        journal = _records(root, False, survey).journal
+    finally:
+        gc.enable()
+    value = compute(journal)
+    if keep:
+        try:
+            kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
+        except ValueError:  # not plain data: nothing to keep, still the right answer
+            return value
+        gitstate.store(where, kept_bytes)
+    return value

@@ -1,0 +1,84 @@
+"""Views over a whole journal that commands share, kept by the cache between runs.
+
+The findings are computed from the records the one way (``validate``) and kept by
+``store.view`` under the keys of every file they came from. The open items, with
+their journal-wide ids, and what a new session is pre-filled from come from the
+status snapshot, which is brought up to date for edited notes without unpacking
+10,000 records; when it cannot answer, ``journal`` reads everything and leaves a
+new snapshot behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mentorjournal.index import store
+from mentorjournal.model import ActionItem, Finding, Journal
+
+if TYPE_CHECKING:
+    from mentorjournal.edit.authoring import SessionPlan
+    from mentorjournal.index.snapshot import Snapshot
+
+
+def _findings_rows(journal: Journal) -> tuple[tuple[object, ...], tuple[str, ...], int]:
+    from mentorjournal.checks.validate import validate
+
+    rows = tuple(
+        (f.path, f.line, f.column, f.severity, f.code, f.message) for f in validate(journal)
+    )
+    names = {doc.path for doc in journal.documents} | {f.path for f in journal.findings}
+    return rows, tuple(sorted(names)), len(journal.documents)
+
+
+def findings(root: Path) -> tuple[list[Finding], list[str], int]:
+    """Every finding of the working tree's journal (sorted as ``validate`` sorts them),
+    the paths of the files it holds, and how many documents it has."""
+    rows, names, documents = store.view(root, "findings", (), _findings_rows, tuple)
+    return [Finding(*row) for row in rows], list(names), documents
+
+
+def journal(root: Path) -> Journal:
+    """The whole journal, read through the cache; leaves the status snapshot behind, so
+    that the next status, done or new session answers from it."""
+    from mentorjournal.index import snapshot
+
+    if os.environ.get("MJ_NO_CACHE"):
+        return store.load_cached(root)
+    loaded = store.load(root)
+    snapshot.save(str(root), loaded)
+    return loaded.journal
+
+
+def _snapshot(root: Path) -> Snapshot | None:
+    from mentorjournal.index import snapshot
+
+    return None if os.environ.get("MJ_NO_CACHE") else snapshot.load_fresh(str(root))
+
+
+def open_items(root: Path) -> list[ActionItem] | None:
+    """The open items as the status snapshot keeps them (brought up to date for edited
+    notes, ids journal-wide); None when it cannot answer and ``items`` must."""
+    kept = _snapshot(root)
+    if kept is None:
+        return None
+    return [
+        ActionItem(path, line, "open", text, owners, due, None, goals, item_id)
+        for item_id, text, owners, due, goals, path, line, *_ in kept.open_rows(None)
+    ]
+
+
+def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
+    """A new session's plan from the status snapshot (as ``authoring.session_plan`` makes
+    it from the whole journal); None when the snapshot cannot answer."""
+    from mentorjournal.edit.authoring import SessionPlan
+    from mentorjournal.reports.status import open_items_of
+
+    kept = _snapshot(root)
+    if kept is None or kept.facts[6] is None:
+        return None
+    mentor, mentee, name, mode, length, active = kept.facts[6]
+    open_now = tuple(open_items_of(kept.open_rows(None), day.isoformat()))
+    return SessionPlan(mentor, mentee, name, mode, length, active, not kept.dates, open_now)

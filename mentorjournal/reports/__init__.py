@@ -1,0 +1,1 @@
+"""What the reports say, computed once from a journal (status, summary, history)."""

@@ -1,0 +1,522 @@
+"""What changed between two versions of a journal, and `mj commit` that records it.
+
+The comparison is pure (`journal_changes` takes two path -> bytes maps and returns
+`Change` records); `commit_message` turns those into the words of a commit, and
+`commit_journal` is the whole `mj commit`: refuse early, stage only journal files,
+commit with the generated message. `field_changes` and `section_changes` are shared
+with `mj history`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mentorjournal.errors import MjError
+from mentorjournal.format.document import parse_document
+from mentorjournal.model import ActionItem, Document, Finding
+
+__all__ = [
+    "Change",
+    "CommitOutcome",
+    "CommitPlan",
+    "FieldChange",
+    "SectionChange",
+    "commit_journal",
+    "commit_message",
+    "field_changes",
+    "journal_changes",
+    "plan_commit",
+    "section_changes",
+    "signatures_added",
+]
+
+# Files `mj commit` stages: the journal's own documents and what `mj init` writes.
+_JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
+_MANAGED_FILE = re.compile(r"^(\.gitignore|goals/\.gitkeep|sessions/\.gitkeep)$")
+# A longer subject keeps its first parts and lists every part in the body (the
+# issue's own example, four parts, is 125 characters: keep such a message whole).
+_SUBJECT_LIMIT = 140
+_HEADING = re.compile(r"^(#{1,2})[ \t]+(.*?)[ \t#]*$")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One front-matter value that changed, at a dotted path (`cadence.every`)."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def describe(self) -> str:
+        return f"{self.path}: {render_value(self.before)} -> {render_value(self.after)}"
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """A body section (its heading; "" for text before the first heading) and how it changed."""
+
+    heading: str
+    change: str  # "added", "removed" or "changed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing a commit does, in words a mentor and mentee use."""
+
+    # "session", "goal", "agreement", "items" or "file"
+    what: str
+    summary: str
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def render_value(value: Any) -> str:
+    """A front-matter value in a commit message or history line."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
+    """Changed values by dotted path; mappings are compared key by key, lists as a whole."""
+    found: list[FieldChange] = []
+
+    def walk(old: Any, new: Any, path: str) -> None:
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            for key in [*old, *(k for k in new if k not in old)]:
+                walk(old.get(key), new.get(key), f"{path}.{key}" if path else str(key))
+        elif old != new:
+            found.append(FieldChange(path, old, new))
+
+    walk(before, after, "")
+    return found
+
+
+def _sections(body: str) -> dict[str, str]:
+    """Body text by `#`/`##` heading (code fences respected); "" holds text before any."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    fence: str | None = None
+    for line in body.replace("\r\n", "\n").split("\n"):
+        marker = _FENCE.match(line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)[0]
+            elif marker.group(1)[0] == fence:
+                fence = None
+        heading = _HEADING.match(line) if fence is None else None
+        if heading:
+            current = heading.group(2)
+            while current in sections:  # a repeated heading stays a section of its own
+                current += " (again)"
+            sections[current] = []
+            continue
+        sections[current].append(line.rstrip())
+    return {name: "\n".join(lines).strip() for name, lines in sections.items()}
+
+
+def section_changes(before: str | None, after: str | None) -> list[SectionChange]:
+    """Sections of a Markdown body added, removed or changed, in the order of the new body."""
+    old = _sections(before or "")
+    new = _sections(after or "")
+    found: list[SectionChange] = []
+    for name, text in new.items():
+        if name not in old:
+            if name or text:
+                found.append(SectionChange(name, "added"))
+        elif old[name] != text:
+            found.append(SectionChange(name, "changed"))
+    found.extend(SectionChange(name, "removed") for name in old if name not in new)
+    return found
+
+
+def _signers(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    entries = meta.get("signatures")
+    if not isinstance(entries, list):
+        return []
+    return [
+        (entry["by"], str(entry.get("digest", "")))
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("by"), str)
+    ]
+
+
+def signatures_added(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Handles whose signature is new or renewed (a new digest) in `after`."""
+    old = set(_signers(before))
+    return list(dict.fromkeys(by for by, digest in _signers(after) if (by, digest) not in old))
+
+
+def _item_match_key(item: ActionItem) -> str:
+    return item.key or item.id
+
+
+def _item_changes(old: Document | None, new: Document | None) -> dict[str, int]:
+    """Counts of items added, ticked, cancelled, reopened and removed between versions."""
+    counts = {"add": 0, "tick": 0, "cancel": 0, "reopen": 0, "remove": 0}
+    before = {_item_match_key(i): i for i in (old.items if old else ())}
+    after = {_item_match_key(i): i for i in (new.items if new else ())}
+    for key, item in after.items():
+        previous = before.get(key)
+        if previous is None:
+            counts["add"] += 1
+        elif previous.state != item.state:
+            if item.state == "done":
+                counts["tick"] += 1
+            elif item.state == "cancelled":
+                counts["cancel"] += 1
+            else:
+                counts["reopen"] += 1
+    counts["remove"] = sum(1 for key in before if key not in after)
+    return counts
+
+
+def _edited(old: Document, new: Document) -> bool:
+    """True when more changed than item lines (ticks and new items are told as counts)."""
+    if old.meta != new.meta:
+        return True
+
+    def without_items(doc: Document) -> list[str]:
+        lines = doc.body.split("\n")
+        item_lines = {item.line - doc.body_line for item in doc.items}
+        return [line for index, line in enumerate(lines) if index not in item_lines]
+
+    return without_items(old) != without_items(new)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _document_changes(path: str, old: Document | None, new: Document | None) -> list[Change]:
+    """How one journal document changed; item ticks are counted by the caller."""
+    doc = new or old
+    assert doc is not None
+    if doc.kind == "session":
+        name = doc.stem
+        if old is None:
+            assert new is not None
+            count = len(new.items)
+            extra = f" ({_plural(count, 'action')})" if count else ""
+            return [Change("session", f"add session {name}{extra}")]
+        if new is None:
+            return [Change("session", f"remove session {name}")]
+        if _edited(old, new):
+            return [Change("session", f"edit session {name}")]
+        return []
+    if doc.kind == "goal":
+        name = doc.stem
+        if old is None:
+            assert new is not None
+            status = new.meta.get("status")
+            suffix = f" ({status})" if isinstance(status, str) else ""
+            return [Change("goal", f"add goal {name}{suffix}")]
+        if new is None:
+            return [Change("goal", f"remove goal {name}")]
+        old_status, new_status = old.meta.get("status"), new.meta.get("status")
+        if old_status != new_status:
+            return [
+                Change(
+                    "goal",
+                    f"goal {name}: {render_value(old_status)} -> {render_value(new_status)}",
+                )
+            ]
+        if _edited(old, new):
+            return [Change("goal", f"edit goal {name}")]
+        return []
+    if doc.kind == "agreement":
+        if old is None:
+            return [Change("agreement", "add the agreement")]
+        if new is None:
+            return [Change("agreement", "remove the agreement")]
+        return _agreement_changes(old, new)
+    return [Change("file", f"update {path}")]
+
+
+def _agreement_changes(old: Document, new: Document) -> list[Change]:
+    found: list[Change] = []
+    unsigned_old = {k: v for k, v in old.meta.items() if k != "signatures"}
+    unsigned_new = {k: v for k, v in new.meta.items() if k != "signatures"}
+    fields = field_changes(unsigned_old, unsigned_new)
+    if fields:
+        shown = ", ".join(f.describe().replace(": ", " ", 1) for f in fields[:3])
+        more = f" and {len(fields) - 3} more" if len(fields) > 3 else ""
+        found.append(Change("agreement", f"agreement: {shown}{more}"))
+    sections = section_changes(old.body, new.body)
+    if sections:
+        names = ", ".join(s.heading or "introduction" for s in sections[:3])
+        more = f" and {len(sections) - 3} more" if len(sections) > 3 else ""
+        found.append(Change("agreement", f"agreement text: {names}{more}"))
+    signed = signatures_added(old.meta, new.meta)
+    if signed:
+        found.append(Change("agreement", f"signed by {', '.join(signed)}"))
+    if not found and old.meta != new.meta:
+        found.append(Change("agreement", "agreement: signatures edited"))
+    elif not found and old.body != new.body:
+        found.append(Change("agreement", "agreement: layout"))
+    return found
+
+
+def journal_changes(
+    before: Mapping[str, bytes | None], after: Mapping[str, bytes | None]
+) -> list[Change]:
+    """What changed from `before` to `after` (journal-relative path -> bytes, None: absent).
+
+    Only paths present in either map are compared; pass the changed files.
+    """
+    changes: list[Change] = []
+    totals = {"add": 0, "tick": 0, "cancel": 0, "reopen": 0, "remove": 0}
+    for path in sorted(set(before) | set(after)):
+        old_bytes, new_bytes = before.get(path), after.get(path)
+        if old_bytes == new_bytes:
+            continue
+        old = parse_document(path, old_bytes) if old_bytes is not None else None
+        new = parse_document(path, new_bytes) if new_bytes is not None else None
+        doc = new or old
+        assert doc is not None
+        if doc.kind == "other" or doc.private:
+            if new_bytes is None:
+                changes.append(Change("file", f"remove {path}"))
+            elif old_bytes is None:
+                changes.append(Change("file", f"add {path}"))
+            else:
+                changes.append(Change("file", f"update {path}"))
+            continue
+        changes.extend(_document_changes(path, old, new))
+        counts = _item_changes(old, new)
+        if old is None:
+            counts["add"] = 0  # a new file's items are told with the file
+        if new is None:
+            counts["remove"] = 0
+        for key, value in counts.items():
+            totals[key] += value
+    words = {
+        "tick": "tick",
+        "add": "add",
+        "cancel": "cancel",
+        "reopen": "reopen",
+        "remove": "remove",
+    }
+    for key in ("tick", "add", "cancel", "reopen", "remove"):
+        if totals[key]:
+            changes.append(Change("items", f"{words[key]} {_plural(totals[key], 'action')}"))
+    return _ordered(changes)
+
+
+def _ordered(changes: list[Change]) -> list[Change]:
+    """Sessions and goals first (what happened), then items, agreement, other files."""
+    rank = {"session": 0, "items": 1, "goal": 2, "agreement": 3, "file": 4}
+    return sorted(changes, key=lambda change: rank.get(change.what, 5))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def commit_message(changes: Sequence[Change], user_message: str | None = None) -> str:
+    """The commit message: the changes joined into a subject (or the user's words, then
+    the changes as the body)."""
+    parts = [change.summary for change in changes] or ["update the journal"]
+    user = (user_message or "").strip()
+    if user:
+        return user + "\n\n" + "\n".join(f"- {part}" for part in parts) + "\n"
+    subject = "; ".join(parts)
+    if len(subject) <= _SUBJECT_LIMIT:
+        return _capitalised(subject) + "\n"
+    shown: list[str] = []
+    for part in parts:
+        candidate = "; ".join([*shown, part])
+        if shown and len(candidate) + len("; and 99 more") > _SUBJECT_LIMIT:
+            break
+        shown.append(part)
+    rest = len(parts) - len(shown)
+    head = _capitalised("; ".join(shown)) + f"; and {rest} more"
+    return head + "\n\n" + "\n".join(f"- {part}" for part in parts) + "\n"
+
+
+# --------------------------------------------------------------------------- mj commit
+
+
+@dataclass(frozen=True)
+class CommitPlan:
+    """What `mj commit` would do: the journal files to stage, and the errors that stop it."""
+
+    root: Path
+    to_stage: tuple[str, ...]
+    errors: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class CommitOutcome:
+    sha: str
+    message: str
+    staged: tuple[str, ...]
+    changes: tuple[Change, ...]
+
+
+def _is_managed(root: Path, path: str) -> bool:
+    """`.gitignore` counts when it is mj's (it keeps private/ out); `.gitkeep`s always."""
+    if path != ".gitignore":
+        return True
+    try:
+        lines = (root / path).read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return True  # a deleted .gitignore: stage the deletion like any tracked file
+    return "private/" in lines or "/private/" in lines
+
+
+def _journal_files_to_stage(root: Path) -> list[str]:
+    from mentorjournal.git import gitrepo
+
+    paths: list[str] = []
+    for entry in gitrepo.status_entries(root):
+        if entry.code[1] == " ":
+            continue  # staged already, nothing in the working tree to add
+        path = entry.path
+        if path.startswith("private/"):
+            continue
+        if _JOURNAL_FILE.match(path) or (_MANAGED_FILE.match(path) and _is_managed(root, path)):
+            paths.append(path)
+    return sorted(set(paths))
+
+
+def plan_commit(root: Path) -> CommitPlan:
+    """Refuse what must be refused (no repository, mid-merge, lock, detached HEAD,
+    private files staged), validate the working tree, and list the files to stage."""
+    from mentorjournal.git import gitrepo
+
+    if gitrepo.repo_toplevel(root) is None:
+        raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
+    gitrepo.ensure_can_commit(root)
+    staged_private = [p for p in gitrepo.changed_in_index(root) if p.startswith("private/")]
+    if staged_private:
+        shown = ", ".join(staged_private[:5])
+        raise MjError(
+            f"private notes are staged ({shown}); private/ never leaves this computer. "
+            "Unstage them with `git restore --staged -- private/`, then retry."
+        )
+    to_stage = tuple(_journal_files_to_stage(root))
+    findings = _findings_if_staged(root, to_stage)
+    errors = tuple(
+        f for f in findings if f.severity == "error" and not f.path.startswith("private/")
+    )
+    return CommitPlan(root, to_stage, errors)
+
+
+def _findings_if_staged(root: Path, to_stage: Sequence[str]) -> list[Finding]:
+    """What the commit would record, checked as the hook checks it (``staged_findings``,
+    which re-checks only the notes that changed), in a copy of the index with
+    ``to_stage`` added: nothing of the user's is staged before the plan is accepted."""
+    import shutil
+
+    from mentorjournal.git import gitrepo
+    from mentorjournal.index import gitstate
+    from mentorjournal.index.stagedcheck import staged_findings
+
+    location = gitstate.git_location(str(root))
+    if location is None:
+        raise MjError(f"{root} is not in a git repository")
+    index = Path(os.environ.get("GIT_INDEX_FILE") or Path(location[1]) / "index")
+    trial = Path(location[0]) / "mentorjournal" / f"commit-index-{os.getpid()}"
+    trial.parent.mkdir(parents=True, exist_ok=True)
+    previous = os.environ.get("GIT_INDEX_FILE")
+    try:
+        with contextlib.suppress(FileNotFoundError):  # no index yet: git starts one
+            shutil.copyfile(index, trial)
+        os.environ["GIT_INDEX_FILE"] = str(trial)
+        gitrepo.stage(root, to_stage)
+        return staged_findings(root)[0]
+    finally:
+        if previous is None:
+            os.environ.pop("GIT_INDEX_FILE", None)
+        else:
+            os.environ["GIT_INDEX_FILE"] = previous
+        trial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the git writes are done, then raise it.
+
+    Python's subprocess answers KeyboardInterrupt by killing git with SIGKILL, which
+    leaves `index.lock` behind; git itself, if it got the signal too, cleans up.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def remember(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = signal.signal(signal.SIGINT, remember)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def _staged_versions(root: Path, paths: Sequence[str]) -> tuple[dict[str, bytes | None], ...]:
+    """The HEAD and index bytes of ``paths`` only, in one `git cat-file` (None: absent)."""
+    from mentorjournal.git import gitrepo
+
+    # On an unborn branch git answers "missing" for HEAD's side.
+    found = gitrepo.read_blobs(root, [f"{side}:./{p}" for p in paths for side in ("HEAD", "")])
+    before = {path: found.get(f"HEAD:./{path}") for path in paths}
+    after = {path: found.get(f":./{path}") for path in paths}
+    return before, after
+
+
+def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitOutcome:
+    """Stage the plan's files and commit them with a message saying what changed."""
+    from mentorjournal.git import gitrepo
+
+    if plan.errors:
+        raise MjError("the journal has errors: fix them (see `mj validate`), then retry")
+    root = plan.root
+    if not plan.to_stage and not gitrepo.changed_in_index(gitrepo.repo_toplevel(root) or root):
+        raise MjError(
+            "nothing to commit: no journal file changed since the last commit. "
+            "Edit a session, goal or the agreement first."
+        )
+    with _interrupts_deferred():
+        gitrepo.stage(root, plan.to_stage)
+        changed = gitrepo.changed_in_index(root)
+        before, after = _staged_versions(root, changed)
+        changes = journal_changes(before, after)
+        outside = _staged_outside(root)
+        if outside:
+            changes = [*changes, Change("file", f"also {', '.join(outside[:3])}")]
+        message = commit_message(changes, user_message)
+        sha = gitrepo.commit(root, message)
+    return CommitOutcome(sha, message, plan.to_stage, tuple(changes))
+
+
+def _staged_outside(root: Path) -> list[str]:
+    """Repository paths staged outside this journal (the user staged them; they go too)."""
+    from mentorjournal.git import gitrepo
+
+    top = gitrepo.repo_toplevel(root)
+    if top is None or top.resolve() == root.resolve():
+        return []
+    prefix = root.resolve().relative_to(top.resolve()).as_posix() + "/"
+    return [p for p in gitrepo.changed_in_index(top) if not p.startswith(prefix)]

@@ -1,0 +1,177 @@
+"""`mj history`: how the agreement (and the goals' status) evolved, commit by commit.
+
+Each commit that touched agreement.md is compared with its first parent: which
+front-matter values changed (dotted paths, `cadence.every: biweekly -> monthly`),
+which body sections changed, whose signatures were added. A merge commit reports
+only what neither side had (a conflict resolution), so a change is told once, by
+the commit that made it. All versions are read with one `git cat-file` per query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mentorjournal.format.document import parse_document
+from mentorjournal.format.layout import AGREEMENT
+from mentorjournal.git import gitrepo
+from mentorjournal.model import Document
+from mentorjournal.reports.changes import (
+    FieldChange,
+    SectionChange,
+    field_changes,
+    section_changes,
+    signatures_added,
+)
+
+_GOAL_FILE = re.compile(r"goals/[^/]+\.md")
+
+__all__ = ["AgreementVersion", "GoalStatusChange", "JournalHistory", "journal_history"]
+
+
+@dataclass(frozen=True)
+class AgreementVersion:
+    """One commit that changed agreement.md, and what it changed."""
+
+    sha: str
+    date: str
+    author_name: str
+    author_email: str
+    subject: str
+    created: bool
+    removed: bool
+    fields: tuple[FieldChange, ...]
+    sections: tuple[SectionChange, ...]
+    signatures_added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GoalStatusChange:
+    """A goal's status as one commit changed it (`before` None: the goal was added)."""
+
+    goal: str
+    sha: str
+    date: str
+    author_name: str
+    author_email: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class JournalHistory:
+    """Oldest first, so it reads as the story of the mentorship."""
+
+    agreement: tuple[AgreementVersion, ...]
+    goals: tuple[GoalStatusChange, ...]
+
+
+def _parse(path: str, data: bytes | None) -> Document | None:
+    return parse_document(path, data) if data is not None else None
+
+
+def _meta(doc: Document | None) -> dict[str, Any]:
+    return dict(doc.meta) if doc is not None else {}
+
+
+def _unsigned(meta: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in meta.items() if key != "signatures"}
+
+
+def _agreement_versions(root: Path) -> list[AgreementVersion]:
+    commits = gitrepo.log_for_path(root, AGREEMENT)
+    names = [
+        f"{commit.sha}{suffix}:./{AGREEMENT}" for commit in commits for suffix in ("", "^", "^2")
+    ]
+    blobs = gitrepo.read_blobs(root, names)
+    versions: list[AgreementVersion] = []
+    for commit in reversed(commits):
+        new = _parse(AGREEMENT, blobs.get(f"{commit.sha}:./{AGREEMENT}"))
+        old = _parse(AGREEMENT, blobs.get(f"{commit.sha}^:./{AGREEMENT}"))
+        other = _parse(AGREEMENT, blobs.get(f"{commit.sha}^2:./{AGREEMENT}"))
+        created = old is None and new is not None
+        # A new agreement's values are its text; listing each as "(none) -> x" says nothing.
+        fields = [] if created else field_changes(_unsigned(_meta(old)), _unsigned(_meta(new)))
+        sections = (
+            [] if created else section_changes(old.body if old else None, new.body if new else None)
+        )
+        signed = signatures_added(_meta(old), _meta(new))
+        if other is not None:
+            # A merge: keep only what differs from the second parent too.
+            theirs = {(f.path, repr(f.after)) for f in field_changes(_meta(other), _meta(new))}
+            fields = [f for f in fields if (f.path, repr(f.after)) in theirs]
+            their_sections = {
+                s.heading for s in section_changes(other.body, new.body if new else None)
+            }
+            sections = [s for s in sections if s.heading in their_sections]
+            their_signed = set(signatures_added(_meta(other), _meta(new)))
+            signed = [handle for handle in signed if handle in their_signed]
+            if not fields and not sections and not signed:
+                continue
+        versions.append(
+            AgreementVersion(
+                sha=commit.sha,
+                date=commit.date,
+                author_name=commit.author_name,
+                author_email=commit.author_email,
+                subject=commit.subject,
+                created=created,
+                removed=new is None,
+                fields=tuple(fields),
+                sections=tuple(sections),
+                signatures_added=tuple(signed),
+            )
+        )
+    return versions
+
+
+def _status(doc: Document | None) -> str | None:
+    if doc is None:
+        return None
+    status = doc.meta.get("status")
+    return status if isinstance(status, str) else None
+
+
+def _goal_changes(root: Path) -> list[GoalStatusChange]:
+    infos = {commit.sha: commit for commit in gitrepo.log_for_path(root, "goals")}
+    touched = [
+        (sha, [path for path in paths if _GOAL_FILE.fullmatch(path)])
+        for sha, paths in gitrepo.log_changed_paths(root, "goals")
+    ]
+    names = [
+        f"{sha}{suffix}:./{path}"
+        for sha, paths in touched
+        for path in paths
+        for suffix in ("", "^")
+    ]
+    blobs = gitrepo.read_blobs(root, names)
+    found: list[GoalStatusChange] = []
+    for sha, paths in reversed(touched):
+        info = infos.get(sha)
+        if info is None:
+            continue
+        for path in paths:
+            after = _status(_parse(path, blobs.get(f"{sha}:./{path}")))
+            before = _status(_parse(path, blobs.get(f"{sha}^:./{path}")))
+            if before != after:
+                goal = path.removeprefix("goals/").removesuffix(".md")
+                found.append(
+                    GoalStatusChange(
+                        goal, sha, info.date, info.author_name, info.author_email, before, after
+                    )
+                )
+    return found
+
+
+def journal_history(root: Path) -> JournalHistory:
+    """The agreement's versions and the goals' status changes from git, oldest first."""
+    from mentorjournal.errors import MjError
+
+    if gitrepo.repo_toplevel(root) is None:
+        raise MjError(
+            f"{root} is not in a git repository, so it has no history: "
+            "record versions with `mj commit`"
+        )
+    return JournalHistory(tuple(_agreement_versions(root)), tuple(_goal_changes(root)))

@@ -1,0 +1,141 @@
+"""Who owes what, when the pair meets next, and whether the agreement is current."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mentorjournal.checks.signatures import SignatureState, signature_state
+from mentorjournal.format.dates import parse_date
+from mentorjournal.model import ActionItem, Journal
+from mentorjournal.reports import statuscore
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    id: str
+    text: str
+    owners: tuple[str, ...]
+    due: str | None
+    overdue: bool
+    goals: tuple[str, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    due: str | None
+    overdue: bool
+    last: str | None
+    every: str | None
+
+
+@dataclass(frozen=True)
+class Review:
+    due: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Status:
+    today: str
+    open: tuple[OpenItem, ...]
+    next_meeting: NextMeeting
+    review: Review
+    signatures: SignatureState
+
+    def as_json(self) -> dict[str, Any]:
+        return statuscore.as_json(
+            self.today,
+            ((i.id, i.text, i.owners, i.due, i.goals, i.path, i.line) for i in self.open),
+            (self.next_meeting.due, self.next_meeting.overdue, self.next_meeting.last, None),
+            self.review.due,
+            (self.signatures.valid, self.signatures.stale, self.signatures.missing),
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        today: str,
+        rows: Iterable[statuscore.Row | statuscore.JsonRow],
+        meeting: tuple[str | None, bool, str | None, str | None],
+        review: str | None,
+        signatures: SignatureState,
+    ) -> Status:
+        """A Status from the plain values statuscore works with."""
+        return cls(
+            today=today,
+            open=tuple(_open_item(row, today) for row in rows),
+            next_meeting=NextMeeting(*meeting),
+            review=Review(review, statuscore.overdue(review, today)),
+            signatures=signatures,
+        )
+
+
+def _open_item(row: statuscore.Row | statuscore.JsonRow, today: str) -> OpenItem:
+    item_id, text, owners, due, goals, path, line = row[:7]
+    overdue = statuscore.overdue(due, today)
+    return OpenItem(item_id, text, owners, due, overdue, goals, path, line)
+
+
+def item_goals(item: ActionItem, goal_ids: set[str]) -> tuple[str, ...]:
+    """Goals an item links to: its #goal tags, and the goal whose file holds it."""
+    return statuscore.item_goals(item.path, item.hashtags, goal_ids)
+
+
+def open_row(item: ActionItem, goal_ids: set[str]) -> statuscore.Row:
+    """An open item as status shows it: goal-link tags dropped from its text."""
+    return statuscore.open_row(
+        item.path, item.line, item.id, item.text, item.owners, item.due, item.hashtags, goal_ids
+    )
+
+
+def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> list[OpenItem]:
+    """Open items, overdue first, then by due date (none last), then path and line."""
+    goal_ids = set(journal.goals)
+    rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
+    return open_items_of(statuscore.sort_rows(rows, owner), today.isoformat())
+
+
+def open_items_of(
+    rows: Iterable[statuscore.Row | statuscore.JsonRow], today: str
+) -> list[OpenItem]:
+    """OpenItems from status rows (as sorted), overdue as of ``today``."""
+    return [_open_item(row, today) for row in rows]
+
+
+def session_dates(journal: Journal) -> list[str]:
+    """The dates of the sessions held, as YYYY-MM-DD."""
+    found = (parse_date(doc.meta.get("date")) for doc in journal.sessions)
+    return [date.isoformat() for date in found if date is not None]
+
+
+def agreement_facts(journal: Journal) -> tuple[object, object, str | None, SignatureState]:
+    """(cadence every, start, review date, signatures) as status reads them."""
+    agreement = journal.agreement
+    meta = agreement.meta if agreement else {}
+    cadence = meta.get("cadence")
+    every = cadence.get("every") if isinstance(cadence, dict) else None
+    review = parse_date(meta.get("review"))
+    signatures = signature_state(agreement) if agreement and agreement.parsed else _UNSIGNED
+    return every, meta.get("start"), review.isoformat() if review else None, signatures
+
+
+def compute_status(journal: Journal, today: dt.date, owner: str | None = None) -> Status:
+    day = today.isoformat()
+    goal_ids = set(journal.goals)
+    rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
+    every, start, review, signatures = agreement_facts(journal)
+    return Status.from_parts(
+        day,
+        statuscore.sort_rows(rows, owner),
+        statuscore.next_meeting(session_dates(journal), every, start, day),
+        review,
+        signatures,
+    )
+
+
+_UNSIGNED = SignatureState((), (), ())

@@ -1,0 +1,121 @@
+"""`mj validate`: output formats, paths, --staged, the sample journal."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import DATA, SAMPLE, mj
+from gitutil import git, make_repo
+
+
+def test_sample_journal_validates_clean_even_when_strict() -> None:
+    result = mj("validate", "--strict", "--json", cwd=SAMPLE)
+    assert json.loads(result.stdout) == {"ok": True, "findings": []}
+    assert result.exit_code == 0
+
+
+def test_json_shape_is_exactly_the_spec(journal: Path) -> None:
+    (journal / "sessions" / "2025-07-18.md").write_text(
+        "---\ndate: 2025-07-18\nattendees: [ana, bob]\n---\n"
+    )
+    result = mj("validate", "--json", cwd=journal)
+    report = json.loads(result.stdout)
+    assert list(report) == ["ok", "findings"]
+    assert report["findings"] == [
+        {
+            "path": "sessions/2025-07-18.md",
+            "line": 3,
+            "column": 18,
+            "severity": "error",
+            "code": "unknown-person",
+            "message": "attendee 'bob' is not in the agreement",
+        }
+    ]
+    assert result.exit_code == 1
+
+
+def test_human_output_lines_and_sorting(journal: Path) -> None:
+    (journal / "sessions" / "2025-07-18.md").write_text(
+        "---\ndate: 2025-07-18\nattendees: [ana, bob]\nkind: chat\n---\n- [ ] @zed x\n"
+    )
+    (journal / "goals" / "portfolio.md").write_text(
+        "---\ntitle: P\nstatus: done\nopened: 2025-07-01\nsuccess: S\n---\n"
+    )
+    result = mj("validate", cwd=journal)
+    lines = result.stdout.strip().split("\n")
+    pattern = re.compile(r"^[\w/.-]+:\d+:\d+: (error|warning)\[[a-z0-9-]+\] .+$")
+    assert all(pattern.match(line) for line in lines), lines
+    assert [line.split(": ")[0] for line in lines] == [
+        "goals/portfolio.md:3:1",
+        "sessions/2025-07-18.md:3:18",
+        "sessions/2025-07-18.md:4:1",
+        "sessions/2025-07-18.md:6:7",
+    ]
+    assert "3 errors" in result.stderr or "4 errors" in result.stderr
+    assert "\x1b[" not in result.stdout  # no colour when not a terminal
+
+
+def test_paths_limit_the_report(journal: Path) -> None:
+    (journal / "sessions" / "2025-07-18.md").write_text("---\ndate: 2025-07-18\n---\n")
+    (journal / "goals" / "portfolio.md").write_text("---\ntitle: P\n---\n")
+    only_goal = mj("validate", "--json", "goals/portfolio.md", cwd=journal)
+    assert {f["path"] for f in json.loads(only_goal.stdout)["findings"]} == {"goals/portfolio.md"}
+    folder = mj("validate", "--json", str(journal / "sessions"), cwd=journal)
+    assert {f["path"] for f in json.loads(folder.stdout)["findings"]} == {"sessions/2025-07-18.md"}
+
+
+def test_unknown_keys_are_warnings_and_fail_only_with_strict(journal: Path) -> None:
+    path = journal / "sessions" / "2025-07-18.md"
+    path.write_text("---\ndate: 2025-07-18\nattendees: [ana]\nmood: great\n---\n")
+    assert mj("validate", cwd=journal).exit_code == 0
+    strict = mj("validate", "--strict", "--json", cwd=journal)
+    assert strict.exit_code == 1
+    assert json.loads(strict.stdout)["ok"] is False
+
+
+def test_staged_checks_the_index_not_the_working_tree(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    journal = repo / "pairs" / "ana-ben"
+    from shutil import copytree
+
+    copytree(DATA / "base-journal", journal)
+    git(repo, "add", "--", ".")
+    (journal / "sessions" / "2025-07-18.md").write_text("---\nbroken: [\n")
+    assert mj("validate", "--staged", cwd=journal).exit_code == 0
+    assert mj("validate", cwd=journal).exit_code == 1
+    git(repo, "add", "--", "pairs/ana-ben/sessions/2025-07-18.md")
+    (journal / "sessions" / "2025-07-18.md").write_text(
+        (DATA / "base-journal" / "sessions" / "2025-07-18.md").read_text()
+    )
+    staged = mj("validate", "--staged", "--json", cwd=journal)
+    assert staged.exit_code == 1
+    assert json.loads(staged.stdout)["findings"][0]["path"] == "sessions/2025-07-18.md"
+
+
+def test_staged_outside_git_is_refused(journal: Path) -> None:
+    result = mj("validate", "--staged", cwd=journal)
+    assert result.exit_code == 1
+    assert "needs a git repository" in result.output
+
+
+def test_other_markdown_is_ignored_unless_typed(journal: Path) -> None:
+    (journal / "README.md").write_text("# Our journal\n\n- [ ] @nobody not an item\n")
+    (journal / "docs").mkdir()
+    (journal / "docs" / "note.md").write_text("---\ntype: session\ndate: 2025-07-30\n---\n")
+    report = json.loads(mj("validate", "--json", cwd=journal).stdout)
+    assert [(f["path"], f["code"]) for f in report["findings"]] == [("docs/note.md", "missing-key")]
+
+
+def test_nested_journal_is_its_own(journal: Path) -> None:
+    inner = journal / "pairs" / "other"
+    inner.mkdir(parents=True)
+    (inner / "agreement.md").write_text("---\nnot: valid\n---\n")
+    assert mj("validate", cwd=journal).exit_code == 0
+    assert mj("validate", cwd=inner).exit_code == 1
+
+
+def test_usage_error_exits_two(journal: Path) -> None:
+    assert mj("validate", "--bogus", cwd=journal).exit_code == 2
+    assert mj("status", "--today", "2025-02-30", cwd=journal).exit_code == 2

@@ -1,0 +1,58 @@
+"""The documentation stays true: CLI reference, README commands, CI script."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import click
+from conftest import ROOT
+
+from mentorjournal.cli.app import main
+
+
+def _load_generator() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "cli_reference", ROOT / "docs" / "cli_reference.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cli_reference_is_up_to_date() -> None:
+    generator = _load_generator()
+    expected = generator.reference()  # type: ignore[attr-defined]
+    actual = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/cli.md drifted: run python docs/cli_reference.py"
+
+
+def test_help_module_matches_click() -> None:
+    generator = _load_generator()
+    expected = generator.help_module()  # type: ignore[attr-defined]
+    actual = (ROOT / "mentorjournal" / "cli" / "_help.py").read_text(encoding="utf-8")
+    assert actual == expected, (
+        "mentorjournal/cli/_help.py drifted: run python docs/cli_reference.py"
+    )
+
+
+def test_every_command_has_help() -> None:
+    generator = _load_generator()
+    for path in generator.commands(main, []):  # type: ignore[attr-defined]
+        command: click.Command = main
+        for name in path:
+            assert isinstance(command, click.Group)
+            found = command.get_command(click.Context(command), name)
+            assert found is not None
+            command = found
+        assert command.help, f"mj {' '.join(path)} has no help text"
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", readme, re.S)
+    run_command, test_command = blocks[0].strip(), blocks[1].strip()
+    assert "sample-journal" in run_command and "mj" in run_command
+    assert "pytest" in test_command
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,0 +1,339 @@
+"""`mj commit` against real repositories: what it stages, what it says, when it refuses."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import mj
+from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
+    AGREEMENT,
+    MENTEE,
+    commit_files,
+    git,
+    git_sandbox,
+    head,
+    make_journal,
+    repo_state,
+    snapshot,
+    write,
+)
+
+from mentorjournal.reports.changes import commit_message, journal_changes
+
+pytestmark = pytest.mark.usefixtures("git_sandbox")
+
+SESSION = """\
+---
+date: {date}
+attendees: [ana, ben]
+---
+# Notes
+
+{items}
+"""
+GOAL = """\
+---
+title: A portfolio that gets interviews
+status: {status}
+opened: 2025-07-01
+success: Site live with 3 case studies
+---
+- [ ] Case study 1
+"""
+
+
+def _session(date: str, *items: str) -> str:
+    return SESSION.format(date=date, items="\n".join(items))
+
+
+def _files_in(repo: Path, rev: str = "HEAD") -> set[str]:
+    return set(git(repo, "ls-tree", "-r", "--name-only", rev).split())
+
+
+def _message(repo: Path) -> str:
+    return git(repo, "log", "-1", "--format=%B").strip()
+
+
+# --------------------------------------------------------------------------- staging
+
+
+def test_commit_stages_journal_files_only(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18", "- [ ] @ana Read chapter 3"))
+    write(repo, "goals/portfolio.md", GOAL.format(status="active"))
+    write(repo, "secrets.env", "TOKEN=hunter2\n")
+    write(repo, "private/notes.md", "---\ntype: session\n---\nonly mine\n")
+    write(repo, "notes.txt", "scratch\n")
+    write(repo, "sessions/draft.txt", "not a session\n")
+
+    result = mj("commit", cwd=repo)
+
+    assert result.exit_code == 0, result.output
+    assert _files_in(repo) == {"agreement.md", "sessions/2025-07-18.md", "goals/portfolio.md"}
+    status = git(repo, "status", "--porcelain", "--untracked-files=all")
+    for untracked in ("secrets.env", "notes.txt", "sessions/draft.txt"):
+        assert f"?? {untracked}" in status
+    assert "private" not in git(repo, "ls-files")
+    assert _message(repo) == ("Add session 2025-07-18 (1 action); add goal portfolio (active)")
+
+
+def test_commit_stages_deletions_and_mj_managed_files(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    commit_files(
+        repo,
+        {"sessions/2025-07-04.md": _session("2025-07-04", "- [ ] @ana Say hello")},
+        "Kickoff",
+    )
+    (repo / "sessions" / "2025-07-04.md").unlink()
+    write(repo, ".gitignore", "private/\n")
+    write(repo, "goals/.gitkeep", "")
+
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert _files_in(repo) == {"agreement.md", ".gitignore", "goals/.gitkeep"}
+    assert _message(repo).startswith("Remove session 2025-07-04")
+
+
+def test_a_foreign_gitignore_is_not_staged(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, ".gitignore", "*.log\n")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert ".gitignore" not in _files_in(repo)
+
+
+def test_user_message_is_the_subject_and_the_summary_the_body(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    result = mj("commit", "-m", "First real session", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert _message(repo) == "First real session\n\n- add session 2025-07-18"
+
+
+def test_generated_message_says_what_changed(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    commit_files(
+        repo,
+        {
+            "goals/portfolio.md": GOAL.format(status="active"),
+            "sessions/2025-09-01.md": _session(
+                "2025-09-01", "- [ ] @ana Draft case study", "- [ ] @ben Send intro", "- [ ] @ana X"
+            ),
+        },
+        "Earlier work",
+    )
+    write(
+        repo,
+        "sessions/2025-09-01.md",
+        _session(
+            "2025-09-01",
+            "- [x] @ana Draft case study done:2025-09-10",
+            "- [x] @ben Send intro",
+            "- [ ] @ana X",
+        ),
+    )
+    write(repo, "goals/portfolio.md", GOAL.format(status="achieved"))
+    write(repo, "agreement.md", AGREEMENT.replace("every: biweekly", "every: monthly"))
+    write(
+        repo,
+        "sessions/2025-09-15.md",
+        _session("2025-09-15", "- [ ] @ana One", "- [ ] @ana Two", "- [ ] @ben Three"),
+    )
+
+    result = mj("commit", cwd=repo)
+
+    assert result.exit_code == 0, result.output
+    assert _message(repo) == (
+        "Add session 2025-09-15 (3 actions); tick 2 actions; goal portfolio: active -> "
+        "achieved; agreement: cadence.every biweekly -> monthly"
+    )
+    assert "committed" in result.output
+
+
+def test_long_messages_keep_a_short_subject() -> None:
+    after = {
+        f"sessions/2025-07-{day:02d}.md": _session(f"2025-07-{day:02d}").encode()
+        for day in range(1, 20)
+    }
+    message = commit_message(journal_changes({}, after))
+    subject, _, body = message.partition("\n\n")
+    assert len(subject) <= 140
+    assert subject.endswith("more")
+    assert body.count("- add session") == 19
+
+
+def test_files_the_user_staged_go_along_and_are_named(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "README.md", "# Our journal\n")
+    git(repo, "add", "--", "README.md")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert "README.md" in _files_in(repo)
+    assert "add README.md" in _message(repo)
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def _git_entries(repo: Path) -> list[str]:
+    # .git/mentorjournal/ is mj's read cache, which any command may fill: not git's state.
+    return sorted(p.name for p in (repo / ".git").iterdir() if p.name != "mentorjournal")
+
+
+def _state(repo: Path) -> tuple[object, ...]:
+    """`repo_state` that also works on a detached HEAD (mid-rebase), plus git's own state."""
+    if git(repo, "symbolic-ref", "-q", "HEAD", check=False):
+        return (*repo_state(repo), _git_entries(repo))
+    return (head(repo), git(repo, "ls-files", "-s"), snapshot(repo), _git_entries(repo))
+
+
+def _refused(repo: Path, *needles: str) -> str:
+    before = _state(repo)
+    result = mj("commit", cwd=repo)
+    assert result.exit_code == 1, result.output
+    for needle in needles:
+        assert needle in result.output
+    assert _state(repo) == before
+    return result.output
+
+
+def test_refuses_a_journal_with_errors_and_lists_them(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(
+        repo,
+        "sessions/2025-07-18.md",
+        SESSION.format(date="2025-07-18", items="").replace("[ana, ben]", "[zed]"),
+    )
+    output = _refused(repo, "not committed")
+    assert "sessions/2025-07-18.md:3:" in output
+    assert "error[unknown-person]" in output
+
+
+def test_errors_in_private_notes_do_not_block(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "private/sessions/2025-07-18.md", "no front matter\n")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    assert mj("commit", cwd=repo).exit_code == 0
+
+
+def test_refuses_staged_private_notes(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "private/notes.md", "mine\n")
+    git(repo, "add", "-f", "--", "private/notes.md")
+    _refused(repo, "private/notes.md", "git restore --staged")
+
+
+def test_refuses_when_nothing_changed(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "secrets.env", "x\n")
+    _refused(repo, "nothing to commit")
+
+
+def test_refuses_with_index_lock_and_never_deletes_it(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    _refused(repo, "index.lock")
+    assert lock.exists()
+
+
+def test_refuses_on_a_detached_head(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    git(repo, "checkout", "--quiet", "--detach")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    output = _refused(repo, "detached")
+    assert "git switch" in output
+
+
+def _diverge(repo: Path) -> str:
+    """A side branch and main both change the purpose line; return the side's sha."""
+    git(repo, "switch", "--quiet", "-c", "side")
+    side = commit_files(
+        repo, {"agreement.md": AGREEMENT.replace("Grow Ana", "Help Ana")}, "Side purpose"
+    )
+    git(repo, "switch", "--quiet", "main")
+    commit_files(repo, {"agreement.md": AGREEMENT.replace("Grow Ana", "Coach Ana")}, "Ours")
+    return side
+
+
+@pytest.mark.parametrize(
+    ("start", "needle"),
+    [
+        (["merge", "side"], "a merge is in progress"),
+        (["rebase", "side"], "a rebase is in progress"),
+        (["cherry-pick", "SIDE"], "a cherry-pick is in progress"),
+        (["revert", "--no-edit", "HEAD"], "a revert is in progress"),
+    ],
+)
+def test_refuses_during_an_unfinished_operation(
+    tmp_path: Path, start: list[str], needle: str
+) -> None:
+    repo = make_journal(tmp_path / "j")
+    side = _diverge(repo)
+    if start[0] == "revert":
+        commit_files(repo, {"agreement.md": AGREEMENT.replace("Grow Ana", "Lead Ana")}, "Again")
+        start = ["revert", "--no-edit", "HEAD~1"]
+    args = [side if arg == "SIDE" else arg for arg in start]
+    assert git(repo, *args, check=False, identity=MENTEE) is not None
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    _refused(repo, needle)
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+def _many_files_journal(path: Path) -> Path:
+    repo = make_journal(path)
+    for day in range(1, 29):
+        for month in range(1, 13):
+            write(
+                repo,
+                f"sessions/2024-{month:02d}-{day:02d}.md",
+                _session(f"2024-{month:02d}-{day:02d}", "- [ ] @ana Something to do"),
+            )
+    from mentorjournal.git import hook
+
+    hook.install(repo)  # the hook runs inside `git commit`, widening the window
+    return repo
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_commit_leaves_no_lock_and_no_partial_state(tmp_path: Path) -> None:
+    template = _many_files_journal(tmp_path / "template")
+    first = head(template)
+    files = snapshot(template)
+    outcomes: set[str] = set()
+    for attempt, delay in enumerate((0.05, 0.3, 0.6, 0.9, 1.2, 1.6, 2.2)):
+        repo = tmp_path / f"run{attempt}"
+        shutil.copytree(template, repo, symlinks=True)
+        from mentorjournal.git import hook
+
+        hook.install(repo)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mentorjournal", "commit"],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=120)
+
+        assert not (repo / ".git" / "index.lock").exists(), err
+        assert snapshot(repo) == files
+        assert b"Traceback" not in err or b"KeyboardInterrupt" in err
+        if head(repo) == first:
+            outcomes.add("none")
+        else:
+            # A complete commit: every session is in it and nothing is left over.
+            assert git(repo, "status", "--porcelain") == ""
+            assert len([p for p in _files_in(repo) if p.startswith("sessions/")]) == 28 * 12
+            outcomes.add("complete")
+        git(repo, "fsck", "--no-progress")
+    assert outcomes  # at least one run reached a verdict

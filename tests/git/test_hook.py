@@ -1,0 +1,491 @@
+"""The pre-commit hook installer, against real repositories and real `git commit`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, mj
+from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
+    AGREEMENT,
+    commit_files,
+    git,
+    git_sandbox,
+    head,
+    make_journal,
+    make_program,
+    make_repo,
+    write,
+)
+
+from mentorjournal.errors import MjError
+from mentorjournal.git import hook
+
+pytestmark = pytest.mark.usefixtures("git_sandbox")
+
+REPO_ROOT = ROOT
+SESSION = (
+    "---\ndate: 2025-07-18\nattendees: [ana, ben]\n---\n# Notes\n\n- [ ] @ana Read chapter 3\n"
+)
+FOREIGN = '#!/bin/sh\necho ran > "$(git rev-parse --show-toplevel)/legacy-ran"\nexit {code}\n'
+
+
+def _hook_path(repo: Path) -> Path:
+    return repo / ".git" / "hooks" / "pre-commit"
+
+
+def _foreign_hook(repo: Path, code: int = 0) -> bytes:
+    path = _hook_path(repo)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(FOREIGN.format(code=code))
+    path.chmod(0o755)
+    return path.read_bytes()
+
+
+def _fake_python(directory: Path, code: int = 0) -> Path:
+    """A stand-in interpreter that records how the hook called it."""
+    script = directory / "fake-python"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(f'#!/bin/sh\necho "$@" > "{directory}/python-args"\nexit {code}\n')
+    script.chmod(0o755)
+    return script
+
+
+def _commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-C", str(repo), "commit", "--quiet", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _stage_edit(repo: Path) -> None:
+    write(repo, "agreement.md", AGREEMENT + "\nAn edit.\n")
+    git(repo, "add", "--", "agreement.md")
+
+
+# --------------------------------------------------------------------------- install
+
+
+def test_install_writes_an_executable_marked_hook(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    path = hook.install(repo)
+    assert path == _hook_path(repo).resolve()
+    assert path.stat().st_mode & stat.S_IXUSR
+    text = path.read_text()
+    assert text.startswith("#!/bin/sh\n")
+    assert hook.MARKER in text.splitlines()
+    assert sys.executable in text
+    assert hook.is_ours(path)
+    assert not path.with_name("pre-commit.legacy").exists()
+    # No temporary files left behind.
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_install_from_a_subfolder_and_a_worktree(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    (repo / "goals").mkdir()
+    assert hook.install(repo / "goals") == _hook_path(repo).resolve()
+    other = tmp_path / "wt"
+    git(repo, "worktree", "add", "--quiet", "-b", "side", str(other))
+    # Worktrees share the hooks of the main repository.
+    assert hook.install(other) == _hook_path(repo).resolve()
+
+
+def test_reinstall_is_byte_identical_and_untouched(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    path = hook.install(repo)
+    before = (path.read_bytes(), path.stat().st_mtime_ns, path.stat().st_ino)
+    hook.install(repo)
+    assert (path.read_bytes(), path.stat().st_mtime_ns, path.stat().st_ino) == before
+
+
+def test_reinstall_with_another_interpreter_updates_our_hook(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo, python="/opt/old/python3")
+    path = hook.install(repo)
+    assert sys.executable in path.read_text()
+    assert not path.with_name("pre-commit.legacy").exists()
+
+
+def test_interpreter_path_with_spaces_and_quotes_is_quoted(tmp_path: Path) -> None:
+    odd = tmp_path / "it's a dir"
+    fake = _fake_python(odd)
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo, python=str(fake))
+    _stage_edit(repo)
+    assert _commit(repo, "-m", "edit").returncode == 0
+    assert (odd / "python-args").read_text().split() == ["-m", "mentorjournal", "hook-run"]
+
+
+def test_foreign_hook_is_kept_run_first_and_restored(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    original = _foreign_hook(repo, code=0)
+    fake = _fake_python(tmp_path / "py")
+    path = hook.install(repo, python=str(fake))
+    legacy = path.with_name("pre-commit.legacy")
+    assert legacy.read_bytes() == original
+
+    _stage_edit(repo)
+    assert _commit(repo, "-m", "edit").returncode == 0
+    assert (repo / "legacy-ran").exists()
+    assert (tmp_path / "py" / "python-args").exists()
+
+    assert hook.uninstall(repo) is True
+    assert path.read_bytes() == original
+    assert path.stat().st_mode & stat.S_IXUSR
+    assert not legacy.exists()
+
+
+def test_failing_foreign_hook_fails_the_commit_before_mj_runs(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    _foreign_hook(repo, code=1)
+    fake = _fake_python(tmp_path / "py")
+    hook.install(repo, python=str(fake))
+    before = head(repo)
+    _stage_edit(repo)
+    assert _commit(repo, "-m", "edit").returncode != 0
+    assert (repo / "legacy-ran").exists()
+    assert not (tmp_path / "py" / "python-args").exists()
+    assert head(repo) == before
+
+
+def test_mj_failure_fails_the_commit(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo, python=str(_fake_python(tmp_path / "py", code=1)))
+    before = head(repo)
+    _stage_edit(repo)
+    assert _commit(repo, "-m", "edit").returncode != 0
+    assert head(repo) == before
+
+
+def test_reinstall_over_our_hook_keeps_the_legacy_hook(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    original = _foreign_hook(repo)
+    hook.install(repo, python="/opt/old/python3")
+    hook.install(repo)
+    assert _hook_path(repo).with_name("pre-commit.legacy").read_bytes() == original
+
+
+def test_refuses_when_both_a_foreign_hook_and_a_legacy_exist(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    original = _foreign_hook(repo)
+    legacy = _hook_path(repo).with_name("pre-commit.legacy")
+    legacy.write_text("#!/bin/sh\nexit 0\n")
+    with pytest.raises(MjError, match="neither is mj's"):
+        hook.install(repo)
+    assert _hook_path(repo).read_bytes() == original
+
+
+def test_uninstall_leaves_a_foreign_hook_alone(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    original = _foreign_hook(repo)
+    assert hook.uninstall(repo) is False
+    assert _hook_path(repo).read_bytes() == original
+
+
+def test_uninstall_without_legacy_removes_the_hook(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    path = hook.install(repo)
+    assert hook.uninstall(repo) is True
+    assert not path.exists()
+    assert hook.uninstall(repo) is False
+
+
+def test_outside_a_repository_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(MjError, match="git init"):
+        hook.install(tmp_path)
+
+
+# --------------------------------------------------------------------------- core.hooksPath
+
+
+def test_core_hooks_path_is_refused_with_a_hint(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    git(repo, "config", "core.hooksPath", ".githooks")
+    with pytest.raises(MjError, match=r"core\.hooksPath.*--follow-hooks-path"):
+        hook.install(repo)
+    assert not (repo / ".githooks").exists()
+    assert not _hook_path(repo).exists()
+
+
+def test_forced_install_goes_into_core_hooks_path(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    git(repo, "config", "core.hooksPath", ".githooks")
+    shared = repo / ".githooks"
+    shared.mkdir()
+    (shared / "pre-commit").write_text(FOREIGN.format(code=0))
+    (shared / "pre-commit").chmod(0o755)
+    fake = _fake_python(tmp_path / "py")
+
+    path = hook.install(repo / ".", force_hooks_path=True, python=str(fake))
+
+    assert path == (shared / "pre-commit").resolve()
+    assert hook.is_ours(path)
+    assert (shared / "pre-commit.legacy").exists()
+    _stage_edit(repo)
+    assert _commit(repo, "-m", "edit").returncode == 0
+    assert (repo / "legacy-ran").exists() and (tmp_path / "py" / "python-args").exists()
+    assert hook.uninstall(repo) is True
+    assert not hook.is_ours(shared / "pre-commit")
+
+
+# --------------------------------------------------------------------------- fallbacks
+
+
+def test_missing_interpreter_falls_back_to_mj_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo, python=str(tmp_path / "gone" / "python3"))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    mj = bin_dir / "mj"
+    mj.write_text(f'#!/bin/sh\necho "$@" > "{tmp_path}/mj-args"\nexit 0\n')
+    mj.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    _stage_edit(repo)
+    result = _commit(repo, "-m", "edit")
+    assert result.returncode == 0
+    assert (tmp_path / "mj-args").read_text().split() == ["hook-run"]
+    assert "is gone; using mj from PATH" in result.stderr
+
+
+def test_missing_interpreter_and_no_mj_fails_with_advice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo, python=str(tmp_path / "gone" / "python3"))
+    git_bin = Path(shutil.which("git") or "/usr/bin/git").parent
+    monkeypatch.setenv("PATH", f"{git_bin}{os.pathsep}/bin")
+    if shutil.which("mj"):
+        pytest.skip("an mj is installed system-wide")
+    before = head(repo)
+    _stage_edit(repo)
+    result = _commit(repo, "-m", "edit")
+    assert result.returncode != 0
+    assert "mj hook install" in result.stderr and "--no-verify" in result.stderr
+    assert head(repo) == before
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def test_hook_run_targets_are_the_touched_journals(tmp_path: Path) -> None:
+    repo = make_program(tmp_path / "program")
+    assert hook.hook_run_targets(repo) == []
+    write(repo, "README.md", "# Program!\n")
+    git(repo, "add", "--", "README.md")
+    assert hook.hook_run_targets(repo) == []
+    write(repo, "pairs/cy-dee/sessions/2025-07-18.md", SESSION)
+    git(repo, "add", "--", "pairs/cy-dee")
+    # Unstaged changes do not count.
+    write(repo, "pairs/ana-ben/agreement.md", AGREEMENT + "x\n")
+    assert hook.hook_run_targets(repo / "pairs") == [repo.resolve() / "pairs" / "cy-dee"]
+    # A new journal in this very commit is checked too.
+    write(repo, "pairs/eve-fay/agreement.md", AGREEMENT)
+    git(repo, "add", "--", "pairs/eve-fay")
+    assert hook.hook_run_targets(repo) == [
+        repo.resolve() / "pairs" / "cy-dee",
+        repo.resolve() / "pairs" / "eve-fay",
+    ]
+
+
+def test_hook_run_targets_for_a_journal_at_the_root(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    _stage_edit(repo)
+    assert hook.hook_run_targets(repo) == [repo.resolve()]
+
+
+# --------------------------------------------------------------------------- .pre-commit-hooks.yaml
+
+
+def test_pre_commit_hooks_manifest() -> None:
+    manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    (entry,) = manifest
+    assert entry["id"] == "mj-validate"
+    assert entry["entry"] == "mj validate --staged"
+    assert entry["language"] == "python"
+    assert entry["pass_filenames"] is False
+    import re
+
+    assert re.search(entry["files"], "sessions/2025-07-18.md")
+    assert not re.search(entry["files"], "notes.txt")
+
+
+def _pre_commit() -> str | None:
+    """pre-commit from PATH, or from this interpreter's environment (venv not activated)."""
+    beside = Path(sys.executable).parent / "pre-commit"
+    return shutil.which("pre-commit") or (str(beside) if beside.exists() else None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_pre_commit() is None, reason="pre-commit is not installed")
+def test_pre_commit_try_repo(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", SESSION.replace("[ana, ben]", "[zed]"))
+    git(repo, "add", "--", "sessions")
+    result = subprocess.run(
+        [str(_pre_commit()), "try-repo", str(REPO_ROOT), "mj-validate"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "zed" in result.stdout
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_hook_refuses_an_invalid_staged_file(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    before = head(repo)
+    write(repo, "sessions/2025-07-18.md", SESSION.replace("[ana, ben]", "[zed]"))
+    git(repo, "add", "--", "sessions")
+    result = _commit(repo, "-m", "bad session")
+    assert result.returncode != 0
+    assert "sessions/2025-07-18.md" in result.stdout + result.stderr
+    assert head(repo) == before
+
+
+def test_hook_passes_a_valid_index_and_never_touches_the_worktree(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    write(repo, "sessions/2025-07-18.md", SESSION)
+    git(repo, "add", "--", "sessions")
+    # The working copy is invalid (unknown attendee, CRLF, a bad byte): not committed.
+    dirty = SESSION.replace("[ana, ben]", "[zed]").replace("\n", "\r\n").encode() + b"\xff\r\n"
+    write(repo, "sessions/2025-07-18.md", dirty)
+    result = _commit(repo, "-m", "good session")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (repo / "sessions" / "2025-07-18.md").read_bytes() == dirty
+    assert git(repo, "show", "HEAD:sessions/2025-07-18.md") == SESSION
+
+
+def test_hook_checks_every_touched_journal_in_a_program_repo(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "program")
+    commit_files(
+        repo, {"pairs/a/agreement.md": AGREEMENT, "pairs/b/agreement.md": AGREEMENT}, "pairs"
+    )
+    hook.install(repo)
+    write(repo, "pairs/a/sessions/2025-07-18.md", SESSION)
+    write(repo, "pairs/b/sessions/2025-07-18.md", SESSION.replace("[ana, ben]", "[zed]"))
+    git(repo, "add", "--", "pairs")
+    result = _commit(repo, "-m", "two sessions")
+    assert result.returncode != 0
+    assert "zed" in result.stdout + result.stderr
+
+
+def _path_without_mj() -> str:
+    """A PATH with git and the system tools but not this virtual environment's bin/."""
+    git_bin = str(Path(shutil.which("git") or "/usr/bin/git").parent)
+    venv_bin = str(Path(sys.executable).parent)
+    dirs = [git_bin, "/usr/bin", "/bin"]
+    return os.pathsep.join(d for d in dict.fromkeys(dirs) if d != venv_bin)
+
+
+def test_hook_works_with_the_virtual_environment_off_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    path = _path_without_mj()
+    if shutil.which("mj", path=path):
+        pytest.skip("an mj is installed system-wide")
+    monkeypatch.setenv("PATH", path)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    before = head(repo)
+
+    write(repo, "sessions/2025-07-18.md", SESSION.replace("[ana, ben]", "[zed]"))
+    git(repo, "add", "--", "sessions")
+    refused = _commit(repo, "-m", "bad session")
+    assert refused.returncode != 0
+    assert "unknown-person" in refused.stdout + refused.stderr
+    assert head(repo) == before
+
+    write(repo, "sessions/2025-07-18.md", SESSION)
+    git(repo, "add", "--", "sessions")
+    passed = _commit(repo, "-m", "good session")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert head(repo) != before
+
+
+def test_hook_run_names_files_from_the_repository_root(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "program")
+    commit_files(repo, {"pairs/a/agreement.md": AGREEMENT}, "pair a")
+    write(repo, "pairs/a/sessions/2025-07-18.md", SESSION.replace("[ana, ben]", "[zed]"))
+    git(repo, "add", "--", "pairs")
+    result = mj("hook-run", cwd=repo)
+    assert result.exit_code == 1
+    assert "pairs/a/sessions/2025-07-18.md:3:" in result.output
+    assert "--no-verify" in result.output
+    # The pre-commit framework runs `mj validate --staged` at the root: same verdict.
+    staged = mj("validate", "--staged", "--json", cwd=repo)
+    assert staged.exit_code == 1
+    paths = {f["path"] for f in json.loads(staged.stdout)["findings"]}
+    assert "pairs/a/sessions/2025-07-18.md" in paths
+    # Outside a journal and without --staged, validate still says how to start one.
+    assert "mj init" in mj("validate", cwd=repo).output
+
+
+def test_hook_commands_install_and_uninstall(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    original = _foreign_hook(repo)
+    result = mj("hook", "install", cwd=repo)
+    assert result.exit_code == 0 and "hook installed" in result.output
+    assert hook.is_ours(_hook_path(repo))
+    assert mj("hook", "uninstall", cwd=repo).exit_code == 0
+    assert _hook_path(repo).read_bytes() == original
+    assert "nothing changed" in mj("hook", "uninstall", cwd=repo).output
+
+    git(repo, "config", "core.hooksPath", ".githooks")
+    refused = mj("hook", "install", cwd=repo)
+    assert refused.exit_code == 1 and "--follow-hooks-path" in refused.output
+    assert mj("hook", "install", "--follow-hooks-path", cwd=repo).exit_code == 0
+    assert hook.is_ours(repo / ".githooks" / "pre-commit")
+
+
+def _hook_imports(repo: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """`git commit` through the installed hook, with the modules its Python imported."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    result = subprocess.run(
+        ["git", "commit", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=60
+    )
+    return result, result.stderr
+
+
+def test_installed_hook_takes_the_fast_staged_check(tmp_path: Path) -> None:
+    """A clean commit is checked without click (what benchmarks/bench.py measures);
+    one with findings goes to the CLI, which words the refusal."""
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    mj("validate", "--staged", cwd=repo)  # the first check leaves the snapshot behind
+
+    write(repo, "sessions/2025-07-18.md", SESSION)
+    git(repo, "add", "--", "sessions")
+    passed, imports = _hook_imports(repo, "-q", "-m", "good session")
+    assert passed.returncode == 0, passed.stderr
+    assert "mentorjournal.index.stagedcheck" in imports and "click" not in imports
+
+    write(
+        repo,
+        "sessions/2025-07-19.md",
+        SESSION.replace("2025-07-18", "2025-07-19").replace("ben", "zed"),
+    )
+    git(repo, "add", "--", "sessions")
+    refused, imports = _hook_imports(repo, "-q", "-m", "bad session")
+    assert refused.returncode == 1
+    assert "unknown-person" in refused.stderr and "--no-verify" in refused.stderr
+    assert "click" in imports

@@ -1,0 +1,197 @@
+"""The incremental pre-commit check answers exactly what the full check answers.
+
+Each scenario stages something in a real repository and runs `mj validate --staged`
+three ways: through ``fastpath.run`` (the `mj` executable), through the click CLI, and
+through the CLI with MJ_NO_CACHE=1 (no cache, no snapshot): all three must print the
+same findings and exit the same. The real hook is run as git runs it, too.
+"""
+
+from __future__ import annotations
+
+import io
+import marshal
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import mj
+from gitutil import git
+
+from mentorjournal.cli import fastpath
+from mentorjournal.index.gitstate import cache_path
+
+VIEWS = [("validate", "--staged"), ("validate", "--staged", "--json", "--strict")]
+
+
+def fast(root: Path, *args: str) -> tuple[int | None, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = fastpath.run(["-C", str(root), *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def check(root: Path, monkeypatch: pytest.MonkeyPatch, *, expect_fast: bool) -> list[str]:
+    """Run every view all three ways; return the JSON output's finding codes."""
+    codes: list[str] = []
+    for view in VIEWS:
+        code, out, err = fast(root, *view)
+        if code is None:
+            assert not expect_fast, f"{view}: the fast check did not answer"
+            cli = mj(*view, cwd=root)  # the full check, which leaves a snapshot
+            code, out, err = fast(root, *view)
+            assert code is not None, f"{view}: no snapshot even after a full check"
+            assert (code, out, err) == (cli.exit_code, cli.stdout, cli.stderr), view
+        monkeypatch.setenv("MJ_NO_CACHE", "1")
+        plain = mj(*view, cwd=root)
+        monkeypatch.delenv("MJ_NO_CACHE")
+        assert (code, out, err) == (plain.exit_code, plain.stdout, plain.stderr), view
+        if "--json" in view:
+            codes = [line.split('"code": "')[1].split('"')[0] for line in out.split("{")[2:]]
+    return codes
+
+
+def stage(root: Path, path: str, text: str) -> None:
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(text, encoding="utf-8")
+    git(root, "add", "--", path)
+
+
+NOTE = "---\ndate: {date}\nattendees: [ana, ben]\n---\n- [ ] @ana {task}\n"
+
+
+def test_only_changed_notes_are_checked_again(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fast(sample_repo, "validate", "--staged")[0] is None  # nothing kept yet
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
+
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="Draft"))
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
+
+    bad = "---\ndate: 2026-11-19\nattendees: [ana, zed]\ngoals: [portfolo]\n---\n- [ ] Who?\n"
+    stage(sample_repo, "sessions/2026-11-20.md", bad)
+    codes = check(sample_repo, monkeypatch, expect_fast=True)
+    assert sorted(codes) == ["date-mismatch", "no-owner", "unknown-goal", "unknown-person"]
+
+    # The working copy is fixed but not staged: the check judges the index.
+    (sample_repo / "sessions" / "2026-11-20.md").write_text(
+        NOTE.format(date="2026-11-20", task="x")
+    )
+    assert len(check(sample_repo, monkeypatch, expect_fast=True)) == 4
+
+    git(sample_repo, "rm", "-q", "-f", "--cached", "--", "sessions/2026-11-20.md")
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
+
+
+def test_a_broken_note_is_reported_with_its_line(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, "sessions/2026-11-20.md", "---\ndate: 2026-11-20\nattendees: [ana\n---\n")
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["yaml-syntax"]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("goals/new-goal.md", "---\ntitle: New\nstatus: active\nowner: ana\n---\n"),
+        ("notes/extra.md", "---\ntype: session\ndate: 2026-11-18\nattendees: [ana]\n---\n"),
+        ("sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="x 🆔 abcdef")),
+    ],
+)
+def test_other_changes_take_the_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, path: str, text: str
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, path, text)
+    check(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_a_staged_agreement_change_takes_the_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    agreement = sample_repo / "agreement.md"
+    agreement.write_text(agreement.read_text().replace("handle: ben", "handle: bea"))
+    git(sample_repo, "add", "--", "agreement.md")
+    assert "unknown-person" in check(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_a_damaged_snapshot_means_a_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    kept = Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged"))
+    assert kept.exists()
+    kept.write_bytes(kept.read_bytes()[:50])
+    check(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_the_installed_hook_uses_the_kept_results(sample_repo: Path) -> None:
+    assert mj("hook", "install", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="One"))
+    git(sample_repo, "commit", "-q", "-m", "one")  # a full check: leaves a snapshot
+    assert Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged")).exists()
+    stage(sample_repo, "sessions/2026-11-21.md", NOTE.format(date="2026-11-21", task="@zed Two"))
+    result = subprocess.run(
+        ["git", "-C", str(sample_repo), "commit", "-q", "-m", "two"], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "sessions/2026-11-21.md:5:12: error[unknown-person]" in result.stderr
+    assert git(sample_repo, "log", "-1", "--format=%s").strip() == "one"
+
+
+def test_a_journal_nested_in_a_folder_takes_the_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = "---\ntype: session\ndate: 2026-11-18\nattendees: [zed]\n---\n"
+    stage(sample_repo, "club/notes/plan.md", note)
+    mj("validate", "--staged", cwd=sample_repo)
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["unknown-person"]
+    # Not staged, and the index listing is unchanged: but club/ is now a journal of
+    # its own, and its files are no longer this journal's.
+    nested = sample_repo / "club" / "agreement.md"
+    nested.write_text((sample_repo / "agreement.md").read_text(), encoding="utf-8")
+    check(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_a_damaged_shard_means_a_full_check(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    kept = Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged"))
+    tag, mark, context, listed, shards, summary = marshal.loads(kept.read_bytes())
+    damaged = tuple(b"\x00garbage" for _ in shards)
+    kept.write_bytes(marshal.dumps((tag, mark, context, listed, damaged, summary)))
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="Draft"))
+    check(sample_repo, monkeypatch, expect_fast=False)
+
+
+@pytest.mark.parametrize("how", ["fast", "cli", "no-cache"])
+def test_staged_symlinks_are_followed_inside_and_refused_outside(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A symlink the commit would record: one leading out of the journal is an error;
+    one inside is checked as its target, as the working tree's check does."""
+    import json
+
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0  # a snapshot is kept
+    outside = sample_repo.parent / "elsewhere.md"
+    outside.write_text("---\ndate: 2026-11-20\nattendees: [zed]\n---\n")
+    (sample_repo / "sessions" / "2026-11-20.md").symlink_to(outside)
+    (sample_repo / "sessions" / "2026-11-16-alias.md").symlink_to("2026-11-16.md")
+    git(sample_repo, "add", "--", "sessions")
+
+    def staged() -> tuple[int, list[tuple[str, str]]]:
+        if how == "fast":
+            assert fast(sample_repo, "validate", "--staged", "--json")[0] is None
+        monkeypatch.setenv("MJ_NO_CACHE", "1" if how == "no-cache" else "")
+        result = mj("validate", "--staged", "--json", cwd=sample_repo)
+        found = json.loads(result.stdout)["findings"]
+        return result.exit_code, [(f["path"], f["code"]) for f in found]
+
+    code, found = staged()
+    assert (code, found) == (1, [("sessions/2026-11-20.md", "symlink-outside")])
+    # The same as the working tree's check; the alias is read there as its target.
+    worktree = mj("validate", "--staged", cwd=sample_repo)
+    assert worktree.stderr == mj("validate", cwd=sample_repo).stderr  # same count checked

@@ -1,0 +1,239 @@
+"""The parse cache changes speed, never results: every command, with and without it."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, mj
+from gitutil import git, make_repo
+
+from mentorjournal.index.gitstate import blob_id
+from mentorjournal.index.store import cache_file
+
+
+def _generator() -> object:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+COMMANDS = [
+    ("validate", "--json"),
+    ("validate", "--json", "--staged"),
+    ("status", "--json", "--today", "2026-11-21"),
+    ("status", "--today", "2026-11-21", "--owner", "ana"),
+]
+
+
+def _both_ways(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for command in COMMANDS:
+        monkeypatch.setenv("MJ_NO_CACHE", "1")
+        plain = mj(*command, cwd=root)
+        monkeypatch.delenv("MJ_NO_CACHE")
+        cold = mj(*command, cwd=root)
+        warm = mj(*command, cwd=root)
+        assert (cold.exit_code, cold.stdout) == (plain.exit_code, plain.stdout), command
+        assert (warm.exit_code, warm.stdout) == (plain.exit_code, plain.stdout), command
+
+
+def test_sample_journal_same_results_with_and_without_cache(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _both_ways(sample_repo, monkeypatch)
+    assert cache_file(sample_repo).exists()
+
+
+def test_generated_journal_same_results_with_and_without_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "big"
+    _generator().generate(root, 500, 7, True)  # type: ignore[attr-defined]
+    _both_ways(root, monkeypatch)
+
+
+def test_edits_reverts_and_untracked_files_are_seen(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mj("validate", cwd=sample_repo)  # warm the cache
+    session = sample_repo / "sessions" / "2026-11-16.md"
+    original = session.read_bytes()
+    session.write_bytes(original.replace(b"attendees: [ana, ben]", b"attendees: [ana, bob]"))
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    _both_ways(sample_repo, monkeypatch)
+    session.write_bytes(original)
+    assert mj("validate", cwd=sample_repo).exit_code == 0
+    (sample_repo / "sessions" / "2026-11-30.md").write_text("---\ndate: 2026-11-30\n---\n")
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    _both_ways(sample_repo, monkeypatch)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", b"truncated"])
+def test_corrupt_cache_is_rebuilt_silently(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    mj("validate", cwd=sample_repo)
+    where = cache_file(sample_repo)
+    where.write_bytes(damage if damage != b"truncated" else where.read_bytes()[:100])
+    result = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    _both_ways(sample_repo, monkeypatch)
+    assert len(where.read_bytes()) > 1000
+
+
+def test_blob_id_matches_git(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r")
+    (repo / "f.md").write_bytes(b"hello\r\n\xff")
+    assert git(repo, "hash-object", "f.md").strip() == blob_id(b"hello\r\n\xff")
+
+
+REPORTS = [
+    ("summary", "--format", "json", "--today", "2026-11-21"),
+    ("summary", "--format", "md", "--today", "2026-11-21"),
+    ("new", "session", "--date", "2026-11-30", "--slug", "next"),
+]
+
+
+def test_every_command_reads_through_the_cache(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Summary and authoring read the same journal with an empty store as with a full one,
+    and MJ_NO_CACHE leaves no store behind."""
+    outputs = []
+    for no_cache in ("1", ""):
+        monkeypatch.setenv("MJ_NO_CACHE", no_cache)
+        outputs.append([mj(*command, cwd=sample_repo).output for command in REPORTS])
+        new = sample_repo / "sessions" / "2026-11-30-next.md"
+        outputs[-1].append(new.read_text("utf-8"))
+        new.unlink()
+        assert cache_file(sample_repo).exists() == (not no_cache)
+    assert outputs[0] == outputs[1]
+
+
+def test_bodies_the_store_drops_are_read_when_asked(sample_repo: Path) -> None:
+    from mentorjournal.journal import load_journal
+
+    mj("validate", cwd=sample_repo)  # fills the store
+    for staged in (False, True):
+        for doc in load_journal(sample_repo, staged=staged).documents:
+            text = (sample_repo / doc.path).read_text("utf-8")
+            assert doc.body.strip() and doc.body.strip() in text, doc.path
+
+
+def _summary(root: Path, *extra: str) -> dict[str, object]:
+    import json
+
+    result = mj("summary", "--format", "json", "--today", "2026-11-21", *extra, cwd=root)
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed
+
+
+def _view_file(root: Path) -> Path:
+    return cache_file(root).with_name(cache_file(root).name.replace("cache-", "view-summary-"))
+
+
+def test_a_kept_summary_follows_every_change(sample_repo: Path) -> None:
+    first = _summary(sample_repo)
+    assert _view_file(sample_repo).exists()
+    assert _summary(sample_repo) == first  # kept
+    # An edit, a new file and a commit each change what the report must say.
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_text(note.read_text("utf-8") + "\n- [ ] @ana One more thing due:2026-11-01\n")
+    edited = _summary(sample_repo)
+    assert edited["actions"] != first["actions"]  # type: ignore[index]
+    git(sample_repo, "add", "--", ".")
+    git(sample_repo, "commit", "-q", "-m", "more")
+    assert _summary(sample_repo) == edited
+    assert _summary(sample_repo, "--today", "2026-12-21") != edited
+    # The same report with nothing kept.
+    assert _summary(sample_repo) == edited
+
+
+@pytest.mark.parametrize("damage", ["garbage", "fifo", "directory"])
+def test_a_damaged_kept_view_is_computed_again(sample_repo: Path, damage: str) -> None:
+    import os
+
+    expected = _summary(sample_repo)
+    for kept in (_view_file(sample_repo), cache_file(sample_repo)):
+        kept.unlink()
+        if damage == "garbage":
+            kept.write_bytes(b"\x00not marshal")
+        elif damage == "fifo":
+            os.mkfifo(kept)  # opening it for reading would block: mj must not
+        else:
+            kept.mkdir()
+    assert _summary(sample_repo) == expected
+
+
+def test_kept_findings_and_items_follow_edits(sample_repo: Path) -> None:
+    import json
+
+    def validate() -> list[object]:
+        result = mj("validate", "--json", cwd=sample_repo)
+        findings: list[object] = json.loads(result.stdout)["findings"]
+        return findings
+
+    assert validate() == []
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    original = note.read_text("utf-8")
+    note.write_text(original + "\n- [ ] @zed Someone unknown due:2026-12-01\n")
+    assert [f["code"] for f in validate()] == ["unknown-person"]  # type: ignore[index]
+    listed = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo).stdout
+    item = next(i for i in json.loads(listed)["open"] if i["owner"] == ["zed"])
+    assert mj("done", item["id"], "--today", "2026-11-21", cwd=sample_repo).exit_code == 0
+    again = mj("done", item["id"], "--today", "2026-11-21", cwd=sample_repo)
+    assert again.exit_code == 1 and "already done" in again.output
+    note.write_text(original)
+    assert validate() == []
+
+
+def _zero_index_trailer(repo: Path) -> None:
+    """What git >= 2.40 writes with index.skipHash: no checksum, twenty zero bytes."""
+    index = repo / ".git" / "index"
+    data = index.read_bytes()
+    index.write_bytes(data[:-20] + bytes(20))
+
+
+def test_an_index_written_without_its_checksum_is_still_told_apart(tmp_path: Path) -> None:
+    from mentorjournal.index.gitstate import index_checksum
+
+    repo = make_repo(tmp_path / "r")
+    (repo / "a.md").write_text("a\n")
+    git(repo, "add", "--", "a.md")
+    _zero_index_trailer(repo)
+    first = index_checksum(str(repo / ".git"))
+    assert git(repo, "ls-files").strip() == "a.md"  # git reads it as it is
+    (repo / "b.md").write_text("b\n")
+    git(repo, "add", "--", "b.md")
+    _zero_index_trailer(repo)
+    second = index_checksum(str(repo / ".git"))
+    assert first is not None and second is not None and first != second
+
+
+@pytest.mark.parametrize("order", ["staged-first", "worktree-first"])
+def test_index_and_worktree_bytes_of_one_blob_are_kept_apart(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    """With core.autocrlf the index holds LF where the working tree holds CRLF: the
+    two checks must not answer from each other's record, whichever runs first."""
+    git(sample_repo, "config", "core.autocrlf", "true")
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_bytes(note.read_bytes().replace(b"\n", b"\r\n"))
+    git(sample_repo, "add", "--", "sessions")  # the index keeps LF: nothing to commit
+    assert git(sample_repo, "status", "--porcelain").strip() == ""
+    assert b"\r\n" in note.read_bytes()
+    commands = [("validate", "--json"), ("validate", "--json", "--staged")]
+    if order == "staged-first":
+        commands.reverse()
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    expected = {command: mj(*command, cwd=sample_repo).stdout for command in commands}
+    monkeypatch.delenv("MJ_NO_CACHE")
+    for command in commands:
+        assert mj(*command, cwd=sample_repo).stdout == expected[command], command
+    assert "crlf" in expected[("validate", "--json")]
+    assert "crlf" not in expected[("validate", "--json", "--staged")]
