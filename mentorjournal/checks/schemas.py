@@ -195,13 +195,14 @@ def _read_codes(path: str) -> dict[str, tuple[str, CodeType]] | None:
     import marshal
     from types import CodeType
 
+    from mentorjournal.index.gitstate import load
+
     try:
-        with open(path, "rb") as handle:
-            stored = marshal.loads(handle.read())
+        stored = marshal.loads(load(path))  # a FIFO or a folder there reads as nothing
         if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != _code_key():
             return None
         codes = marshal.loads(stored[1])
-    except (OSError, EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError):
         return None
     if not isinstance(codes, dict) or sorted(codes) != sorted(KINDS):
         return None

@@ -343,3 +343,18 @@ def test_the_fast_path_imports_neither_jsonschema_nor_yaml(tmp_path: Path) -> No
 def test_mj_no_cache_writes_no_code(tmp_path: Path) -> None:
     run_python(FAST_PATH, tmp_path, MJ_NO_CACHE="1")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_fifo_where_the_generated_code_is_kept_is_made_again(tmp_path: Path) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: mj must not wait."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.mkfifo(schemas.code_cache_path(str(cache)))
+    code = (
+        "import sys; from mentorjournal.checks import schemas;"
+        f"v = schemas.load_validators({str(cache)!r}); print(sorted(v))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == str(sorted(schemas.KINDS))
