@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from mentorjournal.errors import NoJournalError
 from mentorjournal.format import layout
 from mentorjournal.format.items import ID_LENGTH
 from mentorjournal.format.layout import AGREEMENT
@@ -15,12 +14,7 @@ from mentorjournal.model import ActionItem, Document, Finding, Journal, Person
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding agreement.md."""
-    found = layout.find_root(str(start))
-    if found is None:
-        raise NoJournalError(
-            f"no agreement.md found in {start.resolve()} or any parent; run `mj init`"
-        )
-    return Path(found)
+    return Path(layout.journal_root(str(start)))
 
 
 def outside_findings(listing: layout.Listing) -> list[Finding]:

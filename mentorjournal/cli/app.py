@@ -31,9 +31,9 @@ class State:
         self.directory = directory
 
     def root(self, start: Path | None = None) -> Path:
-        from mentorjournal.journal import find_root
+        from mentorjournal.format.layout import journal_root
 
-        return find_root(start or self.directory)
+        return Path(journal_root(str(start or self.directory)))
 
 
 def refusals(command: F) -> F:
@@ -607,11 +607,9 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
 
     Only that line changes; every other byte, line endings included, stays.
     """
-    from mentorjournal.edit.authoring import tick
+    from mentorjournal.cli import commands
 
-    ticked = tick(_state(ctx).root(), item_id, today)
-    item = ticked.item
-    click.echo(f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})")
+    click.echo(commands.done(_state(ctx).root(), item_id, today))
 
 
 @main.command()
@@ -656,55 +654,15 @@ def summary(
     Confidential sessions and private/ files are counted but never quoted, for any
     audience.
     """
+    from mentorjournal.cli import commands
     from mentorjournal.errors import MjError
-    from mentorjournal.git import gitrepo
-    from mentorjournal.index import store
     from mentorjournal.render.terminal import Palette
-    from mentorjournal.reports.summary import agreement_versions, compute_summary
 
     if since and until and since > until:
         raise MjError(f"--since {since} is after --until {until}")
     root = _state(ctx).root()
-    end = until or today
     colours = palette() if output is None and output_format == "text" else Palette(False)
-
-    def report(journal: Journal) -> str:
-        result = compute_summary(
-            journal,
-            today,
-            since,
-            until,
-            "sponsor" if audience == "sponsor" else "pair",
-            agreement_versions(root, end),
-        )
-        if output_format == "json":
-            from mentorjournal.render.summary_json import summary_json
-
-            return summary_json(result)
-        if output_format == "md":
-            from mentorjournal.render.summary_markdown import summary_markdown
-
-            return summary_markdown(result)
-        if output_format == "html":
-            from mentorjournal.render.summary_html import summary_html
-
-            return summary_html(result)
-        from mentorjournal.render.summary_text import summary_text
-
-        return summary_text(result, colours)
-
-    # Kept while no file changes: the agreement's history is HEAD's, today is an argument.
-    head = gitrepo.head_commit(root) or ""
-    depends = (
-        output_format,
-        audience,
-        str(today),
-        str(since),
-        str(until),
-        str(colours.enabled),
-        head,
-    )
-    text = store.view(root, "summary", depends, report, str)
+    text = commands.summary(root, output_format, today, since, until, audience, colours)
     if output is None:
         click.echo(text.rstrip("\n"))
         return

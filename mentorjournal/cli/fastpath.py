@@ -1,19 +1,19 @@
-"""The `mj` executable: answers `mj --help` and a warm `mj status` itself, else runs cli.py.
+"""The `mj` executable: answers the commands people run most often without click.
 
-Importing click and the command modules costs ~60 ms on a slow machine, more than
-a warm `mj status` needs in all. So the executable starts here, imports only
-``os`` and ``sys``, and handles the commands people run most often:
+Importing click and the command modules costs ~25-60 ms, as much as a warm
+`mj status` needs in all. So the executable starts here, imports only ``os`` and
+``sys``, and answers:
 
-- ``mj --help`` prints the top-level help that click renders (generated into
-  ``_help.py`` by ``docs/cli_reference.py``; a test keeps the two identical);
-- ``mj status`` runs from the status snapshot (``snapshot.py``) when it is fresh;
-- ``mj validate --staged`` (the pre-commit check) re-checks only the staged notes
-  that changed since the last check (``fastcheck.py``), and so does the installed
-  hook (``hook-run``) when it has nothing to report.
+- ``mj --help``: the top-level help that click renders (generated into ``_help.py``
+  by ``docs/cli_reference.py``; a test keeps the two identical);
+- ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
+- ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
+  check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
+- ``mj done ID`` and ``mj summary``: through ``commands.py``, as ``app.py`` does.
 
-Anything else, or anything unusual about them (other options, a narrow
-terminal, no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which
-also gives the errors and writes a new snapshot.
+Anything else, or anything unusual about them (other options, a narrow terminal,
+no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
+the errors of bad usage and writes a new snapshot.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import TextIO
 
 
@@ -52,7 +53,116 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _validate_staged(directory, argv[1:], out, err)
     if argv == ["hook-run"]:
         return _hook_run(directory)
+    if argv[:1] == ["done"]:
+        return _done(directory, argv[1:], out, err)
+    if argv[:1] == ["summary"]:
+        return _summary(directory, argv[1:], out, err)
     return None
+
+
+def _options(args: list[str], names: tuple[str, ...]) -> tuple[dict[str, str], list[str]] | None:
+    """``--name VALUE`` / ``--name=VALUE`` for ``names``, and the positional arguments;
+    None for anything else (a flag, --help, a typo), which click then answers."""
+    values: dict[str, str] = {}
+    positional: list[str] = []
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if not arg.startswith("-"):
+            positional.append(arg)
+            continue
+        name, has_value, value = arg.partition("=")
+        if name not in names or name in values:
+            return None
+        if not has_value:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        values[name] = value
+    return values, positional
+
+
+def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
+    """``--today`` (else MJ_TODAY, else the clock) and the other date options, parsed;
+    None when one is not a date (click words that error)."""
+    from mentorjournal.format.dates import parse_date, today
+
+    try:
+        found: dict[str, dt.date | None] = {"--today": today(values.get("--today"))}
+    except ValueError:
+        return None
+    for name in ("--since", "--until", "--date"):
+        if name in values:
+            found[name] = parse_date(values[name])
+            if found[name] is None:
+                return None
+    return found
+
+
+def _root(directory: str) -> str | None:
+    if not os.path.isdir(directory):
+        return None
+    from mentorjournal.format import layout
+
+    return layout.find_root(directory)
+
+
+def _refused(err: TextIO, exc: Exception) -> int:
+    """What click prints for a refused operation (ClickException), and its exit code."""
+    err.write(f"Error: {exc}\n")
+    return 1
+
+
+def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--today",))
+    if parsed is None or len(parsed[1]) != 1:
+        return None
+    dates, root = _dates(parsed[0]), _root(directory)
+    if dates is None or root is None:
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    today = dates["--today"]
+    assert today is not None
+    try:
+        out.write(commands.done(Path(root), parsed[1][0], today) + "\n")
+    except MjError as exc:
+        return _refused(err, exc)
+    return 0
+
+
+def _summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--format", "--since", "--until", "--audience", "--today"))
+    if parsed is None or parsed[1]:
+        return None  # -o FILE and the rest: click answers those
+    values = parsed[0]
+    output_format = values.get("--format", "text")
+    audience = values.get("--audience", "pair")
+    dates, root = _dates(values), _root(directory)
+    if dates is None or root is None or audience not in ("pair", "sponsor"):
+        return None
+    since, until, today = dates.get("--since"), dates.get("--until"), dates["--today"]
+    from mentorjournal.cli import commands
+
+    if output_format not in commands.SUMMARY_FORMATS or today is None:
+        return None
+    if since and until and since > until:
+        return None
+    from pathlib import Path
+
+    from mentorjournal.errors import MjError
+    from mentorjournal.render.terminal import Palette, palette_for
+
+    colours = palette_for(out) if output_format == "text" else Palette(False)
+    try:
+        text = commands.summary(Path(root), output_format, today, since, until, audience, colours)
+    except MjError as exc:
+        return _refused(err, exc)
+    out.write(text.rstrip("\n") + "\n")
+    return 0
 
 
 def _help(out: TextIO) -> int | None:

@@ -87,6 +87,17 @@ def find_root(start: str) -> str | None:
         directory = parent
 
 
+def journal_root(start: str) -> str:
+    """``find_root``, or NoJournalError saying how to start a journal."""
+    found = find_root(start)
+    if found is None:
+        from mentorjournal.errors import NoJournalError
+
+        where = os.path.realpath(start)
+        raise NoJournalError(f"no agreement.md found in {where} or any parent; run `mj init`")
+    return found
+
+
 def _mtime(path: str) -> int | None:
     try:
         return os.stat(path).st_mtime_ns

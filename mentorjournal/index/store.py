@@ -23,13 +23,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from mentorjournal.checks.filecheck import parse_and_check
 from mentorjournal.format import layout
-from mentorjournal.format.document import document_from_packed
-from mentorjournal.format.layout import is_candidate
 from mentorjournal.index import gitstate
-from mentorjournal.journal import assemble, outside_findings, read_head
-from mentorjournal.model import Document, Finding, Journal
+
+# The parser, the records and the journal's assembly are imported where a record
+# is parsed or built: a kept view (a warm mj summary or validate) needs none of them.
 
 # Below this many misses, parsing in this process beats starting workers.
 PARALLEL_THRESHOLD = 400
@@ -40,12 +38,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mentorjournal.format.document import Packed
+    from mentorjournal.model import Finding, Journal
 
 
 # ---------------------------------------------------------------- packing
 
 
 def _parse_many(jobs: list[tuple[str, bytes]]) -> list[Packed]:
+    from mentorjournal.checks.filecheck import parse_and_check
+
     return [parse_and_check(path, data) for path, data in jobs]
 
 
@@ -105,6 +106,8 @@ class Progress:
 def _parse_misses(jobs: list[tuple[str, bytes]]) -> list[Packed]:
     progress = Progress(len(jobs))
     if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        from mentorjournal.checks.filecheck import parse_and_check
+
         results = []
         for number, (path, data) in enumerate(jobs, start=1):
             results.append(parse_and_check(path, data))
@@ -127,7 +130,7 @@ def _parse_misses(jobs: list[tuple[str, bytes]]) -> list[Packed]:
 
 
 def _file_reader(root: Path, path: str) -> Callable[[], bytes | None]:
-    return lambda: read_head(root / path)
+    return lambda: layout.read_head(str(root / path))
 
 
 def _blob_reader(root: Path, blob: str) -> Callable[[], bytes | None]:
@@ -252,6 +255,8 @@ def _survey(root: Path, staged: bool) -> _Survey:
         survey.findings = _staged_links(root, links, blobs, current_blobs)
     else:
         assert listing is not None
+        from mentorjournal.journal import outside_findings
+
         survey.findings = outside_findings(listing)
         for path in listing.paths:
             if path in blobs and path not in changed:
@@ -261,7 +266,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
 
     # Working-tree files that differ from the index: hash their bytes.
     for path in to_read:
-        data = read_head(root / path)
+        data = layout.read_head(str(root / path))
         if data is None:
             continue
         survey.contents[path] = data
@@ -293,6 +298,8 @@ def _staged_links(
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         if posixpath.isabs(target) or resolved == ".." or resolved.startswith("../"):
             message = f"symlink points outside the journal ({target}); not followed"
+            from mentorjournal.model import Finding
+
             findings.append(Finding(path, 1, 1, "error", "symlink-outside", message))
         elif resolved in blobs:
             current_blobs[path] = blobs[resolved]
@@ -321,11 +328,15 @@ def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
     for path in misses:
         data = contents.get(path)
         if data is None:
-            data = read_head(root / path)
-        if data is not None and is_candidate(path, data):
+            data = layout.read_head(str(root / path))
+        if data is not None and layout.is_candidate(path, data):
             jobs.append((path, data))
     fresh = dict(zip((path for path, _ in jobs), _parse_misses(jobs), strict=True))
     skipped = set(misses) - set(fresh)
+
+    from mentorjournal.format.document import document_from_packed
+    from mentorjournal.journal import assemble
+    from mentorjournal.model import Document, Journal
 
     documents: list[Document] = []
     current: dict[str, Packed] = {}

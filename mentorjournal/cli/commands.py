@@ -1,0 +1,72 @@
+"""What the commands that both entry points answer do, without click.
+
+``app.py`` (click) and ``fastpath.py`` (no click) parse the same options; both then
+call these, so the two print the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path stays off typing
+if TYPE_CHECKING:
+    from mentorjournal.model import Journal
+    from mentorjournal.render.terminal import Palette
+
+SUMMARY_FORMATS = ("text", "md", "json", "html")
+
+
+def summary(
+    root: Path,
+    output_format: str,
+    today: dt.date,
+    since: dt.date | None,
+    until: dt.date | None,
+    audience: str,
+    colours: Palette,
+) -> str:
+    """`mj summary`'s text, kept by the index until a file, HEAD or an option changes."""
+    from mentorjournal.git import gitrepo
+    from mentorjournal.index import store
+
+    def report(journal: Journal) -> str:
+        from mentorjournal.reports.summary import agreement_versions, compute_summary
+
+        result = compute_summary(
+            journal,
+            today,
+            since,
+            until,
+            "sponsor" if audience == "sponsor" else "pair",
+            agreement_versions(root, until or today),
+        )
+        if output_format == "json":
+            from mentorjournal.render.summary_json import summary_json
+
+            return summary_json(result)
+        if output_format == "md":
+            from mentorjournal.render.summary_markdown import summary_markdown
+
+            return summary_markdown(result)
+        if output_format == "html":
+            from mentorjournal.render.summary_html import summary_html
+
+            return summary_html(result)
+        from mentorjournal.render.summary_text import summary_text
+
+        return summary_text(result, colours)
+
+    # The agreement's history is HEAD's; everything else the report reads is a file.
+    head = gitrepo.head_commit(root) or ""
+    depends = (output_format, audience, str(today), str(since), str(until))
+    return store.view(root, "summary", (*depends, str(colours.enabled), head), report, str)
+
+
+def done(root: Path, wanted: str, today: dt.date) -> str:
+    """`mj done`: tick the item and say which, where, and with what date."""
+    from mentorjournal.edit.authoring import tick
+
+    ticked = tick(root, wanted, today)
+    item = ticked.item
+    return f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})"

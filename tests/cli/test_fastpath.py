@@ -1,0 +1,69 @@
+"""The click-free fast path prints what the click CLI prints, byte for byte."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import mj
+
+from mentorjournal.cli import fastpath
+
+TODAY = "2026-11-21"
+
+
+def fast(root: Path, *args: str) -> tuple[int | None, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = fastpath.run(["-C", str(root), *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("summary", "--today", TODAY),
+        ("summary", "--format", "json", "--today", TODAY),
+        ("summary", "--format=md", "--audience", "sponsor", f"--today={TODAY}"),
+        ("summary", "--format", "html", "--since", "2026-09-01", "--today", TODAY),
+    ],
+)
+def test_summary_fast_and_click_agree(sample_repo: Path, args: tuple[str, ...]) -> None:
+    for _ in range(2):  # computed, then kept
+        code, out, err = fast(sample_repo, *args)
+        assert code == 0, err
+        clicked = mj(*args, cwd=sample_repo)
+        assert (out, err) == (clicked.stdout, clicked.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("summary", "--format", "pdf"),  # not a format: click words the error
+        ("summary", "-o", "report.html"),
+        ("summary", "--since", "2026-12-01", "--until", "2026-11-01"),
+        ("done",),
+        ("done", "abcd", "--bogus"),
+        ("summary", "--today", "2026-02-30"),
+    ],
+)
+def test_what_the_fast_path_leaves_to_click(sample_repo: Path, args: tuple[str, ...]) -> None:
+    assert fast(sample_repo, *args)[0] is None
+
+
+@pytest.mark.parametrize("wanted", ["first", "prefix", "unknown", "too-short"])
+def test_done_fast_and_click_agree(sample_repo: Path, tmp_path: Path, wanted: str) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(sample_repo, twin, symlinks=True)
+    listed = mj("status", "--json", "--today", TODAY, cwd=sample_repo).stdout
+    import json
+
+    first = json.loads(listed)["open"][0]["id"]
+    item_id = {"first": first, "prefix": first[:5], "unknown": "beefbeef", "too-short": "ab"}
+    args = ("done", item_id[wanted], "--today", TODAY)
+    code, out, err = fast(sample_repo, *args)
+    clicked = mj(*args, cwd=twin)
+    assert (code, out, err) == (clicked.exit_code, clicked.stdout, clicked.stderr)
+    note = json.loads(listed)["open"][0]["path"]
+    assert (sample_repo / note).read_bytes() == (twin / note).read_bytes()
