@@ -7,7 +7,6 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from mentorjournal.checks import schemas
-from mentorjournal.checks.signatures import signature_state
 from mentorjournal.format.dates import parse_date
 from mentorjournal.journal import people
 from mentorjournal.model import Document, Finding, Journal, KeyPath, Severity
@@ -378,6 +377,8 @@ def _agreement_checks(agreement: Document) -> list[Finding]:
                 )
             )
     if isinstance(meta.get("signatures"), list) and meta["signatures"]:
+        from mentorjournal.checks.signatures import signature_state  # hashlib: agreement only
+
         state = signature_state(agreement)
         if state.stale:
             line, column = agreement.position(("signatures",))

@@ -54,10 +54,10 @@ def fingerprint() -> str:
     watched += [os.path.join(folder, f"{kind}.schema.json") for kind in schemas.KINDS]
     # The libraries that decide what a file parses to and which findings it has: a
     # new release (PyYAML 6.0.4 changed an error) must not answer from old records.
-    from importlib.util import find_spec
+    from importlib.machinery import PathFinder  # importlib.util costs ~2.5 ms more
 
     for library in _LIBRARIES:
-        spec = find_spec(library)
+        spec = PathFinder.find_spec(library)
         if spec is not None and spec.origin:
             watched.append(spec.origin)
     for path in watched:
