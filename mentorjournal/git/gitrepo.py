@@ -171,21 +171,24 @@ def _run(
     *,
     stdin: bytes | None = None,
     ok_codes: Iterable[int] = (0,),
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run a read-only git command in `cwd`; git's failure becomes an `MjError`."""
+    """Run a git command in `cwd` (``env`` added to the environment); git's failure
+    becomes an `MjError` with what git said."""
     argv = ["git", "--no-optional-locks", "-C", str(cwd), *args]
     try:
         proc = subprocess.run(
             argv,
             input=stdin,
             capture_output=True,
-            env=_git_env(),
+            env={**_git_env(), **(env or {})},
             check=False,
         )
     except FileNotFoundError as exc:
         raise MjError("git is not installed or not on PATH: install git and retry") from exc
     if proc.returncode not in tuple(ok_codes):
-        summary = _summarise(proc.stderr.decode("utf-8", "replace"))
+        said = proc.stderr.strip() or proc.stdout.strip()  # `git commit` says why on stdout
+        summary = _summarise(said.decode("utf-8", "replace"))
         raise MjError(f"git {args[0]} failed in {cwd}: {summary}")
     return proc
 
@@ -606,20 +609,11 @@ def stage(repo: Path, paths: Sequence[str | Path]) -> None:
     """`git add` exactly these paths (relative to `repo` or absolute), deletions included."""
     if not paths:
         return
-    handle = _open(repo)
-    # Absolute paths: GitPython runs git at the top level, the paths are journal-relative.
     # Only the directory is resolved, so a tracked symlink is staged as itself.
     base = repo.resolve()
     absolute = [str(base / path) for path in paths]
-    env = _git_env()
     # A file named `*.md` or `:(glob)x` is a file, not a pattern.
-    env["GIT_LITERAL_PATHSPECS"] = "1"
-    from git.exc import GitCommandError
-
-    try:
-        handle.git.add("--", *absolute, env=env)
-    except GitCommandError as exc:
-        raise MjError(f"git add failed: {_summarise(_git_stderr(exc))}") from None
+    _run(repo, ["add", "--", *absolute], env={"GIT_LITERAL_PATHSPECS": "1"})
 
 
 def commit(repo: Path, message: str) -> str:
@@ -628,9 +622,11 @@ def commit(repo: Path, message: str) -> str:
     staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
     if staged.returncode == 0:
         raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    handle = _open(repo)
-    _git(handle, "commit", "--quiet", "-m", message, doing="git commit")
-    return str(handle.head.commit.hexsha)
+    _run(repo, ["commit", "--quiet", "-m", message])
+    sha = head_commit(repo)
+    if sha is None:
+        raise MjError(f"git commit left no commit in {repo}")
+    return sha
 
 
 def _choose_remote(repo: Path) -> str:
