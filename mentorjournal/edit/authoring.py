@@ -369,7 +369,7 @@ def tick(root: Path, wanted: str, day: dt.date, attempts: int = 10) -> Ticked:
         try:
             # The open items the status snapshot keeps answer almost every call; what
             # they cannot (an unknown, done or ambiguous id) every item answers.
-            open_now = views.open_items(root)
+            open_now = views.open_items(root, wanted[:MIN_PREFIX])
             if open_now is not None:
                 try:
                     return mark_done(root, open_now, wanted, day)
