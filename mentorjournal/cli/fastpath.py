@@ -263,7 +263,11 @@ def _hook_run(directory: str) -> int | None:
     if location is None or not os.path.isfile(os.path.join(location[2], layout.AGREEMENT)):
         return None
     checked = stagedcheck.check_staged(location[2])
-    return 0 if checked is not None and not checked[0] else None
+    if checked is None:  # nothing kept yet: the full check, which keeps its results
+        from pathlib import Path
+
+        return 0 if not stagedcheck.staged_findings(Path(location[2]))[0] else None
+    return 0 if not checked[0] else None
 
 
 def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:

@@ -489,3 +489,16 @@ def test_installed_hook_takes_the_fast_staged_check(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "unknown-person" in refused.stderr and "--no-verify" in refused.stderr
     assert "click" in imports
+
+
+def test_the_hook_keeps_its_results_even_when_the_journal_is_untouched(tmp_path: Path) -> None:
+    """With nothing kept yet, the fast hook runs the full check itself (and keeps its
+    results), so a commit of other files does not go through click every time."""
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    for name in ("README.md", "NOTES.txt"):
+        write(repo, name, f"{name}\n")
+        git(repo, "add", "--", name)
+        passed, imports = _hook_imports(repo, "-q", "-m", name)
+        assert passed.returncode == 0, passed.stderr
+        assert "mentorjournal.index.stagedcheck" in imports and "click" not in imports
