@@ -545,15 +545,11 @@ def new_session(
 
     Never overwrites a file. The date defaults to today.
     """
-    from mentorjournal.edit.authoring import new_session as write_session
-    from mentorjournal.edit.authoring import session_plan
-    from mentorjournal.index import views
+    from mentorjournal.cli import commands
 
     root = _state(ctx).root()
-    day = day or today
-    plan = views.session_plan(root, day) or session_plan(views.journal(root), day)
-    path = write_session(root, plan, day, slug, kind)
-    click.echo(f"wrote   {path.relative_to(root).as_posix()}")
+    path, said = commands.new_session(root, day or today, slug, kind)
+    click.echo(said)
     if edit:
         _open_editor(root, path)
 

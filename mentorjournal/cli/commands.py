@@ -70,3 +70,15 @@ def done(root: Path, wanted: str, today: dt.date) -> str:
     ticked = tick(root, wanted, today)
     item = ticked.item
     return f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})"
+
+
+def new_session(root: Path, day: dt.date, slug: str | None, kind: str | None) -> tuple[Path, str]:
+    """`mj new session`: write the note (pre-filled from the status snapshot when it can
+    answer, else from the whole journal); the path written, and what to say."""
+    from mentorjournal.edit.authoring import new_session as write_session
+    from mentorjournal.edit.authoring import session_plan
+    from mentorjournal.index import views
+
+    plan = views.session_plan(root, day) or session_plan(views.journal(root), day)
+    path = write_session(root, plan, day, slug, kind)
+    return path, f"wrote   {path.relative_to(root).as_posix()}"

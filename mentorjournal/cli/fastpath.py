@@ -9,7 +9,8 @@ Importing click and the command modules costs ~25-60 ms, as much as a warm
 - ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
 - ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
   check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
-- ``mj done ID`` and ``mj summary``: through ``commands.py``, as ``app.py`` does.
+- ``mj done ID``, ``mj summary`` and ``mj new session``: through ``commands.py``, as
+  ``app.py`` does.
 
 Anything else, or anything unusual about them (other options, a narrow terminal,
 no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
@@ -57,6 +58,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _done(directory, argv[1:], out, err)
     if argv[:1] == ["summary"]:
         return _summary(directory, argv[1:], out, err)
+    if argv[:2] == ["new", "session"]:
+        return _new_session(directory, argv[2:], out, err)
     return None
 
 
@@ -297,3 +300,29 @@ def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextI
             out.write(findings_text(findings, palette_for(out)) + "\n")
         err.write(findings_tally(findings, documents) + "\n")
     return 1 if failed else 0
+
+
+def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--date", "--slug", "--kind", "--today"))
+    if parsed is None or parsed[1]:
+        return None  # --edit and the rest: click answers those
+    values = parsed[0]
+    dates, root = _dates(values), _root(directory)
+    from mentorjournal.cli import commands
+    from mentorjournal.edit.authoring import SESSION_KINDS
+
+    kind = values.get("--kind")
+    if dates is None or root is None or (kind is not None and kind not in SESSION_KINDS):
+        return None
+    day = dates.get("--date") or dates["--today"]
+    assert day is not None
+    from pathlib import Path
+
+    from mentorjournal.errors import MjError
+
+    try:
+        said = commands.new_session(Path(root), day, values.get("--slug"), kind)[1]
+    except MjError as exc:
+        return _refused(err, exc)
+    out.write(said + "\n")
+    return 0

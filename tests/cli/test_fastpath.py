@@ -67,3 +67,31 @@ def test_done_fast_and_click_agree(sample_repo: Path, tmp_path: Path, wanted: st
     assert (code, out, err) == (clicked.exit_code, clicked.stdout, clicked.stderr)
     note = json.loads(listed)["open"][0]["path"]
     assert (sample_repo / note).read_bytes() == (twin / note).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("new", "session", "--date", "2026-11-30", "--today", TODAY),
+        ("new", "session", "--date=2026-11-30", "--slug", "retro", "--kind", "retro"),
+        ("new", "session", "--date", "2026-11-16"),  # exists: refused, nothing written
+        ("new", "session", "--date", "2026-11-30", "--slug", "Bad Slug"),
+    ],
+)
+def test_new_session_fast_and_click_agree(
+    sample_repo: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(sample_repo, twin, symlinks=True)
+    assert mj("status", cwd=sample_repo).exit_code == 0  # the snapshot new session reads
+    code, out, err = fast(sample_repo, *args)
+    clicked = mj(*args, cwd=twin)
+    assert (code, out, err) == (clicked.exit_code, clicked.stdout, clicked.stderr)
+    for note in sorted((twin / "sessions").iterdir()):
+        assert (sample_repo / "sessions" / note.name).read_bytes() == note.read_bytes()
+    assert len(list((sample_repo / "sessions").iterdir())) == len(list(twin.glob("sessions/*")))
+
+
+def test_new_session_with_edit_is_left_to_click(sample_repo: Path) -> None:
+    assert fast(sample_repo, "new", "session", "--edit")[0] is None
+    assert fast(sample_repo, "new", "session", "--kind", "party")[0] is None
