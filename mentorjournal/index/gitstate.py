@@ -19,11 +19,6 @@ if TYPE_CHECKING:
 
 FORMAT = 3
 # The modules whose code decides what the caches hold.
-# Folders of the package whose files decide what is kept: all of its code, templates.
-_WATCHED = (
-    *("", "format", "checks", "index", "reports", "render", "edit", "edit/templates"),
-    *("git", "cli"),
-)
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema")
 
 
@@ -41,15 +36,12 @@ def fingerprint() -> str:
 
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
     parts = [__version__, str(FORMAT)]
-    # Every module and template, not a list to keep up to date: a view kept by
-    # cache.view depends on the report's code as much as a record on the parser's.
+    # Every module and template of the package, not a list to keep up to date: a view
+    # kept by store.view depends on the report's code as much as a record on the parser's.
     watched = []
-    for folder in _WATCHED:
-        try:
-            names = sorted(os.listdir(os.path.join(here, folder)))
-        except OSError:
-            continue
-        watched += [os.path.join(here, folder, n) for n in names if not n.startswith(".")]
+    for folder, dirs, names in os.walk(here):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        watched += [os.path.join(folder, n) for n in sorted(names) if not n.startswith(".")]
     folder = schemas.schema_dir()
     watched += [os.path.join(folder, f"{kind}.schema.json") for kind in schemas.KINDS]
     # The libraries that decide what a file parses to and which findings it has: a

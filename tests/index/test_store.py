@@ -237,3 +237,18 @@ def test_index_and_worktree_bytes_of_one_blob_are_kept_apart(
         assert mj(*command, cwd=sample_repo).stdout == expected[command], command
     assert "crlf" in expected[("validate", "--json")]
     assert "crlf" not in expected[("validate", "--json", "--staged")]
+
+
+def test_the_fingerprint_follows_every_module_and_template() -> None:
+    """Kept views depend on the reports' and renderers' code, not only the parser's."""
+    import mentorjournal
+    from mentorjournal.index.gitstate import fingerprint
+
+    package = Path(mentorjournal.__file__).parent
+    printed = fingerprint()
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert any(p.suffix == ".md" for p in files)  # the templates
+    for path in files:
+        assert f"{path}:" in printed, path
+    for library in ("yaml", "markdown_it", "jsonschema", "fastjsonschema"):
+        assert f"/{library}/__init__.py:" in printed
