@@ -331,10 +331,10 @@ def sync(ctx: click.Context) -> None:
     were): the files are named, with how to see the other version and how to
     merge by hand if you want to.
     """
-    from mentorjournal.git import gitrepo
+    from mentorjournal.git import exchange
 
     root = _state(ctx).root()
-    result = gitrepo.sync(root)
+    result = exchange.sync(root)
     if result.conflicts:
         click.echo(
             f"mj sync stopped: your work and {result.upstream} both changed the same lines in:",

@@ -26,7 +26,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
 )
 
 from mentorjournal.errors import MjError
-from mentorjournal.git import gitrepo
+from mentorjournal.git import exchange, gitrepo
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
@@ -201,13 +201,13 @@ def test_fetch_and_push_refuse_bad_values_before_running_git(tmp_path: Path) -> 
     repo = make_journal(tmp_path / "j")
     marker = tmp_path / "pwned"
     with pytest.raises(MjError, match="ext::"):
-        gitrepo.fetch(repo, f"ext::sh -c touch% {marker}")
+        exchange.fetch(repo, f"ext::sh -c touch% {marker}")
     with pytest.raises(MjError, match="starts with '-'"):
-        gitrepo.push(repo, "origin", "--force")
+        exchange.push(repo, "origin", "--force")
     with pytest.raises(MjError, match="starts with '-'"):
         gitrepo.file_at_revision(repo, "--output=x", "agreement.md")
     with pytest.raises(MjError, match="starts with '-'"):
-        gitrepo.merge_upstream(repo, "-Xours")
+        exchange.merge_upstream(repo, "-Xours")
     assert not marker.exists()
 
 
@@ -217,7 +217,7 @@ def test_ext_url_on_a_configured_remote_is_never_run(tmp_path: Path) -> None:
     git(repo, "remote", "add", "evil", f"ext::sh -c touch% {marker}")
     git(repo, "config", "protocol.ext.allow", "always")
     with pytest.raises(MjError, match="could not fetch"):
-        gitrepo.fetch(repo, "evil")
+        exchange.fetch(repo, "evil")
     assert not marker.exists()
 
 
@@ -343,14 +343,14 @@ def test_sync_both_sides_add_different_files(tmp_path: Path) -> None:
     commit_files(shared.mentor, {"sessions/2025-07-18-kickoff.md": SESSION}, "mentor session")
     commit_files(shared.mentee, {"sessions/2025-07-18-notes.md": SESSION}, "mentee session")
 
-    first = gitrepo.sync(shared.mentor)
+    first = exchange.sync(shared.mentor)
     assert (first.pulled, first.pushed, first.conflicts, first.set_upstream) == (0, True, (), False)
 
-    second = gitrepo.sync(shared.mentee)
+    second = exchange.sync(shared.mentee)
     assert second.pulled == 1 and second.pushed and second.conflicts == ()
     assert (shared.mentee / "sessions/2025-07-18-kickoff.md").exists()
 
-    third = gitrepo.sync(shared.mentor)
+    third = exchange.sync(shared.mentor)
     assert third.pulled == 2 and not third.pushed  # the mentee's commit and the merge
     assert (shared.mentor / "sessions/2025-07-18-notes.md").exists()
     assert head(shared.mentor) == head(shared.mentee)
@@ -360,7 +360,7 @@ def test_sync_both_sides_add_different_files(tmp_path: Path) -> None:
 
 def test_sync_with_nothing_to_do(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
-    result = gitrepo.sync(shared.mentee)
+    result = exchange.sync(shared.mentee)
     assert (result.pulled, result.pushed, result.conflicts) == (0, False, ())
     assert result.upstream == "origin/main"
 
@@ -373,10 +373,10 @@ def test_sync_conflict_changes_nothing_and_keeps_both_versions(tmp_path: Path) -
     commit_files(shared.mentee, {"agreement.md": mentee_text}, "mentee: monthly")
     # Untracked and outside-journal work must survive too.
     write(shared.mentee, "private/diary.md", b"mine\r\n\xff")
-    assert gitrepo.sync(shared.mentor).pushed
+    assert exchange.sync(shared.mentor).pushed
 
     before = repo_state(shared.mentee)
-    result = gitrepo.sync(shared.mentee)
+    result = exchange.sync(shared.mentee)
 
     assert result.conflicts == ("agreement.md",)
     assert (result.pulled, result.pushed) == (0, False)
@@ -396,8 +396,8 @@ def test_sync_same_day_sessions_with_different_slugs_merge_cleanly(tmp_path: Pat
     shared = make_shared(tmp_path)
     commit_files(shared.mentor, {"sessions/2025-09-15-kickoff.md": SESSION}, "a")
     commit_files(shared.mentee, {"sessions/2025-09-15-retro.md": SESSION}, "b")
-    gitrepo.sync(shared.mentor)
-    result = gitrepo.sync(shared.mentee)
+    exchange.sync(shared.mentor)
+    result = exchange.sync(shared.mentee)
     assert result.conflicts == () and result.pushed
 
 
@@ -405,17 +405,17 @@ def test_sync_refuses_uncommitted_journal_changes(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
     write(shared.mentee, "sessions/2025-07-18.md", SESSION)
     with pytest.raises(MjError, match="mj commit"):
-        gitrepo.sync(shared.mentee)
+        exchange.sync(shared.mentee)
     (shared.mentee / "sessions" / "2025-07-18.md").unlink()
     write(shared.mentee, "agreement.md", AGREEMENT + "edit\n")
     with pytest.raises(MjError, match="mj commit"):
-        gitrepo.sync(shared.mentee)
+        exchange.sync(shared.mentee)
 
 
 def test_sync_ignores_untracked_files_that_are_not_journal_files(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
     write(shared.mentee, "scratch.txt", "notes\n")
-    assert gitrepo.sync(shared.mentee).conflicts == ()
+    assert exchange.sync(shared.mentee).conflicts == ()
     assert (shared.mentee / "scratch.txt").read_text() == "notes\n"
 
 
@@ -424,7 +424,7 @@ def test_sync_refuses_mid_merge(tmp_path: Path) -> None:
     _conflicting_branches(shared.mentee)
     git(shared.mentee, "merge", "side", check=False)
     with pytest.raises(MjError, match="merge is in progress"):
-        gitrepo.sync(shared.mentee)
+        exchange.sync(shared.mentee)
 
 
 def test_first_push_sets_upstream(tmp_path: Path) -> None:
@@ -433,12 +433,12 @@ def test_first_push_sets_upstream(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     git(repo, "remote", "add", "origin", str(remote))
 
-    result = gitrepo.sync(repo)
+    result = exchange.sync(repo)
 
     assert result.set_upstream and result.pushed and result.pushed_commits == 1
     assert git(repo, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
     assert git(remote, "rev-parse", "main").strip() == head(repo)
-    again = gitrepo.sync(repo)
+    again = exchange.sync(repo)
     assert not again.set_upstream and not again.pushed
 
 
@@ -448,11 +448,11 @@ def test_sync_into_an_empty_clone(tmp_path: Path) -> None:
     mentee = tmp_path / "mentee"
     git(tmp_path, "clone", "--quiet", str(remote), str(mentee))
     with pytest.raises(MjError, match="mj commit"):
-        gitrepo.sync(mentee)
+        exchange.sync(mentee)
     mentor = make_journal(tmp_path / "mentor")
     git(mentor, "remote", "add", "origin", str(remote))
-    gitrepo.sync(mentor)
-    result = gitrepo.sync(mentee)
+    exchange.sync(mentor)
+    result = exchange.sync(mentee)
     assert result.pulled == 1
     assert (mentee / "agreement.md").read_text() == AGREEMENT
 
@@ -460,7 +460,7 @@ def test_sync_into_an_empty_clone(tmp_path: Path) -> None:
 def test_sync_without_a_remote_says_how_to_add_one(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     with pytest.raises(MjError, match="git remote add origin"):
-        gitrepo.sync(repo)
+        exchange.sync(repo)
 
 
 def test_unreachable_remote_leaves_local_commits_intact(tmp_path: Path) -> None:
@@ -469,7 +469,7 @@ def test_unreachable_remote_leaves_local_commits_intact(tmp_path: Path) -> None:
     git(shared.mentor, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
     before = repo_state(shared.mentor)
     with pytest.raises(MjError, match=r"could not fetch.*commits are intact"):
-        gitrepo.sync(shared.mentor)
+        exchange.sync(shared.mentor)
     assert repo_state(shared.mentor) == before
 
 
@@ -480,7 +480,7 @@ def test_refused_push_leaves_local_commits_intact(tmp_path: Path) -> None:
     hook.chmod(0o755)
     sha = commit_files(shared.mentor, {"sessions/2025-07-18.md": SESSION}, "local work")
     with pytest.raises(MjError, match=r"refused.*protected branch.*intact"):
-        gitrepo.sync(shared.mentor)
+        exchange.sync(shared.mentor)
     assert head(shared.mentor) == sha
     assert git(shared.remote, "log", "--format=%s", "-1").strip() == "Start the journal"
 
@@ -489,7 +489,7 @@ def test_merge_upstream_reports_conflicts_without_touching_anything(tmp_path: Pa
     repo = make_journal(tmp_path / "j")
     _conflicting_branches(repo)
     before = repo_state(repo)
-    assert gitrepo.merge_upstream(repo, "side") == ["agreement.md"]
+    assert exchange.merge_upstream(repo, "side") == ["agreement.md"]
     assert repo_state(repo) == before
 
 
@@ -527,8 +527,8 @@ def test_sync_merge_commit_says_what_it_merged(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
     commit_files(shared.mentor, {"sessions/2025-07-18-a.md": SESSION}, "a")
     commit_files(shared.mentee, {"sessions/2025-07-18-b.md": SESSION}, "b")
-    gitrepo.sync(shared.mentor)
-    gitrepo.sync(shared.mentee)
+    exchange.sync(shared.mentor)
+    exchange.sync(shared.mentee)
     subject = git(shared.mentee, "log", "-1", "--format=%s").strip()
     assert subject == "Merge origin/main into main (mj sync)"
     assert git(shared.mentee, "log", "-1", "--format=%an").strip() == MENTEE.name
