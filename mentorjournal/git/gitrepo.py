@@ -6,7 +6,7 @@ goes through one runner, `_run`: `git -C DIR` through `subprocess`, with
 and with the environment git gives a hook (`GIT_INDEX_FILE` for `git commit -a`
 or `git commit PATH`) kept, so the hook judges exactly what the commit will
 record. Importing GitPython costs ~45-70 ms, which `mj status`, `mj commit` and the
-pre-commit hook cannot afford; the exchanges with a remote (`remote.py`) use it.
+pre-commit hook cannot afford; the exchanges with a remote (`exchange.py`) use it.
 
 Every remote, branch or ref value that reaches git is checked first: a value
 starting with `-` would be read as an option, and the `ext::` transport runs an
