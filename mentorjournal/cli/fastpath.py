@@ -103,6 +103,7 @@ def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
 
 
 def _root(directory: str) -> str | None:
+    """The journal at or above ``directory``; None (click words why) when there is none."""
     if not os.path.isdir(directory):
         return None
     from mentorjournal.format import layout
@@ -210,19 +211,15 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
                 today_text = value
         else:
             return None  # --help, a typo: click answers those
-    if not os.path.isdir(directory):
+    root = _root(directory)
+    if root is None:
         return None
-
-    from mentorjournal.format import layout
     from mentorjournal.format.dates import today as resolve_today
     from mentorjournal.index import snapshot
 
     try:
         today = resolve_today(today_text).isoformat()
     except ValueError:
-        return None
-    root = layout.find_root(directory)
-    if root is None:
         return None
     # The JSON encoder is imported while git works on the other core.
     fast = snapshot.load_fresh(root, meanwhile=_import_json if as_json else None)
@@ -274,14 +271,13 @@ def _hook_run(directory: str) -> int | None:
 
 
 def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
-    if not set(options) <= {"--staged", "--json", "--strict"} or not os.path.isdir(directory):
+    if not set(options) <= {"--staged", "--json", "--strict"}:
         return None  # paths, --help, a typo: click answers those
-    from mentorjournal.format import layout
-    from mentorjournal.index import stagedcheck
-
-    root = layout.find_root(directory)
+    root = _root(directory)
     if root is None:
         return None  # a program repository (pairs/*/): click finds its journals
+    from mentorjournal.index import stagedcheck
+
     checked = stagedcheck.check_staged(root)
     if checked is None:
         return None

@@ -356,7 +356,6 @@ def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
         if packed is not None and packed[0] != "other":
             reader = _blob_reader(root, current_blobs[path]) if staged else _file_reader(root, path)
             documents.append(document_from_packed(path, packed, True, reader))
-    del current  # the item rows live on as ActionItems
     journal = Journal(str(root), tuple(assemble(documents)), tuple(survey.findings))
     checksum = survey.checksum if survey.in_git else None
     return Loaded(journal, current_blobs, blobs, survey.listing, checksum)
