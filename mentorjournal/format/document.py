@@ -2,7 +2,8 @@
 
 ``parse_document`` is a pure function of the path and the bytes, so its result can be
 cached by git blob id. Line numbers always refer to the file as stored: a BOM or CRLF
-line endings change nothing about them.
+line endings change nothing about them, and only LF ends a line (a lone CR, U+0085,
+U+2028 or U+2029 is a character inside one, as git and ``mj done`` count them).
 
 The work is done by ``parse_packed``, on plain values: it is what the caches store,
 and what ``mj status`` runs after a note was edited, where importing dataclasses and
@@ -126,10 +127,13 @@ def parse_packed(path: str, data: bytes) -> Packed:
     if text.startswith(codecs.BOM_UTF8.decode()):
         text = text[1:]
         finding(1, 1, "warning", "bom", "file starts with a byte-order mark; save it without BOM")
-    if "\r" in text:
-        first = text.count("\n", 0, text.find("\r")) + 1
+    if "\r\n" in text:
+        first = text.count("\n", 0, text.find("\r\n")) + 1
         finding(first, 1, "warning", "crlf", "file uses CRLF line endings; LF is preferred")
         text = text.replace("\r\n", "\n")
+    if "\r" in text or not text.isascii():
+        _odd_break(text, finding)
+    # Only LF ends a line, as git and most editors count them: never str.splitlines().
     lines = text.split("\n")
 
     conflicts = _conflict_lines(lines)
@@ -200,6 +204,28 @@ def _front_matter(
     except yamldata.YamlLoadError as exc:
         finding(exc.line, exc.column, "error", exc.code, exc.message)
         return None
+
+
+_ODD_BREAKS = {
+    "\r": "a carriage return (CR)",
+    "\x85": "U+0085 (next line)",
+    "\u2028": "U+2028 (line separator)",
+    "\u2029": "U+2029 (paragraph separator)",
+}
+
+
+def _odd_break(text: str, finding: Callable[[int, int, Severity, str, str], None]) -> None:
+    """Warn about the first character some editors (and YAML) take for a line break."""
+    found = [(text.find(char), char) for char in _ODD_BREAKS if char in text]
+    if not found:
+        return
+    at, char = min(found)
+    line_start = text.rfind("\n", 0, at) + 1
+    message = (
+        f"{_ODD_BREAKS[char]} inside a line: only LF ends a line here, "
+        "but some editors start a new one; remove it"
+    )
+    finding(text.count("\n", 0, at) + 1, at - line_start + 1, "warning", "odd-line-break", message)
 
 
 def _conflict_lines(lines: list[str]) -> list[int]:

@@ -86,7 +86,8 @@ def _item_paragraphs(body: str) -> list[tuple[int, int, str]]:
     """(line in body, nesting depth, text) of each list item opening with a paragraph."""
     found: list[tuple[int, int, str]] = []
     depth = 0
-    tokens = _parser().parse(body)
+    # markdown-it ends a line at a lone CR too; here only LF does (see document.py).
+    tokens = _parser().parse(body.replace("\r", " "))
     for index, token in enumerate(tokens):
         if token.type == "list_item_open":
             depth += 1

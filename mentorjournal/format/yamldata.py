@@ -42,6 +42,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+_BREAKS = "\x85\u2028\u2029"  # line breaks to YAML 1.1, not to us (nor CR: see load)
 _PLAIN_TAGS = (None, "!")  # no tag, or the non-specific one: resolved as if untagged
 
 
@@ -127,6 +128,9 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
     """
     positions: Positions = {}
     stack: list[_Frame] = []
+    # YAML also ends a line at CR, U+0085, U+2028 and U+2029; a file's lines end only
+    # at LF, so with any of those present positions are counted from the mark's index.
+    odd = "\r" in text or (not text.isascii() and any(c in text for c in _BREAKS))
     root: Any = None
     have_root = False
     loader = None
@@ -142,13 +146,15 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
                 if kind in _Ends:
                     stack.pop()
                 elif kind is _Alias:
-                    line, column = _where(event, first_line)
+                    line, column = _place(event.start_mark, text, first_line, odd)
                     message = f"alias *{event.anchor} is not allowed: write the value out"
                     raise YamlLoadError(line, column, "yaml-alias", message)
                 continue  # the start and end of the stream and of documents
             mark = event.start_mark
             line = mark.line + first_line if mark else first_line
             column = mark.column + 1 if mark else 1
+            if odd:
+                line, column = _place(mark, text, first_line, odd)
             if event.anchor is not None:
                 message = f"anchor &{event.anchor} is not allowed: front matter is plain data"
                 raise YamlLoadError(line, column, "yaml-alias", message)
@@ -209,9 +215,7 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
         deep = _deep_flow(text, first_line, MAX_DEPTH - len(stack))
         if deep is not None:
             raise _depth_error(*deep) from None
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else first_line
-        column = mark.column + 1 if mark else 1
+        line, column = _place(exc.problem_mark or exc.context_mark, text, first_line, odd)
         reason = exc.problem or exc.context or "invalid YAML"
         raise YamlLoadError(line, column, "yaml-syntax", reason) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
@@ -222,9 +226,14 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
     return root, positions
 
 
-def _where(event: yaml.Event, first_line: int) -> tuple[int, int]:
-    mark = event.start_mark
-    return (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+def _place(mark: yaml.Mark | None, text: str, first_line: int, odd: bool) -> tuple[int, int]:
+    """A mark's 1-based line and column in the file, counting only LF as a line end."""
+    if mark is None:
+        return first_line, 1
+    if not odd:
+        return mark.line + first_line, mark.column + 1
+    index = min(mark.index, len(text))  # libyaml's index counts characters
+    return text.count("\n", 0, index) + first_line, index - text.rfind("\n", 0, index)
 
 
 def _depth_error(line: int, column: int) -> YamlLoadError:
