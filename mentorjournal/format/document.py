@@ -182,8 +182,10 @@ def parse_packed(path: str, data: bytes) -> Packed:
             else:
                 meta, positions, parsed = value, where, True
 
-    items, item_findings = item_rows(path, body, body_line, lines)
-    findings.extend(item_findings)
+    items: list[ItemRow] = []
+    if not conflicts:  # marker lines and both sides of a conflict are no one's items
+        items, item_findings = item_rows(path, body, body_line, lines)
+        findings.extend(item_findings)
     if kind == "other" and isinstance(meta.get("type"), str):
         declared = meta["type"]
         if declared in ("goal", "session"):

@@ -286,6 +286,18 @@ def parse_ls_links(listed: bytes) -> dict[str, str]:
     return links
 
 
+def unmerged(listed: bytes) -> set[str]:
+    """Paths of an unresolved merge (conflict stages 1-3) in ``git ls-files -s -z`` output."""
+    if b" 1\t" not in listed and b" 2\t" not in listed and b" 3\t" not in listed:
+        return set()  # the common case, without splitting every record
+    found = set()
+    for record in listed.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        if meta[-2:] in (b" 1", b" 2", b" 3"):
+            found.add(name.decode("utf-8", "surrogateescape"))
+    return found
+
+
 def has_links(listed: bytes) -> bool:
     """Whether ``git ls-files -s -z`` output names a symlink."""
     return listed.startswith(b"120000 ") or b"\x00120000 " in listed

@@ -232,6 +232,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
     blobs: dict[str, str] = {}
     links: dict[str, str] = {}
     changed: set[str] = set()
+    unmerged: set[str] = set()
     in_git = False
     if ls_files is not None:
         listed = ls_files.output()
@@ -239,7 +240,8 @@ def _survey(root: Path, staged: bool) -> _Survey:
         if listed is not None and changed_raw is not None and location:
             in_git = True
             blobs = gitstate.parse_ls_files(listed)
-            links = gitstate.parse_ls_links(listed) if staged else {}
+            if staged:
+                links, unmerged = gitstate.parse_ls_links(listed), gitstate.unmerged(listed)
             changed = gitstate.parse_status(changed_raw, str(root), location[2])
 
     current_blobs = survey.current_blobs
@@ -253,6 +255,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
             if path.endswith(".md") and layout.in_journal(str(root), path):
                 current_blobs[path] = blob
         survey.findings = _staged_links(root, links, blobs, current_blobs)
+        survey.findings += _unmerged_notes(root, unmerged)
     else:
         assert listing is not None
         from mentorjournal.journal import outside_findings
@@ -304,6 +307,18 @@ def _staged_links(
         elif resolved in blobs:
             current_blobs[path] = blobs[resolved]
     return findings
+
+
+def _unmerged_notes(root: Path, unmerged: set[str]) -> list[Finding]:
+    """A note git holds in conflict stages has no version to commit yet."""
+    from mentorjournal.model import Finding
+
+    message = "unresolved merge conflict: resolve it, then `git add` the file"
+    return [
+        Finding(path, 1, 1, "error", "conflict-marker", message)
+        for path in sorted(unmerged)
+        if path.endswith(".md") and layout.in_journal(str(root), path)
+    ]
 
 
 def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
