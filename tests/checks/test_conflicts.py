@@ -7,15 +7,13 @@ mentee's clones (different identities), both editing the same item line.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import mj
 from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     commit_files,
+    commit_through_hook,
     git,
     git_sandbox,
     head,
@@ -66,26 +64,6 @@ def _marker_lines(data: bytes) -> list[int]:
     return [n for n, line in enumerate(lines, 1) if line.startswith(MARKERS)]
 
 
-def _commit(repo: Path) -> subprocess.CompletedProcess[str]:
-    """`git commit` through the installed hook, in its own process group: a hook chain
-    that ran away (a hook calling itself) is killed with all it started after 60 s."""
-    proc = subprocess.Popen(
-        ["git", "commit", "--no-edit", "-q"],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
 @pytest.mark.parametrize("style", ["merge", "diff3", "zdiff3"])
 def test_unresolved_merge_is_an_error_with_no_items(tmp_path: Path, style: str) -> None:
     repo, old_id = _conflicted(tmp_path, style)
@@ -125,7 +103,7 @@ def test_hook_refuses_a_merge_committed_with_its_markers(tmp_path: Path) -> None
     assert mj("validate", "--staged", cwd=repo).exit_code == 1
     tree = snapshot(repo)
 
-    refused = _commit(repo)
+    refused = commit_through_hook(repo)
     assert refused.returncode == 1
     for line in _marker_lines((repo / NOTE).read_bytes()):
         assert f"{NOTE}:{line}:1: error[conflict-marker]" in refused.stderr
@@ -135,6 +113,6 @@ def test_hook_refuses_a_merge_committed_with_its_markers(tmp_path: Path) -> None
     # Resolved by hand, the same merge commits.
     write(repo, NOTE, SESSION.replace("chapter 3", "chapters 3 to 5"))
     git(repo, "add", "--", NOTE)
-    passed = _commit(repo)
+    passed = commit_through_hook(repo)
     assert passed.returncode == 0, passed.stderr
     assert git(repo, "rev-list", "--count", "--merges", "HEAD").strip() == "1"
