@@ -79,6 +79,16 @@ def _tag_error(tag: str, line: int, column: int) -> YamlLoadError:
     return YamlLoadError(line, column, "yaml-tag", message)
 
 
+_HINTS = {
+    "tag:yaml.org,2002:bool": "write true or false",
+    "tag:yaml.org,2002:int": "write a whole number",
+    "tag:yaml.org,2002:float": "write a number",
+    "tag:yaml.org,2002:timestamp": "write a date YYYY-MM-DD",
+}
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SHAPES = {_MAP: "keys and values", _SEQ: "a list"}
+
+
 def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
     """A scalar value as the YAML 1.1 resolver types it (dates and the rest stay text)."""
     tag = event.tag
@@ -86,25 +96,37 @@ def _scalar(event: yaml.ScalarEvent, line: int, column: int) -> Any:
     if tag not in _PLAIN_TAGS:
         if tag not in _STANDARD_TAGS:
             raise _tag_error(tag, line, column)
-        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        if tag == "tag:yaml.org,2002:str":
             return value
     elif event.style:
         return value  # quoted or block scalar: always a string
     else:
         tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    node = yaml.ScalarNode(tag, value)
+    # An explicit tag takes any text: PyYAML's constructors then raise whatever they
+    # meet (KeyError for "!!bool maybe", IndexError for an empty "!!int").
     try:
         if tag == "tag:yaml.org,2002:null":
             return None
         if tag == "tag:yaml.org,2002:bool":
-            return _constructor.construct_yaml_bool(yaml.ScalarNode(tag, value))
+            return _constructor.construct_yaml_bool(node)
         if tag == "tag:yaml.org,2002:int":
-            return _constructor.construct_yaml_int(yaml.ScalarNode(tag, value))
+            return _constructor.construct_yaml_int(node)
         if tag == "tag:yaml.org,2002:float":
-            return _constructor.construct_yaml_float(yaml.ScalarNode(tag, value))
-    except (ValueError, yaml.YAMLError) as exc:
-        message = f"cannot read {value!r}: {exc}"
+            return _constructor.construct_yaml_float(node)
+        if tag == "tag:yaml.org,2002:timestamp":
+            # Dates stay text, as JSON Schema expects them; the date checks judge them.
+            if event.tag == tag and not _constructor.timestamp_regexp.match(value):
+                raise ValueError
+            return value
+        if tag in _SHAPES:
+            message = f"YAML tag {_short_tag(tag)} does not fit a single value: remove it"
+            raise YamlLoadError(line, column, "yaml-syntax", message)
+    except (ValueError, LookupError):
+        what = repr(value) if value else "an empty value"
+        message = f"{what} cannot be read as {_short_tag(tag)}: {_HINTS[tag]}"
         raise YamlLoadError(line, column, "yaml-syntax", message) from None
-    return value  # timestamps, merge keys and anything else stay text
+    return value  # merge keys and anything else stay text
 
 
 class _Frame:
@@ -186,9 +208,12 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
                 # else: plain, untagged, and no resolver reads it: text, as _scalar says
             else:  # the start of a mapping or a sequence
                 tag = event.tag
-                if tag not in _PLAIN_TAGS and tag not in _STANDARD_TAGS and not event.implicit:
-                    message = f"YAML tag {_short_tag(tag)} is not allowed: plain data only"
-                    raise YamlLoadError(line, column, "yaml-tag", message)
+                fits = _MAP if kind is _MappingStart else _SEQ
+                if tag not in _PLAIN_TAGS and tag != fits and not event.implicit:
+                    if tag not in _STANDARD_TAGS:
+                        raise _tag_error(tag, line, column)
+                    message = f"YAML tag {_short_tag(tag)} does not fit {_SHAPES[fits]}: remove it"
+                    raise YamlLoadError(line, column, "yaml-syntax", message)
                 if len(stack) >= MAX_DEPTH:
                     raise _depth_error(line, column)
                 if wants_key:
