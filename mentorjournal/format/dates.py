@@ -32,10 +32,17 @@ def today(override: str | None = None) -> dt.date:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """``months`` later, on the same day or the month's last; 9999-12-31 at the latest."""
+    return _months_later(day, months) or dt.date.max
+
+
+def _months_later(day: dt.date, months: int) -> dt.date | None:
     import calendar  # here: it imports locale, ~10 ms that mj status need not pay
 
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return None
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
@@ -66,13 +73,13 @@ def parse_every(every: object) -> tuple[int, str] | None:
     return count, "days"
 
 
-def next_after(day: dt.date, every: tuple[int, str], steps: int = 1) -> dt.date:
+def next_after(day: dt.date, every: tuple[int, str], steps: int = 1) -> dt.date | None:
+    """``steps`` cadence intervals after ``day``; None past the last representable date
+    (a valid ``every: "99999999999 weeks"`` reaches it in one step)."""
     count, unit = every
     if unit == "months":
-        return add_months(day, count * steps)
-    return day + dt.timedelta(days=count * steps)
-
-
-def interval_days(every: tuple[int, str]) -> float:
-    count, unit = every
-    return count * 30.44 if unit == "months" else float(count)
+        return _months_later(day, count * steps)
+    try:
+        return day + dt.timedelta(days=count * steps)
+    except OverflowError:
+        return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from mentorjournal.format.dates import parse_every
 from mentorjournal.render.terminal import Palette
 from mentorjournal.reports.status import OpenItem, Status
 
@@ -77,6 +78,8 @@ def status_text(status: Status, paint: Palette, owner_names: dict[str, str]) -> 
             detail.append(f"every {meeting.every}")
         detail.append(f"last {meeting.last}" if meeting.last else "no session yet")
         out.append(f"{line}  {paint('; '.join(detail), 'dim')}")
+    elif meeting.last and parse_every(meeting.every) is not None:
+        out.append(f"Next meeting  none: every {meeting.every} after {meeting.last} is past 9999")
     else:
         out.append("Next meeting  unknown: the agreement's cadence is not readable")
 

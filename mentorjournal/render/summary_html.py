@@ -62,6 +62,8 @@ def _month_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
     while month <= end:
         if month >= start:
             ticks.append(month)
+        if month.year == dt.MAXYEAR and month.month == 12:
+            break  # no month after December 9999
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return ticks
 

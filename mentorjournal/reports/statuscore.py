@@ -71,7 +71,8 @@ def next_meeting(
     last = max((date for date in session_dates if date <= today), default=None)
     held = parse_date(last)
     if held is not None and cadence is not None:
-        due: str | None = next_after(held, cadence).isoformat()
+        after = next_after(held, cadence)  # None: no date is that far away
+        due: str | None = after.isoformat() if after else None
     elif held is None:
         start_date = parse_date(start)
         due = start_date.isoformat() if start_date else None

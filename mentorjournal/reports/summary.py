@@ -391,7 +391,7 @@ def _cadence(
     expected: list[dt.date] = []
     if every is not None and start is not None:
         step = 0
-        while (day := next_after(start, every, step)) <= until:
+        while (day := next_after(start, every, step)) is not None and day <= until:
             if day >= since:
                 expected.append(day)
             step += 1
