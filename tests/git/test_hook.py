@@ -85,7 +85,7 @@ def test_install_writes_an_executable_marked_hook(tmp_path: Path) -> None:
     assert hook.MARKER in text.splitlines()
     assert sys.executable in text
     assert hook.is_ours(path)
-    assert not path.with_name("pre-commit.legacy").exists()
+    assert not path.with_name("pre-commit.before-mj").exists()
     # No temporary files left behind.
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
 
@@ -113,7 +113,7 @@ def test_reinstall_with_another_interpreter_updates_our_hook(tmp_path: Path) -> 
     hook.install(repo, python="/opt/old/python3")
     path = hook.install(repo)
     assert sys.executable in path.read_text()
-    assert not path.with_name("pre-commit.legacy").exists()
+    assert not path.with_name("pre-commit.before-mj").exists()
 
 
 def test_interpreter_path_with_spaces_and_quotes_is_quoted(tmp_path: Path) -> None:
@@ -131,8 +131,8 @@ def test_foreign_hook_is_kept_run_first_and_restored(tmp_path: Path) -> None:
     original = _foreign_hook(repo, code=0)
     fake = _fake_python(tmp_path / "py")
     path = hook.install(repo, python=str(fake))
-    legacy = path.with_name("pre-commit.legacy")
-    assert legacy.read_bytes() == original
+    kept = path.with_name("pre-commit.before-mj")
+    assert kept.read_bytes() == original
 
     _stage_edit(repo)
     assert _commit(repo, "-m", "edit").returncode == 0
@@ -142,7 +142,7 @@ def test_foreign_hook_is_kept_run_first_and_restored(tmp_path: Path) -> None:
     assert hook.uninstall(repo) is True
     assert path.read_bytes() == original
     assert path.stat().st_mode & stat.S_IXUSR
-    assert not legacy.exists()
+    assert not kept.exists()
 
 
 def test_failing_foreign_hook_fails_the_commit_before_mj_runs(tmp_path: Path) -> None:
@@ -167,19 +167,19 @@ def test_mj_failure_fails_the_commit(tmp_path: Path) -> None:
     assert head(repo) == before
 
 
-def test_reinstall_over_our_hook_keeps_the_legacy_hook(tmp_path: Path) -> None:
+def test_reinstall_over_our_hook_keeps_the_replaced_hook(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     original = _foreign_hook(repo)
     hook.install(repo, python="/opt/old/python3")
     hook.install(repo)
-    assert _hook_path(repo).with_name("pre-commit.legacy").read_bytes() == original
+    assert _hook_path(repo).with_name("pre-commit.before-mj").read_bytes() == original
 
 
-def test_refuses_when_both_a_foreign_hook_and_a_legacy_exist(tmp_path: Path) -> None:
+def test_refuses_when_both_a_foreign_hook_and_a_kept_one_exist(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     original = _foreign_hook(repo)
-    legacy = _hook_path(repo).with_name("pre-commit.legacy")
-    legacy.write_text("#!/bin/sh\nexit 0\n")
+    kept = _hook_path(repo).with_name("pre-commit.before-mj")
+    kept.write_text("#!/bin/sh\nexit 0\n")
     with pytest.raises(MjError, match="neither is mj's"):
         hook.install(repo)
     assert _hook_path(repo).read_bytes() == original
@@ -192,7 +192,7 @@ def test_uninstall_leaves_a_foreign_hook_alone(tmp_path: Path) -> None:
     assert _hook_path(repo).read_bytes() == original
 
 
-def test_uninstall_without_legacy_removes_the_hook(tmp_path: Path) -> None:
+def test_uninstall_without_a_kept_hook_removes_the_hook(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     path = hook.install(repo)
     assert hook.uninstall(repo) is True
@@ -230,7 +230,7 @@ def test_forced_install_goes_into_core_hooks_path(tmp_path: Path) -> None:
 
     assert path == (shared / "pre-commit").resolve()
     assert hook.is_ours(path)
-    assert (shared / "pre-commit.legacy").exists()
+    assert (shared / "pre-commit.before-mj").exists()
     _stage_edit(repo)
     assert _commit(repo, "-m", "edit").returncode == 0
     assert (repo / "legacy-ran").exists() and (tmp_path / "py" / "python-args").exists()
