@@ -119,9 +119,9 @@ def _runs(marker: Path) -> int:
     return len(marker.read_text().splitlines()) if marker.exists() else 0
 
 
-def _assert_both_run(repo: Path, tmp_path: Path, marker: Path) -> None:
+def _assert_both_run(repo: Path, tmp_path: Path, marker: Path) -> str:
     """A valid session commits, an invalid one is refused; the framework's hook runs
-    exactly once for each, and mj's check decides."""
+    exactly once for each, and mj's check decides. Returns what both commits said."""
     runs = _runs(marker)
     _session(repo, 18)
     before = head(repo)
@@ -139,6 +139,7 @@ def _assert_both_run(repo: Path, tmp_path: Path, marker: Path) -> None:
     assert MARK in refused.stdout and _runs(marker) == runs + 2
     git(repo, "rm", "-q", "--cached", "--", "sessions/2025-07-25.md")
     (repo / "sessions" / "2025-07-25.md").unlink()
+    return passed.stdout + refused.stdout
 
 
 def _mj_then_framework(repo: Path, tmp_path: Path) -> None:
@@ -274,7 +275,8 @@ def test_a_hand_made_loop_through_the_framework_runs_each_once(tmp_path: Path) -
     hooks = repo / ".git" / "hooks"
     (hooks / "pre-commit.before-mj").write_bytes((hooks / "pre-commit").read_bytes())
     (hooks / "pre-commit.before-mj").chmod(0o755)
-    _assert_both_run(repo, tmp_path, tmp_path / "marker")
+    said = _assert_both_run(repo, tmp_path, tmp_path / "marker")
+    assert said.count("the pre-commit framework is running already") == 2
     # mj at the top, the framework under it and mj again as the framework's legacy hook.
     (hooks / "pre-commit").write_bytes((hooks / "pre-commit.legacy").read_bytes())
     _session(repo, 26)
@@ -317,11 +319,23 @@ def _manifest_as_local() -> dict[str, object]:
     return {**entry, "language": "system"}
 
 
-def test_manifest_checks_a_commit_that_only_deletes(tmp_path: Path) -> None:
+def _guide_local() -> dict[str, object]:
+    """The `repo: local` entry docs/guide.md tells framework users to add."""
+    blocks = (ROOT / "docs" / "guide.md").read_text().split("```yaml\n")[1:]
+    configs = [yaml.safe_load(block.split("```")[0]) for block in blocks]
+    (local,) = [c for c in configs if c["repos"][0]["repo"] == "local"]
+    (entry,) = local["repos"][0]["hooks"]
+    return dict(entry)
+
+
+@pytest.mark.parametrize("entry", [_manifest_as_local, _guide_local], ids=["manifest", "guide"])
+def test_framework_users_are_checked_on_a_commit_that_only_deletes(
+    tmp_path: Path, entry: Callable[[], dict[str, object]]
+) -> None:
     repo = tmp_path / "j"
     _init(repo)
     assert mj("hook", "uninstall", cwd=repo).exit_code == 0  # the framework alone checks
-    _config(repo, tmp_path / "marker", _manifest_as_local())
+    _config(repo, tmp_path / "marker", entry())
     _start(repo)
     _pre_commit(repo, tmp_path, "install")
     assert not any(hook.is_ours(repo / ".git" / "hooks" / name) for name in _hooks(repo))
@@ -332,7 +346,7 @@ def test_manifest_checks_a_commit_that_only_deletes(tmp_path: Path) -> None:
     git(repo, "rm", "-q", "--", "goals/portfolio.md")
     refused = _commit(repo, tmp_path, "Drop the goal the session links to")
     assert refused.returncode != 0, refused.stdout
-    assert "mj validate" in refused.stdout and "portfolio" in refused.stdout
+    assert "unknown-goal" in refused.stdout and MARK in refused.stdout
     assert head(repo) == before
 
 
@@ -350,4 +364,4 @@ def test_pre_commit_try_repo_checks_a_deletion(tmp_path: Path) -> None:
         _env(tmp_path),
     )
     assert result.returncode == 1, result.stdout
-    assert "portfolio" in result.stdout
+    assert "unknown-goal" in result.stdout
