@@ -127,23 +127,28 @@ def _write_executable(path: Path, content: bytes) -> None:
         raise
 
 
+def _keep(hook: Path, kept: Path) -> None:
+    """Move a hook that is not mj's aside to `kept`, never overwriting one already there."""
+    if os.path.lexists(kept):
+        raise MjError(
+            f"both {hook} and {kept} exist and neither is mj's: mj will not overwrite "
+            f"either. Merge them into one {hook.name} or remove one, then run "
+            "`mj hook install` again."
+        )
+    os.replace(hook, kept)
+
+
 def _migrate(hook: Path) -> None:
     """Bring an install of an older mj (mj as `pre-commit`, the hook it replaced as
     `pre-commit.legacy`) into today's layout: the framework's hook goes back to
     `pre-commit` (mj then becomes its legacy hook), any other hook to `pre-commit.before-mj`."""
-    legacy, kept = hook.with_name(LEGACY), hook.with_name(KEPT)
+    legacy = hook.with_name(LEGACY)
     if not is_ours(hook) or not os.path.lexists(legacy) or is_ours(legacy):
         return
     if _is_framework(legacy):
         os.replace(legacy, hook)
-    elif os.path.lexists(kept):
-        raise MjError(
-            f"both {legacy} and {kept} exist beside mj's hook and neither is mj's: mj will "
-            f"not overwrite either. Merge them into one {kept.name} or remove one, then run "
-            "`mj hook install` again."
-        )
     else:
-        os.replace(legacy, kept)
+        _keep(legacy, hook.with_name(KEPT))
 
 
 def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | None = None) -> Path:
@@ -165,20 +170,12 @@ def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | No
     hook = gitrepo.hooks_dir(top) / HOOK_NAME
     _migrate(hook)
     target = hook.with_name(LEGACY) if _is_framework(hook) else hook
-    kept = hook.with_name(KEPT)
     content = render_script(python or sys.executable).encode()
-
     if is_ours(target):
         if target.read_bytes() == content and os.access(target, os.X_OK):
             return target
     elif os.path.lexists(target):
-        if os.path.lexists(kept):
-            raise MjError(
-                f"both {target} and {kept} exist and neither is mj's: mj will not overwrite "
-                f"either. Merge them into one {target.name} or remove one, then run "
-                "`mj hook install` again."
-            )
-        os.replace(target, kept)
+        _keep(target, hook.with_name(KEPT))
     _write_executable(target, content)
     return target
 
