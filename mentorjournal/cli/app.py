@@ -426,7 +426,8 @@ def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
     from mentorjournal.git import hook
 
     path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
-    click.echo(f"hook installed: {path}")
+    beside = " (run by the pre-commit framework's hook)" if path.name == hook.LEGACY else ""
+    click.echo(f"hook installed: {path}{beside}")
 
 
 @hook_group.command("uninstall")
