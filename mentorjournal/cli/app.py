@@ -319,12 +319,44 @@ def commit(ctx: click.Context, message: str | None) -> None:
     for line in outcome.message.splitlines()[1:]:
         if line.strip():
             click.echo(f"  {line}")
+    _notice(plan.root)
 
 
 @main.command()
+@click.argument("url")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.pass_context
 @refusals
-def sync(ctx: click.Context) -> None:
+def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
+    """Clone a shared journal and set it up as `mj init` does (hook, merge driver).
+
+    URL is what you would give `git clone` (https://, ssh, or a path); DIRECTORY
+    defaults to the last part of URL.
+    """
+    from mentorjournal.git import exchange
+
+    target, hook_path = exchange.clone(url, directory, _state(ctx).directory)
+    click.echo(f"cloned {url} into {target}")
+    click.echo(
+        f"hook    {hook_path}"
+        if hook_path
+        else "hook    not installed (core.hooksPath is set); see `mj hook install --help`"
+    )
+    click.echo("merge   items and signatures edited on both sides merge by themselves")
+    click.echo(f"next    cd {target} && mj status")
+
+
+@main.command()
+@click.option(
+    "--merge",
+    "start_merge",
+    is_flag=True,
+    help="Merge the other side's work here even if it clashes, marking each clash in its "
+    "file for you to resolve; then run `mj sync` again.",
+)
+@click.pass_context
+@refusals
+def sync(ctx: click.Context, start_merge: bool) -> None:
     """Bring the other side's commits in, then send yours out.
 
     On a conflict nothing is changed (your commits, files and branch stay as they
@@ -334,28 +366,34 @@ def sync(ctx: click.Context) -> None:
     from mentorjournal.git import exchange
 
     root = _state(ctx).root()
-    result = exchange.sync(root)
-    if result.conflicts:
+    if start_merge:
+        left = exchange.start_merge(root)
+        if not left:
+            click.echo("merged; run `mj sync` to check it and share it")
+            return
+        click.echo("merged, but these files need you (each clash is marked in the file):")
+        for path in left:
+            click.echo(f"  {path}")
         click.echo(
-            f"mj sync stopped: your work and {result.upstream} both changed the same lines in:",
+            "Keep what you both want, delete the marker lines, then run `mj sync` "
+            "(it checks the files and finishes the merge; no editor opens)."
+        )
+        ctx.exit(1)
+    result = exchange.sync(root)
+    _notice(root)
+    if result.conflicts:
+        _explain_conflicts(root, result)
+        ctx.exit(1)
+    if result.refused:
+        click.echo(
+            "mj sync stopped before changing anything: the journal you would share has errors:",
             err=True,
         )
-        for path in result.conflicts:
-            click.echo(f"  {path}", err=True)
-        first = result.conflicts[0]
+        _show_findings(root, result.findings)
         click.echo(
-            "\nNothing was changed: your commits, your files and your branch are as they "
-            f"were. The other version is kept on {result.upstream}:\n"
-            f"  see it:        git show {result.upstream}:{first}\n"
-            f"  compare:       git diff HEAD {result.upstream} -- {first}\n"
-            "To combine the two by hand:\n"
-            f"  1. git merge {result.upstream}   (marks the differing lines in the files)\n"
-            "  2. edit each file named above, keeping what both of you want, and check\n"
-            "     it with `mj validate`\n"
-            "  3. git add those files, then git commit (finishes the merge; the hook checks\n"
-            "     it), then mj sync\n"
-            "  (changed your mind? git merge --abort puts everything back)\n"
-            "Or talk it through and let one of you make the change again.",
+            "\nNothing was pushed and nothing here changed. Fix those lines, `mj commit`, "
+            "then `mj sync` again.\nIf the errors are in the other side's notes, tell them, "
+            "or take their work in first with `mj sync --merge`, fix it, and `mj sync`.",
             err=True,
         )
         ctx.exit(1)
@@ -369,6 +407,45 @@ def sync(ctx: click.Context) -> None:
         click.echo(f"{count}{where}".strip())
     else:
         click.echo("nothing to push")
+    if result.findings:
+        click.echo(f"\nthe work pulled from {result.upstream} has errors:", err=True)
+        _show_findings(root, result.findings)
+        click.echo("fix them (or ask the other side to), `mj commit`, then `mj sync`.", err=True)
+        ctx.exit(1)
+
+
+def _show_findings(root: Path, findings: tuple[Finding, ...]) -> None:
+    for f in findings[:20]:
+        click.echo(f"  {f.path}:{f.line}:{f.column}: {f.severity}[{f.code}] {f.message}", err=True)
+    if len(findings) > 20:
+        click.echo(f"  ... and {len(findings) - 20} more (`mj validate`)", err=True)
+
+
+def _explain_conflicts(root: Path, result: Any) -> None:
+    """Say in plain words which files both people changed and how to go on."""
+    click.echo(
+        "mj sync stopped before changing anything: you and the other side changed the same "
+        "lines, and mj cannot tell which version you both want, in:",
+        err=True,
+    )
+    for path in result.conflicts:
+        click.echo(f"  {path}", err=True)
+    first = result.conflicts[0]
+    click.echo(
+        "\nYour commits, your files and your branch are as they were; their version is "
+        f"kept on {result.upstream}.\n"
+        f"  see their version:   git show {result.upstream}:{first}\n"
+        f"  see the difference:  git diff HEAD {result.upstream} -- {first}\n"
+        "To combine the two:\n"
+        "  1. mj sync --merge\n"
+        "     (each clash is marked in the file: your lines after `<<<<<<< yours`,\n"
+        "     theirs after `=======`, ending at `>>>>>>> theirs`)\n"
+        "  2. edit each file: keep what you both want and delete the three marker lines\n"
+        "  3. mj sync   (checks the files, finishes the merge without an editor, shares it;\n"
+        "     `git merge --abort` gives up the merge instead)\n"
+        "Or talk it through and let one of you make the change again.",
+        err=True,
+    )
 
 
 @main.command()
@@ -393,6 +470,7 @@ def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
     verb = "re-signed" if result.replaced else "signed"
     click.echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
     click.echo("Record it with `mj commit`.")
+    _notice(_state(ctx).root())
 
 
 @main.command()
@@ -423,11 +501,13 @@ def hook_group() -> None:
 @refusals
 def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
     """Install the pre-commit hook; a hook already there is kept and still runs."""
-    from mentorjournal.git import hook
+    from mentorjournal.git import hook, mergedriver
 
     path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
+    mergedriver.configure(_state(ctx).directory)
     beside = " (run by the pre-commit framework's hook)" if path.name == hook.LEGACY else ""
     click.echo(f"hook installed: {path}{beside}")
+    click.echo("merge driver set up: items and signatures edited on both sides merge")
 
 
 @hook_group.command("uninstall")
@@ -551,6 +631,7 @@ def new_session(
     root = _state(ctx).root()
     path, said = commands.new_session(root, day or today, slug, kind)
     click.echo(said)
+    _notice(root)
     if edit:
         _open_editor(root, path)
 
@@ -606,7 +687,16 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
     """
     from mentorjournal.cli import commands
 
-    click.echo(commands.done(_state(ctx).root(), item_id, today))
+    root = _state(ctx).root()
+    click.echo(commands.done(root, item_id, today))
+    _notice(root)
+
+
+def _notice(root: Path) -> None:
+    """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
+    from mentorjournal.cli import commands
+
+    commands.notice(root, sys.stderr)
 
 
 @main.command()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path stays off typing
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from mentorjournal.model import Journal
     from mentorjournal.render.terminal import Palette
 
@@ -61,6 +63,15 @@ def summary(
     head = gitrepo.head_commit(root) or ""
     depends = (output_format, audience, str(today), str(since), str(until))
     return store.view(root, "summary", (*depends, str(colours.enabled), head), report, str)
+
+
+def notice(root: Path, err: TextIO) -> None:
+    """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
+    from mentorjournal.git.mergedriver import missing_setup
+
+    line = missing_setup(root)
+    if line:
+        err.write(line + "\n")
 
 
 def done(root: Path, wanted: str, today: dt.date) -> str:

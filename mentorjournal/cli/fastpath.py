@@ -41,6 +41,10 @@ def main() -> None:
 
 def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
     """Answer ``argv`` on a fast path and return the exit code; None: use the CLI."""
+    if argv[:1] == ["merge-driver"]:  # run by git, never by a person (see git/mergedriver)
+        from mentorjournal.git.mergedriver import run_driver
+
+        return run_driver(argv[1:])
     if os.environ.get("MJ_NO_CACHE"):
         return None
     if argv in (["--help"], ["-h"]):
@@ -135,6 +139,7 @@ def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | No
         out.write(commands.done(Path(root), parsed[1][0], today) + "\n")
     except MjError as exc:
         return _refused(err, exc)
+    commands.notice(Path(root), err)
     return 0
 
 
@@ -321,4 +326,5 @@ def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> i
     except MjError as exc:
         return _refused(err, exc)
     out.write(said + "\n")
+    commands.notice(Path(root), err)
     return 0

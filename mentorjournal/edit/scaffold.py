@@ -90,7 +90,7 @@ def scaffold(
         written.append(".gitignore")
     create_new(agreement, render_markdown(meta, body).encode())
 
-    from mentorjournal.git import gitrepo, hook
+    from mentorjournal.git import gitrepo, hook, mergedriver
 
     initialised = False
     top = gitrepo.repo_toplevel(directory)
@@ -103,4 +103,7 @@ def scaffold(
         hook_path = hook.install(top)
     except MjError:
         hook_path = None  # core.hooksPath set: init succeeds, the CLI says how to install
+    if mergedriver.add_attribute(directory):
+        written.append(".gitattributes")
+    mergedriver.configure(top)
     return Scaffolded(directory, tuple(written), initialised, hook_path)

@@ -22,6 +22,10 @@ wants to resolve it can run `git merge origin/main` knowingly.
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,18 +39,24 @@ from mentorjournal.git.gitrepo import (
     _has_commits,
     _out,
     _ref_exists,
+    _repo_dirs,
     _run,
     _split_z,
     _summarise,
     check_ref_value,
     current_branch,
     ensure_can_sync,
+    head_commit,
     repo_toplevel,
+    stage,
     upstream_of,
 )
+from mentorjournal.index import gitstate
 
 if TYPE_CHECKING:
     from git import Repo
+
+    from mentorjournal.model import Finding
 
 __all__ = ["SyncResult", "fetch", "merge_upstream", "push", "sync"]
 
@@ -64,6 +74,10 @@ class SyncResult:
     upstream: str
     # Our commits that the remote did not have before the push.
     pushed_commits: int = 0
+    # Errors in the journal as it would be shared (refused) or as it now is (pulled in).
+    findings: tuple[Finding, ...] = ()
+    # True when nothing was changed because what would be pushed is invalid.
+    refused: bool = False
 
 
 def _open(path: Path) -> Repo:
@@ -129,6 +143,32 @@ def _choose_remote(repo: Path) -> str:
         f"several remotes ({', '.join(remotes)}) and no upstream for this branch: choose one "
         "with `git push -u <remote> <branch>`, then run `mj sync` again"
     )
+
+
+def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | None]:
+    """`git clone URL [DIR]`, then set the clone up as `mj init` does: the pre-commit hook
+    and the merge driver. Returns the new working tree and the hook (None when
+    core.hooksPath is set, as for `mj init`)."""
+    from mentorjournal.git import hook, mergedriver
+
+    check_ref_value(url, "address")
+    if directory is None:
+        name = url.rstrip("/").removesuffix(".git").rstrip("/")
+        directory = Path(re.split(r"[/:\\]", name)[-1] or "journal")
+    target = directory if directory.is_absolute() else cwd / directory
+    if os.path.lexists(target) and (not target.is_dir() or any(target.iterdir())):
+        raise MjError(f"{target} already exists and is not an empty folder: choose another")
+    proc = _run(
+        cwd, ["clone", "--quiet", "--", url, str(target)], ok_codes=range(256), env=_safe_env()
+    )
+    if proc.returncode != 0:
+        said = _summarise(proc.stderr.decode("utf-8", "replace"))
+        raise MjError(f"could not clone {url}: {said}. Check the address and your access.")
+    mergedriver.configure(target)
+    try:
+        return target, hook.install(target)
+    except MjError:
+        return target, None
 
 
 def fetch(repo: Path, remote: str) -> None:
@@ -237,12 +277,170 @@ def push(
         ) from None
 
 
-def sync(journal_root: Path) -> SyncResult:
-    """Fetch, merge the other side's work, then push ours; on a conflict change nothing.
+@contextmanager
+def trial_index(journal_root: Path) -> Iterator[Path]:
+    """A private index file for this process, made the one git and mj use meanwhile."""
+    location = gitstate.git_location(str(journal_root))
+    if location is None:
+        raise MjError(f"{journal_root} is not in a git repository")
+    trial = Path(location[0]) / "mentorjournal" / f"trial-index-{os.getpid()}"
+    trial.parent.mkdir(parents=True, exist_ok=True)
+    previous = os.environ.get("GIT_INDEX_FILE")
+    os.environ["GIT_INDEX_FILE"] = str(trial)
+    try:
+        yield trial
+    finally:
+        if previous is None:
+            os.environ.pop("GIT_INDEX_FILE", None)
+        else:
+            os.environ["GIT_INDEX_FILE"] = previous
+        trial.unlink(missing_ok=True)
 
-    Refuses (MjError) with uncommitted journal changes or mid-merge/rebase; the first
-    push of a branch without an upstream sets it.
+
+def commit_findings(journal_root: Path, commit: str) -> list[Finding]:
+    """What `mj validate --staged` would say of the journal as `commit` holds it."""
+    from mentorjournal.index.stagedcheck import staged_findings
+
+    with trial_index(journal_root):
+        _run(journal_root, ["read-tree", commit])
+        return staged_findings(journal_root)[0]
+
+
+def _would_overwrite(top: Path, old: str | None, new: str) -> list[str]:
+    """Files that `new` adds and that exist here untracked (git-ignored ones included):
+    git would silently replace an ignored file, so sync refuses instead."""
+    if old is None:
+        raw = _run(top, ["ls-tree", "-r", "--name-only", "-z", new]).stdout
+    else:
+        raw = _run(
+            top, ["diff", "--name-only", "--no-renames", "--diff-filter=A", "-z", old, new]
+        ).stdout
+    clashes = []
+    for path in _split_z(raw):
+        parts = Path(path).parts
+        folders = (top.joinpath(*parts[:i]) for i in range(1, len(parts)))
+        if os.path.lexists(top / path) or any(
+            os.path.lexists(f) and not f.is_dir() for f in folders
+        ):
+            clashes.append(path)
+    return clashes
+
+
+def _move_to(top: Path, branch: str, old: str | None, new: str) -> None:
+    """Check out `new` and point the branch at it, refusing before any change when a
+    file that is not tracked would be overwritten."""
+    _refuse_overwrites(top, old, new)
+    if old is None:
+        _run(top, ["read-tree", "-m", "-u", new])
+        _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, "0" * 40])
+        return
+    _run(top, ["read-tree", "-m", "-u", old, new])
+    _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, old])
+    _run(top, ["update-ref", "ORIG_HEAD", old])
+
+
+def _refuse_overwrites(top: Path, old: str | None, new: str) -> None:
+    clashes = _would_overwrite(top, old, new)
+    if clashes:
+        shown = "\n  ".join(clashes)
+        raise MjError(
+            "mj sync stopped before changing anything: the other side's work holds files "
+            f"that exist here but are not tracked (git would overwrite them):\n  {shown}\n"
+            "Both versions are kept: yours on disk, theirs in the remote-tracking branch. "
+            "Rename or move your files, then run `mj sync` again."
+        )
+
+
+def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> str | list[str]:
+    """The commit sync would move to: theirs (fast forward) or a merge commit made from
+    the in-memory merge; or the files that conflict."""
+    if (
+        head is None
+        or _run(top, ["merge-base", "--is-ancestor", head, theirs], ok_codes=(0, 1)).returncode == 0
+    ):
+        return theirs
+    conflicts = _merge_tree_conflicts(top, theirs)
+    if conflicts is None:
+        raise MjError("mj sync needs git 2.38 or newer (git merge-tree --write-tree)")
+    if conflicts:
+        return conflicts
+    tree = _out(top, "merge-tree", "--write-tree", head, theirs).split("\n")[0]
+    return _out(top, "commit-tree", tree, "-p", head, "-p", theirs, "-m", message)
+
+
+_MARKER = re.compile(rb"^(?:<{7}|>{7}|\|{7})(?: |$)|^={7}\r?$", re.MULTILINE)
+
+
+def _marked(top: Path, paths: list[str]) -> list[str]:
+    """`PATH:LINE` of each conflict marker left in these files."""
+    found = []
+    for path in paths:
+        try:
+            data = (top / path).read_bytes()
+        except OSError:
+            continue
+        lines = (data.count(b"\n", 0, m.start()) + 1 for m in _MARKER.finditer(data))
+        found += [f"{path}:{line}" for line in lines]
+    return found
+
+
+def start_merge(journal_root: Path) -> list[str]:
+    """`mj sync --merge`: merge the other side's work here, leaving each clash marked in
+    its file; the files that need a person (repository-relative)."""
+    ensure_can_sync(journal_root)
+    top = repo_toplevel(journal_root)
+    branch = current_branch(journal_root)
+    assert top is not None and branch is not None
+    upstream = upstream_of(top, branch) or Upstream(_choose_remote(top), branch)
+    fetch(top, upstream.remote)
+    if not _ref_exists(top, upstream.tracking_ref):
+        raise MjError(f"{upstream} does not exist yet: there is nothing to merge")
+    head = head_commit(top)
+    theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+    _refuse_overwrites(top, head, theirs)
+    message = f"Merge {upstream} into {branch} (mj sync)"
+    _run(
+        top, ["merge", "--no-edit", "--no-stat", "--quiet", "-m", message, theirs], ok_codes=(0, 1)
+    )
+    return _unmerged_paths(top)
+
+
+def _finish_merge(journal_root: Path) -> None:
+    """Conclude a merge the person has resolved: stage the files that were in conflict
+    (nothing else), check the journal, and commit with git's prepared message."""
+    top, gdir = _repo_dirs(journal_root)
+    if not (gdir / "MERGE_HEAD").exists() or (gdir / "index.lock").exists():
+        return
+    unmerged = _unmerged_paths(top)
+    left = _marked(top, unmerged)
+    if left:
+        raise MjError(
+            "the merge is not finished: these lines still hold conflict markers "
+            "(<<<<<<<, =======, >>>>>>>):\n  " + "\n  ".join(left) + "\nKeep what you both "
+            "want, delete the marker lines, then run `mj sync` again (or give up the merge "
+            "with `git merge --abort`)."
+        )
+    stage(top, unmerged)
+    from mentorjournal.index.stagedcheck import staged_findings
+
+    errors = [f for f in staged_findings(journal_root)[0] if f.severity == "error"]
+    if errors:
+        shown = "\n  ".join(f"{f.path}:{f.line}: {f.message}" for f in errors[:20])
+        raise MjError(
+            f"the merge is not finished: the journal has errors:\n  {shown}\n"
+            "Fix them, then run `mj sync` again."
+        )
+    _run(top, ["commit", "--no-edit", "--no-verify", "--quiet"])
+
+
+def sync(journal_root: Path) -> SyncResult:
+    """Fetch, merge the other side's work, check the result, then push ours.
+
+    Changes nothing but the fetch when the merge conflicts, when what would be pushed
+    is invalid (``refused``), or when a file that is not tracked would be overwritten.
+    A merge the person resolved by hand (`mj sync --merge`) is finished first.
     """
+    _finish_merge(journal_root)
     ensure_can_sync(journal_root)
     top = repo_toplevel(journal_root)
     branch = current_branch(journal_root)
@@ -255,25 +453,31 @@ def sync(journal_root: Path) -> SyncResult:
         upstream = Upstream(_choose_remote(top), branch)
 
     fetch(top, upstream.remote)
-    has_commits = _has_commits(top)
+    head = head_commit(top)
     remote_has_branch = _ref_exists(top, upstream.tracking_ref)
-    if not has_commits and not remote_has_branch:
+    if head is None and not remote_has_branch:
         raise MjError("nothing to sync yet: record your first change with `mj commit`")
 
-    pulled = 0
+    target, pulled = head, 0
     if remote_has_branch:
-        incoming = f"HEAD..{upstream.tracking_ref}" if has_commits else upstream.tracking_ref
-        pulled = _count(top, incoming)
+        theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+        pulled = _count(top, f"HEAD..{theirs}" if head else theirs)
         if pulled:
-            conflicts = merge_upstream(
-                top, upstream.tracking_ref, message=f"Merge {upstream} into {branch} (mj sync)"
-            )
-            if conflicts:
-                return SyncResult(0, False, False, tuple(conflicts), str(upstream))
+            merged = _merged_commit(top, head, theirs, f"Merge {upstream} into {branch} (mj sync)")
+            if isinstance(merged, list):
+                return SyncResult(0, False, False, tuple(merged), str(upstream))
+            target = merged
+        outgoing = _count(top, f"{theirs}..{target}")
+    else:
+        outgoing = _count(top, "HEAD")
+    assert target is not None
 
-    outgoing = (
-        _count(top, f"{upstream.tracking_ref}..HEAD") if remote_has_branch else _count(top, "HEAD")
-    )
+    findings = commit_findings(journal_root, target) if (outgoing or pulled) else []
+    errors = tuple(f for f in findings if f.severity == "error")
+    if errors and outgoing:
+        return SyncResult(0, False, False, (), str(upstream), findings=errors, refused=True)
+    if target != head:
+        _move_to(top, branch, head, target)
     if outgoing or set_upstream:
         push(top, upstream.remote, branch, remote_branch=upstream.branch, set_upstream=set_upstream)
     return SyncResult(
@@ -283,4 +487,5 @@ def sync(journal_root: Path) -> SyncResult:
         conflicts=(),
         upstream=str(upstream),
         pushed_commits=outgoing,
+        findings=errors,
     )

@@ -394,8 +394,8 @@ def test_sync_conflict_changes_nothing_and_keeps_both_versions(tmp_path: Path) -
 
 def test_sync_same_day_sessions_with_different_slugs_merge_cleanly(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
-    commit_files(shared.mentor, {"sessions/2025-09-15-kickoff.md": SESSION}, "a")
-    commit_files(shared.mentee, {"sessions/2025-09-15-retro.md": SESSION}, "b")
+    commit_files(shared.mentor, {"sessions/2025-07-18-kickoff.md": SESSION}, "a")
+    commit_files(shared.mentee, {"sessions/2025-07-18-retro.md": SESSION}, "b")
     exchange.sync(shared.mentor)
     result = exchange.sync(shared.mentee)
     assert result.conflicts == () and result.pushed
@@ -419,12 +419,13 @@ def test_sync_ignores_untracked_files_that_are_not_journal_files(tmp_path: Path)
     assert (shared.mentee / "scratch.txt").read_text() == "notes\n"
 
 
-def test_sync_refuses_mid_merge(tmp_path: Path) -> None:
+def test_sync_mid_merge_names_the_marker_lines_left(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
     _conflicting_branches(shared.mentee)
     git(shared.mentee, "merge", "side", check=False)
-    with pytest.raises(MjError, match="merge is in progress"):
+    with pytest.raises(MjError, match=r"not finished(.|\n)*agreement\.md:7\n"):
         exchange.sync(shared.mentee)
+    assert (shared.mentee / ".git" / "MERGE_HEAD").exists()
 
 
 def test_first_push_sets_upstream(tmp_path: Path) -> None:

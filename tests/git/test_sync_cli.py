@@ -91,9 +91,9 @@ def test_same_line_edit_stops_names_the_file_and_loses_nothing(shared: SharedRep
 
     assert result.exit_code == 1
     assert "agreement.md" in result.output
-    assert "Nothing was changed" in result.output
+    assert "stopped before changing anything" in result.output
     assert "git show origin/main:agreement.md" in result.output
-    assert "git merge origin/main" in result.output and "git commit" in result.output
+    assert "mj sync --merge" in result.output and "without an editor" in result.output
     # Exactly as before: branch, HEAD, index, every working-tree byte; no merge begun.
     assert repo_state(shared.mentee) == before
     assert not (shared.mentee / ".git" / "MERGE_HEAD").exists()

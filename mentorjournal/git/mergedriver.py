@@ -1,0 +1,322 @@
+"""The merge driver: what a mentor and a mentee do on the same day merges by itself.
+
+git hands every journal file that both sides changed to this driver (the
+`.gitattributes` line `*.md merge=mentorjournal` that `mj init` writes, and the
+`merge.mentorjournal.driver` setting that `mj init`, `mj clone` and `mj hook install`
+put in each clone's config). The driver:
+
+1. takes git's own merge (`git merge-file`) when it is clean;
+2. else merges line by line, accepting what git calls a conflict only where both
+   sides touched *action items*: ticking, cancelling or re-dating different items
+   of one list, or both appending items at the same place (ours first, then theirs);
+3. in agreement.md, merges the `signatures` lists by person, so two people signing
+   on their own machines both count;
+4. anything else is git's own conflict, with markers labelled `yours` and `theirs`.
+
+Nothing here guesses about prose: two edits of the same paragraph, or of one item's
+line, stay a conflict for a person to decide.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from mentorjournal.errors import MjError
+from mentorjournal.git import gitrepo
+
+__all__ = [
+    "ATTRIBUTE",
+    "add_attribute",
+    "configure",
+    "is_configured",
+    "merge_bytes",
+    "missing_setup",
+    "run_driver",
+]
+
+NAME = "mentorjournal"
+ATTRIBUTE = f"*.md merge={NAME}"
+_LINE = re.compile(rb"[^\n]*\n|[^\n]+$")
+# A task item line of any dialect: `- [ ]`, `* [x]`, `1. [-]`, `+ [/]`.
+_ITEM = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[^\]\n]\]")
+
+# (first base line, end base line, new lines, side): base[i1:i2] becomes the lines.
+Chunk = tuple[int, int, tuple[bytes, ...], int]
+
+
+def driver_command(python: str = sys.executable) -> str:
+    """The `merge.mentorjournal.driver` value: this Python when it still exists, else
+    git's own merge, so a removed virtual environment costs the smart merge only."""
+    fallback = "git merge-file -L yours -L base -L theirs --marker-size=%L %A %O %B"
+    py = shlex.quote(python)
+    return (
+        f"if [ -x {py} ]; then exec {py} -m mentorjournal merge-driver %O %A %B %L %P; "
+        f"else {fallback}; fi"
+    )
+
+
+def configure(repo: Path) -> None:
+    """Set this clone's config so that git runs the driver for journal files."""
+    top = gitrepo.repo_toplevel(repo)
+    if top is None:
+        raise MjError(f"{repo} is not inside a git repository")
+    gitrepo._run(top, ["config", f"merge.{NAME}.name", "mentorjournal: items and signatures"])
+    gitrepo._run(top, ["config", f"merge.{NAME}.driver", driver_command()])
+
+
+def add_attribute(journal_root: Path) -> bool:
+    """Add the driver's line to the journal's `.gitattributes`; True when it was written."""
+    from mentorjournal.edit.writer import atomic_write
+
+    path = journal_root / ".gitattributes"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise MjError(f"{path} is not a regular file: remove or rename it, then retry")
+    existing = path.read_bytes() if path.exists() else b""
+    if ATTRIBUTE.encode() in existing.splitlines():
+        return False
+    separator = b"" if not existing or existing.endswith(b"\n") else b"\n"
+    atomic_write(path, existing + separator + ATTRIBUTE.encode() + b"\n")
+    return True
+
+
+def is_configured(repo: Path) -> bool:
+    """True when this clone's config names the driver (it may come from any config file)."""
+    return gitrepo._config(repo, f"merge.{NAME}.driver") is not None
+
+
+def missing_setup(root: Path) -> str | None:
+    """One line for a clone that lacks mj's hook or merge driver (made with plain
+    `git clone`), saying how to fix it; None when set up or not in a repository."""
+    from mentorjournal.git import hook
+    from mentorjournal.index import gitstate
+
+    location = gitstate.git_location(str(root))
+    if location is None:
+        return None
+    common = Path(location[0])
+    try:
+        config = (common / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        config = ""
+    lacking = []
+    if f'[merge "{NAME}"]' not in config and not is_configured(root):
+        lacking.append("merge driver")
+    folders = [common / "hooks"]
+    if not any(hook.is_ours(f / n) for f in folders for n in ("pre-commit", "pre-commit.legacy")):
+        folders = [gitrepo.hooks_dir(root)]  # core.hooksPath, asked only when needed
+        if not any(
+            hook.is_ours(f / n) for f in folders for n in ("pre-commit", "pre-commit.legacy")
+        ):
+            lacking.insert(0, "pre-commit hook")
+    if not lacking:
+        return None
+    return (
+        f"note: this clone has no mj {' and no '.join(lacking)}: run `mj hook install` once "
+        "so that commits are checked and both people's edits merge"
+    )
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return _LINE.findall(data)
+
+
+def _chunks(base: list[bytes], side: list[bytes], which: int) -> list[Chunk]:
+    """The changes from base to side; a replacement of n lines by n lines is n changes,
+    so that ticks of neighbouring items stay apart."""
+    chunks: list[Chunk] = []
+    matcher = SequenceMatcher(None, base, side, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            chunks += [(i1 + k, i1 + k + 1, (side[j1 + k],), which) for k in range(i2 - i1)]
+        else:
+            chunks.append((i1, i2, tuple(side[j1:j2]), which))
+    return chunks
+
+
+def _all_items(lines: Any) -> bool:
+    return all(_ITEM.match(line) for line in lines)
+
+
+def _resolve(cluster: list[Chunk], base: list[bytes]) -> list[Chunk] | None:
+    """The changes to apply for a group of touching changes, or None (a real conflict)."""
+    if len({chunk[3] for chunk in cluster}) == 1:
+        return cluster
+    common = {c[:3] for c in cluster if c[3] == 0} & {c[:3] for c in cluster if c[3] == 1}
+    single = [c for c in cluster if c[:3] not in common]
+    for i1, i2, new, side in single:
+        if not (_all_items(base[i1:i2]) and _all_items(new)):
+            return None
+        if any(o[3] != side and i1 < o[1] and o[0] < i2 for o in single):
+            return None  # both changed the same line
+    # Both appended at one place: each new line once, ours first.
+    seen: set[bytes] = set()
+    result: list[Chunk] = [c for c in cluster if c[:3] in common and c[3] == 0]
+    for i1, i2, new, side in sorted(single, key=lambda c: c[3]):
+        if i1 == i2:
+            new = tuple(line for line in new if line not in seen)
+            seen.update(new)
+        result.append((i1, i2, new, side))
+    return result
+
+
+def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> list[bytes] | None:
+    """The line-by-line merge described in the module docstring, or None."""
+    chunks = sorted(
+        _chunks(base, ours, 0) + _chunks(base, theirs, 1), key=lambda c: (c[0], c[1], c[3])
+    )
+    applied: list[Chunk] = []
+    cluster: list[Chunk] = []
+    end = -1
+    for chunk in [*chunks, None]:
+        if chunk is not None and cluster and chunk[0] <= end:
+            cluster.append(chunk)
+            end = max(end, chunk[1])
+            continue
+        if cluster:
+            resolved = _resolve(cluster, base)
+            if resolved is None:
+                return None
+            applied += resolved
+        if chunk is not None:
+            cluster, end = [chunk], chunk[1]
+    out: list[bytes] = []
+    position = 0
+    # Insertions before replacements at the same line; ours before theirs.
+    for i1, i2, new, _ in sorted(applied, key=lambda c: (c[0], c[1] > c[0], c[3])):
+        out += base[position:i1]
+        out += new
+        position = max(position, i2)
+    out += base[position:]
+    return out
+
+
+def _signatures_merged(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """agreement.md: merge the rest of the file with both sides' signatures set aside,
+    then put back the signature lists merged person by person."""
+    from mentorjournal.edit.signing import with_signature
+    from mentorjournal.format.document import parse_document
+    from mentorjournal.format.layout import AGREEMENT
+
+    docs = [parse_document(AGREEMENT, data) for data in (base, ours, theirs)]
+    if not all(doc.parsed for doc in docs):
+        return None
+    lists = [doc.meta.get("signatures") or [] for doc in docs]
+    if not all(isinstance(entries, list) for entries in lists):
+        return None
+    if lists[1] == lists[0] or lists[2] == lists[0] or lists[1] == lists[2]:
+        return None  # at most one side signed: the plain merge decides
+
+    def by_person(entries: list[Any]) -> dict[str, Any]:
+        return {str(e.get("by")): e for e in entries if isinstance(e, dict)}
+
+    b, o, t = (by_person(entries) for entries in lists)
+    merged: dict[str, Any] = {}
+    for handle in [*o, *(h for h in t if h not in o), *(h for h in b if h not in o and h not in t)]:
+        mine, yours, old = o.get(handle), t.get(handle), b.get(handle)
+        if mine == yours or yours == old:
+            choice = mine
+        elif mine == old:
+            choice = yours
+        else:
+            return None  # one person signed differently on each side
+        if choice is not None:
+            merged[handle] = choice
+    base_text = base if lists[0] else with_signature(base, docs[0], [])
+    ours_text = with_signature(ours, docs[1], lists[0])
+    theirs_text = with_signature(theirs, docs[2], lists[0])
+    body = _merge_text(base_text, ours_text, theirs_text)
+    if body is None:
+        return None
+    result = parse_document(AGREEMENT, body)
+    if not result.parsed:
+        return None
+    return with_signature(body, result, list(merged.values()))
+
+
+def _merge_text(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    clean = _git_merge_file(base, ours, theirs, marker_size=7)
+    if clean[0] == 0:
+        return clean[1]
+    merged = merge_lines(_lines(base), _lines(ours), _lines(theirs))
+    return None if merged is None else b"".join(merged)
+
+
+def merge_bytes(base: bytes, ours: bytes, theirs: bytes, *, name: str) -> bytes | None:
+    """The merged file, or None when a person has to decide."""
+    if Path(name).name == "agreement.md":
+        signed = _signatures_merged(base, ours, theirs)
+        if signed is not None:
+            return signed
+    merged = _merge_text(base, ours, theirs)
+    if merged is None or merged == ours:
+        return merged
+    from mentorjournal.format.document import parse_document
+
+    # Item-only merges never touch front matter; if it no longer parses, a person decides.
+    before = parse_document(name, ours)
+    return merged if parse_document(name, merged).parsed or not before.parsed else None
+
+
+def _git_merge_file(
+    base: bytes, ours: bytes, theirs: bytes, *, marker_size: int
+) -> tuple[int, bytes]:
+    """(conflict count, result) of git's own three-way merge of the three texts."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="mj-merge-") as folder:
+        paths = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            paths.append(str(path))
+        proc = subprocess.run(
+            [
+                "git",
+                "merge-file",
+                "-p",
+                f"--marker-size={marker_size}",
+                "-L",
+                "yours",
+                "-L",
+                "base",
+                "-L",
+                "theirs",
+                *paths,
+            ],
+            capture_output=True,
+            check=False,
+        )
+    if proc.returncode < 0 or proc.returncode > 127:
+        raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")
+    return proc.returncode, proc.stdout
+
+
+def run_driver(argv: list[str]) -> int:
+    """`merge-driver BASE OURS THEIRS MARKER_SIZE PATH`, as git calls it: the result
+    goes into OURS; 0 when merged, 1 when conflict markers were left for a person."""
+    if len(argv) != 5:
+        print("usage: mj merge-driver BASE OURS THEIRS MARKER_SIZE PATH", file=sys.stderr)
+        return 2
+    base_path, ours_path, theirs_path, size, name = argv
+    base, ours, theirs = (Path(p).read_bytes() for p in (base_path, ours_path, theirs_path))
+    try:
+        merged = merge_bytes(base, ours, theirs, name=name)
+    except MjError:
+        merged = None
+    if merged is not None:
+        Path(ours_path).write_bytes(merged)
+        return 0
+    count, text = _git_merge_file(base, ours, theirs, marker_size=int(size or 7))
+    Path(ours_path).write_bytes(text)
+    return 1 if count else 0

@@ -1,0 +1,308 @@
+"""Two people, two clones made with `mj clone`: what they do on the same day merges,
+what cannot merge stops with nothing changed, and nothing invalid is shared."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import mj
+from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
+    MENTEE,
+    MENTOR,
+    configure,
+    git,
+    git_sandbox,
+    head,
+    repo_state,
+    write,
+)
+
+from mentorjournal.git import hook, mergedriver
+
+pytestmark = pytest.mark.usefixtures("git_sandbox")
+
+SESSION = """\
+---
+date: 2025-07-18
+attendees: [ana, ben]
+---
+# Kick-off
+
+## Actions
+
+- [ ] @ana Draft case study 1 due:2025-08-01
+- [ ] @ben Introduce Ana to the design lead due:2025-08-01
+- [ ] @ana Read the critique guide
+"""
+
+
+@dataclass(frozen=True)
+class Pair:
+    remote: Path
+    ben: Path
+    ana: Path
+
+
+def _ok(*args: str, cwd: Path) -> str:
+    result = mj(*args, cwd=cwd)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _commit(repo: Path, files: dict[str, str], message: str) -> None:
+    for rel, text in files.items():
+        write(repo, rel, text)
+    _ok("commit", "-m", message, cwd=repo)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Pair:
+    """Ben starts the journal with `mj init`, pushes it; both clone it with `mj clone`."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    seed = tmp_path / "seed"
+    _ok(
+        "init",
+        str(seed),
+        "--mentor",
+        "ben",
+        "--mentee",
+        "ana",
+        "--today",
+        "2025-07-01",
+        cwd=tmp_path,
+    )
+    configure(seed, MENTOR)
+    write(seed, "sessions/2025-07-18.md", SESSION)
+    git(seed, "add", "--", ".")
+    git(seed, "commit", "--quiet", "-m", "Start")
+    git(seed, "push", "--quiet", str(remote), "main")
+    for name in ("ben", "ana"):
+        _ok("clone", str(remote), name, cwd=tmp_path)
+    configure(tmp_path / "ben", MENTOR)
+    configure(tmp_path / "ana", MENTEE)
+    return Pair(remote, tmp_path / "ben", tmp_path / "ana")
+
+
+def _session(repo: Path) -> str:
+    return (repo / "sessions/2025-07-18.md").read_text(encoding="utf-8")
+
+
+def test_clone_sets_up_the_hook_and_the_merge_driver(pair: Pair) -> None:
+    for side in (pair.ben, pair.ana):
+        assert hook.is_ours(side / ".git" / "hooks" / "pre-commit")
+        assert mergedriver.is_configured(side)
+        assert mergedriver.ATTRIBUTE in (side / ".gitattributes").read_text().splitlines()
+        assert git(side, "rev-parse", "--abbrev-ref", "@{upstream}").strip() == "origin/main"
+
+
+def test_clone_refuses_a_folder_that_holds_files(pair: Pair, tmp_path: Path) -> None:
+    result = mj("clone", str(pair.remote), "ben", cwd=tmp_path)
+    assert result.exit_code == 1 and "not an empty folder" in result.output
+    result = mj("clone", str(tmp_path / "nowhere.git"), cwd=tmp_path)
+    assert result.exit_code == 1 and "could not clone" in result.output
+
+
+def test_both_tick_neighbouring_items_and_both_ticks_survive(pair: Pair) -> None:
+    ids = {}
+    for item in __import__("json").loads(_ok("status", "--json", cwd=pair.ben))["open"]:
+        ids[item["text"]] = item["id"]
+    _ok("done", ids["Draft case study 1"], "--today", "2025-07-20", cwd=pair.ana)
+    _ok("commit", cwd=pair.ana)
+    _ok("done", ids["Introduce Ana to the design lead"], "--today", "2025-07-21", cwd=pair.ben)
+    _ok("commit", cwd=pair.ben)
+
+    _ok("sync", cwd=pair.ana)
+    output = _ok("sync", cwd=pair.ben)
+    assert "pulled" in output and "pushed" in output
+    _ok("sync", cwd=pair.ana)
+
+    text = _session(pair.ben)
+    assert "- [x] @ana Draft case study 1 due:2025-08-01 done:2025-07-20" in text
+    assert "- [x] @ben Introduce Ana to the design lead due:2025-08-01 done:2025-07-21" in text
+    assert _session(pair.ana) == text
+    assert "<<<<<<<" not in text
+    _ok("validate", cwd=pair.ben)
+
+
+def test_both_append_items_at_the_end_and_both_are_kept(pair: Pair) -> None:
+    base = _session(pair.ana)
+    _commit(pair.ana, {"sessions/2025-07-18.md": base + "- [ ] @ana Send the draft\n"}, "ana")
+    _commit(pair.ben, {"sessions/2025-07-18.md": base + "- [ ] @ben Book a room\n"}, "ben")
+    _ok("sync", cwd=pair.ana)
+    _ok("sync", cwd=pair.ben)
+    assert _session(pair.ben) == base + "- [ ] @ben Book a room\n- [ ] @ana Send the draft\n"
+
+
+def test_both_sign_on_their_own_machines_and_both_signatures_count(pair: Pair) -> None:
+    _ok("sign", "--as", "ana", "--today", "2025-07-02", cwd=pair.ana)
+    _ok("commit", cwd=pair.ana)
+    _ok("sign", "--as", "ben", "--today", "2025-07-03", cwd=pair.ben)
+    _ok("commit", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    _ok("sync", cwd=pair.ben)
+    status = __import__("json").loads(_ok("status", "--json", cwd=pair.ben))
+    assert sorted(status["signatures"]["valid"]) == ["ana", "ben"]
+    _ok("validate", cwd=pair.ben)
+
+
+def test_same_line_changed_twice_stops_then_merges_by_hand_without_an_editor(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = _session(pair.ana)
+    line = "- [ ] @ana Read the critique guide\n"
+    ana_text = base.replace(line, "- [ ] @ana Read the critique guide twice\n")
+    ben_text = base.replace(line, "- [ ] @ana Read the critique guide, then summarise it\n")
+    _commit(pair.ana, {"sessions/2025-07-18.md": ana_text}, "ana")
+    _commit(pair.ben, {"sessions/2025-07-18.md": ben_text}, "ben")
+    _ok("sync", cwd=pair.ana)
+
+    before = repo_state(pair.ben)
+    stopped = mj("sync", cwd=pair.ben)
+    assert stopped.exit_code == 1
+    assert "sessions/2025-07-18.md" in stopped.output and "mj sync --merge" in stopped.output
+    assert repo_state(pair.ben) == before
+
+    # An editor that fails proves none is opened.
+    monkeypatch.setenv("GIT_EDITOR", "false")
+    marked = mj("sync", "--merge", cwd=pair.ben)
+    assert marked.exit_code == 1 and "sessions/2025-07-18.md" in marked.output
+    text = _session(pair.ben)
+    assert "<<<<<<< yours" in text and ">>>>>>> theirs" in text
+    assert "Draft case study 1" in text  # the rest of the file is intact
+
+    unfinished = mj("sync", cwd=pair.ben)
+    assert unfinished.exit_code == 1
+    marker_line = text.splitlines().index("<<<<<<< yours") + 1
+    assert f"sessions/2025-07-18.md:{marker_line}" in unfinished.output
+
+    resolved = base.replace(line, "- [ ] @ana Read the critique guide twice, then summarise it\n")
+    write(pair.ben, "sessions/2025-07-18.md", resolved)
+    assert "pushed" in _ok("sync", cwd=pair.ben)
+    assert not (pair.ben / ".git" / "MERGE_HEAD").exists()
+    parents = git(pair.ben, "log", "-1", "--format=%P").split()
+    assert len(parents) == 2
+    assert git(pair.remote, "show", "main:sessions/2025-07-18.md") == resolved
+
+
+def test_a_clean_merge_that_is_invalid_is_not_pushed(pair: Pair) -> None:
+    goal = (
+        "---\ntitle: Portfolio\nstatus: active\nowner: ana\nopened: 2025-07-01\n"
+        "success: Two case studies published by 2025-12-01\n---\n"
+    )
+    _commit(pair.ben, {"goals/portfolio.md": goal}, "goal")
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    # Ben removes the goal; Ana links a new note to it.
+    git(pair.ben, "rm", "--quiet", "goals/portfolio.md")
+    _ok("commit", "-m", "drop the goal", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    note = SESSION.replace("2025-07-18", "2025-08-01").replace(
+        "attendees", "goals: [portfolio]\nattendees"
+    )
+    _commit(pair.ana, {"sessions/2025-08-01.md": note}, "ana")
+
+    before = repo_state(pair.ana)
+    remote_before = git(pair.remote, "rev-parse", "main")
+    result = mj("sync", cwd=pair.ana)
+    assert result.exit_code == 1
+    assert "sessions/2025-08-01.md" in result.output and "portfolio" in result.output
+    assert "Nothing was pushed" in result.output
+    assert repo_state(pair.ana) == before
+    assert git(pair.remote, "rev-parse", "main") == remote_before
+
+
+def test_sync_never_overwrites_an_ignored_private_note(pair: Pair) -> None:
+    write(pair.ben, "private/ideas.md", "Ben's own notes\n")
+    git(pair.ben, "add", "--force", "--", "private/ideas.md")
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "oops, shared a private note")
+    git(pair.ben, "push", "--quiet")
+    mine = write(pair.ana, "private/ideas.md", "Ana's secret notes\n")
+
+    before = repo_state(pair.ana)
+    result = mj("sync", cwd=pair.ana)
+    assert result.exit_code == 1
+    assert "private/ideas.md" in result.output and "not tracked" in result.output
+    assert mine.read_text() == "Ana's secret notes\n"
+    assert repo_state(pair.ana) == before
+    # --merge refuses the same way.
+    assert mj("sync", "--merge", cwd=pair.ana).exit_code == 1
+    assert mine.read_text() == "Ana's secret notes\n"
+
+
+def test_pulling_invalid_work_reports_it(pair: Pair) -> None:
+    broken = SESSION.replace("attendees: [ana, ben]", "attendees: [ana, bob]")
+    write(pair.ben, "sessions/2025-07-25.md", broken.replace("2025-07-18", "2025-07-25"))
+    git(pair.ben, "add", "--", "sessions")
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "skip the hook")
+    git(pair.ben, "push", "--quiet")
+    result = mj("sync", cwd=pair.ana)
+    assert result.exit_code == 1
+    assert "pulled 1 commit" in result.output
+    assert "sessions/2025-07-25.md" in result.output and "bob" in result.output
+    assert head(pair.ana) == head(pair.ben)
+
+
+def test_driver_without_its_python_falls_back_to_gits_own_conflict(pair: Pair) -> None:
+    git(
+        pair.ben, "config", "merge.mentorjournal.driver", mergedriver.driver_command("/gone/python")
+    )
+    base = _session(pair.ben)
+    git(pair.ben, "switch", "--quiet", "-c", "side")
+    write(pair.ben, "sessions/2025-07-18.md", base.replace("Kick-off", "Side"))
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-am", "side")
+    git(pair.ben, "switch", "--quiet", "main")
+    write(pair.ben, "sessions/2025-07-18.md", base.replace("Kick-off", "Main"))
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-am", "main")
+    proc = git(pair.ben, "merge", "side", check=False)
+    assert proc is not None
+    text = _session(pair.ben)
+    assert "<<<<<<< yours" in text and "# Main" in text and "# Side" in text
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "expected"),
+    [
+        # Neighbouring ticks merge.
+        ("- [x] a\n- [ ] b\n", "- [ ] a\n- [x] b\n", "- [x] a\n- [x] b\n"),
+        # The same change on both sides is made once.
+        ("- [x] a\n- [ ] b\n", "- [x] a\n- [ ] b\n", "- [x] a\n- [ ] b\n"),
+        # One item changed two ways: a person decides.
+        ("- [x] a\n- [ ] b\n", "- [-] a\n- [ ] b\n", None),
+        # Prose next to an item: a person decides.
+        ("- [x] a\n- [ ] b\n", "- [ ] a\nprose\n", None),
+        # CRLF lines keep their endings.
+        ("- [x] a\r\n- [ ] b\r\n", "- [ ] a\r\n- [x] b\r\n", "- [x] a\r\n- [x] b\r\n"),
+    ],
+)
+def test_merge_bytes_line_rules(ours: str, theirs: str, expected: str | None) -> None:
+    base = "- [ ] a\r\n- [ ] b\r\n" if "\r" in ours else "- [ ] a\n- [ ] b\n"
+    head_text = "---\ndate: 2025-07-18\n---\n"
+    merged = mergedriver.merge_bytes(
+        (head_text + base).encode(),
+        (head_text + ours).encode(),
+        (head_text + theirs).encode(),
+        name="sessions/2025-07-18.md",
+    )
+    assert merged == (None if expected is None else (head_text + expected).encode())
+    assert os.environ.get("GIT_EDITOR") is not None
+
+
+def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    git(tmp_path, "clone", "--quiet", str(pair.remote), str(plain))
+    configure(plain, MENTEE)
+    write(plain, "sessions/2025-07-19.md", SESSION.replace("2025-07-18", "2025-07-19"))
+    result = mj("commit", cwd=plain)
+    assert result.exit_code == 0
+    assert "no mj pre-commit hook and no merge driver" in result.output
+    assert "mj hook install" in result.output
+    _ok("hook", "install", cwd=plain)
+    assert mergedriver.is_configured(plain)
+    write(plain, "sessions/2025-07-20.md", SESSION.replace("2025-07-18", "2025-07-20"))
+    assert "mj hook install" not in _ok("commit", cwd=plain)
+    # A set-up clone says nothing.
+    assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
