@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import datetime as dt
     from typing import TextIO
 
+    from mentorjournal.index.snapshot import Snapshot
+
 
 def main() -> None:
     """Console-script entry point."""
@@ -226,14 +228,36 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
         today = resolve_today(today_text).isoformat()
     except ValueError:
         return None
-    # The JSON encoder is imported while git works on the other core.
-    fast = snapshot.load_fresh(root, meanwhile=_import_json if as_json else None)
+    fast = snapshot.load_fresh(root)
     if fast is None:
         return None
     if as_json:
-        out.write(fast.status_json(today, owner) + "\n")
-        return 0
+        key = f"{today} {owner}"
+    else:
+        from mentorjournal.render.terminal import palette_for
 
+        palette = palette_for(out)
+        key = f"{today} {owner} {palette.enabled}"
+    kind = "json" if as_json else "text"
+    text = fast.kept_output(kind, key)
+    if text is None:
+        try:
+            text = _status_output(fast, today, owner, as_json, out)
+        except ValueError:
+            return None  # no body to compute from: the full path writes a new snapshot
+        if not fast.rewritten:  # right after an edit, another edit is likely: keep later
+            fast.keep_output(kind, key, text)
+    out.write(text)
+    if fast.errors and not as_json:
+        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
+    return 0
+
+
+def _status_output(
+    fast: Snapshot, today: str, owner: str | None, as_json: bool, out: TextIO
+) -> str:
+    if as_json:
+        return fast.status_json(today, owner) + "\n"
     from mentorjournal.checks.signatures import SignatureState
     from mentorjournal.render.status import status_text
     from mentorjournal.render.terminal import palette_for
@@ -247,10 +271,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
         review,
         SignatureState(*signatures),
     )
-    out.write(status_text(result, palette_for(out), names) + "\n")
-    if fast.errors:
-        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
-    return 0
+    return status_text(result, palette_for(out), names) + "\n"
 
 
 def _import_json() -> None:

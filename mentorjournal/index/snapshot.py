@@ -44,89 +44,133 @@ if TYPE_CHECKING:
     Record = tuple[
         str, str | None, str, str | None, int, tuple[statuscore.JsonRow, ...], tuple[str, ...]
     ]
+    # (rows by path, sorted session dates, records, counts, marshal of the paths)
+    Body = tuple[dict[str, tuple[statuscore.JsonRow, ...]], list[str], Shelf, Shelf, bytes]
 
 _TAG = "mj-status-snapshot"
 _ID_LENGTH = 6  # items.ID_LENGTH, without importing items
 
 
 class Snapshot:
-    """A journal's status inputs, in two layers.
+    """A journal's status inputs, in two files and three layers.
 
-    Every run reads the summary layer: open rows by file, session dates, the error
-    count, journal facts, and the few files that must be hashed each time (not in
-    the index, or differing from it). The records of all files (``records``) and
-    how many items use each short id (``counts``) are shelved in small shards, so
-    that a changed note costs unpacking a few hundred entries, not 50,000. The
-    paths that have a record are kept apart too (one marshal of strings): when a
-    folder changed, comparing them with a new walk says which files came or went
-    without unpacking every record.
+    Every run reads the head (``status-*.marshal``): the index checksum and folder
+    times that say whether anything changed, the journal facts, the error count, and
+    the few files that must be hashed each time (not in the index, or differing
+    from it). When nothing changed, the output of the same command on the same day
+    is kept (``status-json-*``, ``status-text-*``) under the head's generation, and
+    that is all a warm run reads.
+
+    The body (``status-body-*``) is read only when something must be computed: open
+    rows by file, session dates, and the records of all files (``records``) and how
+    many items use each short id (``counts``), shelved in small shards so that a
+    changed note costs unpacking a few hundred entries, not 50,000. The paths that
+    have a record are kept apart too (one marshal of strings): when a folder changed,
+    comparing them with a new walk says which files came or went without unpacking
+    every record. Head and body carry the same generation; a mismatch (a writer
+    between our two reads) reads as no snapshot.
     """
 
     __slots__ = (
-        *("_known", "_paths", "_paths_changed", "checksum", "counts", "dates", "dirs"),
-        *("errors", "facts", "records", "rows", "started_ns", "watch"),
+        *("_body", "_known", "_paths_changed", "_where", "checksum", "dirs", "errors"),
+        *("facts", "generation", "rewritten", "started_ns", "watch"),
     )
 
     def __init__(
-        self,
-        header: tuple[Any, ...],
-        summary: tuple[Any, ...],
-        records: Shelf,
-        counts: Shelf,
-        paths: bytes,
+        self, where: str, generation: bytes, head: tuple[Any, ...], body: Body | None
     ) -> None:
+        self._where = where
+        self.generation = generation
         self.checksum: bytes
         self.dirs: dict[str, int]
         self.started_ns: int
-        # (goal ids, cadence every, start, review, (valid, stale, missing), names)
+        # (goal ids, cadence every, start, review, (valid, stale, missing), names, pair)
         self.facts: tuple[Any, ...]
-        self.checksum, self.dirs, self.started_ns, self.facts = header
-        self.rows: dict[str, tuple[statuscore.JsonRow, ...]]
-        self.dates: list[str]  # sorted
-        self.errors: int
         # path -> blob of files whose bytes are not the index's (read and hash them)
         self.watch: dict[str, str]
-        self.rows, self.dates, self.errors, self.watch = summary
-        self.records = records  # path -> Record
-        self.counts = counts  # short item id -> how many items use it
-        self._paths = paths  # marshal of the sorted paths that have a record
+        self.errors: int
+        self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors = head
+        self._body = body
+        # True once this run wrote the snapshot: something changed since the last run.
+        self.rewritten = False
         self._known: set[str] | None = None
         self._paths_changed = False
+
+    def body(self) -> Body:
+        """(rows by path, sorted session dates, records, counts, paths); ValueError
+        when the body file is missing, damaged or of another generation."""
+        if self._body is None:
+            try:
+                tag, mark, generation, rows, dates, records, counts, paths = marshal.loads(
+                    gitstate.load(_body_path(self._where))
+                )
+            except (EOFError, ValueError, TypeError) as damaged:
+                raise ValueError("no snapshot body") from damaged
+            if (tag, mark, generation) != (_TAG, gitstate.fingerprint(), self.generation):
+                raise ValueError("a snapshot body of another generation")
+            if not isinstance(paths, bytes):
+                raise ValueError("a damaged snapshot body")
+            shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
+            self._body = (rows, dates, *shelves, paths)
+        return self._body
+
+    @property
+    def rows(self) -> dict[str, tuple[statuscore.JsonRow, ...]]:
+        return self.body()[0]
+
+    @property
+    def dates(self) -> list[str]:
+        return self.body()[1]
+
+    @property
+    def records(self) -> Shelf:
+        return self.body()[2]  # path -> Record
+
+    @property
+    def counts(self) -> Shelf:
+        return self.body()[3]  # short item id -> how many items use it
 
     def known_paths(self) -> set[str]:
         """The paths that have a record (raises as marshal does when damaged)."""
         if self._known is None:
-            known = marshal.loads(self._paths)
+            known = marshal.loads(self.body()[4])
             if not isinstance(known, tuple):
                 raise TypeError("damaged paths")
             self._known = set(known)
         return self._known
 
-    def pack(self, fingerprint: str) -> bytes:
-        header = (self.checksum, self.dirs, self.started_ns, self.facts)
-        summary = (self.rows, self.dates, self.errors, self.watch)
+    def store(self) -> None:
+        """Write body, then head, under a new generation (which retires kept output)."""
+        rows, dates, records, counts, paths = self.body()
         if self._paths_changed:
-            self._paths = marshal.dumps(tuple(sorted(self.known_paths())))
+            paths = marshal.dumps(tuple(sorted(self.known_paths())))
+            self._body = (rows, dates, records, counts, paths)
             self._paths_changed = False
-        shelves = (self.records.pack(), self.counts.pack(), self._paths)
-        return marshal.dumps((_TAG, fingerprint, header, summary, *shelves))
+        self.generation = os.urandom(8)
+        self.rewritten = True
+        mark = gitstate.fingerprint()
+        body = (_TAG, mark, self.generation, rows, dates, records.pack(), counts.pack(), paths)
+        gitstate.store(_body_path(self._where), marshal.dumps(body))
+        head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
+        gitstate.store(self._where, marshal.dumps((_TAG, mark, self.generation, head)))
 
     @classmethod
-    def unpack(cls, data: bytes, fingerprint: str) -> Snapshot | None:
+    def read(cls, where: str) -> Snapshot | None:
+        """The head at ``where``; None when missing, foreign or damaged."""
         try:
-            tag, mark, header, summary, records, counts, paths = marshal.loads(data)
-            if (tag, mark) != (_TAG, fingerprint) or len(header) != 4 or len(summary) != 4:
+            tag, mark, generation, head = marshal.loads(gitstate.load(where))
+            if (tag, mark) != (_TAG, gitstate.fingerprint()) or len(head) != 6:
                 return None
-            if len(header[3]) != 7 or not isinstance(paths, bytes):
+            if len(head[3]) != 7:
                 return None
-            shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
-            return cls(header, summary, *shelves, paths)
+            return cls(where, generation, head, None)
         except (EOFError, ValueError, TypeError):
             return None
 
     @classmethod
     def build(
         cls,
+        where: str,
         header: tuple[Any, ...],
         files: dict[str, Record],
         counts: dict[str, int],
@@ -136,15 +180,33 @@ class Snapshot:
         dates = sorted(entry[3] for entry in files.values() if entry[3] is not None)
         errors = sum(entry[4] for entry in files.values())
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
-        records = Shelf.build(files, _RECORD_SHARDS)
+        # A record's rows live in ``rows`` only: kept twice they would double the body.
+        records = Shelf.build({p: (*e[:5], (), e[6]) for p, e in files.items()}, _RECORD_SHARDS)
         paths = marshal.dumps(tuple(sorted(files)))
-        summary = (rows, dates, errors, watch)
-        return cls(header, summary, records, Shelf.build(counts, _ID_SHARDS), paths)
+        body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths)
+        return cls(where, b"", (*header, watch, errors), body)
+
+    def kept_output(self, kind: str, key: str) -> str | None:
+        """The output of `mj status` kept for this generation and ``key``, if any."""
+        try:
+            tag, generation, kept_key, text = marshal.loads(gitstate.load(self._output(kind)))
+        except (EOFError, ValueError, TypeError):
+            return None
+        if (tag, generation, kept_key) != (_TAG, self.generation, key):
+            return None
+        return text if isinstance(text, str) else None
+
+    def keep_output(self, kind: str, key: str, text: str) -> None:
+        gitstate.store(self._output(kind), marshal.dumps((_TAG, self.generation, key, text)))
+
+    def _output(self, kind: str) -> str:
+        folder, name = os.path.split(self._where)
+        return os.path.join(folder, name.replace("status-", f"status-{kind}-", 1))
 
     def replace(self, path: str, old: Record | None, new: Record | None) -> None:
         """Swap one file's record, in the summary and among the records; ValueError
         when the summary does not match the old record (a damaged snapshot)."""
-        self.records.put(path, new)
+        self.records.put(path, None if new is None else (*new[:5], (), new[6]))
         if (old is None) != (new is None):
             try:
                 known = self.known_paths()
@@ -194,6 +256,11 @@ _ID_SHARDS = 256  # ~140 short ids each
 
 def _where(root: str, git_dir: str) -> str:
     return gitstate.cache_path(root, git_dir, "status")
+
+
+def _body_path(where: str) -> str:
+    folder, name = os.path.split(where)
+    return os.path.join(folder, name.replace("status-", "status-body-", 1))
 
 
 # ---------------------------------------------------------------- building (full path)
@@ -288,8 +355,7 @@ def save(root: str, loaded: Loaded) -> None:
             counts[short] = counts.get(short, 0) + 1
     listing = loaded.listing
     header = (loaded.checksum, listing.dirs, listing.started_ns, _facts(journal))
-    snapshot = Snapshot.build(header, files, counts)
-    gitstate.store(_where(root, location[0]), snapshot.pack(gitstate.fingerprint()))
+    Snapshot.build(_where(root, location[0]), header, files, counts).store()
 
 
 # ---------------------------------------------------------------- the fast path
@@ -308,9 +374,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     # Start git first: it runs on another core while the snapshot is read.
     changed_git = gitstate.changed_files(root)
     checksum = gitstate.index_checksum(worktree_dir)
-    where = _where(root, common_dir)
-    raw = gitstate.load(where)
-    snapshot = Snapshot.unpack(raw, gitstate.fingerprint()) if raw else None
+    snapshot = Snapshot.read(_where(root, common_dir))
     index_git = None
     if snapshot is not None and checksum is not None and checksum != snapshot.checksum:
         index_git = gitstate.ls_files(root)
@@ -334,17 +398,18 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     # Watched files (untracked, or not the index's version) are read every time.
     contents = {path: layout.read_head(os.path.join(root, path)) for path in snapshot.watch}
     blobs = {path: _blob(data) for path, data in contents.items()}
-    # Same index, same folders, no tracked file touched: only watched files can differ.
+    # Same index, same folders, no tracked file touched but the watched ones (edited,
+    # not committed), and those hash as before: nothing changed.
     if (
         index_git is None
         and not rewalked
-        and not changed
+        and changed <= snapshot.watch.keys()
         and all(blobs[path] == blob for path, blob in snapshot.watch.items())
     ):
         return snapshot
     index_changed = index_git is not None
-    records = snapshot.records
     try:
+        records = snapshot.records
         if index_changed:  # any record's index blob may differ
             every = records.keys()
             candidates = set(listing.paths) | every if rewalked else every
@@ -385,7 +450,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
             # The working copy is the index's: no need to read it while the blob matches.
             if old is not None and old[0] == index_blob:
                 if old[1] != index_blob:
-                    moved[path] = (old[0], index_blob, *old[2:])
+                    moved[path] = _moved(old, index_blob, snapshot, path)
                 continue
             data = layout.read_head(os.path.join(root, path))
             stale[path] = (data, _blob(data), index_blob)
@@ -399,7 +464,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
             continue
         if old is not None and old[0] == blob:
             if old[1] != index_blob:
-                moved[path] = (old[0], index_blob, *old[2:])
+                moved[path] = _moved(old, index_blob, snapshot, path)
             continue
         stale[path] = (data, blob, index_blob)
 
@@ -416,8 +481,13 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
         return None  # the full path writes a new snapshot
     snapshot.checksum = checksum
     snapshot.dirs, snapshot.started_ns = listing.dirs, listing.started_ns
-    gitstate.store(where, snapshot.pack(gitstate.fingerprint()))
+    snapshot.store()
     return snapshot
+
+
+def _moved(old: Record, index_blob: str | None, snapshot: Snapshot, path: str) -> Record:
+    """``old`` with a new index blob (same bytes), its rows taken from the summary."""
+    return (old[0], index_blob, *old[2:5], snapshot.rows.get(path, ()), old[6])
 
 
 def _blob(data: bytes | None) -> str | None:

@@ -22,7 +22,7 @@ from gitutil import git
 
 from mentorjournal.cli import fastpath
 from mentorjournal.index import snapshot
-from mentorjournal.index.gitstate import cache_path, fingerprint
+from mentorjournal.index.gitstate import cache_path
 from mentorjournal.index.shelf import Shelf
 from mentorjournal.reports import statuscore
 
@@ -158,14 +158,56 @@ def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
 ) -> None:
     warm(sample_repo)
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
-    kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
+    kept = snapshot.Snapshot.read(location)
     assert kept is not None
-    size = len(getattr(kept, shelf).pack())
-    setattr(kept, shelf, Shelf([damage] * size, size))
-    Path(location).write_bytes(kept.pack(fingerprint()))
+    body = list(kept.body())
+    part = {"records": 2, "counts": 3}[shelf]
+    size = len(body[part].pack())
+    body[part] = Shelf([damage] * size, size)
+    kept._body = tuple(body)  # type: ignore[assignment]
+    kept.store()
     note = sample_repo / "sessions" / "2026-11-16.md"
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
     assert_same(sample_repo, monkeypatch, expect_fast=False)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", "other generation"])
+def test_a_missing_or_mismatched_body_is_rebuilt(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes | str
+) -> None:
+    warm(sample_repo)
+    head = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
+    body = Path(head.replace("status-", "status-body-"))
+    if damage == "other generation":
+        before_head = Path(head).read_bytes()
+        kept = snapshot.Snapshot.read(head)
+        assert kept is not None
+        kept.body()
+        kept.store()  # a new generation for both files...
+        Path(head).write_bytes(before_head)  # ...then the old head comes back
+    else:
+        body.write_bytes(damage)  # type: ignore[arg-type]
+    # Kept output stays right for the head it was made for; an edit needs the body.
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_kept_output_follows_the_day_the_owner_and_every_edit(sample_repo: Path) -> None:
+    warm(sample_repo)
+    first = fast(sample_repo, "status", "--json", "--today", "2026-12-01")[1]
+    assert fast(sample_repo, "status", "--json", "--today", "2026-12-01")[1] == first
+    later = fast(sample_repo, "status", "--json", "--today", "2027-03-01")[1]
+    assert later != first and '"today": "2027-03-01"' in later
+    ana = fast(sample_repo, "status", "--json", "--owner", "ana", "--today", "2026-12-01")[1]
+    owners = [item["owner"] for item in json.loads(ana)["open"]]
+    assert ana != first and owners and all("ana" in owner for owner in owners)
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    note.write_bytes(note.read_bytes() + b"\n- [ ] @ana Kept output is not stale\n")
+    assert (
+        "Kept output is not stale"
+        in fast(sample_repo, "status", "--json", "--today", "2026-12-01")[1]
+    )
 
 
 def test_outside_git_the_cli_answers(journal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -277,12 +319,12 @@ def test_a_record_whose_date_the_summary_lacks_is_rebuilt(
 ) -> None:
     warm(sample_repo)
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
-    kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
+    kept = snapshot.Snapshot.read(location)
     assert kept is not None
     path = "sessions/2026-11-16.md"
     entry = kept.records.get(path)
     kept.records.put(path, (*entry[:3], "2999-01-01", *entry[4:]))
-    Path(location).write_bytes(kept.pack(fingerprint()))
+    kept.store()
     note = sample_repo / path
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
     assert_same(sample_repo, monkeypatch, expect_fast=False)
@@ -305,10 +347,10 @@ def test_damaged_paths_inside_the_snapshot_are_rebuilt(
 ) -> None:
     warm(sample_repo)
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
-    kept = snapshot.Snapshot.unpack(Path(location).read_bytes(), fingerprint())
+    kept = snapshot.Snapshot.read(location)
     assert kept is not None
-    kept._paths = damage
-    Path(location).write_bytes(kept.pack(fingerprint()))
+    kept._body = (*kept.body()[:4], damage)
+    kept.store()
     new = sample_repo / "sessions" / "2026-11-20.md"
     new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ana New\n")
     assert_same(sample_repo, monkeypatch, expect_fast=False)
