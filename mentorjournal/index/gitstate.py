@@ -236,13 +236,33 @@ def changed_files(root: str) -> Git:
 
 
 def read_blobs(root: str, blob_ids: Sequence[str]) -> dict[str, bytes]:
-    """The contents of the given blobs, asked of ``git cat-file --batch``."""
+    """The contents of the given blobs as a journal file is read: at most MAX_BYTES + 1
+    bytes. git is asked for the sizes first and a larger blob is never read (a 300 MB
+    staged note would be held whole, twice): MAX_BYTES + 1 zero bytes stand for it,
+    which is all the parser looks at to call a file too large."""
+    from mentorjournal.format.layout import MAX_BYTES
+
+    sizes: dict[str, int] = {}
+    for request in _requests(blob_ids):
+        listed = Git(root, ["cat-file", "--batch-check"], request).output() or b""
+        for line in listed.decode("ascii", "replace").splitlines():
+            parts = line.split(" ")  # "<id> <type> <size>", or "<id> missing"
+            if len(parts) == 3 and parts[2].isdigit():
+                sizes[parts[0]] = int(parts[2])
+    small = [blob for blob in blob_ids if sizes.get(blob, MAX_BYTES + 1) <= MAX_BYTES]
     found: dict[str, bytes] = {}
-    # Requests of 1,000 ids (41 KB) fit a pipe's buffer, so writing one cannot block.
-    for start in range(0, len(blob_ids), 1000):
-        request = "".join(f"{blob}\n" for blob in blob_ids[start : start + 1000]).encode()
+    for request in _requests(small):
         found.update(_parse_batch(Git(root, ["cat-file", "--batch"], request).output() or b""))
+    found.update({blob: bytes(MAX_BYTES + 1) for blob, size in sizes.items() if size > MAX_BYTES})
     return found
+
+
+def _requests(blob_ids: Sequence[str]) -> list[bytes]:
+    # Requests of 1,000 ids (41 KB) fit a pipe's buffer, so writing one cannot block.
+    return [
+        "".join(f"{blob}\n" for blob in blob_ids[start : start + 1000]).encode()
+        for start in range(0, len(blob_ids), 1000)
+    ]
 
 
 def _parse_batch(output: bytes) -> dict[str, bytes]:

@@ -134,12 +134,7 @@ def _file_reader(root: Path, path: str) -> Callable[[], bytes | None]:
 
 
 def _blob_reader(root: Path, blob: str) -> Callable[[], bytes | None]:
-    def read() -> bytes | None:
-        from mentorjournal.git import gitrepo
-
-        return gitrepo.read_blobs(root, [blob]).get(blob)
-
-    return read
+    return lambda: gitstate.read_blobs(str(root), [blob]).get(blob)
 
 
 class Loaded:
@@ -316,14 +311,12 @@ def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
     current_blobs = survey.current_blobs
     misses = [path for path, key in keys.items() if key not in entries]
     if staged and misses:
-        from mentorjournal.git import gitrepo
-
         wanted: dict[str, list[str]] = {}
         for path in misses:  # two paths may hold one blob (a copy, a symlink's target)
             wanted.setdefault(current_blobs[path], []).append(path)
-        for blob, staged_bytes in gitrepo.read_blobs(root, list(wanted)).items():
+        for blob, staged_bytes in gitstate.read_blobs(str(root), list(wanted)).items():
             for path in wanted[blob]:
-                contents[path] = staged_bytes[: 1024 * 1024 + 1]
+                contents[path] = staged_bytes
     jobs: list[tuple[str, bytes]] = []
     for path in misses:
         data = contents.get(path)
