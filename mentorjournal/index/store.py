@@ -236,6 +236,9 @@ def _survey(root: Path, staged: bool) -> _Survey:
             blobs = gitstate.parse_ls_files(listed)
             links = gitstate.parse_ls_links(listed) if staged else {}
             changed = gitstate.parse_status(changed_raw, str(root), location[2])
+            if not staged:
+                clean = layout.AGREEMENT in blobs and layout.AGREEMENT not in changed
+                gitstate.refresh_if_stale(str(root), location[1], clean)
 
     current_blobs = survey.current_blobs
     to_read: list[str] = []
