@@ -229,8 +229,8 @@ class Git:
 _OPERATIONS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 
 
-def refresh_if_stale(root: str, worktree_git_dir: str, agreement_clean: bool) -> bool:
-    """Refresh the index's stat data once when it is stale; whether it was refreshed.
+def refresh_if_stale(root: str, worktree_git_dir: str, agreement_clean: bool) -> None:
+    """Refresh the index's stat data once when it is stale.
 
     After ``cp -a`` of a repository or a touch of every file, the inode and times
     git keeps for each file no longer match: every ``git status`` then hashes every
@@ -243,24 +243,23 @@ def refresh_if_stale(root: str, worktree_git_dir: str, agreement_clean: bool) ->
     a merge, rebase, cherry-pick or revert, not in a repository mj cannot write.
     """
     if not agreement_clean or os.environ.get("GIT_INDEX_FILE"):
-        return False
+        return
     if os.environ.get("GIT_OPTIONAL_LOCKS") == "0":  # the caller asked git to take none
-        return False
+        return
     try:
         written = os.stat(os.path.join(worktree_git_dir, "index")).st_mtime_ns
         if os.lstat(os.path.join(root, "agreement.md")).st_ctime_ns <= written:
-            return False
+            return
     except OSError:
-        return False
+        return
     busy = ("index.lock", *_OPERATIONS)
     if any(os.path.lexists(os.path.join(worktree_git_dir, name)) for name in busy):
-        return False
+        return
     if not os.access(worktree_git_dir, os.W_OK):
-        return False
+        return
     # Fails harmlessly when another git takes index.lock first; -q: a modified file
     # is left as it is.
     Git(root, ["update-index", "-q", "--refresh"]).output()
-    return True
 
 
 def ls_files(root: str) -> Git:
