@@ -7,6 +7,7 @@ fast paths do not pay for what they do not use.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -92,6 +93,9 @@ def main(ctx: click.Context, directory: Path | None) -> None:
     """
     if directory is not None and not directory.is_dir():
         raise click.BadParameter(f"{directory} is not a directory", param_hint="-C")
+    from mentorjournal.cli.fastpath import escape_undecodable
+
+    escape_undecodable()
     ctx.obj = State(directory or Path.cwd())
 
 
@@ -191,8 +195,10 @@ def validate(
     from mentorjournal.checks.validate import validate as run_validation
 
     state = _state(ctx)
-    absolute = [p if p.is_absolute() else state.directory / p for p in paths]
-    start = absolute[0] if absolute else None
+    absolute = {p: p if p.is_absolute() else state.directory / p for p in paths}
+    if not staged:  # --staged: a file deleted here may still be in the index
+        _usage_if([p for p, full in absolute.items() if not os.path.lexists(full)], "no such file")
+    start = next(iter(absolute.values()), None)
     if start is not None and not start.is_dir():
         start = start.parent
     from mentorjournal.errors import NoJournalError
@@ -220,15 +226,20 @@ def validate(
 
         findings, names, checked = views.findings(root)
     if absolute:
-        wanted = [_relative(root, p) for p in absolute]
-        only = {
-            n
-            for n in names
-            if any(n == w or n.startswith(w.rstrip("/") + "/") or w in ("", ".") for w in wanted)
-        }
+        wanted = {given: _relative(root, full, given) for given, full in absolute.items()}
+        covered = {given: {n for n in names if _covers(w, n)} for given, w in wanted.items()}
+        unknown = [p for p, found in covered.items() if not found and not absolute[p].exists()]
+        _usage_if(unknown, "no such file, and none staged at that path")
+        only = set().union(*covered.values())
         findings = [f for f in findings if f.path in only]
         checked = len(only)
     ctx.exit(_report(findings, checked, as_json, strict))
+
+
+def _usage_if(paths: list[Path], problem: str) -> None:
+    """A PATH that names nothing is a usage error (exit 2), not an empty check that passes."""
+    if paths:
+        raise click.BadParameter(f"{paths[0]}: {problem}", param_hint="PATH")
 
 
 def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) -> int:
@@ -245,14 +256,17 @@ def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) 
     return 1 if failed else 0
 
 
-def _relative(root: Path, path: Path) -> str:
-    from mentorjournal.errors import MjError
+def _covers(wanted: str, name: str) -> bool:
+    return wanted in ("", ".", name) or name.startswith(wanted.rstrip("/") + "/")
 
+
+def _relative(root: Path, path: Path, given: Path) -> str:
     resolved = path.resolve() if path.exists() else path.absolute()
     try:
         relative = resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise MjError(f"{path} is not inside the journal at {root}") from None
+        _usage_if([given], f"not inside the journal at {root}")
+        raise
     return "" if relative == "." else relative
 
 

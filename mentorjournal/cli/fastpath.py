@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 def main() -> None:
     """Console-script entry point."""
+    escape_undecodable()
     code = run(sys.argv[1:], sys.stdout, sys.stderr)
     if code is None:
         from mentorjournal.cli.app import main as cli_main
@@ -39,6 +40,15 @@ def main() -> None:
         cli_main()
     else:
         sys.exit(code)
+
+
+def escape_undecodable() -> None:
+    """A file name that is not UTF-8 reaches the output as a lone surrogate: have stdout
+    and stderr write it as an escape (valid inside a JSON string too), not fail on it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,46 @@ def agreement_meta(
     }
 
 
+def _preflight(directory: Path) -> bytes | None:
+    """Refuse, before anything is written, what init cannot write over or into; return
+    the .gitignore's bytes (None when there is none)."""
+    if directory.exists() and not directory.is_dir():
+        raise MjError(f"{directory} is a file, not a folder: give mj init a folder")
+    agreement = directory / AGREEMENT
+    if os.path.lexists(agreement):
+        raise MjError(f"{agreement} already exists; mj init never overwrites a file")
+    for folder in ("goals", "sessions"):
+        path = directory / folder
+        if path.is_symlink() or (os.path.lexists(path) and not path.is_dir()):
+            what = "a symlink" if path.is_symlink() else "a file"
+            raise MjError(
+                f"{path} is {what}, not a folder: mj init keeps {folder}/ as a real folder "
+                "inside the journal. Move it away or rename it, then run mj init again."
+            )
+    ignore = directory / ".gitignore"
+    if ignore.is_symlink():
+        # git does not follow a symlinked .gitignore: private/ would not be ignored.
+        raise MjError(
+            f"{ignore} is a symlink, which git does not follow, so private/ notes would "
+            "not be ignored: replace it with a regular file, then run mj init again"
+        )
+    if not os.path.lexists(ignore):
+        return None
+    if not ignore.is_file():
+        what = "a folder" if ignore.is_dir() else "not a regular file"
+        raise MjError(
+            f"{ignore} is {what}: mj init adds `private/` to a .gitignore file there. "
+            "Move it away or rename it, then run mj init again."
+        )
+    try:
+        return ignore.read_bytes()
+    except OSError as exc:
+        raise MjError(
+            f"{ignore} cannot be read ({exc.strerror}): mj init adds `private/` to it. "
+            "Fix its permissions, then run mj init again."
+        ) from None
+
+
 def scaffold(
     directory: Path,
     mentor: str,
@@ -67,28 +108,33 @@ def scaffold(
     check_handle(mentee)
     if mentor == mentee:
         raise MjError("mentor and mentee need different handles")
-    directory.mkdir(parents=True, exist_ok=True)
-    agreement = directory / AGREEMENT
-    if agreement.exists():
-        raise MjError(f"{agreement} already exists; mj init never overwrites a file")
     meta = agreement_meta(
         mentor, mentee, mentor_name or mentor.title(), mentee_name or mentee.title(), today
     )
     body = (TEMPLATES / "agreement.md").read_text(encoding="utf-8")
+    # Every refusal comes before the first write; the agreement is written last, so an
+    # init that fails on the way (a full disk) can simply be run again.
+    existing = _preflight(directory)
     written = [AGREEMENT]
-    for folder in ("goals", "sessions"):
-        (directory / folder).mkdir(exist_ok=True)
-        keep = directory / folder / ".gitkeep"
-        if not any((directory / folder).iterdir()):
-            keep.touch()
-            written.append(f"{folder}/.gitkeep")
-    ignore = directory / ".gitignore"
-    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
-    if "private/" not in existing.split():
-        separator = "" if not existing or existing.endswith("\n") else "\n"
-        atomic_write(ignore, (existing + separator + "private/\n").encode())
-        written.append(".gitignore")
-    create_new(agreement, render_markdown(meta, body).encode())
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for folder in ("goals", "sessions"):
+            (directory / folder).mkdir(exist_ok=True)
+            keep = directory / folder / ".gitkeep"
+            if not any((directory / folder).iterdir()):
+                keep.touch()
+                written.append(f"{folder}/.gitkeep")
+        if existing is None or b"private/" not in existing.split():
+            text = existing or b""
+            separator = b"" if not text or text.endswith(b"\n") else b"\n"
+            atomic_write(directory / ".gitignore", text + separator + b"private/\n")
+            written.append(".gitignore")
+        create_new(directory / AGREEMENT, render_markdown(meta, body).encode())
+    except OSError as exc:
+        raise MjError(
+            f"mj init could not write {exc.filename or directory}: {exc.strerror}; "
+            "fix that, then run mj init again"
+        ) from None
 
     from mentorjournal.git import gitrepo, hook, mergedriver
 

@@ -28,6 +28,7 @@ from mentorjournal.index import gitstate
 
 __all__ = [
     "CommitInfo",
+    "FileChange",
     "StatusEntry",
     "Upstream",
     "changed_in_index",
@@ -43,7 +44,7 @@ __all__ = [
     "hooks_dir",
     "index_entries",
     "init_repo",
-    "log_changed_paths",
+    "log_file_changes",
     "log_for_path",
     "read_blobs",
     "repo_toplevel",
@@ -59,6 +60,9 @@ _GITLINK_MODE = "160000"
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
 _MAX_ERROR_LINES = 6
+# Whatever the user's config says (log.follow, log.showSignature), print only the format.
+_PLAIN_LOG = ("--no-color", "--no-follow", "--no-show-signature")
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,15 @@ class CommitInfo:
     # Author date, strict ISO 8601 with offset (`git log %aI`).
     date: str
     subject: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit changed: its blob before and after (None: added or deleted)."""
+
+    path: str
+    before: str | None
+    after: str | None
 
 
 @dataclass(frozen=True)
@@ -306,42 +319,51 @@ def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
 
 
 def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[CommitInfo]:
-    """Commits that changed `path` (relative to `repo`), newest first."""
-    fields = "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e"
-    args = ["log", f"--format={fields}", "--no-color"]
+    """Commits that changed `path` (relative to `repo`), newest first.
+
+    Fields and commits are NUL-separated: git never prints a NUL in a name or a
+    subject, while any other byte (a newline, \\x1e, \\x1f) can be in both.
+    """
+    args = ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%s", *_PLAIN_LOG]
     if limit is not None:
         args.append(f"--max-count={limit}")
     if not _has_commits(repo):
         return []  # an unborn branch has no history yet
-    proc = _run(repo, [*args, "--", path])
-    commits = []
-    for record in proc.stdout.decode("utf-8", "replace").split("\x1e"):
-        record = record.strip("\n")
-        if not record:
-            continue
-        sha, name, email, date, subject = record.split("\x1f")
-        commits.append(CommitInfo(sha, name, email, date, subject))
-    return commits
+    raw = _run(repo, [*args, "--", path]).stdout.removesuffix(b"\0")
+    fields = raw.decode("utf-8", "replace").split("\0") if raw else []
+    records = [fields[start : start + 5] for start in range(0, len(fields), 5)]
+    if any(len(record) != 5 or not _SHA.fullmatch(record[0]) for record in records):
+        raise MjError(f"git log printed what mj cannot read in {repo}; run `git fsck`")
+    return [CommitInfo(*record) for record in records]
 
 
-def log_changed_paths(repo: Path, path: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(commit sha, paths it changed under `path`) newest first; paths relative to `repo`.
+def log_file_changes(repo: Path, path: str) -> list[tuple[str, tuple[FileChange, ...]]]:
+    """(commit sha, the files it changed under `path`) newest first; paths relative to
+    `repo`, with the blob ids before and after, so no file name is ever sent back to git.
 
-    Merge commits list no paths (their changes are told by the commits merged).
+    Merge commits list no files (their changes are told by the commits merged).
     """
     if not _has_commits(repo):
         return []
-    raw = _run(
-        repo,
-        ["log", "--format=%x1e%H", "--name-only", "--no-renames", "--relative", "-z", "--", path],
-    ).stdout
-    found: list[tuple[str, tuple[str, ...]]] = []
-    for record in raw.decode("utf-8", "surrogateescape").split("\x1e"):
-        parts = [part.strip("\n") for part in record.split("\0")]
-        parts = [part for part in parts if part]
-        if parts:
-            found.append((parts[0], tuple(parts[1:])))
-    return found
+    fields = ["-z", "--format=%x00%H", "--raw", "--no-abbrev", "--no-renames", "--relative"]
+    raw = _run(repo, ["log", *fields, *_PLAIN_LOG, "--", path]).stdout
+    found: list[tuple[str, list[FileChange]]] = []
+    tokens = iter(raw.split(b"\0"))
+    for token in tokens:
+        if token.startswith((b":", b"\n:")):
+            # ":old-mode new-mode old-blob new-blob status", then the path as its own token
+            name = next(tokens, b"").decode("utf-8", "replace")
+            fields = token.decode("ascii").split(" ")
+            if len(fields) == 5 and found:  # not a merge's combined "::" line
+                old, new = _blob_or_none(fields[2]), _blob_or_none(fields[3])
+                found[-1][1].append(FileChange(name, old, new))
+        elif token:
+            found.append((token.decode("ascii"), []))
+    return [(sha, tuple(changes)) for sha, changes in found]
+
+
+def _blob_or_none(blob: str) -> str | None:
+    return None if blob.strip("0") == "" else blob
 
 
 def current_branch(repo: Path) -> str | None:

@@ -394,6 +394,8 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     changed = {
         path for path in gitstate.parse_status(changed_raw, root, top) if path.endswith(".md")
     }
+    clean = layout.AGREEMENT not in changed and layout.AGREEMENT not in snapshot.watch
+    gitstate.refresh_if_stale(root, worktree_dir, clean)
 
     # Watched files (untracked, or not the index's version) are read every time.
     contents = {path: layout.read_head(os.path.join(root, path)) for path in snapshot.watch}

@@ -134,12 +134,7 @@ def _file_reader(root: Path, path: str) -> Callable[[], bytes | None]:
 
 
 def _blob_reader(root: Path, blob: str) -> Callable[[], bytes | None]:
-    def read() -> bytes | None:
-        from mentorjournal.git import gitrepo
-
-        return gitrepo.read_blobs(root, [blob]).get(blob)
-
-    return read
+    return lambda: gitstate.read_blobs(str(root), [blob]).get(blob)
 
 
 class Loaded:
@@ -243,6 +238,9 @@ def _survey(root: Path, staged: bool) -> _Survey:
             if staged:
                 links, unmerged = gitstate.parse_ls_links(listed), gitstate.unmerged(listed)
             changed = gitstate.parse_status(changed_raw, str(root), location[2])
+            if not staged:
+                clean = layout.AGREEMENT in blobs and layout.AGREEMENT not in changed
+                gitstate.refresh_if_stale(str(root), location[1], clean)
 
     current_blobs = survey.current_blobs
     to_read: list[str] = []
@@ -331,14 +329,12 @@ def _records(root: Path, staged: bool, survey: _Survey) -> Loaded:
     current_blobs = survey.current_blobs
     misses = [path for path, key in keys.items() if key not in entries]
     if staged and misses:
-        from mentorjournal.git import gitrepo
-
         wanted: dict[str, list[str]] = {}
         for path in misses:  # two paths may hold one blob (a copy, a symlink's target)
             wanted.setdefault(current_blobs[path], []).append(path)
-        for blob, staged_bytes in gitrepo.read_blobs(root, list(wanted)).items():
+        for blob, staged_bytes in gitstate.read_blobs(str(root), list(wanted)).items():
             for path in wanted[blob]:
-                contents[path] = staged_bytes[: 1024 * 1024 + 1]
+                contents[path] = staged_bytes
     jobs: list[tuple[str, bytes]] = []
     for path in misses:
         data = contents.get(path)

@@ -6,15 +6,15 @@ import json
 from collections.abc import Sequence
 
 from mentorjournal.model import Finding
-from mentorjournal.render.terminal import Palette
+from mentorjournal.render.terminal import Palette, printable
 
 
 def findings_text(findings: Sequence[Finding], palette: Palette) -> str:
     lines = []
     for f in findings:
         colour = "red" if f.severity == "error" else "yellow"
-        where = palette(f"{f.path}:{f.line}:{f.column}:", "bold")
-        lines.append(f"{where} {palette(f.severity, colour)}[{f.code}] {f.message}")
+        where = palette(f"{printable(f.path)}:{f.line}:{f.column}:", "bold")
+        lines.append(f"{where} {palette(f.severity, colour)}[{f.code}] {printable(f.message)}")
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mentorjournal.render.terminal import Palette
+from mentorjournal.render.terminal import Palette, printable
 from mentorjournal.reports.changes import render_value
 from mentorjournal.reports.history import AgreementVersion, GoalStatusChange, JournalHistory
 
@@ -17,7 +17,8 @@ def _day(iso: str) -> str:
 def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
     head = (
         f"{_day(version.date)}  {palette(version.sha[:7], 'yellow')}  "
-        f"{version.author_name} <{version.author_email}>  {palette(version.subject, 'dim')}"
+        f"{printable(version.author_name)} <{printable(version.author_email)}>  "
+        f"{palette(printable(version.subject), 'dim')}"
     )
     lines = [head]
     if version.created:
@@ -45,8 +46,8 @@ def _goal_line(change: GoalStatusChange, palette: Palette) -> str:
     else:
         what = f"{change.before} -> {change.after}"
     return (
-        f"{_day(change.date)}  {palette(change.sha[:7], 'yellow')}  {change.author_name}  "
-        f"{palette(change.goal, 'bold')}: {what}"
+        f"{_day(change.date)}  {palette(change.sha[:7], 'yellow')}  "
+        f"{printable(change.author_name)}  {palette(printable(change.goal), 'bold')}: {what}"
     )
 
 

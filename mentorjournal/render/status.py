@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from mentorjournal.format.dates import parse_every
-from mentorjournal.render.terminal import Palette
+from mentorjournal.render.terminal import Palette, printable
 from mentorjournal.reports.status import OpenItem, Status
 
 NO_OWNER = "(no owner)"
@@ -31,13 +31,13 @@ def _when(due: str, today: str) -> str:
 
 def _item_line(item: OpenItem, today: str, paint: Palette) -> str:
     marker = paint("!", "red", "bold") if item.overdue else " "
-    parts = [f"  {marker} {paint(item.id, 'dim')}  {item.text or '(no text)'}"]
+    parts = [f"  {marker} {paint(item.id, 'dim')}  {printable(item.text) or '(no text)'}"]
     if item.due:
         when = f"due {item.due} ({_when(item.due, today)})"
         parts.append(paint(when, "red") if item.overdue else when)
     if item.goals:
         parts.append(paint(" ".join("#" + goal for goal in item.goals), "cyan"))
-    parts.append(paint(f"{item.path}:{item.line}", "dim"))
+    parts.append(paint(f"{printable(item.path)}:{item.line}", "dim"))
     return "  ".join(parts)
 
 

@@ -20,6 +20,19 @@ _CODES = {
 }
 
 
+# C0 and C1 controls, DEL, the Unicode line breaks, and the bytes that were not UTF-8
+# (decoded with surrogateescape): shown as escapes, never sent to the terminal raw.
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+_ESCAPES |= {0x2028: "\\u2028", 0x2029: "\\u2029"}
+_ESCAPES |= {code: f"\\x{code - 0xDC00:02x}" for code in range(0xDC80, 0xDD00)}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and undecodable bytes written as escapes, so a
+    file name or a commit subject cannot break a line or drive the terminal."""
+    return text if text.isprintable() else text.translate(_ESCAPES)
+
+
 class Palette:
     """Wraps text in colour codes when ``enabled``; otherwise returns it unchanged."""
 

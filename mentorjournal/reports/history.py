@@ -137,24 +137,21 @@ def _status(doc: Document | None) -> str | None:
 def _goal_changes(root: Path) -> list[GoalStatusChange]:
     infos = {commit.sha: commit for commit in gitrepo.log_for_path(root, "goals")}
     touched = [
-        (sha, [path for path in paths if _GOAL_FILE.fullmatch(path)])
-        for sha, paths in gitrepo.log_changed_paths(root, "goals")
+        (sha, [change for change in changes if _GOAL_FILE.fullmatch(change.path)])
+        for sha, changes in gitrepo.log_file_changes(root, "goals")
     ]
-    names = [
-        f"{sha}{suffix}:./{path}"
-        for sha, paths in touched
-        for path in paths
-        for suffix in ("", "^")
-    ]
-    blobs = gitrepo.read_blobs(root, names)
+    # By blob id, never by `rev:path`: a file name may hold a newline.
+    blob_ids = {blob for _, changes in touched for c in changes for blob in (c.before, c.after)}
+    blobs = gitrepo.read_blobs(root, sorted(blob for blob in blob_ids if blob))
     found: list[GoalStatusChange] = []
-    for sha, paths in reversed(touched):
+    for sha, changes in reversed(touched):
         info = infos.get(sha)
         if info is None:
             continue
-        for path in paths:
-            after = _status(_parse(path, blobs.get(f"{sha}:./{path}")))
-            before = _status(_parse(path, blobs.get(f"{sha}^:./{path}")))
+        for change in changes:
+            path = change.path
+            after = _status(_parse(path, blobs.get(change.after or "")))
+            before = _status(_parse(path, blobs.get(change.before or "")))
             if before != after:
                 goal = path.removeprefix("goals/").removesuffix(".md")
                 found.append(

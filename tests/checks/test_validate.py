@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
+from shutil import copytree
 
+import pytest
 from conftest import DATA, SAMPLE, mj
 from gitutil import git, make_repo
 
@@ -64,6 +68,47 @@ def test_paths_limit_the_report(journal: Path) -> None:
     assert {f["path"] for f in json.loads(only_goal.stdout)["findings"]} == {"goals/portfolio.md"}
     folder = mj("validate", "--json", str(journal / "sessions"), cwd=journal)
     assert {f["path"] for f in json.loads(folder.stdout)["findings"]} == {"sessions/2025-07-18.md"}
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_a_path_that_names_nothing_is_a_usage_error(tmp_path: Path, staged: bool) -> None:
+    repo = make_repo(tmp_path / "repo")
+    copytree(DATA / "base-journal", repo, dirs_exist_ok=True)
+    git(repo, "add", "--", ".")
+    flags = ["--staged"] if staged else []
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# not in the journal\n")
+
+    typo = mj("validate", *flags, "sessions/2025-07-18.md", "sesions/typo.md", cwd=repo)
+    assert typo.exit_code == 2
+    assert "Error: Invalid value for PATH: sesions/typo.md: no such file" in typo.output
+    assert "all valid" not in typo.output
+    away = mj("validate", *flags, "agreement.md", str(outside), cwd=repo)
+    assert away.exit_code == 2
+    assert f"{outside}: not inside the journal at {repo}" in away.output
+    # The executable (its fast path hands paths to click) says the same.
+    proc = subprocess.run(
+        [sys.executable, "-m", "mentorjournal", "validate", *flags, "sesions/typo.md"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert "sesions/typo.md: no such file" in proc.stderr
+
+
+def test_a_staged_file_deleted_from_the_working_tree_can_still_be_named(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    copytree(DATA / "base-journal", repo, dirs_exist_ok=True)
+    git(repo, "add", "--", ".")
+    (repo / "sessions" / "2025-07-18.md").unlink()
+
+    result = mj("validate", "--staged", "sessions/2025-07-18.md", cwd=repo)
+
+    assert result.exit_code == 0, result.output
+    assert "1 file checked: all valid" in result.output
 
 
 def test_unknown_keys_are_warnings_and_fail_only_with_strict(journal: Path) -> None:

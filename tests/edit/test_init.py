@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from conftest import mj
 from gitutil import git, make_repo
 
@@ -73,3 +75,79 @@ def test_bad_handle_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "'Ben' is not a handle" in result.output
     assert not (tmp_path / "j" / "agreement.md").exists()
+
+
+def _odd_gitignore(target: Path, kind: str) -> None:
+    if kind == "folder":
+        (target / ".gitignore").mkdir()
+    elif kind == "symlink":
+        (target / "elsewhere").write_text("*.tmp\n")
+        (target / ".gitignore").symlink_to("elsewhere")
+    elif kind == "fifo":
+        os.mkfifo(target / ".gitignore")
+    else:
+        (target / ".gitignore").write_text("*.tmp\n")
+        (target / ".gitignore").chmod(0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("folder", "is a folder"),
+        ("symlink", "is a symlink, which git does not follow"),
+        ("fifo", "is not a regular file"),
+        pytest.param(
+            "unreadable",
+            "cannot be read (Permission denied)",
+            marks=pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file"),
+        ),
+    ],
+)
+def test_init_over_an_odd_gitignore_refuses_and_writes_nothing(
+    tmp_path: Path, kind: str, said: str
+) -> None:
+    target = tmp_path / "j"
+    target.mkdir()
+    _odd_gitignore(target, kind)
+    before = sorted(p.name for p in target.iterdir())
+
+    result = mj("init", str(target), "--mentor", "ben", "--mentee", "ana")
+
+    assert result.exit_code == 1
+    assert f"Error: {target / '.gitignore'} {said}" in result.output
+    assert "run mj init again" in result.output
+    assert sorted(p.name for p in target.iterdir()) == before  # nothing half-written
+    assert not (target / ".git").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink"])
+@pytest.mark.parametrize("folder", ["goals", "sessions"])
+def test_init_over_a_folder_that_is_not_a_folder_refuses(
+    tmp_path: Path, folder: str, kind: str
+) -> None:
+    target = tmp_path / "j"
+    target.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if kind == "file":
+        (target / folder).write_text("notes\n")
+    else:
+        (target / folder).symlink_to(outside)
+
+    result = mj("init", str(target))
+
+    assert result.exit_code == 1
+    assert f"{target / folder} is a {kind}, not a folder" in result.output
+    assert sorted(p.name for p in target.iterdir()) == [folder]
+    assert list(outside.iterdir()) == []  # nothing written through the link
+
+
+def test_init_keeps_a_gitignore_that_is_not_utf8(tmp_path: Path) -> None:
+    target = tmp_path / "j"
+    target.mkdir()
+    (target / ".gitignore").write_bytes(b"caf\xe9/\n")
+
+    result = mj("init", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitignore").read_bytes() == b"caf\xe9/\nprivate/\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import marshal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,73 @@ def test_staged_symlinks_are_followed_inside_and_refused_outside(
     # The same as the working tree's check; the alias is read there as its target.
     worktree = mj("validate", "--staged", cwd=sample_repo)
     assert worktree.stderr == mj("validate", cwd=sample_repo).stderr  # same count checked
+
+
+TOO_LARGE = "error[file-too-large] file is larger than 1 MiB; split it up"
+
+
+def stage_large(root: Path, path: str, size: int) -> None:
+    """Stage a note of ``size`` bytes: front matter, then a sparse tail of zero bytes."""
+    with (root / path).open("wb") as handle:
+        handle.write(f"---\ndate: {path[9:19]}\nattendees: [ana]\n---\n".encode())
+        handle.truncate(size)
+    git(root, "add", "--", path)
+
+
+def test_a_5_mb_staged_note_is_refused_by_every_path(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0  # keeps a snapshot
+    stage_large(sample_repo, "sessions/2026-11-20.md", 5 * 1024 * 1024)
+
+    # The fast check (one note changed), the full check and the uncached one agree.
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["file-too-large"]
+    _, out, _ = fast(sample_repo, "validate", "--staged")
+    assert f"sessions/2026-11-20.md:1:1: {TOO_LARGE}" in out
+    # The working copy is read the same way: at most 1 MiB and a byte.
+    result = mj("validate", "sessions/2026-11-20.md", cwd=sample_repo)
+    assert result.exit_code == 1
+    assert f"sessions/2026-11-20.md:1:1: {TOO_LARGE}" in result.stdout
+
+
+# Run by a small Python, not by pytest: a process's peak memory counts the image it
+# was forked from, and pytest's is large by the end of the suite.
+_MEASURE = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss // 1024)
+"""
+
+
+def _peak_rss_mb(argv: list[str], cwd: Path) -> tuple[int, int]:
+    """(exit code, peak resident memory in MB of the process and the children it waited for)."""
+    measured = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    code, peak = measured.stdout.split()
+    return int(code), int(peak)
+
+
+def test_a_huge_staged_note_is_never_read_whole(sample_repo: Path) -> None:
+    """A 200 MB staged note: the check's peak memory (git's included) stays small."""
+    mj_argv = [sys.executable, "-m", "mentorjournal", "validate", "--staged"]
+    assert mj("hook", "install", cwd=sample_repo).exit_code == 0
+    stage_large(sample_repo, "sessions/2026-11-20.md", 200 * 1024 * 1024)
+    kept = Path(cache_path(str(sample_repo), str(sample_repo / ".git"), "staged"))
+    assert not kept.exists()
+
+    runs = [mj_argv, mj_argv, ["git", "commit", "-q", "-m", "huge"]]
+    for number, argv in enumerate(runs):  # the full check, then the kept-results check
+        code, peak = _peak_rss_mb(argv, sample_repo)
+        assert code == 1
+        assert peak < 100, f"{argv[-2:]} peaked at {peak} MB"
+        assert kept.exists()
+        if number == 0:
+            stage_large(sample_repo, "sessions/2026-11-21.md", 200 * 1024 * 1024)
+    assert git(sample_repo, "log", "-1", "--format=%s").strip() == "sample"

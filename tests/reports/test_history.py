@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +144,108 @@ def test_no_history_yet(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "no committed version yet" in result.output
     assert git(repo, "status", "--porcelain") == "?? agreement.md\n"
+
+
+# Names and subjects anyone can commit: git's own separators, a newline, a tab, bytes
+# that are not UTF-8, a terminal escape. None of them may split a record or a line.
+ODD_NAME = "a\x1eb\x1fc\td"
+ODD_SUBJECT = "sub\x1eject\x1f \x1b[2Jclear"
+ODD_GOALS = {b"goals/g\nh.md": "g\nh", b"goals/t\tb.md": "t\tb", b"goals/z\xfe.md": "z\ufffd"}
+
+
+def _write_bytes_name(repo: Path, name: bytes, text: str) -> None:
+    (repo / os.fsdecode(name)).write_bytes(text.encode())
+
+
+def _odd_repo(tmp_path: Path) -> Path:
+    """A journal whose commits carry separator bytes in author names, subjects and names."""
+    repo = make_journal(tmp_path / "j")
+    monthly = AGREEMENT.replace("every: biweekly", "every: monthly")
+    (repo / "agreement.md").write_text(monthly, encoding="utf-8")
+    git(repo, "-c", f"user.name={ODD_NAME}", "commit", "-q", "--no-verify", "-am", ODD_SUBJECT)
+    (repo / "goals").mkdir()
+    for name in ODD_GOALS:
+        _write_bytes_name(repo, name, GOAL.format(status="active"))
+    (repo / "sessions").mkdir()
+    (repo / "sessions" / "2025-07-18-a\nb.md").write_text("---\nnot: valid\n---\n")
+    git(repo, "add", "-A")
+    git(repo, "-c", f"user.name={ODD_NAME}", "commit", "-q", "--no-verify", "-m", "goals\x1e")
+    _write_bytes_name(repo, b"goals/g\nh.md", GOAL.format(status="achieved"))
+    git(repo, "commit", "-q", "--no-verify", "-am", "done\x1f")
+    return repo
+
+
+def test_separator_bytes_in_commits_and_file_names_keep_history_whole(tmp_path: Path) -> None:
+    repo = _odd_repo(tmp_path)
+
+    history = _history(repo)
+
+    second = history["agreement"][1]
+    assert second["author"]["name"] == ODD_NAME
+    assert second["subject"] == ODD_SUBJECT
+    assert second["fields"] == [{"path": "cadence.every", "before": "biweekly", "after": "monthly"}]
+    changes = [(g["goal"], g["before"], g["after"]) for g in history["goals"]]
+    assert sorted(changes[:3]) == sorted((goal, None, "active") for goal in ODD_GOALS.values())
+    assert changes[3:] == [("g\nh", "active", "achieved")]
+    text = mj("history", cwd=repo).stdout
+    # Every control character is shown as an escape: no line is split, no escape reaches
+    # the terminal, and the report keeps its shape.
+    assert not any(ch < " " and ch != "\n" for ch in text)
+    assert "a\\x1eb\\x1fc\\x09d <" in text
+    assert "sub\\x1eject\\x1f \\x1b[2Jclear" in text
+    assert "g\\x0ah: active -> achieved" in text
+    assert len(text.splitlines()) == 11
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "md", "html"])
+def test_separator_bytes_in_commits_and_file_names_keep_summary_whole(
+    tmp_path: Path, output_format: str
+) -> None:
+    repo = _odd_repo(tmp_path)
+
+    result = mj("summary", "--format", output_format, "--today", "2025-09-01", cwd=repo)
+
+    assert result.exit_code == 0, result.output
+    if output_format == "json":
+        assert json.loads(result.stdout)["goals"]
+
+
+def test_odd_file_names_keep_status_and_validate_readable(tmp_path: Path) -> None:
+    repo = _odd_repo(tmp_path)
+
+    status = mj("status", "--json", "--today", "2025-09-01", cwd=repo)
+    assert status.exit_code == 0, status.output
+    json.loads(status.stdout)
+    assert mj("status", "--today", "2025-09-01", cwd=repo).exit_code == 0
+    validated = mj("validate", cwd=repo)
+    assert validated.exit_code == 1
+    # One finding per line, each starting with its (escaped) path.
+    lines = validated.stdout.splitlines()
+    assert lines and all(line.startswith(("goals/", "sessions/")) for line in lines)
+    assert any(line.startswith("sessions/2025-07-18-a\\x0ab.md:") for line in lines)
+    assert any(line.startswith("goals/z\\xfe.md:") for line in lines)
+    paths = {f["path"] for f in json.loads(mj("validate", "--json", cwd=repo).stdout)["findings"]}
+    assert {"goals/g\nh.md", "goals/t\tb.md", "sessions/2025-07-18-a\nb.md"} <= paths
+
+
+@pytest.mark.parametrize("args", [("validate", "--json"), ("validate",), ("history",)])
+def test_a_name_that_is_not_utf8_prints_in_a_strict_locale(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Through the real executable, where stdout refuses what is not UTF-8."""
+    repo = _odd_repo(tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mentorjournal", *args],
+        cwd=repo,
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    assert proc.returncode == (0 if args == ("history",) else 1)
+    proc.stdout.decode("utf-8")  # strict: every byte written is UTF-8
+    if args == ("validate", "--json"):
+        paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
+        assert "goals/z\udcfe.md" in paths
