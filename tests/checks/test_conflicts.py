@@ -106,7 +106,7 @@ def test_hook_refuses_a_merge_committed_with_its_markers(tmp_path: Path) -> None
     refused = commit_through_hook(repo)
     assert refused.returncode == 1
     for line in _marker_lines((repo / NOTE).read_bytes()):
-        assert f"{NOTE}:{line}:1: error[conflict-marker]" in refused.stderr
+        assert f"{NOTE}:{line}:1: error[conflict-marker]" in refused.stdout
     assert head(repo) == before and (repo / ".git" / "MERGE_HEAD").exists()
     assert snapshot(repo) == tree
 
@@ -114,5 +114,5 @@ def test_hook_refuses_a_merge_committed_with_its_markers(tmp_path: Path) -> None
     write(repo, NOTE, SESSION.replace("chapter 3", "chapters 3 to 5"))
     git(repo, "add", "--", NOTE)
     passed = commit_through_hook(repo)
-    assert passed.returncode == 0, passed.stderr
+    assert passed.returncode == 0, passed.stdout
     assert git(repo, "rev-list", "--count", "--merges", "HEAD").strip() == "1"

@@ -39,7 +39,7 @@ def journal_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert made.exit_code == 0, made.output
     git(root, "add", "--", ".")
     first = commit_through_hook(root, "-m", "Start the journal")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0, first.stdout
     return root
 
 
@@ -64,8 +64,8 @@ def test_status_staged_check_and_hook_report_the_line(journal_repo: Path, line: 
         before = head(repo)
         refused = commit_through_hook(repo, "-m", "a note with a bad tag")
         assert refused.returncode == 1
-        assert f"{NOTE}:4:{line.index('!!') + 1}: error[yaml-syntax]" in refused.stderr
-        assert "Traceback" not in refused.stderr and head(repo) == before
+        assert f"{NOTE}:4:{line.index('!!') + 1}: error[yaml-syntax]" in refused.stdout
+        assert "Traceback" not in refused.stdout and head(repo) == before
     finally:
         git(repo, "rm", "-q", "--cached", "--ignore-unmatch", "--", NOTE)
         (repo / NOTE).unlink()
