@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentorjournal.edit.writer import atomic_write, create_new, render_markdown
+from mentorjournal.edit.writer import create_new, render_markdown, rewrite
 from mentorjournal.errors import MjError
+from mentorjournal.format import layout
 from mentorjournal.format.dates import add_months
 from mentorjournal.format.layout import AGREEMENT
 
@@ -54,6 +56,14 @@ def agreement_meta(
     }
 
 
+def _ignoring_private(data: bytes) -> tuple[bytes, bool]:
+    """``.gitignore`` with ``private/`` in it, and whether it had to be added."""
+    if b"private/" in data.split():
+        return data, False
+    separator = b"" if not data or data.endswith(b"\n") else b"\n"
+    return data + separator + b"private/\n", True
+
+
 def scaffold(
     directory: Path,
     mentor: str,
@@ -67,28 +77,32 @@ def scaffold(
     check_handle(mentee)
     if mentor == mentee:
         raise MjError("mentor and mentee need different handles")
+    if directory.exists() and not directory.is_dir():
+        raise MjError(f"{directory} is a file, not a folder; give `mj init` a folder")
     directory.mkdir(parents=True, exist_ok=True)
     agreement = directory / AGREEMENT
-    if agreement.exists():
+    if os.path.lexists(agreement):
         raise MjError(f"{agreement} already exists; mj init never overwrites a file")
     meta = agreement_meta(
         mentor, mentee, mentor_name or mentor.title(), mentee_name or mentee.title(), today
     )
     body = (TEMPLATES / "agreement.md").read_text(encoding="utf-8")
     written = [AGREEMENT]
-    for folder in ("goals", "sessions"):
-        (directory / folder).mkdir(exist_ok=True)
-        keep = directory / folder / ".gitkeep"
-        if not any((directory / folder).iterdir()):
-            keep.touch()
-            written.append(f"{folder}/.gitkeep")
+    for folder in ("goals", "sessions"):  # refused before anything is written
+        refusal = layout.write_refusal(str(directory), str(directory / folder / ".gitkeep"))
+        if refusal is not None:
+            raise MjError(refusal)
     ignore = directory / ".gitignore"
-    existing = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
-    if "private/" not in existing.split():
-        separator = "" if not existing or existing.endswith("\n") else "\n"
-        atomic_write(ignore, (existing + separator + "private/\n").encode())
+    if not os.path.lexists(ignore):
+        create_new(ignore, b"private/\n", root=directory)
         written.append(".gitignore")
-    create_new(agreement, render_markdown(meta, body).encode())
+    elif rewrite(directory, ignore, _ignoring_private):
+        written.append(".gitignore")
+    for folder in ("goals", "sessions"):
+        if not (directory / folder).is_dir() or not any((directory / folder).iterdir()):
+            create_new(directory / folder / ".gitkeep", b"", root=directory)
+            written.append(f"{folder}/.gitkeep")
+    create_new(agreement, render_markdown(meta, body).encode(), root=directory)
 
     from mentorjournal.git import gitrepo, hook
 

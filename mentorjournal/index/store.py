@@ -252,7 +252,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
         for path, blob in blobs.items():
             if path.endswith(".md") and layout.in_journal(str(root), path):
                 current_blobs[path] = blob
-        survey.findings = _staged_links(root, links, blobs, current_blobs)
+        survey.findings = _staged_links(root, links, current_blobs)
     else:
         assert listing is not None
         from mentorjournal.journal import outside_findings
@@ -268,6 +268,12 @@ def _survey(root: Path, staged: bool) -> _Survey:
     for path in to_read:
         data = layout.read_head(str(root / path))
         if data is None:
+            if layout.kind_for_path(path) != "other":
+                from mentorjournal.model import Finding
+
+                why = layout.why_unreadable(str(root / path))
+                message = f"cannot be read: {why}; mj skips it"
+                survey.findings.append(Finding(path, 1, 1, "error", "unreadable", message))
             continue
         survey.contents[path] = data
         current_blobs[path] = gitstate.blob_id(data)
@@ -280,29 +286,37 @@ def _survey(root: Path, staged: bool) -> _Survey:
 
 
 def _staged_links(
-    root: Path, links: dict[str, str], blobs: dict[str, str], current_blobs: dict[str, str]
+    root: Path, links: dict[str, str], current_blobs: dict[str, str]
 ) -> list[Finding]:
-    """Staged symlinks as the working tree's walk treats them: one that leads out of
-    the journal is an error, one that stays inside reads as its target's bytes."""
+    """Staged symlinks of the journal (notes, or the folders notes live in) are errors:
+    one leads elsewhere on the other person's computer, or lets a write land outside
+    the journal. None is read as a note."""
     import posixpath
 
     from mentorjournal.git import gitrepo
+    from mentorjournal.model import Finding
 
     notes = {
-        p: b for p, b in links.items() if p.endswith(".md") and layout.in_journal(str(root), p)
+        p: b
+        for p, b in links.items()
+        if layout.in_journal(str(root), p)
+        and (p.endswith(".md") or layout.kind_for_path(p + "/n.md") != "other")
     }
     targets = gitrepo.read_blobs(root, sorted(set(notes.values())))
     findings = []
     for path, blob in sorted(notes.items()):
+        current_blobs.pop(path, None)
         target = targets.get(blob, b"").decode("utf-8", "surrogateescape")
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        unstage = f"; unstage it: git rm --cached -- {path}"
         if posixpath.isabs(target) or resolved == ".." or resolved.startswith("../"):
-            message = f"symlink points outside the journal ({target}); not followed"
-            from mentorjournal.model import Finding
-
+            message = f"symlink points outside the journal ({target}); not followed{unstage}"
             findings.append(Finding(path, 1, 1, "error", "symlink-outside", message))
-        elif resolved in blobs:
-            current_blobs[path] = blobs[resolved]
+        else:
+            message = (
+                f"a symlink (to {target}) is staged: a shared journal holds real files{unstage}"
+            )
+            findings.append(Finding(path, 1, 1, "error", "symlink-staged", message))
     return findings
 
 
