@@ -189,8 +189,6 @@ def new_session(
 ) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
     path = session_path(root, day, slug)
-    if path.exists():
-        raise MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
     create_new(path, session_text(plan, day, kind).encode(), root=root)
     return path
 

@@ -26,19 +26,16 @@ T = TypeVar("T")
 def rewrite(
     root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]], attempts: int = 20
 ) -> T:
-    """Compare-and-swap ``path``, a file of the journal at ``root``, to what ``change``
-    makes of its bytes; return what ``change`` returned beside them.
+    """Compare-and-swap ``path`` (in the journal at ``root``) to the bytes ``change``
+    makes of its current bytes; return the result ``change`` gives beside them.
 
-    ``change`` gets the file's bytes as they are now and raises MjError when its edit
-    does not apply to them. When the file changed between the read and the rename
-    (another mj, an editor's save), nothing is written and ``change`` runs again on the
-    fresh bytes: every write that reports success is in the file, and no save is
-    overwritten. Each retry means another write landed, so ``attempts`` writers at once
-    all get through.
+    ``change`` raises MjError when its edit does not apply. When the file changed
+    between the read and the rename (another mj, an editor's save), nothing is written
+    and ``change`` runs again on the fresh bytes. Each retry means another write
+    landed, so ``attempts`` writers at once all get through.
     """
-    _confined(root, path)
     for _ in range(attempts):
-        data = read_whole(path)
+        data = _read_whole(path)
         new, result = change(data)
         if new == data:
             return result
@@ -65,7 +62,7 @@ def refuse_conflicts(doc: Document, command: str) -> None:
         )
 
 
-def read_whole(path: Path) -> bytes:
+def _read_whole(path: Path) -> bytes:
     """All of a regular file of at most 1 MiB, or MjError saying why not."""
     data = layout.read_head(str(path))
     if data is None:
@@ -92,7 +89,7 @@ def atomic_write(
         temp = _write_temp(path, data, mode)
         try:
             with _folder_lock(path.parent):
-                if expected is not None and read_whole(path) != expected:
+                if expected is not None and _read_whole(path) != expected:
                     raise ChangedMeanwhileError(
                         f"{path} changed while mj was working on it; run the command again"
                     )
@@ -105,7 +102,7 @@ def create_new(path: Path, data: bytes, *, root: Path) -> None:
     """Write a new file of the journal at ``root`` atomically; refuse if it exists, even
     if it appears meanwhile."""
     _confined(root, path)
-    exists = MjError(f"{path} already exists; mj never overwrites a file")
+    exists = MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
     if os.path.lexists(path):
         raise exists
     with _os_errors(path):

@@ -68,20 +68,17 @@ def read_head(path: str) -> bytes | None:
 
 def why_unreadable(path: str) -> str:
     """Why ``read_head`` found nothing to read at ``path``, in a user's words."""
-    try:
-        mode = os.stat(path).st_mode
-        if stat.S_ISDIR(mode):
-            return "a folder, not a file"
-        if not stat.S_ISREG(mode):
-            return "not a regular file (a pipe or a device)"
-        os.close(os.open(path, os.O_RDONLY))
-    except FileNotFoundError:
-        if os.path.islink(path):
-            return f"a symlink to {os.readlink(path)}, which does not exist"
-        return "it does not exist"
-    except OSError as exc:
-        return str(exc.strerror or exc).lower()
-    return "it changed while mj read it"
+    if os.path.isdir(path):
+        return "a folder, not a file"
+    if not os.path.exists(path):
+        return (
+            f"a symlink to {os.readlink(path)}, which does not exist"
+            if os.path.islink(path)
+            else "it does not exist"
+        )
+    if not os.path.isfile(path):
+        return "not a regular file (a pipe or a device)"
+    return "no permission to read it" if not os.access(path, os.R_OK) else "it changed meanwhile"
 
 
 def is_editor_temp(name: str) -> bool:

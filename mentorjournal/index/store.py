@@ -252,7 +252,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
         for path, blob in blobs.items():
             if path.endswith(".md") and layout.in_journal(str(root), path):
                 current_blobs[path] = blob
-        survey.findings = _staged_links(root, links, current_blobs)
+        survey.findings = _staged_links(root, links)
     else:
         assert listing is not None
         from mentorjournal.journal import outside_findings
@@ -285,14 +285,10 @@ def _survey(root: Path, staged: bool) -> _Survey:
     return survey
 
 
-def _staged_links(
-    root: Path, links: dict[str, str], current_blobs: dict[str, str]
-) -> list[Finding]:
+def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:
     """Staged symlinks of the journal (notes, or the folders notes live in) are errors:
-    one leads elsewhere on the other person's computer, or lets a write land outside
-    the journal. None is read as a note."""
-    import posixpath
-
+    one resolves elsewhere on the other person's computer, or lets a write land
+    outside the journal."""
     from mentorjournal.git import gitrepo
     from mentorjournal.model import Finding
 
@@ -305,18 +301,12 @@ def _staged_links(
     targets = gitrepo.read_blobs(root, sorted(set(notes.values())))
     findings = []
     for path, blob in sorted(notes.items()):
-        current_blobs.pop(path, None)
         target = targets.get(blob, b"").decode("utf-8", "surrogateescape")
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-        unstage = f"; unstage it: git rm --cached -- {path}"
-        if posixpath.isabs(target) or resolved == ".." or resolved.startswith("../"):
-            message = f"symlink points outside the journal ({target}); not followed{unstage}"
-            findings.append(Finding(path, 1, 1, "error", "symlink-outside", message))
-        else:
-            message = (
-                f"a symlink (to {target}) is staged: a shared journal holds real files{unstage}"
-            )
-            findings.append(Finding(path, 1, 1, "error", "symlink-staged", message))
+        message = (
+            f"a symlink (to {target}) is staged: a shared journal holds real files only; "
+            f"unstage it with `git rm --cached -- {path}`"
+        )
+        findings.append(Finding(path, 1, 1, "error", "symlink-staged", message))
     return findings
 
 

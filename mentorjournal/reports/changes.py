@@ -305,16 +305,9 @@ def journal_changes(
             counts["remove"] = 0
         for key, value in counts.items():
             totals[key] += value
-    words = {
-        "tick": "tick",
-        "add": "add",
-        "cancel": "cancel",
-        "reopen": "reopen",
-        "remove": "remove",
-    }
     for key in ("tick", "add", "cancel", "reopen", "remove"):
         if totals[key]:
-            changes.append(Change("items", f"{words[key]} {_plural(totals[key], 'action')}"))
+            changes.append(Change("items", f"{key} {_plural(totals[key], 'action')}"))
     return _ordered(changes)
 
 

@@ -140,7 +140,7 @@ def test_a_symlink_staged_by_hand_is_refused_by_commit_and_hook(tmp_path: Path) 
     git(repo, "add", "--", "goals", "sessions")
 
     output = _refused(repo, "not committed")
-    assert "goals:1:1: error[symlink-outside]" in output
+    assert "goals:1:1: error[symlink-staged]" in output
     assert "sessions/2025-07-19.md:1:1: error[symlink-staged]" in output
     run = subprocess.run(
         ["git", "commit", "-q", "-m", "links"], cwd=repo, capture_output=True, text=True, timeout=60
