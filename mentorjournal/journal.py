@@ -31,11 +31,6 @@ def outside_findings(listing: layout.Listing) -> list[Finding]:
     ]
 
 
-def read_head(path: Path) -> bytes | None:
-    """At most MAX_BYTES + 1 bytes of a regular file (None for FIFOs and the like)."""
-    return layout.read_head(str(path))
-
-
 def load_journal(root: Path, *, staged: bool = False) -> Journal:
     """Every document of the journal at ``root``: the working tree, or with ``staged``
     the index (what `git commit` would record). Read through the cache by blob id."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentorjournal.edit.writer import atomic_write, create_new, render_markdown
-from mentorjournal.errors import ChangedMeanwhileError, MjError
+from mentorjournal.edit.writer import create_new, refuse_conflicts, render_markdown, rewrite
+from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date
 from mentorjournal.format.document import parse_document
 from mentorjournal.journal import mentee_handle
@@ -189,9 +189,7 @@ def new_session(
 ) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
     path = session_path(root, day, slug)
-    if path.exists():
-        raise MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
-    create_new(path, session_text(plan, day, kind).encode())
+    create_new(path, session_text(plan, day, kind).encode(), root=root)
     return path
 
 
@@ -245,7 +243,7 @@ def new_goal(
     """Write ``goals/<id>.md``; refuse if it exists."""
     text = goal_text(journal, goal_id, title, success, target, today, status)
     path = root / "goals" / f"{goal_id}.md"
-    create_new(path, text.encode())
+    create_new(path, text.encode(), root=root)
     return path
 
 
@@ -327,58 +325,65 @@ def _same_item(candidates: Sequence[ActionItem], item: ActionItem) -> ActionItem
     return named[0] if len(named) == 1 else None
 
 
-def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date) -> Ticked:
-    """Tick one of ``items`` in its file, changing no other byte; refuse if the file moved on."""
-    item = find_item(items, wanted)
+def _refuse_closed(item: ActionItem) -> None:
     if item.state == "done":
         when = f" on {item.done}" if item.done else ""
         raise MjError(f"item {item.id} is already done{when} ({item.path}:{item.line})")
     if item.state == "cancelled":
         raise MjError(f"item {item.id} is cancelled ({item.path}:{item.line}); reopen it by hand")
-    path = root / item.path
-    data = path.read_bytes()
-    # Re-read the file as it is now, so the line we change is the line we checked.
-    fresh = _same_item(parse_document(item.path, data).items, item)
-    if fresh is None or fresh.state != "open":
-        raise ChangedMeanwhileError(
-            f"{item.path} changed while mj was reading it; run the command again"
+
+
+def _ticked(path: Path, item: ActionItem, data: bytes, day: dt.date) -> tuple[bytes, Ticked]:
+    """``data`` with ``item`` ticked, checked on the bytes as they are now: the file holds
+    no merge conflict, the item is still there and open, and ticking its line changes
+    exactly that item."""
+    before = parse_document(item.path, data)
+    refuse_conflicts(before, "mj done")
+    fresh = _same_item(before.items, item)
+    if fresh is None:
+        raise MjError(
+            f"{item.path} no longer holds item {item.id} ({item.text}): it was changed "
+            "meanwhile; nothing was written. `mj status` lists the ids as they are now."
         )
+    _refuse_closed(fresh)
     start, end = _line_span(data, fresh.line)
     try:
-        new_line = tick_line(data[start:end], day, fresh.done is not None)
+        new = data[:start] + tick_line(data[start:end], day, fresh.done is not None) + data[end:]
     except ValueError:
+        new = data  # no checkbox at the start of that line: told below
+    after = parse_document(item.path, new).items
+    wanted = [(i.key, "done" if i is fresh else i.state) for i in before.items]
+    if [(i.key, i.state) for i in after] != wanted:
         raise MjError(
-            f"{item.path}:{fresh.line}: the checkbox is not at the start of the line; "
-            "tick it by hand"
-        ) from None
-    atomic_write(path, data[:start] + new_line + data[end:], expected=data)
+            f"{item.path}:{fresh.line}: mj cannot tick this item without touching others "
+            "(its checkbox is not at the start of the line, or the line is not where "
+            "an editor shows it); tick it by hand"
+        )
     done = fresh.done if fresh.done and parse_date(fresh.done) else day.isoformat()
-    return Ticked(fresh, path, done)
+    return new, Ticked(fresh, path, done)
 
 
-def tick(root: Path, wanted: str, day: dt.date, attempts: int = 10) -> Ticked:
-    """`mj done`: tick the item ``wanted`` names, trying again when the file changed
-    meanwhile (another mj, an editor's save): no tick is lost, none is doubled.
+def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date) -> Ticked:
+    """Tick one of ``items`` in its file, changing no other byte, through the one
+    compare-and-swap writer: when the file changed meanwhile it ticks the item in the
+    file as it is now, or refuses when that item is gone or closed."""
+    item = find_item(items, wanted)
+    _refuse_closed(item)
+    path = root / item.path
+    return rewrite(root, path, lambda data: _ticked(path, item, data, day))
 
-    Each failed try means another write landed in between, so ``attempts`` writers
-    at once all get through.
-    """
+
+def tick(root: Path, wanted: str, day: dt.date) -> Ticked:
+    """`mj done`: tick the item ``wanted`` names; no tick is lost, none is doubled."""
     from mentorjournal.index import views
 
-    for attempt in range(attempts):
+    # The open items the status snapshot keeps answer almost every call; what they
+    # cannot (an unknown, done or ambiguous id, a snapshot behind the files) every
+    # item of the journal as it is now answers.
+    open_now = views.open_items(root, wanted[:MIN_PREFIX])
+    if open_now is not None:
         try:
-            # The open items the status snapshot keeps answer almost every call; what
-            # they cannot (an unknown, done or ambiguous id) every item answers.
-            open_now = views.open_items(root, wanted[:MIN_PREFIX])
-            if open_now is not None:
-                try:
-                    return mark_done(root, open_now, wanted, day)
-                except ChangedMeanwhileError:
-                    raise
-                except MjError:
-                    pass
-            return mark_done(root, views.journal(root).items(), wanted, day)
-        except ChangedMeanwhileError:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+            return mark_done(root, open_now, wanted, day)
+        except MjError:
+            pass
+    return mark_done(root, views.journal(root).items(), wanted, day)

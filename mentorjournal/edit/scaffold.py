@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentorjournal.edit.writer import atomic_write, create_new, render_markdown
+from mentorjournal.edit.writer import create_new, render_markdown, rewrite
 from mentorjournal.errors import MjError
+from mentorjournal.format import layout
 from mentorjournal.format.dates import add_months
 from mentorjournal.format.layout import AGREEMENT
 
@@ -95,6 +96,14 @@ def _preflight(directory: Path) -> bytes | None:
         ) from None
 
 
+def _ignoring_private(data: bytes) -> tuple[bytes, bool]:
+    """``.gitignore`` with ``private/`` in it, and whether it had to be added."""
+    if b"private/" in data.split():
+        return data, False
+    separator = b"" if not data or data.endswith(b"\n") else b"\n"
+    return data + separator + b"private/\n", True
+
+
 def scaffold(
     directory: Path,
     mentor: str,
@@ -118,23 +127,23 @@ def scaffold(
     written = [AGREEMENT]
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        for folder in ("goals", "sessions"):
-            (directory / folder).mkdir(exist_ok=True)
-            keep = directory / folder / ".gitkeep"
-            if not any((directory / folder).iterdir()):
-                keep.touch()
-                written.append(f"{folder}/.gitkeep")
-        if existing is None or b"private/" not in existing.split():
-            text = existing or b""
-            separator = b"" if not text or text.endswith(b"\n") else b"\n"
-            atomic_write(directory / ".gitignore", text + separator + b"private/\n")
-            written.append(".gitignore")
-        create_new(directory / AGREEMENT, render_markdown(meta, body).encode())
     except OSError as exc:
-        raise MjError(
-            f"mj init could not write {exc.filename or directory}: {exc.strerror}; "
-            "fix that, then run mj init again"
-        ) from None
+        raise MjError(f"mj init could not make {directory}: {exc.strerror}") from None
+    for folder in ("goals", "sessions"):  # refused before anything is written
+        refusal = layout.write_refusal(str(directory), str(directory / folder / ".gitkeep"))
+        if refusal is not None:
+            raise MjError(refusal)
+    ignore = directory / ".gitignore"
+    if existing is None:
+        create_new(ignore, b"private/\n", root=directory)
+        written.append(".gitignore")
+    elif rewrite(directory, ignore, _ignoring_private):
+        written.append(".gitignore")
+    for folder in ("goals", "sessions"):
+        if not (directory / folder).is_dir() or not any((directory / folder).iterdir()):
+            create_new(directory / folder / ".gitkeep", b"", root=directory)
+            written.append(f"{folder}/.gitkeep")
+    create_new(directory / AGREEMENT, render_markdown(meta, body).encode(), root=directory)
 
     from mentorjournal.git import gitrepo, hook, mergedriver
 

@@ -112,14 +112,21 @@ def with_signature(data: bytes, agreement: Document, entries: list[Any]) -> byte
 
 def sign_agreement(journal: Journal, handle: str, today: dt.date) -> SignResult:
     """Sign the agreement of `journal` (read from the working tree) as `handle`."""
-    from mentorjournal.edit.writer import atomic_write
-    from mentorjournal.journal import read_head
+    from mentorjournal.edit.writer import rewrite
 
-    path = Path(journal.root) / AGREEMENT
-    data = read_head(path)
-    if data is None:
-        raise MjError(f"cannot read {path}: check that it exists and is a regular file")
+    root = Path(journal.root)
+    path = root / AGREEMENT
+    return rewrite(root, path, lambda data: _signed(journal, path, data, handle, today))
+
+
+def _signed(
+    journal: Journal, path: Path, data: bytes, handle: str, today: dt.date
+) -> tuple[bytes, SignResult]:
+    """The agreement's bytes with ``handle``'s signature, and what was done."""
+    from mentorjournal.edit.writer import refuse_conflicts
+
     agreement = parse_document(AGREEMENT, data)
+    refuse_conflicts(agreement, f"mj sign --as {handle}")
     if not agreement.parsed:
         raise MjError(
             f"{path} cannot be read as an agreement (see `mj validate`): fix it, then sign"
@@ -136,11 +143,10 @@ def sign_agreement(journal: Journal, handle: str, today: dt.date) -> SignResult:
     date = today.isoformat()
     entries, replaced = _entries(agreement, handle, date, digest)
     if entries == agreement.meta.get("signatures"):
-        return SignResult(path, handle, date, digest, replaced, unchanged=True)
+        return data, SignResult(path, handle, date, digest, replaced, unchanged=True)
     new_data = with_signature(data, agreement, entries)
     _check(agreement, new_data, entries, digest)
-    atomic_write(path, new_data, expected=data)
-    return SignResult(path, handle, date, digest, replaced)
+    return new_data, SignResult(path, handle, date, digest, replaced)
 
 
 def _check(old: Document, new_data: bytes, entries: list[Any], digest: str) -> None:

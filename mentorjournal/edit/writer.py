@@ -1,42 +1,136 @@
-"""Writing the user's files: atomically, and changing only the intended bytes."""
+"""Writing the user's files: atomically, inside the journal, changing only the intended bytes.
+
+Every write of a journal file goes through here: ``rewrite`` (change a file), or
+``create_new`` (a file that must not exist yet). ``atomic_write`` is their last step,
+and the whole of ``mj summary -o``.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mentorjournal.errors import ChangedMeanwhileError, MjError
+from mentorjournal.format import layout
+
+if TYPE_CHECKING:
+    from mentorjournal.model import Document
+
+T = TypeVar("T")
 
 
-def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None:
+def rewrite(
+    root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]], attempts: int = 20
+) -> T:
+    """Compare-and-swap ``path`` (in the journal at ``root``) to the bytes ``change``
+    makes of its current bytes; return the result ``change`` gives beside them.
+
+    ``change`` raises MjError when its edit does not apply. When the file changed
+    between the read and the rename (another mj, an editor's save), nothing is written
+    and ``change`` runs again on the fresh bytes. Each retry means another write
+    landed, so ``attempts`` writers at once all get through.
+    """
+    for _ in range(attempts):
+        data = _read_whole(path)
+        new, result = change(data)
+        if new == data:
+            return result
+        try:
+            atomic_write(path, new, expected=data, root=root)
+        except ChangedMeanwhileError:
+            continue
+        return result
+    raise ChangedMeanwhileError(
+        f"{path} kept changing while mj tried to write it; nothing was written, "
+        "run the command again"
+    )
+
+
+def refuse_conflicts(doc: Document, command: str) -> None:
+    """No mj edit goes into a file a merge left half done."""
+    conflict = next((f for f in doc.findings if f.code == "conflict-marker"), None)
+    if conflict is not None:
+        raise MjError(
+            f"{doc.path}:{conflict.line}: the file holds merge conflict markers "
+            "(<<<<<<<, =======, >>>>>>>); mj writes nothing into it. Finish the merge "
+            "first: keep the lines you want, delete the marker lines, save, then "
+            f"`git add` the file and run `{command}` again."
+        )
+
+
+def _read_whole(path: Path) -> bytes:
+    """All of a regular file of at most 1 MiB, or MjError saying why not."""
+    data = layout.read_head(str(path))
+    if data is None:
+        raise MjError(f"{path} cannot be read: {layout.why_unreadable(str(path))}")
+    if len(data) > layout.MAX_BYTES:
+        raise MjError(f"{path} is larger than 1 MiB; mj does not edit it")
+    return data
+
+
+def atomic_write(
+    path: Path, data: bytes, expected: bytes | None = None, *, root: Path | None = None
+) -> None:
     """Replace ``path`` with ``data`` via a temp file and ``os.replace``.
 
     With ``expected`` this is a compare-and-swap: the file is read again right before
     the rename, under a lock on its folder that every mj write takes, and when it no
-    longer holds those bytes (an editor saved it, another mj wrote it) nothing is
-    written and ChangedMeanwhileError says so. The slow part (writing and syncing the
-    temp file) happens before the lock, so the window an editor could hit is tiny.
+    longer holds those bytes nothing is written and ChangedMeanwhileError says so. The
+    slow part (writing and syncing the temp file) happens before the lock, so the window
+    an editor could hit is tiny. With ``root`` the path must lie in that journal.
     """
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    temp = _write_temp(path, data, mode)
-    try:
-        with _folder_lock(path.parent):
-            if expected is not None:
-                try:
-                    current = path.read_bytes()
-                except OSError as exc:
-                    raise MjError(f"{path} could not be read again: {exc.strerror}") from None
-                if current != expected:
+    _confined(root, path)
+    with _os_errors(path):
+        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        temp = _write_temp(path, data, mode)
+        try:
+            with _folder_lock(path.parent):
+                if expected is not None and _read_whole(path) != expected:
                     raise ChangedMeanwhileError(
                         f"{path} changed while mj was working on it; run the command again"
                     )
-            os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+                os.replace(temp, path)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+
+def create_new(path: Path, data: bytes, *, root: Path) -> None:
+    """Write a new file of the journal at ``root`` atomically; refuse if it exists, even
+    if it appears meanwhile."""
+    _confined(root, path)
+    exists = MjError(f"{path.relative_to(root)} already exists; mj never overwrites a file")
+    if os.path.lexists(path):
+        raise exists
+    with _os_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = _write_temp(path, data, 0o666 & ~_umask())
+        try:
+            # link() fails if the name exists, so a file created meanwhile is never replaced.
+            os.link(temp, path)
+        except FileExistsError:
+            raise exists from None
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _confined(root: Path | None, path: Path) -> None:
+    reason = None if root is None else layout.write_refusal(str(root), str(path))
+    if reason is not None:
+        raise MjError(reason)
+
+
+@contextmanager
+def _os_errors(path: Path) -> Iterator[None]:
+    """A failing write (a folder where the file should be, no permission, a full disk)
+    is a refusal naming the file, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise MjError(f"{path} cannot be written: {exc.strerror or exc}") from None
 
 
 @contextmanager
@@ -50,21 +144,6 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def create_new(path: Path, data: bytes) -> None:
-    """Write a new file atomically; refuse if it exists, even if it appears meanwhile."""
-    if path.exists():
-        raise MjError(f"{path} already exists; mj never overwrites a file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _write_temp(path, data, 0o666 & ~_umask())
-    try:
-        # link() fails if the name exists, so a file created meanwhile is never replaced.
-        os.link(temp, path)
-    except FileExistsError:
-        raise MjError(f"{path} already exists; mj never overwrites a file") from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def _write_temp(path: Path, data: bytes, mode: int | None) -> str:

@@ -66,6 +66,64 @@ def read_head(path: str) -> bytes | None:
         os.close(fd)
 
 
+def why_unreadable(path: str) -> str:
+    """Why ``read_head`` found nothing to read at ``path``, in a user's words."""
+    if os.path.isdir(path):
+        return "a folder, not a file"
+    if not os.path.exists(path):
+        return (
+            f"a symlink to {os.readlink(path)}, which does not exist"
+            if os.path.islink(path)
+            else "it does not exist"
+        )
+    if not os.path.isfile(path):
+        return "not a regular file (a pipe or a device)"
+    return "no permission to read it" if not os.access(path, os.R_OK) else "it changed meanwhile"
+
+
+def is_editor_temp(name: str) -> bool:
+    """A lock, swap or backup file an editor keeps beside a note, never a journal file:
+    Emacs ``.#n.md`` (a symlink) and ``#n.md#``, vim ``.n.md.swp``/``.swo`` and its
+    write test ``4913``, and ``n.md~``."""
+    return (
+        name.startswith(".#")
+        or (name.startswith("#") and name.endswith("#"))
+        or name.endswith("~")
+        or (name.startswith(".") and name[-4:-1] == ".sw")
+        or name.isdigit()
+    )
+
+
+def write_refusal(root: str, path: str) -> str | None:
+    """Why mj must not write ``path`` for the journal at ``root``; None when it may.
+
+    The path must lie inside the journal, and no folder on the way (nor the file
+    itself) may be a symlink: a link committed by someone else could make a write
+    land anywhere on this computer.
+    """
+    top = os.path.abspath(root)
+    relative = os.path.relpath(os.path.abspath(path), top)
+    if relative in (os.curdir, os.pardir) or relative.startswith(os.pardir + os.sep):
+        return f"{path} is outside the journal at {root}; mj writes only inside it"
+    current = top
+    for part in relative.split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            if not stat.S_ISLNK(os.lstat(current).st_mode):
+                continue
+        except FileNotFoundError:
+            return None  # what is missing is created as real folders
+        except OSError as exc:
+            return f"{current} cannot be used: {exc.strerror}"
+        shown = os.path.relpath(current, top)
+        return (
+            f"{shown} is a symlink (to {os.readlink(current)}); mj never writes through "
+            "a symlink, so nothing lands outside the journal. Replace it with a real "
+            f"{'folder' if current != os.path.abspath(path) else 'file'}, then retry."
+        )
+    return None
+
+
 def in_journal(root: str, path: str) -> bool:
     """Index paths under ``root`` that are not inside a nested journal."""
     parts = path.split("/")
@@ -177,9 +235,12 @@ def list_journal(root: str) -> Listing:
                     if mtime is not None:
                         dirs[prefix + name] = mtime
                     continue
+                if name.endswith(".md") and kind_for_path(prefix + name) != "other":
+                    found.append(prefix + name)  # a folder named like a note: a finding
+                    continue
                 pending.append(f"{prefix}{name}/")
                 continue
-            if not name.endswith(".md"):
+            if not name.endswith(".md") or is_editor_temp(name):
                 continue
             relative = prefix + name
             if entry.is_symlink():

@@ -252,7 +252,7 @@ def _survey(root: Path, staged: bool) -> _Survey:
         for path, blob in blobs.items():
             if path.endswith(".md") and layout.in_journal(str(root), path):
                 current_blobs[path] = blob
-        survey.findings = _staged_links(root, links, blobs, current_blobs)
+        survey.findings = _staged_links(root, links)
         survey.findings += _unmerged_notes(root, unmerged)
     else:
         assert listing is not None
@@ -269,6 +269,12 @@ def _survey(root: Path, staged: bool) -> _Survey:
     for path in to_read:
         data = layout.read_head(str(root / path))
         if data is None:
+            if layout.kind_for_path(path) != "other":
+                from mentorjournal.model import Finding
+
+                why = layout.why_unreadable(str(root / path))
+                message = f"cannot be read: {why}; mj skips it"
+                survey.findings.append(Finding(path, 1, 1, "error", "unreadable", message))
             continue
         survey.contents[path] = data
         current_blobs[path] = gitstate.blob_id(data)
@@ -280,30 +286,28 @@ def _survey(root: Path, staged: bool) -> _Survey:
     return survey
 
 
-def _staged_links(
-    root: Path, links: dict[str, str], blobs: dict[str, str], current_blobs: dict[str, str]
-) -> list[Finding]:
-    """Staged symlinks as the working tree's walk treats them: one that leads out of
-    the journal is an error, one that stays inside reads as its target's bytes."""
-    import posixpath
-
+def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:
+    """Staged symlinks of the journal (notes, or the folders notes live in) are errors:
+    one resolves elsewhere on the other person's computer, or lets a write land
+    outside the journal."""
     from mentorjournal.git import gitrepo
+    from mentorjournal.model import Finding
 
     notes = {
-        p: b for p, b in links.items() if p.endswith(".md") and layout.in_journal(str(root), p)
+        p: b
+        for p, b in links.items()
+        if layout.in_journal(str(root), p)
+        and (p.endswith(".md") or layout.kind_for_path(p + "/n.md") != "other")
     }
     targets = gitrepo.read_blobs(root, sorted(set(notes.values())))
     findings = []
     for path, blob in sorted(notes.items()):
         target = targets.get(blob, b"").decode("utf-8", "surrogateescape")
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-        if posixpath.isabs(target) or resolved == ".." or resolved.startswith("../"):
-            message = f"symlink points outside the journal ({target}); not followed"
-            from mentorjournal.model import Finding
-
-            findings.append(Finding(path, 1, 1, "error", "symlink-outside", message))
-        elif resolved in blobs:
-            current_blobs[path] = blobs[resolved]
+        message = (
+            f"a symlink (to {target}) is staged: a shared journal holds real files only; "
+            f"unstage it with `git rm --cached -- {path}`"
+        )
+        findings.append(Finding(path, 1, 1, "error", "symlink-staged", message))
     return findings
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mentorjournal.errors import MjError
+from mentorjournal.format import layout
 from mentorjournal.format.document import parse_document
 from mentorjournal.model import ActionItem, Document, Finding
 
@@ -304,16 +305,9 @@ def journal_changes(
             counts["remove"] = 0
         for key, value in counts.items():
             totals[key] += value
-    words = {
-        "tick": "tick",
-        "add": "add",
-        "cancel": "cancel",
-        "reopen": "reopen",
-        "remove": "remove",
-    }
     for key in ("tick", "add", "cancel", "reopen", "remove"):
         if totals[key]:
-            changes.append(Change("items", f"{words[key]} {_plural(totals[key], 'action')}"))
+            changes.append(Change("items", f"{key} {_plural(totals[key], 'action')}"))
     return _ordered(changes)
 
 
@@ -387,8 +381,10 @@ def _journal_files_to_stage(root: Path) -> list[str]:
         if entry.code[1] == " ":
             continue  # staged already, nothing in the working tree to add
         path = entry.path
-        if path.startswith("private/"):
+        if path.startswith("private/") or layout.is_editor_temp(path.rsplit("/", 1)[-1]):
             continue
+        if (root / path).is_symlink():
+            continue  # a link resolves elsewhere on the other computer: never shared
         if _JOURNAL_FILE.match(path) or (_MANAGED_FILE.match(path) and _is_managed(root, path)):
             paths.append(path)
     return sorted(set(paths))

@@ -323,37 +323,3 @@ def test_done_on_the_fixture_journal_then_status(fixture_journal: Path) -> None:
     assert mj("validate", cwd=fixture_journal).exit_code == 0
     status = mj("status", "--json", "--today", "2025-03-04", cwd=fixture_journal).output
     assert target.id not in status
-
-
-@pytest.mark.parametrize("in_git", [True, False], ids=["git", "plain-folder"])
-def test_overlapping_done_runs_lose_no_tick(tmp_path: Path, in_git: bool) -> None:
-    """Ten `mj done` processes at once on ten items of one note: every one that says
-    "done" has its tick in the file, and every one says it."""
-    import subprocess
-    import sys
-
-    from gitutil import git, make_repo
-
-    items = "".join(f"- [ ] @ana Task number {n} due:2025-08-0{n % 9 + 1}\n" for n in range(10))
-    note = b"---\ndate: 2025-07-18\nattendees: [ana, ben]\n---\n# Notes\n\n" + items.encode()
-    root = small_journal(tmp_path, {"agreement.md": AGREEMENT, "sessions/2025-07-18.md": note})
-    if in_git:
-        make_repo(root)
-        git(root, "add", "--", ".")
-        git(root, "commit", "-q", "-m", "start")
-    ids = {item.text: item.id for item in load_journal(root).items()}
-    assert mj("status", cwd=root).exit_code == 0  # leaves the status snapshot
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "mentorjournal", "-C", str(root), "done", item_id],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for item_id in ids.values()
-    ]
-    results = [(run.wait(timeout=60), *run.communicate(timeout=60)) for run in runs]
-    assert [code for code, _, _ in results] == [0] * 10, results
-    text = (root / "sessions" / "2025-07-18.md").read_text("utf-8")
-    assert text.count("- [x] @ana Task number") == 10, text
-    assert text.count(" done:") == 10

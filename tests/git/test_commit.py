@@ -107,6 +107,48 @@ def test_a_foreign_gitignore_is_not_staged(tmp_path: Path) -> None:
     assert ".gitignore" not in _files_in(repo)
 
 
+def test_editor_files_and_symlinks_are_never_staged(tmp_path: Path) -> None:
+    """Emacs' lock symlink and autosave, vim's swap files and write test, backups, and
+    any symlink: none is a journal file, whatever its name ends with."""
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18", "- [ ] @ana Read chapter 3"))
+    sessions = repo / "sessions"
+    (sessions / ".#2025-07-18.md").symlink_to("ana@laptop.4242:1700000000")
+    for name in ("#2025-07-18.md#", ".2025-07-18.md.swp", ".2025-07-18.md.swo", "4913"):
+        write(repo, f"sessions/{name}", "editor bytes\n")
+    write(repo, "sessions/2025-07-18.md~", _session("2025-07-18"))
+    (sessions / "2025-07-19.md").symlink_to("2025-07-18.md")
+    (repo / "goals").symlink_to(tmp_path)
+
+    result = mj("commit", cwd=repo)
+
+    assert result.exit_code == 0, result.output
+    assert _files_in(repo) == {"agreement.md", "sessions/2025-07-18.md"}
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_a_symlink_staged_by_hand_is_refused_by_commit_and_hook(tmp_path: Path) -> None:
+    from mentorjournal.git import hook
+
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / "goals").symlink_to(elsewhere)
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    (repo / "sessions" / "2025-07-19.md").symlink_to("2025-07-18.md")
+    git(repo, "add", "--", "goals", "sessions")
+
+    output = _refused(repo, "not committed")
+    assert "goals:1:1: error[symlink-staged]" in output
+    assert "sessions/2025-07-19.md:1:1: error[symlink-staged]" in output
+    run = subprocess.run(
+        ["git", "commit", "-q", "-m", "links"], cwd=repo, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode != 0 and "symlink-staged" in run.stdout + run.stderr
+    assert len(git(repo, "log", "--format=%H").split()) == 1
+
+
 def test_user_message_is_the_subject_and_the_summary_the_body(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
