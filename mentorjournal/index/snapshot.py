@@ -45,7 +45,10 @@ if TYPE_CHECKING:
         str, str | None, str, str | None, int, tuple[statuscore.JsonRow, ...], tuple[str, ...]
     ]
     # (rows by path, sorted session dates, records, counts, marshal of the paths)
-    Body = tuple[dict[str, tuple[statuscore.JsonRow, ...]], list[str], Shelf, Shelf, bytes]
+    Rows = tuple[statuscore.JsonRow, ...]
+    # (rows by path, sorted session dates, records, counts, marshal of the paths,
+    # every row in ``statuscore.row_key`` order: the same tuples as in rows by path)
+    Body = tuple[dict[str, Rows], list[str], Shelf, Shelf, bytes, list[statuscore.JsonRow]]
 
 _TAG = "mj-status-snapshot"
 _ID_LENGTH = 6  # items.ID_LENGTH, without importing items
@@ -101,7 +104,7 @@ class Snapshot:
         when the body file is missing, damaged or of another generation."""
         if self._body is None:
             try:
-                tag, mark, generation, rows, dates, records, counts, paths = marshal.loads(
+                tag, mark, generation, rows, dates, records, counts, paths, order = marshal.loads(
                     gitstate.load(_body_path(self._where))
                 )
             except (EOFError, ValueError, TypeError) as damaged:
@@ -111,7 +114,7 @@ class Snapshot:
             if not isinstance(paths, bytes):
                 raise ValueError("a damaged snapshot body")
             shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
-            self._body = (rows, dates, *shelves, paths)
+            self._body = (rows, dates, *shelves, paths, order)
         return self._body
 
     @property
@@ -141,15 +144,16 @@ class Snapshot:
 
     def store(self) -> None:
         """Write body, then head, under a new generation (which retires kept output)."""
-        rows, dates, records, counts, paths = self.body()
+        rows, dates, records, counts, paths, order = self.body()
         if self._paths_changed:
             paths = marshal.dumps(tuple(sorted(self.known_paths())))
-            self._body = (rows, dates, records, counts, paths)
+            self._body = (rows, dates, records, counts, paths, order)
             self._paths_changed = False
         self.generation = os.urandom(8)
         self.rewritten = True
         mark = gitstate.fingerprint()
-        body = (_TAG, mark, self.generation, rows, dates, records.pack(), counts.pack(), paths)
+        shelves = (records.pack(), counts.pack(), paths)
+        body = (_TAG, mark, self.generation, rows, dates, *shelves, order)
         gitstate.store(_body_path(self._where), marshal.dumps(body))
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
         gitstate.store(self._where, marshal.dumps((_TAG, mark, self.generation, head)))
@@ -183,7 +187,8 @@ class Snapshot:
         # A record's rows live in ``rows`` only: kept twice they would double the body.
         records = Shelf.build({p: (*e[:5], (), e[6]) for p, e in files.items()}, _RECORD_SHARDS)
         paths = marshal.dumps(tuple(sorted(files)))
-        body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths)
+        order = statuscore.sort_rows(row for entry in rows.values() for row in entry)
+        body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths, order)
         return cls(where, b"", (*header, watch, errors), body)
 
     def kept_output(self, kind: str, key: str) -> str | None:
@@ -218,7 +223,7 @@ class Snapshot:
                 known.add(path)
             self._paths_changed = True
         if old is not None:
-            self.rows.pop(path, None)
+            self._unlist(self.rows.pop(path, ()))
             if old[3] is not None:
                 index = bisect.bisect_left(self.dates, old[3])
                 if index == len(self.dates) or self.dates[index] != old[3]:
@@ -229,15 +234,27 @@ class Snapshot:
         if new is not None:
             if new[5]:
                 self.rows[path] = new[5]
+                order = self.body()[5]
+                for row in new[5]:
+                    bisect.insort(order, row, key=statuscore.row_key)
             if new[3] is not None:
                 bisect.insort(self.dates, new[3])
             self.errors += new[4]
             if new[0] != new[1]:
                 self.watch[path] = new[0]
 
+    def _unlist(self, rows: Rows) -> None:
+        order = self.body()[5]
+        for row in rows:
+            at = bisect.bisect_left(order, statuscore.row_key(row), key=statuscore.row_key)
+            if at == len(order) or order[at] != row:
+                raise ValueError("a damaged snapshot: a row is not in the order")
+            del order[at]
+
     def open_rows(self, owner: str | None) -> list[statuscore.JsonRow]:
-        every_row = (row for rows in self.rows.values() for row in rows)
-        return statuscore.sort_rows(every_row, owner)
+        """Open rows in status order (kept sorted: no sort per run)."""
+        order = self.body()[5]
+        return order if owner is None else [row for row in order if owner in row[2]]
 
     def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
         _, every, start, _, _, _, _ = self.facts

@@ -349,7 +349,7 @@ def test_damaged_paths_inside_the_snapshot_are_rebuilt(
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
     kept = snapshot.Snapshot.read(location)
     assert kept is not None
-    kept._body = (*kept.body()[:4], damage)
+    kept._body = (*kept.body()[:4], damage, kept.body()[5])
     kept.store()
     new = sample_repo / "sessions" / "2026-11-20.md"
     new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ana New\n")
