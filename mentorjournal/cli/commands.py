@@ -67,7 +67,7 @@ def summary(
 
 def notice(root: Path, err: TextIO) -> None:
     """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
-    from mentorjournal.git.mergedriver import missing_setup
+    from mentorjournal.git.setupcheck import missing_setup
 
     line = missing_setup(root)
     if line:

@@ -36,7 +36,6 @@ __all__ = [
     "configure",
     "is_configured",
     "merge_bytes",
-    "missing_setup",
     "run_driver",
 ]
 
@@ -88,38 +87,6 @@ def add_attribute(journal_root: Path) -> bool:
 def is_configured(repo: Path) -> bool:
     """True when this clone's config names the driver (it may come from any config file)."""
     return gitrepo._config(repo, f"merge.{NAME}.driver") is not None
-
-
-def missing_setup(root: Path) -> str | None:
-    """One line for a clone that lacks mj's hook or merge driver (made with plain
-    `git clone`), saying how to fix it; None when set up or not in a repository."""
-    from mentorjournal.git import hook
-    from mentorjournal.index import gitstate
-
-    location = gitstate.git_location(str(root))
-    if location is None:
-        return None
-    common = Path(location[0])
-    try:
-        config = (common / "config").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        config = ""
-    lacking = []
-    if f'[merge "{NAME}"]' not in config and not is_configured(root):
-        lacking.append("merge driver")
-    folders = [common / "hooks"]
-    if not any(hook.is_ours(f / n) for f in folders for n in ("pre-commit", "pre-commit.legacy")):
-        folders = [gitrepo.hooks_dir(root)]  # core.hooksPath, asked only when needed
-        if not any(
-            hook.is_ours(f / n) for f in folders for n in ("pre-commit", "pre-commit.legacy")
-        ):
-            lacking.insert(0, "pre-commit hook")
-    if not lacking:
-        return None
-    return (
-        f"note: this clone has no mj {' and no '.join(lacking)}: run `mj hook install` once "
-        "so that commits are checked and both people's edits merge"
-    )
 
 
 # --------------------------------------------------------------------------- merging

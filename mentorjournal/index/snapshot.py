@@ -45,7 +45,10 @@ if TYPE_CHECKING:
         str, str | None, str, str | None, int, tuple[statuscore.JsonRow, ...], tuple[str, ...]
     ]
     # (rows by path, sorted session dates, records, counts, marshal of the paths)
-    Body = tuple[dict[str, tuple[statuscore.JsonRow, ...]], list[str], Shelf, Shelf, bytes]
+    Rows = tuple[statuscore.JsonRow, ...]
+    # (rows by path, sorted session dates, records, counts, marshal of the paths,
+    # every row in ``statuscore.row_key`` order: the same tuples as in rows by path)
+    Body = tuple[dict[str, Rows], list[str], Shelf, Shelf, bytes, list[statuscore.JsonRow]]
 
 _TAG = "mj-status-snapshot"
 _ID_LENGTH = 6  # items.ID_LENGTH, without importing items
@@ -72,7 +75,8 @@ class Snapshot:
     """
 
     __slots__ = (
-        *("_body", "_known", "_paths_changed", "_where", "checksum", "dirs", "errors"),
+        *("_base", "_body", "_delta", "_known", "_paths_changed", "_where", "checksum"),
+        *("dirs", "errors"),
         *("facts", "generation", "rewritten", "started_ns", "watch"),
     )
 
@@ -89,7 +93,10 @@ class Snapshot:
         # path -> blob of files whose bytes are not the index's (read and hash them)
         self.watch: dict[str, str]
         self.errors: int
-        self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors = head
+        self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors = head[:6]
+        # The generation of the body file; changes since then are in the delta file.
+        self._base: bytes | None = head[6] if len(head) > 6 else None
+        self._delta: dict[str, Record | None] = {}
         self._body = body
         # True once this run wrote the snapshot: something changed since the last run.
         self.rewritten = False
@@ -101,18 +108,37 @@ class Snapshot:
         when the body file is missing, damaged or of another generation."""
         if self._body is None:
             try:
-                tag, mark, generation, rows, dates, records, counts, paths = marshal.loads(
-                    gitstate.load(_body_path(self._where))
+                tag, mark, generation, rows, dates, records, counts, paths, order = marshal.loads(
+                    gitstate.load(_part(self._where, "body"))
                 )
             except (EOFError, ValueError, TypeError) as damaged:
                 raise ValueError("no snapshot body") from damaged
-            if (tag, mark, generation) != (_TAG, gitstate.fingerprint(), self.generation):
+            if (tag, mark, generation) != (_TAG, gitstate.fingerprint(), self._base):
                 raise ValueError("a snapshot body of another generation")
             if not isinstance(paths, bytes):
                 raise ValueError("a damaged snapshot body")
             shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
-            self._body = (rows, dates, *shelves, paths)
+            self._body = (rows, dates, *shelves, paths, order)
+            if self.generation != self._base:
+                self._replay()
         return self._body
+
+    def _replay(self) -> None:
+        """Apply the delta file: the records that changed since the body was written."""
+        try:
+            tag, base, generation, delta = marshal.loads(gitstate.load(_part(self._where, "delta")))
+        except (EOFError, ValueError, TypeError) as damaged:
+            raise ValueError("no snapshot delta") from damaged
+        if (tag, base, generation) != (_TAG, self._base, self.generation):
+            raise ValueError("a snapshot delta of another generation")
+        try:
+            for path, new in delta.items():
+                old = self.records.get(path)
+                _count_ids(self.counts, old[6] if old else (), new[6] if new else ())
+                self._replace_body(path, old, new)
+        except (AttributeError, EOFError, IndexError, TypeError) as damaged:
+            raise ValueError("a damaged snapshot delta") from damaged
+        self._delta = delta
 
     @property
     def rows(self) -> dict[str, tuple[statuscore.JsonRow, ...]]:
@@ -140,26 +166,34 @@ class Snapshot:
         return self._known
 
     def store(self) -> None:
-        """Write body, then head, under a new generation (which retires kept output)."""
-        rows, dates, records, counts, paths = self.body()
-        if self._paths_changed:
-            paths = marshal.dumps(tuple(sorted(self.known_paths())))
-            self._body = (rows, dates, records, counts, paths)
-            self._paths_changed = False
+        """Write the changes since the body (or, past a few, the whole body), then the
+        head, under a new generation (which retires kept output)."""
+        rows, dates, records, counts, paths, order = self.body()
         self.generation = os.urandom(8)
         self.rewritten = True
         mark = gitstate.fingerprint()
-        body = (_TAG, mark, self.generation, rows, dates, records.pack(), counts.pack(), paths)
-        gitstate.store(_body_path(self._where), marshal.dumps(body))
+        if self._base is not None and len(self._delta) <= _MOST_DELTA:
+            delta = (_TAG, self._base, self.generation, self._delta)
+            gitstate.store(_part(self._where, "delta"), marshal.dumps(delta))
+        else:
+            if self._paths_changed:
+                paths = marshal.dumps(tuple(sorted(self.known_paths())))
+                self._body = (rows, dates, records, counts, paths, order)
+                self._paths_changed = False
+            shelves = (records.pack(), counts.pack(), paths)
+            body = (_TAG, mark, self.generation, rows, dates, *shelves, order)
+            gitstate.store(_part(self._where, "body"), marshal.dumps(body))
+            self._base, self._delta = self.generation, {}
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
-        gitstate.store(self._where, marshal.dumps((_TAG, mark, self.generation, head)))
+        data = (_TAG, mark, self.generation, (*head, self._base))
+        gitstate.store(self._where, marshal.dumps(data))
 
     @classmethod
     def read(cls, where: str) -> Snapshot | None:
         """The head at ``where``; None when missing, foreign or damaged."""
         try:
             tag, mark, generation, head = marshal.loads(gitstate.load(where))
-            if (tag, mark) != (_TAG, gitstate.fingerprint()) or len(head) != 6:
+            if (tag, mark) != (_TAG, gitstate.fingerprint()) or len(head) != 7:
                 return None
             if len(head[3]) != 7:
                 return None
@@ -183,7 +217,8 @@ class Snapshot:
         # A record's rows live in ``rows`` only: kept twice they would double the body.
         records = Shelf.build({p: (*e[:5], (), e[6]) for p, e in files.items()}, _RECORD_SHARDS)
         paths = marshal.dumps(tuple(sorted(files)))
-        body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths)
+        order = statuscore.sort_rows(row for entry in rows.values() for row in entry)
+        body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths, order)
         return cls(where, b"", (*header, watch, errors), body)
 
     def kept_output(self, kind: str, key: str) -> str | None:
@@ -204,8 +239,19 @@ class Snapshot:
         return os.path.join(folder, name.replace("status-", f"status-{kind}-", 1))
 
     def replace(self, path: str, old: Record | None, new: Record | None) -> None:
-        """Swap one file's record, in the summary and among the records; ValueError
-        when the summary does not match the old record (a damaged snapshot)."""
+        """Swap one file's record, in the head, the body and the delta; ValueError
+        when the body does not match the old record (a damaged snapshot)."""
+        self._replace_body(path, old, new)
+        self._delta[path] = new
+        if old is not None:
+            self.errors -= old[4]
+            self.watch.pop(path, None)
+        if new is not None:
+            self.errors += new[4]
+            if new[0] != new[1]:
+                self.watch[path] = new[0]
+
+    def _replace_body(self, path: str, old: Record | None, new: Record | None) -> None:
         self.records.put(path, None if new is None else (*new[:5], (), new[6]))
         if (old is None) != (new is None):
             try:
@@ -218,26 +264,33 @@ class Snapshot:
                 known.add(path)
             self._paths_changed = True
         if old is not None:
-            self.rows.pop(path, None)
+            self._unlist(self.rows.pop(path, ()))
             if old[3] is not None:
                 index = bisect.bisect_left(self.dates, old[3])
                 if index == len(self.dates) or self.dates[index] != old[3]:
                     raise ValueError("a damaged snapshot: a record's date is not in the summary")
                 del self.dates[index]
-            self.errors -= old[4]
-            self.watch.pop(path, None)
         if new is not None:
             if new[5]:
                 self.rows[path] = new[5]
+                order = self.body()[5]
+                for row in new[5]:
+                    bisect.insort(order, row, key=statuscore.row_key)
             if new[3] is not None:
                 bisect.insort(self.dates, new[3])
-            self.errors += new[4]
-            if new[0] != new[1]:
-                self.watch[path] = new[0]
+
+    def _unlist(self, rows: Rows) -> None:
+        order = self.body()[5]
+        for row in rows:
+            at = bisect.bisect_left(order, statuscore.row_key(row), key=statuscore.row_key)
+            if at == len(order) or order[at] != row:
+                raise ValueError("a damaged snapshot: a row is not in the order")
+            del order[at]
 
     def open_rows(self, owner: str | None) -> list[statuscore.JsonRow]:
-        every_row = (row for rows in self.rows.values() for row in rows)
-        return statuscore.sort_rows(every_row, owner)
+        """Open rows in status order (kept sorted: no sort per run)."""
+        order = self.body()[5]
+        return order if owner is None else [row for row in order if owner in row[2]]
 
     def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
         _, every, start, _, _, _, _ = self.facts
@@ -250,6 +303,8 @@ class Snapshot:
         return statuscore.json_text(today, rows, self.next_meeting(today), review, signatures)
 
 
+# Changed files kept in the delta file before the whole body is written again.
+_MOST_DELTA = 64
 _RECORD_SHARDS = 64  # ~160 records each in a 10,000-session journal
 _ID_SHARDS = 256  # ~140 short ids each
 
@@ -258,9 +313,10 @@ def _where(root: str, git_dir: str) -> str:
     return gitstate.cache_path(root, git_dir, "status")
 
 
-def _body_path(where: str) -> str:
+def _part(where: str, part: str) -> str:
+    """The file beside the head at ``where`` that holds ``part`` (body, delta)."""
     folder, name = os.path.split(where)
-    return os.path.join(folder, name.replace("status-", "status-body-", 1))
+    return os.path.join(folder, name.replace("status-", f"status-{part}-", 1))
 
 
 # ---------------------------------------------------------------- building (full path)
@@ -541,5 +597,11 @@ def _ids_still_unique(counts: Shelf, old: tuple[str, ...], new: tuple[str, ...])
         after = before - old.count(short) + new.count(short)
         if before > 1 or after > 1:
             return False
-        counts.put(short, after or None)
+    _count_ids(counts, old, new)
     return True
+
+
+def _count_ids(counts: Shelf, old: tuple[str, ...], new: tuple[str, ...]) -> None:
+    for short in set(old) | set(new):
+        after = (counts.get(short) or 0) - old.count(short) + new.count(short)
+        counts.put(short, after or None)

@@ -52,12 +52,18 @@ def overdue(due: str | None, today: str) -> bool:
     return due is not None and due < today
 
 
+def row_key(row: Row | JsonRow) -> tuple[bool, str, str, int]:
+    """Open items, overdue first, then by due date (none last), then path and line.
+    Overdue items are exactly those due before today, so ordering by due date
+    already puts them first: today is not part of the key, and an order kept
+    from one day to the next stays right."""
+    return (row[3] is None, row[3] or "", row[5], row[6])
+
+
 def sort_rows(rows: Iterable[AnyRow], owner: str | None = None) -> list[AnyRow]:
-    """Open items, overdue first, then by due date (none last), then path and line."""
+    """``rows`` of ``owner`` (all: None) in ``row_key`` order."""
     chosen = rows if owner is None else (row for row in rows if owner in row[2])
-    # Overdue items are exactly those due before today, so ordering by due date
-    # already puts them first: today need not be part of the key.
-    return sorted(chosen, key=lambda r: (r[3] is None, r[3] or "", r[5], r[6]))
+    return sorted(chosen, key=row_key)
 
 
 def next_meeting(

@@ -165,6 +165,7 @@ def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
     size = len(body[part].pack())
     body[part] = Shelf([damage] * size, size)
     kept._body = tuple(body)  # type: ignore[assignment]
+    kept._base = None  # write the whole body, not a delta
     kept.store()
     note = sample_repo / "sessions" / "2026-11-16.md"
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
@@ -183,6 +184,7 @@ def test_a_missing_or_mismatched_body_is_rebuilt(
         kept = snapshot.Snapshot.read(head)
         assert kept is not None
         kept.body()
+        kept._base = None
         kept.store()  # a new generation for both files...
         Path(head).write_bytes(before_head)  # ...then the old head comes back
     else:
@@ -191,6 +193,32 @@ def test_a_missing_or_mismatched_body_is_rebuilt(
     note = sample_repo / "sessions" / "2026-11-16.md"
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
     assert_same(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_edits_go_to_a_delta_until_the_body_is_written_again(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warm(sample_repo)
+    head = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
+    body = Path(head.replace("status-", "status-body-"))
+    delta = Path(head.replace("status-", "status-delta-"))
+    written = body.read_bytes()
+    note = sample_repo / "sessions" / "2026-11-16.md"
+    for n in range(3):
+        note.write_bytes(note.read_bytes() + f"\n- [ ] @ana Edit {n} due:2026-1{n}-01\n".encode())
+        assert_same(sample_repo, monkeypatch, expect_fast=True)
+    assert body.read_bytes() == written and delta.exists()  # three edits: only the delta
+    delta.write_bytes(b"\x00garbage")  # a damaged delta: the full path starts again
+    note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
+    assert_same(sample_repo, monkeypatch, expect_fast=False)
+    # Past the limit the whole body is written again, and the answers stay the same.
+    written = body.read_bytes()
+    for n in range(snapshot._MOST_DELTA + 1):
+        (sample_repo / "sessions" / f"2026-12-{n % 28 + 1:02d}-x{n}.md").write_text(
+            f"---\ndate: 2026-12-{n % 28 + 1:02d}\nattendees: [ana, ben]\n---\n- [ ] @ben N{n}\n"
+        )
+    assert_same(sample_repo, monkeypatch, expect_fast=True)
+    assert body.read_bytes() != written
 
 
 def test_kept_output_follows_the_day_the_owner_and_every_edit(sample_repo: Path) -> None:
@@ -324,6 +352,7 @@ def test_a_record_whose_date_the_summary_lacks_is_rebuilt(
     path = "sessions/2026-11-16.md"
     entry = kept.records.get(path)
     kept.records.put(path, (*entry[:3], "2999-01-01", *entry[4:]))
+    kept._base = None  # write the whole body, not a delta
     kept.store()
     note = sample_repo / path
     note.write_bytes(note.read_bytes() + b"\n- [ ] @ana After the damage\n")
@@ -349,7 +378,8 @@ def test_damaged_paths_inside_the_snapshot_are_rebuilt(
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
     kept = snapshot.Snapshot.read(location)
     assert kept is not None
-    kept._body = (*kept.body()[:4], damage)
+    kept._body = (*kept.body()[:4], damage, kept.body()[5])
+    kept._base = None  # write the whole body, not a delta
     kept.store()
     new = sample_repo / "sessions" / "2026-11-20.md"
     new.write_text("---\ndate: 2026-11-20\nattendees: [ana, ben]\n---\n- [ ] @ana New\n")
