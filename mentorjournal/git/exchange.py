@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,7 +49,6 @@ from mentorjournal.git.gitrepo import (
     stage,
     upstream_of,
 )
-from mentorjournal.index import gitstate
 
 if TYPE_CHECKING:
     from git import Repo
@@ -277,31 +274,11 @@ def push(
         ) from None
 
 
-@contextmanager
-def trial_index(journal_root: Path) -> Iterator[Path]:
-    """A private index file for this process, made the one git and mj use meanwhile."""
-    location = gitstate.git_location(str(journal_root))
-    if location is None:
-        raise MjError(f"{journal_root} is not in a git repository")
-    trial = Path(location[0]) / "mentorjournal" / f"trial-index-{os.getpid()}"
-    trial.parent.mkdir(parents=True, exist_ok=True)
-    previous = os.environ.get("GIT_INDEX_FILE")
-    os.environ["GIT_INDEX_FILE"] = str(trial)
-    try:
-        yield trial
-    finally:
-        if previous is None:
-            os.environ.pop("GIT_INDEX_FILE", None)
-        else:
-            os.environ["GIT_INDEX_FILE"] = previous
-        trial.unlink(missing_ok=True)
-
-
 def commit_findings(journal_root: Path, commit: str) -> list[Finding]:
     """What `mj validate --staged` would say of the journal as `commit` holds it."""
-    from mentorjournal.index.stagedcheck import staged_findings
+    from mentorjournal.index.stagedcheck import staged_findings, trial_index
 
-    with trial_index(journal_root):
+    with trial_index(journal_root, copy=False):
         _run(journal_root, ["read-tree", commit])
         return staged_findings(journal_root)[0]
 

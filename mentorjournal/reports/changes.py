@@ -9,9 +9,7 @@ with `mj history`.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -417,31 +415,12 @@ def _findings_if_staged(root: Path, to_stage: Sequence[str]) -> list[Finding]:
     """What the commit would record, checked as the hook checks it (``staged_findings``,
     which re-checks only the notes that changed), in a copy of the index with
     ``to_stage`` added: nothing of the user's is staged before the plan is accepted."""
-    import shutil
-
     from mentorjournal.git import gitrepo
-    from mentorjournal.index import gitstate
-    from mentorjournal.index.stagedcheck import staged_findings
+    from mentorjournal.index.stagedcheck import staged_findings, trial_index
 
-    location = gitstate.git_location(str(root))
-    if location is None:
-        raise MjError(f"{root} is not in a git repository")
-    index = Path(os.environ.get("GIT_INDEX_FILE") or Path(location[1]) / "index")
-    trial = Path(location[0]) / "mentorjournal" / f"commit-index-{os.getpid()}"
-    trial.parent.mkdir(parents=True, exist_ok=True)
-    previous = os.environ.get("GIT_INDEX_FILE")
-    try:
-        with contextlib.suppress(FileNotFoundError):  # no index yet: git starts one
-            shutil.copyfile(index, trial)
-        os.environ["GIT_INDEX_FILE"] = str(trial)
+    with trial_index(root, copy=True):
         gitrepo.stage(root, to_stage)
         return staged_findings(root)[0]
-    finally:
-        if previous is None:
-            os.environ.pop("GIT_INDEX_FILE", None)
-        else:
-            os.environ["GIT_INDEX_FILE"] = previous
-        trial.unlink(missing_ok=True)
 
 
 @contextmanager
