@@ -803,3 +803,74 @@ def watch(ctx: click.Context, today: dt.date) -> None:
     except KeyboardInterrupt:
         click.echo("", err=True)
     ctx.exit(0)
+
+
+def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.time:
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time HH:MM", ctx=ctx, param=param) from None
+
+
+@main.command()
+@click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review too).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: no item text, nothing from confidential or private notes.",
+)
+@click.option(
+    "--at",
+    metavar="HH:MM",
+    default="09:00",
+    show_default=True,
+    callback=_time_option,
+    help="Local time the meetings start (the agreement gives no time of day).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def calendar(
+    ctx: click.Context,
+    owner: str | None,
+    audience: str,
+    at: dt.time,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """An iCalendar feed: meetings, review date, open items with a due date.
+
+    The meetings are one recurring event from the agreement's cadence, from the next
+    meeting due; the review date and each due item are all-day events; each has a
+    reminder. UIDs stay the same from run to run, so a calendar that imports the feed
+    again updates its events instead of duplicating them.
+    """
+    from mentorjournal.cli import commands
+    from mentorjournal.reports.calendar import UnknownOwnerError
+
+    root = _state(ctx).root()
+    try:
+        text, errors = commands.calendar(root, audience, owner, today, at)
+    except UnknownOwnerError as exc:
+        raise click.BadParameter(str(exc), param_hint="--owner") from None
+    if errors:
+        click.echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, text.encode())
+    click.echo(f"wrote   {target}", err=True)
