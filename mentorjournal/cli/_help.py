@@ -14,6 +14,7 @@ MAIN_HELP = (
     "  -h, --help  Show this message and exit.\n"
     "\n"
     "Commands:\n"
+    "  calendar  An iCalendar feed: meetings, review date, open items with a...\n"
     "  clone     Clone a shared journal and set it up as `mj init` does (hook,...\n"
     "  commit    Validate, stage only journal files, and commit with a message...\n"
     "  done      Tick action item ID (or a unique prefix) in its file and add...\n"

@@ -815,7 +815,7 @@ def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.t
 
 
 @main.command()
-@click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review too).")
+@click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review stay).")
 @click.option(
     "--audience",
     type=click.Choice(["pair", "sponsor"]),
