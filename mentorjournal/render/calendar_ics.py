@@ -2,7 +2,7 @@
 folding, escaping and value types are what every calendar program reads.
 
 DTSTAMP, LAST-MODIFIED and SEQUENCE come from ``kept``, what the feed last said of each
-UID (a digest of the event, its sequence, when that version first appeared): an
+UID (a digest of the entry, its sequence, when that version first appeared): an
 unchanged event keeps them, so the same journal gives the same bytes run after run; a
 changed one gets the next sequence and the current time, so a calendar that imports
 the feed again takes the new version (importers skip an update whose SEQUENCE did not
@@ -37,18 +37,20 @@ def calendar_ics(
     # How often a subscribed calendar should fetch the feed again (RFC 7986, Outlook).
     calendar.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
-    events = [_meetings(feed.meetings)] if feed.meetings else []
-    events += [_day(event) for event in feed.days]
+    entries: list[Meetings | DayEvent] = [feed.meetings] if feed.meetings else []
+    entries += feed.days
     changed: Kept = {}
-    for event in events:
-        uid = str(event["uid"])
-        digest = hashlib.sha256(event.to_ical()).hexdigest()[:20]
-        before = kept.get(uid)
+    for entry in entries:
+        # The entry's data, not its iCalendar text: cheaper, and a change of this
+        # module's wording alone is no revision of the event.
+        digest = hashlib.sha256(repr(entry).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        before = kept.get(entry.uid)
         if before is not None and before[0] == digest:
             sequence, stamp = before[1], before[2]
         else:
             sequence, stamp = (before[1] + 1 if before else 0), now
-            changed[uid] = (digest, sequence, stamp)
+            changed[entry.uid] = (digest, sequence, stamp)
+        event = _meetings(entry) if isinstance(entry, Meetings) else _day(entry)
         when = dt.datetime.fromtimestamp(stamp, dt.UTC)
         event.add("dtstamp", when)
         event.add("last-modified", when)

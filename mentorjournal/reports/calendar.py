@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date, parse_every
 from mentorjournal.journal import people
 from mentorjournal.model import Document, Journal
@@ -106,6 +107,11 @@ def compute_calendar(
     """The entries of the feed; meetings start at ``at`` (local time)."""
     agreement = journal.agreement
     meta: Mapping[str, Any] = agreement.meta if agreement is not None else {}
+    if not (parse_date(meta.get("start")) and _handle(meta, "mentor") and _handle(meta, "mentee")):
+        raise MjError(
+            "agreement.md gives no readable start, mentor and mentee, which every event's "
+            "UID is made from: run `mj validate`, fix it, then `mj calendar` again"
+        )
     names = {handle: person.name or handle for handle, person in people(journal).items()}
     if owner is not None:
         owner = owner.lstrip("@")

@@ -236,3 +236,13 @@ def test_output_file_and_fast_path_give_the_same_bytes(repo: Path) -> None:
         assert (
             fastpath.run(["-C", str(repo), "calendar", *args], io.StringIO(), io.StringIO()) is None
         )
+
+
+def test_an_agreement_without_identity_is_refused(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "j")
+    commit_files(
+        root, {"agreement.md": "---\nmentor: [oops\n---\n- [ ] @ana A due:2025-01-01\n"}, "x"
+    )
+    result = mj("calendar", cwd=root)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "agreement.md gives no readable start, mentor and mentee" in result.stderr
