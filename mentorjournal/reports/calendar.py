@@ -119,7 +119,7 @@ def compute_calendar(
             known = ", ".join(sorted(names)) or "nobody"
             raise UnknownOwnerError(f"{owner!r} is not in the agreement (it names {known})")
     ident = identity(meta)
-    pair = " & ".join(names.get(_handle(meta, role), "?") for role in ("mentor", "mentee"))
+    pair = " & ".join(names.get(h, h) for h in (_handle(meta, "mentor"), _handle(meta, "mentee")))
     review = parse_date(meta.get("review"))
     days = [] if review is None else [_review(ident, review, pair)]
     days += _items(journal, meta, audience, owner, ident, names)
