@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorjournal.audience import SPONSOR_DEFAULT
 from mentorjournal.edit.writer import create_new, render_markdown, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
@@ -53,6 +54,8 @@ def agreement_meta(
         "cadence": {"every": "biweekly", "length": 45, "mode": "video"},
         "response_time": "2 days",
         "phase": 1,
+        # What a sponsor report may show: the body's "Confidentiality and consent" asks.
+        "consent": {"sponsor": list(SPONSOR_DEFAULT)},
     }
 
 

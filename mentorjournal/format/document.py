@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from mentorjournal.audience import is_private
 from mentorjournal.format.items import item_rows
 from mentorjournal.format.layout import MAX_BYTES, kind_for_path
 
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 _CONFLICT = re.compile(r"(<{7}|>{7}|\|{7})(?: |$)|={7}$")
-
-
-def is_private(path: str) -> bool:
-    return path.startswith("private/")
 
 
 def parse_document(path: str, data: bytes) -> Document:

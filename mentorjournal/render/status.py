@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from mentorjournal.format.dates import parse_every
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, json_text, printable
 from mentorjournal.reports.status import OpenItem, Status
 
 NO_OWNER = "(no owner)"
 
 
 def status_json(status: Status) -> str:
-    return json.dumps(status.as_json(), ensure_ascii=False)
+    return json_text(status.as_json())
 
 
 def _days(a: str, b: str) -> int:
