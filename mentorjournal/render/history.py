@@ -25,7 +25,7 @@ def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
     if version.removed:
         lines.append("    removed the agreement")
     if not version.created:
-        lines.extend(f"    {change.describe()}" for change in version.fields)
+        lines.extend(f"    {printable(change.describe())}" for change in version.fields)
     for section in version.sections:
         name = f"section {section.heading!r}" if section.heading else "text before the headings"
         if not version.created:

@@ -57,7 +57,7 @@ def status_text(status: Status, paint: Palette, owner_names: dict[str, str]) -> 
     for owner in order:
         items = by_owner[owner]
         overdue = sum(item.overdue for item in items)
-        name = owner_names.get(owner)
+        name = printable(owner_names.get(owner) or "")
         title = f"@{owner}" + (f" ({name})" if name else "") if owner != NO_OWNER else owner
         tally = f"{len(items)} open" + (
             ", " + paint(f"{overdue} overdue", "red") if overdue else ""
@@ -90,11 +90,11 @@ def status_text(status: Status, paint: Palette, owner_names: dict[str, str]) -> 
     sigs = status.signatures
     parts = []
     if sigs.valid:
-        parts.append(paint("signed by " + ", ".join(sigs.valid), "green"))
+        parts.append(paint("signed by " + printable(", ".join(sigs.valid)), "green"))
     if sigs.stale:
-        parts.append(paint("stale: " + ", ".join(sigs.stale), "yellow"))
+        parts.append(paint("stale: " + printable(", ".join(sigs.stale)), "yellow"))
     if sigs.missing:
-        parts.append(paint("not signed: " + ", ".join(sigs.missing), "yellow"))
+        parts.append(paint("not signed: " + printable(", ".join(sigs.missing)), "yellow"))
     out.append("Signatures    " + ("; ".join(parts) if parts else "none"))
     if sigs.stale or sigs.missing:
         who = (*sigs.stale, *sigs.missing)
