@@ -776,7 +776,7 @@ def _notice(root: Path) -> None:
     type=click.Choice(["pair", "sponsor"]),
     default="pair",
     show_default=True,
-    help="sponsor: counts and goal titles only, never note text.",
+    help="sponsor: counts and goal titles, only of what the agreement's consent allows.",
 )
 @click.option(
     "-o",
@@ -799,8 +799,8 @@ def summary(
 ) -> None:
     """Progress report: goals, cadence kept, actions, ratings, agreement, retros.
 
-    Confidential sessions and private/ files are counted but never quoted, for any
-    audience.
+    Confidential sessions are counted but never quoted, for any audience; private/
+    notes are not part of any report.
     """
     from mentorjournal.cli import commands
     from mentorjournal.errors import MjError
