@@ -171,3 +171,39 @@ def test_the_gate_keeps_only_its_own_colours() -> None:
     assert "\\x1b]0;pwned\\x07\\x1b[2K\\x1b[8mhidden" in out  # anything else is shown
     assert out.endswith("\x1b[0m\n\tnext")  # a reset is the Palette's too; lines and tabs stay
     assert terminal_text(ours) == printable(ours)  # no colour: every escape shown
+
+
+def test_every_command_prints_through_the_gate() -> None:
+    """`click.echo` (or `print`) only inside app._echo: a line printed any other way
+    would skip the gate. A guard for commands added later."""
+    import ast
+
+    class Prints(ast.NodeVisitor):
+        def __init__(self) -> None:
+            self.inside = "<module>"
+            self.found: list[tuple[str, int]] = []
+
+        def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+            outer, self.inside = self.inside, node.name
+            self.generic_visit(node)
+            self.inside = outer
+
+        def visit_Call(self, node: ast.Call) -> None:
+            if ast.unparse(node.func) in ("click.echo", "click.secho", "print"):
+                self.found.append((self.inside, node.lineno))
+            self.generic_visit(node)
+
+    package = Path(fastpath.__file__).resolve().parent.parent
+    # The one gate, and the merge driver's fixed usage line for git.
+    allowed = {("cli/app.py", "_echo"), ("git/mergedriver.py", "run_driver")}
+    stray = []
+    for module in sorted(package.rglob("*.py")):
+        prints = Prints()
+        prints.visit(ast.parse(module.read_text(encoding="utf-8")))
+        name = module.relative_to(package).as_posix()
+        stray += [
+            f"{name}:{line} ({where})"
+            for where, line in prints.found
+            if (name, where) not in allowed
+        ]
+    assert stray == [], "print through app._echo (terminal_text): " + ", ".join(stray)
