@@ -306,3 +306,20 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "mj hook install" not in _ok("commit", cwd=plain)
     # A set-up clone says nothing.
     assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
+
+
+def test_init_adds_the_driver_line_to_an_existing_gitattributes(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    write(folder, ".gitattributes", b"*.png binary")  # no final newline
+    _ok("init", str(folder), "--mentor", "ben", "--mentee", "ana", cwd=tmp_path)
+    assert (folder / ".gitattributes").read_bytes() == b"*.png binary\n*.md merge=mentorjournal\n"
+    _ok("hook", "install", cwd=folder)  # a second time: the line is not doubled
+    assert (folder / ".gitattributes").read_text().count("merge=mentorjournal") == 1
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "m"
+    link.mkdir()
+    (link / ".gitattributes").symlink_to(tmp_path / "elsewhere" / "attrs")
+    result = mj("init", str(link), "--mentor", "ben", "--mentee", "ana", cwd=tmp_path)
+    assert result.exit_code == 1 and ".gitattributes is not a regular file" in result.output
+    assert not (tmp_path / "elsewhere" / "attrs").exists()
+    assert sorted(p.name for p in link.iterdir()) == [".gitattributes"]  # nothing written
