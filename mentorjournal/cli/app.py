@@ -519,6 +519,16 @@ def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
 
     path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
     mergedriver.configure(_state(ctx).directory)
+    from mentorjournal.errors import NoJournalError
+
+    try:
+        root = _state(ctx).root()
+    except NoJournalError:
+        from mentorjournal.git.gitrepo import repo_toplevel
+
+        root = repo_toplevel(_state(ctx).directory) or _state(ctx).directory
+    if mergedriver.add_attribute(root):
+        click.echo(f"added {root / '.gitattributes'}: record it with `mj commit`")
     beside = " (run by the pre-commit framework's hook)" if path.name == hook.LEGACY else ""
     click.echo(f"hook installed: {path}{beside}")
     click.echo("merge driver set up: items and signatures edited on both sides merge")

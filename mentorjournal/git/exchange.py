@@ -162,6 +162,7 @@ def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | Non
         said = _summarise(proc.stderr.decode("utf-8", "replace"))
         raise MjError(f"could not clone {url}: {said}. Check the address and your access.")
     mergedriver.configure(target)
+    mergedriver.add_attribute(target)  # a journal started before mj had the driver
     try:
         return target, hook.install(target)
     except MjError:

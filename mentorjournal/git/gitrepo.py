@@ -499,10 +499,16 @@ def ensure_can_sync(journal_root: Path) -> None:
             f"cannot sync: HEAD is detached in {top}. Switch to your branch with "
             "`git switch <branch>`, then run `mj sync` again."
         )
+    from mentorjournal.format.layout import is_editor_temp
+
+    # What `mj commit` would record; other files are git's to carry over (read-tree
+    # refuses to overwrite a changed one), editor files and symlinks mj never stages.
     pending = [
         entry.path
         for entry in status_entries(journal_root)
-        if entry.code != "??" or _JOURNAL_FILE.match(entry.path)
+        if _JOURNAL_FILE.match(entry.path)
+        and not is_editor_temp(entry.path.rsplit("/", 1)[-1])
+        and not (entry.code == "??" and (journal_root / entry.path).is_symlink())
     ]
     if pending:
         shown = ", ".join(pending[:5]) + (" ..." if len(pending) > 5 else "")

@@ -12,6 +12,7 @@ from conftest import mj
 from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     MENTEE,
     MENTOR,
+    commit_through_hook,
     configure,
     git,
     git_sandbox,
@@ -77,8 +78,8 @@ def pair(tmp_path: Path) -> Pair:
     )
     configure(seed, MENTOR)
     write(seed, "sessions/2025-07-18.md", SESSION)
-    git(seed, "add", "--", ".")
-    git(seed, "commit", "--quiet", "-m", "Start")
+    _ok("commit", "-m", "Start", cwd=seed)  # as a user would: mj stages what it manages
+    assert ".gitattributes" in git(seed, "ls-files")
     git(seed, "push", "--quiet", str(remote), "main")
     for name in ("ben", "ana"):
         _ok("clone", str(remote), name, cwd=tmp_path)
@@ -323,3 +324,51 @@ def test_init_adds_the_driver_line_to_an_existing_gitattributes(tmp_path: Path) 
     assert result.exit_code == 1 and ".gitattributes is not a regular file" in result.output
     assert not (tmp_path / "elsewhere" / "attrs").exists()
     assert sorted(p.name for p in link.iterdir()) == [".gitattributes"]  # nothing written
+
+
+def test_clone_of_a_journal_without_the_driver_line_adds_it(tmp_path: Path) -> None:
+    remote = tmp_path / "old.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    seed = tmp_path / "seed"
+    _ok("init", str(seed), "--mentor", "ben", "--mentee", "ana", cwd=tmp_path)
+    configure(seed, MENTOR)
+    (seed / ".gitattributes").unlink()  # as a journal started before mj had the driver
+    git(seed, "add", "--", "agreement.md", ".gitignore")
+    git(seed, "commit", "--quiet", "--no-verify", "-m", "old")
+    git(seed, "push", "--quiet", str(remote), "main")
+    _ok("clone", str(remote), "new", cwd=tmp_path)
+    clone = tmp_path / "new"
+    configure(clone, MENTEE)
+    assert mergedriver.ATTRIBUTE in (clone / ".gitattributes").read_text()
+    assert (clone / ".gitattributes").stat().st_mode & 0o777 == 0o644
+    output = _ok("commit", cwd=clone)
+    assert ".gitattributes" in git(clone, "ls-files")
+    assert "committed" in output
+
+
+def test_a_private_note_forced_into_git_is_refused_everywhere(pair: Pair) -> None:
+    write(pair.ben, "private/mine.md", "Ben's own notes\n")
+    git(pair.ben, "add", "--force", "--", "private/mine.md")
+    staged = mj("validate", "--staged", cwd=pair.ben)
+    assert staged.exit_code == 1 and "private/mine.md:1:1: error[private-staged]" in staged.output
+    hooked = commit_through_hook(pair.ben, "-m", "leak")
+    assert hooked.returncode != 0 and "private-staged" in hooked.stdout
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "leak anyway")
+    remote_before = git(pair.remote, "rev-parse", "main")
+    result = mj("sync", cwd=pair.ben)
+    assert result.exit_code == 1 and "private-staged" in result.output
+    assert git(pair.remote, "rev-parse", "main") == remote_before
+
+
+def test_sync_is_not_blocked_by_what_mj_commit_never_stages(pair: Pair) -> None:
+    write(pair.ben, "README.md", "Our journal\n")
+    git(pair.ben, "add", "--", "README.md")
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "readme")
+    write(pair.ben, "README.md", "Our journal, edited\n")  # a tracked non-journal change
+    os.symlink("ben@host.1:1", pair.ben / "sessions" / ".#2025-07-18.md")  # an Emacs lock
+    os.symlink("nowhere", pair.ben / "sessions" / "2025-07-30.md")  # a dangling link
+    assert "pushed" in _ok("sync", cwd=pair.ben)
+    assert (pair.ben / "README.md").read_text() == "Our journal, edited\n"
+    write(pair.ben, "sessions/2025-07-18.md", _session(pair.ben) + "- [ ] @ben New\n")
+    refused = mj("sync", cwd=pair.ben)
+    assert refused.exit_code == 1 and "mj commit" in refused.output
