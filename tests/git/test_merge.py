@@ -365,10 +365,56 @@ def test_sync_is_not_blocked_by_what_mj_commit_never_stages(pair: Pair) -> None:
     git(pair.ben, "add", "--", "README.md")
     git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "readme")
     write(pair.ben, "README.md", "Our journal, edited\n")  # a tracked non-journal change
-    os.symlink("ben@host.1:1", pair.ben / "sessions" / ".#2025-07-18.md")  # an Emacs lock
-    os.symlink("nowhere", pair.ben / "sessions" / "2025-07-30.md")  # a dangling link
+    (pair.ben / "sessions" / ".#2025-07-18.md").symlink_to("ben@host.1:1")  # an Emacs lock
+    (pair.ben / "sessions" / "2025-07-30.md").symlink_to("nowhere")  # a dangling link
     assert "pushed" in _ok("sync", cwd=pair.ben)
     assert (pair.ben / "README.md").read_text() == "Our journal, edited\n"
     write(pair.ben, "sessions/2025-07-18.md", _session(pair.ben) + "- [ ] @ben New\n")
     refused = mj("sync", cwd=pair.ben)
     assert refused.exit_code == 1 and "mj commit" in refused.output
+
+
+def test_a_file_one_deleted_and_the_other_changed_needs_a_decision(pair: Pair) -> None:
+    goal = (
+        "---\ntitle: Portfolio\nstatus: active\nowner: ana\nopened: 2025-07-01\n"
+        "success: Two case studies published by 2025-12-01\n---\n"
+    )
+    _commit(pair.ben, {"goals/portfolio.md": goal}, "goal")
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    git(pair.ana, "rm", "--quiet", "goals/portfolio.md")
+    _ok("commit", "-m", "drop it", cwd=pair.ana)
+    _ok("sync", cwd=pair.ana)
+    _commit(pair.ben, {"goals/portfolio.md": goal.replace("active", "paused")}, "pause it")
+
+    stopped = mj("sync", cwd=pair.ben)
+    assert stopped.exit_code == 1
+    assert "goals/portfolio.md  (they deleted it, you changed it)" in stopped.output
+    merged = mj("sync", "--merge", cwd=pair.ben)
+    assert merged.exit_code == 1 and "they deleted it, you changed it" in merged.output
+    undecided = mj("sync", cwd=pair.ben)  # nothing chosen yet: never keep one side silently
+    assert undecided.exit_code == 1 and "git rm -- FILE" in undecided.output
+    assert (pair.ben / ".git" / "MERGE_HEAD").exists()
+    git(pair.ben, "rm", "--quiet", "--", "goals/portfolio.md")
+    assert "pushed" in _ok("sync", cwd=pair.ben)
+    assert "goals/portfolio.md" not in git(pair.remote, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_a_clean_merge_started_by_hand_that_is_invalid_is_reported(pair: Pair) -> None:
+    goal = (
+        "---\ntitle: Portfolio\nstatus: active\nowner: ana\nopened: 2025-07-01\n"
+        "success: Two case studies published by 2025-12-01\n---\n"
+    )
+    _commit(pair.ben, {"goals/portfolio.md": goal}, "goal")
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    git(pair.ben, "rm", "--quiet", "goals/portfolio.md")
+    _ok("commit", "-m", "drop the goal", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    note = SESSION.replace("2025-07-18", "2025-08-01").replace(
+        "attendees", "goals: [portfolio]\nattendees"
+    )
+    _commit(pair.ana, {"sessions/2025-08-01.md": note}, "ana")
+    result = mj("sync", "--merge", cwd=pair.ana)
+    assert result.exit_code == 1 and "now has errors" in result.output
+    assert "unknown-goal" in result.output
