@@ -335,7 +335,7 @@ def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> st
     return _out(top, "commit-tree", tree, "-p", head, "-p", theirs, "-m", message)
 
 
-_MARKER = re.compile(rb"^(?:<{7}|>{7}|\|{7})(?: |$)|^={7}\r?$", re.MULTILINE)
+_MARKER = re.compile(rb"^(?:<{7,}|>{7,}|\|{7,})(?: |\r?$)|^={7,}\r?$", re.MULTILINE)
 
 
 def _marked(top: Path, paths: list[str]) -> list[str]:

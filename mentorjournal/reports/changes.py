@@ -410,6 +410,9 @@ def plan_commit(root: Path) -> CommitPlan:
             "Unstage them with `git restore --staged -- private/`, then retry."
         )
     to_stage = tuple(_journal_files_to_stage(root))
+    for path in to_stage:  # git refuses paths beyond a symlink; say why in words
+        if path.count("/") and (refusal := layout.write_refusal(str(root), str(root / path))):
+            raise MjError(f"not committed: {refusal}")
     findings = _findings_if_staged(root, to_stage)
     errors = tuple(
         f

@@ -4,6 +4,7 @@ what cannot merge stops with nothing changed, and nothing invalid is shared."""
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -418,3 +419,33 @@ def test_a_clean_merge_started_by_hand_that_is_invalid_is_reported(pair: Pair) -
     result = mj("sync", "--merge", cwd=pair.ana)
     assert result.exit_code == 1 and "now has errors" in result.output
     assert "unknown-goal" in result.output
+
+
+def test_a_symlinked_sessions_folder_is_an_error_not_an_empty_journal(pair: Pair) -> None:
+    elsewhere = pair.ana.parent / "elsewhere"
+    (pair.ana / "sessions").rename(elsewhere)
+    (pair.ana / "sessions").symlink_to(elsewhere)
+    result = mj("validate", cwd=pair.ana)
+    assert result.exit_code == 1
+    assert "sessions/:1:1: error[symlink-outside] a symlinked folder" in result.output
+    committed = mj("commit", cwd=pair.ana)
+    assert committed.exit_code == 1 and "sessions is a symlink" in committed.output
+    assert "Traceback" not in committed.output and "beyond a symbolic link" not in committed.output
+
+
+def test_history_reads_a_commit_dated_before_1970(pair: Pair) -> None:
+    text = (pair.ben / "agreement.md").read_text().replace("phase: 1", "phase: 2")
+    write(pair.ben, "agreement.md", text)
+    git(pair.ben, "add", "--", "agreement.md")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "@0 -1200"}
+    proc = subprocess.run(
+        ["git", "commit", "-q", "--no-verify", "-m", "old clock"],
+        cwd=pair.ben,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    assert proc.returncode == 0
+    result = mj("history", "--json", cwd=pair.ben)
+    assert result.exit_code == 0, result.output
+    assert "1969-12-31T12:00:00-12:00" in result.output
