@@ -425,13 +425,21 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
     if start_merge:
         left = exchange.start_merge(root)
         if not left:
-            _echo("merged; run `mj sync` to check it and share it")
-            return
-        _echo("merged, but these files need you (each clash is marked in the file):")
-        for path in left:
-            _echo(f"  {printable(path)}")
+            errors = [f for f in exchange.commit_findings(root, "HEAD") if f.severity == "error"]
+            if not errors:
+                _echo("merged; run `mj sync` to share it")
+                return
+            _echo("merged, but the journal now has errors:", err=True)
+            _show_findings(root, tuple(errors))
+            _echo("Fix them, `mj commit`, then `mj sync`.", err=True)
+            ctx.exit(1)
+        _echo("merged, but these files need you:")
+        for path, kind in left.items():
+            _echo(f"  {printable(path)}  ({exchange.KIND_WORDS[kind]})")
         _echo(
-            "Keep what you both want, delete the marker lines, then run `mj sync` "
+            "Where you both changed lines, each clash is marked in the file: keep what you "
+            "both want and delete the marker lines. Where one of you deleted the file, keep "
+            "it with `git add -- FILE` or delete it with `git rm -- FILE`. Then run `mj sync` "
             "(it checks the files and finishes the merge; no editor opens)."
         )
         ctx.exit(1)
@@ -482,15 +490,16 @@ def _show_findings(root: Path, findings: tuple[Finding, ...]) -> None:
 
 def _explain_conflicts(root: Path, result: Any) -> None:
     """Say in plain words which files both people changed and how to go on."""
+    from mentorjournal.git.exchange import KIND_WORDS
     from mentorjournal.render.terminal import printable
 
     _echo(
         "mj sync stopped before changing anything: you and the other side changed the same "
-        "lines, and mj cannot tell which version you both want, in:",
+        "files in ways mj cannot combine, and it cannot tell which version you both want:",
         err=True,
     )
     for path in result.conflicts:
-        _echo(f"  {printable(path)}", err=True)
+        _echo(f"  {printable(path)}  ({KIND_WORDS[result.kinds.get(path, 'both')]})", err=True)
     first = printable(result.conflicts[0])
     _echo(
         "\nYour commits, your files and your branch are as they were; their version is "
@@ -500,7 +509,8 @@ def _explain_conflicts(root: Path, result: Any) -> None:
         "To combine the two:\n"
         "  1. mj sync --merge\n"
         "     (each clash is marked in the file: your lines after `<<<<<<< yours`,\n"
-        "     theirs after `=======`, ending at `>>>>>>> theirs`)\n"
+        "     theirs after `=======`, ending at `>>>>>>> theirs`; a file one of you\n"
+        "     deleted is kept with `git add -- FILE` or deleted with `git rm -- FILE`)\n"
         "  2. edit each file: keep what you both want and delete the three marker lines\n"
         "  3. mj sync   (checks the files, finishes the merge without an editor, shares it;\n"
         "     `git merge --abort` gives up the merge instead)\n"
@@ -566,6 +576,16 @@ def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
 
     path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
     mergedriver.configure(_state(ctx).directory)
+    from mentorjournal.errors import NoJournalError
+
+    try:
+        root = _state(ctx).root()
+    except NoJournalError:
+        from mentorjournal.git.gitrepo import repo_toplevel
+
+        root = repo_toplevel(_state(ctx).directory) or _state(ctx).directory
+    if mergedriver.add_attribute(root):
+        _echo(f"added {root / '.gitattributes'}: record it with `mj commit`")
     beside = " (run by the pre-commit framework's hook)" if path.name == hook.LEGACY else ""
     _echo(f"hook installed: {path}{beside}")
     _echo("merge driver set up: items and signatures edited on both sides merge")

@@ -411,4 +411,18 @@ def tick(root: Path, wanted: str, day: dt.date) -> Ticked:
             return mark_done(root, open_now, wanted, day)
         except MjError:
             pass
-    return mark_done(root, views.journal(root).items(), wanted, day)
+    journal = views.journal(root)
+    try:
+        return mark_done(root, journal.items(), wanted, day)
+    except MjError as exc:
+        marked = [
+            d.path
+            for d in journal.documents
+            if any(f.code == "conflict-marker" for f in d.findings)
+        ]
+        if not marked or not str(exc).startswith("no action item"):
+            raise
+        raise MjError(
+            f"{exc}\n{', '.join(marked)} holds merge conflict markers: its items are hidden "
+            "until the merge is finished (`mj validate` shows the lines)"
+        ) from None

@@ -75,6 +75,12 @@ def _preflight(directory: Path) -> bytes | None:
                 f"{path} is {what}, not a folder: mj init keeps {folder}/ as a real folder "
                 "inside the journal. Move it away or rename it, then run mj init again."
             )
+    attributes = directory / ".gitattributes"
+    if attributes.is_symlink() or (os.path.lexists(attributes) and not attributes.is_file()):
+        raise MjError(
+            f"{attributes} is not a regular file: mj init adds its merge driver line there. "
+            "Replace it with a regular file, then run mj init again."
+        )
     ignore = directory / ".gitignore"
     if ignore.is_symlink():
         # git does not follow a symlinked .gitignore: private/ would not be ignored.

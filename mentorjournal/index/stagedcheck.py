@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from contextlib import contextmanager
 
 from mentorjournal.format import layout
 from mentorjournal.index import gitstate
@@ -29,7 +30,7 @@ from mentorjournal.index.shelf import Shelf
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
     from mentorjournal.format.items import FindingRow
@@ -103,6 +104,36 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
     return findings, len(loaded.journal.documents)
 
 
+@contextmanager
+def trial_index(root: Path, *, copy: bool) -> Iterator[None]:
+    """Make a private index file (a copy of the current one, or empty) the one git and
+    mj use meanwhile: a commit or a merge is checked before anything of the user's is
+    staged or moved."""
+    import shutil
+
+    location = gitstate.git_location(str(root))
+    if location is None:
+        from mentorjournal.errors import MjError
+
+        raise MjError(f"{root} is not in a git repository")
+    index = os.environ.get("GIT_INDEX_FILE") or os.path.join(location[1], "index")
+    trial = os.path.join(location[0], "mentorjournal", f"trial-index-{os.getpid()}")
+    os.makedirs(os.path.dirname(trial), exist_ok=True)
+    previous = os.environ.get("GIT_INDEX_FILE")
+    try:
+        if copy and os.path.exists(index):  # no index yet: git starts one
+            shutil.copyfile(index, trial)
+        os.environ["GIT_INDEX_FILE"] = trial
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("GIT_INDEX_FILE", None)
+        else:
+            os.environ["GIT_INDEX_FILE"] = previous
+        if os.path.exists(trial):
+            os.remove(trial)
+
+
 def check_staged(root: str) -> tuple[list[Row], int] | None:
     """(sorted findings, documents checked) of the index's journal at ``root``, or None
     when the full check must run."""
@@ -123,8 +154,8 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     listed = listing.output()
     if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None:
         return None
-    if gitstate.has_links(listed) or gitstate.unmerged(listed):
-        return None  # staged symlinks, a merge in progress: the full check refuses them
+    if gitstate.has_links(listed) or gitstate.unmerged(listed) or b"\tprivate/" in listed:
+        return None  # staged symlinks or private notes, a merge: the full check refuses them
     if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 2:
         return None
     # A journal nested in a folder of this one takes that folder's files away.

@@ -9,9 +9,7 @@ with `mj history`.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,7 +39,7 @@ __all__ = [
 
 # Files `mj commit` stages: the journal's own documents and what `mj init` writes.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
-_MANAGED_FILE = re.compile(r"^(\.gitignore|goals/\.gitkeep|sessions/\.gitkeep)$")
+_MANAGED_FILE = re.compile(r"^(\.gitignore|\.gitattributes|goals/\.gitkeep|sessions/\.gitkeep)$")
 # A longer subject keeps its first parts and lists every part in the body (the
 # issue's own example, four parts, is 125 characters: keep such a message whole).
 _SUBJECT_LIMIT = 140
@@ -363,14 +361,20 @@ class CommitOutcome:
 
 
 def _is_managed(root: Path, path: str) -> bool:
-    """`.gitignore` counts when it is mj's (it keeps private/ out); `.gitkeep`s always."""
-    if path != ".gitignore":
+    """`.gitignore` counts when it is mj's (it keeps private/ out), `.gitattributes`
+    when it names mj's merge driver (both people need it); `.gitkeep`s always."""
+    if path not in (".gitignore", ".gitattributes"):
         return True
     try:
-        lines = (root / path).read_text(encoding="utf-8", errors="replace").split()
+        lines = (root / path).read_text(encoding="utf-8", errors="replace").split("\n")
     except OSError:
-        return True  # a deleted .gitignore: stage the deletion like any tracked file
-    return "private/" in lines or "/private/" in lines
+        return True  # a deleted file: stage the deletion like any tracked file
+    if path == ".gitattributes":
+        from mentorjournal.git.mergedriver import ATTRIBUTE
+
+        return ATTRIBUTE in (line.strip() for line in lines)
+    words = {word for line in lines for word in line.split()}
+    return "private/" in words or "/private/" in words
 
 
 def _journal_files_to_stage(root: Path) -> list[str]:
@@ -406,9 +410,15 @@ def plan_commit(root: Path) -> CommitPlan:
             "Unstage them with `git restore --staged -- private/`, then retry."
         )
     to_stage = tuple(_journal_files_to_stage(root))
+    for path in to_stage:  # git refuses paths beyond a symlink; say why in words
+        if path.count("/") and (refusal := layout.write_refusal(str(root), str(root / path))):
+            raise MjError(f"not committed: {refusal}")
     findings = _findings_if_staged(root, to_stage)
     errors = tuple(
-        f for f in findings if f.severity == "error" and not f.path.startswith("private/")
+        f
+        for f in findings
+        if f.severity == "error"
+        and (not f.path.startswith("private/") or f.code == "private-staged")
     )
     return CommitPlan(root, to_stage, errors)
 
@@ -417,31 +427,12 @@ def _findings_if_staged(root: Path, to_stage: Sequence[str]) -> list[Finding]:
     """What the commit would record, checked as the hook checks it (``staged_findings``,
     which re-checks only the notes that changed), in a copy of the index with
     ``to_stage`` added: nothing of the user's is staged before the plan is accepted."""
-    import shutil
-
     from mentorjournal.git import gitrepo
-    from mentorjournal.index import gitstate
-    from mentorjournal.index.stagedcheck import staged_findings
+    from mentorjournal.index.stagedcheck import staged_findings, trial_index
 
-    location = gitstate.git_location(str(root))
-    if location is None:
-        raise MjError(f"{root} is not in a git repository")
-    index = Path(os.environ.get("GIT_INDEX_FILE") or Path(location[1]) / "index")
-    trial = Path(location[0]) / "mentorjournal" / f"commit-index-{os.getpid()}"
-    trial.parent.mkdir(parents=True, exist_ok=True)
-    previous = os.environ.get("GIT_INDEX_FILE")
-    try:
-        with contextlib.suppress(FileNotFoundError):  # no index yet: git starts one
-            shutil.copyfile(index, trial)
-        os.environ["GIT_INDEX_FILE"] = str(trial)
+    with trial_index(root, copy=True):
         gitrepo.stage(root, to_stage)
         return staged_findings(root)[0]
-    finally:
-        if previous is None:
-            os.environ.pop("GIT_INDEX_FILE", None)
-        else:
-            os.environ["GIT_INDEX_FILE"] = previous
-        trial.unlink(missing_ok=True)
 
 
 @contextmanager
