@@ -59,11 +59,18 @@ def palette(stream: Any = None) -> Palette:
     return palette_for(stream or sys.stdout)
 
 
-def _echo(text: str = "", err: bool = False) -> None:
+def _echo(text: str = "", err: bool = False, crlf: bool = False) -> None:
     """Print a line as every command prints: a note's text, a file name or an author
-    cannot reach the terminal as a control sequence (``terminal.terminal_text``)."""
+    cannot reach the terminal as a control sequence (``terminal.terminal_text``).
+    With ``crlf``, ``text`` is lines that end in CRLF (an iCalendar feed): those CRs
+    pass, and no line break is added."""
     from mentorjournal.render.terminal import terminal_text
 
+    if crlf:
+        click.echo(
+            terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"), err=err, nl=False
+        )
+        return
     colour = palette(sys.stderr if err else sys.stdout).enabled
     click.echo(terminal_text(text, colour), err=err)
 
@@ -932,12 +939,12 @@ def calendar(
     except UnknownOwnerError as exc:
         raise click.BadParameter(str(exc), param_hint="--owner") from None
     if errors:
-        click.echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
+        _echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, crlf=True)
         return
     from mentorjournal.edit.writer import atomic_write
 
     target = output if output.is_absolute() else _state(ctx).directory / output
     atomic_write(target, text.encode())
-    click.echo(f"wrote   {target}", err=True)
+    _echo(f"wrote   {target}", err=True)

@@ -135,10 +135,13 @@ def _refused(err: TextIO, exc: Exception) -> int:
     return 1
 
 
-def _say(stream: TextIO, text: str) -> None:
+def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
     from mentorjournal.render.terminal import palette_for, terminal_text
 
+    if crlf:  # lines that end in CRLF (an iCalendar feed): those CRs pass
+        stream.write(terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"))
+        return
     stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
@@ -223,8 +226,8 @@ def _calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int 
     except MjError as exc:
         return _refused(err, exc)
     if errors:
-        err.write(f"{errors} file error(s) may hide events: run `mj validate`\n")
-    out.write(text)
+        _say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
+    _say(out, text, crlf=True)
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
+from mentorjournal.render.terminal import printable
 from mentorjournal.reports.calendar import DayEvent, Feed, Meetings
 
 # uid -> (digest of the event without its stamps, SEQUENCE, first seen: Unix seconds)
@@ -33,7 +34,7 @@ def calendar_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", feed.name)
+    calendar.add("x-wr-calname", _text(feed.name))
     # How often a subscribed calendar should fetch the feed again (RFC 7986, Outlook).
     calendar.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
@@ -101,8 +102,8 @@ def _day(day: DayEvent) -> Event:
 def _event(uid: str, summary: str, description: str) -> Event:
     event = Event()
     event.add("uid", uid)
-    event.add("summary", summary)
-    event.add("description", description)
+    event.add("summary", _text(summary))
+    event.add("description", _text(description))
     return event
 
 
@@ -110,5 +111,11 @@ def _alarm(before: dt.timedelta, summary: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", -before)
-    alarm.add("description", summary)
+    alarm.add("description", _text(summary))
     return alarm
+
+
+def _text(value: str) -> str:
+    """RFC 5545 TEXT admits no control character but the line breaks icalendar escapes:
+    the rest are written as visible escapes, as on a terminal (``terminal.printable``)."""
+    return "\n".join(printable(line) for line in value.split("\n"))

@@ -11,6 +11,12 @@ writes them as iCalendar).
 * **Review**: the agreement's ``review`` date, all day.
 * **Items**: every open item with a due date, all day, one event each.
 
+What each audience sees is the audience gate's (``audience.Gate``): no calendar holds
+anything of ``private/``; an item from a confidential session is "Action item (@ana)"
+without its text for the pair, and not there at all for a sponsor, whose feed holds no
+note text and only the parts ``consent.sponsor`` allows (cadence: the meetings,
+actions: the items, goals: goal titles); the review date is in every feed.
+
 UIDs join the journal's identity (a digest of the agreement's start, mentor and mentee:
 the same in every clone, whatever the checkout's path) and the item's key, so a
 re-import updates an event instead of adding a second.
@@ -24,16 +30,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from mentorjournal.audience import Gate, is_confidential
 from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date, parse_every
 from mentorjournal.journal import people
-from mentorjournal.model import Document, Journal
+from mentorjournal.model import Journal
 from mentorjournal.reports import statuscore
 from mentorjournal.reports.status import open_row, session_dates
 
 Audience = Literal["pair", "sponsor"]
-# What consent.sponsor may list; absent, a sponsor sees cadence, goals and actions.
-_SPONSOR_DEFAULT = ("cadence", "goals", "actions")
 
 
 class UnknownOwnerError(ValueError):
@@ -69,31 +74,6 @@ class Feed:
     days: tuple[DayEvent, ...]
 
 
-def calendar_gate(
-    audience: Audience, agreement: Mapping[str, Any], part: str, doc: Document | None = None
-) -> Literal["text", "bare"] | None:
-    """How ``audience`` may see ``part`` (cadence, goals, actions) of ``doc`` in a calendar:
-    "text" (quoted), "bare" (dates and handles, no note text) or None (not at all).
-
-    The privacy rule for calendars, in one place until the audience gate (branch
-    audience-gate) lands and answers it: ``private/`` never appears in any calendar (a
-    feed travels); a sponsor sees nothing of a confidential session, no note text at
-    all, and only the parts ``consent.sponsor`` allows.
-    """
-    if doc is not None and doc.private:
-        return None
-    if audience == "pair":
-        return "text"
-    if doc is not None and doc.meta.get("confidential") is True:
-        return None
-    consent = agreement.get("consent")
-    if consent is None:
-        allowed: object = _SPONSOR_DEFAULT
-    else:
-        allowed = consent.get("sponsor", _SPONSOR_DEFAULT) if isinstance(consent, dict) else ()
-    return "bare" if isinstance(allowed, list | tuple) and part in allowed else None
-
-
 def identity(meta: Mapping[str, Any]) -> str:
     """The journal's identity: the same in every clone and checkout of it."""
     handles = [_handle(meta, role) for role in ("mentor", "mentee")]
@@ -122,10 +102,12 @@ def compute_calendar(
     pair = " & ".join(names.get(h, h) for h in (_handle(meta, "mentor"), _handle(meta, "mentee")))
     review = parse_date(meta.get("review"))
     days = [] if review is None else [_review(ident, review, pair)]
-    days += _items(journal, meta, audience, owner, ident, names)
+    gate = Gate(audience, meta)
+    if gate.shows("actions"):
+        days += _items(gate.view(journal), gate, owner, ident, names)
     suffix = " (sponsor)" if audience == "sponsor" else ""
     meetings = None
-    if calendar_gate(audience, meta, "cadence"):
+    if gate.shows("cadence"):
         meetings = _meetings(journal, meta, today, at, ident, pair)
     return Feed(f"Mentoring: {pair}{suffix}", meetings, tuple(days))
 
@@ -184,24 +166,18 @@ def _review(ident: str, day: dt.date, pair: str) -> DayEvent:
 
 
 def _items(
-    journal: Journal,
-    meta: Mapping[str, Any],
-    audience: Audience,
-    owner: str | None,
-    ident: str,
-    names: dict[str, str],
+    journal: Journal, gate: Gate, owner: str | None, ident: str, names: dict[str, str]
 ) -> list[DayEvent]:
+    """Open items with a due date of the documents ``gate`` lets through."""
     goal_ids = set(journal.goals)
-    titles = {
-        goal_id: str(doc.meta.get("title", goal_id))
-        for goal_id, doc in journal.goals.items()
-        if calendar_gate(audience, meta, "goals", doc)
-    }
+    shown = journal.goals.items() if gate.shows("goals") else ()
+    titles = {goal_id: str(doc.meta.get("title", goal_id)) for goal_id, doc in shown}
+    pair = gate.audience == "pair"
     found: list[tuple[str, str, int, DayEvent]] = []
     for doc in journal.documents:
-        shown = calendar_gate(audience, meta, "actions", doc)
-        if shown is None:
-            continue
+        if not pair and is_confidential(doc.meta):
+            continue  # a sponsor does not even learn that a confidential session set a date
+        quoted = gate.quotes(doc.path, doc.meta)
         for item in doc.items:
             due = parse_date(item.due)
             if not item.is_open or due is None or (owner and owner not in item.owners):
@@ -210,14 +186,15 @@ def _items(
             who = ", ".join(f"@{h} ({names[h]})" if h in names else f"@{h}" for h in owners)
             said = [f"Owner: {who or '(none)'}"]
             said += [f"Goal: {titles[goal]}" for goal in goals if goal in titles]
-            if shown == "text":
-                said += [f"From: {path}:{line}", f"Tick it with: mj done {item_id}"]
-            else:
+            if not quoted:
                 text = f"Action item ({' '.join('@' + h for h in owners) or 'no owner'})"
-                said.append("Action item from the mentoring journal (its text stays in the pair)")
+                said.append(
+                    "(in a confidential session)" if pair else "Its text stays with the pair."
+                )
+            if pair:
+                said += [f"From: {path}:{line}", f"Tick it with: mj done {item_id}"]
             key = item.id if item.explicit_id else item.key[:16]  # not lengthened by a clash
             uid = f"item-{key}-{ident}@mentorjournal"
-            found.append(
-                (due.isoformat(), path, line, DayEvent(uid, due, text, "\n".join(said), 1))
-            )
+            event = DayEvent(uid, due, text, "\n".join(said), 1)
+            found.append((due.isoformat(), path, line, event))
     return [event for *_, event in sorted(found, key=lambda entry: entry[:3])]

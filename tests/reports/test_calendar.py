@@ -76,9 +76,12 @@ def test_both_parsers_read_every_event_as_written(repo: Path) -> None:
     status = json.loads(mj("status", "--json", "--today", TODAY, cwd=repo).stdout)
     due = {item["text"]: item["due"] for item in status["open"] if item["due"]}
     items = {str(e["SUMMARY"]): e for uid, e in read.items() if uid.startswith("item-")}
-    # Every open item with a due date but the private one, under status's text.
+    # Every open item with a due date under status's text, but the private one (in no
+    # calendar) and the confidential one (its text stays in its note).
     assert "PRIVATECANARY for my eyes only" in due  # mj status shows it on this machine
-    assert set(items) == set(due) - {"PRIVATECANARY for my eyes only"}
+    hidden = {"PRIVATECANARY for my eyes only", "Follow up on SECRETCANARY"}
+    assert set(items) == set(due) - hidden | {"Action item (@ana)"}
+    assert "(in a confidential session)" in str(items.pop("Action item (@ana)")["DESCRIPTION"])
     assert ODD_TEXT in items
     for text, event in items.items():
         assert event["DTSTART"] == dt.date.fromisoformat(due[text])
@@ -186,15 +189,16 @@ def test_importing_again_updates_the_same_events(
 
 def test_sponsor_sees_no_note_text_and_nothing_confidential_or_private(repo: Path) -> None:
     pair = feed(repo).decode("utf-8").replace("\r\n ", "")
-    assert "SECRETCANARY" in pair  # the pair's own calendar quotes confidential items
-    assert "PRIVATECANARY" not in pair  # private notes are in no calendar
+    for canary in ("SECRETCANARY", "PRIVATECANARY"):  # not even in the pair's own feed
+        assert canary not in pair
+    assert "ITEMCANARY" in pair
     data = feed(repo, "--audience", "sponsor")
     sponsor = data.decode("utf-8").replace("\r\n ", "")
     for canary in ("SECRETCANARY", "PRIVATECANARY", "ITEMCANARY", "Confirm the learning", "primer"):
         assert canary not in sponsor
     summaries = sorted(str(e["SUMMARY"]) for e in events(data).values())
     assert summaries == [
-        *["Action item (@ana)"] * 3,  # two milestones and ITEMCANARY's item
+        *["Action item (@ana)"] * 3,  # two milestones and ITEMCANARY's; not SECRETCANARY's
         "Action item (@ben)",  # the item with odd text
         "Action item (@carla)",
         "Agreement review: Ben Mentor & Ana Mentee",
@@ -246,3 +250,23 @@ def test_an_agreement_without_identity_is_refused(tmp_path: Path) -> None:
     result = mj("calendar", cwd=root)
     assert result.exit_code == 1 and result.stdout == ""
     assert "agreement.md gives no readable start, mentor and mentee" in result.stderr
+
+
+def test_control_characters_are_escaped_in_the_feed(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "j")
+    agreement = (
+        '---\nmentor: {handle: ben, name: "Ben \\e]0;pwned\\a"}\nmentee: {handle: ana, name: Ana}\n'
+        "purpose: Grow.\nstart: 2025-01-06\nreview: 2025-06-01\n"
+        "cadence: {every: weekly, length: 30, mode: video}\n---\n"
+        "- [ ] @ana Evil \x1b[2K item \u202e here\x07 due:2025-02-01\n"
+    )
+    commit_files(root, {"agreement.md": agreement}, "agreement")
+    data = feed(root)
+    text = data.decode("utf-8")
+    assert text.replace("\r\n", "").isprintable()  # CRLF ends lines; nothing else controls
+    read = events(data)
+    summaries = {str(event["SUMMARY"]) for event in read.values()}
+    assert "Evil \\x1b[2K item \\u202e here\\x07" in summaries
+    assert "Mentoring session: Ben \\x1b]0;pwned\\x07 & Ana" in summaries
+    parsed = vobject.readOne(text)
+    assert {e.summary.value for e in parsed.vevent_list} == summaries
