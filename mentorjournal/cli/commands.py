@@ -94,7 +94,8 @@ def calendar(
             kept = marshal.loads(gitstate.load(where))
         except (EOFError, ValueError, TypeError):
             kept = {}
-        kept = kept if isinstance(kept, dict) else {}
+        kept = kept if isinstance(kept, dict) else {}  # damaged: the feed starts afresh
+        kept = {uid: v for uid, v in kept.items() if isinstance(v, tuple) and len(v) == 3}
         text, changed = calendar_ics(built, kept, int(time.time()))
         if changed:
             gitstate.store(where, marshal.dumps(kept | changed))

@@ -21,7 +21,7 @@ from icalendar import Alarm, Calendar, Event
 from mentorjournal.render.terminal import printable
 from mentorjournal.reports.calendar import DayEvent, Feed, Meetings
 
-# uid -> (digest of the event without its stamps, SEQUENCE, first seen: Unix seconds)
+# uid -> (digest of the entry's data, SEQUENCE, when that version was first seen: Unix s)
 Kept = dict[str, tuple[str, int, int]]
 PRODID = "-//mentorjournal//mj calendar//EN"
 

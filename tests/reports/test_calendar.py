@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import marshal
 import shutil
 from pathlib import Path
 
@@ -270,3 +271,14 @@ def test_control_characters_are_escaped_in_the_feed(tmp_path: Path) -> None:
     assert "Mentoring session: Ben \\x1b]0;pwned\\x07 & Ana" in summaries
     parsed = vobject.readOne(text)
     assert {e.summary.value for e in parsed.vevent_list} == summaries
+
+
+def test_a_damaged_record_of_the_feed_starts_it_afresh(repo: Path) -> None:
+    feed(repo)
+    ledgers = list((repo / ".git" / "mentorjournal").glob("calendar-pair-*.marshal"))
+    assert len(ledgers) == 1
+    for damage in (b"\x00garbage", marshal.dumps({"x": 1, "y": (1,)}), marshal.dumps([1])):
+        ledgers[0].write_bytes(damage)
+        note = repo / "sessions/2025-02-24.md"
+        note.write_text(note.read_text() + "\nAnother line.\n")  # the kept feed is stale
+        assert {e["SEQUENCE"] for e in events(feed(repo)).values()} == {0}
