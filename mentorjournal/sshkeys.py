@@ -182,8 +182,7 @@ def _keep_verdict(entry: str, good: bool) -> None:
 
 
 def public_key(path: Path) -> str:
-    """The public key line of a key file: the file itself, FILE.pub, or read from the
-    (unencrypted) private key."""
+    """The public key line of a key file: the file itself, or FILE.pub beside it."""
     for candidate in (path, Path(f"{path}.pub")):
         try:
             first = candidate.read_text(encoding="utf-8", errors="replace")[:16384].strip()
@@ -191,13 +190,10 @@ def public_key(path: Path) -> str:
             continue
         if key_id(first):
             return first
-    if not path.is_file():
-        raise MjError(f"no key file at {path}")
-    proc = _keygen(["-y", "-f", str(path.resolve())], str(path.resolve().parent))
-    found = proc.stdout.decode("utf-8", "replace").strip()
-    if proc.returncode != 0 or not key_id(found):
-        raise MjError(f"{path} holds no SSH key mj can read ({_said(proc)}): give its .pub file")
-    return found
+    raise MjError(
+        f"no SSH public key in {path} or {path}.pub: give the .pub file "
+        f"(`ssh-keygen -y -f {path}` prints it)"
+    )
 
 
 def configured_key(root: Path) -> str | None:

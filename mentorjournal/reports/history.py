@@ -90,19 +90,19 @@ def _meta(doc: Document | None) -> dict[str, Any]:
     return dict(doc.meta) if doc is not None else {}
 
 
+def _keyless(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_keyless(item) for item in value]
+    return {k: v for k, v in value.items() if k != "key"} if isinstance(value, dict) else value
+
+
 def _unsigned(meta: dict[str, Any]) -> dict[str, Any]:
     """The front matter without signatures and keys: those are told in their own words."""
-    plain = {key: value for key, value in meta.items() if key != "signatures"}
-    for path, _ in checks.people_of(meta).values():
-        person = plain[str(path[0])]
-        if len(path) == 1 and isinstance(person, dict):
-            plain[str(path[0])] = {k: v for k, v in person.items() if k != "key"}
-        elif isinstance(person, list):
-            plain[str(path[0])] = [
-                {k: v for k, v in o.items() if k != "key"} if isinstance(o, dict) else o
-                for o in person
-            ]
-    return plain
+    return {
+        key: _keyless(value) if key in ("mentor", "mentee", "others") else value
+        for key, value in meta.items()
+        if key != "signatures"
+    }
 
 
 def _signed(old: Document | None, new: Document, trusted: dict[str, set[str]]) -> list[Any]:
@@ -122,17 +122,20 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
     names = [
         f"{commit.sha}{suffix}:./{AGREEMENT}" for commit in commits for suffix in ("", "^", "^2")
     ]
-    blobs = gitrepo.read_blobs(root, names)
+    docs = {
+        name: parse_document(AGREEMENT, data)
+        for name, data in gitrepo.read_blobs(root, names).items()
+    }
     trusted = checks.trusted_keys(
-        parse_document(AGREEMENT, blobs[f"{c.sha}:./{AGREEMENT}"])
+        docs[f"{c.sha}:./{AGREEMENT}"]
         for c in reversed(commits)
-        if f"{c.sha}:./{AGREEMENT}" in blobs
+        if f"{c.sha}:./{AGREEMENT}" in docs
     )
     versions: list[AgreementVersion] = []
     for commit in reversed(commits):
-        new = _parse(AGREEMENT, blobs.get(f"{commit.sha}:./{AGREEMENT}"))
-        old = _parse(AGREEMENT, blobs.get(f"{commit.sha}^:./{AGREEMENT}"))
-        other = _parse(AGREEMENT, blobs.get(f"{commit.sha}^2:./{AGREEMENT}"))
+        new = docs.get(f"{commit.sha}:./{AGREEMENT}")
+        old = docs.get(f"{commit.sha}^:./{AGREEMENT}")
+        other = docs.get(f"{commit.sha}^2:./{AGREEMENT}")
         created = old is None and new is not None
         # A new agreement's values are its text; listing each as "(none) -> x" says nothing.
         fields = [] if created else field_changes(_unsigned(_meta(old)), _unsigned(_meta(new)))
