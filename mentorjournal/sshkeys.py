@@ -136,7 +136,7 @@ def verify(handle: str, key: str, message: bytes, sig: str) -> bool:
         return kept[entry]
     with tempfile.TemporaryDirectory(prefix="mj-verify-") as folder:
         Path(folder, "allowed").write_text(f'{handle} namespaces="{NAMESPACE}" {key}\n')
-        Path(folder, "sig").write_text(sig.strip() + "\n", encoding="ascii")
+        Path(folder, "sig").write_text(sig.strip() + "\n", encoding="utf-8")
         args = ["-Y", "verify", "-f", "allowed", "-I", handle, "-n", NAMESPACE, "-s", "sig"]
         good = _keygen(args, folder, message).returncode == 0
     _keep_verdict(entry, good)
@@ -152,15 +152,18 @@ def _verdicts_path() -> str | None:
 
 
 def _load_verdicts() -> dict[str, bool]:
+    """The verdicts kept in the user's cache (read once a run); none under MJ_NO_CACHE."""
     global _verdicts
+    path = _verdicts_path()
+    if path is None:
+        return {}
     if _verdicts is None:
         import marshal
 
         from mentorjournal.index.gitstate import load
 
-        path = _verdicts_path()
         try:
-            loaded = marshal.loads(load(path)) if path else {}
+            loaded = marshal.loads(load(path))
         except (EOFError, ValueError, TypeError):
             loaded = {}
         _verdicts = loaded if isinstance(loaded, dict) else {}
@@ -172,13 +175,14 @@ def _keep_verdict(entry: str, good: bool) -> None:
 
     from mentorjournal.index.gitstate import store
 
+    path = _verdicts_path()
+    if path is None:
+        return
     kept = _load_verdicts()
     kept[entry] = good
     while len(kept) > _MOST_VERDICTS:
         del kept[next(iter(kept))]  # the oldest first
-    path = _verdicts_path()
-    if path:
-        store(path, marshal.dumps(kept))
+    store(path, marshal.dumps(kept))
 
 
 def public_key(path: Path) -> str:

@@ -204,6 +204,9 @@ def test_ana_cannot_sign_as_ben(pair: Pair) -> None:
     out = _refused("sign", "--as", "ben", cwd=pair.ana)
     assert "is not ben's key in the agreement" in out
     assert _status(pair.ana) == _state([], ["ben", "ana"], [], [])
+    line = _line(pair.ana, "signatures:")
+    stale = "the agreement changed after ben, ana signed; re-sign with `mj sign --as`"
+    assert _findings(pair.ana) == [("stale-signature", "warning", line, stale)]
 
 
 def test_copying_bens_signature_onto_a_new_text_does_not_count(pair: Pair) -> None:

@@ -351,3 +351,22 @@ def test_rsa_and_ecdsa_keys_sign_too(journal: Path, tmp_path: Path) -> None:
     for handle, key in made.items():
         _sign(journal, handle, key)
     assert _signatures(journal) == _state(["ben", "ana"], [], [], [])
+
+
+def test_without_ssh_keygen_signing_fails_clearly_and_nothing_counts(
+    keyed: Path, keys: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    _sign(keyed, "ana", keys["ana"])
+    bare = tmp_path / "bin"  # git, and no ssh-keygen
+    bare.mkdir()
+    (bare / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bare))
+    monkeypatch.setenv("MJ_NO_CACHE", "1")  # no verdict kept from before
+    result = mj("sign", "--as", "ben", "--key", str(keys["ben"]), cwd=keyed)
+    assert result.exit_code == 1 and "ssh-keygen is not installed" in result.output
+    assert _signatures(keyed) == _state([], [], ["ben"], ["ana"])
+    found = json.loads(mj("validate", "--json", cwd=keyed).stdout)["findings"]
+    assert [(f["code"], f["severity"]) for f in found] == [("invalid-signature", "warning")]
+    assert "ssh-keygen is not installed" in found[0]["message"]
