@@ -7,18 +7,19 @@ when it verifies over an older text; invalid otherwise (no ``sig``, no ``key``, 
 with another key, or an entry edited after signing).
 
 Keys are trusted on first use, as ssh trusts a host: a person's first key in the
-agreement's history. A later key counts once that person confirmed it, by signing a
-version that holds it with a key already trusted (`mj sign --key EARLIER`); until then
-the change is reported (which commit, who committed it) and the person's signatures do
-not count. So nobody holding only their own key can make another's signature count:
-not by signing as them, not by editing their entry, not by putting their own key there.
+agreement's whole history (every branch: two different first keys trust neither). A
+later key counts once that person confirmed it, by signing a version that holds it
+with a key already trusted (`mj sign --key EARLIER`); until then the change is
+reported (which commit, who committed it) and the person's signatures do not count.
+So nobody holding only their own key can make another's signature count: not by
+signing as them, not by editing their entry, not by putting their own key there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,23 +111,76 @@ def _keys(doc: Document) -> dict[str, str]:
     return {handle: key for handle, (_, key) in people_of(doc.meta).items() if key}
 
 
-def trusted_keys(docs: Iterable[Document]) -> dict[str, set[str]]:
-    """Each person's trusted keys after these versions (oldest first): the first key,
-    and every key a version holds that the person signed there with a trusted key."""
-    versions = [(doc, _keys(doc)) for doc in docs]
-    trusted: dict[str, set[str]] = {}
-    for _, keys in versions:
+@dataclass(frozen=True)
+class Trail:
+    """The agreement's versions, parents before children (the version checked last),
+    and each person's trusted keys after them."""
+
+    versions: tuple[Version, ...]
+    trusted: dict[str, set[str]]
+
+
+def _graph(root: Path) -> list[tuple[CommitInfo, list[str], Document]]:
+    """Every commit that changed agreement.md, parents first, with its parents among
+    them and its version. ``--full-history``: a merge that kept one side's text must
+    not hide the other side's commits (and a key one of them added first)."""
+    from mentorjournal.format.document import parse_document
+    from mentorjournal.format.layout import AGREEMENT
+    from mentorjournal.git import gitrepo
+    from mentorjournal.git.gitrepo import CommitInfo
+
+    shape = "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
+    order = ["--full-history", "--topo-order", "--reverse", "--parents", "--no-color"]
+    try:
+        raw = gitrepo._run(root, ["log", "-z", shape, *order, "--", AGREEMENT]).stdout
+        fields = raw.removesuffix(b"\0").decode("utf-8", "replace").split("\0") if raw else []
+        commits = [fields[at : at + 6] for at in range(0, len(fields), 6)]
+        blobs = gitrepo.read_blobs(root, [f"{c[0]}:./{AGREEMENT}" for c in commits])
+    except MjError:
+        return []  # not a repository, no commit yet, or one git cannot read
+    return [
+        (
+            CommitInfo(sha, name, email, date, subject),
+            parents.split(),
+            parse_document(AGREEMENT, data),
+        )
+        for sha, parents, name, email, date, subject in commits
+        if (data := blobs.get(f"{sha}:./{AGREEMENT}")) is not None
+    ]
+
+
+def trail(root: str | Path | None, current: Document | None) -> Trail:
+    """Whose keys count: a person's first key (the one a version added where no earlier
+    version had any key for them; two such keys trust neither), and every key a version
+    holds that the person signed there with a key already trusted."""
+    graph = _graph(Path(root)) if root is not None and (current is None or _keys(current)) else []
+    first: dict[str, set[str]] = {}
+    had: dict[str, set[str]] = {}
+
+    def introduce(doc: Document, before: set[str]) -> set[str]:
+        keys = _keys(doc)
         for handle, key in keys.items():
-            trusted.setdefault(handle, {key})
+            if handle not in before:
+                first.setdefault(handle, set()).add(key)
+        return before | set(keys)
+
+    for commit, parents, doc in graph:
+        had[commit.sha] = introduce(doc, set().union(*(had.get(p, set()) for p in parents)))
+    versions: list[Version] = [(commit, doc) for commit, _, doc in graph]
+    if current is not None:
+        introduce(current, set().union(*had.values()))
+        versions.append((None, current))
+    versions = [(commit, doc) for commit, doc in versions if doc.parsed]
+    trusted = {handle: keys if len(keys) == 1 else set() for handle, keys in first.items()}
     grown = True
-    while grown:  # a confirmation may rest on a key confirmed later in the list
+    while grown:  # a confirmation may rest on a key confirmed in a later version
         grown = False
-        for doc, keys in versions:
-            for handle, key in keys.items():
+        for _, doc in versions:
+            for handle, key in _keys(doc).items():
                 if key not in trusted[handle] and _confirms(doc, handle, trusted[handle]):
                     trusted[handle].add(key)
                     grown = True
-    return trusted
+    return Trail(tuple(versions), trusted)
 
 
 def _confirms(doc: Document, handle: str, trusted: set[str]) -> bool:
@@ -141,29 +195,6 @@ def _confirms(doc: Document, handle: str, trusted: set[str]) -> bool:
         )
     except MjError:
         return False
-
-
-def versions(root: Path | None, current: Document) -> list[Version]:
-    """The agreement's committed versions (oldest first), then ``current``. History is
-    read only when someone has a key: without one, no signature can count anyway."""
-    found: list[Version] = []
-    if root is not None and _keys(current):
-        from mentorjournal.format.document import parse_document
-        from mentorjournal.format.layout import AGREEMENT
-        from mentorjournal.git import gitrepo
-
-        try:
-            if gitrepo.repo_toplevel(root) is not None:
-                commits = gitrepo.log_for_path(root, AGREEMENT)
-                names = [f"{commit.sha}:./{AGREEMENT}" for commit in commits]
-                blobs = gitrepo.read_blobs(root, names)
-                for commit, name in reversed(list(zip(commits, names, strict=True))):
-                    if name in blobs:
-                        found.append((commit, parse_document(AGREEMENT, blobs[name])))
-        except MjError:
-            found = []  # a repository git cannot read: trust what the file holds now
-    found.append((None, current))
-    return [(commit, doc) for commit, doc in found if doc.parsed]
 
 
 def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
@@ -215,21 +246,21 @@ def state_of(doc: Document, found: list[Verdict]) -> SignatureState:
 def signature_state(agreement: Document, root: str | Path | None = None) -> SignatureState:
     """Mentor and mentee must sign; every entry is valid, stale or invalid. With the
     journal's ``root``, keys are trusted as its git history says; without, as they are."""
-    history = versions(Path(root) if root is not None else None, agreement)
-    return state_of(agreement, verdicts(agreement, trusted_keys(d for _, d in history)))
+    return state_of(agreement, verdicts(agreement, trail(root, agreement).trusted))
 
 
-def unconfirmed(history: list[Version], trusted: Mapping[str, set[str]]) -> list[KeyChange]:
+def unconfirmed(history: Trail) -> list[KeyChange]:
     """The keys of the last version that are not trusted, each with the commit that
-    brought it in (the oldest version holding it) and the key it replaced."""
+    brought it in (the oldest version holding it) and the key before it."""
     changes = []
-    for handle, key in _keys(history[-1][1]).items():
-        if key in trusted.get(handle, ()):
+    versions = history.versions
+    for handle, key in _keys(versions[-1][1]).items():
+        if key in history.trusted.get(handle, ()):
             continue
-        at = next(i for i, (_, doc) in enumerate(history) if _keys(doc).get(handle) == key)
-        earlier = _keys(history[at - 1][1]).get(handle) if at else None
+        at = next(i for i, (_, doc) in enumerate(versions) if _keys(doc).get(handle) == key)
+        earlier = _keys(versions[at - 1][1]).get(handle) if at else None
         before = sshkeys.fingerprint(earlier) if earlier else None
-        changes.append(KeyChange(handle, before, sshkeys.fingerprint(key), False, history[at][0]))
+        changes.append(KeyChange(handle, before, sshkeys.fingerprint(key), False, versions[at][0]))
     return changes
 
 
@@ -252,9 +283,8 @@ def key_changes(
 
 def signature_findings(agreement: Document, root: str | Path | None) -> list[Finding]:
     """Stale, invalid and unknown signers' signatures, and keys changed unconfirmed."""
-    history = versions(Path(root) if root is not None else None, agreement)
-    trusted = trusted_keys(doc for _, doc in history)
-    found = verdicts(agreement, trusted)
+    history = trail(root, agreement)
+    found = verdicts(agreement, history.trusted)
     people = people_of(agreement.meta)
     findings: list[Finding] = []
 
@@ -274,7 +304,7 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
             message = f"{v.by}'s signature does not count: {v.why}"
             severity: Severity = "error" if v.forged else "warning"
             at(("signatures", v.index, "sig"), severity, "invalid-signature", message)
-    for change in unconfirmed(history, trusted):
+    for change in unconfirmed(history):
         commit = change.commit
         where = (
             f"in commit {commit.sha[:7]} by {commit.author_name} <{commit.author_email}> "

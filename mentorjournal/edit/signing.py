@@ -196,19 +196,10 @@ def _entries(agreement: Document, mine: dict[str, Any]) -> tuple[list[Any], bool
     return (result, True) if replaced else ([*result, mine], False)
 
 
-def _refusal(
-    handle: str,
-    history: list[Any],
-    trusted: dict[str, set[str]],
-    made: str,
-    own: str,
-    key: str,
-) -> str:
+def _refusal(handle: str, history: checks.Trail, made: str, own: str, key: str) -> str:
     """Why a signature made with ``key`` would not count as ``handle``'s."""
     if made == own:
-        earlier = next(
-            (c.before for c in checks.unconfirmed(history, trusted) if c.handle == handle), None
-        )
+        earlier = next((c.before for c in checks.unconfirmed(history) if c.handle == handle), None)
         return (
             f"{handle}'s key in the agreement ({sshkeys.fingerprint(own)}) replaced an "
             f"earlier one ({earlier}) and {handle} has not confirmed the change, so a "
@@ -238,8 +229,8 @@ def sign_agreement(root: Path, handle: str, today: dt.date, key: str | None) -> 
             f"checked. Add it: `mj key --as {handle}`, then `mj commit`, then sign."
         )
     digest = checks.agreement_digest(agreement)
-    history = checks.versions(root, agreement)
-    trusted = checks.trusted_keys(doc for _, doc in history)
+    history = checks.trail(root, agreement)
+    trusted = history.trusted
     mine = [v for v in checks.verdicts(agreement, trusted) if v.by == handle]
     if mine and mine[0].state == "valid":
         entry = checks.entries(agreement.meta)[handle][1]
@@ -254,7 +245,7 @@ def sign_agreement(root: Path, handle: str, today: dt.date, key: str | None) -> 
     sig = sshkeys.sign(digest.encode(), key)
     made = sshkeys.signer(sig) or ""
     if made not in trusted[handle] or not sshkeys.verify(handle, made, digest.encode(), sig):
-        raise MjError(_refusal(handle, history, trusted, made, own, key))
+        raise MjError(_refusal(handle, history, made, own, key))
     date = today.isoformat()
 
     def signed(data: bytes) -> tuple[bytes, SignResult]:

@@ -126,11 +126,7 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
         name: parse_document(AGREEMENT, data)
         for name, data in gitrepo.read_blobs(root, names).items()
     }
-    trusted = checks.trusted_keys(
-        docs[f"{c.sha}:./{AGREEMENT}"]
-        for c in reversed(commits)
-        if f"{c.sha}:./{AGREEMENT}" in docs
-    )
+    trusted = checks.trail(root, None).trusted
     versions: list[AgreementVersion] = []
     for commit in reversed(commits):
         new = docs.get(f"{commit.sha}:./{AGREEMENT}")

@@ -376,3 +376,39 @@ def test_ben_replaces_his_own_key_and_confirms_it_with_the_earlier_one(
     _ok("sign", "--as", "ben", "--key", str(new), cwd=pair.ben)
     assert _status(pair.ben) == _state(["ben", "ana"], [], [], [])
     assert _findings(pair.ben) == []
+
+
+def test_a_side_branch_that_gave_ben_her_key_first_does_not_count(pair: Pair) -> None:
+    """Ana branches from before anyone had a key, gives Ben her key there, and merges so
+    that her side's text wins: git's default history then hides Ben's own key commit."""
+    start = git(pair.ana, "rev-list", "--max-parents=0", "HEAD").strip()
+    git(pair.ana, "checkout", "-q", "-b", "side", start)
+    hers = public(pair.keys["ana"])
+    _edit(pair.ana, "  name: Ana\n", f"  name: Ana\n  key: {hers}\n")
+    _edit(pair.ana, "  name: Ben\n", f"  name: Ben\n  key: {hers.replace('ana@', 'ben@')}\n")
+    git(pair.ana, "commit", "-q", "--no-verify", "-am", "Keys")
+    side = head(pair.ana)
+    git(pair.ana, "merge", "-q", "-s", "ours", "-m", "Merge", "main")
+    digest = _digest(pair.ana)
+    entries = "".join(
+        f"- by: {who}\n  date: 2025-07-09\n  digest: {digest}\n  sig: |\n    "
+        + ssh_sign(pair.keys["ana"], digest).strip().replace("\n", "\n    ")
+        + "\n"
+        for who in ("ben", "ana")
+    )
+    _edit(pair.ana, "\ncadence:", f"\nsignatures:\n{entries}cadence:")
+    git(pair.ana, "commit", "-q", "--no-verify", "-am", "Signed by both")
+    assert git(pair.ana, "log", "--format=%h", "--", "agreement.md").split()[-2:] == [
+        side[:7],
+        start[:7],
+    ]  # Ben's key commit is not in git's default history of the file
+    git(pair.ana, "push", "-q", "origin", "side:main")
+    _ok("sync", cwd=pair.ben)
+    for repo in (pair.ana, pair.ben):
+        assert _status(repo) == _state(["ana"], [], [], ["ben"])
+        found = _findings(repo)
+        assert [(code, severity) for code, severity, _, _ in found] == [
+            ("key-changed", "warning"),
+            ("invalid-signature", "warning"),
+        ]
+        assert f"in commit {side[:7]} by {MENTEE.name} <{MENTEE.email}>" in found[0][3]
