@@ -9,7 +9,7 @@ with another key, or an entry edited after signing).
 Keys are trusted on first use, as ssh trusts a host: a person's first key in the
 agreement's whole history (every branch: two different first keys trust neither). A
 later key counts once that person confirmed it, by signing a version that holds it
-with a key already trusted (`mj sign --key EARLIER`); until then the change is
+with a key already trusted (`mj sign --confirm-key`); until then the change is
 reported (which commit, who committed it) and the person's signatures do not count.
 So nobody holding only their own key can make another's signature count: not by
 signing as them, not by editing their entry, not by putting their own key there.
@@ -320,6 +320,6 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
             f"{who}'s key changed from {change.before or 'none'} to {change.after} {where} "
             f"and {who} has not confirmed it: {who}'s signature does not count. If {who} "
             f"changed it, {who} signs once with the earlier key (`mj sign --as {who} --key "
-            "EARLIER-KEY`); if not, put the earlier key back.",
+            "EARLIER-KEY --confirm-key`); if not, put the earlier key back.",
         )
     return findings

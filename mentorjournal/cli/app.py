@@ -465,23 +465,26 @@ def _explain_conflicts(root: Path, result: Any) -> None:
 @main.command()
 @click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
 @click.option("--key", metavar="FILE", help="Your SSH key (default: git's user.signingKey).")
+@click.option("--confirm-key", is_flag=True, help="Confirm H's new key, signing with the earlier.")
 @today_option
 @click.pass_context
 @refusals
-def sign(ctx: click.Context, handle: str, key: str | None, today: dt.date) -> None:
+def sign(
+    ctx: click.Context, handle: str, key: str | None, confirm_key: bool, today: dt.date
+) -> None:
     """Sign the current agreement text as H with H's SSH key, as git signs commits.
 
     Adds {by, date, digest, sig} under `signatures` (`ssh-keygen -Y sign`), changing no
     other byte of agreement.md. The key is --key FILE (a private key, or a public key
     whose private half is in ssh-agent), else git's user.signingKey, else
     ~/.ssh/id_ed25519; it must be H's `key` in the agreement (see `mj key`). Any later
-    edit makes the signature stale; sign again then. After a change of H's key, sign
-    once with the earlier key to confirm it.
+    edit makes the signature stale; sign again then. After H's key changed, H signs
+    once with the earlier key and --confirm-key; until then H's signature does not count.
     """
     from mentorjournal.edit.signing import sign_agreement
 
     root = _state(ctx).root()
-    result = sign_agreement(root, handle, today, key)
+    result = sign_agreement(root, handle, today, key, confirm_key)
     if result.unchanged:
         click.echo(f"{handle} already signed this version of the agreement ({result.date})")
         return
@@ -533,8 +536,8 @@ def key(
     if result.replaced:
         click.echo(
             f"It replaces {result.replaced}: sign once with that earlier key to confirm the "
-            f"change (`mj sign --as {handle} --key EARLIER-KEY`), or your signature will "
-            "not count."
+            f"change (`mj sign --as {handle} --key EARLIER-KEY --confirm-key`), or your "
+            "signature will not count."
         )
     usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
     click.echo(

@@ -196,16 +196,22 @@ def _entries(agreement: Document, mine: dict[str, Any]) -> tuple[list[Any], bool
     return (result, True) if replaced else ([*result, mine], False)
 
 
-def _refusal(handle: str, history: checks.Trail, made: str, own: str, key: str) -> str:
+def _unconfirmed(handle: str, history: checks.Trail, own: str) -> str:
+    """What to do about ``handle``'s key that nobody has confirmed."""
+    change = next(c for c in checks.unconfirmed(history) if c.handle == handle)
+    commit = change.commit
+    where = f" in commit {commit.sha[:7]} by {commit.author_name}" if commit else ""
+    return (
+        f"{handle}'s key in the agreement ({sshkeys.fingerprint(own)}) replaced "
+        f"{change.before or 'another one'}{where}, and {handle} has not confirmed it. "
+        f"Nothing was written. If it is your new key, confirm it by signing once with your "
+        f"earlier key: `mj sign --as {handle} --key EARLIER-KEY --confirm-key`. If it is "
+        f"not yours, put yours back: `mj key --as {handle} --replace --file YOUR-KEY`."
+    )
+
+
+def _refusal(handle: str, made: str, own: str, key: str) -> str:
     """Why a signature made with ``key`` would not count as ``handle``'s."""
-    if made == own:
-        earlier = next((c.before for c in checks.unconfirmed(history) if c.handle == handle), None)
-        return (
-            f"{handle}'s key in the agreement ({sshkeys.fingerprint(own)}) replaced an "
-            f"earlier one ({earlier}) and {handle} has not confirmed the change, so a "
-            f"signature with it does not count. Nothing was written. If you are {handle}, "
-            f"sign once with the earlier key: `mj sign --as {handle} --key EARLIER-KEY`."
-        )
     shown = sshkeys.fingerprint(made) if made else "no key"
     return (
         f"{key} ({shown}) is not {handle}'s key in the agreement "
@@ -214,9 +220,13 @@ def _refusal(handle: str, history: checks.Trail, made: str, own: str, key: str) 
     )
 
 
-def sign_agreement(root: Path, handle: str, today: dt.date, key: str | None) -> SignResult:
+def sign_agreement(
+    root: Path, handle: str, today: dt.date, key: str | None, confirm: bool = False
+) -> SignResult:
     """Sign the working tree's agreement as ``handle`` with ``key`` (a key file or a
-    literal public key in ssh-agent; None: git's user.signingKey, else ~/.ssh/id_ed25519)."""
+    literal public key in ssh-agent; None: git's user.signingKey, else ~/.ssh/id_ed25519).
+    A new key of ``handle``'s is confirmed (signed with an earlier one) only with
+    ``confirm``: re-signing a text must never vouch for a key someone else put there."""
     from mentorjournal.edit.writer import rewrite
 
     path = root / AGREEMENT
@@ -235,6 +245,8 @@ def sign_agreement(root: Path, handle: str, today: dt.date, key: str | None) -> 
     if mine and mine[0].state == "valid":
         entry = checks.entries(agreement.meta)[handle][1]
         return SignResult(path, handle, str(entry.get("date")), digest, False, True)
+    if own not in trusted[handle] and not confirm:
+        raise MjError(_unconfirmed(handle, history, own))
     key = key or sshkeys.configured_key(root)
     if key is None:
         raise MjError(
@@ -244,8 +256,10 @@ def sign_agreement(root: Path, handle: str, today: dt.date, key: str | None) -> 
         )
     sig = sshkeys.sign(digest.encode(), key)
     made = sshkeys.signer(sig) or ""
+    if made == own and own not in trusted[handle]:
+        raise MjError(_unconfirmed(handle, history, own))  # a key cannot confirm itself
     if made not in trusted[handle] or not sshkeys.verify(handle, made, digest.encode(), sig):
-        raise MjError(_refusal(handle, history, made, own, key))
+        raise MjError(_refusal(handle, made, own, key))
     date = today.isoformat()
 
     def signed(data: bytes) -> tuple[bytes, SignResult]:
@@ -297,7 +311,7 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
             raise MjError(
                 f"{handle} already has a different key in the agreement ({before}). To "
                 f"replace it, run again with --replace; then {handle} signs once with the "
-                "earlier key to confirm the change (see `mj sign --help`)."
+                "earlier key and --confirm-key (see `mj sign --help`)."
             )
         new = _with_key(data, agreement, where, key.strip())
         expected = _keyed(agreement.meta, where, key.strip())

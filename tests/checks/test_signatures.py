@@ -273,8 +273,13 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair) -> N
     _ok("commit", "-m", "Update Ben's key", cwd=pair.ana)  # warnings only: it is shared
     sha = head(pair.ana)
     out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ana"]), cwd=pair.ana)
-    assert "has not confirmed the change, so a signature with it does not count" in out
-    assert f"replaced an earlier one ({pair.fingerprint('ben')})" in out
+    replaced = f"replaced {pair.fingerprint('ben')} in commit {sha[:7]} by {MENTEE.name}"
+    assert replaced in out and "ben has not confirmed it" in out
+    # Nor does a key confirm itself when asked to.
+    out = _refused(
+        "sign", "--as", "ben", "--key", str(pair.keys["ana"]), "--confirm-key", cwd=pair.ana
+    )
+    assert replaced in out
     # By hand, with ssh-keygen: a signature that verifies with "ben's" key as it stands.
     digest = _digest(pair.ana)
     sig = ssh_sign(pair.keys["ana"], digest).strip().replace("\n", "\n    ")
@@ -319,6 +324,9 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair) -> N
     assert forged == ["invalid"]
     text = _ok("history", cwd=pair.ben)
     assert "not confirmed by ben: signatures with it do not count" in text
+    # Ben re-signing the changed text, as he would after any edit, never vouches for it.
+    out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=pair.ben)
+    assert replaced in out and "If it is not yours, put yours back" in out
     # Ben puts his key back and signs: only then does his signature count again.
     _edit(pair.ben, public(pair.keys["ana"]).replace("ana@", "ben@"), public(pair.keys["ben"]))
     _ok("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=pair.ben)
@@ -347,11 +355,23 @@ def test_ben_replaces_his_own_key_and_confirms_it_with_the_earlier_one(
         "stale-signature",
         "invalid-signature",
     ]
-    # The new key cannot confirm itself; the earlier one can.
-    out = _refused("sign", "--as", "ben", "--key", str(new), cwd=pair.ben)
-    assert "sign once with the earlier key" in out
+    # The new key cannot confirm itself; the earlier one can, when asked to.
+    for args in (["--key", str(new)], ["--key", str(new), "--confirm-key"]):
+        out = _refused("sign", "--as", "ben", *args, cwd=pair.ben)
+        assert "confirm it by signing once with your earlier key" in out
+    out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=pair.ben)
+    assert "--confirm-key" in out
+    earlier = str(pair.keys["ben"])
     _ok(
-        "sign", "--as", "ben", "--key", str(pair.keys["ben"]), "--today", "2025-07-09", cwd=pair.ben
+        "sign",
+        "--as",
+        "ben",
+        "--key",
+        earlier,
+        "--confirm-key",
+        "--today",
+        "2025-07-09",
+        cwd=pair.ben,
     )
     assert _status(pair.ben) == _state(["ben"], ["ana"], [], [])
     assert [f[0] for f in _findings(pair.ben)] == ["stale-signature"]
