@@ -107,8 +107,21 @@ def _verified(handle: str, key: str, entry: Mapping[str, Any]) -> bool:
     return sshkeys.verify(handle, key, digest.encode(), sig)
 
 
+def _identity(path: KeyPath, handle: str) -> str:
+    """Whose key it is from version to version: the mentor's and the mentee's by role (a
+    renamed handle keeps its key; a new handle in the role is not a new person with a
+    first key of its own), anyone else by handle."""
+    return f"@{path[0]}" if len(path) == 1 else handle
+
+
+def _who(doc: Document) -> dict[str, tuple[str, str | None]]:
+    """Everyone's (handle, key or None) by identity."""
+    return {_identity(path, h): (h, key) for h, (path, key) in people_of(doc.meta).items()}
+
+
 def _keys(doc: Document) -> dict[str, str]:
-    return {handle: key for handle, (_, key) in people_of(doc.meta).items() if key}
+    """Everyone's key by identity."""
+    return {who: key for who, (_, key) in _who(doc).items() if key}
 
 
 @dataclass(frozen=True)
@@ -117,7 +130,12 @@ class Trail:
     and each person's trusted keys after them."""
 
     versions: tuple[Version, ...]
-    trusted: dict[str, set[str]]
+    trusted: dict[str, set[str]]  # by identity
+
+    def allowed(self, doc: Document, handle: str) -> set[str]:
+        """The keys ``handle`` (a person in ``doc``) may sign with."""
+        path = people_of(doc.meta)[handle][0]
+        return self.trusted.get(_identity(path, handle), set())
 
 
 def _graph(root: Path) -> list[tuple[CommitInfo, list[str], Document]]:
@@ -159,9 +177,9 @@ def trail(root: str | Path | None, current: Document | None) -> Trail:
 
     def introduce(doc: Document, before: set[str]) -> set[str]:
         keys = _keys(doc)
-        for handle, key in keys.items():
-            if handle not in before:
-                first.setdefault(handle, set()).add(key)
+        for who, key in keys.items():
+            if who not in before:
+                first.setdefault(who, set()).add(key)
         return before | set(keys)
 
     for commit, parents, doc in graph:
@@ -171,14 +189,14 @@ def trail(root: str | Path | None, current: Document | None) -> Trail:
         introduce(current, set().union(*had.values()))
         versions.append((None, current))
     versions = [(commit, doc) for commit, doc in versions if doc.parsed]
-    trusted = {handle: keys if len(keys) == 1 else set() for handle, keys in first.items()}
+    trusted = {who: keys if len(keys) == 1 else set() for who, keys in first.items()}
     grown = True
     while grown:  # a confirmation may rest on a key confirmed in a later version
         grown = False
         for _, doc in versions:
-            for handle, key in _keys(doc).items():
-                if key not in trusted[handle] and _confirms(doc, handle, trusted[handle]):
-                    trusted[handle].add(key)
+            for who, (handle, key) in _who(doc).items():
+                if key and key not in trusted[who] and _confirms(doc, handle, trusted[who]):
+                    trusted[who].add(key)
                     grown = True
     return Trail(tuple(versions), trusted)
 
@@ -205,6 +223,7 @@ def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
     for by, (index, entry) in entries(doc.meta).items():
         made = sshkeys.signer(entry.get("sig"))
         key = known[by][1] if by in known else None
+        allowed = trusted.get(_identity(known[by][0], by), set()) if by in known else set()
         state, why, forged = "invalid", "", False
         if by not in known:
             why = f"{by!r} is not in the agreement"
@@ -212,9 +231,9 @@ def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
             why = f"{by} has no `key` in the agreement: add one with `mj key --as {by}`"
         elif not isinstance(entry.get("sig"), str):
             why = f"it has no `sig` (signed before mj used SSH keys): `mj sign --as {by}`"
-        elif key not in trusted.get(by, ()):
+        elif key not in allowed:
             why = f"{by}'s key changed and {by} has not confirmed the change"
-        elif made is None or made not in trusted[by]:
+        elif made is None or made not in allowed:
             shown = sshkeys.fingerprint(made) if made else "none"
             why, forged = f"`sig` was not made with {by}'s key (made with: {shown})", True
         else:
@@ -254,11 +273,11 @@ def unconfirmed(history: Trail) -> list[KeyChange]:
     brought it in (the oldest version holding it) and the key before it."""
     changes = []
     versions = history.versions
-    for handle, key in _keys(versions[-1][1]).items():
-        if key in history.trusted.get(handle, ()):
+    for who, (handle, key) in _who(versions[-1][1]).items():
+        if key is None or key in history.trusted.get(who, ()):
             continue
-        at = next(i for i, (_, doc) in enumerate(versions) if _keys(doc).get(handle) == key)
-        earlier = _keys(versions[at - 1][1]).get(handle) if at else None
+        at = next(i for i, (_, doc) in enumerate(versions) if _keys(doc).get(who) == key)
+        earlier = _keys(versions[at - 1][1]).get(who) if at else None
         before = sshkeys.fingerprint(earlier) if earlier else None
         changes.append(KeyChange(handle, before, sshkeys.fingerprint(key), False, versions[at][0]))
     return changes
@@ -268,16 +287,15 @@ def key_changes(
     before: Document | None, after: Document, trusted: Mapping[str, set[str]]
 ) -> list[KeyChange]:
     """Whose key ``after`` changed from ``before`` (added, replaced or removed)."""
-    old = _keys(before) if before is not None else {}
-    new = _keys(after)
+    old = _who(before) if before is not None else {}
+    new = _who(after)
     found = []
-    for handle in dict.fromkeys([*new, *old]):
-        if old.get(handle) != new.get(handle):
-            prints = [
-                sshkeys.fingerprint(k) if k else None for k in (old.get(handle), new.get(handle))
-            ]
-            confirmed = new.get(handle) in trusted.get(handle, ())
-            found.append(KeyChange(handle, prints[0], prints[1], confirmed))
+    for who in dict.fromkeys([*new, *old]):
+        handle, was = old.get(who, (who, None))
+        handle, now = new.get(who, (handle, None))
+        if was != now:
+            prints = [sshkeys.fingerprint(k) if k else None for k in (was, now)]
+            found.append(KeyChange(handle, prints[0], prints[1], now in trusted.get(who, ())))
     return found
 
 

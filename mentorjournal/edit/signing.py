@@ -240,12 +240,12 @@ def sign_agreement(
         )
     digest = checks.agreement_digest(agreement)
     history = checks.trail(root, agreement)
-    trusted = history.trusted
-    mine = [v for v in checks.verdicts(agreement, trusted) if v.by == handle]
+    trusted = history.allowed(agreement, handle)
+    mine = [v for v in checks.verdicts(agreement, history.trusted) if v.by == handle]
     if mine and mine[0].state == "valid":
         entry = checks.entries(agreement.meta)[handle][1]
         return SignResult(path, handle, str(entry.get("date")), digest, False, True)
-    if own not in trusted[handle] and not confirm:
+    if own not in trusted and not confirm:
         raise MjError(_unconfirmed(handle, history, own))
     key = key or sshkeys.configured_key(root)
     if key is None:
@@ -256,9 +256,9 @@ def sign_agreement(
         )
     sig = sshkeys.sign(digest.encode(), key)
     made = sshkeys.signer(sig) or ""
-    if made == own and own not in trusted[handle]:
+    if made == own and own not in trusted:
         raise MjError(_unconfirmed(handle, history, own))  # a key cannot confirm itself
-    if made not in trusted[handle] or not sshkeys.verify(handle, made, digest.encode(), sig):
+    if made not in trusted or not sshkeys.verify(handle, made, digest.encode(), sig):
         raise MjError(_refusal(handle, made, own, key))
     date = today.isoformat()
 

@@ -432,3 +432,26 @@ def test_a_side_branch_that_gave_ben_her_key_first_does_not_count(pair: Pair) ->
             ("invalid-signature", "warning"),
         ]
         assert f"in commit {side[:7]} by {MENTEE.name} <{MENTEE.email}>" in found[0][3]
+
+
+def test_renaming_the_mentor_gives_no_new_first_key(pair: Pair) -> None:
+    """A key belongs to the role: calling the mentor `benjamin` and giving him her key
+    makes no new person with a first key of his own."""
+    _edit(pair.ana, "  handle: ben\n", "  handle: benjamin\n")
+    _edit(pair.ana, public(pair.keys["ben"]), public(pair.keys["ana"]))
+    _edit(pair.ana, _sig_block(pair.ana, "ben"), "")
+    digest = _digest(pair.ana)
+    sig = ssh_sign(pair.keys["ana"], digest).strip().replace("\n", "\n    ")
+    forged = f"- by: benjamin\n  date: 2025-07-09\n  digest: {digest}\n  sig: |\n    {sig}\n"
+    _edit(pair.ana, "signatures:\n", f"signatures:\n{forged}")
+    _ok("sign", "--as", "ana", "--key", str(pair.keys["ana"]), cwd=pair.ana)
+    assert _status(pair.ana) == _state(["ana"], [], [], ["benjamin"])
+    codes = [(code, line) for code, _, line, _ in _findings(pair.ana)]
+    assert ("key-changed", _line(pair.ana, "  key: ")) in codes
+    assert ("invalid-signature", _line(pair.ana, "- by: benjamin") + 3) in codes
+    # A rename alone keeps the key, and Ben's signature made with it stays his.
+    _edit(pair.ben, "  handle: ben\n", "  handle: benjamin\n")
+    _edit(pair.ben, "- by: ben\n", "- by: benjamin\n")
+    assert _status(pair.ben) == _state([], ["benjamin", "ana"], [], [])  # an older text
+    _ok("sign", "--as", "benjamin", "--key", str(pair.keys["ben"]), cwd=pair.ben)
+    assert _status(pair.ben) == _state(["benjamin"], ["ana"], [], [])
