@@ -841,9 +841,11 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
 
 def _notice(root: Path) -> None:
     """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
-    from mentorjournal.cli import commands
+    from mentorjournal.git.setupcheck import missing_setup
 
-    commands.notice(root, sys.stderr)
+    line = missing_setup(root)
+    if line:
+        _echo(line, err=True)
 
 
 @main.command()
