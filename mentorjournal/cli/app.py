@@ -756,21 +756,61 @@ def new_goal(
         _open_editor(root, path)
 
 
+def _item_command(ctx: click.Context, command: str, wanted: str, day: dt.date | None) -> None:
+    from mentorjournal.cli import commands
+
+    root = _state(ctx).root()
+    _echo(commands.item_command(root, command, wanted, day))
+    _notice(root)
+
+
 @main.command()
 @click.argument("item_id", metavar="ID")
 @today_option
 @click.pass_context
 @refusals
 def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
-    """Tick action item ID (or a unique prefix) in its file and add its done date.
+    """Tick action item ID in its file and add its done date.
 
-    Only that line changes; every other byte, line endings included, stays.
+    ID is the id `mj status` shows, a unique prefix of at least 4 characters, or
+    the item's text (exact, or a unique part of it; case is ignored). Only that
+    line changes, in the item's own dialect: ` ✅ DATE` for Obsidian Tasks items
+    (after their other fields, before a block id), ` [completion:: DATE]` for
+    Dataview items, ` done:DATE` for any other.
     """
-    from mentorjournal.cli import commands
+    _item_command(ctx, "done", item_id, today)
 
-    root = _state(ctx).root()
-    _echo(commands.done(root, item_id, today))
-    _notice(root)
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@today_option
+@click.pass_context
+@refusals
+def cancel(ctx: click.Context, item_id: str, today: dt.date) -> None:
+    """Cancel action item ID: `[-]`, with ` ❌ DATE` for Obsidian Tasks items and
+    ` [cancelled:: DATE]` for Dataview items. ID as for `mj done`."""
+    _item_command(ctx, "cancel", item_id, today)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.pass_context
+@refusals
+def reopen(ctx: click.Context, item_id: str) -> None:
+    """Open a done or cancelled item ID again: `[ ]`, its done and cancelled dates
+    removed. ID as for `mj done`."""
+    _item_command(ctx, "reopen", item_id, None)
+
+
+@main.command("due")
+@click.argument("item_id", metavar="ID")
+@click.argument("day", metavar="DATE", callback=_date_option)
+@click.pass_context
+@refusals
+def due_command(ctx: click.Context, item_id: str, day: dt.date) -> None:
+    """Set the due date of item ID to DATE (YYYY-MM-DD), replacing the one it has, in
+    its own dialect (`due:`, `📅`, `[due:: ]`). ID as for `mj done`."""
+    _item_command(ctx, "due", item_id, day)
 
 
 def _notice(root: Path) -> None:

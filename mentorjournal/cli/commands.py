@@ -76,15 +76,20 @@ def notice(root: Path, err: TextIO) -> None:
         err.write(terminal_text(line) + "\n")
 
 
-def done(root: Path, wanted: str, today: dt.date) -> str:
-    """`mj done`: tick the item and say which, where, and with what date."""
-    from mentorjournal.edit.authoring import tick
+# What each item command says it did.
+_SAID = {"done": "done", "cancel": "cancelled", "reopen": "reopened", "due": "due"}
+
+
+def item_command(root: Path, command: str, wanted: str, day: dt.date | None) -> str:
+    """`mj done/cancel/reopen/due`: change the item and say which, where, and the date
+    written (done: the done date, which may be one the item already had)."""
+    from mentorjournal.edit.actions import change
     from mentorjournal.render.terminal import printable
 
-    ticked = tick(root, wanted, today)
-    item = ticked.item
-    where = f"{printable(item.path)}:{item.line}"
-    return f"done    {item.id}  {printable(item.text)}  ({where}, {ticked.done})"
+    changed = change(root, wanted, command, day)
+    item = changed.item
+    where = f"{printable(item.path)}:{item.line}" + (f", {changed.date}" if changed.date else "")
+    return f"{_SAID[command]:<7} {item.id}  {printable(item.text)}  ({where})"
 
 
 def new_session(root: Path, day: dt.date, slug: str | None, kind: str | None) -> tuple[Path, str]:
