@@ -782,6 +782,39 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
 
 
 @main.command()
+@click.argument("text")
+@click.option("--owner", metavar="H", help="Who commits to it (a handle in the agreement).")
+@click.option("--due", "day", metavar="DATE", callback=_date_option, help="Due date.")
+@click.option("--goal", metavar="G", help="The goal it serves (goals/G.md).")
+@click.option("--to", metavar="FILE", help="A session or goal file (default: the latest session).")
+@click.pass_context
+@refusals
+def add(
+    ctx: click.Context,
+    text: str,
+    owner: str | None,
+    day: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> None:
+    """Add an action item: `- [ ] @H TEXT #G` and its due date.
+
+    It goes under the file's actions list ("Next actions", "Milestones" ...), else at
+    the end, and its due date in the dialect the file's items use (`due:`, `📅`,
+    `[due:: ]`). The owner, goal and date are checked first.
+    """
+    from mentorjournal.cli import commands
+
+    state = _state(ctx)
+    root = state.root()
+    said, note = commands.add(root, state.directory, text, owner, day, goal, to)
+    _echo(said)
+    if note:
+        _echo(note, err=True)
+    _notice(root)
+
+
+@main.command()
 @click.argument("item_id", metavar="ID")
 @today_option
 @click.pass_context

@@ -92,6 +92,34 @@ def item_command(root: Path, command: str, wanted: str, day: dt.date | None) -> 
     return f"{_SAID[command]:<7} {item.id}  {printable(item.text)}  ({where})"
 
 
+def add(
+    root: Path,
+    directory: Path,
+    text: str,
+    owner: str | None,
+    due: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> tuple[str, str | None]:
+    """`mj add`: what to say, and a note for stderr when the item has no owner. ``to``
+    is a path from ``directory`` (the working directory) or from the journal's root."""
+    from mentorjournal.edit.add_item import add_item
+    from mentorjournal.render.terminal import printable
+
+    target = None
+    if to is not None:
+        target = directory / to
+        if not target.exists() and (root / to).exists():
+            target = root / to
+    item = add_item(root, text, owner, due, goal, target).item
+    where = f"{printable(item.path)}:{item.line}"
+    said = f"added   {item.id}  {printable(item.text)}  ({where})"
+    note = None
+    if not item.owners and not item.path.startswith(("goals/", "private/goals/")):
+        note = "note    the item has no owner: add @handle to it (or use --owner)"
+    return said, note
+
+
 def new_session(root: Path, day: dt.date, slug: str | None, kind: str | None) -> tuple[Path, str]:
     """`mj new session`: write the note (pre-filled from the status snapshot when it can
     answer, else from the whole journal); the path written, and what to say."""

@@ -70,6 +70,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _validate_staged(directory, argv[1:], out, err)
     if argv == ["hook-run"]:
         return _hook_run(directory)
+    if argv[:1] == ["add"]:
+        return _add(directory, argv[1:], out, err)
     if argv[:1] in (["done"], ["cancel"], ["reopen"], ["due"]):
         return _item(argv[0], directory, argv[1:], out, err)
     if argv[:1] == ["summary"]:
@@ -110,7 +112,7 @@ def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
         found: dict[str, dt.date | None] = {"--today": today(values.get("--today"))}
     except ValueError:
         return None
-    for name in ("--since", "--until", "--date"):
+    for name in ("--since", "--until", "--date", "--due"):
         if name in values:
             found[name] = parse_date(values[name])
             if found[name] is None:
@@ -163,6 +165,38 @@ def _item(
         _say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
     except MjError as exc:
         return _refused(err, exc)
+    commands.notice(Path(root), err)
+    return 0
+
+
+def _add(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--owner", "--due", "--goal", "--to"))
+    if parsed is None or len(parsed[1]) != 1:
+        return None
+    values, (text,) = parsed
+    dates, root = _dates(values), _root(directory)
+    if dates is None or root is None:
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    try:
+        said, note = commands.add(
+            Path(root),
+            Path(directory),
+            text,
+            values.get("--owner"),
+            dates.get("--due"),
+            values.get("--goal"),
+            values.get("--to"),
+        )
+    except MjError as exc:
+        return _refused(err, exc)
+    _say(out, said + "\n")
+    if note:
+        _say(err, note + "\n")
     commands.notice(Path(root), err)
     return 0
 

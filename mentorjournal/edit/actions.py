@@ -56,12 +56,10 @@ def _listing(items: Sequence[ActionItem], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def _one(matches: list[ActionItem], applies: Callable[[ActionItem], bool]) -> ActionItem | None:
-    """The match, or the one match the command applies to (an open item for done)."""
-    if len(matches) == 1:
-        return matches[0]
+def _narrowed(matches: list[ActionItem], applies: Callable[[ActionItem], bool]) -> list[ActionItem]:
+    """Of several matches, those the command applies to (the open ones for done), if any."""
     fitting = [item for item in matches if applies(item)]
-    return fitting[0] if len(fitting) == 1 else None
+    return fitting if len(matches) > 1 and fitting else matches
 
 
 def find_item(
@@ -93,10 +91,10 @@ def find_item(
         matches = [item for item, text in texts if text == folded] or [
             item for item, text in texts if folded in text
         ]
+    matches = _narrowed(matches, applies)
+    if len(matches) == 1:
+        return matches[0]
     if matches:
-        found = _one(matches, applies)
-        if found is not None:
-            return found
         what = "text" if by_text else "id"
         more = "of the text, or the id" if by_text else "characters"
         raise MjError(
