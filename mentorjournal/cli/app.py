@@ -797,11 +797,12 @@ def add(
     goal: str | None,
     to: str | None,
 ) -> None:
-    """Add an action item: `- [ ] @H TEXT #G` and its due date.
+    """Add an action item to the latest session (or to FILE).
 
-    It goes under the file's actions list ("Next actions", "Milestones" ...), else at
-    the end, and its due date in the dialect the file's items use (`due:`, `📅`,
-    `[due:: ]`). The owner, goal and date are checked first.
+    The line is `- [ ] @H TEXT #G` with the due date in the dialect the file's items
+    use (`due:DATE`, `📅 DATE`, `[due:: DATE]`). It goes after the last item under the
+    file's "Next actions" (or "Milestones" ...) heading, else at the end of the file.
+    The owner, goal and date are checked first; nothing else in the file changes.
     """
     from mentorjournal.cli import commands
 
@@ -820,8 +821,12 @@ def add(
 @click.pass_context
 @refusals
 def cancel(ctx: click.Context, item_id: str, today: dt.date) -> None:
-    """Cancel action item ID: `[-]`, with ` ❌ DATE` for Obsidian Tasks items and
-    ` [cancelled:: DATE]` for Dataview items. ID as for `mj done`."""
+    """Cancel action item ID and date it where its dialect can.
+
+    The checkbox becomes `[-]`; an Obsidian Tasks item gets `❌ DATE`, a Dataview item
+    `[cancelled:: DATE]` (mj's own `due:` items have no cancelled date). ID as for
+    `mj done`.
+    """
     _item_command(ctx, "cancel", item_id, today)
 
 
@@ -830,8 +835,11 @@ def cancel(ctx: click.Context, item_id: str, today: dt.date) -> None:
 @click.pass_context
 @refusals
 def reopen(ctx: click.Context, item_id: str) -> None:
-    """Open a done or cancelled item ID again: `[ ]`, its done and cancelled dates
-    removed. ID as for `mj done`."""
+    """Open a done or cancelled item ID again.
+
+    The checkbox becomes `[ ]` and its done and cancelled dates are removed. ID as for
+    `mj done`.
+    """
     _item_command(ctx, "reopen", item_id, None)
 
 
@@ -841,8 +849,11 @@ def reopen(ctx: click.Context, item_id: str) -> None:
 @click.pass_context
 @refusals
 def due_command(ctx: click.Context, item_id: str, day: dt.date) -> None:
-    """Set the due date of item ID to DATE (YYYY-MM-DD), replacing the one it has, in
-    its own dialect (`due:`, `📅`, `[due:: ]`). ID as for `mj done`."""
+    """Set or change the due date of item ID to DATE (YYYY-MM-DD).
+
+    A due date it has is replaced where it stands (`due:`, `📅`, `📆`, `[due:: ]`,
+    `(due:: )`); else one is added in the item's dialect. ID as for `mj done`.
+    """
     _item_command(ctx, "due", item_id, day)
 
 
