@@ -23,35 +23,46 @@ if TYPE_CHECKING:
 _DATE = r"(\d{4}-\d{2}-\d{2})"
 HASHTAG = re.compile(r"(?<![\w&#/])#([A-Za-z0-9][\w/-]*)")
 
-# (name, dialect, pattern whose first group is the value), read anywhere in an item
-# so that no field is ever item text. Each emoji may carry a variation selector
-# (U+FE0F), as in Tasks' own patterns. A due or done emoji takes a date even when
-# text follows it without a space (`📅 2025-08-01⏫`); any other value is a bad date,
-# as for `due:`. The other dates count only when they look like one.
+# (name, dialect, the characters a field starts with, the pattern after that
+# character, whose first group is the value). Fields are read anywhere in an item, so
+# that no field is ever item text. Each emoji may carry a variation selector (U+FE0F),
+# as in Tasks' own patterns. A due or done emoji takes a date even when text follows
+# it without a space (`📅 2025-08-01⏫`); any other value is a bad date, as for
+# `due:`. The other dates count only when they look like one.
 _SIGN = "\ufe0f?[ \t]*"
 TASK_ID = r"[A-Za-z0-9_-]+"
 _EMOJI_DATE = r"(\d{4}-\d{2}-\d{2}(?![\w-])|\S*)"
 _FIELD_SPECS = (
-    ("due", "plain", r"(?<!\S)due:(\S*)"),
-    ("done", "plain", r"(?<!\S)done:(\S*)"),
-    ("priority", "emoji", "([🔺⏫🔼🔽⏬])\ufe0f?"),
-    ("recurrence", "emoji", "🔁" + _SIGN + "([a-zA-Z0-9, !]*[a-zA-Z0-9!])"),
-    ("onCompletion", "emoji", "🏁" + _SIGN + "([a-zA-Z]+)"),
-    ("created", "emoji", "➕" + _SIGN + _DATE),
-    ("start", "emoji", "🛫" + _SIGN + _DATE),
-    ("scheduled", "emoji", "[⏳⌛]" + _SIGN + _DATE),
-    ("due", "emoji", "[📅📆🗓]" + _SIGN + _EMOJI_DATE),
-    ("cancelled", "emoji", "❌" + _SIGN + _DATE),
-    ("done", "emoji", "✅" + _SIGN + _EMOJI_DATE),
-    ("dependsOn", "emoji", "⛔" + _SIGN + f"({TASK_ID}(?:[ \t]*,[ \t]*{TASK_ID})*)"),
-    ("id", "emoji", "🆔" + _SIGN + f"({TASK_ID})"),
+    ("due", "plain", "d", r"(?<!\Sd)ue:(\S*)"),
+    ("done", "plain", "d", r"(?<!\Sd)one:(\S*)"),
+    ("priority", "emoji", "🔺⏫🔼🔽⏬", "()\ufe0f?"),  # the value is the sign itself
+    ("recurrence", "emoji", "🔁", _SIGN + "([a-zA-Z0-9, !]*[a-zA-Z0-9!])"),
+    ("onCompletion", "emoji", "🏁", _SIGN + "([a-zA-Z]+)"),
+    ("created", "emoji", "➕", _SIGN + _DATE),
+    ("start", "emoji", "🛫", _SIGN + _DATE),
+    ("scheduled", "emoji", "⏳⌛", _SIGN + _DATE),
+    ("due", "emoji", "📅📆🗓", _SIGN + _EMOJI_DATE),
+    ("cancelled", "emoji", "❌", _SIGN + _DATE),
+    ("done", "emoji", "✅", _SIGN + _EMOJI_DATE),
+    ("dependsOn", "emoji", "⛔", _SIGN + f"({TASK_ID}(?:[ \t]*,[ \t]*{TASK_ID})*)"),
+    ("id", "emoji", "🆔", _SIGN + f"({TASK_ID})"),
     # A block id (` ^abc-1`) counts only at the very end of the item.
-    ("block", "obsidian", r"(?:(?<=\s)|^)\^([A-Za-z0-9-]+)$"),
+    ("block", "obsidian", "^", r"(?<!\S\^)([A-Za-z0-9-]+)$"),
     # Dataview: [key:: value] (the value may hold [[links]]) and (key:: value).
-    ("", "dataview", r"\[(\w[\w .-]*?)::[ \t]*((?:\[\[[^\]]*\]\]|[^\[\]])*?)[ \t]*\]"),
-    ("", "dataview", r"\((\w[\w .-]*?)::[ \t]*([^()]*?)[ \t]*\)"),
+    ("", "dataview", "[", r"(\w[\w .-]*?)::[ \t]*((?:\[\[[^\]]*\]\]|[^\[\]])*?)[ \t]*\]"),
+    ("", "dataview", "(", r"(\w[\w .-]*?)::[ \t]*([^()]*?)[ \t]*\)"),
 )
-_FIELDS = re.compile("|".join(f"(?P<f{n}>{spec[2]})" for n, spec in enumerate(_FIELD_SPECS)))
+# One alternative per first character, each starting with that literal character:
+# then the regex engine skips straight to the characters a field can start with
+# (measured: ~1.5 us for an item with a `due:`, against ~20 us when every
+# alternative is tried at every position).
+_FIELDS = re.compile(
+    "|".join(
+        re.escape(lead) + f"(?P<f{n}_{k}>{spec[3]})"
+        for n, spec in enumerate(_FIELD_SPECS)
+        for k, lead in enumerate(spec[2])
+    )
+)
 # Dataview keys for the fields Tasks names otherwise.
 _DATAVIEW_NAMES = {
     "completion": "done",
@@ -79,14 +90,14 @@ def item_fields(text: str) -> list[Field]:
         # The named group of the alternative that matched closes last; its value
         # (a Dataview key, then its value) is in the groups that follow it.
         group = (match.lastindex or 0) + 1
-        name, dialect, _ = _FIELD_SPECS[int((match.lastgroup or "f0")[1:])]
+        name, dialect, *_ = _FIELD_SPECS[int((match.lastgroup or "f0_0")[1:].partition("_")[0])]
         if dialect == "dataview":
             key = match.group(group).strip().lower()
             name = _DATAVIEW_NAMES.get(key, key)
             group += 1
         value = match.group(group)
         if name == "priority":
-            value = PRIORITIES.get(value, value.strip().lower())
+            value = PRIORITIES.get(text[match.start()], value.strip().lower())
         found.append((name, value, dialect, *match.span(), *match.span(group)))
     return found
 

@@ -104,16 +104,12 @@ def _column(source_line: str, needle: str) -> int:
     return index + 1 if index >= 0 else 1
 
 
-def identity(text: str) -> str:
-    """What an item's id is computed from: its text with blanks collapsed and ``_``
-    read as ``*``, so that a formatter's ``*x*`` -> ``_x_`` keeps the id."""
-    return " ".join(text.split()).replace("_", "*")
-
-
-def item_key(path: str, text: str, occurrence: int) -> str:
-    """The digest an item's id is cut from: stable under ticking, re-dating and moving."""
+def item_key(path: str, words: str, occurrence: int) -> str:
+    """The digest an item's id is cut from: its path, its ``words`` (the text with
+    blanks collapsed and ``_`` read as ``*``, so that a formatter's ``*x*`` -> ``_x_``
+    keeps the id) and how many items before it in the file have the same words."""
     # surrogatepass: a file name that is not UTF-8 reaches us as lone surrogates.
-    key = f"{path}\0{identity(text)}\0{occurrence}".encode("utf-8", "surrogatepass")
+    key = f"{path}\0{words}\0{occurrence}".encode("utf-8", "surrogatepass")
     return hashlib.sha1(key).hexdigest()
 
 
@@ -197,10 +193,10 @@ def _parse_item(
     explicit = found.get("id")
     hashtags = tuple(dict.fromkeys(_strip_trailing(m.group(1)) for m in HASHTAG.finditer(raw)))
     text = _remove_spans(raw, cut)
-    same = identity(text)
-    occurrence = seen.get(same, 0)
-    seen[same] = occurrence + 1
-    key = explicit or item_key(path, text, occurrence)
+    words = text.replace("_", "*")  # ``text`` has its blanks collapsed already
+    occurrence = seen.get(words, 0)
+    seen[words] = occurrence + 1
+    key = explicit or item_key(path, words, occurrence)
     item: ItemRow = (
         line,
         state,
