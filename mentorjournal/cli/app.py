@@ -521,27 +521,86 @@ def _explain_conflicts(root: Path, result: Any) -> None:
 
 @main.command()
 @click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
+@click.option("--key", metavar="FILE", help="Your SSH key (default: git's user.signingKey).")
+@click.option("--confirm-key", is_flag=True, help="Confirm H's new key, signing with the earlier.")
 @today_option
 @click.pass_context
 @refusals
-def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
-    """Sign the current agreement text as H (mentor, mentee or one of `others`).
+def sign(
+    ctx: click.Context, handle: str, key: str | None, confirm_key: bool, today: dt.date
+) -> None:
+    """Sign the current agreement text as H with H's SSH key, as git signs commits.
 
-    Records {by, date, digest} under `signatures`, changing no other byte of
-    agreement.md. Any later edit makes the signature stale; sign again then.
+    Adds {by, date, digest, sig} under `signatures` (`ssh-keygen -Y sign`), changing no
+    other byte of agreement.md. The key is --key FILE (a private key, or a public key
+    whose private half is in ssh-agent), else git's user.signingKey, else
+    ~/.ssh/id_ed25519; it must be H's `key` in the agreement (see `mj key`). Any later
+    edit makes the signature stale; sign again then. After H's key changed, H signs
+    once with the earlier key and --confirm-key; until then H's signature does not count.
     """
     from mentorjournal.edit.signing import sign_agreement
-    from mentorjournal.model import Journal
 
     root = _state(ctx).root()
-    result = sign_agreement(Journal(str(root), ()), handle, today)
+    result = sign_agreement(root, handle, today, key, confirm_key)
     if result.unchanged:
         _echo(f"{handle} already signed this version of the agreement ({result.date})")
         return
     verb = "re-signed" if result.replaced else "signed"
-    _echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
+    _echo(f"{handle} {verb} the agreement on {result.date} with key {result.fingerprint}")
     _echo("Record it with `mj commit`.")
-    _notice(_state(ctx).root())
+    _notice(root)
+
+
+@main.command()
+@click.option("--as", "handle", metavar="H", help="Whose key (default: git's user.email's).")
+@click.option("--file", "key_file", type=click.Path(path_type=Path), help="Key to add.")
+@click.option("--generate", is_flag=True, help="Make a new ed25519 key without asking.")
+@click.option("--replace", is_flag=True, help="Replace a different key H already has.")
+@click.pass_context
+@refusals
+def key(
+    ctx: click.Context, handle: str | None, key_file: Path | None, generate: bool, replace: bool
+) -> None:
+    """Put your SSH public key in the agreement, so that your signature can be checked.
+
+    The key is --file (a public key, or a private one with its .pub beside it), else
+    git's user.signingKey, else ~/.ssh/id_ed25519.pub. With none, mj offers to make a
+    new ed25519 key there (--generate: without asking; with --file, at FILE). Only
+    H's `key` line is written; then `mj commit` and `mj sign --as H`.
+    """
+    from mentorjournal import sshkeys
+    from mentorjournal.edit import signing
+    from mentorjournal.errors import MjError
+
+    root = _state(ctx).root()
+    handle = handle or signing.own_handle(root)
+    found = None if generate else sshkeys.find_public_key(root, key_file)
+    if found is None:
+        target = key_file or Path.home() / ".ssh" / "id_ed25519"
+        try:
+            yes = generate or click.confirm(f"No SSH key found. Make one at {target}?")
+        except click.Abort:
+            yes = False
+        if not yes:
+            raise MjError("no key was made: `mj key --generate` makes one, --file uses yours")
+        found = sshkeys.generate(target, f"{handle}@mentorjournal"), str(target)
+        _echo(f"made {target} (no passphrase; add one: ssh-keygen -p -f {target})")
+    result = signing.set_key(root, handle, found[0], replace)
+    if result.unchanged:
+        _echo(f"{handle}'s key {result.fingerprint} is already in the agreement")
+        return
+    _echo(f"{handle}'s key {result.fingerprint} ({found[1]}) is now in agreement.md")
+    if result.replaced:
+        _echo(
+            f"It replaces {result.replaced}: sign once with that earlier key to confirm the "
+            f"change (`mj sign --as {handle} --key EARLIER-KEY --confirm-key`), or your "
+            "signature will not count."
+        )
+    usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
+    _echo(
+        f"Next: `mj commit`, then `mj sign --as {handle}{'' if usual else ' --key ' + found[1]}`."
+    )
+    _notice(root)
 
 
 @main.command()
