@@ -118,8 +118,8 @@ def may_name(wanted: str) -> Callable[[str, str], bool]:
 
 def _not_found(items: Sequence[ActionItem], wanted: str) -> str:
     lowered = wanted.lower()
-    if len(wanted) < MIN_PREFIX and _ID_SHAPE.fullmatch(wanted):
-        starting = [item for item in items if item.id.lower().startswith(lowered)]
+    starting = [item for item in items if item.id.lower().startswith(lowered)]
+    if len(wanted) < MIN_PREFIX and (starting or _HEX.fullmatch(wanted)):
         said = (
             f"{wanted!r} is too short to name an item by id: give at least {MIN_PREFIX} "
             f"characters of it (or the whole id), so that no other item is ticked by mistake"
@@ -132,6 +132,10 @@ def _not_found(items: Sequence[ActionItem], wanted: str) -> str:
     by_id = {item.id: item for item in items}
     hint = "\nclose matches:\n" + _listing([by_id[i] for i in close]) if close else ""
     if _HEX.fullmatch(wanted):
+        if any(lowered in item.text.lower() for item in items):
+            hint += (
+                "\n(a word of hex digits names an id; to name an item by its text, give more of it)"
+            )
         return f"no action item with id {wanted!r}; `mj status` lists the ids{hint}"
     return f"no action item has the id or text {wanted!r}; `mj status` lists the open items{hint}"
 

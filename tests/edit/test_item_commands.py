@@ -184,6 +184,12 @@ def test_an_item_is_named_by_a_prefix_of_four_or_its_text(repo: Path) -> None:
     assert f"{target}  sessions/2025-07-18.md:7  Update the agreement" in both
     nothing = run(repo, "done", "Write the blog post", code=1).output
     assert "no action item has the id or text 'Write the blog post'" in nothing
+    assert "no action item has the id or text 'Bob'" in run(repo, "done", "Bob", code=1).output
+    (repo / "sessions" / "2025-08-01.md").write_bytes(PLAIN + b"\n- [ ] @ana Book a cafe\n")
+    hexword = run(repo, "done", "cafe", code=1).output
+    assert "no action item with id 'cafe'" in hexword
+    assert "(a word of hex digits names an id; to name an item by its text" in hexword
+    git(repo, "checkout", "--", ".")
     assert changed_lines(repo) == []
     said = run(repo, "done", "update THE agreement d", "--today", TODAY).output  # a part
     assert "Update the agreement draft" in said
