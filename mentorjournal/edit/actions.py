@@ -25,7 +25,10 @@ MIN_PREFIX = 4
 
 # The list marker and the checkbox at the start of an item's first line (blockquotes
 # and ordered lists included).
-_CHECKBOX_LINE = re.compile(r"^([ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)\[([ xX/-])\]")
+ITEM_LINE = re.compile(
+    r"(?P<indent>[ \t>]*)(?:(?P<bullet>[-*+])|(?P<number>[0-9]{1,9})(?P<delimiter>[.)]))"
+    r"[ \t]+\[(?P<state>[ xX/-])\]"
+)
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _ID_SHAPE = re.compile(r"[A-Za-z0-9_-]+")
 # (state, due, done) of an item.
@@ -146,12 +149,12 @@ def _not_found(items: Sequence[ActionItem], wanted: str) -> str:
 def _parts(line: str) -> tuple[str, str, str, str]:
     """(list marker up to the checkbox, state character, text after the checkbox,
     trailing blanks) of an item's first line; ValueError when it has no checkbox."""
-    match = _CHECKBOX_LINE.match(line)
+    match = ITEM_LINE.match(line)
     if match is None:
         raise ValueError("no checkbox at the start of the line")
     rest = line[match.end() :]
     text = rest.rstrip(" \t")
-    return match.group(1), match.group(2), text, rest[len(text) :]
+    return line[: match.start("state") - 1], match["state"], text, rest[len(text) :]
 
 
 def edit_line(line: str, command: str, day: dt.date | None, item: ActionItem) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from mentorjournal.edit.actions import Changed
+from mentorjournal.edit.actions import ITEM_LINE, Changed
 from mentorjournal.edit.writer import refuse_conflicts, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
@@ -31,7 +31,6 @@ _SESSION_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(-[a-z0-9][a-z0-9-]*)?\.md")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*\r?$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SECTION = re.compile(r"\b(actions?|action items?|milestones?|next steps|to-?dos?|tasks)\b", re.I)
-_MARKER = re.compile(r"([ \t>]*)(?:([-*+])|([0-9]{1,9})([.)]))[ \t]+\[")
 
 
 def latest_session(root: Path) -> Path:
@@ -122,12 +121,11 @@ def _headings(lines: list[str], first: int) -> list[tuple[int, int, str]]:
 
 def _like(model: str, text: str) -> str:
     """An item line in the list style of item line ``model`` (the next number)."""
-    match = _MARKER.match(model)
+    match = ITEM_LINE.match(model)
     if match is None:
         return f"- [ ] {text}"
-    indent, bullet, number, delimiter = match.groups()
-    marker = bullet or f"{int(number) + 1}{delimiter}"
-    return f"{indent}{marker} [ ] {text}"
+    marker = match["bullet"] or f"{int(match['number']) + 1}{match['delimiter']}"
+    return f"{match['indent']}{marker} [ ] {text}"
 
 
 def _section(doc: Document, lines: list[str]) -> tuple[int, int]:
