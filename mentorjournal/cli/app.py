@@ -822,21 +822,105 @@ def new_goal(
         _open_editor(root, path)
 
 
+def _item_command(ctx: click.Context, command: str, wanted: str, day: dt.date | None) -> None:
+    from mentorjournal.cli import commands
+
+    root = _state(ctx).root()
+    _echo(commands.item_command(root, command, wanted, day))
+    _notice(root)
+
+
 @main.command()
 @click.argument("item_id", metavar="ID")
 @today_option
 @click.pass_context
 @refusals
 def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
-    """Tick action item ID (or a unique prefix) in its file and add its done date.
+    """Tick action item ID in its file and add its done date.
 
-    Only that line changes; every other byte, line endings included, stays.
+    ID is the id `mj status` shows, a unique prefix of at least 4 characters, or
+    the item's text (exact, or a unique part of it; case is ignored). Only that
+    line changes, in the item's own dialect: ` ✅ DATE` for Obsidian Tasks items
+    (after their other fields, before a block id), ` [completion:: DATE]` for
+    Dataview items, ` done:DATE` for any other.
+    """
+    _item_command(ctx, "done", item_id, today)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--owner", metavar="H", help="Who commits to it (a handle in the agreement).")
+@click.option("--due", "day", metavar="DATE", callback=_date_option, help="Due date.")
+@click.option("--goal", metavar="G", help="The goal it serves (goals/G.md).")
+@click.option("--to", metavar="FILE", help="A session or goal file (default: the latest session).")
+@click.pass_context
+@refusals
+def add(
+    ctx: click.Context,
+    text: str,
+    owner: str | None,
+    day: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> None:
+    """Add an action item to the latest session (or to FILE).
+
+    The line is `- [ ] @H TEXT #G` with the due date in the dialect the file's items
+    use (`due:DATE`, `📅 DATE`, `[due:: DATE]`). It goes after the last item under the
+    file's "Next actions" (or "Milestones" ...) heading, else at the end of the file.
+    The owner, goal and date are checked first; nothing else in the file changes.
     """
     from mentorjournal.cli import commands
 
-    root = _state(ctx).root()
-    _echo(commands.done(root, item_id, today))
+    state = _state(ctx)
+    root = state.root()
+    said, note = commands.add(root, state.directory, text, owner, day, goal, to)
+    _echo(said)
+    if note:
+        _echo(note, err=True)
     _notice(root)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@today_option
+@click.pass_context
+@refusals
+def cancel(ctx: click.Context, item_id: str, today: dt.date) -> None:
+    """Cancel action item ID and date it where its dialect can.
+
+    The checkbox becomes `[-]`; an Obsidian Tasks item gets `❌ DATE`, a Dataview item
+    `[cancelled:: DATE]` (mj's own `due:` items have no cancelled date). ID as for
+    `mj done`.
+    """
+    _item_command(ctx, "cancel", item_id, today)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.pass_context
+@refusals
+def reopen(ctx: click.Context, item_id: str) -> None:
+    """Open a done or cancelled item ID again.
+
+    The checkbox becomes `[ ]` and its done and cancelled dates are removed. ID as for
+    `mj done`.
+    """
+    _item_command(ctx, "reopen", item_id, None)
+
+
+@main.command("due")
+@click.argument("item_id", metavar="ID")
+@click.argument("day", metavar="DATE", callback=_date_option)
+@click.pass_context
+@refusals
+def due_command(ctx: click.Context, item_id: str, day: dt.date) -> None:
+    """Set or change the due date of item ID to DATE (YYYY-MM-DD).
+
+    A due date it has is replaced where it stands (`due:`, `📅`, `📆`, `[due:: ]`,
+    `(due:: )`); else one is added in the item's dialect. ID as for `mj done`.
+    """
+    _item_command(ctx, "due", item_id, day)
 
 
 def _notice(root: Path) -> None:

@@ -118,15 +118,48 @@ def notice(root: Path, err: TextIO) -> None:
         err.write(terminal_text(line) + "\n")
 
 
-def done(root: Path, wanted: str, today: dt.date) -> str:
-    """`mj done`: tick the item and say which, where, and with what date."""
-    from mentorjournal.edit.authoring import tick
+# What each item command says it did.
+_SAID = {"done": "done", "cancel": "cancelled", "reopen": "reopened", "due": "due"}
+
+
+def item_command(root: Path, command: str, wanted: str, day: dt.date | None) -> str:
+    """`mj done/cancel/reopen/due`: change the item and say which, where, and the date
+    written (done: the done date, which may be one the item already had)."""
+    from mentorjournal.edit.actions import change
     from mentorjournal.render.terminal import printable
 
-    ticked = tick(root, wanted, today)
-    item = ticked.item
+    changed = change(root, wanted, command, day)
+    item = changed.item
+    where = f"{printable(item.path)}:{item.line}" + (f", {changed.date}" if changed.date else "")
+    return f"{_SAID[command]:<7} {item.id}  {printable(item.text)}  ({where})"
+
+
+def add(
+    root: Path,
+    directory: Path,
+    text: str,
+    owner: str | None,
+    due: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> tuple[str, str | None]:
+    """`mj add`: what to say, and a note for stderr when the item has no owner. ``to``
+    is a path from ``directory`` (the working directory) or from the journal's root."""
+    from mentorjournal.edit.add_item import add_item
+    from mentorjournal.render.terminal import printable
+
+    target = None
+    if to is not None:
+        target = directory / to
+        if not target.exists() and (root / to).exists():
+            target = root / to
+    item = add_item(root, text, owner, due, goal, target).item
     where = f"{printable(item.path)}:{item.line}"
-    return f"done    {item.id}  {printable(item.text)}  ({where}, {ticked.done})"
+    said = f"added   {item.id}  {printable(item.text)}  ({where})"
+    note = None
+    if not item.owners and not item.path.startswith(("goals/", "private/goals/")):
+        note = "note    the item has no owner: add @handle to it (or use --owner)"
+    return said, note
 
 
 def new_session(root: Path, day: dt.date, slug: str | None, kind: str | None) -> tuple[Path, str]:
