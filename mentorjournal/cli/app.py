@@ -65,7 +65,9 @@ def _echo(text: str = "", err: bool = False) -> None:
     from mentorjournal.render.terminal import terminal_text
 
     colour = palette(sys.stderr if err else sys.stdout).enabled
-    click.echo(terminal_text(text, colour), err=err)
+    # click drops colour codes on its own when not writing to a terminal: FORCE_COLOR
+    # must reach a pipe too, so say what the palette decided.
+    click.echo(terminal_text(text, colour), err=err, color=colour)
 
 
 @contextmanager
