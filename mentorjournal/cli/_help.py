@@ -20,6 +20,7 @@ MAIN_HELP = (
     "  history   The agreement's versions (who changed which field, when) and...\n"
     "  hook      The git pre-commit hook that checks what is about to be...\n"
     "  init      Start a journal in DIRECTORY (default: here).\n"
+    "  lsp       A Language Server for editors: the findings as you type, and...\n"
     "  new       Start a new session or goal file from a template, pre-filled.\n"
     "  sign      Sign the current agreement text as H (mentor, mentee or one...\n"
     "  status    Open action items by owner (overdue first), next meeting,...\n"

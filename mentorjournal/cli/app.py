@@ -331,6 +331,27 @@ def _relative(root: Path, path: Path, given: Path) -> str:
     return "" if relative == "." else relative
 
 
+@main.command()
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over stdin and stdout (the default; for clients that pass it).",
+)
+def lsp(stdio: bool) -> None:
+    """A Language Server for editors: the findings as you type, and more.
+
+    The findings are `mj validate`'s. It also completes @handles, #goal ids and front
+    matter keys and values, shows an item's id, owner, due date and goal on hover,
+    and offers "mark done". It talks the Language Server Protocol over stdin and
+    stdout: your editor starts it (see "In your editor" in docs/guide.md).
+    """
+    if sys.stdin.isatty():
+        _echo("mj lsp talks to an editor over stdin/stdout; Ctrl-D ends it.", err=True)
+    from mentorjournal.lsp.server import serve
+
+    serve()
+
+
 # ---------------------------------------------------------------- status
 
 
