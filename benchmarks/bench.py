@@ -1,4 +1,4 @@
-"""Measure the speed targets (issues 5 and 10) as ratios of medians against a reference.
+"""Measure the speed targets (issues 5, 10 and 13) as ratios of medians against a reference.
 
     python benchmarks/bench.py [--sessions 10000] [--runs 7] [--journal DIR] [--only NAME]
 
@@ -172,7 +172,7 @@ def authoring_targets(journal: Path, runs: int, reference: Callable[[], float]) 
     return results
 
 
-GROUPS = ["status", "reports", "authoring", "commit", "validate", "staged", "help"]
+GROUPS = ["status", "reports", "calendar", "authoring", "commit", "validate", "staged", "help"]
 
 
 def main() -> None:
@@ -278,6 +278,19 @@ def main() -> None:
                     "rg -n",
                 )
             )
+    if rg and "calendar" in wanted:
+        command = [MJ, "calendar"]
+        timed(command, journal)  # the first run builds the feed and keeps it
+        results.append(
+            compare(
+                "mj calendar, warm",
+                3.0,
+                args.runs,
+                lambda: timed(command, journal),
+                rg_run,
+                "rg -n",
+            )
+        )
     if rg and "authoring" in wanted:
         results += authoring_targets(journal, args.runs, rg_run)
     if "commit" in wanted:

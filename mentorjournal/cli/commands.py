@@ -65,6 +65,48 @@ def summary(
     return store.view(root, "summary", (*depends, str(colours.enabled), head), report, str)
 
 
+def calendar(
+    root: Path, audience: str, owner: str | None, today: dt.date, at: dt.time
+) -> tuple[str, int]:
+    """`mj calendar`'s iCalendar text and the count of file errors that may hide events,
+    kept by the index until a file, the day or an option changes. Raises
+    ``reports.calendar.UnknownOwnerError`` for an ``owner`` the agreement does not name."""
+    from mentorjournal.index import store
+
+    def feed(journal: Journal) -> tuple[str, int]:
+        import marshal
+        import time
+
+        from mentorjournal.checks.validate import file_errors
+        from mentorjournal.index import gitstate
+        from mentorjournal.render.calendar_ics import calendar_ics
+        from mentorjournal.reports.calendar import compute_calendar
+
+        built = compute_calendar(
+            journal, today, "sponsor" if audience == "sponsor" else "pair", owner, at
+        )
+        # What the feed last said of each event (render/calendar_ics): kept beside the
+        # cache, per audience, for every owner's feed alike.
+        location = gitstate.git_location(str(root))
+        name = f"calendar-{audience}"
+        where = gitstate.cache_path(str(root), location[0] if location else None, name)
+        try:
+            kept = marshal.loads(gitstate.load(where))
+        except (EOFError, ValueError, TypeError):
+            kept = {}
+        kept = kept if isinstance(kept, dict) else {}  # damaged: the feed starts afresh
+        kept = {uid: v for uid, v in kept.items() if isinstance(v, tuple) and len(v) == 3}
+        text, changed = calendar_ics(built, kept, int(time.time()))
+        if changed:
+            gitstate.store(where, marshal.dumps(kept | changed))
+        return text, file_errors(journal)
+
+    owner = owner.lstrip("@") if owner else None
+    depends = (audience, owner or "", str(today), at.isoformat())
+    text, errors = store.view(root, "calendar", depends, feed, tuple)
+    return text, errors
+
+
 def notice(root: Path, err: TextIO) -> None:
     """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
     from mentorjournal.git.setupcheck import missing_setup

@@ -9,8 +9,8 @@ Importing click and the command modules costs ~25-60 ms, as much as a warm
 - ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
 - ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
   check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
-- ``mj done ID``, ``mj summary`` and ``mj new session``: through ``commands.py``, as
-  ``app.py`` does.
+- ``mj done ID``, ``mj summary``, ``mj calendar`` and ``mj new session``: through
+  ``commands.py``, as ``app.py`` does.
 
 Anything else, or anything unusual about them (other options, a narrow terminal,
 no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
@@ -74,6 +74,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _done(directory, argv[1:], out, err)
     if argv[:1] == ["summary"]:
         return _summary(directory, argv[1:], out, err)
+    if argv[:1] == ["calendar"]:
+        return _calendar(directory, argv[1:], out, err)
     if argv[:2] == ["new", "session"]:
         return _new_session(directory, argv[2:], out, err)
     return None
@@ -133,10 +135,13 @@ def _refused(err: TextIO, exc: Exception) -> int:
     return 1
 
 
-def _say(stream: TextIO, text: str) -> None:
+def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
     from mentorjournal.render.terminal import palette_for, terminal_text
 
+    if crlf:  # lines that end in CRLF (an iCalendar feed): those CRs pass
+        stream.write(terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"))
+        return
     stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
@@ -190,6 +195,39 @@ def _summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     except MjError as exc:
         return _refused(err, exc)
     _say(out, text.rstrip("\n") + "\n")
+    return 0
+
+
+def _calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    import datetime as dt
+
+    parsed = _options(args, ("--owner", "--audience", "--at", "--today"))
+    if parsed is None or parsed[1]:
+        return None  # -o FILE and the rest: click answers those
+    values = parsed[0]
+    audience, owner = values.get("--audience", "pair"), values.get("--owner")
+    dates, root = _dates(values), _root(directory)
+    try:
+        at = dt.time.fromisoformat(values.get("--at", "09:00"))
+    except ValueError:
+        return None
+    today = dates["--today"] if dates else None
+    if today is None or root is None or audience not in ("pair", "sponsor"):
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    try:
+        text, errors = commands.calendar(Path(root), audience, owner, today, at)
+    except ValueError:
+        return None  # reports.calendar.UnknownOwnerError, a usage error: click words it
+    except MjError as exc:
+        return _refused(err, exc)
+    if errors:
+        _say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
+    _say(out, text, crlf=True)
     return 0
 
 

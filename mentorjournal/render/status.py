@@ -95,8 +95,12 @@ def status_text(status: Status, paint: Palette, owner_names: dict[str, str]) -> 
         parts.append(paint("stale: " + printable(", ".join(sigs.stale)), "yellow"))
     if sigs.missing:
         parts.append(paint("not signed: " + printable(", ".join(sigs.missing)), "yellow"))
+    if sigs.invalid:
+        parts.append(paint("invalid: " + printable(", ".join(sigs.invalid)), "red"))
     out.append("Signatures    " + ("; ".join(parts) if parts else "none"))
     if sigs.stale or sigs.missing:
         who = (*sigs.stale, *sigs.missing)
         out.append(paint(f"              sign with: mj sign --as {who[0]}", "dim"))
+    if sigs.invalid:
+        out.append(paint("              why they do not count: mj validate", "dim"))
     return "\n".join(out)

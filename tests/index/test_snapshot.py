@@ -332,7 +332,7 @@ def test_rows_keep_their_json_exactly_as_json_dumps_writes_it() -> None:
         ("def456", "", (), None, (), "sessions/b c.md", 10),
     ]
     meeting = ("2026-02-01", True, "2026-01-01", "weekly")
-    signatures: tuple[tuple[str, ...], ...] = (("ana",), (), ("ben",))
+    signatures: tuple[tuple[str, ...], ...] = (("ana",), (), ("ben",), ("carla",))
     for today in ("2026-01-01", "2026-01-03"):
         for chosen in (rows, rows[:1], []):
             facts = (meeting, None, signatures)
