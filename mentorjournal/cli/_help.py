@@ -25,6 +25,7 @@ MAIN_HELP = (
     "  hook      The git pre-commit hook that checks what is about to be...\n"
     "  init      Start a journal in DIRECTORY (default: here).\n"
     "  key       Put your SSH public key in the agreement, so that your...\n"
+    "  lsp       A Language Server for editors: the findings as you type, and...\n"
     "  new       Start a new session or goal file from a template, pre-filled.\n"
     "  reopen    Open a done or cancelled item ID again.\n"
     "  sign      Sign the current agreement text as H with H's SSH key, as git...\n"

@@ -72,7 +72,9 @@ def _echo(text: str = "", err: bool = False, crlf: bool = False) -> None:
         )
         return
     colour = palette(sys.stderr if err else sys.stdout).enabled
-    click.echo(terminal_text(text, colour), err=err)
+    # click drops colour codes on its own when not writing to a terminal: FORCE_COLOR
+    # must reach a pipe too, so say what the palette decided.
+    click.echo(terminal_text(text, colour), err=err, color=colour)
 
 
 @contextmanager
@@ -228,12 +230,23 @@ def _load(state: State, root: Path, staged: bool) -> Journal:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--staged", is_flag=True, help="Check what the index holds (what will be committed).")
-@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (--format json).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    help="github: one GitHub Actions annotation per finding, paths from the current folder.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_context
 @refusals
 def validate(
-    ctx: click.Context, paths: tuple[Path, ...], staged: bool, as_json: bool, strict: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    staged: bool,
+    as_json: bool,
+    output_format: str | None,
+    strict: bool,
 ) -> None:
     """Check journal files against the schemas and the cross-file rules.
 
@@ -242,6 +255,9 @@ def validate(
     """
     from mentorjournal.checks.validate import validate as run_validation
 
+    if as_json and output_format not in (None, "json"):
+        raise click.UsageError(f"--json and --format {output_format}: give one of them")
+    output = "json" if as_json else output_format or "text"
     state = _state(ctx)
     absolute = {p: p if p.is_absolute() else state.directory / p for p in paths}
     if not staged:  # --staged: a file deleted here may still be in the index
@@ -258,12 +274,12 @@ def validate(
         # a program repo keeps its journals in pairs/*/ there, not agreement.md.
         if not staged or paths:
             raise
-        ctx.exit(0 if _validate_staged_journals(state.directory, as_json, strict) else 1)
+        ctx.exit(0 if _validate_staged_journals(state.directory, output, strict) else 1)
     if staged and not paths:
         from mentorjournal.index.stagedcheck import staged_findings
 
         findings, checked = staged_findings(root)
-        ctx.exit(_report(findings, checked, as_json, strict))
+        ctx.exit(_report(findings, checked, output, strict, root))
     if staged:
         journal = _load(state, root, staged)
         findings = run_validation(journal)
@@ -281,7 +297,7 @@ def validate(
         only = set().union(*covered.values())
         findings = [f for f in findings if f.path in only]
         checked = len(only)
-    ctx.exit(_report(findings, checked, as_json, strict))
+    ctx.exit(_report(findings, checked, output, strict, root))
 
 
 def _usage_if(paths: list[Path], problem: str) -> None:
@@ -290,17 +306,21 @@ def _usage_if(paths: list[Path], problem: str) -> None:
         raise click.BadParameter(f"{paths[0]}: {problem}", param_hint="PATH")
 
 
-def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) -> int:
-    """Print findings (and the tally on stderr); the exit code: 1 on an error."""
-    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+def _report(
+    findings: list[Finding], checked: int, output_format: str, strict: bool, base: Path
+) -> int:
+    """Print findings (and the tally on stderr), their paths under ``base``; the exit
+    code: 1 on an error."""
+    from mentorjournal.render.findings import findings_output
 
     failed = any(f.severity == "error" or strict for f in findings)
-    if as_json:
-        _echo(findings_json(findings, ok=not failed))
-    else:
-        if findings:
-            _echo(findings_text(findings, palette()))
-        _echo(findings_tally(findings, checked), err=True)
+    out, err = findings_output(
+        findings, checked, output_format, not failed, palette(), str(base), str(Path.cwd())
+    )
+    if out:
+        _echo(out)
+    if err:
+        _echo(err, err=True)
     return 1 if failed else 0
 
 
@@ -316,6 +336,27 @@ def _relative(root: Path, path: Path, given: Path) -> str:
         _usage_if([given], f"not inside the journal at {root}")
         raise
     return "" if relative == "." else relative
+
+
+@main.command()
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over stdin and stdout (the default; for clients that pass it).",
+)
+def lsp(stdio: bool) -> None:
+    """A Language Server for editors: the findings as you type, and more.
+
+    The findings are `mj validate`'s. It also completes @handles, #goal ids and front
+    matter keys and values, shows an item's id, owner, due date and goal on hover,
+    and offers "mark done". It talks the Language Server Protocol over stdin and
+    stdout: your editor starts it (see "In your editor" in docs/guide.md).
+    """
+    if sys.stdin.isatty():
+        _echo("mj lsp talks to an editor over stdin/stdout; Ctrl-D ends it.", err=True)
+    from mentorjournal.lsp.server import serve
+
+    serve()
 
 
 # ---------------------------------------------------------------- status
@@ -670,17 +711,17 @@ def hook_uninstall(ctx: click.Context) -> None:
         _echo("mj's hook is not installed here; nothing changed")
 
 
-def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
+def _validate_staged_journals(repo: Path, output_format: str, strict: bool) -> bool:
     """Validate the index of every journal with a staged change; True when all pass.
 
     Paths are shown relative to the repository root, so they read the same from any
-    journal (pairs/ana/sessions/...).
+    journal (pairs/ana/sessions/...); GitHub's, from the current folder.
     """
     from dataclasses import replace
 
     from mentorjournal.git import gitrepo, hook
     from mentorjournal.index.stagedcheck import staged_findings
-    from mentorjournal.render.findings import findings_json, findings_text
+    from mentorjournal.render.findings import findings_output
 
     top = gitrepo.repo_toplevel(repo)
     if top is None:
@@ -694,10 +735,11 @@ def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
             path = f"{prefix}/{finding.path}" if prefix != "." else finding.path
             findings.append(replace(finding, path=path))
     failed = any(f.severity == "error" or strict for f in findings)
-    if as_json:
-        _echo(findings_json(findings, ok=not failed))
-    elif findings:
-        _echo(findings_text(findings, palette()))
+    out = findings_output(
+        findings, 0, output_format, not failed, palette(), str(top), str(Path.cwd())
+    )
+    if out[0]:
+        _echo(out[0])
     return not failed
 
 
@@ -706,7 +748,7 @@ def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
 @refusals
 def hook_run(ctx: click.Context) -> None:
     """Run by the pre-commit hook: validate the staged version of each touched journal."""
-    ok = _validate_staged_journals(_state(ctx).directory, as_json=False, strict=False)
+    ok = _validate_staged_journals(_state(ctx).directory, "text", strict=False)
     if not ok:
         _echo(
             "mj: commit stopped: the staged journal files above have errors. Fix them and "

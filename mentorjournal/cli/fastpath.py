@@ -394,7 +394,8 @@ def _hook_run(directory: str) -> int | None:
 
 
 def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
-    if not set(options) <= {"--staged", "--json", "--strict"}:
+    chosen = _output_format(options)
+    if chosen is None or not set(chosen[1]) <= {"--staged", "--json", "--strict"}:
         return None  # paths, --help, a typo: click answers those
     root = _root(directory)
     if root is None:
@@ -406,19 +407,38 @@ def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextI
         return None
     rows, documents = checked
     from mentorjournal.model import Finding
-    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+    from mentorjournal.render.findings import findings_output
     from mentorjournal.render.terminal import palette_for
 
     findings = [Finding(*row) for row in rows]  # type: ignore[arg-type]
-    strict = "--strict" in options
-    failed = any(f.severity == "error" or strict for f in findings)
-    if "--json" in options:
-        _say(out, findings_json(findings, ok=not failed) + "\n")
-    else:
-        if findings:
-            _say(out, findings_text(findings, palette_for(out)) + "\n")
-        _say(err, findings_tally(findings, documents) + "\n")
+    failed = any(f.severity == "error" or "--strict" in options for f in findings)
+    shown = findings_output(
+        findings, documents, chosen[0], not failed, palette_for(out), root, os.getcwd()
+    )
+    for stream, text in zip((out, err), shown, strict=True):
+        if text:
+            _say(stream, text + "\n")
     return 1 if failed else 0
+
+
+def _output_format(options: list[str]) -> tuple[str, list[str]] | None:
+    """`mj validate`'s output format (``--format F``, ``--json``) and the other options;
+    None for what click words an error for (a repeated or unknown format)."""
+    from mentorjournal.render.findings import FORMATS
+
+    rest, given = [], []
+    args = iter(options)
+    for arg in args:
+        name, has_value, value = arg.partition("=")
+        if name == "--format":
+            given.append(value if has_value else next(args, ""))
+        else:
+            rest.append(arg)
+    if len(given) > 1 or not set(given) <= set(FORMATS):
+        return None
+    if "--json" in rest:
+        return None if given not in ([], ["json"]) else ("json", rest)
+    return (given or ["text"])[0], rest
 
 
 def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:

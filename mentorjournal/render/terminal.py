@@ -87,6 +87,15 @@ class Palette:
 
 
 def palette_for(stream: TextIO) -> Palette:
-    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    enabled = "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
-    return Palette(enabled)
+    """Colour or not, decided here for every command: a non-empty NO_COLOR turns it off
+    (https://no-color.org), a non-empty FORCE_COLOR turns it on even into a pipe
+    (https://force-color.org), TERM=dumb turns it off; otherwise colour on a terminal.
+    Empty values count as unset, as both conventions say; NO_COLOR wins over
+    FORCE_COLOR, which wins over TERM, in the order CPython's own colouring takes."""
+    if os.environ.get("NO_COLOR"):
+        return Palette(False)
+    if os.environ.get("FORCE_COLOR"):
+        return Palette(True)
+    if os.environ.get("TERM") == "dumb":
+        return Palette(False)
+    return Palette(hasattr(stream, "isatty") and stream.isatty())
