@@ -251,7 +251,7 @@ def _facts(item: ActionItem) -> tuple[str, Facts]:
     return item.key, (item.state, item.due, item.done)
 
 
-def _edited(
+def edited(
     path: Path, item: ActionItem, data: bytes, command: str, day: dt.date | None
 ) -> tuple[bytes, Changed]:
     """``data`` with ``command`` done to ``item``, checked on the bytes as they are now:
@@ -298,7 +298,7 @@ def apply(
     item = find_item(items, wanted, lambda i: _applies(i, command))
     _refuse(item, command)
     path = root / item.path
-    return rewrite(root, path, lambda data: _edited(path, item, data, command, day))
+    return rewrite(root, path, lambda data: edited(path, item, data, command, day))
 
 
 def change(root: Path, wanted: str, command: str, day: dt.date | None = None) -> Changed:

@@ -261,7 +261,7 @@ def _markdown(text: str) -> str:
 def marked_done(buffer: Buffer, row: int, day: dt.date) -> str | None:
     """The line ``row`` as `mj done` writes it when it ticks that line's item (the
     same code, on the unsaved text); None when there is no open item to tick there."""
-    from mentorjournal.edit.authoring import _ticked
+    from mentorjournal.edit.actions import edited
     from mentorjournal.errors import MjError
 
     item = item_at(buffer, row)
@@ -270,7 +270,7 @@ def marked_done(buffer: Buffer, row: int, day: dt.date) -> str | None:
     data = buffer.text.encode("utf-8", "surrogateescape")
     path = Path(buffer.journal.root, item.path)
     try:
-        new = _ticked(path, item, data, day)[0]
+        new = edited(path, item, data, "done", day)[0]
     except MjError:
         return None  # a conflict in the file, or ticking would change more than the item
     return new.split(b"\n")[row].decode("utf-8", "surrogateescape").rstrip("\r")
