@@ -149,39 +149,30 @@ def _state(ctx: click.Context) -> State:
 # ---------------------------------------------------------------- init
 
 
+def _init_options(command: F) -> F:
+    """A flag for every question a guided `mj init` asks."""
+    from mentorjournal.edit.scaffold import QUESTIONS
+
+    for field, question in reversed(QUESTIONS):
+        flag = "--" + field.replace("_", "-")
+        command = click.option(flag, field, metavar="TEXT", help=question + ".")(command)
+    return command
+
+
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--mentor",
-    "mentor",
-    metavar="H",
-    default="mentor",
-    show_default=True,
-    help="The mentor's handle.",
-)
-@click.option(
-    "--mentee",
-    "mentee",
-    metavar="H",
-    default="mentee",
-    show_default=True,
-    help="The mentee's handle.",
-)
-@click.option("--mentor-name", metavar="NAME", help="The mentor's name (default: the handle).")
-@click.option("--mentee-name", metavar="NAME", help="The mentee's name (default: the handle).")
+@_init_options
 @today_option
 @click.pass_context
 @refusals
-def init(
-    ctx: click.Context,
-    directory: Path | None,
-    mentor: str,
-    mentee: str,
-    mentor_name: str | None,
-    mentee_name: str | None,
-    today: dt.date,
-) -> None:
+def init(ctx: click.Context, directory: Path | None, today: dt.date, **flags: str | None) -> None:
     """Start a journal in DIRECTORY (default: here).
+
+    On a terminal it asks for the names, purpose, cadence, review date and what a
+    sponsor may see; each question has a flag, and what a flag gives is not asked.
+    Without a terminal (a script) nothing is asked: unanswered questions take
+    their defaults (handles `mentor` and `mentee`, biweekly 45-minute video
+    meetings, a review in three months, a sponsor sees cadence, goals, actions).
 
     Writes agreement.md from a template covering purpose, roles, goals, cadence
     and preparation, boundaries, confidentiality and consent, conflicts of
@@ -189,11 +180,23 @@ def init(
     creates goals/ and sessions/; keeps private/ out of Git; runs `git init`
     when not in a repository; installs the pre-commit hook. Never overwrites a file.
     """
-    from mentorjournal.edit.scaffold import scaffold
+    from mentorjournal.edit.scaffold import QUESTIONS, make_setup, read_answer, scaffold
+    from mentorjournal.errors import MjError
 
+    answers = {field: text for field, text in flags.items() if text is not None}
+    for field, text in answers.items():
+        try:
+            read_answer(field, text, today)
+        except MjError as exc:
+            raise click.BadParameter(str(exc), param_hint="--" + field.replace("_", "-")) from None
+    if sys.stdin.isatty():
+        _echo("Setting up a mentorship journal: Enter keeps the [default].")
+        for field, question in QUESTIONS:
+            if field not in answers:
+                answers[field] = _ask(field, question, answers, today)
     base = _state(ctx).directory
     target = base / directory if directory else base
-    result = scaffold(target, mentor, mentee, mentor_name, mentee_name, today)
+    result = scaffold(target, make_setup(answers, today), today)
     for path in result.written:
         _echo(f"wrote   {path}")
     if result.git_initialised:
@@ -203,9 +206,35 @@ def init(
     else:
         _echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
     _echo(
-        "\nNext: fill in agreement.md together, add goals with `mj new goal ID`, "
-        "then `mj validate` and `mj commit`."
+        "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
+        "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
+        "and both `mj sign`."
     )
+
+
+def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> str:
+    """One question on the terminal, asked again until the answer reads."""
+    from mentorjournal.edit.scaffold import default_answer, make_setup, read_answer
+    from mentorjournal.errors import MjError
+    from mentorjournal.render.terminal import terminal_text
+
+    def checked(text: str) -> str:
+        try:
+            read_answer(field, text, today)
+            if field == "mentee":  # the two handles must differ: say so now, not at the end
+                make_setup({**answers, field: text}, today)
+        except MjError as exc:
+            raise click.UsageError(terminal_text(str(exc))) from None
+        return text
+
+    default = default_answer(field, {k: v for k, v in answers.items()}, today)
+    answer: str = click.prompt(
+        terminal_text(question),
+        default=terminal_text(default),
+        show_default=bool(default),
+        value_proc=checked,
+    )
+    return answer
 
 
 # ---------------------------------------------------------------- validate

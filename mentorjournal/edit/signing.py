@@ -112,8 +112,10 @@ def with_signature(data: bytes, agreement: Document, entries: list[Any]) -> byte
 
 def sign_agreement(journal: Journal, handle: str, today: dt.date) -> SignResult:
     """Sign the agreement of `journal` (read from the working tree) as `handle`."""
+    from mentorjournal.checks.filecheck import refuse_placeholders
     from mentorjournal.edit.writer import rewrite
 
+    refuse_placeholders(journal.root)
     root = Path(journal.root)
     path = root / AGREEMENT
     return rewrite(root, path, lambda data: _signed(journal, path, data, handle, today))
