@@ -74,14 +74,13 @@ def placeholder_rows(data: bytes) -> tuple[FindingRow, ...]:
 def refuse_placeholders(root: str) -> None:
     """`mj sign` checks first: an agreement that still holds a template prompt is not what
     the pair agreed on yet, so it is not signed."""
-    import os
+    from pathlib import Path
 
     from mentorjournal.errors import MjError
     from mentorjournal.format.layout import AGREEMENT
 
     try:
-        with open(os.path.join(root, AGREEMENT), "rb") as handle:
-            lines = [row[0] for row in placeholder_rows(handle.read())]
+        lines = [row[0] for row in placeholder_rows((Path(root) / AGREEMENT).read_bytes())]
     except OSError:
         return  # signing says what is wrong with the file
     if lines:

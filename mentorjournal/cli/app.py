@@ -8,6 +8,7 @@ fast paths do not pay for what they do not use.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -165,7 +166,9 @@ def _init_options(command: F) -> F:
 @today_option
 @click.pass_context
 @refusals
-def init(ctx: click.Context, directory: Path | None, today: dt.date, **flags: str | None) -> None:
+def init(
+    ctx: click.Context, /, directory: Path | None, today: dt.date, **flags: str | None
+) -> None:
     """Start a journal in DIRECTORY (default: here).
 
     On a terminal it asks for the names, purpose, cadence, review date and what a
@@ -863,10 +866,61 @@ def summary(
     if output is None:
         _echo(text.rstrip("\n"))
         return
+    _write_output(_state(ctx).directory, output, (text.rstrip("\n") + "\n").encode())
+
+
+@main.command("agreement")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "html", "pdf"]),
+    default="text",
+    show_default=True,
+    help="Output format; pdf is printed by Chromium and needs -o.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@click.pass_context
+@refusals
+def agreement(ctx: click.Context, output_format: str, output: Path | None) -> None:
+    """The agreement as a readable document of one or two pages.
+
+    Purpose, roles, goals with their success criteria, cadence and preparation,
+    boundaries, confidentiality and consent, the review date, and who has signed
+    this text. Prompts of the template not written yet are marked as such.
+    """
+    from mentorjournal.index import views
+    from mentorjournal.render import agreement as render
+    from mentorjournal.reports.agreement import agreement_document
+
+    if output_format == "pdf" and output is None:
+        raise click.UsageError("a PDF goes to a file: add -o FILE (e.g. -o agreement.pdf)")
+    document = agreement_document(views.journal(_state(ctx).root()))
+    if output_format == "text":
+        width = min(shutil.get_terminal_size().columns, 100) if output is None else 80
+        text = render.agreement_text(document, width)
+    elif output_format == "md":
+        text = render.agreement_markdown(document)
+    else:
+        text = render.agreement_html(document)
+    if output is None:
+        _echo(text.rstrip("\n"))
+        return
+    data = render.print_pdf(text) if output_format == "pdf" else (text.rstrip("\n") + "\n").encode()
+    _write_output(_state(ctx).directory, output, data)
+
+
+def _write_output(base: Path, output: Path, data: bytes) -> None:
+    """``-o FILE``: written atomically, with the user's umask; said on stderr."""
     from mentorjournal.edit.writer import atomic_write
 
-    target = output if output.is_absolute() else _state(ctx).directory / output
-    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    target = output if output.is_absolute() else base / output
+    atomic_write(target, data)
     _echo(f"wrote   {target}", err=True)
 
 

@@ -199,9 +199,7 @@ def test_sign_refuses_an_agreement_with_prompts_left(tmp_path: Path) -> None:
 
     # Each prompt written over in the pair's own words: now it signs.
     lines = before.decode().split("\n")
-    filled = [
-        "We agreed this part." if line.startswith("Replace with") else line for line in lines
-    ]
+    filled = ["We agreed this part." if line.startswith("Replace with") else line for line in lines]
     (root / "agreement.md").write_text("\n".join(filled))
     assert _placeholder_lines(root) == []
     result = mj("sign", "--as", "ben", "--today", "2026-01-11", cwd=root)
