@@ -197,7 +197,8 @@ def _edited(old: Document, new: Document) -> bool:
     return without_items(old) != without_items(new)
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """``1 action``, ``2 actions``: never ``action(s)``."""
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -210,7 +211,7 @@ def _document_changes(path: str, old: Document | None, new: Document | None) -> 
         if old is None:
             assert new is not None
             count = len(new.items)
-            extra = f" ({_plural(count, 'action')})" if count else ""
+            extra = f" ({plural(count, 'action')})" if count else ""
             return [Change("session", f"add session {name}{extra}")]
         if new is None:
             return [Change("session", f"remove session {name}")]
@@ -305,7 +306,7 @@ def journal_changes(
             totals[key] += value
     for key in ("tick", "add", "cancel", "reopen", "remove"):
         if totals[key]:
-            changes.append(Change("items", f"{key} {_plural(totals[key], 'action')}"))
+            changes.append(Change("items", f"{key} {plural(totals[key], 'action')}"))
     return _ordered(changes)
 
 
