@@ -22,7 +22,7 @@ from mentorjournal.format.dates import today as current_day
 from mentorjournal.journal import load_journal
 from mentorjournal.render.findings import findings_text
 from mentorjournal.render.status import status_text
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, printable, terminal_width
 from mentorjournal.reports.status import compute_status
 
 DEBOUNCE = 0.2
@@ -91,7 +91,7 @@ def journal_report(root: Path, paint: Palette, today: str | None = None) -> Repo
         names = {handle: person.name for handle, person in people(journal).items()}
     return Report(
         findings_text(findings, paint) if findings else paint("all files valid", "green"),
-        status_text(compute_status(journal, day), paint, names),
+        status_text(compute_status(journal, day), paint, names, terminal_width()),
     )
 
 

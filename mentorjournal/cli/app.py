@@ -348,7 +348,7 @@ def _relative(root: Path, path: Path, given: Path) -> str:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-@click.option("--owner", metavar="H", help="Only items owned by handle H.")
+@click.option("--owner", metavar="H", help="Only items owned by H (ana or @ana).")
 @today_option
 @click.pass_context
 @refusals
@@ -357,16 +357,24 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     from mentorjournal.index import views
     from mentorjournal.journal import people
     from mentorjournal.render.status import status_json, status_text
+    from mentorjournal.render.terminal import terminal_width
     from mentorjournal.reports.status import compute_status
 
     root = _state(ctx).root()
     journal = views.journal(root)
+    names = {handle: person.name for handle, person in people(journal).items()}
+    if owner is not None:
+        owner = owner.removeprefix("@")
+        if owner not in names:
+            known = ", ".join(f"@{handle}" for handle in names) or "nobody yet"
+            raise click.BadParameter(
+                f"@{owner} is not in the agreement (its people: {known})", param_hint="--owner"
+            )
     result = compute_status(journal, today, owner)
     if as_json:
         _echo(status_json(result))
         return
-    names = {handle: person.name for handle, person in people(journal).items()}
-    _echo(status_text(result, palette(), names))
+    _echo(status_text(result, palette(), names, terminal_width(), owner))
     from mentorjournal.checks.validate import file_errors
 
     errors = file_errors(journal)

@@ -90,3 +90,20 @@ def palette_for(stream: TextIO) -> Palette:
     """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
     enabled = "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
     return Palette(enabled)
+
+
+def terminal_width() -> int:
+    """The terminal's columns as ``shutil.get_terminal_size`` finds them (``COLUMNS``
+    first, then standard output's terminal), 80 when there is none."""
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns or 80
