@@ -379,7 +379,8 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
 
     errors = file_errors(journal)
     if errors:
-        _echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+        said = f"{errors} file error" + ("s" if errors != 1 else "")
+        _echo(f"\n{said} may hide items: run `mj validate`", err=True)
 
 
 # ---------------------------------------------------------------- sharing (issue 3)
@@ -400,13 +401,13 @@ def commit(ctx: click.Context, message: str | None) -> None:
     words are the subject and the generated summary the body.
     """
     from mentorjournal.render.findings import findings_text
-    from mentorjournal.reports.changes import commit_journal, plan_commit
+    from mentorjournal.reports.changes import commit_journal, plan_commit, plural
 
     plan = plan_commit(_state(ctx).root())
     if plan.errors:
         _echo(findings_text(plan.errors, palette()))
         raise click.ClickException(
-            f"not committed: {len(plan.errors)} error(s) above. Fix them "
+            f"not committed: {plural(len(plan.errors), 'error')} above. Fix them "
             "(`mj validate` checks again), then run `mj commit`."
         )
     outcome = commit_journal(plan, message)
@@ -501,13 +502,15 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
             err=True,
         )
         ctx.exit(1)
-    pulled = f"pulled {result.pulled} commit(s) from {result.upstream}"
+    from mentorjournal.reports.changes import plural
+
+    pulled = f"pulled {plural(result.pulled, 'commit')} from {result.upstream}"
     _echo(pulled if result.pulled else f"up to date with {result.upstream}")
     if result.pushed:
         where = f"pushed to {result.upstream}"
         if result.set_upstream:
             where += " (now its upstream)"
-        count = f"{result.pushed_commits} commit(s) " if result.pushed_commits else ""
+        count = f"{plural(result.pushed_commits, 'commit')} " if result.pushed_commits else ""
         _echo(f"{count}{where}".strip())
     else:
         _echo("nothing to push")

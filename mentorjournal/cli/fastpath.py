@@ -258,7 +258,8 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
             fast.keep_output(kind, key, text)
     out.write(text)
     if fast.errors and not as_json:
-        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
+        said = f"{fast.errors} file error" + ("s" if fast.errors != 1 else "")
+        err.write(f"\n{said} may hide items: run `mj validate`\n")
     return 0
 
 
