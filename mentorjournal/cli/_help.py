@@ -27,5 +27,5 @@ MAIN_HELP = (
     "  summary    Progress report: goals, cadence kept, actions, ratings,...\n"
     "  sync       Bring the other side's commits in, then send yours out.\n"
     "  validate   Check journal files against the schemas and the cross-file...\n"
-    "  watch      Re-validate on every save; reprint findings and status when...\n"
+    "  watch      Re-validate on every save and redraw one screen: the time of...\n"
 )

@@ -60,13 +60,15 @@ def palette(stream: Any = None) -> Palette:
     return palette_for(stream or sys.stdout)
 
 
-def _echo(text: str = "", err: bool = False) -> None:
+def _echo(text: str = "", err: bool = False, redraw: bool = False) -> None:
     """Print a line as every command prints: a note's text, a file name or an author
-    cannot reach the terminal as a control sequence (``terminal.terminal_text``)."""
-    from mentorjournal.render.terminal import terminal_text
+    cannot reach the terminal as a control sequence (``terminal.terminal_text``). With
+    ``redraw``, on a terminal, ``text`` replaces the screen instead of following it."""
+    from mentorjournal.render.terminal import CLEAR_SCREEN, terminal_text
 
-    colour = palette(sys.stderr if err else sys.stdout).enabled
-    click.echo(terminal_text(text, colour), err=err)
+    stream = sys.stderr if err else sys.stdout
+    clear = CLEAR_SCREEN if redraw and stream.isatty() else ""
+    click.echo(clear + terminal_text(text, palette(stream).enabled), err=err)
 
 
 @contextmanager
@@ -940,8 +942,10 @@ def _write_output(base: Path, output: Path, data: bytes) -> None:
 @click.pass_context
 @refusals
 def watch(ctx: click.Context, today: dt.date) -> None:
-    """Re-validate on every save; reprint findings and status when they change.
+    """Re-validate on every save and redraw one screen: the time of the last check, what
+    changed, the findings and the status.
 
+    Editor and tool temp files (vim's swap and backup, `sed -i`'s) are not changes.
     Stop with Ctrl-C.
     """
     import threading
@@ -950,11 +954,10 @@ def watch(ctx: click.Context, today: dt.date) -> None:
 
     root = _state(ctx).root()
     given = ctx.get_parameter_source("today")
-    _echo(f"watching {root} (Ctrl-C to stop)", err=True)
     try:
         run_watch(
             root,
-            _echo,
+            lambda text: _echo(text, redraw=True),
             threading.Event(),
             palette(),
             lambda text: _echo(text, err=True),

@@ -34,6 +34,9 @@ _IN_TEXT = {code: escape for code, escape in _ESCAPES.items() if code not in (0x
 _IN_JSON = {code: f"\\u{code:04x}" for code in (*_CONTROLS[0x20:], *_UNDECODED)}
 # The colour codes Palette writes (and its reset): the only escapes let through.
 _SGR = {"0", *_CODES.values()}
+# Cursor home, then erase the screen: how `mj watch` draws each screen over the last.
+# mj's own sequence, written before text that has passed the gate, never from a file.
+CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 
 def printable(text: str) -> str:
