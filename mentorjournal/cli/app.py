@@ -60,12 +60,19 @@ def palette(stream: Any = None) -> Palette:
     return palette_for(stream or sys.stdout)
 
 
-def _echo(text: str = "", err: bool = False, redraw: bool = False) -> None:
+def _echo(text: str = "", err: bool = False, crlf: bool = False, redraw: bool = False) -> None:
     """Print a line as every command prints: a note's text, a file name or an author
-    cannot reach the terminal as a control sequence (``terminal.terminal_text``). With
-    ``redraw``, on a terminal, ``text`` replaces the screen instead of following it."""
+    cannot reach the terminal as a control sequence (``terminal.terminal_text``).
+    With ``crlf``, ``text`` is lines that end in CRLF (an iCalendar feed): those CRs
+    pass, and no line break is added. With ``redraw``, on a terminal, ``text``
+    replaces the screen instead of following it."""
     from mentorjournal.render.terminal import CLEAR_SCREEN, terminal_text
 
+    if crlf:
+        click.echo(
+            terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"), err=err, nl=False
+        )
+        return
     stream = sys.stderr if err else sys.stdout
     clear = CLEAR_SCREEN if redraw and stream.isatty() else ""
     click.echo(clear + terminal_text(text, palette(stream).enabled), err=err)
@@ -566,27 +573,86 @@ def _explain_conflicts(root: Path, result: Any) -> None:
 
 @main.command()
 @click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
+@click.option("--key", metavar="FILE", help="Your SSH key (default: git's user.signingKey).")
+@click.option("--confirm-key", is_flag=True, help="Confirm H's new key, signing with the earlier.")
 @today_option
 @click.pass_context
 @refusals
-def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
-    """Sign the current agreement text as H (mentor, mentee or one of `others`).
+def sign(
+    ctx: click.Context, handle: str, key: str | None, confirm_key: bool, today: dt.date
+) -> None:
+    """Sign the current agreement text as H with H's SSH key, as git signs commits.
 
-    Records {by, date, digest} under `signatures`, changing no other byte of
-    agreement.md. Any later edit makes the signature stale; sign again then.
+    Adds {by, date, digest, sig} under `signatures` (`ssh-keygen -Y sign`), changing no
+    other byte of agreement.md. The key is --key FILE (a private key, or a public key
+    whose private half is in ssh-agent), else git's user.signingKey, else
+    ~/.ssh/id_ed25519; it must be H's `key` in the agreement (see `mj key`). Any later
+    edit makes the signature stale; sign again then. After H's key changed, H signs
+    once with the earlier key and --confirm-key; until then H's signature does not count.
     """
     from mentorjournal.edit.signing import sign_agreement
-    from mentorjournal.model import Journal
 
     root = _state(ctx).root()
-    result = sign_agreement(Journal(str(root), ()), handle, today)
+    result = sign_agreement(root, handle, today, key, confirm_key)
     if result.unchanged:
         _echo(f"{handle} already signed this version of the agreement ({result.date})")
         return
     verb = "re-signed" if result.replaced else "signed"
-    _echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
+    _echo(f"{handle} {verb} the agreement on {result.date} with key {result.fingerprint}")
     _echo("Record it with `mj commit`.")
-    _notice(_state(ctx).root())
+    _notice(root)
+
+
+@main.command()
+@click.option("--as", "handle", metavar="H", help="Whose key (default: git's user.email's).")
+@click.option("--file", "key_file", type=click.Path(path_type=Path), help="Key to add.")
+@click.option("--generate", is_flag=True, help="Make a new ed25519 key without asking.")
+@click.option("--replace", is_flag=True, help="Replace a different key H already has.")
+@click.pass_context
+@refusals
+def key(
+    ctx: click.Context, handle: str | None, key_file: Path | None, generate: bool, replace: bool
+) -> None:
+    """Put your SSH public key in the agreement, so that your signature can be checked.
+
+    The key is --file (a public key, or a private one with its .pub beside it), else
+    git's user.signingKey, else ~/.ssh/id_ed25519.pub. With none, mj offers to make a
+    new ed25519 key there (--generate: without asking; with --file, at FILE). Only
+    H's `key` line is written; then `mj commit` and `mj sign --as H`.
+    """
+    from mentorjournal import sshkeys
+    from mentorjournal.edit import signing
+    from mentorjournal.errors import MjError
+
+    root = _state(ctx).root()
+    handle = handle or signing.own_handle(root)
+    found = None if generate else sshkeys.find_public_key(root, key_file)
+    if found is None:
+        target = key_file or Path.home() / ".ssh" / "id_ed25519"
+        try:
+            yes = generate or click.confirm(f"No SSH key found. Make one at {target}?")
+        except click.Abort:
+            yes = False
+        if not yes:
+            raise MjError("no key was made: `mj key --generate` makes one, --file uses yours")
+        found = sshkeys.generate(target, f"{handle}@mentorjournal"), str(target)
+        _echo(f"made {target} (no passphrase; add one: ssh-keygen -p -f {target})")
+    result = signing.set_key(root, handle, found[0], replace)
+    if result.unchanged:
+        _echo(f"{handle}'s key {result.fingerprint} is already in the agreement")
+        return
+    _echo(f"{handle}'s key {result.fingerprint} ({found[1]}) is now in agreement.md")
+    if result.replaced:
+        _echo(
+            f"It replaces {result.replaced}: sign once with that earlier key to confirm the "
+            f"change (`mj sign --as {handle} --key EARLIER-KEY --confirm-key`), or your "
+            "signature will not count."
+        )
+    usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
+    _echo(
+        f"Next: `mj commit`, then `mj sign --as {handle}{'' if usual else ' --key ' + found[1]}`."
+    )
+    _notice(root)
 
 
 @main.command()
@@ -801,28 +867,114 @@ def new_goal(
         _open_editor(root, path)
 
 
+def _item_command(ctx: click.Context, command: str, wanted: str, day: dt.date | None) -> None:
+    from mentorjournal.cli import commands
+
+    root = _state(ctx).root()
+    _echo(commands.item_command(root, command, wanted, day))
+    _notice(root)
+
+
 @main.command()
 @click.argument("item_id", metavar="ID")
 @today_option
 @click.pass_context
 @refusals
 def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
-    """Tick action item ID (or a unique prefix) in its file and add its done date.
+    """Tick action item ID in its file and add its done date.
 
-    Only that line changes; every other byte, line endings included, stays.
+    ID is the id `mj status` shows, a unique prefix of at least 4 characters, or
+    the item's text (exact, or a unique part of it; case is ignored). Only that
+    line changes, in the item's own dialect: ` ✅ DATE` for Obsidian Tasks items
+    (after their other fields, before a block id), ` [completion:: DATE]` for
+    Dataview items, ` done:DATE` for any other.
+    """
+    _item_command(ctx, "done", item_id, today)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--owner", metavar="H", help="Who commits to it (a handle in the agreement).")
+@click.option("--due", "day", metavar="DATE", callback=_date_option, help="Due date.")
+@click.option("--goal", metavar="G", help="The goal it serves (goals/G.md).")
+@click.option("--to", metavar="FILE", help="A session or goal file (default: the latest session).")
+@click.pass_context
+@refusals
+def add(
+    ctx: click.Context,
+    text: str,
+    owner: str | None,
+    day: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> None:
+    """Add an action item to the latest session (or to FILE).
+
+    The line is `- [ ] @H TEXT #G` with the due date in the dialect the file's items
+    use (`due:DATE`, `📅 DATE`, `[due:: DATE]`). It goes after the last item under the
+    file's "Next actions" (or "Milestones" ...) heading, else at the end of the file.
+    The owner, goal and date are checked first; nothing else in the file changes.
     """
     from mentorjournal.cli import commands
 
-    root = _state(ctx).root()
-    _echo(commands.done(root, item_id, today))
+    state = _state(ctx)
+    root = state.root()
+    said, note = commands.add(root, state.directory, text, owner, day, goal, to)
+    _echo(said)
+    if note:
+        _echo(note, err=True)
     _notice(root)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@today_option
+@click.pass_context
+@refusals
+def cancel(ctx: click.Context, item_id: str, today: dt.date) -> None:
+    """Cancel action item ID and date it where its dialect can.
+
+    The checkbox becomes `[-]`; an Obsidian Tasks item gets `❌ DATE`, a Dataview item
+    `[cancelled:: DATE]` (mj's own `due:` items have no cancelled date). ID as for
+    `mj done`.
+    """
+    _item_command(ctx, "cancel", item_id, today)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.pass_context
+@refusals
+def reopen(ctx: click.Context, item_id: str) -> None:
+    """Open a done or cancelled item ID again.
+
+    The checkbox becomes `[ ]` and its done and cancelled dates are removed. ID as for
+    `mj done`.
+    """
+    _item_command(ctx, "reopen", item_id, None)
+
+
+@main.command("due")
+@click.argument("item_id", metavar="ID")
+@click.argument("day", metavar="DATE", callback=_date_option)
+@click.pass_context
+@refusals
+def due_command(ctx: click.Context, item_id: str, day: dt.date) -> None:
+    """Set or change the due date of item ID to DATE (YYYY-MM-DD).
+
+    A due date it has is replaced where it stands (`due:`, `📅`, `📆`, `[due:: ]`,
+    `(due:: )`); else one is added in the item's dialect. ID as for `mj done`.
+    """
+    _item_command(ctx, "due", item_id, day)
 
 
 def _notice(root: Path) -> None:
     """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
-    from mentorjournal.cli import commands
+    from mentorjournal.git.setupcheck import missing_setup
 
-    commands.notice(root, sys.stderr)
+    line = missing_setup(root)
+    if line:
+        _echo(line, err=True)
 
 
 @main.command()
@@ -967,3 +1119,74 @@ def watch(ctx: click.Context, today: dt.date) -> None:
     except KeyboardInterrupt:
         _echo("", err=True)
     ctx.exit(0)
+
+
+def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.time:
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time HH:MM", ctx=ctx, param=param) from None
+
+
+@main.command()
+@click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review stay).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: no item text, nothing from confidential or private notes.",
+)
+@click.option(
+    "--at",
+    metavar="HH:MM",
+    default="09:00",
+    show_default=True,
+    callback=_time_option,
+    help="Local time the meetings start (the agreement gives no time of day).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def calendar(
+    ctx: click.Context,
+    owner: str | None,
+    audience: str,
+    at: dt.time,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """An iCalendar feed: meetings, review date, open items with a due date.
+
+    The meetings are one recurring event from the agreement's cadence, from the next
+    meeting due; the review date and each due item are all-day events; each has a
+    reminder. UIDs stay the same from run to run, so a calendar that imports the feed
+    again updates its events instead of duplicating them.
+    """
+    from mentorjournal.cli import commands
+    from mentorjournal.reports.calendar import UnknownOwnerError
+
+    root = _state(ctx).root()
+    try:
+        text, errors = commands.calendar(root, audience, owner, today, at)
+    except UnknownOwnerError as exc:
+        raise click.BadParameter(str(exc), param_hint="--owner") from None
+    if errors:
+        _echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
+    if output is None:
+        _echo(text, crlf=True)
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, text.encode())
+    _echo(f"wrote   {target}", err=True)

@@ -9,8 +9,8 @@ Importing click and the command modules costs ~25-60 ms, as much as a warm
 - ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
 - ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
   check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
-- ``mj done ID``, ``mj summary`` and ``mj new session``: through ``commands.py``, as
-  ``app.py`` does.
+- ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``mj summary``, ``mj calendar``
+  and ``mj new session``: through ``commands.py``, as ``app.py`` does.
 
 Anything else, or anything unusual about them (other options, a narrow terminal,
 no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
@@ -70,10 +70,14 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _validate_staged(directory, argv[1:], out, err)
     if argv == ["hook-run"]:
         return _hook_run(directory)
-    if argv[:1] == ["done"]:
-        return _done(directory, argv[1:], out, err)
+    if argv[:1] == ["add"]:
+        return _add(directory, argv[1:], out, err)
+    if argv[:1] in (["done"], ["cancel"], ["reopen"], ["due"]):
+        return _item(argv[0], directory, argv[1:], out, err)
     if argv[:1] == ["summary"]:
         return _summary(directory, argv[1:], out, err)
+    if argv[:1] == ["calendar"]:
+        return _calendar(directory, argv[1:], out, err)
     if argv[:2] == ["new", "session"]:
         return _new_session(directory, argv[2:], out, err)
     return None
@@ -110,7 +114,7 @@ def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
         found: dict[str, dt.date | None] = {"--today": today(values.get("--today"))}
     except ValueError:
         return None
-    for name in ("--since", "--until", "--date"):
+    for name in ("--since", "--until", "--date", "--due"):
         if name in values:
             found[name] = parse_date(values[name])
             if found[name] is None:
@@ -133,18 +137,27 @@ def _refused(err: TextIO, exc: Exception) -> int:
     return 1
 
 
-def _say(stream: TextIO, text: str) -> None:
+def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
     from mentorjournal.render.terminal import palette_for, terminal_text
 
+    if crlf:  # lines that end in CRLF (an iCalendar feed): those CRs pass
+        stream.write(terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"))
+        return
     stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
-def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    parsed = _options(args, ("--today",))
-    if parsed is None or len(parsed[1]) != 1:
+def _item(
+    command: str, directory: str, args: list[str], out: TextIO, err: TextIO
+) -> int | None:
+    """`mj done/cancel/reopen/due`: ID (and DATE for due), ``--today``."""
+    parsed = _options(args, () if command == "reopen" else ("--today",))
+    if parsed is None or len(parsed[1]) != (2 if command == "due" else 1):
         return None
-    dates, root = _dates(parsed[0]), _root(directory)
+    values, positional = parsed
+    if command == "due":
+        values["--date"] = positional.pop()
+    dates, root = _dates(values), _root(directory)
     if dates is None or root is None:
         return None
     from pathlib import Path
@@ -152,12 +165,43 @@ def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | No
     from mentorjournal.cli import commands
     from mentorjournal.errors import MjError
 
-    today = dates["--today"]
-    assert today is not None
+    day = {"due": dates.get("--date"), "reopen": None}.get(command, dates["--today"])
     try:
-        _say(out, commands.done(Path(root), parsed[1][0], today) + "\n")
+        _say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
     except MjError as exc:
         return _refused(err, exc)
+    commands.notice(Path(root), err)
+    return 0
+
+
+def _add(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--owner", "--due", "--goal", "--to"))
+    if parsed is None or len(parsed[1]) != 1:
+        return None
+    values, (text,) = parsed
+    dates, root = _dates(values), _root(directory)
+    if dates is None or root is None:
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    try:
+        said, note = commands.add(
+            Path(root),
+            Path(directory),
+            text,
+            values.get("--owner"),
+            dates.get("--due"),
+            values.get("--goal"),
+            values.get("--to"),
+        )
+    except MjError as exc:
+        return _refused(err, exc)
+    _say(out, said + "\n")
+    if note:
+        _say(err, note + "\n")
     commands.notice(Path(root), err)
     return 0
 
@@ -190,6 +234,39 @@ def _summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     except MjError as exc:
         return _refused(err, exc)
     _say(out, text.rstrip("\n") + "\n")
+    return 0
+
+
+def _calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    import datetime as dt
+
+    parsed = _options(args, ("--owner", "--audience", "--at", "--today"))
+    if parsed is None or parsed[1]:
+        return None  # -o FILE and the rest: click answers those
+    values = parsed[0]
+    audience, owner = values.get("--audience", "pair"), values.get("--owner")
+    dates, root = _dates(values), _root(directory)
+    try:
+        at = dt.time.fromisoformat(values.get("--at", "09:00"))
+    except ValueError:
+        return None
+    today = dates["--today"] if dates else None
+    if today is None or root is None or audience not in ("pair", "sponsor"):
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    try:
+        text, errors = commands.calendar(Path(root), audience, owner, today, at)
+    except ValueError:
+        return None  # reports.calendar.UnknownOwnerError, a usage error: click words it
+    except MjError as exc:
+        return _refused(err, exc)
+    if errors:
+        _say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
+    _say(out, text, crlf=True)
     return 0
 
 

@@ -19,6 +19,8 @@ from mentorjournal.index import store
 from mentorjournal.model import ActionItem, Finding, Journal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mentorjournal.edit.authoring import SessionPlan
     from mentorjournal.index.snapshot import Snapshot
 
@@ -58,19 +60,20 @@ def _snapshot(root: Path) -> Snapshot | None:
     return None if os.environ.get("MJ_NO_CACHE") else snapshot.load_fresh(str(root))
 
 
-def open_items(root: Path, named: str = "") -> list[ActionItem] | None:
+def open_items(
+    root: Path, named: Callable[[str, str], bool] | None = None
+) -> list[ActionItem] | None:
     """The open items as the status snapshot keeps them (brought up to date for edited
-    notes, ids journal-wide), only those whose id starts with ``named``; None when the
-    snapshot cannot answer and the whole journal must."""
+    notes, ids journal-wide), only those whose (id, text) ``named`` accepts; None when
+    the snapshot cannot answer and the whole journal must."""
     kept = _snapshot(root)
     if kept is None:
         return None
-    named = named.strip().lower()
     return [
         ActionItem(path, line, "open", text, owners, due, None, goals, item_id)
         for rows in kept.rows.values()
         for item_id, text, owners, due, goals, path, line, *_ in rows
-        if item_id.startswith(named)
+        if named is None or named(item_id, text)
     ]
 
 

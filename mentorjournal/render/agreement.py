@@ -21,6 +21,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 STATE_WORDS = {
     "signed": "signed",
     "stale": "signed an earlier text: sign again",
+    "invalid": "does not count (`mj validate` says why)",
     "not signed": "not signed yet",
 }
 
@@ -112,7 +113,7 @@ font-weight:600}
 .sign{break-inside:avoid;margin-top:8px}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}
-.signed{color:#047857}.stale,.not-signed{color:#b45309}
+.signed{color:#047857}.stale,.not-signed{color:#b45309}.invalid{color:#b91c1c}
 @media (max-width:600px){.sections{column-count:1}main{padding:12px}}
 """
 

@@ -131,6 +131,7 @@ def status_text(
         ("signed by", sigs.valid, "green"),
         ("stale:", sigs.stale, "yellow"),
         ("not signed:", sigs.missing, "yellow"),
+        ("invalid:", sigs.invalid, "red"),
     ):
         if handles:
             if words:
@@ -140,4 +141,6 @@ def status_text(
     if sigs.stale or sigs.missing:
         signer = (*sigs.stale, *sigs.missing)[0]
         out.append(paint(f"              sign with: mj sign --as {signer}", "dim"))
+    if sigs.invalid:
+        out.append(paint("              why they do not count: mj validate", "dim"))
     return "\n".join(out)

@@ -40,7 +40,7 @@ class Signature:
     handle: str
     name: str
     role: str
-    state: str  # "signed", "stale" (the text changed since), "not signed"
+    state: str  # "signed", "stale" (the text changed since), "invalid", "not signed"
     date: str | None
 
 
@@ -114,7 +114,7 @@ def _facts(journal: Journal) -> dict[str, list[str]]:
 
 def _signatures(journal: Journal) -> tuple[Signature, ...]:
     assert journal.agreement is not None
-    state = signature_state(journal.agreement)
+    state = signature_state(journal.agreement, journal.root)
     dates: dict[str, str] = {}
     entries = journal.agreement.meta.get("signatures")
     for entry in entries if isinstance(entries, list) else ():
@@ -126,6 +126,8 @@ def _signatures(journal: Journal) -> tuple[Signature, ...]:
             verdict = "signed"
         elif person.handle in state.stale:
             verdict = "stale"
+        elif person.handle in state.invalid:
+            verdict = "invalid"
         elif person.handle in state.missing or person.role in ("mentor", "mentee"):
             verdict = "not signed"
         else:

@@ -458,7 +458,7 @@ def _agreement(
     agreement = journal.agreement
     if agreement is None or not agreement.parsed:
         return AgreementSummary(None, (), (), (), None, False, versions, None)
-    state = signature_state(agreement)
+    state = signature_state(agreement, journal.root)
     review = parse_date(agreement.meta.get("review"))
     phase = agreement.meta.get("phase")
     return AgreementSummary(

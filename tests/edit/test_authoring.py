@@ -235,7 +235,7 @@ def test_done_crlf_bom_nested_obsidian_due(tmp_path: Path) -> None:
     after = (root / "sessions" / "2025-07-18.md").read_bytes()
     assert after == before.replace(
         b"  - [ ] @ana Nested items count too \xf0\x9f\x93\x85 2025-08-03\r\n",
-        b"  - [x] @ana Nested items count too \xf0\x9f\x93\x85 2025-08-03 done:2025-08-05\r\n",
+        "  - [x] @ana Nested items count too 📅 2025-08-03 ✅ 2025-08-05\r\n".encode(),
     )
     assert item(root, "Parent item").state == "open"
 
@@ -251,7 +251,7 @@ def test_done_dataview_due_in_ordered_list_keeps_trailing_blanks(tmp_path: Path)
     after = (root / "sessions" / "2025-07-18.md").read_bytes()
     assert after == before.replace(
         b"1. [ ] @ana Thing with a dataview date [due:: 2025-08-01]  \n",
-        b"1. [x] @ana Thing with a dataview date [due:: 2025-08-01] done:2025-08-05  \n",
+        b"1. [x] @ana Thing with a dataview date [due:: 2025-08-01] [completion:: 2025-08-05]  \n",
     )
 
 
@@ -315,7 +315,9 @@ def test_done_refuses_done_cancelled_unknown_and_ambiguous(tmp_path: Path) -> No
 
     # The exact id still works when another id extends it.
     assert done(root, "abcd02").exit_code == 0
-    assert b"- [x] @ana Second explicit [id:: abcd02] done:2025-08-05\n" in path.read_bytes()
+    assert b"- [x] @ana Second explicit [id:: abcd02] [completion:: 2025-08-05]\n" in (
+        path.read_bytes()
+    )
 
 
 def test_done_on_the_fixture_journal_then_status(fixture_journal: Path) -> None:

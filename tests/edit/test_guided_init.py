@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import mj
 from ptyutil import Terminal
+from sshutil import make_key
 
 from mentorjournal.format.document import parse_document
 
@@ -145,7 +146,10 @@ def test_sign_refuses_an_agreement_with_prompts_left(tmp_path: Path) -> None:
     filled = ["We agreed this part." if line.startswith("Replace with") else line for line in lines]
     (root / "agreement.md").write_text("\n".join(filled))
     assert _placeholder_lines(root) == []
-    result = mj("sign", "--as", "ben", "--today", "2026-01-11", cwd=root)
+    key = make_key(tmp_path / "ssh", "ben")
+    assert mj("key", "--as", "ben", "--file", str(key), cwd=root).exit_code == 0
+    assert mj("commit", "-m", "Our agreement", cwd=root).exit_code == 0
+    result = mj("sign", "--as", "ben", "--key", str(key), "--today", "2026-01-11", cwd=root)
     assert result.exit_code == 0, result.output
 
 

@@ -3,6 +3,7 @@ what cannot merge stops with nothing changed, and nothing invalid is shared."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     repo_state,
     write,
 )
+from sshutil import make_key
 
 from mentorjournal.git import hook, mergedriver
 
@@ -141,16 +143,36 @@ def test_both_append_items_at_the_end_and_both_are_kept(pair: Pair) -> None:
     assert _session(pair.ben) == base + "- [ ] @ben Book a room\n- [ ] @ana Send the draft\n"
 
 
-def test_both_sign_on_their_own_machines_and_both_signatures_count(pair: Pair) -> None:
-    _ok("sign", "--as", "ana", "--today", "2025-07-02", cwd=pair.ana)
+def test_both_sign_on_their_own_machines_and_both_signatures_count(
+    pair: Pair, tmp_path: Path
+) -> None:
+    keys = {name: make_key(tmp_path / f"{name}-ssh", name) for name in ("ben", "ana")}
+    for name, repo in (("ana", pair.ana), ("ben", pair.ben)):
+        _ok("sync", cwd=repo)
+        _ok("key", "--as", name, "--file", str(keys[name]), cwd=repo)
+        _ok("commit", "-m", f"{name}'s key", cwd=repo)
+        _ok("sync", cwd=repo)
+    _ok("sync", cwd=pair.ana)
+    _ok("sign", "--as", "ana", "--key", str(keys["ana"]), "--today", "2025-07-02", cwd=pair.ana)
     _ok("commit", cwd=pair.ana)
-    _ok("sign", "--as", "ben", "--today", "2025-07-03", cwd=pair.ben)
+    _ok("sign", "--as", "ben", "--key", str(keys["ben"]), "--today", "2025-07-03", cwd=pair.ben)
     _ok("commit", cwd=pair.ben)
     _ok("sync", cwd=pair.ana)
-    _ok("sync", cwd=pair.ben)
-    status = __import__("json").loads(_ok("status", "--json", cwd=pair.ben))
-    assert sorted(status["signatures"]["valid"]) == ["ana", "ben"]
-    _ok("validate", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)  # both changed `signatures`: the driver merges them by person
+    assert git(pair.ben, "rev-list", "--count", "--merges", "HEAD").strip() == "1"
+    _ok("sync", cwd=pair.ana)
+    for repo in (pair.ben, pair.ana):
+        status = json.loads(_ok("status", "--json", cwd=repo))
+        assert status["signatures"] == {
+            "valid": ["ben", "ana"],
+            "stale": [],
+            "missing": [],
+            "invalid": [],
+        }
+        assert json.loads(mj("validate", "--json", cwd=repo).stdout)["findings"] == []
+    # Each entry kept its armoured `sig` byte for byte through the merge.
+    text = (pair.ben / "agreement.md").read_text()
+    assert text.count("-----BEGIN SSH SIGNATURE-----") == 2
 
 
 def test_same_line_changed_twice_stops_then_merges_by_hand_without_an_editor(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, mj
 from gitutil import fill_template
+from sshutil import make_key
 
 from mentorjournal.render.agreement import browser
 
@@ -76,16 +77,26 @@ def test_the_document_holds_every_part_of_the_agreement(pair: Path) -> None:
     assert all(len(line) <= 80 for line in text.split("\n"))
 
 
-def test_signatures_show_their_state(pair: Path) -> None:
+def test_signatures_show_their_state(pair: Path, tmp_path: Path) -> None:
     fill_template(pair)
-    assert mj("sign", "--as", "ana", "--today", "2026-01-12", cwd=pair).exit_code == 0
+    key = make_key(tmp_path / "ssh", "ana")
+    assert mj("key", "--as", "ana", "--file", str(key), cwd=pair).exit_code == 0
+    assert mj("commit", "-m", "Our agreement", cwd=pair).exit_code == 0
+    signed = mj("sign", "--as", "ana", "--key", str(key), "--today", "2026-01-12", cwd=pair)
+    assert signed.exit_code == 0, signed.output
     text = _run(pair)
     assert "Ana Lima (mentee, @ana): signed (2026-01-12)" in text
     assert "Ben Okafor (mentor, @ben): not signed yet" in text
     assert "[to write together]" not in text
     agreement = pair / "agreement.md"
-    agreement.write_text(agreement.read_text().replace("Agreed together", "Agreed", 1))
+    signed_text = agreement.read_text()
+    agreement.write_text(signed_text.replace("Agreed together", "Agreed", 1))
     assert "Ana Lima (mentee, @ana): signed an earlier text: sign again" in _run(pair)
+    # Her entry passed off as Ben's counts for nobody.
+    agreement.write_text(signed_text.replace("- by: ana", "- by: ben"))
+    flat = " ".join(_run(pair).split())
+    assert "Ben Okafor (mentor, @ben): does not count (`mj validate` says why)" in flat
+    assert "Ana Lima (mentee, @ana): not signed yet" in flat
 
 
 def test_markdown_and_html(pair: Path) -> None:
