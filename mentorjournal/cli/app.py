@@ -8,6 +8,7 @@ fast paths do not pay for what they do not use.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,22 +60,26 @@ def palette(stream: Any = None) -> Palette:
     return palette_for(stream or sys.stdout)
 
 
-def _echo(text: str = "", err: bool = False, crlf: bool = False) -> None:
+def _echo(text: str = "", err: bool = False, crlf: bool = False, redraw: bool = False) -> None:
     """Print a line as every command prints: a note's text, a file name or an author
     cannot reach the terminal as a control sequence (``terminal.terminal_text``).
     With ``crlf``, ``text`` is lines that end in CRLF (an iCalendar feed): those CRs
-    pass, and no line break is added."""
-    from mentorjournal.render.terminal import terminal_text
+    pass, and no line break is added. With ``redraw``, on a terminal, ``text``
+    replaces the screen instead of following it."""
+    from mentorjournal.render.terminal import CLEAR_SCREEN, terminal_text
 
     if crlf:
         click.echo(
             terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"), err=err, nl=False
         )
         return
-    colour = palette(sys.stderr if err else sys.stdout).enabled
+    stream = sys.stderr if err else sys.stdout
+    colour = palette(stream).enabled
+    clear = CLEAR_SCREEN if redraw and stream.isatty() else ""
     # click drops colour codes on its own when not writing to a terminal: FORCE_COLOR
     # must reach a pipe too, so say what the palette decided.
-    click.echo(terminal_text(text, colour), err=err, color=colour)
+    # (The screen is cleared on a terminal even without colour, e.g. TERM=dumb.)
+    click.echo(clear + terminal_text(text, colour), err=err, color=colour or bool(clear))
 
 
 @contextmanager
@@ -158,39 +163,32 @@ def _state(ctx: click.Context) -> State:
 # ---------------------------------------------------------------- init
 
 
+def _init_options(command: F) -> F:
+    """A flag for every question a guided `mj init` asks."""
+    from mentorjournal.edit.scaffold import QUESTIONS
+
+    for field, question in reversed(QUESTIONS):
+        flag = "--" + field.replace("_", "-")
+        command = click.option(flag, field, metavar="TEXT", help=question + ".")(command)
+    return command
+
+
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--mentor",
-    "mentor",
-    metavar="H",
-    default="mentor",
-    show_default=True,
-    help="The mentor's handle.",
-)
-@click.option(
-    "--mentee",
-    "mentee",
-    metavar="H",
-    default="mentee",
-    show_default=True,
-    help="The mentee's handle.",
-)
-@click.option("--mentor-name", metavar="NAME", help="The mentor's name (default: the handle).")
-@click.option("--mentee-name", metavar="NAME", help="The mentee's name (default: the handle).")
+@_init_options
 @today_option
 @click.pass_context
 @refusals
 def init(
-    ctx: click.Context,
-    directory: Path | None,
-    mentor: str,
-    mentee: str,
-    mentor_name: str | None,
-    mentee_name: str | None,
-    today: dt.date,
+    ctx: click.Context, /, directory: Path | None, today: dt.date, **flags: str | None
 ) -> None:
     """Start a journal in DIRECTORY (default: here).
+
+    On a terminal it asks for the names, purpose, cadence, review date and what a
+    sponsor may see; each question has a flag, and what a flag gives is not asked.
+    Without a terminal (a script) nothing is asked: unanswered questions take
+    their defaults (handles `mentor` and `mentee`, biweekly 45-minute video
+    meetings, a review in three months, a sponsor sees cadence, goals, actions).
 
     Writes agreement.md from a template covering purpose, roles, goals, cadence
     and preparation, boundaries, confidentiality and consent, conflicts of
@@ -198,11 +196,23 @@ def init(
     creates goals/ and sessions/; keeps private/ out of Git; runs `git init`
     when not in a repository; installs the pre-commit hook. Never overwrites a file.
     """
-    from mentorjournal.edit.scaffold import scaffold
+    from mentorjournal.edit.scaffold import QUESTIONS, make_setup, read_answer, scaffold
+    from mentorjournal.errors import MjError
 
+    answers = {field: text for field, text in flags.items() if text is not None}
+    for field, text in answers.items():
+        try:
+            read_answer(field, text, today)
+        except MjError as exc:
+            raise click.BadParameter(str(exc), param_hint="--" + field.replace("_", "-")) from None
+    if sys.stdin.isatty():
+        _echo("Setting up a mentorship journal: Enter keeps the [default].")
+        for field, question in QUESTIONS:
+            if field not in answers:
+                answers[field] = _ask(field, question, answers, today)
     base = _state(ctx).directory
     target = base / directory if directory else base
-    result = scaffold(target, mentor, mentee, mentor_name, mentee_name, today)
+    result = scaffold(target, make_setup(answers, today), today)
     for path in result.written:
         _echo(f"wrote   {path}")
     if result.git_initialised:
@@ -212,9 +222,35 @@ def init(
     else:
         _echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
     _echo(
-        "\nNext: fill in agreement.md together, add goals with `mj new goal ID`, "
-        "then `mj validate` and `mj commit`."
+        "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
+        "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
+        "and both `mj sign`."
     )
+
+
+def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> str:
+    """One question on the terminal, asked again until the answer reads."""
+    from mentorjournal.edit.scaffold import default_answer, make_setup, read_answer
+    from mentorjournal.errors import MjError
+    from mentorjournal.render.terminal import terminal_text
+
+    def checked(text: str) -> str:
+        try:
+            read_answer(field, text, today)
+            if field == "mentee":  # the two handles must differ: say so now, not at the end
+                make_setup({**answers, field: text}, today)
+        except MjError as exc:
+            raise click.UsageError(terminal_text(str(exc))) from None
+        return text
+
+    default = default_answer(field, {k: v for k, v in answers.items()}, today)
+    answer: str = click.prompt(
+        terminal_text(question),
+        default=terminal_text(default),
+        show_default=bool(default),
+        value_proc=checked,
+    )
+    return answer
 
 
 # ---------------------------------------------------------------- validate
@@ -364,7 +400,7 @@ def lsp(stdio: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-@click.option("--owner", metavar="H", help="Only items owned by handle H.")
+@click.option("--owner", metavar="H", help="Only items owned by H (ana or @ana).")
 @today_option
 @click.pass_context
 @refusals
@@ -373,21 +409,30 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     from mentorjournal.index import views
     from mentorjournal.journal import people
     from mentorjournal.render.status import status_json, status_text
+    from mentorjournal.render.terminal import terminal_width
     from mentorjournal.reports.status import compute_status
 
     root = _state(ctx).root()
     journal = views.journal(root)
+    names = {handle: person.name for handle, person in people(journal).items()}
+    if owner is not None:
+        owner = owner.removeprefix("@")
+        if owner not in names:
+            known = ", ".join(f"@{handle}" for handle in names) or "nobody yet"
+            raise click.BadParameter(
+                f"@{owner} is not in the agreement (its people: {known})", param_hint="--owner"
+            )
     result = compute_status(journal, today, owner)
     if as_json:
         _echo(status_json(result))
         return
-    names = {handle: person.name for handle, person in people(journal).items()}
-    _echo(status_text(result, palette(), names))
+    _echo(status_text(result, palette(), names, terminal_width(), owner))
     from mentorjournal.checks.validate import file_errors
 
     errors = file_errors(journal)
     if errors:
-        _echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+        said = f"{errors} file error" + ("s" if errors != 1 else "")
+        _echo(f"\n{said} may hide items: run `mj validate`", err=True)
 
 
 # ---------------------------------------------------------------- sharing (issue 3)
@@ -408,13 +453,13 @@ def commit(ctx: click.Context, message: str | None) -> None:
     words are the subject and the generated summary the body.
     """
     from mentorjournal.render.findings import findings_text
-    from mentorjournal.reports.changes import commit_journal, plan_commit
+    from mentorjournal.reports.changes import commit_journal, plan_commit, plural
 
     plan = plan_commit(_state(ctx).root())
     if plan.errors:
         _echo(findings_text(plan.errors, palette()))
         raise click.ClickException(
-            f"not committed: {len(plan.errors)} error(s) above. Fix them "
+            f"not committed: {plural(len(plan.errors), 'error')} above. Fix them "
             "(`mj validate` checks again), then run `mj commit`."
         )
     outcome = commit_journal(plan, message)
@@ -509,13 +554,15 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
             err=True,
         )
         ctx.exit(1)
-    pulled = f"pulled {result.pulled} commit(s) from {result.upstream}"
+    from mentorjournal.reports.changes import plural
+
+    pulled = f"pulled {plural(result.pulled, 'commit')} from {result.upstream}"
     _echo(pulled if result.pulled else f"up to date with {result.upstream}")
     if result.pushed:
         where = f"pushed to {result.upstream}"
         if result.set_upstream:
             where += " (now its upstream)"
-        count = f"{result.pushed_commits} commit(s) " if result.pushed_commits else ""
+        count = f"{plural(result.pushed_commits, 'commit')} " if result.pushed_commits else ""
         _echo(f"{count}{where}".strip())
     else:
         _echo("nothing to push")
@@ -1028,10 +1075,61 @@ def summary(
     if output is None:
         _echo(text.rstrip("\n"))
         return
+    _write_output(_state(ctx).directory, output, (text.rstrip("\n") + "\n").encode())
+
+
+@main.command("agreement")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "html", "pdf"]),
+    default="text",
+    show_default=True,
+    help="Output format; pdf is printed by Chromium and needs -o.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@click.pass_context
+@refusals
+def agreement(ctx: click.Context, output_format: str, output: Path | None) -> None:
+    """The agreement as a readable document of one or two pages.
+
+    Purpose, roles, goals with their success criteria, cadence and preparation,
+    boundaries, confidentiality and consent, the review date, and who has signed
+    this text. Prompts of the template not written yet are marked as such.
+    """
+    from mentorjournal.index import views
+    from mentorjournal.render import agreement as render
+    from mentorjournal.reports.agreement import agreement_document
+
+    if output_format == "pdf" and output is None:
+        raise click.UsageError("a PDF goes to a file: add -o FILE (e.g. -o agreement.pdf)")
+    document = agreement_document(views.journal(_state(ctx).root()))
+    if output_format == "text":
+        width = min(shutil.get_terminal_size().columns, 100) if output is None else 80
+        text = render.agreement_text(document, width)
+    elif output_format == "md":
+        text = render.agreement_markdown(document)
+    else:
+        text = render.agreement_html(document)
+    if output is None:
+        _echo(text.rstrip("\n"))
+        return
+    data = render.print_pdf(text) if output_format == "pdf" else (text.rstrip("\n") + "\n").encode()
+    _write_output(_state(ctx).directory, output, data)
+
+
+def _write_output(base: Path, output: Path, data: bytes) -> None:
+    """``-o FILE``: written atomically, with the user's umask; said on stderr."""
     from mentorjournal.edit.writer import atomic_write
 
-    target = output if output.is_absolute() else _state(ctx).directory / output
-    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    target = output if output.is_absolute() else base / output
+    atomic_write(target, data)
     _echo(f"wrote   {target}", err=True)
 
 
@@ -1040,8 +1138,10 @@ def summary(
 @click.pass_context
 @refusals
 def watch(ctx: click.Context, today: dt.date) -> None:
-    """Re-validate on every save; reprint findings and status when they change.
+    """Re-validate on every save and redraw one screen: the time of the last check, what
+    changed, the findings and the status.
 
+    Editor and tool temp files (vim's swap and backup, `sed -i`'s) are not changes.
     Stop with Ctrl-C.
     """
     import threading
@@ -1050,11 +1150,10 @@ def watch(ctx: click.Context, today: dt.date) -> None:
 
     root = _state(ctx).root()
     given = ctx.get_parameter_source("today")
-    _echo(f"watching {root} (Ctrl-C to stop)", err=True)
     try:
         run_watch(
             root,
-            _echo,
+            lambda text: _echo(text, redraw=True),
             threading.Event(),
             palette(),
             lambda text: _echo(text, err=True),

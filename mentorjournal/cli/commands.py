@@ -33,7 +33,8 @@ def summary(
     from mentorjournal.index import store
 
     def report(journal: Journal) -> str:
-        from mentorjournal.reports.summary import agreement_versions, compute_summary
+        from mentorjournal.reports.cadence import agreement_timeline
+        from mentorjournal.reports.summary import compute_summary
 
         result = compute_summary(
             journal,
@@ -41,7 +42,7 @@ def summary(
             since,
             until,
             "sponsor" if audience == "sponsor" else "pair",
-            agreement_versions(root, until or today),
+            agreement_timeline(root, until or today),
         )
         if output_format == "json":
             from mentorjournal.render.summary_json import summary_json

@@ -271,26 +271,14 @@ def _calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int 
 
 
 def _help(out: TextIO) -> int | None:
-    if os.path.basename(sys.argv[0]) != "mj" or _columns() < 80:
+    from mentorjournal.render.terminal import terminal_width
+
+    if os.path.basename(sys.argv[0]) != "mj" or terminal_width() < 80:
         return None  # click words it for another program name or a narrow terminal
     from mentorjournal.cli._help import MAIN_HELP
 
     out.write(MAIN_HELP)
     return 0
-
-
-def _columns() -> int:
-    """The terminal width as click asks for it (shutil.get_terminal_size)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 80
-    return columns or 80
 
 
 def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
@@ -325,13 +313,17 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     fast = snapshot.load_fresh(root)
     if fast is None:
         return None
+    if owner is not None:
+        owner = owner.removeprefix("@")
+        if owner not in fast.facts[5]:
+            return None  # an unknown handle: click words the usage error
     if as_json:
         key = f"{today} {owner}"
     else:
-        from mentorjournal.render.terminal import palette_for
+        from mentorjournal.render.terminal import palette_for, terminal_width
 
         palette = palette_for(out)
-        key = f"{today} {owner} {palette.enabled}"
+        key = f"{today} {owner} {palette.enabled} {terminal_width()}"
     kind = "json" if as_json else "text"
     text = fast.kept_output(kind, key)
     if text is None:
@@ -343,7 +335,8 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
             fast.keep_output(kind, key, text)
     out.write(text)
     if fast.errors and not as_json:
-        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
+        said = f"{fast.errors} file error" + ("s" if fast.errors != 1 else "")
+        err.write(f"\n{said} may hide items: run `mj validate`\n")
     return 0
 
 
@@ -367,8 +360,11 @@ def _status_output(
         review,
         SignatureState(*signatures),
     )
+    from mentorjournal.render.terminal import terminal_width
+
     palette = palette_for(out)
-    return terminal_text(status_text(result, palette, names) + "\n", palette.enabled)
+    text = status_text(result, palette, names, terminal_width(), owner)
+    return terminal_text(text + "\n", palette.enabled)
 
 
 def _import_json() -> None:

@@ -78,9 +78,12 @@ class SessionPlan:
     length: int | None
     active_goals: tuple[str, ...]
     first: bool  # no session yet: the new one is a kickoff
+    # What the meeting reviews (``to_review``): overdue, due, or new since the last one.
     open: tuple[OpenItem, ...]
     # Files of ``open`` items whose text is never copied (confidential sessions).
     confidential: frozenset[str] = frozenset()
+    last_session: str | None = None
+    unlisted: int = 0  # the other open items, left to `mj status`
 
 
 # The pair and its cadence as plain values: (mentor, mentee, mentee's name, mode, length).
@@ -111,16 +114,49 @@ def pair_facts(journal: Journal) -> PairFacts:
 def session_plan(journal: Journal, day: dt.date) -> SessionPlan:
     """The plan for a session on ``day``, from the whole journal."""
     meta = {doc.path: doc.meta for doc in journal.documents}
-    listed, confidential = review_items(
-        open_items(journal, day), lambda path: not quotable(path, meta[path])
-    )
+    last = last_session(session_dates(journal), day)
+    chosen, unlisted = to_review(open_items(journal, day), last, day)
+    listed, confidential = review_items(chosen, lambda path: not quotable(path, meta[path]))
     return SessionPlan(
         *pair_facts(journal),
         active_goals=active_goals(journal),
         first=not session_dates(journal),
         open=listed,
         confidential=confidential,
+        last_session=last,
+        unlisted=unlisted,
     )
+
+
+# At most this many items are listed (about a screenful); `mj status` has the rest.
+REVIEW_LIMIT = 20
+_NOTE_DATE = re.compile(r"sessions/(\d{4}-\d{2}-\d{2})")
+
+
+def last_session(dates: Iterable[str], day: dt.date) -> str | None:
+    """The last session held before ``day`` (YYYY-MM-DD), if any."""
+    return max((date for date in dates if date < day.isoformat()), default=None)
+
+
+def to_review(
+    open_now: Iterable[OpenItem], last: str | None, day: dt.date
+) -> tuple[list[OpenItem], int]:
+    """What one meeting reviews of the open items (in status order, overdue first): the
+    overdue and due ones, and those of notes since the last session (all, before the
+    first), at most REVIEW_LIMIT; and how many other shared open items there are."""
+    today = day.isoformat()
+    chosen: list[OpenItem] = []
+    others = 0
+    for item in open_now:
+        if is_private(item.path):
+            continue  # never listed, nor counted, in a shared note
+        note = _NOTE_DATE.match(item.path)
+        new = last is None or (note is not None and note.group(1) >= last)
+        if (new or (item.due is not None and item.due <= today)) and len(chosen) < REVIEW_LIMIT:
+            chosen.append(item)
+        else:
+            others += 1
+    return chosen, others
 
 
 def review_items(
@@ -143,11 +179,13 @@ def active_goals(journal: Journal) -> tuple[str, ...]:
 
 
 def review_lines(plan: SessionPlan) -> list[str]:
-    """Every open item as a reference (not a checkbox): id, owners, text, due, where; an
-    item of a confidential session without its text, which stays in that session."""
-    lines = []
+    """The items to review as references (not checkboxes), by person: id, text, due,
+    where; an item of a confidential session without its text, which stays there."""
+    since = f" since the last session ({plan.last_session})" if plan.last_session else ""
+    lines = [f"Overdue, due, and new{since}. Tick them where they live (`mj done ID`), not here."]
+    groups: dict[str, list[str]] = {}
     for item in plan.open:
-        owners = " ".join("@" + owner for owner in item.owners) or "(no owner)"
+        owner, *others = item.owners or ("",)
         due = ""
         if item.due:
             due = f", due {item.due}" + (" (overdue)" if item.overdue else "")
@@ -155,8 +193,21 @@ def review_lines(plan: SessionPlan) -> list[str]:
             text = "(in a confidential session)"
         else:
             text = item.text + "".join(f" #{goal}" for goal in item.goals)
-        lines.append(f"- `{item.id}` {owners}: {text}{due} ({item.path}:{item.line})")
-    return lines or ["- Nothing open."]
+            text = text if len(text) <= 200 else text[:199] + "…"
+        with_ = f" (with {' '.join('@' + o for o in others)})" if others else ""
+        line = f"- `{item.id}` {text}{with_}{due} ({item.path}:{item.line})"
+        groups.setdefault(owner, []).append(line)
+    order = sorted(
+        groups, key=lambda o: (o not in (plan.mentee, plan.mentor), o != plan.mentee, o == "", o)
+    )
+    for owner in order:
+        lines += ["", f"### {'@' + owner if owner else 'No owner'}", "", *groups[owner]]
+    if not plan.open:
+        lines += ["", "- Nothing overdue, due or new."]
+    if plan.unlisted:
+        more = "more open item" + ("s" if plan.unlisted != 1 else "")
+        lines += ["", f"And {plan.unlisted} {more}: `mj status`."]
+    return lines
 
 
 def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:

@@ -227,8 +227,10 @@ def sign_agreement(
     literal public key in ssh-agent; None: git's user.signingKey, else ~/.ssh/id_ed25519).
     A new key of ``handle``'s is confirmed (signed with an earlier one) only with
     ``confirm``: re-signing a text must never vouch for a key someone else put there."""
+    from mentorjournal.checks.filecheck import refuse_placeholders
     from mentorjournal.edit.writer import rewrite
 
+    refuse_placeholders(str(root))
     path = root / AGREEMENT
     command = f"mj sign --as {handle}"
     agreement = _agreement(path, path.read_bytes(), command)

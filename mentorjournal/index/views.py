@@ -80,20 +80,23 @@ def open_items(
 def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
     """A new session's plan from the status snapshot (as ``authoring.session_plan`` makes
     it from the whole journal); None when the snapshot cannot answer."""
-    from mentorjournal.edit.authoring import SessionPlan, review_items
+    from mentorjournal.edit.authoring import SessionPlan, last_session, review_items, to_review
     from mentorjournal.reports.status import open_items_of
 
     kept = _snapshot(root)
     if kept is None or kept.facts[6] is None:
         return None
     mentor, mentee, name, mode, length, active = kept.facts[6]
-    open_now = open_items_of(kept.open_rows(None), day.isoformat())
+    last = last_session(kept.dates, day)
+    chosen, unlisted = to_review(open_items_of(kept.open_rows(None), day.isoformat()), last, day)
     try:
         # A record's last value says whether its text may be copied (audience.quotable).
-        records = {path: kept.records.get(path) for path in {item.path for item in open_now}}
+        records = {path: kept.records.get(path) for path in {item.path for item in chosen}}
     except (EOFError, ValueError, TypeError):
         return None  # a damaged snapshot: the whole journal answers
     hidden = {path for path, record in records.items() if not record or record[-1] is not False}
-    listed, confidential = review_items(open_now, hidden.__contains__)
+    listed, confidential = review_items(chosen, hidden.__contains__)
     first = not kept.dates
-    return SessionPlan(mentor, mentee, name, mode, length, active, first, listed, confidential)
+    return SessionPlan(
+        mentor, mentee, name, mode, length, active, first, listed, confidential, last, unlisted
+    )

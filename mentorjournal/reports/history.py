@@ -217,3 +217,8 @@ def journal_history(root: Path) -> JournalHistory:
             "record versions with `mj commit`"
         )
     return JournalHistory(tuple(_agreement_versions(root)), tuple(_goal_changes(root)))
+
+
+def agreement_versions(root: Path) -> list[AgreementVersion]:
+    """The agreement's versions in git, oldest first, each with what it changed."""
+    return _agreement_versions(root)

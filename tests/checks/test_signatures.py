@@ -18,6 +18,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     MENTOR,
     commit_through_hook,
     configure,
+    fill_template,
     git,
     git_sandbox,
     head,
@@ -125,6 +126,7 @@ def pair(tmp_path: Path) -> Pair:
         cwd=tmp_path,
     )
     configure(seed, MENTOR)
+    fill_template(seed)
     git(seed, "add", "--", ".")
     git(seed, "commit", "--quiet", "-m", "Start")
     git(seed, "push", "--quiet", str(remote), "main")

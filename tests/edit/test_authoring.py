@@ -63,11 +63,14 @@ def test_new_session_is_prefilled_and_validates(fixture_journal: Path) -> None:
     assert "agenda_by: ana\nmode: video\nduration: 45\n" in text
     for section in ("## Agenda", "## Review", "## Notes", "## Decisions", "## Next actions"):
         assert section in text
-    # Open items are referenced with id, owner, due date and place, never re-checkboxed.
+    # Open items are referenced under their owner with id, due date and place, never
+    # re-checkboxed.
     meetup = item(fixture_journal, "Find a meetup")
+    review = text.split("## Review")[1].split("## Notes")[0]
+    assert "### @ana" in review
     assert (
-        f"- `{meetup.id}` @ana: Find a meetup #talk, due 2025-02-01 (overdue) (goals/talk.md:10)"
-        in text
+        f"- `{meetup.id}` Find a meetup #talk, due 2025-02-01 (overdue) (goals/talk.md:10)"
+        in review.split("### @ana")[1]
     )
     assert "[ ]" not in text.split("## Review")[1].split("## Notes")[0]
     assert "Confirm the learning budget, due 2025-03-10 (overdue)" in text
@@ -99,7 +102,7 @@ def test_first_session_is_a_kickoff(tmp_path: Path) -> None:
     assert mj("new", "session", "--today", "2025-07-01", cwd=root).exit_code == 0
     text = (root / "sessions" / "2025-07-01.md").read_text(encoding="utf-8")
     assert "kind: kickoff" in text
-    assert "- Nothing open." in text
+    assert "- Nothing overdue, due or new." in text
     assert mj("validate", cwd=root).exit_code == 0
 
 

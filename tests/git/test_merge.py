@@ -16,6 +16,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     MENTOR,
     commit_through_hook,
     configure,
+    fill_template,
     git,
     git_sandbox,
     head,
@@ -80,6 +81,7 @@ def pair(tmp_path: Path) -> Pair:
         cwd=tmp_path,
     )
     configure(seed, MENTOR)
+    fill_template(seed)
     write(seed, "sessions/2025-07-18.md", SESSION)
     _ok("commit", "-m", "Start", cwd=seed)  # as a user would: mj stages what it manages
     assert ".gitattributes" in git(seed, "ls-files")

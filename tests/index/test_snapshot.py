@@ -413,7 +413,8 @@ def test_new_session_and_done_answer_from_the_snapshot(
         written[no_cache] = new.read_text("utf-8")
         new.unlink()
     assert written["1"] == written[""]
-    assert f"`{edited.id}` @ben: Edited in place" in written[""]
+    ben = written[""].split("### @ben")[1].split("###")[0]
+    assert f"- `{edited.id}` Edited in place, due 2026-11-01 (overdue)" in ben
 
     result = mj("done", edited.id[:5], "--today", "2026-11-21", cwd=sample_repo)
     assert result.exit_code == 0, result.output
