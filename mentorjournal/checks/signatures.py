@@ -4,15 +4,18 @@ A signature is ``{by, date, digest, sig}``: ``sig`` is ``ssh-keygen -Y sign -n
 mentorjournal`` over ``digest`` with the signer's SSH key. It is valid when it verifies
 with the key the agreement holds for ``by`` and ``digest`` is the current text's; stale
 when it verifies over an older text; invalid otherwise (no ``sig``, no ``key``, made
-with another key, or an entry edited after signing).
+with another key, an entry edited after signing, a key that is another person's);
+unverified (and so invalid) when the history its keys are trusted from is not there.
 
 Keys are trusted on first use, as ssh trusts a host: a person's first key in the
 agreement's whole history (every branch: two different first keys trust neither). A
 later key counts once that person confirmed it, by signing a version that holds it
 with a key already trusted (`mj sign --confirm-key`); until then the change is
 reported (which commit, who committed it) and the person's signatures do not count.
-So nobody holding only their own key can make another's signature count: not by
-signing as them, not by editing their entry, not by putting their own key there.
+A handle stays the person it first was (``Trail``), and a key is one person's. So
+nobody holding only their own key can make another's signature count: not by signing
+as them, not by editing their entry, not by putting their own key there, not by
+swapping or renaming handles.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class SignatureState:
     stale: tuple[str, ...]
     missing: tuple[str, ...]
     invalid: tuple[str, ...] = ()
+    why: str = ""  # the reason all the invalid ones share, if one
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Verdict:
 
     index: int  # in ``signatures``
     by: str
-    state: str  # valid, stale or invalid
+    state: str  # valid, stale, invalid or unverified
     why: str  # what makes it invalid
     forged: bool  # a ``sig`` that is not by the key it claims, or not over its digest
     fingerprint: str | None  # of the key that made ``sig``, read from it
@@ -107,35 +111,63 @@ def _verified(handle: str, key: str, entry: Mapping[str, Any]) -> bool:
     return sshkeys.verify(handle, key, digest.encode(), sig)
 
 
-def _identity(path: KeyPath, handle: str) -> str:
-    """Whose key it is from version to version: the mentor's and the mentee's by role (a
-    renamed handle keeps its key; a new handle in the role is not a new person with a
-    first key of its own), anyone else by handle."""
-    return f"@{path[0]}" if len(path) == 1 else handle
+def _held(doc: Document, persons: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(handle, person, key) of everyone in ``doc`` whose key nobody else there holds."""
+    keyed = [(handle, key) for handle, (_, key) in people_of(doc.meta).items() if key]
+    keys = [key for _, key in keyed]
+    return [(h, persons.get(h, h), key) for h, key in keyed if keys.count(key) == 1]
 
 
-def _who(doc: Document) -> dict[str, tuple[str, str | None]]:
-    """Everyone's (handle, key or None) by identity."""
-    return {_identity(path, h): (h, key) for h, (path, key) in people_of(doc.meta).items()}
+def _unchecked(root: Path) -> str:
+    """Why keys cannot be checked against the agreement's history; "" when they can."""
+    from mentorjournal.index.gitstate import git_location
 
-
-def _keys(doc: Document) -> dict[str, str]:
-    """Everyone's key by identity."""
-    return {who: key for who, (_, key) in _who(doc).items() if key}
+    location = git_location(str(root))
+    if location is None:
+        return "cannot check keys: no repository (a copy without its Git history)"
+    if Path(location[0], "shallow").exists():
+        return "cannot check keys: shallow history (`git fetch --unshallow` brings the rest)"
+    return ""
 
 
 @dataclass(frozen=True)
 class Trail:
     """The agreement's versions, parents before children (the version checked last),
-    and each person's trusted keys after them."""
+    and each person's trusted keys after them.
+
+    A person is who a handle was when it first appeared: a handle keeps its person for
+    good (swapping handles swaps no keys), and a new handle in the mentor's or the
+    mentee's role is the role's earlier person (a rename keeps the key; a new handle
+    gets no first key of its own). A key is one person's: the first who held it."""
 
     versions: tuple[Version, ...]
-    trusted: dict[str, set[str]]  # by identity
+    trusted: dict[str, set[str]]  # by person
+    persons: dict[str, str]  # handle -> person
+    owners: dict[str, str]  # key -> the person who held it first
+    unchecked: str = ""  # why keys cannot be checked against history; "" when they can
 
-    def allowed(self, doc: Document, handle: str) -> set[str]:
-        """The keys ``handle`` (a person in ``doc``) may sign with."""
-        path = people_of(doc.meta)[handle][0]
-        return self.trusted.get(_identity(path, handle), set())
+    def person(self, handle: str) -> str:
+        return self.persons.get(handle, handle)
+
+    def allowed(self, handle: str) -> set[str]:
+        """The keys ``handle`` may sign with."""
+        return self.trusted.get(self.person(handle), set())
+
+    def key_of(self, doc: Document, handle: str) -> str | None:
+        """``handle``'s key in ``doc``; when ``handle`` is not there, its person's."""
+        people = people_of(doc.meta)
+        if handle in people:
+            return people[handle][1]
+        same = [k for h, (_, k) in people.items() if self.person(h) == self.person(handle)]
+        return same[0] if same else None
+
+    def clash(self, doc: Document, handle: str) -> str | None:
+        """Someone else who holds ``handle``'s key in ``doc``, or held it first."""
+        people = people_of(doc.meta)
+        key = people[handle][1] if handle in people else None
+        same = [h for h, (_, k) in people.items() if key and k == key and h != handle]
+        owner = self.owners.get(key or "", self.person(handle))
+        return same[0] if same else None if owner == self.person(handle) else owner
 
 
 def _graph(root: Path) -> list[tuple[CommitInfo, list[str], Document]]:
@@ -169,24 +201,38 @@ def _graph(root: Path) -> list[tuple[CommitInfo, list[str], Document]]:
 
 def trail(root: str | Path | None, current: Document | None) -> Trail:
     """Whose keys count: a person's first key (the one a version added where no earlier
-    version had any key for them; two such keys trust neither), and every key a version
-    holds that the person signed there with a key already trusted."""
-    graph = _graph(Path(root)) if root is not None and (current is None or _keys(current)) else []
+    version had any key for them, and nobody else held it; two such keys trust
+    neither), and every key a version holds that the person signed there with a key
+    already trusted. With ``root``, from its git history; without, as ``current`` is."""
+    keyed = current is None or any(key for _, key in people_of(current.meta).values())
+    graph = _graph(Path(root)) if root is not None and keyed else []
+    persons: dict[str, str] = {}
+    owners: dict[str, str] = {}
     first: dict[str, set[str]] = {}
     had: dict[str, set[str]] = {}
+    docs: dict[str, Document] = {}
 
-    def introduce(doc: Document, before: set[str]) -> set[str]:
-        keys = _keys(doc)
-        for who, key in keys.items():
-            if who not in before:
-                first.setdefault(who, set()).add(key)
-        return before | set(keys)
+    def introduce(doc: Document, parents: list[Document], before: set[str]) -> set[str]:
+        for handle, (path, _) in people_of(doc.meta).items():
+            if handle not in persons:
+                roles = [p.meta.get(str(path[0])) for p in parents if len(path) == 1]
+                earlier = [r["handle"] for r in roles if isinstance(r, dict) and r.get("handle")]
+                persons[handle] = persons.get(earlier[0], handle) if earlier else handle
+        mine = []
+        for _, who, key in _held(doc, persons):
+            if owners.setdefault(key, who) == who:
+                mine.append(who)
+                if who not in before:
+                    first.setdefault(who, set()).add(key)
+        return before | set(mine)
 
     for commit, parents, doc in graph:
-        had[commit.sha] = introduce(doc, set().union(*(had.get(p, set()) for p in parents)))
+        known = set().union(*(had.get(p, set()) for p in parents))
+        had[commit.sha] = introduce(doc, [docs[p] for p in parents if p in docs], known)
+        docs[commit.sha] = doc
     versions: list[Version] = [(commit, doc) for commit, _, doc in graph]
     if current is not None:
-        introduce(current, set().union(*had.values()))
+        introduce(current, [graph[-1][2]] if graph else [], set().union(*had.values()))
         versions.append((None, current))
     versions = [(commit, doc) for commit, doc in versions if doc.parsed]
     trusted = {who: keys if len(keys) == 1 else set() for who, keys in first.items()}
@@ -194,11 +240,13 @@ def trail(root: str | Path | None, current: Document | None) -> Trail:
     while grown:  # a confirmation may rest on a key confirmed in a later version
         grown = False
         for _, doc in versions:
-            for who, (handle, key) in _who(doc).items():
-                if key and key not in trusted[who] and _confirms(doc, handle, trusted[who]):
-                    trusted[who].add(key)
+            for handle, who, key in _held(doc, persons):
+                mine = trusted.setdefault(who, set())
+                if owners[key] == who and key not in mine and _confirms(doc, handle, mine):
+                    mine.add(key)
                     grown = True
-    return Trail(tuple(versions), trusted)
+    unchecked = _unchecked(Path(root)) if root is not None else ""
+    return Trail(tuple(versions), trusted, persons, owners, unchecked)
 
 
 def _confirms(doc: Document, handle: str, trusted: set[str]) -> bool:
@@ -215,15 +263,15 @@ def _confirms(doc: Document, handle: str, trusted: set[str]) -> bool:
         return False
 
 
-def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
-    """Every signer's entry in ``doc``, judged with these trusted keys."""
+def verdicts(doc: Document, history: Trail) -> list[Verdict]:
+    """Every signer's entry in ``doc``, judged with the keys ``history`` trusts."""
     digest = agreement_digest(doc)
     known = people_of(doc.meta)
     found = []
     for by, (index, entry) in entries(doc.meta).items():
         made = sshkeys.signer(entry.get("sig"))
         key = known[by][1] if by in known else None
-        allowed = trusted.get(_identity(known[by][0], by), set()) if by in known else set()
+        allowed = history.allowed(by)
         state, why, forged = "invalid", "", False
         if by not in known:
             why = f"{by!r} is not in the agreement"
@@ -231,6 +279,8 @@ def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
             why = f"{by} has no `key` in the agreement: add one with `mj key --as {by}`"
         elif not isinstance(entry.get("sig"), str):
             why = f"it has no `sig` (signed before mj used SSH keys): `mj sign --as {by}`"
+        elif other := history.clash(doc, by):
+            why = f"{by}'s key is {other}'s too: a key is one person's"
         elif key not in allowed:
             why = f"{by}'s key changed and {by} has not confirmed the change"
         elif made is None or made not in allowed:
@@ -243,7 +293,9 @@ def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
                 why = str(exc)
             else:
                 why, forged = ("", False) if good else ("`sig` does not match its digest", True)
-                if good:
+                if good and history.unchecked:
+                    state, why = "unverified", history.unchecked
+                elif good:
                     state = "valid" if entry.get("digest") == digest else "stale"
         fingerprint = sshkeys.fingerprint(made) if made else None
         found.append(Verdict(index, by, state, why, forged, fingerprint))
@@ -251,58 +303,69 @@ def verdicts(doc: Document, trusted: Mapping[str, set[str]]) -> list[Verdict]:
 
 
 def state_of(doc: Document, found: list[Verdict]) -> SignatureState:
+    """Unverified signatures are invalid: they do not count. ``why`` is the reason that
+    all the invalid ones share, if they share one."""
     signed = {v.by for v in found}
     roles = [doc.meta.get(role) for role in ROLES]
     handles = [p["handle"] for p in roles if isinstance(p, dict) and "handle" in p]
     missing = [h for h in dict.fromkeys(handles) if isinstance(h, str) and h not in signed]
 
-    def named(state: str) -> tuple[str, ...]:
-        return tuple(v.by for v in found if v.state == state)
+    def named(*states: str) -> tuple[str, ...]:
+        return tuple(v.by for v in found if v.state in states)
 
-    return SignatureState(named("valid"), named("stale"), tuple(missing), named("invalid"))
+    reasons = {v.why for v in found if v.state in ("invalid", "unverified")}
+    why = reasons.pop() if len(reasons) == 1 else ""
+    return SignatureState(
+        named("valid"), named("stale"), tuple(missing), named("invalid", "unverified"), why
+    )
 
 
 def signature_state(agreement: Document, root: str | Path | None = None) -> SignatureState:
     """Mentor and mentee must sign; every entry is valid, stale or invalid. With the
     journal's ``root``, keys are trusted as its git history says; without, as they are."""
-    return state_of(agreement, verdicts(agreement, trail(root, agreement).trusted))
+    return state_of(agreement, verdicts(agreement, trail(root, agreement)))
+
+
+def _print(key: str | None) -> str | None:
+    return sshkeys.fingerprint(key) if key else None
 
 
 def unconfirmed(history: Trail) -> list[KeyChange]:
     """The keys of the last version that are not trusted, each with the commit that
-    brought it in (the oldest version holding it) and the key before it."""
+    brought it in (the oldest version where that handle holds it) and the key before."""
     changes = []
     versions = history.versions
-    for who, (handle, key) in _who(versions[-1][1]).items():
-        if key is None or key in history.trusted.get(who, ()):
+    for handle, (_, key) in people_of(versions[-1][1].meta).items():
+        if key is None or key in history.allowed(handle):
             continue
-        at = next(i for i, (_, doc) in enumerate(versions) if _keys(doc).get(who) == key)
-        earlier = _keys(versions[at - 1][1]).get(who) if at else None
-        before = sshkeys.fingerprint(earlier) if earlier else None
-        changes.append(KeyChange(handle, before, sshkeys.fingerprint(key), False, versions[at][0]))
+        at = next(i for i, (_, d) in enumerate(versions) if history.key_of(d, handle) == key)
+        before = _print(history.key_of(versions[at - 1][1], handle) if at else None)
+        changes.append(KeyChange(handle, before, _print(key), False, versions[at][0]))
     return changes
 
 
-def key_changes(
-    before: Document | None, after: Document, trusted: Mapping[str, set[str]]
-) -> list[KeyChange]:
-    """Whose key ``after`` changed from ``before`` (added, replaced or removed)."""
-    old = _who(before) if before is not None else {}
-    new = _who(after)
+def key_changes(before: Document | None, after: Document, history: Trail) -> list[KeyChange]:
+    """Whose key ``after`` changed from ``before`` (added, replaced or removed): each
+    handle's against the key that handle (or, renamed, its person) had."""
     found = []
-    for who in dict.fromkeys([*new, *old]):
-        handle, was = old.get(who, (who, None))
-        handle, now = new.get(who, (handle, None))
+    people = people_of(after.meta)
+    for handle, (_, now) in people.items():
+        was = history.key_of(before, handle) if before is not None else None
         if was != now:
-            prints = [sshkeys.fingerprint(k) if k else None for k in (was, now)]
-            found.append(KeyChange(handle, prints[0], prints[1], now in trusted.get(who, ())))
+            trusted = now in history.allowed(handle) and not history.clash(after, handle)
+            found.append(KeyChange(handle, _print(was), _print(now), trusted))
+    persons = {history.person(h) for h in people}
+    for handle, (_, was) in (people_of(before.meta) if before is not None else {}).items():
+        if was and history.person(handle) not in persons:
+            found.append(KeyChange(handle, _print(was), None, False))
     return found
 
 
 def signature_findings(agreement: Document, root: str | Path | None) -> list[Finding]:
-    """Stale, invalid and unknown signers' signatures, and keys changed unconfirmed."""
+    """Stale, invalid, unverified and unknown signers' signatures, keys that are two
+    people's, and keys changed unconfirmed."""
     history = trail(root, agreement)
-    found = verdicts(agreement, history.trusted)
+    found = verdicts(agreement, history)
     people = people_of(agreement.meta)
     findings: list[Finding] = []
 
@@ -318,10 +381,28 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
         if v.by not in people:
             message = f"signature by {v.by!r}, who is not in the agreement"
             at(("signatures", v.index, "by"), "error", "unknown-person", message)
-        elif v.state == "invalid":
+        elif v.state in ("invalid", "unverified"):
             message = f"{v.by}'s signature does not count: {v.why}"
             severity: Severity = "error" if v.forged else "warning"
-            at(("signatures", v.index, "sig"), severity, "invalid-signature", message)
+            code = "invalid-signature" if v.state == "invalid" else "unverified-signature"
+            at(("signatures", v.index, "sig"), severity, code, message)
+    holders: dict[str, list[str]] = {}
+    for who, (_, key) in people.items():
+        holders.setdefault(key or "", []).append(who)
+    for who, (path, key) in people.items():
+        together = holders[key] if key else []
+        owner = next(
+            (h for h in together if history.person(h) == history.owners.get(key or "")), None
+        )
+        other = (owner or together[0]) if len(together) > 1 else history.clash(agreement, who)
+        if other and other != who:  # two holders: told once, at the one it is not
+            at(
+                (*path, "key"),
+                "error",
+                "shared-key",
+                f"{who}'s key is {other}'s too: a key is one person's, so no signature made "
+                f"with it counts. Put {who}'s own key in: `mj key --as {who} --replace`.",
+            )
     for change in unconfirmed(history):
         commit = change.commit
         where = (
@@ -331,13 +412,17 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
             else "since the last commit"
         )
         who = change.handle
+        fix = (
+            f"If {who} changed it, {who} signs once with the earlier key (`mj sign --as "
+            f"{who} --key EARLIER-KEY --confirm-key`); if not, put the earlier key back."
+            if change.before
+            else f"Put {who}'s own key in: `mj key --as {who} --replace`."
+        )
         at(
             (*people[who][0], "key"),
             "warning",
             "key-changed",
             f"{who}'s key changed from {change.before or 'none'} to {change.after} {where} "
-            f"and {who} has not confirmed it: {who}'s signature does not count. If {who} "
-            f"changed it, {who} signs once with the earlier key (`mj sign --as {who} --key "
-            "EARLIER-KEY --confirm-key`); if not, put the earlier key back.",
+            f"and {who} has not confirmed it: {who}'s signature does not count. {fix}",
         )
     return findings

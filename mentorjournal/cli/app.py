@@ -651,17 +651,25 @@ def sign(
 @click.option("--file", "key_file", type=click.Path(path_type=Path), help="Key to add.")
 @click.option("--generate", is_flag=True, help="Make a new ed25519 key without asking.")
 @click.option("--replace", is_flag=True, help="Replace a different key H already has.")
+@click.option("--yes", is_flag=True, help="H is someone else, who gave you this key.")
 @click.pass_context
 @refusals
 def key(
-    ctx: click.Context, handle: str | None, key_file: Path | None, generate: bool, replace: bool
+    ctx: click.Context,
+    handle: str | None,
+    key_file: Path | None,
+    generate: bool,
+    replace: bool,
+    yes: bool,
 ) -> None:
     """Put your SSH public key in the agreement, so that your signature can be checked.
 
     The key is --file (a public key, or a private one with its .pub beside it), else
     git's user.signingKey, else ~/.ssh/id_ed25519.pub. With none, mj offers to make a
     new ed25519 key there (--generate: without asking; with --file, at FILE). Only
-    H's `key` line is written; then `mj commit` and `mj sign --as H`.
+    H's `key` line is written; then `mj commit` and `mj sign --as H`. A key another
+    person holds is refused; H's first key is trusted, so when git says you are not H,
+    mj asks first (--yes: H gave you this key).
     """
     from mentorjournal import sshkeys
     from mentorjournal.edit import signing
@@ -669,6 +677,18 @@ def key(
 
     root = _state(ctx).root()
     handle = handle or signing.own_handle(root)
+    other = None if yes else signing.someone_else(root, handle)
+    if other:
+        _echo(
+            f"This puts a key in the agreement as {handle}'s, and {handle} is someone else "
+            f"({other}): whoever holds that key can sign as {handle}.",
+            err=True,
+        )
+        if not (sys.stdin.isatty() and click.confirm(f"Is it the key {handle} gave you?")):
+            raise MjError(
+                f"nothing was written: {handle} adds {handle}'s own key (`mj key` on their "
+                f"computer). If {handle} gave you this public key, run again with --yes."
+            )
     found = None if generate else sshkeys.find_public_key(root, key_file)
     if found is None:
         target = key_file or Path.home() / ".ssh" / "id_ed25519"

@@ -29,8 +29,7 @@ def summary(
     colours: Palette,
 ) -> str:
     """`mj summary`'s text, kept by the index until a file, HEAD or an option changes."""
-    from mentorjournal.git import gitrepo
-    from mentorjournal.index import store
+    from mentorjournal.index import store, views
 
     def report(journal: Journal) -> str:
         from mentorjournal.reports.cadence import agreement_timeline
@@ -61,7 +60,7 @@ def summary(
         return summary_text(result, colours)
 
     # The agreement's history is HEAD's; everything else the report reads is a file.
-    head = gitrepo.head_commit(root) or ""
+    head = views.history_mark(root)
     depends = (output_format, audience, str(today), str(since), str(until))
     return store.view(root, "summary", (*depends, str(colours.enabled), head), report, str)
 

@@ -242,13 +242,25 @@ def sign_agreement(
         )
     digest = checks.agreement_digest(agreement)
     history = checks.trail(root, agreement)
-    trusted = history.allowed(agreement, handle)
-    mine = [v for v in checks.verdicts(agreement, history.trusted) if v.by == handle]
+    trusted = history.allowed(handle)
+    mine = [v for v in checks.verdicts(agreement, history) if v.by == handle]
     if mine and mine[0].state == "valid":
         entry = checks.entries(agreement.meta)[handle][1]
         return SignResult(path, handle, str(entry.get("date")), digest, False, True)
+    if history.unchecked:
+        raise MjError(
+            f"{history.unchecked}, so mj cannot tell whether a key is {handle}'s. Nothing "
+            "was written: sign in a full clone of the shared journal."
+        )
     if own not in trusted and not confirm:
         raise MjError(_unconfirmed(handle, history, own))
+    other = history.clash(agreement, handle)
+    if other:
+        raise MjError(
+            f"{handle}'s key in the agreement ({sshkeys.fingerprint(own)}) is {other}'s too, "
+            f"and a key is one person's: no signature made with it counts. Nothing was "
+            f"written. Put {handle}'s own key in first: `mj key --as {handle} --replace`."
+        )
     key = key or sshkeys.configured_key(root)
     if key is None:
         raise MjError(
@@ -279,17 +291,35 @@ def sign_agreement(
     return rewrite(root, path, signed)
 
 
-def own_handle(root: Path) -> str:
-    """The person whose `email` in the agreement is git's user.email."""
+def _emails(root: Path) -> tuple[str, dict[str, str]]:
+    """Git's user.email, and everyone's `email` in the agreement ("" when none)."""
     from mentorjournal.git import gitrepo
 
     meta = _agreement(root / AGREEMENT, (root / AGREEMENT).read_bytes(), "mj key").meta
-    email = gitrepo._config(root, "user.email")
-    people = checks.people_of(meta)
-    mine = [h for h, (where, _) in people.items() if _at(meta, where).get("email") == email]
-    if email and len(mine) == 1:
+    found = {
+        handle: str(_at(meta, where).get("email") or "").strip().lower()
+        for handle, (where, _) in checks.people_of(meta).items()
+    }
+    return (gitrepo._config(root, "user.email") or "").strip().lower(), found
+
+
+def own_handle(root: Path) -> str:
+    """The person whose `email` in the agreement is git's user.email."""
+    email, emails = _emails(root)
+    mine = [handle for handle, theirs in emails.items() if email and theirs == email]
+    if len(mine) == 1:
         return mine[0]
-    raise MjError(f"say whose key this is: `mj key --as HANDLE` ({', '.join(people)})")
+    raise MjError(f"say whose key this is: `mj key --as HANDLE` ({', '.join(emails)})")
+
+
+def someone_else(root: Path, handle: str) -> str | None:
+    """How mj knows ``handle`` is not who runs it (git's user.email is another person's
+    in the agreement, or not ``handle``'s); None when it is, or mj cannot tell."""
+    email, emails = _emails(root)
+    mine = [h for h, theirs in emails.items() if theirs == email]
+    if not email or handle not in emails or handle in mine or not (mine or emails[handle]):
+        return None
+    return f"git says you are {email}; {handle}'s email is {emails[handle] or 'not given'}"
 
 
 def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
@@ -308,6 +338,16 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
         where, own = _person(agreement, handle, "have a key")
         if own == wanted:
             return data, KeyResult(handle, fingerprint, None, True)
+        history = checks.trail(root, None)
+        holders = [h for h, (_, k) in checks.people_of(agreement.meta).items() if k == wanted]
+        owner = history.owners.get(wanted, history.person(handle))
+        other = holders[0] if holders else None if owner == history.person(handle) else owner
+        if other:
+            raise MjError(
+                f"that key ({fingerprint}) is {other}'s in the agreement, and a key is one "
+                f"person's: nothing was written. Give {handle}'s own key (--file {handle.upper()}"
+                f"-KEY.pub), or let {handle} run `mj key` on their own computer."
+            )
         before = sshkeys.fingerprint(own) if own else None
         if before and not replace:
             raise MjError(

@@ -385,6 +385,8 @@ def _record(
 def _facts(journal: Journal) -> tuple[Any, ...]:
     """What status and a new session need of the agreement and the goals (none of it
     changes while only session notes do, which is when the snapshot answers)."""
+    from dataclasses import astuple
+
     from mentorjournal.edit.authoring import active_goals, pair_facts
     from mentorjournal.errors import MjError
     from mentorjournal.journal import people
@@ -392,7 +394,7 @@ def _facts(journal: Journal) -> tuple[Any, ...]:
 
     every, start, review, signatures = agreement_facts(journal)
     names = {handle: person.name for handle, person in people(journal).items()}
-    sigs = (signatures.valid, signatures.stale, signatures.missing, signatures.invalid)
+    sigs = astuple(signatures)  # SignatureState's fields, its `why` last
     try:
         pair: tuple[Any, ...] | None = (*pair_facts(journal), active_goals(journal))
     except MjError:

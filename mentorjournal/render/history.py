@@ -32,12 +32,16 @@ def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
             lines.append(f"    {name} {section.change}")
     for change in version.key_changes:
         who = change.handle
-        lines.append(f"    {who}'s key: {change.before or 'none'} -> {change.after or 'none'}")
+        added = "" if change.before else f", added by {printable(version.author_name)}"
+        lines.append(
+            f"    {who}'s key: {change.before or 'none'} -> {change.after or 'none'}{added}"
+        )
         if change.after and not change.confirmed:
             lines.append(f"      not confirmed by {who}: signatures with it do not count")
     for sig in version.signatures:
         made = sig.fingerprint or "no key"
-        lines.append(f"    signed by {sig.by} on {sig.date} with {made}: {sig.state}")
+        why = f" ({printable(sig.why)})" if sig.why else ""
+        lines.append(f"    signed by {sig.by} on {sig.date} with {made}: {sig.state}{why}")
     if len(lines) == 1:
         lines.append("    (layout only)")
     return lines
@@ -89,6 +93,7 @@ def history_json(history: JournalHistory) -> str:
                 "signatures_added": list(v.signatures_added),
                 "signatures": [
                     {"by": e.by, "date": e.date, "key": e.fingerprint, "state": e.state}
+                    | ({"why": e.why} if e.why else {})
                     for e in v.signatures
                 ],
                 "key_changes": [

@@ -142,5 +142,6 @@ def status_text(
         signer = (*sigs.stale, *sigs.missing)[0]
         out.append(paint(f"              sign with: mj sign --as {signer}", "dim"))
     if sigs.invalid:
-        out.append(paint("              why they do not count: mj validate", "dim"))
+        why = _words(f"why they do not count: {printable(sigs.why) or 'mj validate'}", "dim")
+        out += _wrapped(" " * 14, 14, why, width, 14, paint)
     return "\n".join(out)

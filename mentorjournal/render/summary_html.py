@@ -144,6 +144,9 @@ def summary_html(summary: Summary) -> str:
         signatures.append("stale: " + ", ".join(agreement.stale))
     if agreement.missing:
         signatures.append("not signed: " + ", ".join(agreement.missing))
+    if agreement.invalid:
+        why = f" ({agreement.why})" if agreement.why else ""
+        signatures.append("invalid: " + ", ".join(agreement.invalid) + why)
     out.append(f"<li>Signatures: {escape('; '.join(signatures) or 'none')}</li>")
     if agreement.changes is not None:
         times = "once" if agreement.changes == 1 else f"{agreement.changes} times"

@@ -127,6 +127,7 @@ def summary_as_json(summary: Summary) -> dict[str, Any]:
             "valid": list(agreement.signed),
             "stale": list(agreement.stale),
             "missing": list(agreement.missing),
+            "invalid": list(agreement.invalid),
         },
         "review": {"due": agreement.review_due, "overdue": agreement.review_overdue},
         "versions": agreement.versions,

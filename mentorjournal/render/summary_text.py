@@ -169,7 +169,10 @@ def _agreement(agreement: AgreementSummary, paint: Palette) -> list[str]:
         sign.append("stale: " + ", ".join(agreement.stale))
     if agreement.missing:
         sign.append("not signed: " + ", ".join(agreement.missing))
-    out = ["  " + ("; ".join(sign) or "no signatures")]
+    if agreement.invalid:
+        why = f" ({agreement.why})" if agreement.why else " (see mj validate)"
+        sign.append("invalid: " + ", ".join(agreement.invalid) + why)
+    out = ["  " + printable("; ".join(sign) or "no signatures")]
     if agreement.review_due:
         review = f"  review {agreement.review_due}"
         out.append(paint(review + " (overdue)", "red") if agreement.review_overdue else review)

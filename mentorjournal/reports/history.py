@@ -58,7 +58,8 @@ class SignatureEvent:
     by: str
     date: str
     fingerprint: str | None  # of the key that made it
-    state: str  # valid, stale or invalid
+    state: str  # valid, stale, invalid or unverified
+    why: str = ""  # why it does not count
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,15 @@ def _unsigned(meta: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _signed(old: Document | None, new: Document, trusted: dict[str, set[str]]) -> list[Any]:
+def _signed(old: Document | None, new: Document, history: checks.Trail) -> list[Any]:
     """The signatures ``new`` holds that ``old`` did not, as they stood in ``new``."""
     before = checks.entries(old.meta) if old is not None else {}
     events = []
-    for verdict in checks.verdicts(new, trusted):
-        entry = checks.entries(new.meta)[verdict.by][1]
-        if before.get(verdict.by, (0, None))[1] != entry:
+    for v in checks.verdicts(new, history):
+        entry = checks.entries(new.meta)[v.by][1]
+        if before.get(v.by, (0, None))[1] != entry:
             date = str(entry.get("date", ""))
-            events.append(SignatureEvent(verdict.by, date, verdict.fingerprint, verdict.state))
+            events.append(SignatureEvent(v.by, date, v.fingerprint, v.state, v.why))
     return events
 
 
@@ -126,7 +127,7 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
         name: parse_document(AGREEMENT, data)
         for name, data in gitrepo.read_blobs(root, names).items()
     }
-    trusted = checks.trail(root, None).trusted
+    trail = checks.trail(root, None)
     versions: list[AgreementVersion] = []
     for commit in reversed(commits):
         new = docs.get(f"{commit.sha}:./{AGREEMENT}")
@@ -135,8 +136,8 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
         created = old is None and new is not None
         # A new agreement's values are its text; listing each as "(none) -> x" says nothing.
         fields = [] if created else field_changes(_unsigned(_meta(old)), _unsigned(_meta(new)))
-        keys = checks.key_changes(old, new, trusted) if new else []
-        events = _signed(old, new, trusted) if new else []
+        keys = checks.key_changes(old, new, trail) if new else []
+        events = _signed(old, new, trail) if new else []
         sections = (
             [] if created else section_changes(old.body if old else None, new.body if new else None)
         )
@@ -149,8 +150,8 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
             }
             sections = [s for s in sections if s.heading in their_sections]
             if new is not None:
-                keys = [k for k in keys if k in checks.key_changes(other, new, trusted)]
-                events = [e for e in events if e in _signed(other, new, trusted)]
+                keys = [k for k in keys if k in checks.key_changes(other, new, trail)]
+                events = [e for e in events if e in _signed(other, new, trail)]
             if not fields and not sections and not events and not keys:
                 continue
         versions.append(

@@ -144,6 +144,8 @@ class AgreementSummary:
     # From git history: None when the journal is not in a repository.
     versions: int | None
     changes: int | None
+    invalid: tuple[str, ...] = ()  # signatures that do not count
+    why: str = ""  # the reason they share, if one
 
 
 @dataclass(frozen=True)
@@ -471,6 +473,8 @@ def _agreement(
         versions=versions,
         # The first commit creates the file; every later one is a change.
         changes=versions - 1 if versions else None,
+        invalid=state.invalid,
+        why=state.why,
     )
 
 

@@ -236,7 +236,13 @@ def test_copying_bens_signature_onto_a_new_text_does_not_count(pair: Pair) -> No
     last = _history(pair.ben)[-1]
     assert last["author"]["name"] == MENTEE.name
     assert last["signatures"] == [
-        {"by": "ben", "date": "2025-07-02", "key": pair.fingerprint("ben"), "state": "invalid"},
+        {
+            "by": "ben",
+            "date": "2025-07-02",
+            "key": pair.fingerprint("ben"),
+            "state": "invalid",
+            "why": "`sig` does not match its digest",
+        },
         {"by": "ana", "date": "2025-07-09", "key": pair.fingerprint("ana"), "state": "valid"},
     ]
     # Ben signs for himself, and his signature counts again.
@@ -264,27 +270,34 @@ def test_renaming_her_own_entry_to_ben_does_not_count(pair: Pair) -> None:
     assert pulled.exit_code == 1 and "error[invalid-signature]" in pulled.output
     assert _status(pair.ben) == _state([], [], ["ana"], ["ben"])
     assert _history(pair.ben)[-1]["signatures"] == [
-        {"by": "ben", "date": "2025-07-09", "key": pair.fingerprint("ana"), "state": "invalid"}
+        {
+            "by": "ben",
+            "date": "2025-07-09",
+            "key": pair.fingerprint("ana"),
+            "state": "invalid",
+            "why": message.removeprefix("ben's signature does not count: "),
+        }
     ]
 
 
-def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair) -> None:
-    _edit(pair.ana, public(pair.keys["ben"]), public(pair.keys["ana"]).replace("ana@", "ben@"))
+def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair, tmp_path: Path) -> None:
+    """Ana puts a second key of hers in as Ben's (her own would be a `shared-key`)."""
+    spare = make_key(tmp_path / "ana-spare", "spare")
+    spare_print = sshkeys.fingerprint(public(spare))
+    _edit(pair.ana, public(pair.keys["ben"]), public(spare).replace("spare@", "ben@"))
     # His signature, made before the key changed, does not carry over.
     assert _status(pair.ana) == _state([], ["ana"], [], ["ben"])
     _ok("commit", "-m", "Update Ben's key", cwd=pair.ana)  # warnings only: it is shared
     sha = head(pair.ana)
-    out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ana"]), cwd=pair.ana)
+    out = _refused("sign", "--as", "ben", "--key", str(spare), cwd=pair.ana)
     replaced = f"replaced {pair.fingerprint('ben')} in commit {sha[:7]} by {MENTEE.name}"
     assert replaced in out and "ben has not confirmed it" in out
     # Nor does a key confirm itself when asked to.
-    out = _refused(
-        "sign", "--as", "ben", "--key", str(pair.keys["ana"]), "--confirm-key", cwd=pair.ana
-    )
+    out = _refused("sign", "--as", "ben", "--key", str(spare), "--confirm-key", cwd=pair.ana)
     assert replaced in out
     # By hand, with ssh-keygen: a signature that verifies with "ben's" key as it stands.
     digest = _digest(pair.ana)
-    sig = ssh_sign(pair.keys["ana"], digest).strip().replace("\n", "\n    ")
+    sig = ssh_sign(spare, digest).strip().replace("\n", "\n    ")
     entry = f"- by: ben\n  date: 2025-07-09\n  digest: {digest}\n  sig: |\n    {sig}\n"
     _edit(pair.ana, _sig_block(pair.ana, "ben"), entry)
     _ok(
@@ -298,7 +311,7 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair) -> N
         assert _status(repo) == _state(["ana"], [], [], ["ben"])
         key_line = _line(repo, "  key: ")  # the mentor's, first
         changed = (
-            f"ben's key changed from {pair.fingerprint('ben')} to {pair.fingerprint('ana')} "
+            f"ben's key changed from {pair.fingerprint('ben')} to {spare_print} "
             f"in commit {sha[:7]} by {MENTEE.name} <{MENTEE.email}> on "
         )
         found = _findings(repo)
@@ -317,7 +330,7 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair) -> N
         {
             "handle": "ben",
             "before": pair.fingerprint("ben"),
-            "after": pair.fingerprint("ana"),
+            "after": spare_print,
             "confirmed": False,
         }
     ]
@@ -330,7 +343,7 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair) -> N
     out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=pair.ben)
     assert replaced in out and "If it is not yours, put yours back" in out
     # Ben puts his key back and signs: only then does his signature count again.
-    _edit(pair.ben, public(pair.keys["ana"]).replace("ana@", "ben@"), public(pair.keys["ben"]))
+    _edit(pair.ben, public(spare).replace("spare@", "ben@"), public(pair.keys["ben"]))
     _ok("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=pair.ben)
     assert _status(pair.ben) == _state(["ben"], ["ana"], [], [])
     assert _findings(pair.ben) == [
@@ -400,23 +413,27 @@ def test_ben_replaces_his_own_key_and_confirms_it_with_the_earlier_one(
     assert _findings(pair.ben) == []
 
 
-def test_a_side_branch_that_gave_ben_her_key_first_does_not_count(pair: Pair) -> None:
-    """Ana branches from before anyone had a key, gives Ben her key there, and merges so
-    that her side's text wins: git's default history then hides Ben's own key commit."""
+def test_a_side_branch_that_gave_ben_her_key_first_does_not_count(
+    pair: Pair, tmp_path: Path
+) -> None:
+    """Ana branches from before anyone had a key, gives Ben a key of hers there, and
+    merges so that her side's text wins: git's default history then hides Ben's own key
+    commit."""
     start = git(pair.ana, "rev-list", "--max-parents=0", "HEAD").strip()
     git(pair.ana, "checkout", "-q", "-b", "side", start)
+    spare = make_key(tmp_path / "ana-spare", "spare")
     hers = public(pair.keys["ana"])
     _edit(pair.ana, "  name: Ana\n", f"  name: Ana\n  key: {hers}\n")
-    _edit(pair.ana, "  name: Ben\n", f"  name: Ben\n  key: {hers.replace('ana@', 'ben@')}\n")
+    _edit(pair.ana, "  name: Ben\n", f"  name: Ben\n  key: {public(spare)}\n")
     git(pair.ana, "commit", "-q", "--no-verify", "-am", "Keys")
     side = head(pair.ana)
     git(pair.ana, "merge", "-q", "-s", "ours", "-m", "Merge", "main")
     digest = _digest(pair.ana)
     entries = "".join(
         f"- by: {who}\n  date: 2025-07-09\n  digest: {digest}\n  sig: |\n    "
-        + ssh_sign(pair.keys["ana"], digest).strip().replace("\n", "\n    ")
+        + ssh_sign(key, digest).strip().replace("\n", "\n    ")
         + "\n"
-        for who in ("ben", "ana")
+        for who, key in (("ben", spare), ("ana", pair.keys["ana"]))
     )
     _edit(pair.ana, "\ncadence:", f"\nsignatures:\n{entries}cadence:")
     git(pair.ana, "commit", "-q", "--no-verify", "-am", "Signed by both")
@@ -436,14 +453,15 @@ def test_a_side_branch_that_gave_ben_her_key_first_does_not_count(pair: Pair) ->
         assert f"in commit {side[:7]} by {MENTEE.name} <{MENTEE.email}>" in found[0][3]
 
 
-def test_renaming_the_mentor_gives_no_new_first_key(pair: Pair) -> None:
-    """A key belongs to the role: calling the mentor `benjamin` and giving him her key
-    makes no new person with a first key of his own."""
+def test_renaming_the_mentor_gives_no_new_first_key(pair: Pair, tmp_path: Path) -> None:
+    """A new handle in a role is the role's person: calling the mentor `benjamin` and
+    giving him a key of hers makes no new person with a first key of his own."""
+    spare = make_key(tmp_path / "ana-spare", "spare")
     _edit(pair.ana, "  handle: ben\n", "  handle: benjamin\n")
-    _edit(pair.ana, public(pair.keys["ben"]), public(pair.keys["ana"]))
+    _edit(pair.ana, public(pair.keys["ben"]), public(spare))
     _edit(pair.ana, _sig_block(pair.ana, "ben"), "")
     digest = _digest(pair.ana)
-    sig = ssh_sign(pair.keys["ana"], digest).strip().replace("\n", "\n    ")
+    sig = ssh_sign(spare, digest).strip().replace("\n", "\n    ")
     forged = f"- by: benjamin\n  date: 2025-07-09\n  digest: {digest}\n  sig: |\n    {sig}\n"
     _edit(pair.ana, "signatures:\n", f"signatures:\n{forged}")
     _ok("sign", "--as", "ana", "--key", str(pair.keys["ana"]), cwd=pair.ana)

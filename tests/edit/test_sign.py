@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 from conftest import mj
+from gitutil import git
 from sshutil import agent_holding, make_key, public, ssh_verifies
 
 from mentorjournal.checks.signatures import agreement_digest
 from mentorjournal.format.document import parse_document
+
+
+@pytest.fixture
+def journal(journal: Path) -> Path:
+    """The base journal in a new repository, no commit yet: its keys are trusted as they
+    stand (a copy outside any repository has no history to check them against)."""
+    git(journal, "init", "-q")
+    return journal
 
 
 @pytest.fixture
@@ -328,6 +337,17 @@ def test_key_knows_you_by_your_git_email(journal: Path, keys: dict[str, Path]) -
     git(journal, "config", "user.email", "ana@example.org")
     assert mj("key", "--file", str(keys["ana"]), cwd=journal).exit_code == 0
     assert _meta(journal)["mentee"]["key"] == public(keys["ana"])  # type: ignore[index]
+    # Ana putting in Ben's first key is said plainly, and takes --yes (Ben gave it to her).
+    before = path.read_bytes()
+    result = mj("key", "--as", "ben", "--file", str(keys["ben"]), cwd=journal)
+    assert result.exit_code == 1 and path.read_bytes() == before
+    assert "ben is someone else (git says you are ana@example.org" in result.output
+    assert "If ben gave you this public key, run again with --yes" in result.output
+    result = mj("key", "--as", "ben", "--file", str(keys["ben"]), "--yes", cwd=journal)
+    assert result.exit_code == 0, result.output
+    # A key another person holds is never anyone else's.
+    result = mj("key", "--as", "carla", "--file", str(keys["ana"]), "--yes", cwd=journal)
+    assert result.exit_code == 1 and "is ana's in the agreement" in result.output
 
 
 def test_mentor_and_mentee_must_be_two_people(journal: Path) -> None:

@@ -147,7 +147,7 @@ def test_an_entry_without_an_ssh_signature_does_not_count(journal: Path) -> None
     assert "ana has no `key` in the agreement" in findings[0]["message"]
     text = mj("status", "--today", "2025-08-05", cwd=journal).stdout
     assert "Signatures    not signed: ben; invalid: ana\n" in text
-    assert "why they do not count: mj validate" in text
+    assert "why they do not count: ana has no `key` in the agreement" in text
 
 
 def test_human_view_groups_by_owner(journal: Path) -> None:

@@ -127,7 +127,7 @@ def test_json_numbers_are_exact(fixture_journal: Path) -> None:
     ]
     assert data["agreement"] == {
         "phase": 1,
-        "signatures": {"valid": [], "stale": [], "missing": ["ben", "ana"]},
+        "signatures": {"valid": [], "stale": [], "missing": ["ben", "ana"], "invalid": []},
         "review": {"due": "2025-04-01", "overdue": False},
         "versions": None,  # not in a git repository
         "changes": None,
