@@ -29,7 +29,7 @@ def summary(
     colours: Palette,
 ) -> str:
     """`mj summary`'s text, kept by the index until a file, HEAD or an option changes."""
-    from mentorjournal.index import store, views
+    from mentorjournal.index import gitstate, store
 
     def report(journal: Journal) -> str:
         from mentorjournal.reports.cadence import agreement_timeline
@@ -60,7 +60,7 @@ def summary(
         return summary_text(result, colours)
 
     # The agreement's history is HEAD's; everything else the report reads is a file.
-    head = views.history_mark(root)
+    head = gitstate.history_mark(str(root))
     depends = (output_format, audience, str(today), str(since), str(until))
     return store.view(root, "summary", (*depends, str(colours.enabled), head), report, str)
 

@@ -352,7 +352,7 @@ def _status_output(
     from mentorjournal.render.status import status_text
     from mentorjournal.reports.status import Status
 
-    _, _, _, review, signatures, names, _ = fast.facts
+    _, _, _, review, signatures, names, *_ = fast.facts
     result = Status.from_parts(
         today,
         fast.open_rows(owner),

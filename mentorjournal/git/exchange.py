@@ -318,6 +318,34 @@ def _refuse_overwrites(top: Path, old: str | None, new: str) -> None:
         )
 
 
+def _tracking(top: Path, upstream: Upstream) -> str | None:
+    """Where the remote-tracking branch points, before a fetch moves it."""
+    if not _ref_exists(top, upstream.tracking_ref):
+        return None
+    return _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+
+
+def _refuse_rewritten(top: Path, upstream: Upstream, before: str | None, head: str | None) -> str:
+    """The commit the remote branch now holds; refused, with the tracking branch put
+    back, when the shared history was rewritten: what we had from it is gone from it
+    (a force-push), or it shares no commit with ours."""
+    theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+    ancestor = ["merge-base", "--is-ancestor"]
+    gone = before is not None and _run(top, [*ancestor, before, theirs], ok_codes=(0, 1)).returncode
+    apart = head is not None and _run(top, ["merge-base", head, theirs], ok_codes=(0, 1)).returncode
+    if not gone and not apart:
+        return theirs
+    if before is not None:
+        _run(top, ["update-ref", "-m", "mj sync: rewritten", upstream.tracking_ref, before])
+    lost = "no longer holds the commits you had from it" if gone else "shares no commit with yours"
+    raise MjError(
+        f"the shared history was rewritten by someone; nothing was changed. {upstream} "
+        f"({theirs[:7]}) {lost}: a force-push, or a new repository. Your commits and files "
+        f"are as they were. Talk it through before anyone shares again; see what it holds "
+        f"with `git log {theirs[:7]}`."
+    )
+
+
 def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> str | dict[str, str]:
     """The commit sync would move to: theirs (fast forward) or a merge commit made from
     the in-memory merge; or the files that conflict."""
@@ -360,11 +388,12 @@ def start_merge(journal_root: Path) -> dict[str, str]:
     branch = current_branch(journal_root)
     assert top is not None and branch is not None
     upstream = upstream_of(top, branch) or Upstream(_choose_remote(top), branch)
+    before = _tracking(top, upstream)
     fetch(top, upstream.remote)
     if not _ref_exists(top, upstream.tracking_ref):
         raise MjError(f"{upstream} does not exist yet: there is nothing to merge")
     head = head_commit(top)
-    theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+    theirs = _refuse_rewritten(top, upstream, before, head)
     _refuse_overwrites(top, head, theirs)
     message = f"Merge {upstream} into {branch} (mj sync)"
     _run(
@@ -428,6 +457,7 @@ def sync(journal_root: Path) -> SyncResult:
     if upstream is None:
         upstream = Upstream(_choose_remote(top), branch)
 
+    before = _tracking(top, upstream)
     fetch(top, upstream.remote)
     head = head_commit(top)
     remote_has_branch = _ref_exists(top, upstream.tracking_ref)
@@ -436,7 +466,7 @@ def sync(journal_root: Path) -> SyncResult:
 
     target, pulled = head, 0
     if remote_has_branch:
-        theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+        theirs = _refuse_rewritten(top, upstream, before, head)
         pulled = _count(top, f"HEAD..{theirs}" if head else theirs)
         if pulled:
             merged = _merged_commit(top, head, theirs, f"Merge {upstream} into {branch} (mj sync)")

@@ -96,7 +96,8 @@ class Snapshot:
         self.checksum: bytes
         self.dirs: dict[str, int]
         self.started_ns: int
-        # (goal ids, cadence every, start, review, (valid, stale, missing, invalid), names, pair)
+        # (goal ids, cadence every, start, review, SignatureState's fields, names, pair,
+        # the history mark the signatures were judged under: None when no one has a key)
         self.facts: tuple[Any, ...]
         # path -> blob of files whose bytes are not the index's (read and hash them)
         self.watch: dict[str, str]
@@ -203,7 +204,7 @@ class Snapshot:
             tag, mark, generation, head = marshal.loads(gitstate.load(where))
             if (tag, mark) != (_TAG, gitstate.fingerprint()) or len(head) != 7:
                 return None
-            if len(head[3]) != 7:
+            if len(head[3]) != 8:
                 return None
             return cls(where, generation, head, None)
         except (EOFError, ValueError, TypeError):
@@ -301,12 +302,12 @@ class Snapshot:
         return order if owner is None else [row for row in order if owner in row[2]]
 
     def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
-        _, every, start, _, _, _, _ = self.facts
+        _, every, start, *_ = self.facts
         return statuscore.next_meeting(self.dates, every, start, today)
 
     def status_json(self, today: str, owner: str | None) -> str:
         """`mj status --json`, exactly as ``status.compute_status`` and json give it."""
-        _, _, _, review, signatures, _, _ = self.facts
+        _, _, _, review, signatures, *_ = self.facts
         rows = self.open_rows(owner)
         return statuscore.json_text(today, rows, self.next_meeting(today), review, signatures)
 
@@ -387,6 +388,7 @@ def _facts(journal: Journal) -> tuple[Any, ...]:
     changes while only session notes do, which is when the snapshot answers)."""
     from dataclasses import astuple
 
+    from mentorjournal.checks.signatures import people_of
     from mentorjournal.edit.authoring import active_goals, pair_facts
     from mentorjournal.errors import MjError
     from mentorjournal.journal import people
@@ -399,7 +401,10 @@ def _facts(journal: Journal) -> tuple[Any, ...]:
         pair: tuple[Any, ...] | None = (*pair_facts(journal), active_goals(journal))
     except MjError:
         pair = None  # a new session asks the full path, which says what is wrong
-    return (tuple(journal.goals), every, start, review, sigs, names, pair)
+    agreement = journal.agreement
+    keyed = agreement is not None and any(k for _, k in people_of(agreement.meta).values())
+    mark = gitstate.history_mark(journal.root) if keyed else None
+    return (tuple(journal.goals), every, start, review, sigs, names, pair, mark)
 
 
 def save(root: str, loaded: Loaded) -> None:
@@ -434,7 +439,32 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     notes; None when the full path must run (no snapshot, or more than notes changed).
 
     ``meanwhile`` is called while git runs: the caller's own imports fit there.
+    The signatures are judged again when the history they were judged under moved
+    (a commit, a merge, an unshallowed clone), the agreement unchanged.
     """
+    snapshot = _load_fresh(root, meanwhile)
+    if snapshot is None or snapshot.facts[7] is None:
+        return snapshot
+    mark = gitstate.history_mark(root)
+    if mark == snapshot.facts[7]:
+        return snapshot
+    from dataclasses import astuple
+
+    from mentorjournal.checks.signatures import signature_state
+    from mentorjournal.format.document import parse_document
+
+    data = layout.read_head(os.path.join(root, layout.AGREEMENT))
+    agreement = parse_document(layout.AGREEMENT, data) if data is not None else None
+    if agreement is None or not agreement.parsed:
+        return None
+    state = astuple(signature_state(agreement, root))
+    facts = snapshot.facts
+    snapshot.facts = (*facts[:4], state, *facts[5:7], mark)
+    snapshot.store()
+    return snapshot
+
+
+def _load_fresh(root: str, meanwhile: Callable[[], None] | None) -> Snapshot | None:
     location = gitstate.git_location(root)
     if location is None:
         return None

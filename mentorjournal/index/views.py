@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mentorjournal.index import store
+from mentorjournal.index import gitstate, store
 from mentorjournal.model import ActionItem, Finding, Journal
 
 if TYPE_CHECKING:
@@ -35,27 +35,10 @@ def _findings_rows(journal: Journal) -> tuple[tuple[object, ...], tuple[str, ...
     return rows, tuple(sorted(names)), len(journal.documents)
 
 
-def history_mark(root: Path) -> str:
-    """What a result that read the agreement's git history depends on besides the
-    files: HEAD's commit, and how much of its history is here (`git fetch --unshallow`
-    brings more under the same HEAD)."""
-    from mentorjournal.git import gitrepo
-    from mentorjournal.index import gitstate
-
-    location = gitstate.git_location(str(root))
-    try:
-        shallow = Path(location[0], "shallow").stat() if location else None
-    except OSError:
-        shallow = None
-    depth = f"{shallow.st_size}:{shallow.st_mtime_ns}" if shallow else ""
-    return f"{gitrepo.head_commit(root) or ''} {depth}" if location else "no repository"
-
-
 def findings(root: Path) -> tuple[list[Finding], list[str], int]:
     """Every finding of the working tree's journal (sorted as ``validate`` sorts them),
-    the paths of the files it holds, and how many documents it has. The signatures'
-    findings read the agreement's history: they are kept under ``history_mark`` too."""
-    mark = history_mark(root)
+    the paths of the files it holds, and how many documents it has."""
+    mark = gitstate.history_mark(str(root))  # signatures read the agreement's history
     rows, names, documents = store.view(root, "findings", (mark,), _findings_rows, tuple)
     return [Finding(*row) for row in rows], list(names), documents
 
