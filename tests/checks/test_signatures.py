@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,10 +108,8 @@ def _push_as_ana(pair: Pair, message: str) -> None:
     git(pair.ana, "push", "-q")
 
 
-@pytest.fixture
-def pair(tmp_path: Path) -> Pair:
-    """Ben starts the journal and both clone it; each adds their key with `mj key`, and
-    each signs on their own machine; `mj sync` brings it all together."""
+def _clones(tmp_path: Path) -> Pair:
+    """Ben starts the journal and both clone it; nobody has a key in it yet."""
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
     seed = tmp_path / "seed"
@@ -134,7 +133,15 @@ def pair(tmp_path: Path) -> Pair:
         _ok("clone", str(remote), name, cwd=tmp_path)
         configure(tmp_path / name, identity)
     keys = {name: make_key(tmp_path / f"{name}-ssh", name) for name in ("ben", "ana")}
-    result = Pair(tmp_path / "ben", tmp_path / "ana", keys)
+    return Pair(tmp_path / "ben", tmp_path / "ana", keys)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Pair:
+    """Each adds their key with `mj key`, and each signs on their own machine; `mj sync`
+    brings it all together."""
+    result = _clones(tmp_path)
+    keys = result.keys
     for name, repo in (("ben", result.ben), ("ana", result.ana)):
         _ok("sync", cwd=repo)
         _ok("key", "--as", name, "--file", str(keys[name]), cwd=repo)
@@ -194,7 +201,7 @@ def test_both_sign_and_history_says_who_signed_with_which_key(pair: Pair) -> Non
     ]
     text = _ok("history", cwd=pair.ana)
     assert f"signed by ben on 2025-07-02 with {pair.fingerprint('ben')}: valid" in text
-    assert f"ben's key: none -> {pair.fingerprint('ben')}" in text
+    assert f"ben's key: none -> {pair.fingerprint('ben')}, added by {MENTOR.name}" in text
 
 
 def test_ana_cannot_sign_as_ben(pair: Pair) -> None:
@@ -475,3 +482,202 @@ def test_renaming_the_mentor_gives_no_new_first_key(pair: Pair, tmp_path: Path) 
     assert _status(pair.ben) == _state([], ["benjamin", "ana"], [], [])  # an older text
     _ok("sign", "--as", "benjamin", "--key", str(pair.keys["ben"]), cwd=pair.ben)
     assert _status(pair.ben) == _state(["benjamin"], ["ana"], [], [])
+
+
+def _forged(repo: Path, who: str, key: Path) -> str:
+    """A `signatures` entry for ``who``, made by hand with ssh-keygen and ``key``."""
+    digest = _digest(repo)
+    sig = ssh_sign(key, digest).strip().replace("\n", "\n    ")
+    return f"- by: {who}\n  date: 2025-07-09\n  digest: {digest}\n  sig: |\n    {sig}\n"
+
+
+def _swap_handles(repo: Path) -> None:
+    """The mentor's block says ana/Ana and the mentee's ben/Ben: each key stays put."""
+    _edit(repo, "  handle: ben\n  name: Ben\n", "  handle: @1\n  name: @2\n")
+    _edit(repo, "  handle: ana\n  name: Ana\n", "  handle: ben\n  name: Ben\n")
+    _edit(repo, "  handle: @1\n  name: @2\n", "  handle: ana\n  name: Ana\n")
+
+
+def test_swapping_the_handles_gives_ben_no_key_of_hers(pair: Pair) -> None:
+    """A handle keeps the person it first was: with the handles swapped, the mentee's
+    key (hers) is not ben's, whatever role he now has."""
+    _swap_handles(pair.ana)
+    out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ana"]), cwd=pair.ana)
+    assert f"({pair.fingerprint('ana')}) replaced {pair.fingerprint('ben')}" in out
+    _edit(pair.ana, _sig_block(pair.ana, "ben"), _forged(pair.ana, "ben", pair.keys["ana"]))
+    git(pair.ana, "-c", "user.name=Ben", "commit", "-q", "--no-verify", "-am", "Roles")
+    sha = head(pair.ana)
+    git(pair.ana, "push", "-q")
+    assert mj("sync", cwd=pair.ben).exit_code == 1  # pulled, with its errors named
+    for repo in (pair.ana, pair.ben):
+        assert _status(repo) == _state([], [], [], ["ben", "ana"])
+        assert "signed by" not in _ok("status", cwd=repo)
+        changed = {m.split(" ")[0]: m for code, _, _, m in _findings(repo) if code == "key-changed"}
+        assert changed["ben's"].startswith(
+            f"ben's key changed from {pair.fingerprint('ben')} to {pair.fingerprint('ana')} "
+            f"in commit {sha[:7]} by Ben <{MENTEE.email}> on "
+        )
+        assert changed["ana's"].startswith(f"ana's key changed from {pair.fingerprint('ana')}")
+    swap = next(v for v in _history(pair.ben) if v["commit"] == sha)
+    assert swap["key_changes"] == [
+        {
+            "handle": h,
+            "before": pair.fingerprint(h),
+            "after": pair.fingerprint(o),
+            "confirmed": False,
+        }
+        for h, o in (("ana", "ben"), ("ben", "ana"))
+    ]
+    assert [(e["by"], e["state"]) for e in swap["signatures"]] == [("ben", "invalid")]
+    text = _ok("history", cwd=pair.ben)
+    assert f"signed by ben on 2025-07-09 with {pair.fingerprint('ana')}: invalid" in text
+    # Swapping roles for real moves each person's key with them, and both sign again.
+    _edit(pair.ben, public(pair.keys["ben"]), "@1")
+    _edit(pair.ben, public(pair.keys["ana"]), public(pair.keys["ben"]))
+    _edit(pair.ben, "@1", public(pair.keys["ana"]))
+    _ok("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=pair.ben)
+    assert _status(pair.ben) == _state(["ben"], ["ana"], [], [])
+    _ok("commit", "-m", "Ana mentors Ben now", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    _ok("sign", "--as", "ana", "--key", str(pair.keys["ana"]), cwd=pair.ana)
+    assert _status(pair.ana) == _state(["ben", "ana"], [], [], [])
+    assert _findings(pair.ana) == []
+
+
+def test_a_rename_into_a_handle_that_was_someone_else_keeps_no_key(pair: Pair) -> None:
+    """The mentor becomes `benny` (a new handle: his person, his key) and the mentee
+    becomes `ben`: the handle `ben` is Ben's person still, and her key is not his."""
+    _edit(pair.ana, "  handle: ben\n", "  handle: benny\n")
+    _edit(pair.ana, "  handle: ana\n", "  handle: ben\n")
+    _edit(pair.ana, _sig_block(pair.ana, "ana"), "")
+    _edit(pair.ana, _sig_block(pair.ana, "ben"), _forged(pair.ana, "ben", pair.keys["ana"]))
+    state = _status(pair.ana)
+    assert "ben" in state["invalid"] and "ben" not in state["valid"]
+    codes = [(code, m.split("'")[0]) for code, _, _, m in _findings(pair.ana)]
+    assert ("key-changed", "ben") in codes and ("shared-key", "ben") in codes
+
+
+def test_one_key_for_two_people_counts_for_neither(tmp_path: Path) -> None:
+    """Before Ben has a key, Ana puts hers in as his: refused by mj key, and by hand an
+    error, under which no signature made with that key counts."""
+    pair = _clones(tmp_path)
+    hers, his = str(pair.keys["ana"]), str(pair.keys["ben"])
+    _ok("key", "--as", "ana", "--file", hers, cwd=pair.ana)
+    _ok("commit", "-m", "Ana's key", cwd=pair.ana)
+    out = _refused("key", "--as", "ben", "--file", hers, cwd=pair.ana)
+    assert f"that key ({pair.fingerprint('ana')}) is ana's in the agreement" in out
+    _edit(pair.ana, "  name: Ben\n", f"  name: Ben\n  key: {public(pair.keys['ana'])}\n")
+    out = _refused("sign", "--as", "ana", "--key", hers, cwd=pair.ana)
+    assert "is ben's too, and a key is one person's" in out
+    entries = _forged(pair.ana, "ben", pair.keys["ana"]) + _forged(
+        pair.ana, "ana", pair.keys["ana"]
+    )
+    _edit(pair.ana, "\ncadence:", f"\nsignatures:\n{entries}cadence:")
+    assert mj("commit", "-m", "Both sign", cwd=pair.ana).exit_code == 1
+    _push_as_ana(pair, "Both sign")
+    assert "error[shared-key]" in mj("sync", cwd=pair.ben).output  # pulled, errors named
+    for repo in (pair.ana, pair.ben):
+        assert _status(repo) == _state([], [], [], ["ben", "ana"])
+        found = _findings(repo)
+        shared = [
+            (line, m) for code, sev, line, m in found if (code, sev) == ("shared-key", "error")
+        ]
+        assert shared == [
+            (
+                _line(repo, "  key: "),  # the mentor's
+                "ben's key is ana's too: a key is one person's, so no signature made with it "
+                "counts. Put ben's own key in: `mj key --as ben --replace`.",
+            )
+        ]
+    text = _ok("history", cwd=pair.ben)
+    assert f"ben's key: none -> {pair.fingerprint('ana')}, added by {MENTEE.name}" in text
+    # Ben puts his own key in: it is his first (hers never was), and his signature counts.
+    _ok("key", "--as", "ben", "--file", his, "--replace", cwd=pair.ben)
+    _ok("sign", "--as", "ben", "--key", his, cwd=pair.ben)
+    assert _status(pair.ben) == _state(["ben"], ["ana"], [], [])
+    _ok("commit", "-m", "Ben's own key", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    _ok("sign", "--as", "ana", "--key", hers, cwd=pair.ana)
+    assert _status(pair.ana) == _state(["ben", "ana"], [], [], [])
+
+
+def test_without_the_history_signatures_are_unverified(pair: Pair, tmp_path: Path) -> None:
+    """A `git clone --depth 1` (CI's usual checkout) and a `git archive` copy hold no
+    history to trust keys from: no signature counts there, and each says why."""
+    shallow = tmp_path / "shallow"
+    url = f"file://{tmp_path / 'remote.git'}"
+    git(tmp_path, "clone", "-q", "--depth", "1", url, str(shallow))
+    why = "cannot check keys: shallow history (`git fetch --unshallow` brings the rest)"
+    assert _status(shallow) == _state([], [], [], ["ben", "ana"])
+    assert f"why they do not count: {why}" in " ".join(_ok("status", cwd=shallow).split())
+    found = _findings(shallow)
+    assert [(code, severity, message) for code, severity, _, message in found] == [
+        ("unverified-signature", "warning", f"{who}'s signature does not count: {why}")
+        for who in ("ben", "ana")
+    ]
+    assert [e["state"] for e in _history(shallow)[-1]["signatures"]] == ["unverified"] * 2
+    out = _refused("sign", "--as", "ben", "--key", str(pair.keys["ben"]), cwd=shallow)
+    assert "shallow history" in out
+    git(shallow, "fetch", "-q", "--unshallow")  # the same HEAD, the whole history: it counts
+    assert _status(shallow) == _state(["ben", "ana"], [], [], [])
+    assert _findings(shallow) == []
+
+    copy = tmp_path / "copy"
+    git(pair.ben, "archive", "--format=tar", "-o", str(tmp_path / "copy.tar"), "HEAD")
+    with tarfile.open(tmp_path / "copy.tar") as archive:
+        archive.extractall(copy, filter="data")
+    assert _status(copy) == _state([], [], [], ["ben", "ana"])
+    found = _findings(copy)
+    assert {code for code, _, _, _ in found} == {"unverified-signature"}
+    assert "cannot check keys: no repository" in found[0][3]
+    summary = " ".join(_ok("summary", cwd=copy).split())
+    assert "invalid: ben, ana (cannot check keys: no repository" in summary
+
+
+def test_sync_says_plainly_that_the_shared_history_was_rewritten(pair: Pair) -> None:
+    """Ana rewrites main from its first commit and force-pushes: Ben's sync changes
+    nothing and says why, every time, instead of merging the two histories."""
+    start = git(pair.ana, "rev-list", "--max-parents=0", "HEAD").strip()
+    git(pair.ana, "reset", "-q", "--hard", start)
+    _edit(pair.ana, "every: biweekly", "every: weekly")
+    git(pair.ana, "commit", "-q", "--no-verify", "-am", "Weekly")
+    git(pair.ana, "push", "-q", "--force", "origin", "main")
+    before = head(pair.ben)
+    for _ in range(2):
+        result = mj("sync", cwd=pair.ben)
+        assert result.exit_code == 1
+        said = " ".join(result.output.split())
+        assert "the shared history was rewritten by someone; nothing was changed" in said
+        assert "no longer holds the commits you had from it" in said
+        assert head(pair.ben) == before
+        assert git(pair.ben, "status", "--porcelain") == ""
+    # Without the earlier position of origin/main: it shares no commit with ours.
+    git(pair.ana, "checkout", "-q", "--orphan", "other")
+    git(pair.ana, "commit", "-q", "--no-verify", "-m", "Another start")
+    git(pair.ana, "push", "-q", "--force", "origin", "other:main")
+    git(pair.ben, "update-ref", "-d", "refs/remotes/origin/main")
+    said = " ".join(mj("sync", cwd=pair.ben).output.split())
+    assert "rewritten by someone; nothing was changed" in said and "shares no commit" in said
+    assert head(pair.ben) == before
+
+
+def test_kept_findings_follow_a_plain_git_commit(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The findings kept between runs read the history too: once a key change is
+    committed with git itself, validate names that commit, as a fresh run does."""
+    new = make_key(tmp_path / "ben-ssh", "ben-new")
+    _ok("key", "--as", "ben", "--file", str(new), "--replace", cwd=pair.ben)
+    kept = [m for code, _, _, m in _findings(pair.ben) if code == "key-changed"]
+    assert kept and "since the last commit" in kept[0]
+    _ok("status", cwd=pair.ben)
+    git(pair.ben, "commit", "-q", "--no-verify", "-am", "Ben's new key")
+    sha = head(pair.ben)
+    warm = _findings(pair.ben)
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    assert warm == _findings(pair.ben)
+    assert f"in commit {sha[:7]} by {MENTOR.name}" in next(
+        m for c, _, _, m in warm if c == "key-changed"
+    )

@@ -63,6 +63,12 @@ def _findings(journal: Path) -> list[tuple[str, str]]:
     return [(f["code"], f["severity"]) for f in json.loads(result.stdout)["findings"]]
 
 
+def _print(key: Path) -> str:
+    from mentorjournal import sshkeys
+
+    return sshkeys.fingerprint(public(key))
+
+
 def _meta(journal: Path) -> dict[str, object]:
     return dict(parse_document("agreement.md", (journal / "agreement.md").read_bytes()).meta)
 
@@ -379,6 +385,8 @@ def test_without_ssh_keygen_signing_fails_clearly_and_nothing_counts(
     import shutil
 
     _sign(keyed, "ana", keys["ana"])
+    git(keyed, "add", "-A")
+    git(keyed, "commit", "-q", "-m", "Ana signs")
     bare = tmp_path / "bin"  # git, and no ssh-keygen
     bare.mkdir()
     (bare / "git").symlink_to(shutil.which("git") or "git")
@@ -389,4 +397,14 @@ def test_without_ssh_keygen_signing_fails_clearly_and_nothing_counts(
     assert _signatures(keyed) == _state([], [], ["ben"], ["ana"])
     found = json.loads(mj("validate", "--json", cwd=keyed).stdout)["findings"]
     assert [(f["code"], f["severity"]) for f in found] == [("invalid-signature", "warning")]
-    assert "ssh-keygen is not installed" in found[0]["message"]
+    why = "ssh-keygen is not installed: install OpenSSH and retry"
+    assert why in found[0]["message"]
+    # Every report says why, as status does.
+    said = {
+        cmd: " ".join(mj(cmd, "--today", "2025-08-05", cwd=keyed).output.split())
+        for cmd in ("status", "summary")
+    }
+    assert f"why they do not count: {why}" in said["status"]
+    assert f"not signed: ben; invalid: ana ({why})" in said["summary"]
+    history = mj("history", cwd=keyed).output
+    assert f"signed by ana on 2025-07-20 with {_print(keys['ana'])}: invalid ({why})" in history
