@@ -102,7 +102,7 @@ def compute_calendar(
     pair = " & ".join(names.get(h, h) for h in (_handle(meta, "mentor"), _handle(meta, "mentee")))
     review = parse_date(meta.get("review"))
     days = [] if review is None else [_review(ident, review, pair)]
-    gate = Gate(audience, meta)
+    gate = Gate.of(journal, audience)
     if gate.shows("actions"):
         days += _items(gate.view(journal), gate, owner, ident, names)
     suffix = " (sponsor)" if audience == "sponsor" else ""

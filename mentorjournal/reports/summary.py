@@ -282,7 +282,7 @@ def compute_summary(
     """
     agreement = journal.agreement
     meta = agreement.meta if agreement is not None else {}
-    gate = Gate(audience, meta)
+    gate = Gate.of(journal, audience)
     journal = gate.view(journal)
     start = parse_date(meta.get("start"))
     sessions = [(doc, day) for doc in journal.sessions if (day := _session_date(doc))]

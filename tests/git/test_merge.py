@@ -473,3 +473,40 @@ def test_history_reads_a_commit_dated_before_1970(pair: Pair) -> None:
     result = mj("history", "--json", cwd=pair.ben)
     assert result.exit_code == 0, result.output
     assert "1969-12-31T12:00:00-12:00" in result.output
+
+
+def test_sync_after_a_touch_of_a_note_still_moves(pair: Pair) -> None:
+    base = _session(pair.ana)
+    _commit(pair.ana, {"sessions/2025-07-18.md": base + "- [ ] @ana More\n"}, "more")
+    _ok("sync", cwd=pair.ana)
+    note = pair.ben / "sessions" / "2025-07-18.md"
+    os.utime(note, (note.stat().st_atime + 10, note.stat().st_mtime + 10))
+    assert "pulled" in _ok("sync", cwd=pair.ben)
+    assert "- [ ] @ana More" in note.read_text()
+
+
+@pytest.mark.parametrize("value", ['"true"', "1", '"yes"', "True"])
+def test_a_confidential_value_written_wrong_still_keeps_the_text_in(pair: Pair, value: str) -> None:
+    secret = (
+        SESSION.replace("2025-07-18", "2025-07-25")
+        .replace("attendees", f"confidential: {value}\nattendees")
+        .replace("Read the critique guide", "CANARY see a doctor")
+    )
+    write(pair.ana, "sessions/2025-07-25.md", secret)
+    _ok("new", "session", "--date", "2025-08-01", cwd=pair.ana)
+    assert "CANARY" not in (pair.ana / "sessions" / "2025-08-01.md").read_text()
+    sponsor = mj("summary", "--audience", "sponsor", "--format", "json", cwd=pair.ana)
+    assert "CANARY" not in sponsor.output
+
+
+def test_a_sponsor_gets_nothing_consent_gated_when_the_agreement_is_unreadable(
+    pair: Pair,
+) -> None:
+    text = (pair.ana / "agreement.md").read_text()
+    write(pair.ana, "agreement.md", text.replace("mentor:", "mentor: [unclosed\nx:", 1))
+    for fmt in ("text", "json"):
+        result = mj("summary", "--audience", "sponsor", "--format", fmt, cwd=pair.ana)
+        assert "Kick-off" not in result.output and "critique" not in result.output
+        if fmt == "json":
+            found = __import__("json").loads(result.stdout)
+            assert "goals" not in found and "cadence" not in found and "actions" not in found
