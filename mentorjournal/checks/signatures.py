@@ -12,10 +12,7 @@ agreement's whole history (every branch: two different first keys trust neither)
 later key counts once that person confirmed it, by signing a version that holds it
 with a key already trusted (`mj sign --confirm-key`); until then the change is
 reported (which commit, who committed it) and the person's signatures do not count.
-A handle stays the person it first was (``Trail``), and a key is one person's. So
-nobody holding only their own key can make another's signature count: not by signing
-as them, not by editing their entry, not by putting their own key there, not by
-swapping or renaming handles.
+Who a handle is, and whose a key is, is told in ``Trail``.
 """
 
 from __future__ import annotations
@@ -156,10 +153,8 @@ class Trail:
     def key_of(self, doc: Document, handle: str) -> str | None:
         """``handle``'s key in ``doc``; when ``handle`` is not there, its person's."""
         people = people_of(doc.meta)
-        if handle in people:
-            return people[handle][1]
         same = [k for h, (_, k) in people.items() if self.person(h) == self.person(handle)]
-        return same[0] if same else None
+        return people[handle][1] if handle in people else same[0] if same else None
 
     def clash(self, doc: Document, handle: str) -> str | None:
         """Someone else who holds ``handle``'s key in ``doc``, or held it first."""
@@ -386,16 +381,9 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
             severity: Severity = "error" if v.forged else "warning"
             code = "invalid-signature" if v.state == "invalid" else "unverified-signature"
             at(("signatures", v.index, "sig"), severity, code, message)
-    holders: dict[str, list[str]] = {}
-    for who, (_, key) in people.items():
-        holders.setdefault(key or "", []).append(who)
     for who, (path, key) in people.items():
-        together = holders[key] if key else []
-        owner = next(
-            (h for h in together if history.person(h) == history.owners.get(key or "")), None
-        )
-        other = (owner or together[0]) if len(together) > 1 else history.clash(agreement, who)
-        if other and other != who:  # two holders: told once, at the one it is not
+        other = history.clash(agreement, who)
+        if other and history.owners.get(key or "") != history.person(who):  # not its owner
             at(
                 (*path, "key"),
                 "error",

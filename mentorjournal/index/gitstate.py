@@ -95,39 +95,18 @@ def git_location(root: str) -> tuple[str, str, str] | None:
         directory = parent
 
 
-def _text(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
-
-
 def history_mark(root: str) -> str:
-    """What a result read from git history is fresh under: HEAD's commit and how much
-    history is here (the shallow file: `git fetch --unshallow` adds history under the
-    same HEAD). Read from git's files when they say it, else asked of git."""
+    """What a result read from git history is fresh under: HEAD's commit, and how much
+    history is here (`git fetch --unshallow` adds some under the same HEAD)."""
     location = git_location(root)
     if location is None:
         return "no repository"
-    common, own, _ = location
-    head = _text(os.path.join(own, "HEAD")).strip()
-    if head.startswith("ref: "):
-        ref = head[5:]
-        packed = (
-            line.split(" ") for line in _text(os.path.join(common, "packed-refs")).split("\n")
-        )
-        head = _text(os.path.join(common, ref)).strip() or next(
-            (words[0] for words in packed if words[1:] == [ref]), ""
-        )
-        if not head and os.path.isdir(os.path.join(common, "reftable")):
-            head = (Git(root, ["rev-parse", "-q", "--verify", "HEAD"]).output() or b"").decode()
+    head = (Git(root, ["rev-parse", "-q", "--verify", "HEAD"]).output() or b"").decode()
     try:
-        shallow = os.stat(os.path.join(common, "shallow"))
-        depth = f"{shallow.st_size}:{shallow.st_mtime_ns}"
+        shallow = os.stat(os.path.join(location[0], "shallow"))
     except OSError:
-        depth = ""
-    return f"{head.strip()} {depth}"
+        return head.strip()
+    return f"{head.strip()} {shallow.st_size}:{shallow.st_mtime_ns}"
 
 
 def user_cache_dir() -> str:

@@ -439,14 +439,14 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     notes; None when the full path must run (no snapshot, or more than notes changed).
 
     ``meanwhile`` is called while git runs: the caller's own imports fit there.
-    The signatures are judged again when the history they were judged under moved
-    (a commit, a merge, an unshallowed clone), the agreement unchanged.
+    When someone has a key, the signatures were judged under the history as it was
+    (``facts[7]``): once it moved (a commit, a merge, an unshallowed clone), they are
+    judged again (the agreement is as it was: verdicts kept, no ssh-keygen).
     """
     snapshot = _load_fresh(root, meanwhile)
-    if snapshot is None or snapshot.facts[7] is None:
-        return snapshot
-    mark = gitstate.history_mark(root)
-    if mark == snapshot.facts[7]:
+    judged = snapshot.facts[7] if snapshot is not None else None
+    mark = gitstate.history_mark(root) if judged is not None else None
+    if snapshot is None or mark == judged:
         return snapshot
     from dataclasses import astuple
 
@@ -458,8 +458,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     if agreement is None or not agreement.parsed:
         return None
     state = astuple(signature_state(agreement, root))
-    facts = snapshot.facts
-    snapshot.facts = (*facts[:4], state, *facts[5:7], mark)
+    snapshot.facts = (*snapshot.facts[:4], state, *snapshot.facts[5:7], mark)
     snapshot.store()
     return snapshot
 

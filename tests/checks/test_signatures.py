@@ -5,8 +5,10 @@ happened, on her machine and on his."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import shutil
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ from sshutil import make_key, public, ssh_sign
 
 from mentorjournal import sshkeys
 from mentorjournal.checks.signatures import agreement_digest
+from mentorjournal.cli import fastpath
 from mentorjournal.format.document import parse_document
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
@@ -59,7 +62,12 @@ def _refused(*args: str, cwd: Path) -> str:
 
 
 def _status(repo: Path) -> dict[str, list[str]]:
+    """The signatures `mj status --json` lists; the console script's fast path (which
+    answers from what it kept, when it can) first, and it must agree."""
+    out, err = io.StringIO(), io.StringIO()
+    kept = fastpath.run(["-C", str(repo), "status", "--json"], out, err)
     found: dict[str, list[str]] = json.loads(_ok("status", "--json", cwd=repo))["signatures"]
+    assert kept is None or json.loads(out.getvalue())["signatures"] == found
     return found
 
 
@@ -681,3 +689,19 @@ def test_kept_findings_follow_a_plain_git_commit(
     assert f"in commit {sha[:7]} by {MENTOR.name}" in next(
         m for c, _, _, m in warm if c == "key-changed"
     )
+
+
+def test_checked_signatures_need_no_ssh_keygen_again(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verdicts are kept: once checked, status and validate run no ssh-keygen, even
+    after a commit moved the history they are judged under."""
+    assert _status(pair.ben) == _state(["ben", "ana"], [], [], [])
+    git(pair.ben, "commit", "-q", "--allow-empty", "-m", "Nothing")
+    bare = tmp_path / "bin"  # git, and no ssh-keygen
+    bare.mkdir()
+    (bare / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bare))
+    assert _status(pair.ben) == _state(["ben", "ana"], [], [], [])
+    assert "signed by ben, ana" in _ok("status", cwd=pair.ben)
+    assert _findings(pair.ben) == []
