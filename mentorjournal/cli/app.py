@@ -677,11 +677,11 @@ def key(
 
     root = _state(ctx).root()
     handle = handle or signing.own_handle(root)
-    other = None if yes else signing.someone_else(root, handle)
-    if other:
+    them = True if yes else signing.is_them(root, handle)
+    if them is False:
         _echo(
-            f"This puts a key in the agreement as {handle}'s, and {handle} is someone else "
-            f"({other}): whoever holds that key can sign as {handle}.",
+            f"Git's user.email says you are not {handle}: this puts a key in the agreement "
+            f"as {handle}'s, and whoever holds that key can sign as {handle}.",
             err=True,
         )
         if not (sys.stdin.isatty() and click.confirm(f"Is it the key {handle} gave you?")):
@@ -705,11 +705,18 @@ def key(
         _echo(f"{handle}'s key {result.fingerprint} is already in the agreement")
         return
     _echo(f"{handle}'s key {result.fingerprint} ({found[1]}) is now in agreement.md")
+    if result.replaced is None and them is None:
+        _echo(f"A first key counts as {handle}'s: it must be {handle}'s own key.")
     if result.replaced:
         _echo(
-            f"It replaces {result.replaced}: sign once with that earlier key to confirm the "
-            f"change (`mj sign --as {handle} --key EARLIER-KEY --confirm-key`), or your "
-            "signature will not count."
+            f"It replaces {result.replaced}"
+            + (
+                "."
+                if result.trusted
+                else ": sign once with that earlier key to confirm the change (`mj sign "
+                f"--as {handle} --key EARLIER-KEY --confirm-key`), or your signature will "
+                "not count."
+            )
         )
     usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
     _echo(

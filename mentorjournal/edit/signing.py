@@ -50,6 +50,7 @@ class KeyResult:
     fingerprint: str
     replaced: str | None  # the fingerprint of the key it replaced
     unchanged: bool
+    trusted: bool = True  # it counts as H's now (a first key); else H confirms it
 
 
 def _yaml_ready(value: Any) -> Any:
@@ -312,14 +313,12 @@ def own_handle(root: Path) -> str:
     raise MjError(f"say whose key this is: `mj key --as HANDLE` ({', '.join(emails)})")
 
 
-def someone_else(root: Path, handle: str) -> str | None:
-    """How mj knows ``handle`` is not who runs it (git's user.email is another person's
-    in the agreement, or not ``handle``'s); None when it is, or mj cannot tell."""
+def is_them(root: Path, handle: str) -> bool | None:
+    """Whether git's user.email says that ``handle`` runs mj (it is their `email`, or
+    another person's, or not theirs); None when nothing says."""
     email, emails = _emails(root)
-    mine = [h for h, theirs in emails.items() if theirs == email]
-    if not email or handle not in emails or handle in mine or not (mine or emails[handle]):
-        return None
-    return f"git says you are {email}; {handle}'s email is {emails[handle] or 'not given'}"
+    mine = [h for h, theirs in emails.items() if email and theirs == email]
+    return True if handle in mine else False if mine or emails.get(handle) else None
 
 
 def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
@@ -338,16 +337,6 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
         where, own = _person(agreement, handle, "have a key")
         if own == wanted:
             return data, KeyResult(handle, fingerprint, None, True)
-        history = checks.trail(root, None)
-        holders = [h for h, (_, k) in checks.people_of(agreement.meta).items() if k == wanted]
-        owner = history.owners.get(wanted, history.person(handle))
-        other = holders[0] if holders else None if owner == history.person(handle) else owner
-        if other:
-            raise MjError(
-                f"that key ({fingerprint}) is {other}'s in the agreement, and a key is one "
-                f"person's: nothing was written. Give {handle}'s own key (--file {handle.upper()}"
-                f"-KEY.pub), or let {handle} run `mj key` on their own computer."
-            )
         before = sshkeys.fingerprint(own) if own else None
         if before and not replace:
             raise MjError(
@@ -356,7 +345,17 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
                 "earlier key and --confirm-key (see `mj sign --help`)."
             )
         new = _with_key(data, agreement, where, key.strip())
-        expected = _keyed(agreement.meta, where, key.strip())
-        return _checked(agreement, new, expected), KeyResult(handle, fingerprint, before, False)
+        new = _checked(agreement, new, _keyed(agreement.meta, where, key.strip()))
+        doc = parse_document(AGREEMENT, new)
+        history = checks.trail(root, doc)
+        other = history.clash(doc, handle)
+        if other:
+            raise MjError(
+                f"that key ({fingerprint}) is {other}'s in the agreement, and a key is one "
+                f"person's: nothing was written. Give {handle}'s own key (--file), or let "
+                f"{handle} run `mj key` on their own computer."
+            )
+        trusted = wanted in history.allowed(handle)
+        return new, KeyResult(handle, fingerprint, before, False, trusted)
 
     return rewrite(root, path, keyed)

@@ -152,7 +152,8 @@ def pair(tmp_path: Path) -> Pair:
     keys = result.keys
     for name, repo in (("ben", result.ben), ("ana", result.ana)):
         _ok("sync", cwd=repo)
-        _ok("key", "--as", name, "--file", str(keys[name]), cwd=repo)
+        out = _ok("key", "--as", name, "--file", str(keys[name]), cwd=repo)
+        assert f"A first key counts as {name}'s: it must be {name}'s own key." in out
         _ok("commit", "-m", f"{name}'s key", cwd=repo)
         _ok("sync", cwd=repo)
     _ok("sync", cwd=result.ben)
@@ -601,7 +602,8 @@ def test_one_key_for_two_people_counts_for_neither(tmp_path: Path) -> None:
     text = _ok("history", cwd=pair.ben)
     assert f"ben's key: none -> {pair.fingerprint('ana')}, added by {MENTEE.name}" in text
     # Ben puts his own key in: it is his first (hers never was), and his signature counts.
-    _ok("key", "--as", "ben", "--file", his, "--replace", cwd=pair.ben)
+    out = _ok("key", "--as", "ben", "--file", his, "--replace", cwd=pair.ben)
+    assert f"It replaces {pair.fingerprint('ana')}.\n" in out  # it never counted: no confirming
     _ok("sign", "--as", "ben", "--key", his, cwd=pair.ben)
     assert _status(pair.ben) == _state(["ben"], ["ana"], [], [])
     _ok("commit", "-m", "Ben's own key", cwd=pair.ben)

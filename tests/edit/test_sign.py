@@ -347,7 +347,7 @@ def test_key_knows_you_by_your_git_email(journal: Path, keys: dict[str, Path]) -
     before = path.read_bytes()
     result = mj("key", "--as", "ben", "--file", str(keys["ben"]), cwd=journal)
     assert result.exit_code == 1 and path.read_bytes() == before
-    assert "ben is someone else (git says you are ana@example.org" in result.output
+    assert "Git's user.email says you are not ben" in result.output
     assert "If ben gave you this public key, run again with --yes" in result.output
     result = mj("key", "--as", "ben", "--file", str(keys["ben"]), "--yes", cwd=journal)
     assert result.exit_code == 0, result.output
