@@ -330,7 +330,7 @@ def unconfirmed(history: Trail) -> list[KeyChange]:
     brought it in (the oldest version where that handle holds it) and the key before."""
     changes = []
     versions = history.versions
-    for handle, (_, key) in people_of(versions[-1][1].meta).items():
+    for handle, (_, key) in people_of(versions[-1][1].meta if versions else {}).items():
         if key is None or key in history.allowed(handle):
             continue
         at = next(i for i, (_, d) in enumerate(versions) if history.key_of(d, handle) == key)
