@@ -21,6 +21,7 @@ MAIN_HELP = (
     "  hook      The git pre-commit hook that checks what is about to be...\n"
     "  init      Start a journal in DIRECTORY (default: here).\n"
     "  new       Start a new session or goal file from a template, pre-filled.\n"
+    "  program   A coordinator's roll-up of every journal under DIRECTORY...\n"
     "  sign      Sign the current agreement text as H (mentor, mentee or one...\n"
     "  status    Open action items by owner (overdue first), next meeting,...\n"
     "  summary   Progress report: goals, cadence kept, actions, ratings,...\n"

@@ -32,9 +32,21 @@ class State:
         self.directory = directory
 
     def root(self, start: Path | None = None) -> Path:
+        """The journal here; at the top of a program (pairs/*/), an error saying so."""
+        from mentorjournal.errors import NoJournalError
         from mentorjournal.format.layout import journal_root
 
-        return Path(journal_root(str(start or self.directory)))
+        try:
+            return Path(journal_root(str(start or self.directory)))
+        except NoJournalError:
+            from mentorjournal.reports.program import program_hint
+
+            context = click.get_current_context(silent=True)
+            command = (context.info_name if context else None) or "status"
+            hint = program_hint(start or self.directory, command)
+            if hint is None:
+                raise
+            raise NoJournalError(hint) from None
 
 
 def refusals(command: F) -> F:
@@ -206,11 +218,14 @@ def validate(
     try:
         root = state.root(start)
     except NoJournalError:
-        # The pre-commit framework runs `mj validate --staged` at the repository root;
-        # a program repo keeps its journals in pairs/*/ there, not agreement.md.
-        if not staged or paths:
+        # At the top of a program (pairs/*/): every journal in it, as CI and the
+        # pre-commit framework (`mj validate --staged`) run it there.
+        from mentorjournal.reports.program import program_findings
+
+        found = None if paths else program_findings(state.directory, staged)
+        if found is None:
             raise
-        ctx.exit(0 if _validate_staged_journals(state.directory, as_json, strict) else 1)
+        ctx.exit(_report(*found, as_json, strict))
     if staged and not paths:
         from mentorjournal.index.stagedcheck import staged_findings
 
@@ -537,44 +552,18 @@ def hook_uninstall(ctx: click.Context) -> None:
         click.echo("mj's hook is not installed here; nothing changed")
 
 
-def _validate_staged_journals(repo: Path, as_json: bool, strict: bool) -> bool:
-    """Validate the index of every journal with a staged change; True when all pass.
-
-    Paths are shown relative to the repository root, so they read the same from any
-    journal (pairs/ana/sessions/...).
-    """
-    from dataclasses import replace
-
-    from mentorjournal.git import gitrepo, hook
-    from mentorjournal.index.stagedcheck import staged_findings
-    from mentorjournal.render.findings import findings_json, findings_text
-
-    top = gitrepo.repo_toplevel(repo)
-    if top is None:
-        from mentorjournal.errors import MjError
-
-        raise MjError(f"{repo} is not in a git repository; the hook needs one")
-    findings = []
-    for root in hook.hook_run_targets(top):
-        prefix = root.relative_to(top).as_posix()
-        for finding in staged_findings(root)[0]:
-            path = f"{prefix}/{finding.path}" if prefix != "." else finding.path
-            findings.append(replace(finding, path=path))
-    failed = any(f.severity == "error" or strict for f in findings)
-    if as_json:
-        click.echo(findings_json(findings, ok=not failed))
-    elif findings:
-        click.echo(findings_text(findings, palette()))
-    return not failed
-
-
 @main.command("hook-run", hidden=True)
 @click.pass_context
 @refusals
 def hook_run(ctx: click.Context) -> None:
     """Run by the pre-commit hook: validate the staged version of each touched journal."""
-    ok = _validate_staged_journals(_state(ctx).directory, as_json=False, strict=False)
-    if not ok:
+    from mentorjournal.render.findings import findings_text
+    from mentorjournal.reports.program import program_findings
+
+    findings = (program_findings(_state(ctx).directory, staged=True) or ([], 0))[0]
+    if findings:
+        click.echo(findings_text(findings, palette()))
+    if any(f.severity == "error" for f in findings):
         click.echo(
             "mj: commit stopped: the staged journal files above have errors. Fix them and "
             "`git add` them (or skip the check once with `git commit --no-verify`).",
@@ -770,6 +759,72 @@ def summary(
     from mentorjournal.edit.writer import atomic_write
 
     target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    click.echo(f"wrote   {target}", err=True)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--repos",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Every repository listed in FILE (paths or URLs, one a line, # comments), "
+    "copied into mj's cache folder and fetched on later runs.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def program(
+    ctx: click.Context,
+    directory: Path | None,
+    repos: Path | None,
+    output_format: str,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """A coordinator's roll-up of every journal under DIRECTORY (default: here).
+
+    One row per pair: last session, sessions held and expected, open and overdue
+    actions, review, signatures, goals by status, errors, and flags for the pairs
+    that need attention (listed first). Dates and counts only: never note text,
+    goal titles or item text; notes in private/ never count.
+    """
+    from mentorjournal.cli import commands
+
+    base = _state(ctx).directory
+    if repos is not None:
+        if directory is not None:
+            raise click.UsageError("give DIRECTORY or --repos FILE, not both")
+        if not (base / repos).is_file():
+            raise click.BadParameter(f"{repos}: no such file", param_hint="--repos")
+        text = commands.program_of_repositories(base / repos, output_format, today)
+    else:
+        where = base / directory if directory else base
+        if not where.is_dir():
+            raise click.BadParameter(f"{directory}: no such folder", param_hint="DIRECTORY")
+        text = commands.program(str(where), output_format, today)
+    if output is None:
+        click.echo(text.rstrip("\n"))
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = base / output
     atomic_write(target, (text.rstrip("\n") + "\n").encode())
     click.echo(f"wrote   {target}", err=True)
 
