@@ -282,6 +282,26 @@ def test_a_folder_of_clones_and_a_damaged_cache(program_repo: Path, tmp_path: Pa
     assert pairs(program_repo)["pairs/own"]["sessions_held"] == 1
 
 
+def test_many_pairs_are_read_in_parallel_alike(tmp_path: Path) -> None:
+    """A first run over many pairs reads them in worker processes; each row is what the
+    pair alone gives."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks/generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    program = tmp_path / "program"
+    generate.generate_program(program, 30, 3, 1, 0.3)
+    together = pairs(program)
+    assert len(together) == 30
+    for name in ("pair-0000", "pair-0013", "pair-0029"):
+        alone = pairs(program / "pairs" / name)["."]
+        assert together[f"pairs/{name}"] == {**alone, "path": f"pairs/{name}"}
+
+
 def test_fast_path_and_click_agree(program_repo: Path) -> None:
     for output_format in FORMATS:
         args = ("program", "--format", output_format, "--today", TODAY)
