@@ -25,7 +25,10 @@ def outside_findings(listing: layout.Listing) -> list[Finding]:
             1,
             "error",
             "symlink-outside",
-            f"symlink points outside the journal ({target}); not followed",
+            f"a symlinked folder ({target}): mj reads and writes only real folders in the "
+            "journal, so its notes are not read; make it a real folder"
+            if relative.endswith("/")
+            else f"symlink points outside the journal ({target}); not followed",
         )
         for relative, target in listing.outside
     ]

@@ -22,7 +22,7 @@ from mentorjournal.format.dates import today as current_day
 from mentorjournal.journal import load_journal
 from mentorjournal.render.findings import findings_text
 from mentorjournal.render.status import status_text
-from mentorjournal.render.terminal import Palette
+from mentorjournal.render.terminal import Palette, printable
 from mentorjournal.reports.status import compute_status
 
 DEBOUNCE = 0.2
@@ -189,7 +189,7 @@ def watch(
             report = journal_report(root, paint, today)
             if report == shown:
                 continue
-            emit(paint("changed: " + ", ".join(batch), "dim"))
+            emit(paint("changed: " + ", ".join(map(printable, batch)), "dim"))
             if report.findings != shown.findings:
                 emit(report.findings)
             if report.status != shown.status:

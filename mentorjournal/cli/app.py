@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -70,6 +71,46 @@ def palette(stream: Any = None) -> Palette:
     return palette_for(stream or sys.stdout)
 
 
+def _echo(text: str = "", err: bool = False) -> None:
+    """Print a line as every command prints: a note's text, a file name or an author
+    cannot reach the terminal as a control sequence (``terminal.terminal_text``)."""
+    from mentorjournal.render.terminal import terminal_text
+
+    colour = palette(sys.stderr if err else sys.stdout).enabled
+    click.echo(terminal_text(text, colour), err=err)
+
+
+@contextmanager
+def _printable_errors() -> Iterator[None]:
+    """What click prints of an error passes the same gate as any output."""
+    try:
+        yield
+    except click.ClickException as exc:
+        from mentorjournal.render.terminal import terminal_text
+
+        # click marks it Final to say it is set once; it is read only when shown, after this.
+        exc.message = terminal_text(exc.message)  # type: ignore[misc]
+        raise
+
+
+class _Main(click.Group):
+    """The root command: its errors, and every subcommand's, are printed safely."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _printable_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_errors():
+            return super().invoke(ctx)
+
+
 def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
     from mentorjournal.format.dates import today
 
@@ -87,7 +128,7 @@ today_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "directory",
@@ -166,14 +207,14 @@ def init(
     target = base / directory if directory else base
     result = scaffold(target, mentor, mentee, mentor_name, mentee_name, today)
     for path in result.written:
-        click.echo(f"wrote   {path}")
+        _echo(f"wrote   {path}")
     if result.git_initialised:
-        click.echo("git     initialised a repository")
+        _echo("git     initialised a repository")
     if result.hook:
-        click.echo(f"hook    {result.hook}")
+        _echo(f"hook    {result.hook}")
     else:
-        click.echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
-    click.echo(
+        _echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
+    _echo(
         "\nNext: fill in agreement.md together, add goals with `mj new goal ID`, "
         "then `mj validate` and `mj commit`."
     )
@@ -263,11 +304,11 @@ def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) 
 
     failed = any(f.severity == "error" or strict for f in findings)
     if as_json:
-        click.echo(findings_json(findings, ok=not failed))
+        _echo(findings_json(findings, ok=not failed))
     else:
         if findings:
-            click.echo(findings_text(findings, palette()))
-        click.echo(findings_tally(findings, checked), err=True)
+            _echo(findings_text(findings, palette()))
+        _echo(findings_tally(findings, checked), err=True)
     return 1 if failed else 0
 
 
@@ -305,15 +346,15 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     journal = views.journal(root)
     result = compute_status(journal, today, owner)
     if as_json:
-        click.echo(status_json(result))
+        _echo(status_json(result))
         return
     names = {handle: person.name for handle, person in people(journal).items()}
-    click.echo(status_text(result, palette(), names))
+    _echo(status_text(result, palette(), names))
     from mentorjournal.checks.validate import file_errors
 
     errors = file_errors(journal)
     if errors:
-        click.echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+        _echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
 
 
 # ---------------------------------------------------------------- sharing (issue 3)
@@ -338,16 +379,16 @@ def commit(ctx: click.Context, message: str | None) -> None:
 
     plan = plan_commit(_state(ctx).root())
     if plan.errors:
-        click.echo(findings_text(plan.errors, palette()))
+        _echo(findings_text(plan.errors, palette()))
         raise click.ClickException(
             f"not committed: {len(plan.errors)} error(s) above. Fix them "
             "(`mj validate` checks again), then run `mj commit`."
         )
     outcome = commit_journal(plan, message)
-    click.echo(f"committed {outcome.sha[:7]}: {outcome.message.splitlines()[0]}")
+    _echo(f"committed {outcome.sha[:7]}: {outcome.message.splitlines()[0]}")
     for line in outcome.message.splitlines()[1:]:
         if line.strip():
-            click.echo(f"  {line}")
+            _echo(f"  {line}")
     _notice(plan.root)
 
 
@@ -365,14 +406,14 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
     from mentorjournal.git import exchange
 
     target, hook_path = exchange.clone(url, directory, _state(ctx).directory)
-    click.echo(f"cloned {url} into {target}")
-    click.echo(
+    _echo(f"cloned {url} into {target}")
+    _echo(
         f"hook    {hook_path}"
         if hook_path
         else "hook    not installed (core.hooksPath is set); see `mj hook install --help`"
     )
-    click.echo("merge   items and signatures edited on both sides merge by themselves")
-    click.echo(f"next    cd {target} && mj status")
+    _echo("merge   items and signatures edited on both sides merge by themselves")
+    _echo(f"next    cd {target} && mj status")
 
 
 @main.command()
@@ -393,18 +434,27 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
     merge by hand if you want to.
     """
     from mentorjournal.git import exchange
+    from mentorjournal.render.terminal import printable
 
     root = _state(ctx).root()
     if start_merge:
         left = exchange.start_merge(root)
         if not left:
-            click.echo("merged; run `mj sync` to check it and share it")
-            return
-        click.echo("merged, but these files need you (each clash is marked in the file):")
-        for path in left:
-            click.echo(f"  {path}")
-        click.echo(
-            "Keep what you both want, delete the marker lines, then run `mj sync` "
+            errors = [f for f in exchange.commit_findings(root, "HEAD") if f.severity == "error"]
+            if not errors:
+                _echo("merged; run `mj sync` to share it")
+                return
+            _echo("merged, but the journal now has errors:", err=True)
+            _show_findings(root, tuple(errors))
+            _echo("Fix them, `mj commit`, then `mj sync`.", err=True)
+            ctx.exit(1)
+        _echo("merged, but these files need you:")
+        for path, kind in left.items():
+            _echo(f"  {printable(path)}  ({exchange.KIND_WORDS[kind]})")
+        _echo(
+            "Where you both changed lines, each clash is marked in the file: keep what you "
+            "both want and delete the marker lines. Where one of you deleted the file, keep "
+            "it with `git add -- FILE` or delete it with `git rm -- FILE`. Then run `mj sync` "
             "(it checks the files and finishes the merge; no editor opens)."
         )
         ctx.exit(1)
@@ -414,12 +464,12 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         _explain_conflicts(root, result)
         ctx.exit(1)
     if result.refused:
-        click.echo(
+        _echo(
             "mj sync stopped before changing anything: the journal you would share has errors:",
             err=True,
         )
         _show_findings(root, result.findings)
-        click.echo(
+        _echo(
             "\nNothing was pushed and nothing here changed. Fix those lines, `mj commit`, "
             "then `mj sync` again.\nIf the errors are in the other side's notes, tell them, "
             "or take their work in first with `mj sync --merge`, fix it, and `mj sync`.",
@@ -427,40 +477,46 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         )
         ctx.exit(1)
     pulled = f"pulled {result.pulled} commit(s) from {result.upstream}"
-    click.echo(pulled if result.pulled else f"up to date with {result.upstream}")
+    _echo(pulled if result.pulled else f"up to date with {result.upstream}")
     if result.pushed:
         where = f"pushed to {result.upstream}"
         if result.set_upstream:
             where += " (now its upstream)"
         count = f"{result.pushed_commits} commit(s) " if result.pushed_commits else ""
-        click.echo(f"{count}{where}".strip())
+        _echo(f"{count}{where}".strip())
     else:
-        click.echo("nothing to push")
+        _echo("nothing to push")
     if result.findings:
-        click.echo(f"\nthe work pulled from {result.upstream} has errors:", err=True)
+        _echo(f"\nthe work pulled from {result.upstream} has errors:", err=True)
         _show_findings(root, result.findings)
-        click.echo("fix them (or ask the other side to), `mj commit`, then `mj sync`.", err=True)
+        _echo("fix them (or ask the other side to), `mj commit`, then `mj sync`.", err=True)
         ctx.exit(1)
 
 
 def _show_findings(root: Path, findings: tuple[Finding, ...]) -> None:
+    from mentorjournal.render.terminal import printable
+
     for f in findings[:20]:
-        click.echo(f"  {f.path}:{f.line}:{f.column}: {f.severity}[{f.code}] {f.message}", err=True)
+        where = f"{printable(f.path)}:{f.line}:{f.column}"
+        _echo(f"  {where}: {f.severity}[{f.code}] {printable(f.message)}", err=True)
     if len(findings) > 20:
-        click.echo(f"  ... and {len(findings) - 20} more (`mj validate`)", err=True)
+        _echo(f"  ... and {len(findings) - 20} more (`mj validate`)", err=True)
 
 
 def _explain_conflicts(root: Path, result: Any) -> None:
     """Say in plain words which files both people changed and how to go on."""
-    click.echo(
+    from mentorjournal.git.exchange import KIND_WORDS
+    from mentorjournal.render.terminal import printable
+
+    _echo(
         "mj sync stopped before changing anything: you and the other side changed the same "
-        "lines, and mj cannot tell which version you both want, in:",
+        "files in ways mj cannot combine, and it cannot tell which version you both want:",
         err=True,
     )
     for path in result.conflicts:
-        click.echo(f"  {path}", err=True)
-    first = result.conflicts[0]
-    click.echo(
+        _echo(f"  {printable(path)}  ({KIND_WORDS[result.kinds.get(path, 'both')]})", err=True)
+    first = printable(result.conflicts[0])
+    _echo(
         "\nYour commits, your files and your branch are as they were; their version is "
         f"kept on {result.upstream}.\n"
         f"  see their version:   git show {result.upstream}:{first}\n"
@@ -468,7 +524,8 @@ def _explain_conflicts(root: Path, result: Any) -> None:
         "To combine the two:\n"
         "  1. mj sync --merge\n"
         "     (each clash is marked in the file: your lines after `<<<<<<< yours`,\n"
-        "     theirs after `=======`, ending at `>>>>>>> theirs`)\n"
+        "     theirs after `=======`, ending at `>>>>>>> theirs`; a file one of you\n"
+        "     deleted is kept with `git add -- FILE` or deleted with `git rm -- FILE`)\n"
         "  2. edit each file: keep what you both want and delete the three marker lines\n"
         "  3. mj sync   (checks the files, finishes the merge without an editor, shares it;\n"
         "     `git merge --abort` gives up the merge instead)\n"
@@ -494,11 +551,11 @@ def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
     root = _state(ctx).root()
     result = sign_agreement(Journal(str(root), ()), handle, today)
     if result.unchanged:
-        click.echo(f"{handle} already signed this version of the agreement ({result.date})")
+        _echo(f"{handle} already signed this version of the agreement ({result.date})")
         return
     verb = "re-signed" if result.replaced else "signed"
-    click.echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
-    click.echo("Record it with `mj commit`.")
+    _echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
+    _echo("Record it with `mj commit`.")
     _notice(_state(ctx).root())
 
 
@@ -512,7 +569,7 @@ def history(ctx: click.Context, as_json: bool) -> None:
     from mentorjournal.reports.history import journal_history
 
     result = journal_history(_state(ctx).root())
-    click.echo(history_json(result) if as_json else history_text(result, palette()))
+    _echo(history_json(result) if as_json else history_text(result, palette()))
 
 
 @main.group("hook")
@@ -534,9 +591,19 @@ def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
 
     path = hook.install(_state(ctx).directory, force_hooks_path=follow_hooks_path)
     mergedriver.configure(_state(ctx).directory)
+    from mentorjournal.errors import NoJournalError
+
+    try:
+        root = _state(ctx).root()
+    except NoJournalError:
+        from mentorjournal.git.gitrepo import repo_toplevel
+
+        root = repo_toplevel(_state(ctx).directory) or _state(ctx).directory
+    if mergedriver.add_attribute(root):
+        _echo(f"added {root / '.gitattributes'}: record it with `mj commit`")
     beside = " (run by the pre-commit framework's hook)" if path.name == hook.LEGACY else ""
-    click.echo(f"hook installed: {path}{beside}")
-    click.echo("merge driver set up: items and signatures edited on both sides merge")
+    _echo(f"hook installed: {path}{beside}")
+    _echo("merge driver set up: items and signatures edited on both sides merge")
 
 
 @hook_group.command("uninstall")
@@ -547,9 +614,9 @@ def hook_uninstall(ctx: click.Context) -> None:
     from mentorjournal.git import hook
 
     if hook.uninstall(_state(ctx).directory):
-        click.echo("hook removed")
+        _echo("hook removed")
     else:
-        click.echo("mj's hook is not installed here; nothing changed")
+        _echo("mj's hook is not installed here; nothing changed")
 
 
 @main.command("hook-run", hidden=True)
@@ -562,9 +629,9 @@ def hook_run(ctx: click.Context) -> None:
 
     findings = (program_findings(_state(ctx).directory, staged=True) or ([], 0))[0]
     if findings:
-        click.echo(findings_text(findings, palette()))
+        _echo(findings_text(findings, palette()))
     if any(f.severity == "error" for f in findings):
-        click.echo(
+        _echo(
             "mj: commit stopped: the staged journal files above have errors. Fix them and "
             "`git add` them (or skip the check once with `git commit --no-verify`).",
             err=True,
@@ -602,7 +669,7 @@ def _open_editor(root: Path, path: Path) -> None:
     relative = path.relative_to(root).as_posix()
     findings = run_validation(load_journal(root), [relative])
     if findings:
-        click.echo(findings_text(findings, palette(sys.stderr)), err=True)
+        _echo(findings_text(findings, palette(sys.stderr)), err=True)
 
 
 @new.command("session")
@@ -633,7 +700,7 @@ def new_session(
 
     root = _state(ctx).root()
     path, said = commands.new_session(root, day or today, slug, kind)
-    click.echo(said)
+    _echo(said)
     _notice(root)
     if edit:
         _open_editor(root, path)
@@ -671,9 +738,9 @@ def new_goal(
 
     root = _state(ctx).root()
     path = write_goal(root, load_journal(root), goal_id, title, success, target, today, status)
-    click.echo(f"wrote   {path.relative_to(root).as_posix()}")
+    _echo(f"wrote   {path.relative_to(root).as_posix()}")
     if not success:
-        click.echo("note    write the success criterion in the file's `success:`", err=True)
+        _echo("note    write the success criterion in the file's `success:`", err=True)
     if edit:
         _open_editor(root, path)
 
@@ -691,7 +758,7 @@ def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
     from mentorjournal.cli import commands
 
     root = _state(ctx).root()
-    click.echo(commands.done(root, item_id, today))
+    _echo(commands.done(root, item_id, today))
     _notice(root)
 
 
@@ -718,7 +785,7 @@ def _notice(root: Path) -> None:
     type=click.Choice(["pair", "sponsor"]),
     default="pair",
     show_default=True,
-    help="sponsor: counts and goal titles only, never note text.",
+    help="sponsor: counts and goal titles, only of what the agreement's consent allows.",
 )
 @click.option(
     "-o",
@@ -741,8 +808,8 @@ def summary(
 ) -> None:
     """Progress report: goals, cadence kept, actions, ratings, agreement, retros.
 
-    Confidential sessions and private/ files are counted but never quoted, for any
-    audience.
+    Confidential sessions are counted but never quoted, for any audience; private/
+    notes are not part of any report.
     """
     from mentorjournal.cli import commands
     from mentorjournal.errors import MjError
@@ -754,13 +821,13 @@ def summary(
     colours = palette() if output is None and output_format == "text" else Palette(False)
     text = commands.summary(root, output_format, today, since, until, audience, colours)
     if output is None:
-        click.echo(text.rstrip("\n"))
+        _echo(text.rstrip("\n"))
         return
     from mentorjournal.edit.writer import atomic_write
 
     target = output if output.is_absolute() else _state(ctx).directory / output
     atomic_write(target, (text.rstrip("\n") + "\n").encode())
-    click.echo(f"wrote   {target}", err=True)
+    _echo(f"wrote   {target}", err=True)
 
 
 @main.command()
@@ -820,13 +887,13 @@ def program(
             raise click.BadParameter(f"{directory}: no such folder", param_hint="DIRECTORY")
         text = commands.program(str(where), output_format, today)
     if output is None:
-        click.echo(text.rstrip("\n"))
+        _echo(text.rstrip("\n"))
         return
     from mentorjournal.edit.writer import atomic_write
 
     target = base / output
     atomic_write(target, (text.rstrip("\n") + "\n").encode())
-    click.echo(f"wrote   {target}", err=True)
+    _echo(f"wrote   {target}", err=True)
 
 
 @main.command()
@@ -844,17 +911,17 @@ def watch(ctx: click.Context, today: dt.date) -> None:
 
     root = _state(ctx).root()
     given = ctx.get_parameter_source("today")
-    click.echo(f"watching {root} (Ctrl-C to stop)", err=True)
+    _echo(f"watching {root} (Ctrl-C to stop)", err=True)
     try:
         run_watch(
             root,
-            click.echo,
+            _echo,
             threading.Event(),
             palette(),
-            lambda text: click.echo(text, err=True),
+            lambda text: _echo(text, err=True),
             # A fixed --today stays fixed; otherwise each re-check reads the clock (and MJ_TODAY).
             today.isoformat() if given == click.core.ParameterSource.COMMANDLINE else None,
         )
     except KeyboardInterrupt:
-        click.echo("", err=True)
+        _echo("", err=True)
     ctx.exit(0)

@@ -72,16 +72,20 @@ def notice(root: Path, err: TextIO) -> None:
 
     line = missing_setup(root)
     if line:
-        err.write(line + "\n")
+        from mentorjournal.render.terminal import terminal_text
+
+        err.write(terminal_text(line) + "\n")
 
 
 def done(root: Path, wanted: str, today: dt.date) -> str:
     """`mj done`: tick the item and say which, where, and with what date."""
     from mentorjournal.edit.authoring import tick
+    from mentorjournal.render.terminal import printable
 
     ticked = tick(root, wanted, today)
     item = ticked.item
-    return f"done    {item.id}  {item.text}  ({item.path}:{item.line}, {ticked.done})"
+    where = f"{printable(item.path)}:{item.line}"
+    return f"done    {item.id}  {printable(item.text)}  ({where}, {ticked.done})"
 
 
 def new_session(root: Path, day: dt.date, slug: str | None, kind: str | None) -> tuple[Path, str]:

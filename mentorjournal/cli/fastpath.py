@@ -131,8 +131,15 @@ def _root(directory: str) -> str | None:
 
 def _refused(err: TextIO, exc: Exception) -> int:
     """What click prints for a refused operation (ClickException), and its exit code."""
-    err.write(f"Error: {exc}\n")
+    _say(err, f"Error: {exc}\n")
     return 1
+
+
+def _say(stream: TextIO, text: str) -> None:
+    """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
+    from mentorjournal.render.terminal import palette_for, terminal_text
+
+    stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
 def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
@@ -150,7 +157,7 @@ def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | No
     today = dates["--today"]
     assert today is not None
     try:
-        out.write(commands.done(Path(root), parsed[1][0], today) + "\n")
+        _say(out, commands.done(Path(root), parsed[1][0], today) + "\n")
     except MjError as exc:
         return _refused(err, exc)
     commands.notice(Path(root), err)
@@ -184,7 +191,7 @@ def _summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
         text = commands.summary(Path(root), output_format, today, since, until, audience, colours)
     except MjError as exc:
         return _refused(err, exc)
-    out.write(text.rstrip("\n") + "\n")
+    _say(out, text.rstrip("\n") + "\n")
     return 0
 
 
@@ -268,11 +275,13 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
 def _status_output(
     fast: Snapshot, today: str, owner: str | None, as_json: bool, out: TextIO
 ) -> str:
+    """The output as it is printed (and kept): through ``terminal.terminal_text``."""
+    from mentorjournal.render.terminal import palette_for, terminal_text
+
     if as_json:
-        return fast.status_json(today, owner) + "\n"
+        return terminal_text(fast.status_json(today, owner) + "\n")
     from mentorjournal.checks.signatures import SignatureState
     from mentorjournal.render.status import status_text
-    from mentorjournal.render.terminal import palette_for
     from mentorjournal.reports.status import Status
 
     _, _, _, review, signatures, names, _ = fast.facts
@@ -283,7 +292,8 @@ def _status_output(
         review,
         SignatureState(*signatures),
     )
-    return status_text(result, palette_for(out), names) + "\n"
+    palette = palette_for(out)
+    return terminal_text(status_text(result, palette, names) + "\n", palette.enabled)
 
 
 def _import_json() -> None:
@@ -328,11 +338,11 @@ def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextI
     strict = "--strict" in options
     failed = any(f.severity == "error" or strict for f in findings)
     if "--json" in options:
-        out.write(findings_json(findings, ok=not failed) + "\n")
+        _say(out, findings_json(findings, ok=not failed) + "\n")
     else:
         if findings:
-            out.write(findings_text(findings, palette_for(out)) + "\n")
-        err.write(findings_tally(findings, documents) + "\n")
+            _say(out, findings_text(findings, palette_for(out)) + "\n")
+        _say(err, findings_tally(findings, documents) + "\n")
     return 1 if failed else 0
 
 
@@ -358,7 +368,7 @@ def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> i
         said = commands.new_session(Path(root), day, values.get("--slug"), kind)[1]
     except MjError as exc:
         return _refused(err, exc)
-    out.write(said + "\n")
+    _say(out, said + "\n")
     commands.notice(Path(root), err)
     return 0
 
@@ -383,5 +393,5 @@ def _program(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
         text = commands.program(where, output_format, today)
     except MjError as exc:
         return _refused(err, exc)
-    out.write(text.rstrip("\n") + "\n")
+    _say(out, text.rstrip("\n") + "\n")
     return 0

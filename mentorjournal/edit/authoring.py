@@ -6,18 +6,19 @@ import datetime as dt
 import difflib
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorjournal.audience import is_private, quotable
 from mentorjournal.edit.writer import create_new, refuse_conflicts, render_markdown, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date
 from mentorjournal.format.document import parse_document
 from mentorjournal.journal import mentee_handle
 from mentorjournal.model import ActionItem, Journal
-from mentorjournal.reports.status import OpenItem, open_items
+from mentorjournal.reports.status import OpenItem, open_items, session_dates
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_KINDS = ("kickoff", "regular", "check-in", "retro", "closing")
@@ -95,6 +96,8 @@ class SessionPlan:
     active_goals: tuple[str, ...]
     first: bool  # no session yet: the new one is a kickoff
     open: tuple[OpenItem, ...]
+    # Files of ``open`` items whose text is never copied (confidential sessions).
+    confidential: frozenset[str] = frozenset()
 
 
 # The pair and its cadence as plain values: (mentor, mentee, mentee's name, mode, length).
@@ -124,30 +127,52 @@ def pair_facts(journal: Journal) -> PairFacts:
 
 def session_plan(journal: Journal, day: dt.date) -> SessionPlan:
     """The plan for a session on ``day``, from the whole journal."""
+    meta = {doc.path: doc.meta for doc in journal.documents}
+    listed, confidential = review_items(
+        open_items(journal, day), lambda path: not quotable(path, meta[path])
+    )
     return SessionPlan(
         *pair_facts(journal),
         active_goals=active_goals(journal),
-        first=not journal.sessions,
-        open=tuple(open_items(journal, day)),
+        first=not session_dates(journal),
+        open=listed,
+        confidential=confidential,
     )
+
+
+def review_items(
+    open_now: Iterable[OpenItem], hidden: Callable[[str], bool]
+) -> tuple[tuple[OpenItem, ...], frozenset[str]]:
+    """What a new session, which is shared, may list of ``open_now``: every item but
+    those of private notes, and the files (``hidden``: confidential sessions) whose
+    items it may only point to, never quote."""
+    listed = tuple(item for item in open_now if not is_private(item.path))
+    return listed, frozenset(item.path for item in listed if hidden(item.path))
 
 
 def active_goals(journal: Journal) -> tuple[str, ...]:
+    """The active goals a new session lists (never a private one)."""
     return tuple(
-        gid for gid, doc in sorted(journal.goals.items()) if doc.meta.get("status") == "active"
+        gid
+        for gid, doc in sorted(journal.goals.items())
+        if doc.meta.get("status") == "active" and not is_private(doc.path)
     )
 
 
-def review_lines(open_now: Sequence[OpenItem]) -> list[str]:
-    """Every open item as a reference (not a checkbox): id, owners, text, due, where."""
+def review_lines(plan: SessionPlan) -> list[str]:
+    """Every open item as a reference (not a checkbox): id, owners, text, due, where; an
+    item of a confidential session without its text, which stays in that session."""
     lines = []
-    for item in open_now:
+    for item in plan.open:
         owners = " ".join("@" + owner for owner in item.owners) or "(no owner)"
         due = ""
         if item.due:
             due = f", due {item.due}" + (" (overdue)" if item.overdue else "")
-        goals = "".join(f" #{goal}" for goal in item.goals)
-        lines.append(f"- `{item.id}` {owners}: {item.text}{goals}{due} ({item.path}:{item.line})")
+        if item.path in plan.confidential:
+            text = "(in a confidential session)"
+        else:
+            text = item.text + "".join(f" #{goal}" for goal in item.goals)
+        lines.append(f"- `{item.id}` {owners}: {text}{due} ({item.path}:{item.line})")
     return lines or ["- Nothing open."]
 
 
@@ -178,7 +203,7 @@ def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
         "session.md",
         title=f"{title} {day.isoformat()}",
         mentee_name=plan.mentee_name,
-        review="\n".join(review_lines(plan.open)),
+        review="\n".join(review_lines(plan)),
         prompts=prompts,
     )
     return render_markdown(front, body)
@@ -386,4 +411,18 @@ def tick(root: Path, wanted: str, day: dt.date) -> Ticked:
             return mark_done(root, open_now, wanted, day)
         except MjError:
             pass
-    return mark_done(root, views.journal(root).items(), wanted, day)
+    journal = views.journal(root)
+    try:
+        return mark_done(root, journal.items(), wanted, day)
+    except MjError as exc:
+        marked = [
+            d.path
+            for d in journal.documents
+            if any(f.code == "conflict-marker" for f in d.findings)
+        ]
+        if not marked or not str(exc).startswith("no action item"):
+            raise
+        raise MjError(
+            f"{exc}\n{', '.join(marked)} holds merge conflict markers: its items are hidden "
+            "until the merge is finished (`mj validate` shows the lines)"
+        ) from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorjournal.audience import SPONSOR_DEFAULT
 from mentorjournal.edit.writer import create_new, render_markdown, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
@@ -53,6 +54,8 @@ def agreement_meta(
         "cadence": {"every": "biweekly", "length": 45, "mode": "video"},
         "response_time": "2 days",
         "phase": 1,
+        # What a sponsor report may show: the body's "Confidentiality and consent" asks.
+        "consent": {"sponsor": list(SPONSOR_DEFAULT)},
     }
 
 
@@ -72,6 +75,12 @@ def _preflight(directory: Path) -> bytes | None:
                 f"{path} is {what}, not a folder: mj init keeps {folder}/ as a real folder "
                 "inside the journal. Move it away or rename it, then run mj init again."
             )
+    attributes = directory / ".gitattributes"
+    if attributes.is_symlink() or (os.path.lexists(attributes) and not attributes.is_file()):
+        raise MjError(
+            f"{attributes} is not a regular file: mj init adds its merge driver line there. "
+            "Replace it with a regular file, then run mj init again."
+        )
     ignore = directory / ".gitignore"
     if ignore.is_symlink():
         # git does not follow a symlinked .gitignore: private/ would not be ignored.

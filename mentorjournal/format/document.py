@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from mentorjournal.audience import is_private
 from mentorjournal.format.items import item_rows
 from mentorjournal.format.layout import MAX_BYTES, kind_for_path
 
@@ -44,11 +45,8 @@ if TYPE_CHECKING:
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
-_CONFLICT = re.compile(r"(<{7}|>{7}|\|{7})(?: |$)|={7}$")
-
-
-def is_private(path: str) -> bool:
-    return path.startswith("private/")
+# Seven or more: a `conflict-marker-size` attribute makes git write longer markers.
+_CONFLICT = re.compile(r"(<{7,}|>{7,}|\|{7,})(?: |$)|={7,}$")
 
 
 def parse_document(path: str, data: bytes) -> Document:
@@ -240,12 +238,11 @@ def _conflict_lines(lines: list[str]) -> list[int]:
         match = _CONFLICT.match(line)
         if not match:
             continue
-        marker = line[:7]
-        if marker == "<" * 7:
+        if line[0] == "<":
             inside = True
-        elif marker == "=" * 7 and not inside:
+        elif line[0] == "=" and not inside:
             continue
-        elif marker == ">" * 7:
+        elif line[0] == ">":
             inside = False
         found.append(number)
     return found

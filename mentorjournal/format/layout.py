@@ -240,6 +240,10 @@ def list_journal(root: str) -> Listing:
                     continue
                 pending.append(f"{prefix}{name}/")
                 continue
+            if entry.is_symlink() and kind_for_path(f"{prefix}{name}/n.md") != "other":
+                # A symlinked sessions/ or goals/: its notes would be another folder's.
+                outside.append((f"{prefix}{name}/", os.path.realpath(entry.path)))
+                continue
             if not name.endswith(".md") or is_editor_temp(name):
                 continue
             relative = prefix + name

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,9 +32,7 @@ from mentorjournal.errors import MjError
 from mentorjournal.git.gitrepo import (
     Upstream,
     _count,
-    _ensure_no_lock_or_operation,
     _git_env,
-    _has_commits,
     _out,
     _ref_exists,
     _repo_dirs,
@@ -55,7 +53,7 @@ if TYPE_CHECKING:
 
     from mentorjournal.model import Finding
 
-__all__ = ["SyncResult", "fetch", "merge_upstream", "push", "sync"]
+__all__ = ["KIND_WORDS", "SyncResult", "clone", "fetch", "push", "start_merge", "sync"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +73,15 @@ class SyncResult:
     findings: tuple[Finding, ...] = ()
     # True when nothing was changed because what would be pushed is invalid.
     refused: bool = False
+    # How each conflict came about: "both", "they-deleted", "you-deleted".
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+KIND_WORDS = {
+    "both": "you both changed the same lines",
+    "they-deleted": "they deleted it, you changed it",
+    "you-deleted": "you deleted it, they changed it",
+}
 
 
 def _open(path: Path) -> Repo:
@@ -162,6 +169,7 @@ def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | Non
         said = _summarise(proc.stderr.decode("utf-8", "replace"))
         raise MjError(f"could not clone {url}: {said}. Check the address and your access.")
     mergedriver.configure(target)
+    mergedriver.add_attribute(target)  # a journal started before mj had the driver
     try:
         return target, hook.install(target)
     except MjError:
@@ -184,61 +192,43 @@ def fetch(repo: Path, remote: str) -> None:
         ) from None
 
 
-def _merge_tree_conflicts(repo: Path, ref: str) -> list[str] | None:
-    """Files a merge of `ref` into HEAD would conflict on, computed without touching
-    anything; None when this git has no `merge-tree --write-tree` (before 2.38)."""
+def _merge_tree_conflicts(repo: Path, ref: str) -> dict[str, str] | None:
+    """Files a merge of `ref` into HEAD would conflict on, with how (``_kinds``),
+    computed without touching anything; None when this git has no
+    `merge-tree --write-tree` (before 2.38)."""
     proc = _run(
         repo,
-        ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", "HEAD", ref],
+        ["merge-tree", "--write-tree", "--no-messages", "-z", "HEAD", ref],
         ok_codes=range(256),
     )
     if proc.returncode == 0:
-        return []
+        return {}
     if proc.returncode == 1:
-        names = _split_z(proc.stdout)[1:]  # the first record is the merged tree's id
-        return sorted(set(names))
+        records = proc.stdout.decode("utf-8", "surrogateescape").split("\0")[1:]
+        return _kinds(records[: records.index("")] if "" in records else records)
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode == 129 or "usage:" in stderr:
         return None
     raise MjError(f"cannot merge {ref}: {_summarise(stderr)}")
 
 
-def _unmerged_paths(repo: Path) -> list[str]:
-    raw = _run(repo, ["diff", "--name-only", "--diff-filter=U", "-z"]).stdout
-    return sorted(set(_split_z(raw)))
+def _kinds(records: list[str]) -> dict[str, str]:
+    """path -> "both" (both changed it), "they-deleted" or "you-deleted", from
+    `<mode> <id> <stage>\t<path>` records (stage 2 is ours, 3 theirs)."""
+    stages: dict[str, set[str]] = {}
+    for record in records:
+        meta, _, path = record.partition("\t")
+        stages.setdefault(path, set()).add(meta.rsplit(" ", 1)[-1])
+    return {
+        path: "they-deleted" if "3" not in found else "you-deleted" if "2" not in found else "both"
+        for path, found in sorted(stages.items())
+    }
 
 
-def merge_upstream(repo: Path, ref: str, *, message: str | None = None) -> list[str]:
-    """Merge `ref` into the current branch, or change nothing and return the conflicting files.
-
-    Paths are relative to the repository's top level. On a conflict HEAD, the index
-    and the working tree are exactly as before (see the module docstring).
-    """
-    check_ref_value(ref, "ref")
-    top, _ = _ensure_no_lock_or_operation(repo, "merge")
-    if _has_commits(top):
-        conflicts = _merge_tree_conflicts(top, ref)
-        if conflicts:
-            return conflicts
-    handle = _open(top)
-    from git.exc import GitCommandError
-
-    try:
-        options = ["--no-edit", "--no-stat", "--quiet"]
-        if message:
-            options += ["-m", message]
-        handle.git.merge(*options, ref)
-    except GitCommandError as exc:
-        unmerged = _unmerged_paths(top) if (Path(handle.git_dir) / "MERGE_HEAD").exists() else []
-        if unmerged:
-            # Only reached on a git without merge-tree --write-tree, or if the two disagree.
-            _git(handle, "merge", "--abort", doing="git merge --abort")
-            return unmerged
-        raise MjError(
-            f"could not merge {ref}: {_summarise(_git_stderr(exc))}. Nothing was merged; "
-            "your commits are intact."
-        ) from None
-    return []
+def _unmerged(repo: Path) -> dict[str, str]:
+    """The files an unfinished merge holds in conflict, with how (``_kinds``)."""
+    raw = _run(repo, ["ls-files", "-u", "-z", "--full-name"]).stdout
+    return _kinds([r for r in raw.decode("utf-8", "surrogateescape").split("\0") if r])
 
 
 def push(
@@ -328,7 +318,7 @@ def _refuse_overwrites(top: Path, old: str | None, new: str) -> None:
         )
 
 
-def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> str | list[str]:
+def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> str | dict[str, str]:
     """The commit sync would move to: theirs (fast forward) or a merge commit made from
     the in-memory merge; or the files that conflict."""
     if (
@@ -345,7 +335,7 @@ def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> st
     return _out(top, "commit-tree", tree, "-p", head, "-p", theirs, "-m", message)
 
 
-_MARKER = re.compile(rb"^(?:<{7}|>{7}|\|{7})(?: |$)|^={7}\r?$", re.MULTILINE)
+_MARKER = re.compile(rb"^(?:<{7,}|>{7,}|\|{7,})(?: |\r?$)|^={7,}\r?$", re.MULTILINE)
 
 
 def _marked(top: Path, paths: list[str]) -> list[str]:
@@ -361,9 +351,10 @@ def _marked(top: Path, paths: list[str]) -> list[str]:
     return found
 
 
-def start_merge(journal_root: Path) -> list[str]:
+def start_merge(journal_root: Path) -> dict[str, str]:
     """`mj sync --merge`: merge the other side's work here, leaving each clash marked in
-    its file; the files that need a person (repository-relative)."""
+    its file; the files that need a person (repository-relative), with how
+    (``_kinds``)."""
     ensure_can_sync(journal_root)
     top = repo_toplevel(journal_root)
     branch = current_branch(journal_root)
@@ -379,7 +370,7 @@ def start_merge(journal_root: Path) -> list[str]:
     _run(
         top, ["merge", "--no-edit", "--no-stat", "--quiet", "-m", message, theirs], ok_codes=(0, 1)
     )
-    return _unmerged_paths(top)
+    return _unmerged(top)
 
 
 def _finish_merge(journal_root: Path) -> None:
@@ -388,8 +379,16 @@ def _finish_merge(journal_root: Path) -> None:
     top, gdir = _repo_dirs(journal_root)
     if not (gdir / "MERGE_HEAD").exists() or (gdir / "index.lock").exists():
         return
-    unmerged = _unmerged_paths(top)
-    left = _marked(top, unmerged)
+    unmerged = _unmerged(top)
+    deleted = [p for p, kind in unmerged.items() if kind != "both"]
+    if deleted:
+        raise MjError(
+            "the merge is not finished: one of you deleted a file the other changed:\n  "
+            + "\n  ".join(f"{p} ({KIND_WORDS[unmerged[p]]})" for p in deleted)
+            + "\nDecide together: keep it with `git add -- FILE` or delete it with "
+            "`git rm -- FILE`, then run `mj sync` again."
+        )
+    left = _marked(top, list(unmerged))
     if left:
         raise MjError(
             "the merge is not finished: these lines still hold conflict markers "
@@ -397,7 +396,7 @@ def _finish_merge(journal_root: Path) -> None:
             "want, delete the marker lines, then run `mj sync` again (or give up the merge "
             "with `git merge --abort`)."
         )
-    stage(top, unmerged)
+    stage(top, list(unmerged))
     from mentorjournal.index.stagedcheck import staged_findings
 
     errors = [f for f in staged_findings(journal_root)[0] if f.severity == "error"]
@@ -441,8 +440,9 @@ def sync(journal_root: Path) -> SyncResult:
         pulled = _count(top, f"HEAD..{theirs}" if head else theirs)
         if pulled:
             merged = _merged_commit(top, head, theirs, f"Merge {upstream} into {branch} (mj sync)")
-            if isinstance(merged, list):
-                return SyncResult(0, False, False, tuple(merged), str(upstream))
+            if isinstance(merged, dict):
+                conflicts = tuple(merged)
+                return SyncResult(0, False, False, conflicts, str(upstream), kinds=merged)
             target = merged
         outgoing = _count(top, f"{theirs}..{target}")
     else:

@@ -328,7 +328,8 @@ def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[Com
     Fields and commits are NUL-separated: git never prints a NUL in a name or a
     subject, while any other byte (a newline, \\x1e, \\x1f) can be in both.
     """
-    args = ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%s", *_PLAIN_LOG]
+    # %ad with --date=raw ("seconds +hhmm"): %aI fails on a date before 1970 in its zone.
+    args = ["log", "-z", "--date=raw", "--format=%H%x00%an%x00%ae%x00%ad%x00%s", *_PLAIN_LOG]
     if limit is not None:
         args.append(f"--max-count={limit}")
     if not _has_commits(repo):
@@ -338,7 +339,24 @@ def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[Com
     records = [fields[start : start + 5] for start in range(0, len(fields), 5)]
     if any(len(record) != 5 or not _SHA.fullmatch(record[0]) for record in records):
         raise MjError(f"git log printed what mj cannot read in {repo}; run `git fsck`")
-    return [CommitInfo(*record) for record in records]
+    return [
+        CommitInfo(sha, name, email, _iso(date), subject)
+        for sha, name, email, date, subject in records
+    ]
+
+
+def _iso(raw: str) -> str:
+    """git's raw date ("1700000000 +0100") as strict ISO 8601 with its offset."""
+    import datetime as dt
+
+    seconds, _, zone = raw.partition(" ")
+    try:
+        sign = -1 if zone.startswith("-") else 1
+        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+        when = dt.datetime.fromtimestamp(int(seconds), dt.timezone(offset))
+    except (ValueError, OverflowError, OSError):
+        return "1970-01-01T00:00:00+00:00"  # a date git itself cannot show
+    return when.isoformat()
 
 
 def log_file_changes(repo: Path, path: str) -> list[tuple[str, tuple[FileChange, ...]]]:
@@ -503,10 +521,16 @@ def ensure_can_sync(journal_root: Path) -> None:
             f"cannot sync: HEAD is detached in {top}. Switch to your branch with "
             "`git switch <branch>`, then run `mj sync` again."
         )
+    from mentorjournal.format.layout import is_editor_temp
+
+    # What `mj commit` would record; other files are git's to carry over (read-tree
+    # refuses to overwrite a changed one), editor files and symlinks mj never stages.
     pending = [
         entry.path
         for entry in status_entries(journal_root)
-        if entry.code != "??" or _JOURNAL_FILE.match(entry.path)
+        if _JOURNAL_FILE.match(entry.path)
+        and not is_editor_temp(entry.path.rsplit("/", 1)[-1])
+        and not (entry.code == "??" and (journal_root / entry.path).is_symlink())
     ]
     if pending:
         shown = ", ".join(pending[:5]) + (" ..." if len(pending) > 5 else "")

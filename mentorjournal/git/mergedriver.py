@@ -19,6 +19,7 @@ line, stay a conflict for a person to decide.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -70,18 +71,22 @@ def configure(repo: Path) -> None:
 
 
 def add_attribute(journal_root: Path) -> bool:
-    """Add the driver's line to the journal's `.gitattributes`; True when it was written."""
-    from mentorjournal.edit.writer import atomic_write
+    """Add the driver's line to the journal's `.gitattributes` through the one writer;
+    True when it was written."""
+    from mentorjournal.edit.writer import create_new, rewrite
 
     path = journal_root / ".gitattributes"
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise MjError(f"{path} is not a regular file: remove or rename it, then retry")
-    existing = path.read_bytes() if path.exists() else b""
-    if ATTRIBUTE.encode() in existing.splitlines():
-        return False
-    separator = b"" if not existing or existing.endswith(b"\n") else b"\n"
-    atomic_write(path, existing + separator + ATTRIBUTE.encode() + b"\n")
-    return True
+    line = ATTRIBUTE.encode() + b"\n"
+    if not os.path.lexists(path):
+        create_new(path, line, root=journal_root)
+        return True
+
+    def added(data: bytes) -> tuple[bytes, bool]:
+        if ATTRIBUTE.encode() in data.splitlines():
+            return data, False
+        return data + (b"" if not data or data.endswith(b"\n") else b"\n") + line, True
+
+    return rewrite(journal_root, path, added)
 
 
 def is_configured(repo: Path) -> bool:

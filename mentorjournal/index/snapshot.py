@@ -40,9 +40,17 @@ if TYPE_CHECKING:
     from mentorjournal.model import Document, Journal
 
     # What status keeps of one file: (blob it was read from, index blob or None,
-    # kind, session date or None, error count, open rows, short item ids).
+    # kind, date of the session held or None, error count, open rows, short item ids,
+    # whether its text must not be copied out of it: ``audience.quotable``).
     Record = tuple[
-        str, str | None, str, str | None, int, tuple[statuscore.JsonRow, ...], tuple[str, ...]
+        str,
+        str | None,
+        str,
+        str | None,
+        int,
+        tuple[statuscore.JsonRow, ...],
+        tuple[str, ...],
+        bool,
     ]
     # (rows by path, sorted session dates, records, counts, marshal of the paths)
     Rows = tuple[statuscore.JsonRow, ...]
@@ -215,7 +223,7 @@ class Snapshot:
         errors = sum(entry[4] for entry in files.values())
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
         # A record's rows live in ``rows`` only: kept twice they would double the body.
-        records = Shelf.build({p: (*e[:5], (), e[6]) for p, e in files.items()}, _RECORD_SHARDS)
+        records = Shelf.build({p: (*e[:5], (), *e[6:]) for p, e in files.items()}, _RECORD_SHARDS)
         paths = marshal.dumps(tuple(sorted(files)))
         order = statuscore.sort_rows(row for entry in rows.values() for row in entry)
         body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths, order)
@@ -252,7 +260,7 @@ class Snapshot:
                 self.watch[path] = new[0]
 
     def _replace_body(self, path: str, old: Record | None, new: Record | None) -> None:
-        self.records.put(path, None if new is None else (*new[:5], (), new[6]))
+        self.records.put(path, None if new is None else (*new[:5], (), *new[6:]))
         if (old is None) != (new is None):
             try:
                 known = self.known_paths()
@@ -359,6 +367,7 @@ def _record(
     index_blob: str | None,
 ) -> Record:
     """``items``: (line, state, text, owners, due, hashtags, id, key, explicit id)."""
+    from mentorjournal.audience import counts_as_held, quotable
     from mentorjournal.format.dates import parse_date
 
     rows = tuple(
@@ -368,8 +377,9 @@ def _record(
     )
     # The ids items get before clashes are lengthened (explicit ids never clash).
     ids = tuple(key[:_ID_LENGTH] for *_, key, explicit in items if not explicit)
-    held = parse_date(meta.get("date")) if kind == "session" and parsed else None
-    return (blob, index_blob, kind, held.isoformat() if held else None, errors, rows, ids)
+    held = parse_date(meta.get("date")) if counts_as_held(path, kind) and parsed else None
+    hidden = not quotable(path, meta)
+    return (blob, index_blob, kind, held.isoformat() if held else None, errors, rows, ids, hidden)
 
 
 def _facts(journal: Journal) -> tuple[Any, ...]:
@@ -404,7 +414,7 @@ def save(root: str, loaded: Loaded) -> None:
         index_blob = loaded.index_blobs.get(path)
         doc = documents.get(path)
         if doc is None:  # read, but not a journal document (README.md and the like)
-            files[path] = (blob, index_blob, "other", None, 0, (), ())
+            files[path] = (blob, index_blob, "other", None, 0, (), (), False)
             continue
         files[path] = entry = record(doc, goal_ids, blob, index_blob)
         for short in entry[6]:
@@ -484,7 +494,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
         for path in candidates:
             entry = records.get(path)
             if entry is not None:
-                if not isinstance(entry, tuple) or len(entry) != 7:
+                if not isinstance(entry, tuple) or len(entry) != 8:
                     return None
                 old_records[path] = entry
     except (EOFError, ValueError, TypeError):
@@ -545,7 +555,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
 
 def _moved(old: Record, index_blob: str | None, snapshot: Snapshot, path: str) -> Record:
     """``old`` with a new index blob (same bytes), its rows taken from the summary."""
-    return (old[0], index_blob, *old[2:5], snapshot.rows.get(path, ()), old[6])
+    return (old[0], index_blob, *old[2:5], snapshot.rows.get(path, ()), *old[6:])
 
 
 def _blob(data: bytes | None) -> str | None:

@@ -154,8 +154,8 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     listed = listing.output()
     if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None:
         return None
-    if gitstate.has_links(listed) or gitstate.unmerged(listed):
-        return None  # staged symlinks, a merge in progress: the full check refuses them
+    if gitstate.has_links(listed) or gitstate.unmerged(listed) or b"\tprivate/" in listed:
+        return None  # staged symlinks or private notes, a merge: the full check refuses them
     if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 2:
         return None
     # A journal nested in a folder of this one takes that folder's files away.

@@ -254,6 +254,7 @@ def _survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = None) 
                 current_blobs[path] = blob
         survey.findings = _staged_links(root, links)
         survey.findings += _unmerged_notes(root, unmerged)
+        survey.findings += _staged_private(root, blobs)
     else:
         assert listing is not None
         from mentorjournal.journal import outside_findings
@@ -309,6 +310,25 @@ def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:
         )
         findings.append(Finding(path, 1, 1, "error", "symlink-staged", message))
     return findings
+
+
+def _staged_private(root: Path, blobs: dict[str, str]) -> list[Finding]:
+    """A file under private/ in the index would be shared by the next commit or push."""
+    from mentorjournal.model import Finding
+
+    return [
+        Finding(
+            path,
+            1,
+            1,
+            "error",
+            "private-staged",
+            "a private note is in the index: private/ notes are one person's and are never "
+            f"shared; unstage it (the file stays) with `git rm --cached -- {path}`",
+        )
+        for path in sorted(blobs)
+        if path.startswith("private/") and layout.in_journal(str(root), path)
+    ]
 
 
 def _unmerged_notes(root: Path, unmerged: set[str]) -> list[Finding]:

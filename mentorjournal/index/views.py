@@ -77,12 +77,20 @@ def open_items(root: Path, named: str = "") -> list[ActionItem] | None:
 def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
     """A new session's plan from the status snapshot (as ``authoring.session_plan`` makes
     it from the whole journal); None when the snapshot cannot answer."""
-    from mentorjournal.edit.authoring import SessionPlan
+    from mentorjournal.edit.authoring import SessionPlan, review_items
     from mentorjournal.reports.status import open_items_of
 
     kept = _snapshot(root)
     if kept is None or kept.facts[6] is None:
         return None
     mentor, mentee, name, mode, length, active = kept.facts[6]
-    open_now = tuple(open_items_of(kept.open_rows(None), day.isoformat()))
-    return SessionPlan(mentor, mentee, name, mode, length, active, not kept.dates, open_now)
+    open_now = open_items_of(kept.open_rows(None), day.isoformat())
+    try:
+        # A record's last value says whether its text may be copied (audience.quotable).
+        records = {path: kept.records.get(path) for path in {item.path for item in open_now}}
+    except (EOFError, ValueError, TypeError):
+        return None  # a damaged snapshot: the whole journal answers
+    hidden = {path for path, record in records.items() if not record or record[-1] is not False}
+    listed, confidential = review_items(open_now, hidden.__contains__)
+    first = not kept.dates
+    return SessionPlan(mentor, mentee, name, mode, length, active, first, listed, confidential)

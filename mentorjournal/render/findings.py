@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from mentorjournal.model import Finding
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, json_text, printable
 
 
 def findings_text(findings: Sequence[Finding], palette: Palette) -> str:
@@ -35,4 +34,4 @@ def findings_tally(findings: Sequence[Finding], files_checked: int) -> str:
 
 
 def findings_json(findings: Sequence[Finding], ok: bool) -> str:
-    return json.dumps({"ok": ok, "findings": [f.as_json() for f in findings]}, ensure_ascii=False)
+    return json_text({"ok": ok, "findings": [f.as_json() for f in findings]})

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, json_text, printable
 from mentorjournal.reports.changes import render_value
 from mentorjournal.reports.history import AgreementVersion, GoalStatusChange, JournalHistory
 
@@ -26,7 +25,7 @@ def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
     if version.removed:
         lines.append("    removed the agreement")
     if not version.created:
-        lines.extend(f"    {change.describe()}" for change in version.fields)
+        lines.extend(f"    {printable(change.describe())}" for change in version.fields)
     for section in version.sections:
         name = f"section {section.heading!r}" if section.heading else "text before the headings"
         if not version.created:
@@ -97,4 +96,4 @@ def history_json(history: JournalHistory) -> str:
             for g in history.goals
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_text(data, indent=2)

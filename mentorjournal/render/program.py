@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import textwrap
 from typing import Any
 
-from mentorjournal.render.terminal import printable
+from mentorjournal.render.terminal import json_text, printable
 from mentorjournal.reports.program import FLAGS, GOAL_STATUSES, PairRow, Program
 
 WIDTH = 100
@@ -47,13 +46,12 @@ def row_json(row: PairRow) -> dict[str, Any]:
 
 
 def program_json(program: Program) -> str:
-    return json.dumps(
+    return json_text(
         {
             "today": program.today,
             "pairs": [row_json(row) for row in program.pairs],
             "totals": {"pairs": len(program.pairs), "flagged": program.flagged},
-        },
-        ensure_ascii=False,
+        }
     )
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from mentorjournal.format.dates import parse_every
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, json_text, printable
 from mentorjournal.reports.status import OpenItem, Status
 
 NO_OWNER = "(no owner)"
 
 
 def status_json(status: Status) -> str:
-    return json.dumps(status.as_json(), ensure_ascii=False)
+    return json_text(status.as_json())
 
 
 def _days(a: str, b: str) -> int:
@@ -58,7 +57,7 @@ def status_text(status: Status, paint: Palette, owner_names: dict[str, str]) -> 
     for owner in order:
         items = by_owner[owner]
         overdue = sum(item.overdue for item in items)
-        name = owner_names.get(owner)
+        name = printable(owner_names.get(owner) or "")
         title = f"@{owner}" + (f" ({name})" if name else "") if owner != NO_OWNER else owner
         tally = f"{len(items)} open" + (
             ", " + paint(f"{overdue} overdue", "red") if overdue else ""
@@ -91,11 +90,11 @@ def status_text(status: Status, paint: Palette, owner_names: dict[str, str]) -> 
     sigs = status.signatures
     parts = []
     if sigs.valid:
-        parts.append(paint("signed by " + ", ".join(sigs.valid), "green"))
+        parts.append(paint("signed by " + printable(", ".join(sigs.valid)), "green"))
     if sigs.stale:
-        parts.append(paint("stale: " + ", ".join(sigs.stale), "yellow"))
+        parts.append(paint("stale: " + printable(", ".join(sigs.stale)), "yellow"))
     if sigs.missing:
-        parts.append(paint("not signed: " + ", ".join(sigs.missing), "yellow"))
+        parts.append(paint("not signed: " + printable(", ".join(sigs.missing)), "yellow"))
     out.append("Signatures    " + ("; ".join(parts) if parts else "none"))
     if sigs.stale or sigs.missing:
         who = (*sigs.stale, *sigs.missing)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from mentorjournal.render.summary_text import target_phrase
-from mentorjournal.reports.summary import GoalSummary, Summary
+from mentorjournal.render.summary_text import target_phrase, withheld
+from mentorjournal.reports.summary import Actions, Cadence, GoalSummary, Summary
 
 COLOURS = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d")
 STATUS_COLOURS = {
@@ -147,11 +147,9 @@ def ratings_chart(goal: GoalSummary, colour: str, start: dt.date, end: dt.date) 
     return "".join(parts)
 
 
-def timeline_chart(summary: Summary) -> str:
+def timeline_chart(cadence: Cadence, start: dt.date, end: dt.date) -> str:
     """Expected meeting dates (ticks above the line) against sessions held (dots below)."""
-    start, end = dt.date.fromisoformat(summary.since), dt.date.fromisoformat(summary.until)
     left, width, axis = 20, 960, 70
-    cadence = summary.cadence
     every = f" ({escape(cadence.every)})" if cadence.every else ""
     parts = [
         '<svg role="img" aria-label="Sessions against the agreed cadence" '
@@ -193,11 +191,10 @@ def timeline_chart(summary: Summary) -> str:
     return "".join(parts)
 
 
-def actions_chart(summary: Summary) -> str:
+def actions_chart(actions: Actions, start: dt.date, end: dt.date) -> str:
     """Cumulative actions opened and done over the window, as step lines."""
-    start, end = dt.date.fromisoformat(summary.since), dt.date.fromisoformat(summary.until)
     left, top, width, height = 46, 14, 830, 200
-    points = summary.actions.timeline
+    points = actions.timeline
     peak = max((p.opened for p in points), default=0) or 1
     step = max(1, round(peak / 5 / 5) * 5) if peak > 10 else 2
     parts = [
@@ -258,88 +255,49 @@ def summary_html(summary: Summary) -> str:
         f"<style>{CSS}</style></head><body><main>",
         "<h1>Mentorship summary</h1>",
         f'<p class="sub">{escape(summary.since)} to {escape(summary.until)}{escape(view)}</p>',
-        '<div class="cards">',
-        _card(f"{cadence.held} / {cadence.expected}", "sessions held / expected"),
-        _card(f"{actions.done} / {actions.opened}", "actions done / opened"),
-        _card(str(actions.overdue), "actions overdue", "overdue" if actions.overdue else ""),
-        _card(
-            "-" if actions.median_days_to_close is None else f"{actions.median_days_to_close:g}",
-            "median days to close",
-        ),
-        _card(
-            "-" if cadence.longest_gap_days is None else str(cadence.longest_gap_days),
-            "longest gap (days)",
-        ),
-        _card(
-            agreement.review_due or "-",
-            "agreement review" + (" (overdue)" if agreement.review_overdue else ""),
-            "overdue" if agreement.review_overdue else "",
-        ),
-        "</div>",
-        "<h2>Goal progress</h2>",
-        '<div class="panel">',
-        progress_chart(summary.goals) if summary.goals else "<p>No goals yet.</p>",
-        "</div>",
     ]
-    rated = [(i, g) for i, g in enumerate(summary.goals) if g.ratings]
-    if rated:
-        out += ["<h2>Self-rating per goal (1 to 5)</h2>", '<div class="grid">']
-        for index, goal in rated:
-            colour = COLOURS[index % len(COLOURS)]
-            latest = goal.ratings[-1][1]
-            out.append(
-                f'<div class="panel"><b>{escape(goal.title)}</b> '
-                f'<span class="muted">latest {latest}/5</span>'
-                f"{ratings_chart(goal, colour, start, end)}</div>"
-            )
-        out.append("</div>")
-    out += [
-        "<h2>Sessions against the agreed cadence</h2>",
-        f'<div class="panel">{timeline_chart(summary)}</div>',
-        "<h2>Actions opened and done</h2>",
-        f'<div class="panel">{actions_chart(summary)}</div>',
-        "<h2>Goals in detail</h2>",
-        "<table><tr><th>Goal</th><th>Status</th><th>Milestones</th>"
-        "<th>Actions open / done / overdue</th><th>Sessions</th><th>Last discussed</th>"
-        "<th>Target</th></tr>",
-    ]
-    for goal in summary.goals:
-        overdue = ' class="overdue"' if goal.actions_overdue else ""
-        out.append(
-            f"<tr><td>{escape(goal.title)}</td><td>{escape(goal.status)}</td>"
-            f"<td>{goal.milestones_done}/{goal.milestones_total}</td>"
-            f"<td{overdue}>{goal.actions_open} / {goal.actions_done} / {goal.actions_overdue}</td>"
-            f"<td>{goal.sessions}</td><td>{escape(goal.last_discussed or '-')}</td>"
-            f"<td>{escape(target_phrase(goal))}</td></tr>"
-        )
-    out += [
-        "</table>",
-        "<h2>Actions by owner</h2>",
-        "<table><tr><th>Owner</th><th>Opened</th><th>Done</th><th>Open</th><th>Overdue</th></tr>",
-    ]
-    for owner in actions.per_owner:
-        out.append(
-            f"<tr><td>@{escape(owner.owner)}</td><td>{owner.opened}</td><td>{owner.done}</td>"
-            f"<td>{owner.open}</td><td>{owner.overdue}</td></tr>"
-        )
-    out.append("</table>")
-    if actions.overdue_items:
+    if withheld(summary):
+        out.append(f'<p class="muted">{escape(withheld(summary))}</p>')
+    out += ['<div class="cards">', *_cards(summary), "</div>"]
+    goals = summary.goals
+    if goals is not None:
         out += [
-            "<h2>Overdue</h2>",
-            "<table><tr><th>Id</th><th>Owner</th><th>Item</th><th>Due</th></tr>",
+            "<h2>Goal progress</h2>",
+            '<div class="panel">',
+            progress_chart(goals) if goals else "<p>No goals yet.</p>",
+            "</div>",
         ]
-        for item in actions.overdue_items:
-            owners = " ".join("@" + o for o in item.owners)
-            out.append(
-                f"<tr><td><code>{escape(item.id)}</code></td><td>{escape(owners)}</td>"
-                f'<td>{escape(item.text)}</td><td class="overdue">{escape(item.due)}</td></tr>'
-            )
-        out.append("</table>")
+        rated = [(i, g) for i, g in enumerate(goals) if g.ratings]
+        if rated:
+            out += ["<h2>Self-rating per goal (1 to 5)</h2>", '<div class="grid">']
+            for index, goal in rated:
+                colour = COLOURS[index % len(COLOURS)]
+                latest = goal.ratings[-1][1]
+                out.append(
+                    f'<div class="panel"><b>{escape(goal.title)}</b> '
+                    f'<span class="muted">latest {latest}/5</span>'
+                    f"{ratings_chart(goal, colour, start, end)}</div>"
+                )
+            out.append("</div>")
+    if cadence is not None:
+        out += [
+            "<h2>Sessions against the agreed cadence</h2>",
+            f'<div class="panel">{timeline_chart(cadence, start, end)}</div>',
+        ]
+    if actions is not None:
+        out += [
+            "<h2>Actions opened and done</h2>",
+            f'<div class="panel">{actions_chart(actions, start, end)}</div>',
+        ]
+    if goals is not None:
+        out += _goal_table(goals, actions is not None, cadence is not None)
+    if actions is not None:
+        out += _owner_tables(actions)
     out += ["<h2>Cadence and agreement</h2>", "<ul>"]
-    if cadence.agenda_by:
+    if cadence is not None and cadence.agenda_by:
         who = ", ".join(f"@{h} ({n})" for h, n in cadence.agenda_by)
         out.append(f"<li>Agenda driven by {escape(who)}</li>")
-    if cadence.confidential:
+    if cadence is not None and cadence.confidential:
         out.append(f"<li>{cadence.confidential} confidential session(s): counted, not quoted</li>")
     signatures = []
     if agreement.signed:
@@ -363,3 +321,82 @@ def summary_html(summary: Summary) -> str:
                 out.append("</ul>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _cards(summary: Summary) -> list[str]:
+    cadence, actions, agreement = summary.cadence, summary.actions, summary.agreement
+    cards = []
+    if cadence is not None:
+        cards.append(_card(f"{cadence.held} / {cadence.expected}", "sessions held / expected"))
+    if actions is not None:
+        median = actions.median_days_to_close
+        cards += [
+            _card(f"{actions.done} / {actions.opened}", "actions done / opened"),
+            _card(str(actions.overdue), "actions overdue", "overdue" if actions.overdue else ""),
+            _card("-" if median is None else f"{median:g}", "median days to close"),
+        ]
+    if cadence is not None:
+        cards.append(
+            _card(
+                "-" if cadence.longest_gap_days is None else str(cadence.longest_gap_days),
+                "longest gap (days)",
+            )
+        )
+    cards.append(
+        _card(
+            agreement.review_due or "-",
+            "agreement review" + (" (overdue)" if agreement.review_overdue else ""),
+            "overdue" if agreement.review_overdue else "",
+        )
+    )
+    return cards
+
+
+def _goal_table(goals: tuple[GoalSummary, ...], actions: bool, cadence: bool) -> list[str]:
+    """The goals in detail, with the columns of the parts the audience sees."""
+    head = ["Goal", "Status", "Milestones"]
+    head += ["Actions open / done / overdue"] if actions else []
+    head += ["Sessions", "Last discussed"] if cadence else []
+    out = ["<h2>Goals in detail</h2>", "<table><tr>" + "".join(f"<th>{h}</th>" for h in head)]
+    out[-1] += "<th>Target</th></tr>"
+    for goal in goals:
+        cells = [
+            f"<td>{escape(goal.title)}</td><td>{escape(goal.status)}</td>",
+            f"<td>{goal.milestones_done}/{goal.milestones_total}</td>",
+        ]
+        if actions:
+            overdue = ' class="overdue"' if goal.actions_overdue else ""
+            counts = f"{goal.actions_open} / {goal.actions_done} / {goal.actions_overdue}"
+            cells.append(f"<td{overdue}>{counts}</td>")
+        if cadence:
+            cells.append(f"<td>{goal.sessions}</td><td>{escape(goal.last_discussed or '-')}</td>")
+        cells.append(f"<td>{escape(target_phrase(goal))}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return out
+
+
+def _owner_tables(actions: Actions) -> list[str]:
+    out = [
+        "<h2>Actions by owner</h2>",
+        "<table><tr><th>Owner</th><th>Opened</th><th>Done</th><th>Open</th><th>Overdue</th></tr>",
+    ]
+    for owner in actions.per_owner:
+        out.append(
+            f"<tr><td>@{escape(owner.owner)}</td><td>{owner.opened}</td><td>{owner.done}</td>"
+            f"<td>{owner.open}</td><td>{owner.overdue}</td></tr>"
+        )
+    out.append("</table>")
+    if actions.overdue_items:
+        out += [
+            "<h2>Overdue</h2>",
+            "<table><tr><th>Id</th><th>Owner</th><th>Item</th><th>Due</th></tr>",
+        ]
+        for item in actions.overdue_items:
+            owners = " ".join("@" + o for o in item.owners)
+            out.append(
+                f"<tr><td><code>{escape(item.id)}</code></td><td>{escape(owners)}</td>"
+                f'<td>{escape(item.text)}</td><td class="overdue">{escape(item.due)}</td></tr>'
+            )
+        out.append("</table>")
+    return out

@@ -1,97 +1,126 @@
-"""`mj summary --format json`: the SPEC's keys, plus the report's extra fields."""
+"""`mj summary --format json`: the SPEC's keys, plus the report's extra fields.
+
+A part the audience may not see (``Summary.parts``, from ``consent.sponsor``) is left
+out, key and all: a sponsor reading ``"parts"`` knows what was withheld, not what it held.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from mentorjournal.reports.summary import Summary
+from mentorjournal.render.terminal import json_text
+from mentorjournal.reports.summary import Actions, Cadence, GoalSummary, Summary
+
+# The keys of a goal that belong to another part of the report than "goals".
+_GOAL_PARTS = {
+    "actions": ("actions_open", "actions_done", "actions_overdue"),
+    "cadence": ("sessions", "last_discussed"),
+    "ratings": ("ratings",),
+}
+
+
+def _goal(goal: GoalSummary, parts: tuple[str, ...]) -> dict[str, Any]:
+    found = {
+        "id": goal.id,
+        "title": goal.title,
+        "status": goal.status,
+        "owner": goal.owner,
+        "target": goal.target,
+        "days_to_target": goal.days_to_target,
+        "milestones_done": goal.milestones_done,
+        "milestones_total": goal.milestones_total,
+        "actions_open": goal.actions_open,
+        "actions_done": goal.actions_done,
+        "actions_overdue": goal.actions_overdue,
+        "sessions": goal.sessions,
+        "last_discussed": goal.last_discussed,
+        "ratings": [[day, value] for day, value in goal.ratings],
+    }
+    for part, keys in _GOAL_PARTS.items():
+        if part not in parts:
+            for key in keys:
+                del found[key]
+    return found
+
+
+def _cadence(cadence: Cadence) -> dict[str, Any]:
+    return {
+        "every": cadence.every,
+        "expected": cadence.expected,
+        "held": cadence.held,
+        "longest_gap_days": cadence.longest_gap_days,
+        "days_since_last": cadence.days_since_last,
+        "confidential": cadence.confidential,
+        "agenda_by": dict(cadence.agenda_by),
+        "kinds": dict(cadence.kinds),
+        "expected_dates": list(cadence.expected_dates),
+        "sessions": [
+            {
+                "date": s.date,
+                "kind": s.kind,
+                "confidential": s.confidential,
+                "goals": list(s.goals),
+                "agenda_by": s.agenda_by,
+            }
+            for s in cadence.sessions
+        ],
+    }
+
+
+def _actions(actions: Actions) -> dict[str, Any]:
+    return {
+        "opened": actions.opened,
+        "done": actions.done,
+        "overdue": actions.overdue,
+        "open": actions.open,
+        "cancelled": actions.cancelled,
+        "median_days_to_close": actions.median_days_to_close,
+        "per_owner": {
+            o.owner: {"opened": o.opened, "done": o.done, "open": o.open, "overdue": o.overdue}
+            for o in actions.per_owner
+        },
+        "timeline": [[p.date, p.opened, p.done] for p in actions.timeline],
+        "overdue_items": [
+            {
+                "id": i.id,
+                "text": i.text,
+                "owner": list(i.owners),
+                "due": i.due,
+                "path": i.path,
+                "line": i.line,
+            }
+            for i in actions.overdue_items
+        ],
+    }
 
 
 def summary_as_json(summary: Summary) -> dict[str, Any]:
-    cadence = summary.cadence
-    actions = summary.actions
     agreement = summary.agreement
-    return {
+    found: dict[str, Any] = {
         "today": summary.today,
         "audience": summary.audience,
+        "parts": list(summary.parts),
         "window": {"since": summary.since, "until": summary.until},
-        "goals": [
-            {
-                "id": goal.id,
-                "title": goal.title,
-                "status": goal.status,
-                "owner": goal.owner,
-                "target": goal.target,
-                "days_to_target": goal.days_to_target,
-                "milestones_done": goal.milestones_done,
-                "milestones_total": goal.milestones_total,
-                "actions_open": goal.actions_open,
-                "actions_done": goal.actions_done,
-                "actions_overdue": goal.actions_overdue,
-                "sessions": goal.sessions,
-                "last_discussed": goal.last_discussed,
-                "ratings": [[day, value] for day, value in goal.ratings],
-            }
-            for goal in summary.goals
-        ],
-        "cadence": {
-            "every": cadence.every,
-            "expected": cadence.expected,
-            "held": cadence.held,
-            "longest_gap_days": cadence.longest_gap_days,
-            "days_since_last": cadence.days_since_last,
-            "confidential": cadence.confidential,
-            "agenda_by": dict(cadence.agenda_by),
-            "kinds": dict(cadence.kinds),
-            "expected_dates": list(cadence.expected_dates),
-            "sessions": [
-                {
-                    "date": s.date,
-                    "kind": s.kind,
-                    "confidential": s.confidential,
-                    "goals": list(s.goals),
-                    "agenda_by": s.agenda_by,
-                }
-                for s in cadence.sessions
-            ],
+    }
+    if summary.goals is not None:
+        found["goals"] = [_goal(goal, summary.parts) for goal in summary.goals]
+    if summary.cadence is not None:
+        found["cadence"] = _cadence(summary.cadence)
+    if summary.actions is not None:
+        found["actions"] = _actions(summary.actions)
+    found["agreement"] = {
+        "phase": agreement.phase,
+        "signatures": {
+            "valid": list(agreement.signed),
+            "stale": list(agreement.stale),
+            "missing": list(agreement.missing),
         },
-        "actions": {
-            "opened": actions.opened,
-            "done": actions.done,
-            "overdue": actions.overdue,
-            "open": actions.open,
-            "cancelled": actions.cancelled,
-            "median_days_to_close": actions.median_days_to_close,
-            "per_owner": {
-                o.owner: {"opened": o.opened, "done": o.done, "open": o.open, "overdue": o.overdue}
-                for o in actions.per_owner
-            },
-            "timeline": [[p.date, p.opened, p.done] for p in actions.timeline],
-            "overdue_items": [
-                {
-                    "id": i.id,
-                    "text": i.text,
-                    "owner": list(i.owners),
-                    "due": i.due,
-                    "path": i.path,
-                    "line": i.line,
-                }
-                for i in actions.overdue_items
-            ],
-        },
-        "agreement": {
-            "phase": agreement.phase,
-            "signatures": {
-                "valid": list(agreement.signed),
-                "stale": list(agreement.stale),
-                "missing": list(agreement.missing),
-            },
-            "review": {"due": agreement.review_due, "overdue": agreement.review_overdue},
-            "versions": agreement.versions,
-            "changes": agreement.changes,
-        },
-        "retrospectives": [
+        "review": {"due": agreement.review_due, "overdue": agreement.review_overdue},
+        "versions": agreement.versions,
+        "changes": agreement.changes,
+    }
+    if summary.cadence is not None:
+        found["retrospectives"] = [
             {
                 "date": r.date,
                 "kind": r.kind,
@@ -99,9 +128,9 @@ def summary_as_json(summary: Summary) -> dict[str, Any]:
                 "decisions": list(r.decisions),
             }
             for r in summary.retrospectives
-        ],
-    }
+        ]
+    return found
 
 
 def summary_json(summary: Summary) -> str:
-    return json.dumps(summary_as_json(summary), ensure_ascii=False, indent=2)
+    return json_text(summary_as_json(summary), indent=2)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mentorjournal.render.terminal import Palette
-from mentorjournal.reports.summary import GoalSummary, Summary
+from mentorjournal.audience import PARTS
+from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.reports.summary import Actions, AgreementSummary, Cadence, GoalSummary, Summary
 
 BAR_WIDTH = 20
 
@@ -35,65 +36,107 @@ def target_phrase(goal: GoalSummary) -> str:
     return f"target {goal.target} (in {days}d)"
 
 
+def withheld(summary: Summary) -> str:
+    """The parts the audience may not see, in words ("" when it sees them all)."""
+    missing = [part for part in PARTS if part not in summary.parts]
+    return f"not shared with this audience: {', '.join(missing)}" if missing else ""
+
+
+def _goal_counts(goal: GoalSummary, paint: Palette) -> str:
+    """``actions 1 open, 2 done, 1 overdue; discussed in 3 session(s), last ...``, of the
+    parts the audience sees."""
+    said = []
+    if goal.actions_open is not None:
+        said.append(f"actions {goal.actions_open} open, {goal.actions_done} done")
+        if goal.actions_overdue:
+            said[-1] += ", " + paint(f"{goal.actions_overdue} overdue", "red")
+    if goal.sessions is not None:
+        said.append(f"discussed in {goal.sessions} session(s)")
+        if goal.last_discussed:
+            said[-1] += f", last {goal.last_discussed}"
+    return "; ".join(said)
+
+
 def summary_text(summary: Summary, paint: Palette) -> str:
     out = [
         paint("Mentorship summary", "bold")
         + f"  {summary.since} to {summary.until}"
         + (paint("  (sponsor view)", "dim") if summary.audience == "sponsor" else ""),
-        "",
-        paint("Goals", "bold"),
     ]
+    if withheld(summary):
+        out.append(paint(withheld(summary), "dim"))
+    if summary.goals is not None:
+        out += ["", paint("Goals", "bold")]
+        out += _goals(summary.goals, paint)
+    if summary.cadence is not None:
+        out += ["", paint("Cadence", "bold")]
+        out += _cadence(summary.cadence, summary.until)
+    if summary.actions is not None:
+        out += ["", paint("Actions", "bold")]
+        out += _actions(summary.actions, paint)
+    out += ["", paint("Agreement", "bold")]
+    out += _agreement(summary.agreement, paint)
+    if summary.retrospectives:
+        out += ["", paint("Retrospectives", "bold")]
+        for retro in summary.retrospectives:
+            note = " (confidential)" if retro.confidential else ""
+            out.append(f"  {retro.date} {retro.kind}{note}")
+            out.extend(f"    - {printable(decision)}" for decision in retro.decisions)
+    return "\n".join(out)
+
+
+def _goals(goals: tuple[GoalSummary, ...], paint: Palette) -> list[str]:
+    out = []
     status_colour = {"active": "green", "achieved": "cyan", "paused": "yellow", "dropped": "dim"}
-    for goal in summary.goals:
+    for goal in goals:
         done = f"{goal.milestones_done}/{goal.milestones_total}"
-        status = paint(goal.status, status_colour.get(goal.status, "dim"))
-        out.append(f"  {paint(goal.title, 'bold')}  {status}  {paint(goal.id, 'dim')}")
+        status = paint(printable(goal.status), status_colour.get(goal.status, "dim"))
+        out.append(f"  {paint(printable(goal.title), 'bold')}  {status}  {paint(goal.id, 'dim')}")
         out.append(f"    {bar(goal.progress)}  {done} milestones  {target_phrase(goal)}")
-        actions = f"actions {goal.actions_open} open, {goal.actions_done} done"
-        if goal.actions_overdue:
-            actions += ", " + paint(f"{goal.actions_overdue} overdue", "red")
-        discussed = f"discussed in {goal.sessions} session(s)"
-        if goal.last_discussed:
-            discussed += f", last {goal.last_discussed}"
-        out.append(f"    {actions}; {discussed}")
+        counts = _goal_counts(goal, paint)
+        if counts:
+            out.append(f"    {counts}")
         if goal.ratings:
             out.append(f"    self-rating {ratings_line(goal)}  (latest {goal.ratings[-1][1]}/5)")
-    if not summary.goals:
+    if not goals:
         out.append("  no goals yet: add one with `mj new goal ID --title ...`")
+    return out
 
-    cadence = summary.cadence
-    out += ["", paint("Cadence", "bold")]
+
+def _cadence(cadence: Cadence, until: str) -> list[str]:
     kept = f"{cadence.held} held of {cadence.expected} expected"
-    out.append(f"  {kept}" + (f" ({cadence.every})" if cadence.every else ""))
+    out = [f"  {kept}" + (f" ({printable(cadence.every)})" if cadence.every else "")]
     if cadence.longest_gap_days is not None:
         out.append(f"  longest gap {cadence.longest_gap_days} days")
     if cadence.days_since_last is not None:
-        out.append(f"  last session {cadence.days_since_last} days before {summary.until}")
+        out.append(f"  last session {cadence.days_since_last} days before {until}")
     if cadence.agenda_by:
         out.append("  agenda by " + ", ".join(f"@{h} {n}" for h, n in cadence.agenda_by))
     if cadence.confidential:
         out.append(f"  {cadence.confidential} confidential session(s), counted, not quoted")
+    return out
 
-    actions_ = summary.actions
-    out += ["", paint("Actions", "bold")]
-    line = f"  {actions_.opened} opened, {actions_.done} done, {actions_.open} open"
-    if actions_.overdue:
-        line += ", " + paint(f"{actions_.overdue} overdue", "red")
-    out.append(line)
-    if actions_.median_days_to_close is not None:
-        out.append(f"  median {actions_.median_days_to_close:g} days to close")
-    for owner in actions_.per_owner:
+
+def _actions(actions: Actions, paint: Palette) -> list[str]:
+    line = f"  {actions.opened} opened, {actions.done} done, {actions.open} open"
+    if actions.overdue:
+        line += ", " + paint(f"{actions.overdue} overdue", "red")
+    out = [line]
+    if actions.median_days_to_close is not None:
+        out.append(f"  median {actions.median_days_to_close:g} days to close")
+    for owner in actions.per_owner:
         overdue = f", {owner.overdue} overdue" if owner.overdue else ""
         out.append(
             f"  @{owner.owner}: {owner.opened} opened, {owner.done} done, "
             f"{owner.open} open{overdue}"
         )
-    for item in actions_.overdue_items:
+    for item in actions.overdue_items:
         owners = " ".join("@" + o for o in item.owners)
-        out.append(paint(f"  ! {item.id} {owners} {item.text} (due {item.due})", "red"))
+        out.append(paint(f"  ! {item.id} {owners} {printable(item.text)} (due {item.due})", "red"))
+    return out
 
-    agreement = summary.agreement
-    out += ["", paint("Agreement", "bold")]
+
+def _agreement(agreement: AgreementSummary, paint: Palette) -> list[str]:
     sign = []
     if agreement.signed:
         sign.append("signed by " + ", ".join(agreement.signed))
@@ -101,7 +144,7 @@ def summary_text(summary: Summary, paint: Palette) -> str:
         sign.append("stale: " + ", ".join(agreement.stale))
     if agreement.missing:
         sign.append("not signed: " + ", ".join(agreement.missing))
-    out.append("  " + ("; ".join(sign) or "no signatures"))
+    out = ["  " + ("; ".join(sign) or "no signatures")]
     if agreement.review_due:
         review = f"  review {agreement.review_due}"
         out.append(paint(review + " (overdue)", "red") if agreement.review_overdue else review)
@@ -111,11 +154,4 @@ def summary_text(summary: Summary, paint: Palette) -> str:
         out.append("  not committed yet")
     if agreement.phase is not None:
         out.append(f"  phase {agreement.phase}")
-
-    if summary.retrospectives:
-        out += ["", paint("Retrospectives", "bold")]
-        for retro in summary.retrospectives:
-            note = " (confidential)" if retro.confidential else ""
-            out.append(f"  {retro.date} {retro.kind}{note}")
-            out.extend(f"    - {decision}" for decision in retro.decisions)
-    return "\n".join(out)
+    return out

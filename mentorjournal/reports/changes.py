@@ -39,7 +39,7 @@ __all__ = [
 
 # Files `mj commit` stages: the journal's own documents and what `mj init` writes.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
-_MANAGED_FILE = re.compile(r"^(\.gitignore|goals/\.gitkeep|sessions/\.gitkeep)$")
+_MANAGED_FILE = re.compile(r"^(\.gitignore|\.gitattributes|goals/\.gitkeep|sessions/\.gitkeep)$")
 # A longer subject keeps its first parts and lists every part in the body (the
 # issue's own example, four parts, is 125 characters: keep such a message whole).
 _SUBJECT_LIMIT = 140
@@ -361,14 +361,20 @@ class CommitOutcome:
 
 
 def _is_managed(root: Path, path: str) -> bool:
-    """`.gitignore` counts when it is mj's (it keeps private/ out); `.gitkeep`s always."""
-    if path != ".gitignore":
+    """`.gitignore` counts when it is mj's (it keeps private/ out), `.gitattributes`
+    when it names mj's merge driver (both people need it); `.gitkeep`s always."""
+    if path not in (".gitignore", ".gitattributes"):
         return True
     try:
-        lines = (root / path).read_text(encoding="utf-8", errors="replace").split()
+        lines = (root / path).read_text(encoding="utf-8", errors="replace").split("\n")
     except OSError:
-        return True  # a deleted .gitignore: stage the deletion like any tracked file
-    return "private/" in lines or "/private/" in lines
+        return True  # a deleted file: stage the deletion like any tracked file
+    if path == ".gitattributes":
+        from mentorjournal.git.mergedriver import ATTRIBUTE
+
+        return ATTRIBUTE in (line.strip() for line in lines)
+    words = {word for line in lines for word in line.split()}
+    return "private/" in words or "/private/" in words
 
 
 def _journal_files_to_stage(root: Path) -> list[str]:
@@ -404,9 +410,15 @@ def plan_commit(root: Path) -> CommitPlan:
             "Unstage them with `git restore --staged -- private/`, then retry."
         )
     to_stage = tuple(_journal_files_to_stage(root))
+    for path in to_stage:  # git refuses paths beyond a symlink; say why in words
+        if path.count("/") and (refusal := layout.write_refusal(str(root), str(root / path))):
+            raise MjError(f"not committed: {refusal}")
     findings = _findings_if_staged(root, to_stage)
     errors = tuple(
-        f for f in findings if f.severity == "error" and not f.path.startswith("private/")
+        f
+        for f in findings
+        if f.severity == "error"
+        and (not f.path.startswith("private/") or f.code == "private-staged")
     )
     return CommitPlan(root, to_stage, errors)
 

@@ -44,16 +44,12 @@ Facts = tuple[Any, ...]
 
 def pair_facts(journal: Journal) -> Facts:
     """What a pair's row is computed from, on any day; ``private/`` left out."""
+    from mentorjournal.audience import shared as without_private
     from mentorjournal.checks.validate import validate
-    from mentorjournal.format.document import is_private
     from mentorjournal.journal import people
     from mentorjournal.reports.status import agreement_facts, session_dates
 
-    shared = Journal(
-        journal.root,
-        tuple(doc for doc in journal.documents if not doc.private),
-        tuple(f for f in journal.findings if not is_private(f.path)),
-    )
+    shared = without_private(journal)
     roles = {person.role: handle for handle, person in people(shared).items()}
     every, start, review, signed = agreement_facts(shared)
     goals = Counter(doc.meta.get("status") for doc in shared.goals.values())

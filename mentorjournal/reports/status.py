@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mentorjournal.audience import counts_as_held
 from mentorjournal.checks.signatures import SignatureState, signature_state
 from mentorjournal.format.dates import parse_date
 from mentorjournal.model import ActionItem, Journal
@@ -108,8 +109,9 @@ def open_items_of(
 
 
 def session_dates(journal: Journal) -> list[str]:
-    """The dates of the sessions held, as YYYY-MM-DD."""
-    found = (parse_date(doc.meta.get("date")) for doc in journal.sessions)
+    """The dates of the sessions held, as YYYY-MM-DD (a private note is not a meeting)."""
+    held = (doc for doc in journal.sessions if counts_as_held(doc.path, doc.kind))
+    found = (parse_date(doc.meta.get("date")) for doc in held)
     return [date.isoformat() for date in found if date is not None]
 
 

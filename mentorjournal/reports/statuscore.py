@@ -124,9 +124,9 @@ def _item_json(row: Row, is_overdue: bool | None) -> dict[str, Any]:
 def json_row(row: Row) -> JsonRow:
     """``row`` with its JSON object, as ``as_json`` and ``json.dumps`` write it, cut
     around the "overdue" value."""
-    import json
+    from mentorjournal.render.terminal import json_text
 
-    text = json.dumps(_item_json(row, None), ensure_ascii=False)
+    text = json_text(_item_json(row, None))
     # Quotes inside values are escaped: the only bare '"overdue": null' is the key.
     before, after = text.split('"overdue": null', 1)
     return (*row, before + '"overdue": ', after)
@@ -139,14 +139,14 @@ def json_text(
     review: str | None,
     signatures: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
 ) -> str:
-    """``json.dumps(as_json(...), ensure_ascii=False)``, from rows that carry their JSON:
-    encoding thousands of items again on every run would cost more than the rest."""
-    import json
+    """``terminal.json_text(as_json(...))``, from rows that carry their JSON: encoding
+    thousands of items again on every run would cost more than the rest."""
+    from mentorjournal.render.terminal import json_text
 
     items = ", ".join(
         row[7] + ("true" if overdue(row[3], today) else "false") + row[8] for row in rows
     )
-    rest = json.dumps(as_json(today, (), meeting, review, signatures), ensure_ascii=False)
+    rest = json_text(as_json(today, (), meeting, review, signatures))
     empty = '"open": [], '
     cut = rest.index(empty)  # "today" comes first: its value is a date, never this text
     return rest[:cut] + '"open": [' + items + "], " + rest[cut + len(empty) :]

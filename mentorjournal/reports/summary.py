@@ -17,11 +17,13 @@ Definitions (what every number means):
 * ``cadence.expected`` counts the dates ``start + k * every`` inside the window;
   ``longest_gap_days`` is the longest stretch between two consecutive held sessions.
 
-Audiences: ``pair`` (the default) may quote note text: retrospective decisions and
-overdue items. ``sponsor`` gets counts and goal titles only. Text from a
-confidential session or a ``private/`` file is never quoted for any audience: a
-report is a file that travels, so confidential notes stay in their own files; such
-sessions are still counted.
+Audiences (``audience.Gate`` decides): ``pair`` (the default) may quote note text:
+retrospective decisions and overdue items. ``sponsor`` gets counts and goal titles
+only, of the parts ``consent.sponsor`` allows (a part not allowed is None), and no
+rating given in a confidential session. Text from a confidential session is never
+quoted for any audience: a report is a file that travels, so confidential notes stay
+in their own files; such sessions are still counted. ``private/`` files are one
+person's: no report reads them at all.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mentorjournal.audience import Gate, is_confidential
 from mentorjournal.checks.signatures import signature_state
 from mentorjournal.format.dates import next_after, parse_date, parse_every
 from mentorjournal.format.items import remove_hashtags
@@ -45,7 +48,6 @@ from mentorjournal.model import ActionItem, Document, Journal
 from mentorjournal.reports.status import item_goals
 
 Audience = Literal["pair", "sponsor"]
-AUDIENCES: tuple[Audience, ...] = ("pair", "sponsor")
 FORMATS = ("text", "md", "json", "html")
 NO_OWNER = "(none)"
 _DECISIONS = re.compile(r"#{1,6}\s+.*\bdecisions?\b", re.IGNORECASE)
@@ -63,10 +65,11 @@ class GoalSummary:
     days_to_target: int | None
     milestones_done: int
     milestones_total: int
-    actions_open: int
-    actions_done: int
-    actions_overdue: int
-    sessions: int
+    # None when the audience may not see actions (actions_*) or cadence (sessions).
+    actions_open: int | None
+    actions_done: int | None
+    actions_overdue: int | None
+    sessions: int | None
     last_discussed: str | None
     ratings: tuple[tuple[str, int], ...]
 
@@ -170,19 +173,17 @@ class Summary:
     since: str
     until: str
     audience: Audience
-    goals: tuple[GoalSummary, ...]
-    cadence: Cadence
-    actions: Actions
+    # The parts of the report this audience may see (``audience.PARTS``); a part it
+    # may not see is None (goals, cadence, actions) or empty (ratings, retrospectives).
+    parts: tuple[str, ...]
+    goals: tuple[GoalSummary, ...] | None
+    cadence: Cadence | None
+    actions: Actions | None
     agreement: AgreementSummary
     retrospectives: tuple[Retrospective, ...]
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def is_confidential(doc: Document) -> bool:
-    """Text from this file must never leave it in a report."""
-    return doc.private or doc.meta.get("confidential") is True
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -238,7 +239,7 @@ class _Dated:
     opened: dt.date
     done: dt.date | None
     due: dt.date | None
-    hidden: bool
+    quoted: bool  # its text may appear in the report
     # "open", "done" or "cancelled" as of the report's end.
     state: str
     goals: tuple[str, ...]
@@ -249,7 +250,7 @@ class _Dated:
         return self.state == "open" and self.due is not None and self.due < self.until
 
 
-def _dated_items(journal: Journal, since: dt.date, until: dt.date) -> list[_Dated]:
+def _dated_items(journal: Journal, since: dt.date, until: dt.date, gate: Gate) -> list[_Dated]:
     """Every item opened by ``until``, dated, with its state at ``until``."""
     agreement = journal.agreement
     start = parse_date(agreement.meta.get("start")) if agreement else None
@@ -265,7 +266,7 @@ def _dated_items(journal: Journal, since: dt.date, until: dt.date) -> list[_Date
         opened = opened or since
         if opened > until:
             continue
-        hidden = is_confidential(doc)
+        quoted = gate.quotes(doc.path, doc.meta)
         for item in doc.items:
             done = parse_date(item.done) or (opened if item.state == "done" else None)
             if item.state == "cancelled":
@@ -276,7 +277,7 @@ def _dated_items(journal: Journal, since: dt.date, until: dt.date) -> list[_Date
                 state = "open"
             goals = item_goals(item, goal_ids)
             found.append(
-                _Dated(item, opened, done, parse_date(item.due), hidden, state, goals, until)
+                _Dated(item, opened, done, parse_date(item.due), quoted, state, goals, until)
             )
     return found
 
@@ -299,23 +300,30 @@ def compute_summary(
     """
     agreement = journal.agreement
     meta = agreement.meta if agreement is not None else {}
+    gate = Gate(audience, meta)
+    journal = gate.view(journal)
     start = parse_date(meta.get("start"))
     sessions = [(doc, day) for doc in journal.sessions if (day := _session_date(doc))]
     until = until or today
     since = since or start or min((day for _, day in sessions), default=until)
     held = [(doc, day) for doc, day in sessions if since <= day <= until]
-    items = _dated_items(journal, since, until)
-
+    items = _dated_items(journal, since, until, gate)
+    shows = gate.shows
     return Summary(
         today=today.isoformat(),
         since=since.isoformat(),
         until=until.isoformat(),
         audience=audience,
-        goals=tuple(_goals(journal, held, sessions, items, until, audience)),
-        cadence=_cadence(meta, start, held, since, until),
-        actions=_actions(items, since, until, audience),
+        parts=gate.parts,
+        goals=tuple(_goals(journal, held, sessions, items, until, gate))
+        if shows("goals")
+        else None,
+        cadence=_cadence(meta, start, held, since, until, set(journal.goals))
+        if shows("cadence")
+        else None,
+        actions=_actions(items, since, until) if shows("actions") else None,
         agreement=_agreement(journal, until, agreement_history),
-        retrospectives=tuple(_retrospectives(held, audience)),
+        retrospectives=tuple(_retrospectives(held, gate)) if shows("cadence") else (),
     )
 
 
@@ -325,7 +333,7 @@ def _goals(
     sessions: list[tuple[Document, dt.date]],
     items: list[_Dated],
     until: dt.date,
-    audience: Audience,
+    gate: Gate,
 ) -> Iterable[GoalSummary]:
     default_owner = mentee_handle(journal.agreement)
     goals = journal.goals
@@ -349,13 +357,12 @@ def _goals(
             last[goal_id] = max(last.get(goal_id, day), day)
             if session.path in held_paths:
                 discussed.setdefault(goal_id, []).append(day)
-        if session.path in held_paths:
+        if session.path in held_paths and gate.rating(session.path, session.meta):
             for goal_id, value in rated.items():
                 if isinstance(value, int) and not isinstance(value, bool):
                     ratings.setdefault(goal_id, []).append((day.isoformat(), value))
+    shows_actions, shows_cadence = gate.shows("actions"), gate.shows("cadence")
     for goal_id, doc in sorted(goals.items()):
-        if audience == "sponsor" and doc.private:
-            continue
         states = Counter(d.state for d in own.get(doc.path, ()))
         linked_states = Counter(d.state for d in linked.get(goal_id, ()))
         target = parse_date(doc.meta.get("target"))
@@ -369,11 +376,13 @@ def _goals(
             days_to_target=(target - until).days if target else None,
             milestones_done=states["done"],
             milestones_total=states["done"] + states["open"],
-            actions_open=linked_states["open"],
-            actions_done=linked_states["done"],
-            actions_overdue=sum(1 for d in linked.get(goal_id, ()) if d.overdue),
-            sessions=len(discussed.get(goal_id, ())),
-            last_discussed=_iso(last.get(goal_id)),
+            actions_open=linked_states["open"] if shows_actions else None,
+            actions_done=linked_states["done"] if shows_actions else None,
+            actions_overdue=sum(1 for d in linked.get(goal_id, ()) if d.overdue)
+            if shows_actions
+            else None,
+            sessions=len(discussed.get(goal_id, ())) if shows_cadence else None,
+            last_discussed=_iso(last.get(goal_id)) if shows_cadence else None,
             ratings=tuple(ratings.get(goal_id, ())),
         )
 
@@ -384,6 +393,7 @@ def _cadence(
     held: list[tuple[Document, dt.date]],
     since: dt.date,
     until: dt.date,
+    goal_ids: set[str],
 ) -> Cadence:
     cadence = meta.get("cadence") if isinstance(meta, dict) else None
     every_text = cadence.get("every") if isinstance(cadence, dict) else None
@@ -412,15 +422,15 @@ def _cadence(
             HeldSession(
                 date=day.isoformat(),
                 kind=str(doc.meta.get("kind", "regular")),
-                confidential=is_confidential(doc),
-                goals=_str_list(doc.meta.get("goals")),
+                confidential=is_confidential(doc.meta),
+                goals=tuple(g for g in _str_list(doc.meta.get("goals")) if g in goal_ids),
                 agenda_by=doc.meta["agenda_by"]
                 if isinstance(doc.meta.get("agenda_by"), str)
                 else None,
             )
             for doc, day in held
         ),
-        confidential=sum(is_confidential(doc) for doc, _ in held),
+        confidential=sum(is_confidential(doc.meta) for doc, _ in held),
         agenda_by=tuple(sorted(agenda.items(), key=lambda kv: (-kv[1], kv[0]))),
         kinds=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
@@ -430,7 +440,6 @@ def _actions(
     items: list[_Dated],
     since: dt.date,
     until: dt.date,
-    audience: Audience,
 ) -> Actions:
     def in_window(day: dt.date | None) -> bool:
         return day is not None and since <= day <= until
@@ -474,21 +483,19 @@ def _actions(
         timeline.append(ActionPoint(until.isoformat(), total_opened, total_done))
 
     quoted: list[OverdueItem] = []
-    if audience == "pair":
-        for d in sorted(items, key=lambda d: (d.due or until, d.item.path, d.item.line)):
-            if d.overdue and not d.hidden:
-                goals = set(d.goals)
-                assert d.due is not None
-                quoted.append(
-                    OverdueItem(
-                        id=d.item.id,
-                        text=remove_hashtags(d.item.text, goals),
-                        owners=d.item.owners,
-                        due=d.due.isoformat(),
-                        path=d.item.path,
-                        line=d.item.line,
-                    )
+    for d in sorted(items, key=lambda d: (d.due or until, d.item.path, d.item.line)):
+        if d.overdue and d.quoted:
+            assert d.due is not None
+            quoted.append(
+                OverdueItem(
+                    id=d.item.id,
+                    text=remove_hashtags(d.item.text, set(d.goals)),
+                    owners=d.item.owners,
+                    due=d.due.isoformat(),
+                    path=d.item.path,
+                    line=d.item.line,
                 )
+            )
     return Actions(
         opened=len(opened),
         done=len(done),
@@ -522,13 +529,10 @@ def _agreement(journal: Journal, until: dt.date, versions: int | None) -> Agreem
     )
 
 
-def _retrospectives(
-    held: list[tuple[Document, dt.date]], audience: Audience
-) -> Iterable[Retrospective]:
+def _retrospectives(held: list[tuple[Document, dt.date]], gate: Gate) -> Iterable[Retrospective]:
     for doc, day in held:
         kind = str(doc.meta.get("kind", "regular"))
         if kind not in ("retro", "closing"):
             continue
-        hidden = is_confidential(doc)
-        quoted = () if hidden or audience == "sponsor" else decisions(doc.body)
-        yield Retrospective(day.isoformat(), kind, hidden, quoted)
+        quoted = decisions(doc.body) if gate.quotes(doc.path, doc.meta) else ()
+        yield Retrospective(day.isoformat(), kind, is_confidential(doc.meta), quoted)

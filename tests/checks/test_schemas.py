@@ -112,6 +112,7 @@ FULL: dict[str, dict[str, Any]] = {
         "cadence": {"every": "3 weeks", "length": 45, "mode": "video"},
         "response_time": "2 days",
         "phase": 1,
+        "consent": {"sponsor": ["goals", "ratings"]},
         "signatures": [{"by": "ana", "date": "2024-02-29", "digest": "sha256:" + "0a" * 32}],
     },
     "goal": {

@@ -192,6 +192,7 @@ def test_done_refuses_a_file_with_conflict_markers(tmp_path: Path) -> None:
     # writer's own check refuses too should markers appear between lookup and write.
     assert result.exit_code == 1
     assert f"no action item with id '{wanted}'" in result.output
+    assert f"{NOTE} holds merge conflict markers" in result.output
     assert note.read_bytes() == conflicted
     from mentorjournal.edit.authoring import mark_done
 

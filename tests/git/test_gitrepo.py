@@ -206,8 +206,6 @@ def test_fetch_and_push_refuse_bad_values_before_running_git(tmp_path: Path) -> 
         exchange.push(repo, "origin", "--force")
     with pytest.raises(MjError, match="starts with '-'"):
         gitrepo.file_at_revision(repo, "--output=x", "agreement.md")
-    with pytest.raises(MjError, match="starts with '-'"):
-        exchange.merge_upstream(repo, "-Xours")
     assert not marker.exists()
 
 
@@ -484,14 +482,6 @@ def test_refused_push_leaves_local_commits_intact(tmp_path: Path) -> None:
         exchange.sync(shared.mentor)
     assert head(shared.mentor) == sha
     assert git(shared.remote, "log", "--format=%s", "-1").strip() == "Start the journal"
-
-
-def test_merge_upstream_reports_conflicts_without_touching_anything(tmp_path: Path) -> None:
-    repo = make_journal(tmp_path / "j")
-    _conflicting_branches(repo)
-    before = repo_state(repo)
-    assert exchange.merge_upstream(repo, "side") == ["agreement.md"]
-    assert repo_state(repo) == before
 
 
 @pytest.mark.parametrize("how", ["-a", "path"])

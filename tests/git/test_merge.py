@@ -4,6 +4,7 @@ what cannot merge stops with nothing changed, and nothing invalid is shared."""
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from conftest import mj
 from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     MENTEE,
     MENTOR,
+    commit_through_hook,
     configure,
     git,
     git_sandbox,
@@ -77,8 +79,8 @@ def pair(tmp_path: Path) -> Pair:
     )
     configure(seed, MENTOR)
     write(seed, "sessions/2025-07-18.md", SESSION)
-    git(seed, "add", "--", ".")
-    git(seed, "commit", "--quiet", "-m", "Start")
+    _ok("commit", "-m", "Start", cwd=seed)  # as a user would: mj stages what it manages
+    assert ".gitattributes" in git(seed, "ls-files")
     git(seed, "push", "--quiet", str(remote), "main")
     for name in ("ben", "ana"):
         _ok("clone", str(remote), name, cwd=tmp_path)
@@ -306,3 +308,144 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "mj hook install" not in _ok("commit", cwd=plain)
     # A set-up clone says nothing.
     assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
+
+
+def test_init_adds_the_driver_line_to_an_existing_gitattributes(tmp_path: Path) -> None:
+    folder = tmp_path / "j"
+    write(folder, ".gitattributes", b"*.png binary")  # no final newline
+    _ok("init", str(folder), "--mentor", "ben", "--mentee", "ana", cwd=tmp_path)
+    assert (folder / ".gitattributes").read_bytes() == b"*.png binary\n*.md merge=mentorjournal\n"
+    _ok("hook", "install", cwd=folder)  # a second time: the line is not doubled
+    assert (folder / ".gitattributes").read_text().count("merge=mentorjournal") == 1
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "m"
+    link.mkdir()
+    (link / ".gitattributes").symlink_to(tmp_path / "elsewhere" / "attrs")
+    result = mj("init", str(link), "--mentor", "ben", "--mentee", "ana", cwd=tmp_path)
+    assert result.exit_code == 1 and ".gitattributes is not a regular file" in result.output
+    assert not (tmp_path / "elsewhere" / "attrs").exists()
+    assert sorted(p.name for p in link.iterdir()) == [".gitattributes"]  # nothing written
+
+
+def test_clone_of_a_journal_without_the_driver_line_adds_it(tmp_path: Path) -> None:
+    remote = tmp_path / "old.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    seed = tmp_path / "seed"
+    _ok("init", str(seed), "--mentor", "ben", "--mentee", "ana", cwd=tmp_path)
+    configure(seed, MENTOR)
+    (seed / ".gitattributes").unlink()  # as a journal started before mj had the driver
+    git(seed, "add", "--", "agreement.md", ".gitignore")
+    git(seed, "commit", "--quiet", "--no-verify", "-m", "old")
+    git(seed, "push", "--quiet", str(remote), "main")
+    _ok("clone", str(remote), "new", cwd=tmp_path)
+    clone = tmp_path / "new"
+    configure(clone, MENTEE)
+    assert mergedriver.ATTRIBUTE in (clone / ".gitattributes").read_text()
+    assert (clone / ".gitattributes").stat().st_mode & 0o777 == 0o644
+    output = _ok("commit", cwd=clone)
+    assert ".gitattributes" in git(clone, "ls-files")
+    assert "committed" in output
+
+
+def test_a_private_note_forced_into_git_is_refused_everywhere(pair: Pair) -> None:
+    write(pair.ben, "private/mine.md", "Ben's own notes\n")
+    git(pair.ben, "add", "--force", "--", "private/mine.md")
+    staged = mj("validate", "--staged", cwd=pair.ben)
+    assert staged.exit_code == 1 and "private/mine.md:1:1: error[private-staged]" in staged.output
+    hooked = commit_through_hook(pair.ben, "-m", "leak")
+    assert hooked.returncode != 0 and "private-staged" in hooked.stdout
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "leak anyway")
+    remote_before = git(pair.remote, "rev-parse", "main")
+    result = mj("sync", cwd=pair.ben)
+    assert result.exit_code == 1 and "private-staged" in result.output
+    assert git(pair.remote, "rev-parse", "main") == remote_before
+
+
+def test_sync_is_not_blocked_by_what_mj_commit_never_stages(pair: Pair) -> None:
+    write(pair.ben, "README.md", "Our journal\n")
+    git(pair.ben, "add", "--", "README.md")
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "readme")
+    write(pair.ben, "README.md", "Our journal, edited\n")  # a tracked non-journal change
+    (pair.ben / "sessions" / ".#2025-07-18.md").symlink_to("ben@host.1:1")  # an Emacs lock
+    (pair.ben / "sessions" / "2025-07-30.md").symlink_to("nowhere")  # a dangling link
+    assert "pushed" in _ok("sync", cwd=pair.ben)
+    assert (pair.ben / "README.md").read_text() == "Our journal, edited\n"
+    write(pair.ben, "sessions/2025-07-18.md", _session(pair.ben) + "- [ ] @ben New\n")
+    refused = mj("sync", cwd=pair.ben)
+    assert refused.exit_code == 1 and "mj commit" in refused.output
+
+
+def test_a_file_one_deleted_and_the_other_changed_needs_a_decision(pair: Pair) -> None:
+    goal = (
+        "---\ntitle: Portfolio\nstatus: active\nowner: ana\nopened: 2025-07-01\n"
+        "success: Two case studies published by 2025-12-01\n---\n"
+    )
+    _commit(pair.ben, {"goals/portfolio.md": goal}, "goal")
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    git(pair.ana, "rm", "--quiet", "goals/portfolio.md")
+    _ok("commit", "-m", "drop it", cwd=pair.ana)
+    _ok("sync", cwd=pair.ana)
+    _commit(pair.ben, {"goals/portfolio.md": goal.replace("active", "paused")}, "pause it")
+
+    stopped = mj("sync", cwd=pair.ben)
+    assert stopped.exit_code == 1
+    assert "goals/portfolio.md  (they deleted it, you changed it)" in stopped.output
+    merged = mj("sync", "--merge", cwd=pair.ben)
+    assert merged.exit_code == 1 and "they deleted it, you changed it" in merged.output
+    undecided = mj("sync", cwd=pair.ben)  # nothing chosen yet: never keep one side silently
+    assert undecided.exit_code == 1 and "git rm -- FILE" in undecided.output
+    assert (pair.ben / ".git" / "MERGE_HEAD").exists()
+    git(pair.ben, "rm", "--quiet", "--", "goals/portfolio.md")
+    assert "pushed" in _ok("sync", cwd=pair.ben)
+    assert "goals/portfolio.md" not in git(pair.remote, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_a_clean_merge_started_by_hand_that_is_invalid_is_reported(pair: Pair) -> None:
+    goal = (
+        "---\ntitle: Portfolio\nstatus: active\nowner: ana\nopened: 2025-07-01\n"
+        "success: Two case studies published by 2025-12-01\n---\n"
+    )
+    _commit(pair.ben, {"goals/portfolio.md": goal}, "goal")
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    git(pair.ben, "rm", "--quiet", "goals/portfolio.md")
+    _ok("commit", "-m", "drop the goal", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    note = SESSION.replace("2025-07-18", "2025-08-01").replace(
+        "attendees", "goals: [portfolio]\nattendees"
+    )
+    _commit(pair.ana, {"sessions/2025-08-01.md": note}, "ana")
+    result = mj("sync", "--merge", cwd=pair.ana)
+    assert result.exit_code == 1 and "now has errors" in result.output
+    assert "unknown-goal" in result.output
+
+
+def test_a_symlinked_sessions_folder_is_an_error_not_an_empty_journal(pair: Pair) -> None:
+    elsewhere = pair.ana.parent / "elsewhere"
+    (pair.ana / "sessions").rename(elsewhere)
+    (pair.ana / "sessions").symlink_to(elsewhere)
+    result = mj("validate", cwd=pair.ana)
+    assert result.exit_code == 1
+    assert "sessions/:1:1: error[symlink-outside] a symlinked folder" in result.output
+    committed = mj("commit", cwd=pair.ana)
+    assert committed.exit_code == 1 and "sessions is a symlink" in committed.output
+    assert "Traceback" not in committed.output and "beyond a symbolic link" not in committed.output
+
+
+def test_history_reads_a_commit_dated_before_1970(pair: Pair) -> None:
+    text = (pair.ben / "agreement.md").read_text().replace("phase: 1", "phase: 2")
+    write(pair.ben, "agreement.md", text)
+    git(pair.ben, "add", "--", "agreement.md")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "@0 -1200"}
+    proc = subprocess.run(
+        ["git", "commit", "-q", "--no-verify", "-m", "old clock"],
+        cwd=pair.ben,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    assert proc.returncode == 0
+    result = mj("history", "--json", cwd=pair.ben)
+    assert result.exit_code == 0, result.output
+    assert "1969-12-31T12:00:00-12:00" in result.output

@@ -201,7 +201,6 @@ def test_staged_symlinks_are_refused_inside_and_outside(
     )
 
 
-
 TOO_LARGE = "error[file-too-large] file is larger than 1 MiB; split it up"
 
 
