@@ -104,12 +104,17 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     if len(stale) > _FEW and split is None:
         listed = gitstate.ls_files(root).output()
         split = _split(listed, roots) if listed is not None else None
-    given: dict[str, Given] = dict.fromkeys(stale)
+    given: dict[str, Given] = dict.fromkeys(stale)  # None: the pair asks git itself
     for pair in stale:
-        if split is not None and not (pair in entries and entries[pair][5]):
-            here = prefix + ("" if pair == "." else pair + "/")
-            status = b"".join(_status_record(r) for r in records if r[1].startswith(here))
-            given[pair] = (split.get(pair, b""), status)
+        if pair in entries and entries[pair][5]:
+            continue  # a repository of its own
+        if split is not None:
+            pair_listed: bytes | None = split.get(pair, b"")
+        else:  # a few pairs: their own listing, git status is the program's
+            pair_listed = gitstate.ls_files(os.path.join(root, pair)).output()
+        here = prefix + ("" if pair == "." else pair + "/")
+        status = b"".join(_status_record(r) for r in records if r[1].startswith(here))
+        given[pair] = None if pair_listed is None else (pair_listed, status)
     fresh = _load(given, root, top)
     current = {pair: fresh.get(pair) or entries[pair] for pair in roots}
     if set(current) != set(entries) or any(

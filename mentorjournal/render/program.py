@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import textwrap
 from typing import Any
 
 from mentorjournal.render.terminal import json_text, printable
@@ -66,6 +63,9 @@ CSV_COLUMNS = (
 
 def program_csv(program: Program) -> str:
     """One line per pair; lists (handles, flags) space-separated."""
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -135,6 +135,8 @@ def program_text(program: Program) -> str:
         "FLAGS: " + ", ".join(f"{LETTERS[flag]} {LEGEND[flag]}" for flag in FLAGS),
         "HELD: sessions held / expected from the cadence; LATE: overdue actions; REVIEW!: overdue",
     ]
+    import textwrap
+
     for row in program.pairs:
         if row.problem is not None:
             said = f"{printable(row.path)}: {printable(row.problem)}"
