@@ -282,6 +282,7 @@ def main() -> None:
         results += program_targets(program, args.runs, rg, checker)
         wanted.discard("program")
     if not wanted:
+        print(f"\npeak memory of any mj run: {PEAK_KB[0] / 1024:.0f} MB (target <= 100 MB)")
         print(f"{sum(results)} of {len(results)} targets met")
         shutil.rmtree(workdir, ignore_errors=True)
         return
