@@ -149,7 +149,8 @@ def git_commit_targets(journal: Path, runs: int) -> list[bool]:
 
 
 def authoring_targets(journal: Path, runs: int, reference: Callable[[], float]) -> list[bool]:
-    """`mj done` (a different item each run) and `mj new session` (a new file each run)."""
+    """`mj done` (a different item each run), `mj add` (a new item in the latest session
+    each run) and `mj new session` (a new file each run)."""
     listed = subprocess.run(
         [MJ, "status", "--json"], cwd=journal, capture_output=True, text=True, check=True
     )
@@ -160,12 +161,17 @@ def authoring_targets(journal: Path, runs: int, reference: Callable[[], float]) 
         counter[0] += 1
         return timed([MJ, "done", ids[counter[0] % len(ids)]], journal)
 
+    def add() -> float:
+        counter[0] += 1
+        return timed([MJ, "add", f"Bench item {counter[0]}", "--owner", "ana"], journal)
+
     def new_session() -> float:
         counter[0] += 1
         return timed([MJ, "new", "session", "--slug", f"bench-{counter[0]}"], journal)
 
     results = [
         compare("mj done ID", 3.0, runs, done, reference, "rg -n"),
+        compare("mj add TEXT", 3.0, runs, add, reference, "rg -n"),
         compare("mj new session", 3.0, runs, new_session, reference, "rg -n"),
     ]
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=journal, check=True)
@@ -239,7 +245,10 @@ def program_targets(program: Path, runs: int, rg: str | None, checker: str | Non
     return results
 
 
-GROUPS = ["status", "reports", "authoring", "commit", "validate", "staged", "help", "program"]
+GROUPS = [
+    *("status", "reports", "calendar", "authoring", "commit", "validate", "staged"),
+    *("help", "program"),
+]
 
 
 def main() -> None:
@@ -366,6 +375,19 @@ def main() -> None:
                     "rg -n",
                 )
             )
+    if rg and "calendar" in wanted:
+        command = [MJ, "calendar"]
+        timed(command, journal)  # the first run builds the feed and keeps it
+        results.append(
+            compare(
+                "mj calendar, warm",
+                3.0,
+                args.runs,
+                lambda: timed(command, journal),
+                rg_run,
+                "rg -n",
+            )
+        )
     if rg and "authoring" in wanted:
         results += authoring_targets(journal, args.runs, rg_run)
     if "commit" in wanted:

@@ -44,7 +44,7 @@ def reference() -> str:
         "a test fails when it drifts.\n",
     ]
     for path in commands(main, []):
-        result = runner.invoke(main, [*path, "--help"], terminal_width=88)
+        result = runner.invoke(main, [*path, "--help"], prog_name="mj", terminal_width=88)
         title = " ".join(["mj", *path])
         parts.append(f"## `{title}`\n\n```text\n{result.output.rstrip()}\n```\n")
     return "\n".join(parts)

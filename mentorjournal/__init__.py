@@ -67,7 +67,8 @@ def summary(
     from pathlib import Path
 
     from mentorjournal.journal import find_root
-    from mentorjournal.reports.summary import agreement_versions, compute_summary
+    from mentorjournal.reports.cadence import agreement_timeline
+    from mentorjournal.reports.summary import compute_summary
 
     day = today
     if day is None:
@@ -75,7 +76,7 @@ def summary(
 
         day = resolve_today(None)
     root = find_root(Path(path))
-    versions = agreement_versions(root, until or day)
+    versions = agreement_timeline(root, until or day)
     journal = open_journal(root)
     if audience == "sponsor":
         return compute_summary(journal, day, since, until, "sponsor", versions)

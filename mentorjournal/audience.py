@@ -40,7 +40,10 @@ def is_private(path: str) -> bool:
 
 
 def is_confidential(meta: Mapping[str, Any]) -> bool:
-    return meta.get("confidential") is True
+    """Anything but an absent or false ``confidential`` keeps the text in: a value
+    written wrong (``"true"``, ``1``, ``"yes"``) is an error finding, and still closed."""
+    value = meta.get("confidential")
+    return value is not None and value is not False
 
 
 def quotable(path: str, meta: Mapping[str, Any]) -> bool:
@@ -87,6 +90,18 @@ class Gate:
     def __init__(self, audience: Audience, agreement_meta: Mapping[str, Any]) -> None:
         self.audience = audience
         self.parts = sponsor_consent(agreement_meta) if audience == "sponsor" else PARTS
+
+    @classmethod
+    def of(cls, journal: Journal, audience: Audience) -> Gate:
+        """The gate for ``journal``: an agreement that cannot be read gives a sponsor
+        nothing (its consent is unknown), never the default."""
+        agreement = journal.agreement
+        if agreement is None or not agreement.parsed:
+            gate = cls(audience, {})
+            if audience == "sponsor":
+                gate.parts = ()
+            return gate
+        return cls(audience, agreement.meta)
 
     def shows(self, part: str) -> bool:
         return part in self.parts

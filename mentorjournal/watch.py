@@ -1,9 +1,10 @@
 """`mj watch`: re-validate on every save and show the status when it changes.
 
 Editors save in odd ways: vim writes ``4913`` and ``file~`` then renames, VS Code
-and gedit write a temp file (``.goutputstream-*``) and rename it over the original.
-So every event's paths (the moved-to path included) are filtered, and events are
-batched: a burst of saves within ``DEBOUNCE`` seconds becomes one re-validation.
+and gedit write a temp file (``.goutputstream-*``) and `sed -i` one (``sedXXXXXX``)
+and rename it over the original. So every event's paths (the moved-to path included)
+are filtered, and events are batched: a burst of saves within ``DEBOUNCE`` seconds
+becomes one re-validation, and one new screen with the time of that check.
 The batching is a plain class (``EventBatcher``) so it is testable without threads.
 """
 
@@ -19,34 +20,31 @@ from typing import Any
 
 from mentorjournal.checks.validate import validate
 from mentorjournal.format.dates import today as current_day
+from mentorjournal.format.layout import is_editor_temp
 from mentorjournal.journal import load_journal
 from mentorjournal.render.findings import findings_text
 from mentorjournal.render.status import status_text
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, printable, terminal_width
 from mentorjournal.reports.status import compute_status
 
 DEBOUNCE = 0.2
-_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".mj-tmp")
-_IGNORED_NAMES = {"4913"}
+_JOURNAL_FOLDERS = {"goals", "sessions", "private"}
 _CHANGES = {"created", "modified", "moved", "deleted", "closed"}
 
 
 def is_relevant(relative: str) -> bool:
-    """Whether a journal-relative path is a journal file worth re-validating for."""
+    """Whether a journal-relative path is a journal file worth re-validating for: a
+    Markdown note or a journal folder (deleting or renaming sessions/ changes the
+    journal); never an editor's or a tool's temp file (vim's swap, `sed -i`'s
+    ``sedXXXXXX``, atomic_write's ``.*.mj-tmp``), which only the rename onto a note
+    names as a change."""
     parts = PurePosixPath(relative).parts
     if not parts or any(part in (".git", "node_modules", "__pycache__") for part in parts):
         return False
     name = parts[-1]
-    if (
-        name in _IGNORED_NAMES
-        or name.endswith(_IGNORED_SUFFIXES)
-        or name.startswith((".#", ".goutputstream-"))
-        # atomic_write's own temp files, and other editors' dot-prefixed temps.
-        or (name.startswith(".") and not name.endswith(".md"))
-    ):
+    if is_editor_temp(name) or name.startswith("."):
         return False
-    # Folders count too: deleting or renaming sessions/ changes the journal.
-    return name.endswith(".md") or "." not in name
+    return name.endswith(".md") or name in _JOURNAL_FOLDERS
 
 
 @dataclass
@@ -91,7 +89,7 @@ def journal_report(root: Path, paint: Palette, today: str | None = None) -> Repo
         names = {handle: person.name for handle, person in people(journal).items()}
     return Report(
         findings_text(findings, paint) if findings else paint("all files valid", "green"),
-        status_text(compute_status(journal, day), paint, names),
+        status_text(compute_status(journal, day), paint, names, terminal_width()),
     )
 
 
@@ -155,6 +153,17 @@ def _handler(root: Path, queue: list[str], lock: threading.Lock) -> Any:
     return Collect()
 
 
+def screen(root: Path, report: Report, changed: list[str], paint: Palette) -> str:
+    """One screen: what is watched and when it was last checked, what changed, the
+    findings, the status."""
+    checked = time.strftime("%H:%M:%S")
+    head = f"mj watch  {printable(str(root))}  ·  last check {checked}  (Ctrl-C to stop)"
+    lines = [paint(head, "dim")]
+    if changed:
+        lines.append(paint("changed: " + ", ".join(map(printable, changed)), "dim"))
+    return "\n".join([*lines, "", report.findings, "", report.status])
+
+
 def watch(
     root: Path,
     emit: Callable[[str], None],
@@ -165,7 +174,8 @@ def watch(
     quiet: float = DEBOUNCE,
     factories: Iterable[Callable[[], Any]] | None = None,
 ) -> None:
-    """Print findings and status now, then again whenever a save changes them, until ``stop``."""
+    """Show a screen (``emit``: one text for the whole screen, which the caller draws
+    over the last) now, then again after every burst of saves, until ``stop``."""
     paint = paint or Palette(False)
     notice = notice or emit
     root = root.resolve()
@@ -174,9 +184,7 @@ def watch(
     batcher = EventBatcher(quiet)
     observer = start_observer(root, _handler(root, queue, lock), notice, factories)
     try:
-        shown = journal_report(root, paint, today)
-        emit(shown.findings)
-        emit(shown.status)
+        emit(screen(root, journal_report(root, paint, today), [], paint))
         while not stop.wait(0.05):
             with lock:
                 arrived, queue[:] = list(queue), []
@@ -184,17 +192,8 @@ def watch(
             for relative in arrived:
                 batcher.add(relative, now)
             batch = batcher.take(now)
-            if batch is None:
-                continue
-            report = journal_report(root, paint, today)
-            if report == shown:
-                continue
-            emit(paint("changed: " + ", ".join(map(printable, batch)), "dim"))
-            if report.findings != shown.findings:
-                emit(report.findings)
-            if report.status != shown.status:
-                emit(report.status)
-            shown = report
+            if batch is not None:
+                emit(screen(root, journal_report(root, paint, today), batch, paint))
     finally:
         observer.stop()
         observer.join(timeout=5)

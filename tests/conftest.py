@@ -21,7 +21,8 @@ SAMPLE = ROOT / "sample-journal"
 @pytest.fixture(autouse=True)
 def _isolated(git_sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:  # noqa: F811
     monkeypatch.delenv("MJ_TODAY", raising=False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
     yield
 
 

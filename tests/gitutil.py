@@ -8,6 +8,7 @@ Use the `git_sandbox` fixture (import it into a test module, or list it in
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -202,3 +203,16 @@ def commit_through_hook(repo: Path, *args: str) -> subprocess.CompletedProcess[s
     from bounded import bounded
 
     return bounded(["git", "commit", "--no-edit", "-q", *args], repo)
+
+
+def fill_template(root: Path) -> None:
+    """Write over every template prompt of a new journal's agreement, as a pair would
+    before signing (left, each is a `placeholder` warning and `mj sign` refuses)."""
+    agreement = root / "agreement.md"
+    text = agreement.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(purpose: )?'?Replace with .*(\n  .*)*", _agreed, text)
+    agreement.write_text(text, encoding="utf-8")
+
+
+def _agreed(found: re.Match[str]) -> str:
+    return (found.group(1) or "") + "Agreed together at the kickoff."

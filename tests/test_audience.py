@@ -316,7 +316,7 @@ def test_a_new_session_copies_no_private_or_confidential_text(
     # The confidential item is pointed to (id, owner, due, where), its text left behind.
     confidential = [line for line in from_snapshot.splitlines() if "2025-02-10-retro" in line]
     assert len(confidential) == 1
-    assert "@ana: (in a confidential session), due 2025-02-20 (overdue)" in confidential[0]
+    assert "` (in a confidential session), due 2025-02-20 (overdue)" in confidential[0]
     assert "goals:\n- portfolio\n" in from_snapshot  # the private goal is not listed
     committed = run(ana, "commit")
     clean(committed + git(ana, "log", "--format=%B", "-1"), PRIVATE, CONFIDENTIAL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +17,9 @@ from typing import Any
 
 import pytest
 from conftest import DATA
+from ptyutil import Terminal
 
+from mentorjournal.render.terminal import CLEAR_SCREEN
 from mentorjournal.watch import EventBatcher, is_relevant, start_observer, watch
 
 
@@ -36,6 +39,10 @@ from mentorjournal.watch import EventBatcher, is_relevant, start_observer, watch
         (".git/index", False),
         (".git/refs/heads/main", False),
         ("notes.txt", False),
+        ("sessions/sedAbC123", False),  # `sed -i`'s temp file
+        ("sessions/#2025-01-20.md#", False),
+        ("private/goals", True),
+        ("goals/.portfolio.md.x1y2.mj-tmp", False),
     ],
 )
 def test_which_paths_count(path: str, relevant: bool) -> None:
@@ -145,22 +152,32 @@ def test_watch_revalidates_on_saves(tmp_path: Path) -> None:
         assert "sessions/2025-01-20.md:3:" in text
         assert "4913" not in text and ".swp" not in text and "~" not in text
 
-        # The same save again changes nothing, so nothing is printed.
+        # The same save again: a new screen, the same findings, a new time of check.
         before = len(output)
         _save_like_vim(session, good.replace("attendees: [ana, ben]", "attendees: [ana, bob]"))
-        time.sleep(1.0)
-        assert len(output) == before
+        again = _wait_for(output, "changed: sessions/2025-01-20.md", before)
+        assert len(output) == before + 1
+        assert again.split("\n", 1)[1] == output[before - 1].split("\n", 1)[1]  # but the time
+        assert re.match(r"mj watch  .*  ·  last check \d\d:\d\d:\d\d  \(Ctrl-C", again)
 
         _save_like_gedit(session, good)
         text = _wait_for(output, "all files valid", before)
         assert ".goutputstream" not in text
 
-        # A new item changes the status, not the findings.
+        # A new item shows in the status; every screen has the whole picture.
         now = len(output)
         _save_like_gedit(session, good + "- [ ] @ben Something new due:2025-03-10\n")
         status = _wait_for(output, "Something new", now)
-        assert "all files valid" not in status  # findings did not change
+        assert "all files valid" in status
         assert shown > 0
+
+        # `sed -i` writes sedXXXXXX beside the note and renames it over: the note changed.
+        now = len(output)
+        subprocess.run(["sed", "-i", "s/Something new/Something renamed/", str(session)],
+                       check=True, timeout=30)  # fmt: skip
+        edited = _wait_for(output, "Something renamed", now)
+        assert "changed: sessions/2025-01-20.md\n" in edited
+        assert not re.search(r"\bsed[A-Za-z0-9]{6}\b", edited)
     finally:
         stop.set()
         thread.join(timeout=10)
@@ -191,3 +208,23 @@ def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "all files valid\n" in lines
+
+
+def test_on_a_terminal_each_check_redraws_one_screen(tmp_path: Path) -> None:
+    """The real `mj watch` in a pseudo-terminal: clear and home, then the screen."""
+    root = tmp_path / "journal"
+    shutil.copytree(DATA / "summary-journal", root)
+    term = Terminal("-C", str(root), "watch", "--today", "2025-03-03", cwd=tmp_path)
+    try:
+        first = term.expect("sign with: mj sign --as ben\n")
+        assert first.startswith(CLEAR_SCREEN)
+        assert re.search(r"last check \d\d:\d\d:\d\d", first) and "all files valid" in first
+        session = root / "sessions" / "2025-01-20.md"
+        _save_like_vim(session, session.read_text().replace("[ana, ben]", "[ana, bob]"))
+        second = term.expect("sign with: mj sign --as ben\n")
+        assert second.count(CLEAR_SCREEN) == 1 and second.startswith(CLEAR_SCREEN)
+        assert "changed: sessions/2025-01-20.md" in second and "unknown-person" in second
+    finally:
+        term.interrupt()
+        code, rest = term.finish()
+    assert code == 0 and "Traceback" not in rest

@@ -10,6 +10,8 @@ document with schema problems is built into a Document for ``validate`` to expla
 
 from __future__ import annotations
 
+import re
+
 from mentorjournal.checks import schemas
 from mentorjournal.format.document import document_from_packed, parse_packed
 
@@ -41,7 +43,50 @@ def parse_and_check(path: str, data: bytes) -> Packed:
     """
     packed = parse_packed(path, data)
     kind, meta, positions, body, body_line, items, findings, private, parsed = packed
-    findings += schema_findings(path, packed)
+    findings += schema_findings(path, packed) + placeholder_rows(data)
     if kind != "agreement" and meta.get("kind") not in ("retro", "closing"):
         body = None  # the summary quotes only retrospectives' decisions
     return (kind, meta, positions, body, body_line, items, findings, private, parsed)
+
+
+# A template's prompt left as it was: "Replace with ..." opening a line, a list item or
+# a front-matter value (edit/templates/, scaffold.agreement_meta, a new goal's success).
+PLACEHOLDER = "Replace with "
+_PROMPT = re.compile(rb"^[ \t>]*(?:[-*+][ \t]+)?(?:[A-Za-z_]+:[ \t]*)?[\"']?(Replace with )", re.M)
+
+
+def placeholder_rows(data: bytes) -> tuple[FindingRow, ...]:
+    """A ``placeholder`` warning at each template prompt not yet written over."""
+    if PLACEHOLDER.encode() not in data:
+        return ()
+    return tuple(
+        (
+            data.count(b"\n", 0, found.start()) + 1,
+            found.start(1) - found.start() + 1,
+            "warning",
+            "placeholder",
+            "template text not filled in yet: write your own words here",
+        )
+        for found in _PROMPT.finditer(data)
+    )
+
+
+def refuse_placeholders(root: str) -> None:
+    """`mj sign` checks first: an agreement that still holds a template prompt is not what
+    the pair agreed on yet, so it is not signed."""
+    from pathlib import Path
+
+    from mentorjournal.errors import MjError
+    from mentorjournal.format.layout import AGREEMENT
+
+    try:
+        lines = [row[0] for row in placeholder_rows((Path(root) / AGREEMENT).read_bytes())]
+    except OSError:
+        return  # signing says what is wrong with the file
+    if lines:
+        shown = ", ".join(str(line) for line in lines[:8]) + (" ..." if len(lines) > 8 else "")
+        raise MjError(
+            f"{AGREEMENT} still holds template text to fill in (line {shown}: "
+            f"`{PLACEHOLDER}...`). Write those parts in your own words together "
+            "(`mj validate` lists them), then sign."
+        )

@@ -202,7 +202,7 @@ def cross_checks(journal: Journal) -> list[Finding]:
     findings: list[Finding] = []
     agreement = journal.agreement
     if agreement is not None and agreement.parsed:
-        findings.extend(_agreement_checks(agreement))
+        findings.extend(_agreement_checks(agreement, journal.root))
     for doc in journal.documents:
         findings.extend(document_cross_checks(doc, known, goal_ids))
     findings.extend(_duplicate_ids(journal))
@@ -358,7 +358,7 @@ def _session_name_check(doc: Document, findings: list[Finding]) -> None:
         )
 
 
-def _agreement_checks(agreement: Document) -> list[Finding]:
+def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
     found: list[Finding] = []
     meta = agreement.meta
     start = parse_date(meta.get("start"))
@@ -376,45 +376,21 @@ def _agreement_checks(agreement: Document) -> list[Finding]:
                     f"{key} {value} is before start {start}",
                 )
             )
-    if isinstance(meta.get("signatures"), list) and meta["signatures"]:
-        from mentorjournal.checks.signatures import signature_state  # hashlib: agreement only
+    mentor, mentee = (meta.get(role) for role in ("mentor", "mentee"))
+    if (
+        isinstance(mentor, dict)
+        and isinstance(mentee, dict)
+        and isinstance(mentor.get("handle"), str)
+        and mentor.get("handle") == mentee.get("handle")
+    ):
+        line, column = agreement.position(("mentee", "handle"))
+        message = (
+            f"{mentee.get('handle')!r} is already the mentor: mentor and mentee are two people"
+        )
+        found.append(Finding(agreement.path, line, column, "error", "duplicate-person", message))
+    from mentorjournal.checks.signatures import signature_findings  # hashlib: agreement only
 
-        state = signature_state(agreement)
-        if state.stale:
-            line, column = agreement.position(("signatures",))
-            names = ", ".join(state.stale)
-            found.append(
-                Finding(
-                    agreement.path,
-                    line,
-                    column,
-                    "warning",
-                    "stale-signature",
-                    f"the agreement changed after {names} signed; re-sign with `mj sign --as`",
-                )
-            )
-        for index, entry in enumerate(meta["signatures"]):
-            if isinstance(entry, dict) and isinstance(entry.get("by"), str):
-                by = entry["by"]
-                roles = {
-                    meta[r].get("handle")
-                    for r in ("mentor", "mentee")
-                    if isinstance(meta.get(r), dict)
-                }
-                others: list[Any] = meta["others"] if isinstance(meta.get("others"), list) else []
-                roles |= {o.get("handle") for o in others if isinstance(o, dict)}
-                if by not in roles:
-                    line, column = agreement.position(("signatures", index, "by"))
-                    found.append(
-                        Finding(
-                            agreement.path,
-                            line,
-                            column,
-                            "error",
-                            "unknown-person",
-                            f"signature by {by!r}, who is not in the agreement",
-                        )
-                    )
+    found.extend(signature_findings(agreement, root))
     return found
 
 

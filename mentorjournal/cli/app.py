@@ -8,6 +8,7 @@ fast paths do not pay for what they do not use.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,13 +72,26 @@ def palette(stream: Any = None) -> Palette:
     return palette_for(stream or sys.stdout)
 
 
-def _echo(text: str = "", err: bool = False) -> None:
+def _echo(text: str = "", err: bool = False, crlf: bool = False, redraw: bool = False) -> None:
     """Print a line as every command prints: a note's text, a file name or an author
-    cannot reach the terminal as a control sequence (``terminal.terminal_text``)."""
-    from mentorjournal.render.terminal import terminal_text
+    cannot reach the terminal as a control sequence (``terminal.terminal_text``).
+    With ``crlf``, ``text`` is lines that end in CRLF (an iCalendar feed): those CRs
+    pass, and no line break is added. With ``redraw``, on a terminal, ``text``
+    replaces the screen instead of following it."""
+    from mentorjournal.render.terminal import CLEAR_SCREEN, terminal_text
 
-    colour = palette(sys.stderr if err else sys.stdout).enabled
-    click.echo(terminal_text(text, colour), err=err)
+    if crlf:
+        click.echo(
+            terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"), err=err, nl=False
+        )
+        return
+    stream = sys.stderr if err else sys.stdout
+    colour = palette(stream).enabled
+    clear = CLEAR_SCREEN if redraw and stream.isatty() else ""
+    # click drops colour codes on its own when not writing to a terminal: FORCE_COLOR
+    # must reach a pipe too, so say what the palette decided.
+    # (The screen is cleared on a terminal even without colour, e.g. TERM=dumb.)
+    click.echo(clear + terminal_text(text, colour), err=err, color=colour or bool(clear))
 
 
 @contextmanager
@@ -161,39 +175,32 @@ def _state(ctx: click.Context) -> State:
 # ---------------------------------------------------------------- init
 
 
+def _init_options(command: F) -> F:
+    """A flag for every question a guided `mj init` asks."""
+    from mentorjournal.edit.scaffold import QUESTIONS
+
+    for field, question in reversed(QUESTIONS):
+        flag = "--" + field.replace("_", "-")
+        command = click.option(flag, field, metavar="TEXT", help=question + ".")(command)
+    return command
+
+
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--mentor",
-    "mentor",
-    metavar="H",
-    default="mentor",
-    show_default=True,
-    help="The mentor's handle.",
-)
-@click.option(
-    "--mentee",
-    "mentee",
-    metavar="H",
-    default="mentee",
-    show_default=True,
-    help="The mentee's handle.",
-)
-@click.option("--mentor-name", metavar="NAME", help="The mentor's name (default: the handle).")
-@click.option("--mentee-name", metavar="NAME", help="The mentee's name (default: the handle).")
+@_init_options
 @today_option
 @click.pass_context
 @refusals
 def init(
-    ctx: click.Context,
-    directory: Path | None,
-    mentor: str,
-    mentee: str,
-    mentor_name: str | None,
-    mentee_name: str | None,
-    today: dt.date,
+    ctx: click.Context, /, directory: Path | None, today: dt.date, **flags: str | None
 ) -> None:
     """Start a journal in DIRECTORY (default: here).
+
+    On a terminal it asks for the names, purpose, cadence, review date and what a
+    sponsor may see; each question has a flag, and what a flag gives is not asked.
+    Without a terminal (a script) nothing is asked: unanswered questions take
+    their defaults (handles `mentor` and `mentee`, biweekly 45-minute video
+    meetings, a review in three months, a sponsor sees cadence, goals, actions).
 
     Writes agreement.md from a template covering purpose, roles, goals, cadence
     and preparation, boundaries, confidentiality and consent, conflicts of
@@ -201,11 +208,23 @@ def init(
     creates goals/ and sessions/; keeps private/ out of Git; runs `git init`
     when not in a repository; installs the pre-commit hook. Never overwrites a file.
     """
-    from mentorjournal.edit.scaffold import scaffold
+    from mentorjournal.edit.scaffold import QUESTIONS, make_setup, read_answer, scaffold
+    from mentorjournal.errors import MjError
 
+    answers = {field: text for field, text in flags.items() if text is not None}
+    for field, text in answers.items():
+        try:
+            read_answer(field, text, today)
+        except MjError as exc:
+            raise click.BadParameter(str(exc), param_hint="--" + field.replace("_", "-")) from None
+    if sys.stdin.isatty():
+        _echo("Setting up a mentorship journal: Enter keeps the [default].")
+        for field, question in QUESTIONS:
+            if field not in answers:
+                answers[field] = _ask(field, question, answers, today)
     base = _state(ctx).directory
     target = base / directory if directory else base
-    result = scaffold(target, mentor, mentee, mentor_name, mentee_name, today)
+    result = scaffold(target, make_setup(answers, today), today)
     for path in result.written:
         _echo(f"wrote   {path}")
     if result.git_initialised:
@@ -215,9 +234,35 @@ def init(
     else:
         _echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
     _echo(
-        "\nNext: fill in agreement.md together, add goals with `mj new goal ID`, "
-        "then `mj validate` and `mj commit`."
+        "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
+        "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
+        "and both `mj sign`."
     )
+
+
+def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> str:
+    """One question on the terminal, asked again until the answer reads."""
+    from mentorjournal.edit.scaffold import default_answer, make_setup, read_answer
+    from mentorjournal.errors import MjError
+    from mentorjournal.render.terminal import terminal_text
+
+    def checked(text: str) -> str:
+        try:
+            read_answer(field, text, today)
+            if field == "mentee":  # the two handles must differ: say so now, not at the end
+                make_setup({**answers, field: text}, today)
+        except MjError as exc:
+            raise click.UsageError(terminal_text(str(exc))) from None
+        return text
+
+    default = default_answer(field, {k: v for k, v in answers.items()}, today)
+    answer: str = click.prompt(
+        terminal_text(question),
+        default=terminal_text(default),
+        show_default=bool(default),
+        value_proc=checked,
+    )
+    return answer
 
 
 # ---------------------------------------------------------------- validate
@@ -233,12 +278,23 @@ def _load(state: State, root: Path, staged: bool) -> Journal:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--staged", is_flag=True, help="Check what the index holds (what will be committed).")
-@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (--format json).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    help="github: one GitHub Actions annotation per finding, paths from the current folder.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.pass_context
 @refusals
 def validate(
-    ctx: click.Context, paths: tuple[Path, ...], staged: bool, as_json: bool, strict: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    staged: bool,
+    as_json: bool,
+    output_format: str | None,
+    strict: bool,
 ) -> None:
     """Check journal files against the schemas and the cross-file rules.
 
@@ -247,6 +303,9 @@ def validate(
     """
     from mentorjournal.checks.validate import validate as run_validation
 
+    if as_json and output_format not in (None, "json"):
+        raise click.UsageError(f"--json and --format {output_format}: give one of them")
+    output = "json" if as_json else output_format or "text"
     state = _state(ctx)
     absolute = {p: p if p.is_absolute() else state.directory / p for p in paths}
     if not staged:  # --staged: a file deleted here may still be in the index
@@ -266,12 +325,12 @@ def validate(
         found = None if paths else program_findings(state.directory, staged)
         if found is None:
             raise
-        ctx.exit(_report(*found, as_json, strict))
+        ctx.exit(_report(*found, output, strict, state.directory))
     if staged and not paths:
         from mentorjournal.index.stagedcheck import staged_findings
 
         findings, checked = staged_findings(root)
-        ctx.exit(_report(findings, checked, as_json, strict))
+        ctx.exit(_report(findings, checked, output, strict, root))
     if staged:
         journal = _load(state, root, staged)
         findings = run_validation(journal)
@@ -289,7 +348,7 @@ def validate(
         only = set().union(*covered.values())
         findings = [f for f in findings if f.path in only]
         checked = len(only)
-    ctx.exit(_report(findings, checked, as_json, strict))
+    ctx.exit(_report(findings, checked, output, strict, root))
 
 
 def _usage_if(paths: list[Path], problem: str) -> None:
@@ -298,17 +357,21 @@ def _usage_if(paths: list[Path], problem: str) -> None:
         raise click.BadParameter(f"{paths[0]}: {problem}", param_hint="PATH")
 
 
-def _report(findings: list[Finding], checked: int, as_json: bool, strict: bool) -> int:
-    """Print findings (and the tally on stderr); the exit code: 1 on an error."""
-    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+def _report(
+    findings: list[Finding], checked: int, output_format: str, strict: bool, base: Path
+) -> int:
+    """Print findings (and the tally on stderr), their paths under ``base``; the exit
+    code: 1 on an error."""
+    from mentorjournal.render.findings import findings_output
 
     failed = any(f.severity == "error" or strict for f in findings)
-    if as_json:
-        _echo(findings_json(findings, ok=not failed))
-    else:
-        if findings:
-            _echo(findings_text(findings, palette()))
-        _echo(findings_tally(findings, checked), err=True)
+    out, err = findings_output(
+        findings, checked, output_format, not failed, palette(), str(base), str(Path.cwd())
+    )
+    if out:
+        _echo(out)
+    if err:
+        _echo(err, err=True)
     return 1 if failed else 0
 
 
@@ -326,12 +389,33 @@ def _relative(root: Path, path: Path, given: Path) -> str:
     return "" if relative == "." else relative
 
 
+@main.command()
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over stdin and stdout (the default; for clients that pass it).",
+)
+def lsp(stdio: bool) -> None:
+    """A Language Server for editors: the findings as you type, and more.
+
+    The findings are `mj validate`'s. It also completes @handles, #goal ids and front
+    matter keys and values, shows an item's id, owner, due date and goal on hover,
+    and offers "mark done". It talks the Language Server Protocol over stdin and
+    stdout: your editor starts it (see "In your editor" in docs/guide.md).
+    """
+    if sys.stdin.isatty():
+        _echo("mj lsp talks to an editor over stdin/stdout; Ctrl-D ends it.", err=True)
+    from mentorjournal.lsp.server import serve
+
+    serve()
+
+
 # ---------------------------------------------------------------- status
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-@click.option("--owner", metavar="H", help="Only items owned by handle H.")
+@click.option("--owner", metavar="H", help="Only items owned by H (ana or @ana).")
 @today_option
 @click.pass_context
 @refusals
@@ -340,21 +424,30 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     from mentorjournal.index import views
     from mentorjournal.journal import people
     from mentorjournal.render.status import status_json, status_text
+    from mentorjournal.render.terminal import terminal_width
     from mentorjournal.reports.status import compute_status
 
     root = _state(ctx).root()
     journal = views.journal(root)
+    names = {handle: person.name for handle, person in people(journal).items()}
+    if owner is not None:
+        owner = owner.removeprefix("@")
+        if owner not in names:
+            known = ", ".join(f"@{handle}" for handle in names) or "nobody yet"
+            raise click.BadParameter(
+                f"@{owner} is not in the agreement (its people: {known})", param_hint="--owner"
+            )
     result = compute_status(journal, today, owner)
     if as_json:
         _echo(status_json(result))
         return
-    names = {handle: person.name for handle, person in people(journal).items()}
-    _echo(status_text(result, palette(), names))
+    _echo(status_text(result, palette(), names, terminal_width(), owner))
     from mentorjournal.checks.validate import file_errors
 
     errors = file_errors(journal)
     if errors:
-        _echo(f"\n{errors} file error(s) may hide items: run `mj validate`", err=True)
+        said = f"{errors} file error" + ("s" if errors != 1 else "")
+        _echo(f"\n{said} may hide items: run `mj validate`", err=True)
 
 
 # ---------------------------------------------------------------- sharing (issue 3)
@@ -375,13 +468,13 @@ def commit(ctx: click.Context, message: str | None) -> None:
     words are the subject and the generated summary the body.
     """
     from mentorjournal.render.findings import findings_text
-    from mentorjournal.reports.changes import commit_journal, plan_commit
+    from mentorjournal.reports.changes import commit_journal, plan_commit, plural
 
     plan = plan_commit(_state(ctx).root())
     if plan.errors:
         _echo(findings_text(plan.errors, palette()))
         raise click.ClickException(
-            f"not committed: {len(plan.errors)} error(s) above. Fix them "
+            f"not committed: {plural(len(plan.errors), 'error')} above. Fix them "
             "(`mj validate` checks again), then run `mj commit`."
         )
     outcome = commit_journal(plan, message)
@@ -476,13 +569,15 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
             err=True,
         )
         ctx.exit(1)
-    pulled = f"pulled {result.pulled} commit(s) from {result.upstream}"
+    from mentorjournal.reports.changes import plural
+
+    pulled = f"pulled {plural(result.pulled, 'commit')} from {result.upstream}"
     _echo(pulled if result.pulled else f"up to date with {result.upstream}")
     if result.pushed:
         where = f"pushed to {result.upstream}"
         if result.set_upstream:
             where += " (now its upstream)"
-        count = f"{result.pushed_commits} commit(s) " if result.pushed_commits else ""
+        count = f"{plural(result.pushed_commits, 'commit')} " if result.pushed_commits else ""
         _echo(f"{count}{where}".strip())
     else:
         _echo("nothing to push")
@@ -536,27 +631,86 @@ def _explain_conflicts(root: Path, result: Any) -> None:
 
 @main.command()
 @click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
+@click.option("--key", metavar="FILE", help="Your SSH key (default: git's user.signingKey).")
+@click.option("--confirm-key", is_flag=True, help="Confirm H's new key, signing with the earlier.")
 @today_option
 @click.pass_context
 @refusals
-def sign(ctx: click.Context, handle: str, today: dt.date) -> None:
-    """Sign the current agreement text as H (mentor, mentee or one of `others`).
+def sign(
+    ctx: click.Context, handle: str, key: str | None, confirm_key: bool, today: dt.date
+) -> None:
+    """Sign the current agreement text as H with H's SSH key, as git signs commits.
 
-    Records {by, date, digest} under `signatures`, changing no other byte of
-    agreement.md. Any later edit makes the signature stale; sign again then.
+    Adds {by, date, digest, sig} under `signatures` (`ssh-keygen -Y sign`), changing no
+    other byte of agreement.md. The key is --key FILE (a private key, or a public key
+    whose private half is in ssh-agent), else git's user.signingKey, else
+    ~/.ssh/id_ed25519; it must be H's `key` in the agreement (see `mj key`). Any later
+    edit makes the signature stale; sign again then. After H's key changed, H signs
+    once with the earlier key and --confirm-key; until then H's signature does not count.
     """
     from mentorjournal.edit.signing import sign_agreement
-    from mentorjournal.model import Journal
 
     root = _state(ctx).root()
-    result = sign_agreement(Journal(str(root), ()), handle, today)
+    result = sign_agreement(root, handle, today, key, confirm_key)
     if result.unchanged:
         _echo(f"{handle} already signed this version of the agreement ({result.date})")
         return
     verb = "re-signed" if result.replaced else "signed"
-    _echo(f"{handle} {verb} the agreement on {result.date} ({result.digest[:19]}...)")
+    _echo(f"{handle} {verb} the agreement on {result.date} with key {result.fingerprint}")
     _echo("Record it with `mj commit`.")
-    _notice(_state(ctx).root())
+    _notice(root)
+
+
+@main.command()
+@click.option("--as", "handle", metavar="H", help="Whose key (default: git's user.email's).")
+@click.option("--file", "key_file", type=click.Path(path_type=Path), help="Key to add.")
+@click.option("--generate", is_flag=True, help="Make a new ed25519 key without asking.")
+@click.option("--replace", is_flag=True, help="Replace a different key H already has.")
+@click.pass_context
+@refusals
+def key(
+    ctx: click.Context, handle: str | None, key_file: Path | None, generate: bool, replace: bool
+) -> None:
+    """Put your SSH public key in the agreement, so that your signature can be checked.
+
+    The key is --file (a public key, or a private one with its .pub beside it), else
+    git's user.signingKey, else ~/.ssh/id_ed25519.pub. With none, mj offers to make a
+    new ed25519 key there (--generate: without asking; with --file, at FILE). Only
+    H's `key` line is written; then `mj commit` and `mj sign --as H`.
+    """
+    from mentorjournal import sshkeys
+    from mentorjournal.edit import signing
+    from mentorjournal.errors import MjError
+
+    root = _state(ctx).root()
+    handle = handle or signing.own_handle(root)
+    found = None if generate else sshkeys.find_public_key(root, key_file)
+    if found is None:
+        target = key_file or Path.home() / ".ssh" / "id_ed25519"
+        try:
+            yes = generate or click.confirm(f"No SSH key found. Make one at {target}?")
+        except click.Abort:
+            yes = False
+        if not yes:
+            raise MjError("no key was made: `mj key --generate` makes one, --file uses yours")
+        found = sshkeys.generate(target, f"{handle}@mentorjournal"), str(target)
+        _echo(f"made {target} (no passphrase; add one: ssh-keygen -p -f {target})")
+    result = signing.set_key(root, handle, found[0], replace)
+    if result.unchanged:
+        _echo(f"{handle}'s key {result.fingerprint} is already in the agreement")
+        return
+    _echo(f"{handle}'s key {result.fingerprint} ({found[1]}) is now in agreement.md")
+    if result.replaced:
+        _echo(
+            f"It replaces {result.replaced}: sign once with that earlier key to confirm the "
+            f"change (`mj sign --as {handle} --key EARLIER-KEY --confirm-key`), or your "
+            "signature will not count."
+        )
+    usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
+    _echo(
+        f"Next: `mj commit`, then `mj sign --as {handle}{'' if usual else ' --key ' + found[1]}`."
+    )
+    _notice(root)
 
 
 @main.command()
@@ -745,28 +899,114 @@ def new_goal(
         _open_editor(root, path)
 
 
+def _item_command(ctx: click.Context, command: str, wanted: str, day: dt.date | None) -> None:
+    from mentorjournal.cli import commands
+
+    root = _state(ctx).root()
+    _echo(commands.item_command(root, command, wanted, day))
+    _notice(root)
+
+
 @main.command()
 @click.argument("item_id", metavar="ID")
 @today_option
 @click.pass_context
 @refusals
 def done(ctx: click.Context, item_id: str, today: dt.date) -> None:
-    """Tick action item ID (or a unique prefix) in its file and add its done date.
+    """Tick action item ID in its file and add its done date.
 
-    Only that line changes; every other byte, line endings included, stays.
+    ID is the id `mj status` shows, a unique prefix of at least 4 characters, or
+    the item's text (exact, or a unique part of it; case is ignored). Only that
+    line changes, in the item's own dialect: ` ✅ DATE` for Obsidian Tasks items
+    (after their other fields, before a block id), ` [completion:: DATE]` for
+    Dataview items, ` done:DATE` for any other.
+    """
+    _item_command(ctx, "done", item_id, today)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--owner", metavar="H", help="Who commits to it (a handle in the agreement).")
+@click.option("--due", "day", metavar="DATE", callback=_date_option, help="Due date.")
+@click.option("--goal", metavar="G", help="The goal it serves (goals/G.md).")
+@click.option("--to", metavar="FILE", help="A session or goal file (default: the latest session).")
+@click.pass_context
+@refusals
+def add(
+    ctx: click.Context,
+    text: str,
+    owner: str | None,
+    day: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> None:
+    """Add an action item to the latest session (or to FILE).
+
+    The line is `- [ ] @H TEXT #G` with the due date in the dialect the file's items
+    use (`due:DATE`, `📅 DATE`, `[due:: DATE]`). It goes after the last item under the
+    file's "Next actions" (or "Milestones" ...) heading, else at the end of the file.
+    The owner, goal and date are checked first; nothing else in the file changes.
     """
     from mentorjournal.cli import commands
 
-    root = _state(ctx).root()
-    _echo(commands.done(root, item_id, today))
+    state = _state(ctx)
+    root = state.root()
+    said, note = commands.add(root, state.directory, text, owner, day, goal, to)
+    _echo(said)
+    if note:
+        _echo(note, err=True)
     _notice(root)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@today_option
+@click.pass_context
+@refusals
+def cancel(ctx: click.Context, item_id: str, today: dt.date) -> None:
+    """Cancel action item ID and date it where its dialect can.
+
+    The checkbox becomes `[-]`; an Obsidian Tasks item gets `❌ DATE`, a Dataview item
+    `[cancelled:: DATE]` (mj's own `due:` items have no cancelled date). ID as for
+    `mj done`.
+    """
+    _item_command(ctx, "cancel", item_id, today)
+
+
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.pass_context
+@refusals
+def reopen(ctx: click.Context, item_id: str) -> None:
+    """Open a done or cancelled item ID again.
+
+    The checkbox becomes `[ ]` and its done and cancelled dates are removed. ID as for
+    `mj done`.
+    """
+    _item_command(ctx, "reopen", item_id, None)
+
+
+@main.command("due")
+@click.argument("item_id", metavar="ID")
+@click.argument("day", metavar="DATE", callback=_date_option)
+@click.pass_context
+@refusals
+def due_command(ctx: click.Context, item_id: str, day: dt.date) -> None:
+    """Set or change the due date of item ID to DATE (YYYY-MM-DD).
+
+    A due date it has is replaced where it stands (`due:`, `📅`, `📆`, `[due:: ]`,
+    `(due:: )`); else one is added in the item's dialect. ID as for `mj done`.
+    """
+    _item_command(ctx, "due", item_id, day)
 
 
 def _notice(root: Path) -> None:
     """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
-    from mentorjournal.cli import commands
+    from mentorjournal.git.setupcheck import missing_setup
 
-    commands.notice(root, sys.stderr)
+    line = missing_setup(root)
+    if line:
+        _echo(line, err=True)
 
 
 @main.command()
@@ -823,10 +1063,61 @@ def summary(
     if output is None:
         _echo(text.rstrip("\n"))
         return
+    _write_output(_state(ctx).directory, output, (text.rstrip("\n") + "\n").encode())
+
+
+@main.command("agreement")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "html", "pdf"]),
+    default="text",
+    show_default=True,
+    help="Output format; pdf is printed by Chromium and needs -o.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@click.pass_context
+@refusals
+def agreement(ctx: click.Context, output_format: str, output: Path | None) -> None:
+    """The agreement as a readable document of one or two pages.
+
+    Purpose, roles, goals with their success criteria, cadence and preparation,
+    boundaries, confidentiality and consent, the review date, and who has signed
+    this text. Prompts of the template not written yet are marked as such.
+    """
+    from mentorjournal.index import views
+    from mentorjournal.render import agreement as render
+    from mentorjournal.reports.agreement import agreement_document
+
+    if output_format == "pdf" and output is None:
+        raise click.UsageError("a PDF goes to a file: add -o FILE (e.g. -o agreement.pdf)")
+    document = agreement_document(views.journal(_state(ctx).root()))
+    if output_format == "text":
+        width = min(shutil.get_terminal_size().columns, 100) if output is None else 80
+        text = render.agreement_text(document, width)
+    elif output_format == "md":
+        text = render.agreement_markdown(document)
+    else:
+        text = render.agreement_html(document)
+    if output is None:
+        _echo(text.rstrip("\n"))
+        return
+    data = render.print_pdf(text) if output_format == "pdf" else (text.rstrip("\n") + "\n").encode()
+    _write_output(_state(ctx).directory, output, data)
+
+
+def _write_output(base: Path, output: Path, data: bytes) -> None:
+    """``-o FILE``: written atomically, with the user's umask; said on stderr."""
     from mentorjournal.edit.writer import atomic_write
 
-    target = output if output.is_absolute() else _state(ctx).directory / output
-    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    target = output if output.is_absolute() else base / output
+    atomic_write(target, data)
     _echo(f"wrote   {target}", err=True)
 
 
@@ -901,8 +1192,10 @@ def program(
 @click.pass_context
 @refusals
 def watch(ctx: click.Context, today: dt.date) -> None:
-    """Re-validate on every save; reprint findings and status when they change.
+    """Re-validate on every save and redraw one screen: the time of the last check, what
+    changed, the findings and the status.
 
+    Editor and tool temp files (vim's swap and backup, `sed -i`'s) are not changes.
     Stop with Ctrl-C.
     """
     import threading
@@ -911,11 +1204,10 @@ def watch(ctx: click.Context, today: dt.date) -> None:
 
     root = _state(ctx).root()
     given = ctx.get_parameter_source("today")
-    _echo(f"watching {root} (Ctrl-C to stop)", err=True)
     try:
         run_watch(
             root,
-            _echo,
+            lambda text: _echo(text, redraw=True),
             threading.Event(),
             palette(),
             lambda text: _echo(text, err=True),
@@ -925,3 +1217,74 @@ def watch(ctx: click.Context, today: dt.date) -> None:
     except KeyboardInterrupt:
         _echo("", err=True)
     ctx.exit(0)
+
+
+def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.time:
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time HH:MM", ctx=ctx, param=param) from None
+
+
+@main.command()
+@click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review stay).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: no item text, nothing from confidential or private notes.",
+)
+@click.option(
+    "--at",
+    metavar="HH:MM",
+    default="09:00",
+    show_default=True,
+    callback=_time_option,
+    help="Local time the meetings start (the agreement gives no time of day).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def calendar(
+    ctx: click.Context,
+    owner: str | None,
+    audience: str,
+    at: dt.time,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """An iCalendar feed: meetings, review date, open items with a due date.
+
+    The meetings are one recurring event from the agreement's cadence, from the next
+    meeting due; the review date and each due item are all-day events; each has a
+    reminder. UIDs stay the same from run to run, so a calendar that imports the feed
+    again updates its events instead of duplicating them.
+    """
+    from mentorjournal.cli import commands
+    from mentorjournal.reports.calendar import UnknownOwnerError
+
+    root = _state(ctx).root()
+    try:
+        text, errors = commands.calendar(root, audience, owner, today, at)
+    except UnknownOwnerError as exc:
+        raise click.BadParameter(str(exc), param_hint="--owner") from None
+    if errors:
+        _echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
+    if output is None:
+        _echo(text, crlf=True)
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, text.encode())
+    _echo(f"wrote   {target}", err=True)

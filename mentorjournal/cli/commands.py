@@ -34,7 +34,8 @@ def summary(
     from mentorjournal.index import store
 
     def report(journal: Journal) -> str:
-        from mentorjournal.reports.summary import agreement_versions, compute_summary
+        from mentorjournal.reports.cadence import agreement_timeline
+        from mentorjournal.reports.summary import compute_summary
 
         result = compute_summary(
             journal,
@@ -42,7 +43,7 @@ def summary(
             since,
             until,
             "sponsor" if audience == "sponsor" else "pair",
-            agreement_versions(root, until or today),
+            agreement_timeline(root, until or today),
         )
         if output_format == "json":
             from mentorjournal.render.summary_json import summary_json
@@ -66,6 +67,48 @@ def summary(
     return store.view(root, "summary", (*depends, str(colours.enabled), head), report, str)
 
 
+def calendar(
+    root: Path, audience: str, owner: str | None, today: dt.date, at: dt.time
+) -> tuple[str, int]:
+    """`mj calendar`'s iCalendar text and the count of file errors that may hide events,
+    kept by the index until a file, the day or an option changes. Raises
+    ``reports.calendar.UnknownOwnerError`` for an ``owner`` the agreement does not name."""
+    from mentorjournal.index import store
+
+    def feed(journal: Journal) -> tuple[str, int]:
+        import marshal
+        import time
+
+        from mentorjournal.checks.validate import file_errors
+        from mentorjournal.index import gitstate
+        from mentorjournal.render.calendar_ics import calendar_ics
+        from mentorjournal.reports.calendar import compute_calendar
+
+        built = compute_calendar(
+            journal, today, "sponsor" if audience == "sponsor" else "pair", owner, at
+        )
+        # What the feed last said of each event (render/calendar_ics): kept beside the
+        # cache, per audience, for every owner's feed alike.
+        location = gitstate.git_location(str(root))
+        name = f"calendar-{audience}"
+        where = gitstate.cache_path(str(root), location[0] if location else None, name)
+        try:
+            kept = marshal.loads(gitstate.load(where))
+        except (EOFError, ValueError, TypeError):
+            kept = {}
+        kept = kept if isinstance(kept, dict) else {}  # damaged: the feed starts afresh
+        kept = {uid: v for uid, v in kept.items() if isinstance(v, tuple) and len(v) == 3}
+        text, changed = calendar_ics(built, kept, int(time.time()))
+        if changed:
+            gitstate.store(where, marshal.dumps(kept | changed))
+        return text, file_errors(journal)
+
+    owner = owner.lstrip("@") if owner else None
+    depends = (audience, owner or "", str(today), at.isoformat())
+    text, errors = store.view(root, "calendar", depends, feed, tuple)
+    return text, errors
+
+
 def notice(root: Path, err: TextIO) -> None:
     """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
     from mentorjournal.git.setupcheck import missing_setup
@@ -77,15 +120,48 @@ def notice(root: Path, err: TextIO) -> None:
         err.write(terminal_text(line) + "\n")
 
 
-def done(root: Path, wanted: str, today: dt.date) -> str:
-    """`mj done`: tick the item and say which, where, and with what date."""
-    from mentorjournal.edit.authoring import tick
+# What each item command says it did.
+_SAID = {"done": "done", "cancel": "cancelled", "reopen": "reopened", "due": "due"}
+
+
+def item_command(root: Path, command: str, wanted: str, day: dt.date | None) -> str:
+    """`mj done/cancel/reopen/due`: change the item and say which, where, and the date
+    written (done: the done date, which may be one the item already had)."""
+    from mentorjournal.edit.actions import change
     from mentorjournal.render.terminal import printable
 
-    ticked = tick(root, wanted, today)
-    item = ticked.item
+    changed = change(root, wanted, command, day)
+    item = changed.item
+    where = f"{printable(item.path)}:{item.line}" + (f", {changed.date}" if changed.date else "")
+    return f"{_SAID[command]:<7} {item.id}  {printable(item.text)}  ({where})"
+
+
+def add(
+    root: Path,
+    directory: Path,
+    text: str,
+    owner: str | None,
+    due: dt.date | None,
+    goal: str | None,
+    to: str | None,
+) -> tuple[str, str | None]:
+    """`mj add`: what to say, and a note for stderr when the item has no owner. ``to``
+    is a path from ``directory`` (the working directory) or from the journal's root."""
+    from mentorjournal.edit.add_item import add_item
+    from mentorjournal.render.terminal import printable
+
+    target = None
+    if to is not None:
+        target = directory / to
+        if not target.exists() and (root / to).exists():
+            target = root / to
+    item = add_item(root, text, owner, due, goal, target).item
     where = f"{printable(item.path)}:{item.line}"
-    return f"done    {item.id}  {printable(item.text)}  ({where}, {ticked.done})"
+    said = f"added   {item.id}  {printable(item.text)}  ({where})"
+    note = None
+    if not item.owners and not item.path.startswith(("goals/", "private/goals/")):
+        note = "note    the item has no owner: add @handle to it (or use --owner)"
+    return said, note
 
 
 def new_session(root: Path, day: dt.date, slug: str | None, kind: str | None) -> tuple[Path, str]:

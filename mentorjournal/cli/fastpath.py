@@ -9,8 +9,8 @@ Importing click and the command modules costs ~25-60 ms, as much as a warm
 - ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
 - ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
   check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
-- ``mj done ID``, ``mj summary``, ``mj new session`` and ``mj program [DIR]``: through
-  ``commands.py``, as ``app.py`` does.
+- ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``mj summary``, ``mj calendar``,
+  ``mj new session`` and ``mj program [DIR]``: through ``commands.py``, as ``app.py`` does.
 
 Anything else, or anything unusual about them (other options, a narrow terminal,
 no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
@@ -70,10 +70,14 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _validate_staged(directory, argv[1:], out, err)
     if argv == ["hook-run"]:
         return _hook_run(directory)
-    if argv[:1] == ["done"]:
-        return _done(directory, argv[1:], out, err)
+    if argv[:1] == ["add"]:
+        return _add(directory, argv[1:], out, err)
+    if argv[:1] in (["done"], ["cancel"], ["reopen"], ["due"]):
+        return _item(argv[0], directory, argv[1:], out, err)
     if argv[:1] == ["summary"]:
         return _summary(directory, argv[1:], out, err)
+    if argv[:1] == ["calendar"]:
+        return _calendar(directory, argv[1:], out, err)
     if argv[:2] == ["new", "session"]:
         return _new_session(directory, argv[2:], out, err)
     if argv[:1] == ["program"]:
@@ -112,7 +116,7 @@ def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
         found: dict[str, dt.date | None] = {"--today": today(values.get("--today"))}
     except ValueError:
         return None
-    for name in ("--since", "--until", "--date"):
+    for name in ("--since", "--until", "--date", "--due"):
         if name in values:
             found[name] = parse_date(values[name])
             if found[name] is None:
@@ -135,18 +139,27 @@ def _refused(err: TextIO, exc: Exception) -> int:
     return 1
 
 
-def _say(stream: TextIO, text: str) -> None:
+def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
     from mentorjournal.render.terminal import palette_for, terminal_text
 
+    if crlf:  # lines that end in CRLF (an iCalendar feed): those CRs pass
+        stream.write(terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"))
+        return
     stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
-def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    parsed = _options(args, ("--today",))
-    if parsed is None or len(parsed[1]) != 1:
+def _item(
+    command: str, directory: str, args: list[str], out: TextIO, err: TextIO
+) -> int | None:
+    """`mj done/cancel/reopen/due`: ID (and DATE for due), ``--today``."""
+    parsed = _options(args, () if command == "reopen" else ("--today",))
+    if parsed is None or len(parsed[1]) != (2 if command == "due" else 1):
         return None
-    dates, root = _dates(parsed[0]), _root(directory)
+    values, positional = parsed
+    if command == "due":
+        values["--date"] = positional.pop()
+    dates, root = _dates(values), _root(directory)
     if dates is None or root is None:
         return None
     from pathlib import Path
@@ -154,12 +167,43 @@ def _done(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | No
     from mentorjournal.cli import commands
     from mentorjournal.errors import MjError
 
-    today = dates["--today"]
-    assert today is not None
+    day = {"due": dates.get("--date"), "reopen": None}.get(command, dates["--today"])
     try:
-        _say(out, commands.done(Path(root), parsed[1][0], today) + "\n")
+        _say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
     except MjError as exc:
         return _refused(err, exc)
+    commands.notice(Path(root), err)
+    return 0
+
+
+def _add(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--owner", "--due", "--goal", "--to"))
+    if parsed is None or len(parsed[1]) != 1:
+        return None
+    values, (text,) = parsed
+    dates, root = _dates(values), _root(directory)
+    if dates is None or root is None:
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    try:
+        said, note = commands.add(
+            Path(root),
+            Path(directory),
+            text,
+            values.get("--owner"),
+            dates.get("--due"),
+            values.get("--goal"),
+            values.get("--to"),
+        )
+    except MjError as exc:
+        return _refused(err, exc)
+    _say(out, said + "\n")
+    if note:
+        _say(err, note + "\n")
     commands.notice(Path(root), err)
     return 0
 
@@ -195,27 +239,48 @@ def _summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     return 0
 
 
+def _calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    import datetime as dt
+
+    parsed = _options(args, ("--owner", "--audience", "--at", "--today"))
+    if parsed is None or parsed[1]:
+        return None  # -o FILE and the rest: click answers those
+    values = parsed[0]
+    audience, owner = values.get("--audience", "pair"), values.get("--owner")
+    dates, root = _dates(values), _root(directory)
+    try:
+        at = dt.time.fromisoformat(values.get("--at", "09:00"))
+    except ValueError:
+        return None
+    today = dates["--today"] if dates else None
+    if today is None or root is None or audience not in ("pair", "sponsor"):
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+
+    try:
+        text, errors = commands.calendar(Path(root), audience, owner, today, at)
+    except ValueError:
+        return None  # reports.calendar.UnknownOwnerError, a usage error: click words it
+    except MjError as exc:
+        return _refused(err, exc)
+    if errors:
+        _say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
+    _say(out, text, crlf=True)
+    return 0
+
+
 def _help(out: TextIO) -> int | None:
-    if os.path.basename(sys.argv[0]) != "mj" or _columns() < 80:
+    from mentorjournal.render.terminal import terminal_width
+
+    if os.path.basename(sys.argv[0]) != "mj" or terminal_width() < 80:
         return None  # click words it for another program name or a narrow terminal
     from mentorjournal.cli._help import MAIN_HELP
 
     out.write(MAIN_HELP)
     return 0
-
-
-def _columns() -> int:
-    """The terminal width as click asks for it (shutil.get_terminal_size)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 80
-    return columns or 80
 
 
 def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
@@ -250,13 +315,17 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     fast = snapshot.load_fresh(root)
     if fast is None:
         return None
+    if owner is not None:
+        owner = owner.removeprefix("@")
+        if owner not in fast.facts[5]:
+            return None  # an unknown handle: click words the usage error
     if as_json:
         key = f"{today} {owner}"
     else:
-        from mentorjournal.render.terminal import palette_for
+        from mentorjournal.render.terminal import palette_for, terminal_width
 
         palette = palette_for(out)
-        key = f"{today} {owner} {palette.enabled}"
+        key = f"{today} {owner} {palette.enabled} {terminal_width()}"
     kind = "json" if as_json else "text"
     text = fast.kept_output(kind, key)
     if text is None:
@@ -268,7 +337,8 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
             fast.keep_output(kind, key, text)
     out.write(text)
     if fast.errors and not as_json:
-        err.write(f"\n{fast.errors} file error(s) may hide items: run `mj validate`\n")
+        said = f"{fast.errors} file error" + ("s" if fast.errors != 1 else "")
+        err.write(f"\n{said} may hide items: run `mj validate`\n")
     return 0
 
 
@@ -292,8 +362,11 @@ def _status_output(
         review,
         SignatureState(*signatures),
     )
+    from mentorjournal.render.terminal import terminal_width
+
     palette = palette_for(out)
-    return terminal_text(status_text(result, palette, names) + "\n", palette.enabled)
+    text = status_text(result, palette, names, terminal_width(), owner)
+    return terminal_text(text + "\n", palette.enabled)
 
 
 def _import_json() -> None:
@@ -319,7 +392,8 @@ def _hook_run(directory: str) -> int | None:
 
 
 def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
-    if not set(options) <= {"--staged", "--json", "--strict"}:
+    chosen = _output_format(options)
+    if chosen is None or not set(chosen[1]) <= {"--staged", "--json", "--strict"}:
         return None  # paths, --help, a typo: click answers those
     root = _root(directory)
     if root is None:
@@ -331,19 +405,38 @@ def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextI
         return None
     rows, documents = checked
     from mentorjournal.model import Finding
-    from mentorjournal.render.findings import findings_json, findings_tally, findings_text
+    from mentorjournal.render.findings import findings_output
     from mentorjournal.render.terminal import palette_for
 
     findings = [Finding(*row) for row in rows]  # type: ignore[arg-type]
-    strict = "--strict" in options
-    failed = any(f.severity == "error" or strict for f in findings)
-    if "--json" in options:
-        _say(out, findings_json(findings, ok=not failed) + "\n")
-    else:
-        if findings:
-            _say(out, findings_text(findings, palette_for(out)) + "\n")
-        _say(err, findings_tally(findings, documents) + "\n")
+    failed = any(f.severity == "error" or "--strict" in options for f in findings)
+    shown = findings_output(
+        findings, documents, chosen[0], not failed, palette_for(out), root, os.getcwd()
+    )
+    for stream, text in zip((out, err), shown, strict=True):
+        if text:
+            _say(stream, text + "\n")
     return 1 if failed else 0
+
+
+def _output_format(options: list[str]) -> tuple[str, list[str]] | None:
+    """`mj validate`'s output format (``--format F``, ``--json``) and the other options;
+    None for what click words an error for (a repeated or unknown format)."""
+    from mentorjournal.render.findings import FORMATS
+
+    rest, given = [], []
+    args = iter(options)
+    for arg in args:
+        name, has_value, value = arg.partition("=")
+        if name == "--format":
+            given.append(value if has_value else next(args, ""))
+        else:
+            rest.append(arg)
+    if len(given) > 1 or not set(given) <= set(FORMATS):
+        return None
+    if "--json" in rest:
+        return None if given not in ([], ["json"]) else ("json", rest)
+    return (given or ["text"])[0], rest
 
 
 def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:

@@ -1,36 +1,28 @@
-"""Writing journal files for the user: `mj new session`, `mj new goal`, `mj done`."""
+"""Writing new journal files for the user: `mj new session`, `mj new goal`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mentorjournal.audience import is_private, quotable
-from mentorjournal.edit.writer import create_new, refuse_conflicts, render_markdown, rewrite
+from mentorjournal.edit.writer import create_new, render_markdown
 from mentorjournal.errors import MjError
-from mentorjournal.format.dates import parse_date
-from mentorjournal.format.document import parse_document
 from mentorjournal.journal import mentee_handle
-from mentorjournal.model import ActionItem, Journal
+from mentorjournal.model import Journal
 from mentorjournal.reports.status import OpenItem, open_items, session_dates
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_KINDS = ("kickoff", "regular", "check-in", "retro", "closing")
 GOAL_STATUSES = ("proposed", "active", "achieved", "paused", "dropped")
-# Shorter prefixes would tick the wrong item too easily.
-MIN_PREFIX = 4
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-# The list marker and the open checkbox at the start of an item's first line
-# (blockquotes and ordered lists included).
-_OPEN_CHECKBOX = re.compile(rb"^([ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)\[ \]")
 
 _RETRO_PROMPTS = """\
 ### What helped you grow this period?
@@ -49,15 +41,6 @@ _CLOSING_PROMPTS = """\
 - How and when do we stay in touch?
 
 """
-
-
-@dataclass(frozen=True)
-class Ticked:
-    """What `mj done` changed: one item, in one file, at one line."""
-
-    item: ActionItem
-    path: Path
-    done: str
 
 
 # ---------------------------------------------------------------- new files
@@ -95,9 +78,12 @@ class SessionPlan:
     length: int | None
     active_goals: tuple[str, ...]
     first: bool  # no session yet: the new one is a kickoff
+    # What the meeting reviews (``to_review``): overdue, due, or new since the last one.
     open: tuple[OpenItem, ...]
     # Files of ``open`` items whose text is never copied (confidential sessions).
     confidential: frozenset[str] = frozenset()
+    last_session: str | None = None
+    unlisted: int = 0  # the other open items, left to `mj status`
 
 
 # The pair and its cadence as plain values: (mentor, mentee, mentee's name, mode, length).
@@ -128,16 +114,49 @@ def pair_facts(journal: Journal) -> PairFacts:
 def session_plan(journal: Journal, day: dt.date) -> SessionPlan:
     """The plan for a session on ``day``, from the whole journal."""
     meta = {doc.path: doc.meta for doc in journal.documents}
-    listed, confidential = review_items(
-        open_items(journal, day), lambda path: not quotable(path, meta[path])
-    )
+    last = last_session(session_dates(journal), day)
+    chosen, unlisted = to_review(open_items(journal, day), last, day)
+    listed, confidential = review_items(chosen, lambda path: not quotable(path, meta[path]))
     return SessionPlan(
         *pair_facts(journal),
         active_goals=active_goals(journal),
         first=not session_dates(journal),
         open=listed,
         confidential=confidential,
+        last_session=last,
+        unlisted=unlisted,
     )
+
+
+# At most this many items are listed (about a screenful); `mj status` has the rest.
+REVIEW_LIMIT = 20
+_NOTE_DATE = re.compile(r"sessions/(\d{4}-\d{2}-\d{2})")
+
+
+def last_session(dates: Iterable[str], day: dt.date) -> str | None:
+    """The last session held before ``day`` (YYYY-MM-DD), if any."""
+    return max((date for date in dates if date < day.isoformat()), default=None)
+
+
+def to_review(
+    open_now: Iterable[OpenItem], last: str | None, day: dt.date
+) -> tuple[list[OpenItem], int]:
+    """What one meeting reviews of the open items (in status order, overdue first): the
+    overdue and due ones, and those of notes since the last session (all, before the
+    first), at most REVIEW_LIMIT; and how many other shared open items there are."""
+    today = day.isoformat()
+    chosen: list[OpenItem] = []
+    others = 0
+    for item in open_now:
+        if is_private(item.path):
+            continue  # never listed, nor counted, in a shared note
+        note = _NOTE_DATE.match(item.path)
+        new = last is None or (note is not None and note.group(1) >= last)
+        if (new or (item.due is not None and item.due <= today)) and len(chosen) < REVIEW_LIMIT:
+            chosen.append(item)
+        else:
+            others += 1
+    return chosen, others
 
 
 def review_items(
@@ -160,11 +179,13 @@ def active_goals(journal: Journal) -> tuple[str, ...]:
 
 
 def review_lines(plan: SessionPlan) -> list[str]:
-    """Every open item as a reference (not a checkbox): id, owners, text, due, where; an
-    item of a confidential session without its text, which stays in that session."""
-    lines = []
+    """The items to review as references (not checkboxes), by person: id, text, due,
+    where; an item of a confidential session without its text, which stays there."""
+    since = f" since the last session ({plan.last_session})" if plan.last_session else ""
+    lines = [f"Overdue, due, and new{since}. Tick them where they live (`mj done ID`), not here."]
+    groups: dict[str, list[str]] = {}
     for item in plan.open:
-        owners = " ".join("@" + owner for owner in item.owners) or "(no owner)"
+        owner, *others = item.owners or ("",)
         due = ""
         if item.due:
             due = f", due {item.due}" + (" (overdue)" if item.overdue else "")
@@ -172,8 +193,21 @@ def review_lines(plan: SessionPlan) -> list[str]:
             text = "(in a confidential session)"
         else:
             text = item.text + "".join(f" #{goal}" for goal in item.goals)
-        lines.append(f"- `{item.id}` {owners}: {text}{due} ({item.path}:{item.line})")
-    return lines or ["- Nothing open."]
+            text = text if len(text) <= 200 else text[:199] + "…"
+        with_ = f" (with {' '.join('@' + o for o in others)})" if others else ""
+        line = f"- `{item.id}` {text}{with_}{due} ({item.path}:{item.line})"
+        groups.setdefault(owner, []).append(line)
+    order = sorted(
+        groups, key=lambda o: (o not in (plan.mentee, plan.mentor), o != plan.mentee, o == "", o)
+    )
+    for owner in order:
+        lines += ["", f"### {'@' + owner if owner else 'No owner'}", "", *groups[owner]]
+    if not plan.open:
+        lines += ["", "- Nothing overdue, due or new."]
+    if plan.unlisted:
+        more = "more open item" + ("s" if plan.unlisted != 1 else "")
+        lines += ["", f"And {plan.unlisted} {more}: `mj status`."]
+    return lines
 
 
 def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
@@ -270,159 +304,3 @@ def new_goal(
     path = root / "goals" / f"{goal_id}.md"
     create_new(path, text.encode(), root=root)
     return path
-
-
-# ---------------------------------------------------------------- done
-
-
-def _describe(item: ActionItem) -> str:
-    return f"{item.id}  {item.path}:{item.line}  {item.text}"
-
-
-def find_item(items: Sequence[ActionItem], wanted: str) -> ActionItem:
-    """The item whose id is ``wanted`` or starts with it; a clear error otherwise."""
-    wanted = wanted.strip().lower()
-    exact = [item for item in items if item.id == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    matches = exact or [
-        item
-        for item in items
-        if len(wanted) >= MIN_PREFIX and (item.id.startswith(wanted) or item.key.startswith(wanted))
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        listing = "\n".join("  " + _describe(item) for item in matches)
-        raise MjError(
-            f"id {wanted!r} matches {len(matches)} items; give more characters:\n{listing}"
-        )
-    close = difflib.get_close_matches(wanted, [item.id for item in items], n=5, cutoff=0.5)
-    by_id = {item.id: item for item in items}
-    hint = ""
-    if close:
-        hint = "\nclose matches:\n" + "\n".join("  " + _describe(by_id[i]) for i in close)
-    short = (
-        f" (give at least {MIN_PREFIX} characters)"
-        if len(wanted) < MIN_PREFIX and not close
-        else ""
-    )
-    raise MjError(f"no action item with id {wanted!r}{short}; `mj status` lists the ids{hint}")
-
-
-def _line_span(data: bytes, line: int) -> tuple[int, int]:
-    """Start and end (before CR LF / LF) of a 1-based line, counting LF as the separator."""
-    start = 0
-    for _ in range(line - 1):
-        start = data.index(b"\n", start) + 1
-    end = data.find(b"\n", start)
-    end = len(data) if end < 0 else end
-    if end > start and data[end - 1 : end] == b"\r":
-        end -= 1
-    return start, end
-
-
-def tick_line(line: bytes, day: dt.date, has_done_date: bool) -> bytes:
-    """``[ ]`` -> ``[x]``, and ``done:DAY`` appended (before trailing blanks) unless dated."""
-    match = _OPEN_CHECKBOX.match(line)
-    if match is None:
-        raise ValueError("no open checkbox")
-    prefix = match.group(1)
-    rest = line[match.end() :]
-    ticked = prefix + b"[x]" + rest
-    if has_done_date:
-        return ticked
-    content = ticked.rstrip(b" \t")
-    trailing = ticked[len(content) :]
-    return content + f" done:{day.isoformat()}".encode() + trailing
-
-
-def _same_item(candidates: Sequence[ActionItem], item: ActionItem) -> ActionItem | None:
-    """``item`` among its file's items as parsed now: by its full key, or, when only its
-    id is known, the one item that id names (the one at its line if several do)."""
-    if item.key:
-        return next((i for i in candidates if i.key == item.key), None)
-    named = [
-        i for i in candidates if (i.id == item.id if i.explicit_id else i.key.startswith(item.id))
-    ]
-    if len(named) > 1:
-        named = [i for i in named if i.line == item.line]
-    return named[0] if len(named) == 1 else None
-
-
-def _refuse_closed(item: ActionItem) -> None:
-    if item.state == "done":
-        when = f" on {item.done}" if item.done else ""
-        raise MjError(f"item {item.id} is already done{when} ({item.path}:{item.line})")
-    if item.state == "cancelled":
-        raise MjError(f"item {item.id} is cancelled ({item.path}:{item.line}); reopen it by hand")
-
-
-def _ticked(path: Path, item: ActionItem, data: bytes, day: dt.date) -> tuple[bytes, Ticked]:
-    """``data`` with ``item`` ticked, checked on the bytes as they are now: the file holds
-    no merge conflict, the item is still there and open, and ticking its line changes
-    exactly that item."""
-    before = parse_document(item.path, data)
-    refuse_conflicts(before, "mj done")
-    fresh = _same_item(before.items, item)
-    if fresh is None:
-        raise MjError(
-            f"{item.path} no longer holds item {item.id} ({item.text}): it was changed "
-            "meanwhile; nothing was written. `mj status` lists the ids as they are now."
-        )
-    _refuse_closed(fresh)
-    start, end = _line_span(data, fresh.line)
-    try:
-        new = data[:start] + tick_line(data[start:end], day, fresh.done is not None) + data[end:]
-    except ValueError:
-        new = data  # no checkbox at the start of that line: told below
-    after = parse_document(item.path, new).items
-    wanted = [(i.key, "done" if i is fresh else i.state) for i in before.items]
-    if [(i.key, i.state) for i in after] != wanted:
-        raise MjError(
-            f"{item.path}:{fresh.line}: mj cannot tick this item without touching others "
-            "(its checkbox is not at the start of the line, or the line is not where "
-            "an editor shows it); tick it by hand"
-        )
-    done = fresh.done if fresh.done and parse_date(fresh.done) else day.isoformat()
-    return new, Ticked(fresh, path, done)
-
-
-def mark_done(root: Path, items: Sequence[ActionItem], wanted: str, day: dt.date) -> Ticked:
-    """Tick one of ``items`` in its file, changing no other byte, through the one
-    compare-and-swap writer: when the file changed meanwhile it ticks the item in the
-    file as it is now, or refuses when that item is gone or closed."""
-    item = find_item(items, wanted)
-    _refuse_closed(item)
-    path = root / item.path
-    return rewrite(root, path, lambda data: _ticked(path, item, data, day))
-
-
-def tick(root: Path, wanted: str, day: dt.date) -> Ticked:
-    """`mj done`: tick the item ``wanted`` names; no tick is lost, none is doubled."""
-    from mentorjournal.index import views
-
-    # The open items the status snapshot keeps answer almost every call; what they
-    # cannot (an unknown, done or ambiguous id, a snapshot behind the files) every
-    # item of the journal as it is now answers.
-    open_now = views.open_items(root, wanted[:MIN_PREFIX])
-    if open_now is not None:
-        try:
-            return mark_done(root, open_now, wanted, day)
-        except MjError:
-            pass
-    journal = views.journal(root)
-    try:
-        return mark_done(root, journal.items(), wanted, day)
-    except MjError as exc:
-        marked = [
-            d.path
-            for d in journal.documents
-            if any(f.code == "conflict-marker" for f in d.findings)
-        ]
-        if not marked or not str(exc).startswith("no action item"):
-            raise
-        raise MjError(
-            f"{exc}\n{', '.join(marked)} holds merge conflict markers: its items are hidden "
-            "until the merge is finished (`mj validate` shows the lines)"
-        ) from None

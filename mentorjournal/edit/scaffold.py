@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentorjournal.audience import SPONSOR_DEFAULT
+from mentorjournal.audience import PARTS, SPONSOR_DEFAULT
 from mentorjournal.edit.writer import create_new, render_markdown, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
-from mentorjournal.format.dates import add_months
+from mentorjournal.format.dates import add_months, parse_date
 from mentorjournal.format.layout import AGREEMENT
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,21 +42,120 @@ def check_handle(handle: str) -> str:
     return handle
 
 
-def agreement_meta(
-    mentor: str, mentee: str, mentor_name: str, mentee_name: str, today: dt.date
-) -> dict[str, Any]:
+MODES = ("in-person", "video", "phone", "async", "mixed")
+_EVERY = re.compile(r"weekly|biweekly|monthly|[1-9][0-9]* (days?|weeks?)")
+PURPOSE_PROMPT = (
+    "Replace with your shared purpose: what the mentee wants to grow into, "
+    "in one paragraph you both agree on."
+)
+
+# What a guided `mj init` asks, in order; each field is also a flag (--mentor-name ...).
+QUESTIONS = (
+    ("mentor", "Mentor's handle (lowercase, e.g. ben)"),
+    ("mentor_name", "Mentor's name"),
+    ("mentee", "Mentee's handle"),
+    ("mentee_name", "Mentee's name"),
+    ("purpose", "Your shared purpose, one paragraph (empty: write it later)"),
+    ("cadence", "How often you meet (weekly, biweekly, monthly, N weeks)"),
+    ("length", "How long a meeting is, in minutes"),
+    ("mode", "How you meet (" + ", ".join(MODES) + ")"),
+    ("review", "When you review this agreement (YYYY-MM-DD)"),
+    ("consent", "What a sponsor report may show (" + ", ".join(PARTS) + "; or none)"),
+)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A new journal's pair and rhythm: the answers of `mj init`, checked."""
+
+    mentor: str
+    mentee: str
+    mentor_name: str
+    mentee_name: str
+    purpose: str | None
+    cadence: str
+    length: int
+    mode: str
+    review: dt.date
+    consent: tuple[str, ...]
+
+
+def default_answer(field: str, given: dict[str, Any], today: dt.date) -> str:
+    """What a question offers when nothing is typed (from the answers before it)."""
+    handle = str(given.get(field.removesuffix("_name"), field.removesuffix("_name")))
     return {
-        "mentor": {"handle": mentor, "name": mentor_name},
-        "mentee": {"handle": mentee, "name": mentee_name},
-        "purpose": "Replace with your shared purpose: what the mentee wants to grow into, "
-        "in one paragraph you both agree on.",
-        "start": today.isoformat(),
+        "mentor": "mentor",
+        "mentee": "mentee",
+        "mentor_name": handle.title(),
+        "mentee_name": handle.title(),
+        "purpose": "",
+        "cadence": "biweekly",
+        "length": "45",
+        "mode": "video",
         "review": add_months(today, 3).isoformat(),
-        "cadence": {"every": "biweekly", "length": 45, "mode": "video"},
+        "consent": ", ".join(SPONSOR_DEFAULT),
+    }[field]
+
+
+def read_answer(field: str, text: str, today: dt.date) -> Any:
+    """One answer (typed or a flag), read and checked; MjError says what is expected."""
+    text = " ".join(text.split())
+    if field in ("mentor", "mentee"):
+        return check_handle(text)
+    if field in ("mentor_name", "mentee_name"):
+        if not text:
+            raise MjError("a name cannot be empty")
+        return text
+    if field == "purpose":
+        return text or None
+    if field == "cadence":
+        if not _EVERY.fullmatch(text.lower()):
+            raise MjError(f"{text!r} is not a cadence: weekly, biweekly, monthly, or N weeks")
+        return text.lower()
+    if field == "length":
+        if not text.isdigit() or not 0 < int(text) < 1000:
+            raise MjError(f"{text!r} is not a length in minutes (e.g. 45)")
+        return int(text)
+    if field == "mode":
+        if text.lower() not in MODES:
+            raise MjError(f"{text!r} is not one of {', '.join(MODES)}")
+        return text.lower()
+    if field == "review":
+        day = parse_date(text)
+        if day is None or day < today:
+            raise MjError(f"{text!r} is not a date YYYY-MM-DD from today ({today}) on")
+        return day
+    words = [w for w in re.split(r"[\s,]+", text.lower()) if w and w != "none"]
+    unknown = [w for w in words if w not in PARTS]
+    if unknown:
+        raise MjError(f"{unknown[0]!r} is not one of {', '.join(PARTS)} (or none)")
+    return tuple(part for part in PARTS if part in words)
+
+
+def make_setup(answers: dict[str, str], today: dt.date) -> Setup:
+    """The Setup from the answers given (field -> text), defaults for the others."""
+    values: dict[str, Any] = {}
+    for field, _ in QUESTIONS:
+        text = answers.get(field)
+        values[field] = read_answer(field, text or default_answer(field, values, today), today)
+    if values["mentor"] == values["mentee"]:
+        raise MjError("mentor and mentee need different handles")
+    return Setup(**values)
+
+
+def agreement_meta(setup: Setup, today: dt.date) -> dict[str, Any]:
+    return {
+        "mentor": {"handle": setup.mentor, "name": setup.mentor_name},
+        "mentee": {"handle": setup.mentee, "name": setup.mentee_name},
+        "purpose": setup.purpose or PURPOSE_PROMPT,
+        # Dates as dates, so YAML writes them unquoted like a person would.
+        "start": today,
+        "review": setup.review,
+        "cadence": {"every": setup.cadence, "length": setup.length, "mode": setup.mode},
         "response_time": "2 days",
         "phase": 1,
         # What a sponsor report may show: the body's "Confidentiality and consent" asks.
-        "consent": {"sponsor": list(SPONSOR_DEFAULT)},
+        "consent": {"sponsor": list(setup.consent)},
     }
 
 
@@ -113,22 +213,9 @@ def _ignoring_private(data: bytes) -> tuple[bytes, bool]:
     return data + separator + b"private/\n", True
 
 
-def scaffold(
-    directory: Path,
-    mentor: str,
-    mentee: str,
-    mentor_name: str | None,
-    mentee_name: str | None,
-    today: dt.date,
-) -> Scaffolded:
+def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
     """Write agreement, folders and .gitignore; never overwrite a file; git init if needed."""
-    check_handle(mentor)
-    check_handle(mentee)
-    if mentor == mentee:
-        raise MjError("mentor and mentee need different handles")
-    meta = agreement_meta(
-        mentor, mentee, mentor_name or mentor.title(), mentee_name or mentee.title(), today
-    )
+    meta = agreement_meta(setup, today)
     body = (TEMPLATES / "agreement.md").read_text(encoding="utf-8")
     # Every refusal comes before the first write; the agreement is written last, so an
     # init that fails on the way (a full disk) can simply be run again.

@@ -1,28 +1,30 @@
-"""`mj sign`: record a signature by editing only the agreement's `signatures` key.
+"""`mj sign` and `mj key`: a signature entry, or one person's `key`, and no other byte.
 
-Every other byte of agreement.md stays as it was (comments, key order, quoting,
-CRLF line endings, a BOM): the block under `signatures:` is replaced, or a new one
-is appended right before the closing `---`. The result is parsed again and checked
-(same data but for the signatures, same digest) before it is written atomically.
+Every other byte of agreement.md stays as it was (comments, key order, quoting, CRLF
+line endings, a BOM): the block under `signatures:` is replaced, or a new one is
+appended right before the closing `---`; a key is one line in its person's mapping.
+The result is parsed again and checked (same data but for that one value, same
+digest for a signature) before it is written through the one writer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mentorjournal.checks.signatures import agreement_digest
+from mentorjournal import sshkeys
+from mentorjournal.checks import signatures as checks
 from mentorjournal.errors import MjError
 from mentorjournal.format import yamldata
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
-from mentorjournal.journal import people
-from mentorjournal.model import Document, Journal
+from mentorjournal.model import Document, KeyPath
 
-__all__ = ["SignResult", "sign_agreement", "with_signature"]
+__all__ = ["KeyResult", "SignResult", "set_key", "sign_agreement", "with_signature"]
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
@@ -37,27 +39,17 @@ class SignResult:
     digest: str
     # True when an earlier signature by the same person was replaced.
     replaced: bool
-    # True when the file already held exactly this signature.
+    # True when the file already held a valid signature of this text by this person.
     unchanged: bool = False
+    fingerprint: str = ""
 
 
-def _entries(agreement: Document, by: str, date: str, digest: str) -> tuple[list[Any], bool]:
-    """The new `signatures` list: `by`'s entry replaced in place (or appended)."""
-    existing = agreement.meta.get("signatures")
-    entries: list[Any] = list(existing) if isinstance(existing, list) else []
-    mine = {"by": by, "date": date, "digest": digest}
-    result: list[Any] = []
-    replaced = False
-    for entry in entries:
-        if isinstance(entry, dict) and entry.get("by") == by:
-            if not replaced:
-                result.append(mine)
-                replaced = True
-            continue
-        result.append(entry)
-    if not replaced:
-        result.append(mine)
-    return result, replaced
+@dataclass(frozen=True)
+class KeyResult:
+    handle: str
+    fingerprint: str
+    replaced: str | None  # the fingerprint of the key it replaced
+    unchanged: bool
 
 
 def _yaml_ready(value: Any) -> Any:
@@ -74,95 +66,257 @@ def _yaml_ready(value: Any) -> Any:
     return value
 
 
-def with_signature(data: bytes, agreement: Document, entries: list[Any]) -> bytes:
-    """`data` with its front matter's `signatures` block replaced by `entries`."""
-    text = data.decode("utf-8")
-    lines = _LINE.findall(text)
+def _lines(data: bytes) -> tuple[list[str], str, int]:
+    """The file's lines, its line ending, and the index of the closing fence."""
+    lines = _LINE.findall(data.decode("utf-8"))
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     close = next(
         (i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i].rstrip("\r\n"))), None
     )
     if close is None:
         raise MjError("agreement.md has no closing '---' after its front matter: fix it first")
-    block = yamldata.dump_block("signatures", _yaml_ready(entries))
-    block_lines = [line + newline for line in block.rstrip("\n").split("\n")]
+    return lines, newline, close
 
-    if ("signatures",) in agreement.positions:
-        start = agreement.positions[("signatures",)][0] - 1  # 0-based line index
-        # The block runs to the next top-level key, or to the closing fence.
-        later = sorted(
-            line - 1
-            for path, (line, _) in agreement.positions.items()
-            if len(path) == 1 and line - 1 > start
-        )
-        end = later[0] if later else close
-        # Blank lines and comments before the next key stay with that key.
-        while end > start + 1 and (
-            not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")
-        ):
-            end -= 1
-        new_lines = [*lines[:start], *block_lines, *lines[end:]]
+
+def _end(doc: Document, lines: list[str], close: int, start: int, inside: KeyPath) -> int:
+    """The 0-based line where the block starting at line ``start`` ends: the next key not
+    under ``inside``, or the closing fence; blank and comment lines before it stay with it."""
+    later = [
+        line - 1
+        for path, (line, _) in doc.positions.items()
+        if line - 1 > start and path[: len(inside)] != inside
+    ]
+    end = min(later, default=close)
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[:1] == "#"):
+        end -= 1
+    return end
+
+
+def _with_block(data: bytes, doc: Document, key: str, value: Any) -> bytes:
+    """``data`` with the top-level ``key`` of its front matter replaced (or appended)."""
+    lines, newline, close = _lines(data)
+    block = yamldata.dump_block(key, _yaml_ready(value))
+    new = [line + newline for line in block.rstrip("\n").split("\n")]
+    if (key,) in doc.positions:
+        start = doc.positions[(key,)][0] - 1
+        return "".join(
+            [*lines[:start], *new, *lines[_end(doc, lines, close, start, (key,)) :]]
+        ).encode()
+    if not lines[close - 1].endswith("\n"):
+        lines[close - 1] += newline
+    return "".join([*lines[:close], *new, *lines[close:]]).encode("utf-8")
+
+
+def with_signature(data: bytes, agreement: Document, entries: list[Any]) -> bytes:
+    """``data`` with its front matter's `signatures` block replaced by ``entries``."""
+    return _with_block(data, agreement, "signatures", entries)
+
+
+def _at(meta: Mapping[str, Any], person: KeyPath) -> dict[str, Any]:
+    found: Any = meta[str(person[0])]
+    return dict(found[person[1]] if len(person) > 1 else found)
+
+
+def _keyed(meta: Mapping[str, Any], person: KeyPath, key: str) -> dict[str, Any]:
+    """``meta`` with ``key`` as the `key` of the person at ``person``."""
+    name, value = str(person[0]), meta[str(person[0])]
+    if len(person) == 1:
+        return {**meta, name: {**value, "key": key}}
+    listed = [{**o, "key": key} if i == person[1] else o for i, o in enumerate(value)]
+    return {**meta, name: listed}
+
+
+def _with_key(data: bytes, doc: Document, person: KeyPath, key: str) -> bytes:
+    """``data`` with one `key:` line set in the person's mapping at ``person``; a flow
+    mapping (`{handle: ana, ...}`) is written out as a block instead."""
+    lines, newline, close = _lines(data)
+    children = [(p, pos) for p, pos in doc.positions.items() if p[:-1] == person and len(p) > 1]
+    rows = [line for _, (line, _) in children]
+    top = doc.positions[person][0]
+    if len(set(rows)) != len(rows) or (len(person) == 1 and top in rows) or not children:
+        name = str(person[0])
+        return _with_block(data, doc, name, _keyed(doc.meta, person, key)[name])
+    column = min(column for _, (_, column) in children)
+    line = " " * (column - 1) + yamldata.dump_block("key", key).rstrip("\n") + newline
+    if (*person, "key") in doc.positions:
+        start = doc.positions[(*person, "key")][0] - 1
+        end = _end(doc, lines, close, start, (*person, "key"))
     else:
-        previous = lines[close - 1] if close > 0 else ""
-        if not previous.endswith("\n"):
-            lines[close - 1] = previous + newline
-        new_lines = [*lines[:close], *block_lines, *lines[close:]]
-    return "".join(new_lines).encode("utf-8")
+        start = end = _end(doc, lines, close, max(rows) - 1, person)
+    return "".join([*lines[:start], line, *lines[end:]]).encode("utf-8")
 
 
-def sign_agreement(journal: Journal, handle: str, today: dt.date) -> SignResult:
-    """Sign the agreement of `journal` (read from the working tree) as `handle`."""
-    from mentorjournal.edit.writer import rewrite
-
-    root = Path(journal.root)
-    path = root / AGREEMENT
-    return rewrite(root, path, lambda data: _signed(journal, path, data, handle, today))
-
-
-def _signed(
-    journal: Journal, path: Path, data: bytes, handle: str, today: dt.date
-) -> tuple[bytes, SignResult]:
-    """The agreement's bytes with ``handle``'s signature, and what was done."""
+def _agreement(path: Path, data: bytes, command: str) -> Document:
     from mentorjournal.edit.writer import refuse_conflicts
 
     agreement = parse_document(AGREEMENT, data)
-    refuse_conflicts(agreement, f"mj sign --as {handle}")
+    refuse_conflicts(agreement, command)
     if not agreement.parsed:
         raise MjError(
-            f"{path} cannot be read as an agreement (see `mj validate`): fix it, then sign"
+            f"{path} cannot be read as an agreement (see `mj validate`): fix it, then retry"
         )
-    allowed = people(Journal(journal.root, (agreement,)))
-    if handle not in allowed:
-        who = ", ".join(f"{p.handle} ({p.role})" for p in allowed.values()) or "nobody yet"
+    return agreement
+
+
+def _person(agreement: Document, handle: str, what: str) -> tuple[KeyPath, str | None]:
+    known = checks.people_of(agreement.meta)
+    if handle not in known:
+        who = ", ".join(known) or "nobody yet"
         raise MjError(
-            f"{handle!r} is not in the agreement, so cannot sign it. Those who may sign: "
-            f"{who}. Use `mj sign --as HANDLE` with one of them, or add the person to "
-            "`others` first."
+            f"{handle!r} is not in the agreement, so cannot {what}. Those in it: {who}. "
+            "Use one of them, or add the person to `others` first."
         )
-    digest = agreement_digest(agreement)
-    date = today.isoformat()
-    entries, replaced = _entries(agreement, handle, date, digest)
-    if entries == agreement.meta.get("signatures"):
-        return data, SignResult(path, handle, date, digest, replaced, unchanged=True)
-    new_data = with_signature(data, agreement, entries)
-    _check(agreement, new_data, entries, digest)
-    return new_data, SignResult(path, handle, date, digest, replaced)
+    return known[handle]
 
 
-def _check(old: Document, new_data: bytes, entries: list[Any], digest: str) -> None:
-    """The edit changed the signatures and nothing else, or we do not write it."""
+def _checked(old: Document, new_data: bytes, expected: dict[str, Any]) -> bytes:
+    """``new_data`` when it holds ``expected`` and the same body; else nothing is written."""
     new = parse_document(AGREEMENT, new_data)
-    unchanged = {k: v for k, v in old.meta.items() if k != "signatures"}
-    kept = {k: v for k, v in new.meta.items() if k != "signatures"}
-    if (
-        not new.parsed
-        or kept != unchanged
-        or new.body != old.body
-        or new.meta.get("signatures") != entries
-        or agreement_digest(new) != digest
-    ):
+    if not new.parsed or dict(new.meta) != expected or new.body != old.body:
         raise MjError(
-            "mj could not add the signature without changing other parts of agreement.md "
-            "(unusual formatting of the `signatures` key?). Nothing was written; move "
-            "`signatures:` to the end of the front matter and retry."
+            "mj could not make this edit without changing other parts of agreement.md "
+            "(unusual formatting?). Nothing was written; check the front matter with "
+            "`mj validate` and retry."
         )
+    return new_data
+
+
+def _entries(agreement: Document, mine: dict[str, Any]) -> tuple[list[Any], bool]:
+    """The new `signatures` list: the signer's entry replaced in place (or appended)."""
+    listed = agreement.meta.get("signatures")
+    result: list[Any] = []
+    replaced = False
+    for entry in listed if isinstance(listed, list) else []:
+        if isinstance(entry, dict) and entry.get("by") == mine["by"]:
+            if not replaced:
+                result.append(mine)
+            replaced = True
+        else:
+            result.append(entry)
+    return (result, True) if replaced else ([*result, mine], False)
+
+
+def _unconfirmed(handle: str, history: checks.Trail, own: str) -> str:
+    """What to do about ``handle``'s key that nobody has confirmed."""
+    change = next(c for c in checks.unconfirmed(history) if c.handle == handle)
+    commit = change.commit
+    where = f" in commit {commit.sha[:7]} by {commit.author_name}" if commit else ""
+    return (
+        f"{handle}'s key in the agreement ({sshkeys.fingerprint(own)}) replaced "
+        f"{change.before or 'another one'}{where}, and {handle} has not confirmed it. "
+        f"Nothing was written. If it is your new key, confirm it by signing once with your "
+        f"earlier key: `mj sign --as {handle} --key EARLIER-KEY --confirm-key`. If it is "
+        f"not yours, put yours back: `mj key --as {handle} --replace --file YOUR-KEY`."
+    )
+
+
+def _refusal(handle: str, made: str, own: str, key: str) -> str:
+    """Why a signature made with ``key`` would not count as ``handle``'s."""
+    shown = sshkeys.fingerprint(made) if made else "no key"
+    return (
+        f"{key} ({shown}) is not {handle}'s key in the agreement "
+        f"({sshkeys.fingerprint(own)}): nothing was written. Sign with {handle}'s own key "
+        f"(--key FILE). A new key of yours? Put it in first: `mj key --as {handle} --replace`."
+    )
+
+
+def sign_agreement(
+    root: Path, handle: str, today: dt.date, key: str | None, confirm: bool = False
+) -> SignResult:
+    """Sign the working tree's agreement as ``handle`` with ``key`` (a key file or a
+    literal public key in ssh-agent; None: git's user.signingKey, else ~/.ssh/id_ed25519).
+    A new key of ``handle``'s is confirmed (signed with an earlier one) only with
+    ``confirm``: re-signing a text must never vouch for a key someone else put there."""
+    from mentorjournal.checks.filecheck import refuse_placeholders
+    from mentorjournal.edit.writer import rewrite
+
+    refuse_placeholders(str(root))
+    path = root / AGREEMENT
+    command = f"mj sign --as {handle}"
+    agreement = _agreement(path, path.read_bytes(), command)
+    _, own = _person(agreement, handle, "sign it")
+    if own is None:
+        raise MjError(
+            f"{handle} has no `key` in the agreement, so no signature of theirs can be "
+            f"checked. Add it: `mj key --as {handle}`, then `mj commit`, then sign."
+        )
+    digest = checks.agreement_digest(agreement)
+    history = checks.trail(root, agreement)
+    trusted = history.allowed(agreement, handle)
+    mine = [v for v in checks.verdicts(agreement, history.trusted) if v.by == handle]
+    if mine and mine[0].state == "valid":
+        entry = checks.entries(agreement.meta)[handle][1]
+        return SignResult(path, handle, str(entry.get("date")), digest, False, True)
+    if own not in trusted and not confirm:
+        raise MjError(_unconfirmed(handle, history, own))
+    key = key or sshkeys.configured_key(root)
+    if key is None:
+        raise MjError(
+            f"no SSH key to sign with: pass --key FILE, or tell git which key is yours "
+            f"(`git config --global user.signingKey ~/.ssh/id_ed25519`). No key yet? "
+            f"`mj key --as {handle}` makes one."
+        )
+    sig = sshkeys.sign(digest.encode(), key)
+    made = sshkeys.signer(sig) or ""
+    if made == own and own not in trusted:
+        raise MjError(_unconfirmed(handle, history, own))  # a key cannot confirm itself
+    if made not in trusted or not sshkeys.verify(handle, made, digest.encode(), sig):
+        raise MjError(_refusal(handle, made, own, key))
+    date = today.isoformat()
+
+    def signed(data: bytes) -> tuple[bytes, SignResult]:
+        current = _agreement(path, data, command)
+        if checks.agreement_digest(current) != digest:
+            raise MjError("agreement.md changed while mj was signing it: sign again")
+        entries, replaced = _entries(
+            current, {"by": handle, "date": date, "digest": digest, "sig": sig}
+        )
+        new = with_signature(data, current, entries)
+        expected = {**current.meta, "signatures": entries}
+        result = SignResult(path, handle, date, digest, replaced, False, sshkeys.fingerprint(made))
+        return _checked(current, new, expected), result
+
+    return rewrite(root, path, signed)
+
+
+def own_handle(root: Path) -> str:
+    """The person whose `email` in the agreement is git's user.email."""
+    from mentorjournal.git import gitrepo
+
+    meta = _agreement(root / AGREEMENT, (root / AGREEMENT).read_bytes(), "mj key").meta
+    email = gitrepo._config(root, "user.email")
+    people = checks.people_of(meta)
+    mine = [h for h, (where, _) in people.items() if _at(meta, where).get("email") == email]
+    if email and len(mine) == 1:
+        return mine[0]
+    raise MjError(f"say whose key this is: `mj key --as HANDLE` ({', '.join(people)})")
+
+
+def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
+    """Write ``key`` as ``handle``'s `key` in the agreement; a different key already
+    there is replaced only with ``replace``."""
+    from mentorjournal.edit.writer import rewrite
+
+    path = root / AGREEMENT
+    wanted = sshkeys.key_id(key)
+    if wanted is None:
+        raise MjError(f"not an SSH public key (`ssh-ed25519 AAAA... comment`): {key[:60]!r}")
+    fingerprint = sshkeys.fingerprint(wanted)
+
+    def keyed(data: bytes) -> tuple[bytes, KeyResult]:
+        agreement = _agreement(path, data, f"mj key --as {handle}")
+        where, own = _person(agreement, handle, "have a key")
+        if own == wanted:
+            return data, KeyResult(handle, fingerprint, None, True)
+        before = sshkeys.fingerprint(own) if own else None
+        if before and not replace:
+            raise MjError(
+                f"{handle} already has a different key in the agreement ({before}). To "
+                f"replace it, run again with --replace; then {handle} signs once with the "
+                "earlier key and --confirm-key (see `mj sign --help`)."
+            )
+        new = _with_key(data, agreement, where, key.strip())
+        expected = _keyed(agreement.meta, where, key.strip())
+        return _checked(agreement, new, expected), KeyResult(handle, fingerprint, before, False)
+
+    return rewrite(root, path, keyed)

@@ -85,7 +85,8 @@ def atomic_write(
     """
     _confined(root, path)
     with _os_errors(path):
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        # A new file gets the user's umask (0644 typically), never mkstemp's 0600.
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         temp = _write_temp(path, data, mode)
         try:
             with _folder_lock(path.parent):

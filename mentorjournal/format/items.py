@@ -1,4 +1,5 @@
-"""Action items from a Markdown body: all markdown-it-py use lives here.
+"""Action items from a Markdown body (their fields: ``fields.py``): all markdown-it-py
+use lives here.
 
 Only block structure matters (which paragraphs open a list item), so the inline
 rules are switched off: that is cheaper, and pathological inline input (100,000
@@ -19,6 +20,7 @@ import re
 from functools import lru_cache
 
 from mentorjournal.format.dates import parse_date
+from mentorjournal.format.fields import DATE_FIELDS, HASHTAG, TASK_ID, item_fields
 from mentorjournal.format.quickblocks import item_paragraphs
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
@@ -47,27 +49,19 @@ if TYPE_CHECKING:
     # A finding without its path: (line, column, severity, code, message).
     FindingRow = tuple[int, int, Severity, str, str]
 
-_CHECKBOX = re.compile(r"\[([ xX-])\](?:[ \t]+|$)")
-_STATES: dict[str, ItemState] = {" ": "open", "x": "done", "X": "done", "-": "cancelled"}
+_CHECKBOX = re.compile(r"\[([ xX/-])\](?:[ \t]+|$)")
+# `[/]` is Obsidian's "in progress": an open item.
+_STATES: dict[str, ItemState] = {
+    " ": "open",
+    "/": "open",
+    "x": "done",
+    "X": "done",
+    "-": "cancelled",
+}
 
 # Owners: `@handle` not preceded by a word character (so e-mail addresses are not owners).
 _OWNER = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_.-]*)")
 _DATE = r"(\d{4}-\d{2}-\d{2})"
-_DUE = [
-    re.compile(r"(?<!\S)due:(\S*)"),
-    re.compile(r"📅\uFE0F?[ \t]*(\S*)"),
-    re.compile(r"\[due::[ \t]*([^\]]*)\]"),
-]
-_DONE = [
-    re.compile(r"(?<!\S)done:(\S*)"),
-    re.compile(r"✅\uFE0F?[ \t]*(\S*)"),
-    re.compile(r"\[completion::[ \t]*([^\]]*)\]"),
-]
-_EXPLICIT_ID = [
-    re.compile(r"🆔[ \t]*([0-9a-f]{6,})\b"),
-    re.compile(r"\[id::[ \t]*([0-9a-f]{6,})\]"),
-]
-_HASHTAG = re.compile(r"(?<![\w&#/])#([A-Za-z0-9][\w/-]*)")
 _TRAILING = ".,;:!?)"
 
 ID_LENGTH = 6
@@ -110,11 +104,12 @@ def _column(source_line: str, needle: str) -> int:
     return index + 1 if index >= 0 else 1
 
 
-def item_key(path: str, text: str, occurrence: int) -> str:
-    """The digest an item's id is cut from: stable under ticking, re-dating and moving."""
-    normal = " ".join(text.split())
+def item_key(path: str, words: str, occurrence: int) -> str:
+    """The digest an item's id is cut from: its path, its ``words`` (the text with
+    blanks collapsed and ``_`` read as ``*``, so that a formatter's ``*x*`` -> ``_x_``
+    keeps the id) and how many items before it in the file have the same words."""
     # surrogatepass: a file name that is not UTF-8 reaches us as lone surrogates.
-    key = f"{path}\0{normal}\0{occurrence}".encode("utf-8", "surrogatepass")
+    key = f"{path}\0{words}\0{occurrence}".encode("utf-8", "surrogatepass")
     return hashlib.sha1(key).hexdigest()
 
 
@@ -169,31 +164,22 @@ def _parse_item(
 ) -> tuple[ItemRow, list[FindingRow]]:
     findings: list[FindingRow] = []
     cut: list[tuple[int, int]] = []
-
-    def date_marker(patterns: list[re.Pattern[str]], what: str) -> str | None:
-        found: str | None = None
-        for pattern in patterns:
-            for match in pattern.finditer(raw):
-                cut.append(match.span())
-                value = _strip_trailing(match.group(1).strip())
-                if parse_date(value) is None:
-                    shape = re.fullmatch(_DATE, value)
+    found: dict[str, str] = {}
+    for name, value, _, start, end, _, _ in item_fields(raw):
+        cut.append((start, end))
+        if name in DATE_FIELDS:
+            value = _strip_trailing(value.strip())
+            if parse_date(value) is None:
+                shape = re.fullmatch(_DATE, value)
+                if shape or name in ("due", "done"):  # other dates count when date-shaped
                     reason = "is not a real date" if shape else "is not a date YYYY-MM-DD"
-                    findings.append(
-                        (
-                            line,
-                            _column(source, match.group(0)),
-                            "error",
-                            "invalid-date",
-                            f"{what} date {value!r} {reason}",
-                        )
-                    )
-                elif found is None:
-                    found = value
-        return found
-
-    due = date_marker(_DUE, "due")
-    done = date_marker(_DONE, "done")
+                    column = _column(source, raw[start:end])
+                    message = f"{name} date {value!r} {reason}"
+                    findings.append((line, column, "error", "invalid-date", message))
+                continue
+        elif name == "id" and not re.fullmatch(TASK_ID, value):
+            continue
+        found.setdefault(name, value)
 
     owners: list[str] = []
     columns: list[int] = []
@@ -204,24 +190,20 @@ def _parse_item(
             owners.append(handle)
             columns.append(_column(source, "@" + handle))
 
-    explicit: str | None = None
-    for pattern in _EXPLICIT_ID:
-        for match in pattern.finditer(raw):
-            cut.append(match.span())
-            explicit = explicit or match.group(1)
-
-    hashtags = tuple(dict.fromkeys(_strip_trailing(m.group(1)) for m in _HASHTAG.finditer(raw)))
+    explicit = found.get("id")
+    hashtags = tuple(dict.fromkeys(_strip_trailing(m.group(1)) for m in HASHTAG.finditer(raw)))
     text = _remove_spans(raw, cut)
-    occurrence = seen.get(text, 0)
-    seen[text] = occurrence + 1
-    key = explicit or item_key(path, text, occurrence)
+    words = text.replace("_", "*")  # ``text`` has its blanks collapsed already
+    occurrence = seen.get(words, 0)
+    seen[words] = occurrence + 1
+    key = explicit or item_key(path, words, occurrence)
     item: ItemRow = (
         line,
         state,
         text,
         tuple(owners),
-        due,
-        done,
+        found.get("due"),
+        found.get("done"),
         hashtags,
         key[:ID_LENGTH] if explicit is None else explicit,
         key,
@@ -250,5 +232,5 @@ def remove_hashtags(text: str, tags: set[str]) -> str:
     """``text`` without the ``#tag`` markers named in ``tags`` (goal links)."""
     if not tags:
         return text
-    spans = [m.span() for m in _HASHTAG.finditer(text) if _strip_trailing(m.group(1)) in tags]
+    spans = [m.span() for m in HASHTAG.finditer(text) if _strip_trailing(m.group(1)) in tags]
     return _remove_spans(text, spans)

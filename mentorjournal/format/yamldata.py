@@ -307,9 +307,24 @@ def _deep_flow(text: str, first_line: int, limit: int) -> tuple[int, int] | None
     return None
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Long text stays on one line; text of several lines (an SSH signature) is a `|` block."""
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        return self.represent_scalar("tag:yaml.org,2002:str", data, "|" if "\n" in data else None)
+
+
+_BlockDumper.add_representer(str, _BlockDumper.represent_str)
+
+
 def dump_block(key: str, value: Any) -> str:
     """One top-level key and its value as block YAML, for surgical front matter edits."""
-    text: str = yaml.safe_dump(
-        {key: value}, default_flow_style=False, allow_unicode=True, sort_keys=False
+    text: str = yaml.dump(
+        {key: value},
+        Dumper=_BlockDumper,
+        default_flow_style=False,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1 << 16,
     )
     return text

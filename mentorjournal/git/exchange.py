@@ -297,6 +297,9 @@ def _move_to(top: Path, branch: str, old: str | None, new: str) -> None:
     """Check out `new` and point the branch at it, refusing before any change when a
     file that is not tracked would be overwritten."""
     _refuse_overwrites(top, old, new)
+    # A file whose times alone changed (a touch, a copy) reads as "not uptodate" to
+    # read-tree until the index's stat data is refreshed.
+    _run(top, ["update-index", "-q", "--refresh"], ok_codes=(0, 1))
     if old is None:
         _run(top, ["read-tree", "-m", "-u", new])
         _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, "0" * 40])

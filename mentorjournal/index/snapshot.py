@@ -96,7 +96,7 @@ class Snapshot:
         self.checksum: bytes
         self.dirs: dict[str, int]
         self.started_ns: int
-        # (goal ids, cadence every, start, review, (valid, stale, missing), names, pair)
+        # (goal ids, cadence every, start, review, (valid, stale, missing, invalid), names, pair)
         self.facts: tuple[Any, ...]
         # path -> blob of files whose bytes are not the index's (read and hash them)
         self.watch: dict[str, str]
@@ -392,7 +392,7 @@ def _facts(journal: Journal) -> tuple[Any, ...]:
 
     every, start, review, signatures = agreement_facts(journal)
     names = {handle: person.name for handle, person in people(journal).items()}
-    sigs = (signatures.valid, signatures.stale, signatures.missing)
+    sigs = (signatures.valid, signatures.stale, signatures.missing, signatures.invalid)
     try:
         pair: tuple[Any, ...] | None = (*pair_facts(journal), active_goals(journal))
     except MjError:

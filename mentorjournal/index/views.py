@@ -19,6 +19,8 @@ from mentorjournal.index import store
 from mentorjournal.model import ActionItem, Finding, Journal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mentorjournal.edit.authoring import SessionPlan
     from mentorjournal.index.snapshot import Snapshot
 
@@ -58,39 +60,43 @@ def _snapshot(root: Path) -> Snapshot | None:
     return None if os.environ.get("MJ_NO_CACHE") else snapshot.load_fresh(str(root))
 
 
-def open_items(root: Path, named: str = "") -> list[ActionItem] | None:
+def open_items(
+    root: Path, named: Callable[[str, str], bool] | None = None
+) -> list[ActionItem] | None:
     """The open items as the status snapshot keeps them (brought up to date for edited
-    notes, ids journal-wide), only those whose id starts with ``named``; None when the
-    snapshot cannot answer and the whole journal must."""
+    notes, ids journal-wide), only those whose (id, text) ``named`` accepts; None when
+    the snapshot cannot answer and the whole journal must."""
     kept = _snapshot(root)
     if kept is None:
         return None
-    named = named.strip().lower()
     return [
         ActionItem(path, line, "open", text, owners, due, None, goals, item_id)
         for rows in kept.rows.values()
         for item_id, text, owners, due, goals, path, line, *_ in rows
-        if item_id.startswith(named)
+        if named is None or named(item_id, text)
     ]
 
 
 def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
     """A new session's plan from the status snapshot (as ``authoring.session_plan`` makes
     it from the whole journal); None when the snapshot cannot answer."""
-    from mentorjournal.edit.authoring import SessionPlan, review_items
+    from mentorjournal.edit.authoring import SessionPlan, last_session, review_items, to_review
     from mentorjournal.reports.status import open_items_of
 
     kept = _snapshot(root)
     if kept is None or kept.facts[6] is None:
         return None
     mentor, mentee, name, mode, length, active = kept.facts[6]
-    open_now = open_items_of(kept.open_rows(None), day.isoformat())
+    last = last_session(kept.dates, day)
+    chosen, unlisted = to_review(open_items_of(kept.open_rows(None), day.isoformat()), last, day)
     try:
         # A record's last value says whether its text may be copied (audience.quotable).
-        records = {path: kept.records.get(path) for path in {item.path for item in open_now}}
+        records = {path: kept.records.get(path) for path in {item.path for item in chosen}}
     except (EOFError, ValueError, TypeError):
         return None  # a damaged snapshot: the whole journal answers
     hidden = {path for path, record in records.items() if not record or record[-1] is not False}
-    listed, confidential = review_items(open_now, hidden.__contains__)
+    listed, confidential = review_items(chosen, hidden.__contains__)
     first = not kept.dates
-    return SessionPlan(mentor, mentee, name, mode, length, active, first, listed, confidential)
+    return SessionPlan(
+        mentor, mentee, name, mode, length, active, first, listed, confidential, last, unlisted
+    )

@@ -30,8 +30,14 @@ def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
         name = f"section {section.heading!r}" if section.heading else "text before the headings"
         if not version.created:
             lines.append(f"    {name} {section.change}")
-    if version.signatures_added:
-        lines.append(f"    signed by {', '.join(version.signatures_added)}")
+    for change in version.key_changes:
+        who = change.handle
+        lines.append(f"    {who}'s key: {change.before or 'none'} -> {change.after or 'none'}")
+        if change.after and not change.confirmed:
+            lines.append(f"      not confirmed by {who}: signatures with it do not count")
+    for sig in version.signatures:
+        made = sig.fingerprint or "no key"
+        lines.append(f"    signed by {sig.by} on {sig.date} with {made}: {sig.state}")
     if len(lines) == 1:
         lines.append("    (layout only)")
     return lines
@@ -81,6 +87,19 @@ def history_json(history: JournalHistory) -> str:
                 "fields": [_field(f) for f in v.fields],
                 "sections": [{"heading": s.heading, "change": s.change} for s in v.sections],
                 "signatures_added": list(v.signatures_added),
+                "signatures": [
+                    {"by": e.by, "date": e.date, "key": e.fingerprint, "state": e.state}
+                    for e in v.signatures
+                ],
+                "key_changes": [
+                    {
+                        "handle": k.handle,
+                        "before": k.before,
+                        "after": k.after,
+                        "confirmed": k.confirmed,
+                    }
+                    for k in v.key_changes
+                ],
             }
             for v in history.agreement
         ],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentorjournal.render.terminal import json_text
-from mentorjournal.reports.summary import Actions, Cadence, GoalSummary, Summary
+from mentorjournal.reports.summary import Actions, Cadence, GoalSummary, QuotedItem, Summary
 
 # The keys of a goal that belong to another part of the report than "goals".
 _GOAL_PARTS = {
@@ -54,6 +54,17 @@ def _cadence(cadence: Cadence) -> dict[str, Any]:
         "agenda_by": dict(cadence.agenda_by),
         "kinds": dict(cadence.kinds),
         "expected_dates": list(cadence.expected_dates),
+        "phases": [
+            {
+                "start": p.start,
+                "end": p.end,
+                "every": p.every,
+                "phase": p.phase,
+                "expected": p.expected,
+                "held": p.held,
+            }
+            for p in cadence.phases
+        ],
         "sessions": [
             {
                 "date": s.date,
@@ -80,17 +91,19 @@ def _actions(actions: Actions) -> dict[str, Any]:
             for o in actions.per_owner
         },
         "timeline": [[p.date, p.opened, p.done] for p in actions.timeline],
-        "overdue_items": [
-            {
-                "id": i.id,
-                "text": i.text,
-                "owner": list(i.owners),
-                "due": i.due,
-                "path": i.path,
-                "line": i.line,
-            }
-            for i in actions.overdue_items
-        ],
+        "overdue_items": [_item(i) for i in actions.overdue_items],
+        "open_items": [_item(i) for i in actions.open_items],
+    }
+
+
+def _item(item: QuotedItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "owner": list(item.owners),
+        "due": item.due,
+        "path": item.path,
+        "line": item.line,
     }
 
 

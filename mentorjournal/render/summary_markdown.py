@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mentorjournal.render.summary_text import ratings_line, target_phrase, withheld
+from mentorjournal.render.summary_text import (
+    phase_lines,
+    ratings_line,
+    rhythm,
+    target_phrase,
+    withheld,
+)
 from mentorjournal.reports.summary import GoalSummary, Summary
 
 
@@ -27,8 +33,9 @@ def summary_markdown(summary: Summary) -> str:
             "## Cadence",
             "",
             f"- Sessions held: {c.held} of {c.expected} expected"
-            + (f" ({cell(c.every)})" if c.every else ""),
+            + (f" ({cell(rhythm(c))})" if rhythm(c) else ""),
         ]
+        out += [f"  - {cell(line)}" for line in phase_lines(c)]
         if c.longest_gap_days is not None:
             out.append(f"- Longest gap: {c.longest_gap_days} days")
         if c.agenda_by:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mentorjournal.audience import PARTS
 from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.reports.changes import plural
 from mentorjournal.reports.summary import Actions, AgreementSummary, Cadence, GoalSummary, Summary
 
 BAR_WIDTH = 20
@@ -51,7 +52,7 @@ def _goal_counts(goal: GoalSummary, paint: Palette) -> str:
         if goal.actions_overdue:
             said[-1] += ", " + paint(f"{goal.actions_overdue} overdue", "red")
     if goal.sessions is not None:
-        said.append(f"discussed in {goal.sessions} session(s)")
+        said.append(f"discussed in {plural(goal.sessions, 'session')}")
         if goal.last_discussed:
             said[-1] += f", last {goal.last_discussed}"
     return "; ".join(said)
@@ -103,9 +104,32 @@ def _goals(goals: tuple[GoalSummary, ...], paint: Palette) -> list[str]:
     return out
 
 
+def rhythm(cadence: Cadence) -> str:
+    """``biweekly``, or ``biweekly, then monthly`` when the cadence changed in the window."""
+    named: list[str] = []
+    for phase in cadence.phases:
+        every = phase.every or "no readable cadence"
+        if not named or named[-1] != every:
+            named.append(every)
+    return ", then ".join(named) if named else cadence.every or ""
+
+
+def phase_lines(cadence: Cadence) -> list[str]:
+    """One line per phase when there is more than one: its dates and its own counts."""
+    if len(cadence.phases) < 2:
+        return []
+    return [
+        f"{p.every or 'no readable cadence'}"
+        + (f" (phase {p.phase})" if p.phase is not None else "")
+        + f", {p.start} to {p.end}: {p.held} held of {p.expected} expected"
+        for p in cadence.phases
+    ]
+
+
 def _cadence(cadence: Cadence, until: str) -> list[str]:
     kept = f"{cadence.held} held of {cadence.expected} expected"
-    out = [f"  {kept}" + (f" ({printable(cadence.every)})" if cadence.every else "")]
+    out = [f"  {kept}" + (f" ({printable(rhythm(cadence))})" if rhythm(cadence) else "")]
+    out += [f"    {printable(line)}" for line in phase_lines(cadence)]
     if cadence.longest_gap_days is not None:
         out.append(f"  longest gap {cadence.longest_gap_days} days")
     if cadence.days_since_last is not None:
@@ -113,7 +137,8 @@ def _cadence(cadence: Cadence, until: str) -> list[str]:
     if cadence.agenda_by:
         out.append("  agenda by " + ", ".join(f"@{h} {n}" for h, n in cadence.agenda_by))
     if cadence.confidential:
-        out.append(f"  {cadence.confidential} confidential session(s), counted, not quoted")
+        confidential = plural(cadence.confidential, "confidential session")
+        out.append(f"  {confidential}, counted, not quoted")
     return out
 
 
@@ -149,7 +174,8 @@ def _agreement(agreement: AgreementSummary, paint: Palette) -> list[str]:
         review = f"  review {agreement.review_due}"
         out.append(paint(review + " (overdue)", "red") if agreement.review_overdue else review)
     if agreement.changes is not None:
-        out.append(f"  changed {agreement.changes} time(s) since it was first committed")
+        times = "once" if agreement.changes == 1 else f"{agreement.changes} times"
+        out.append(f"  changed {times} since it was first committed")
     elif agreement.versions == 0:
         out.append("  not committed yet")
     if agreement.phase is not None:

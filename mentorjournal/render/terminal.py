@@ -34,6 +34,9 @@ _IN_TEXT = {code: escape for code, escape in _ESCAPES.items() if code not in (0x
 _IN_JSON = {code: f"\\u{code:04x}" for code in (*_CONTROLS[0x20:], *_UNDECODED)}
 # The colour codes Palette writes (and its reset): the only escapes let through.
 _SGR = {"0", *_CODES.values()}
+# Cursor home, then erase the screen: how `mj watch` draws each screen over the last.
+# mj's own sequence, written before text that has passed the gate, never from a file.
+CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 
 def printable(text: str) -> str:
@@ -87,6 +90,32 @@ class Palette:
 
 
 def palette_for(stream: TextIO) -> Palette:
-    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    enabled = "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
-    return Palette(enabled)
+    """Colour or not, decided here for every command: a non-empty NO_COLOR turns it off
+    (https://no-color.org), a non-empty FORCE_COLOR turns it on even into a pipe
+    (https://force-color.org), TERM=dumb turns it off; otherwise colour on a terminal.
+    Empty values count as unset, as both conventions say; NO_COLOR wins over
+    FORCE_COLOR, which wins over TERM, in the order CPython's own colouring takes."""
+    if os.environ.get("NO_COLOR"):
+        return Palette(False)
+    if os.environ.get("FORCE_COLOR"):
+        return Palette(True)
+    if os.environ.get("TERM") == "dumb":
+        return Palette(False)
+    return Palette(hasattr(stream, "isatty") and stream.isatty())
+
+
+def terminal_width() -> int:
+    """The terminal's columns as ``shutil.get_terminal_size`` finds them (``COLUMNS``
+    first, then standard output's terminal), 80 when there is none."""
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns or 80

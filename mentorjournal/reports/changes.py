@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorjournal.audience import quotable
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
 from mentorjournal.format.document import parse_document
@@ -74,6 +75,8 @@ class Change:
     # "session", "goal", "agreement", "items" or "file"
     what: str
     summary: str
+    # Each item of an "items" change in full ("tick: Draft case study 1"), for the body.
+    details: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- comparing
@@ -164,24 +167,61 @@ def _item_match_key(item: ActionItem) -> str:
     return item.key or item.id
 
 
-def _item_changes(old: Document | None, new: Document | None) -> dict[str, int]:
-    """Counts of items added, ticked, cancelled, reopened and removed between versions."""
-    counts = {"add": 0, "tick": 0, "cancel": 0, "reopen": 0, "remove": 0}
+ITEM_VERBS = ("tick", "add", "cancel", "reopen", "remove")
+# A commit subject names items while it stays this short; the body names every one.
+_NAMED_LIMIT = 100
+
+
+def _item_changes(old: Document | None, new: Document | None) -> dict[str, list[str | None]]:
+    """The items added, ticked, cancelled, reopened and removed between two versions, by
+    verb: each its text, or None when the file's text may not be copied (a confidential
+    session's: ``audience.quotable``)."""
+    found: dict[str, list[str | None]] = {verb: [] for verb in ITEM_VERBS}
     before = {_item_match_key(i): i for i in (old.items if old else ())}
     after = {_item_match_key(i): i for i in (new.items if new else ())}
+
+    def name(doc: Document | None, item: ActionItem) -> str | None:
+        return item.text if doc is not None and quotable(doc.path, doc.meta) else None
+
     for key, item in after.items():
         previous = before.get(key)
         if previous is None:
-            counts["add"] += 1
-        elif previous.state != item.state:
-            if item.state == "done":
-                counts["tick"] += 1
-            elif item.state == "cancelled":
-                counts["cancel"] += 1
-            else:
-                counts["reopen"] += 1
-    counts["remove"] = sum(1 for key in before if key not in after)
-    return counts
+            verb = "add"
+        elif previous.state == item.state:
+            continue
+        else:
+            verb = {"done": "tick", "cancelled": "cancel"}.get(item.state, "reopen")
+        found[verb].append(name(new, item))
+    found["remove"] = [name(old, item) for key, item in before.items() if key not in after]
+    return found
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split()) or "(no text)"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _items_change(verb: str, names: list[str | None]) -> Change:
+    """``tick: Draft case study 1; Send the intro`` (as many as fit, then ``and 3 more``;
+    items that may not be quoted are counted)."""
+    shown = [_shortened(n) for n in names if n is not None]
+    hidden = len(names) - len(shown)
+    details = tuple(f"{verb}: {n}" for n in shown)
+    if hidden:
+        details += (f"{verb} {plural(hidden, 'action')} in a confidential session",)
+    named: list[str] = []
+    for text in shown:
+        if named and len("; ".join([*named, text])) > _NAMED_LIMIT:
+            break
+        named.append(text)
+    rest = len(shown) - len(named) + hidden
+    if not named:
+        summary = f"{verb} {plural(rest, 'action')}"
+    else:
+        summary = f"{verb}: " + "; ".join(named)
+        if rest:
+            summary += f" and {rest} more"
+    return Change("items", summary, details)
 
 
 def _edited(old: Document, new: Document) -> bool:
@@ -197,7 +237,8 @@ def _edited(old: Document, new: Document) -> bool:
     return without_items(old) != without_items(new)
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """``1 action``, ``2 actions``: never ``action(s)``."""
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -210,7 +251,7 @@ def _document_changes(path: str, old: Document | None, new: Document | None) -> 
         if old is None:
             assert new is not None
             count = len(new.items)
-            extra = f" ({_plural(count, 'action')})" if count else ""
+            extra = f" ({plural(count, 'action')})" if count else ""
             return [Change("session", f"add session {name}{extra}")]
         if new is None:
             return [Change("session", f"remove session {name}")]
@@ -278,7 +319,7 @@ def journal_changes(
     Only paths present in either map are compared; pass the changed files.
     """
     changes: list[Change] = []
-    totals = {"add": 0, "tick": 0, "cancel": 0, "reopen": 0, "remove": 0}
+    totals: dict[str, list[str | None]] = {verb: [] for verb in ITEM_VERBS}
     for path in sorted(set(before) | set(after)):
         old_bytes, new_bytes = before.get(path), after.get(path)
         if old_bytes == new_bytes:
@@ -296,16 +337,14 @@ def journal_changes(
                 changes.append(Change("file", f"update {path}"))
             continue
         changes.extend(_document_changes(path, old, new))
-        counts = _item_changes(old, new)
+        found = _item_changes(old, new)
         if old is None:
-            counts["add"] = 0  # a new file's items are told with the file
+            found["add"] = []  # a new file's items are told with the file
         if new is None:
-            counts["remove"] = 0
-        for key, value in counts.items():
-            totals[key] += value
-    for key in ("tick", "add", "cancel", "reopen", "remove"):
-        if totals[key]:
-            changes.append(Change("items", f"{key} {_plural(totals[key], 'action')}"))
+            found["remove"] = []
+        for verb, names in found.items():
+            totals[verb] += names
+    changes += [_items_change(verb, names) for verb, names in totals.items() if names]
     return _ordered(changes)
 
 
@@ -323,21 +362,28 @@ def commit_message(changes: Sequence[Change], user_message: str | None = None) -
     """The commit message: the changes joined into a subject (or the user's words, then
     the changes as the body)."""
     parts = [change.summary for change in changes] or ["update the journal"]
+    # The body names everything: each item of an items change on a line of its own.
+    lines = [line for c in changes for line in (c.details or (c.summary,))] or parts
+    cut = any(c.summary.endswith(" more") for c in changes)
     user = (user_message or "").strip()
     if user:
-        return user + "\n\n" + "\n".join(f"- {part}" for part in parts) + "\n"
+        return user + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n"
     subject = "; ".join(parts)
     if len(subject) <= _SUBJECT_LIMIT:
-        return _capitalised(subject) + "\n"
+        body = "\n".join(f"- {line}" for line in lines) if cut else ""
+        return _capitalised(subject) + ("\n\n" + body if body else "") + "\n"
     shown: list[str] = []
     for part in parts:
-        candidate = "; ".join([*shown, part])
-        if shown and len(candidate) + len("; and 99 more") > _SUBJECT_LIMIT:
+        if shown and len("; ".join([*shown, part])) + len("; and 99 more") > _SUBJECT_LIMIT:
             break
         shown.append(part)
     rest = len(parts) - len(shown)
-    head = _capitalised("; ".join(shown)) + f"; and {rest} more"
-    return head + "\n\n" + "\n".join(f"- {part}" for part in parts) + "\n"
+    head = _capitalised("; ".join(shown))
+    if rest:
+        head += f"; and {rest} more"
+    elif len(head) > _SUBJECT_LIMIT:  # one long change: its words are whole in the body
+        head = head[: _SUBJECT_LIMIT - 1].rstrip() + "…"
+    return head + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n"
 
 
 # --------------------------------------------------------------------------- mj commit

@@ -2,7 +2,8 @@
 
 Each commit that touched agreement.md is compared with its first parent: which
 front-matter values changed (dotted paths, `cadence.every: biweekly -> monthly`),
-which body sections changed, whose signatures were added. A merge commit reports
+which body sections changed, whose key changed (and whether that person confirmed it),
+who signed, when, with which key and whether it counts. A merge commit reports
 only what neither side had (a conflict resolution), so a change is told once, by
 the commit that made it. All versions are read with one `git cat-file` per query.
 """
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mentorjournal.checks import signatures as checks
+from mentorjournal.checks.signatures import KeyChange
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.git import gitrepo
@@ -23,7 +26,6 @@ from mentorjournal.reports.changes import (
     SectionChange,
     field_changes,
     section_changes,
-    signatures_added,
 )
 
 _GOAL_FILE = re.compile(r"goals/[^/]+\.md")
@@ -45,6 +47,18 @@ class AgreementVersion:
     fields: tuple[FieldChange, ...]
     sections: tuple[SectionChange, ...]
     signatures_added: tuple[str, ...]
+    signatures: tuple[SignatureEvent, ...] = ()
+    key_changes: tuple[KeyChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignatureEvent:
+    """A signature a commit added or renewed, judged as it stood in that version."""
+
+    by: str
+    date: str
+    fingerprint: str | None  # of the key that made it
+    state: str  # valid, stale or invalid
 
 
 @dataclass(frozen=True)
@@ -76,8 +90,31 @@ def _meta(doc: Document | None) -> dict[str, Any]:
     return dict(doc.meta) if doc is not None else {}
 
 
+def _keyless(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_keyless(item) for item in value]
+    return {k: v for k, v in value.items() if k != "key"} if isinstance(value, dict) else value
+
+
 def _unsigned(meta: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in meta.items() if key != "signatures"}
+    """The front matter without signatures and keys: those are told in their own words."""
+    return {
+        key: _keyless(value) if key in ("mentor", "mentee", "others") else value
+        for key, value in meta.items()
+        if key != "signatures"
+    }
+
+
+def _signed(old: Document | None, new: Document, trusted: dict[str, set[str]]) -> list[Any]:
+    """The signatures ``new`` holds that ``old`` did not, as they stood in ``new``."""
+    before = checks.entries(old.meta) if old is not None else {}
+    events = []
+    for verdict in checks.verdicts(new, trusted):
+        entry = checks.entries(new.meta)[verdict.by][1]
+        if before.get(verdict.by, (0, None))[1] != entry:
+            date = str(entry.get("date", ""))
+            events.append(SignatureEvent(verdict.by, date, verdict.fingerprint, verdict.state))
+    return events
 
 
 def _agreement_versions(root: Path) -> list[AgreementVersion]:
@@ -85,19 +122,24 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
     names = [
         f"{commit.sha}{suffix}:./{AGREEMENT}" for commit in commits for suffix in ("", "^", "^2")
     ]
-    blobs = gitrepo.read_blobs(root, names)
+    docs = {
+        name: parse_document(AGREEMENT, data)
+        for name, data in gitrepo.read_blobs(root, names).items()
+    }
+    trusted = checks.trail(root, None).trusted
     versions: list[AgreementVersion] = []
     for commit in reversed(commits):
-        new = _parse(AGREEMENT, blobs.get(f"{commit.sha}:./{AGREEMENT}"))
-        old = _parse(AGREEMENT, blobs.get(f"{commit.sha}^:./{AGREEMENT}"))
-        other = _parse(AGREEMENT, blobs.get(f"{commit.sha}^2:./{AGREEMENT}"))
+        new = docs.get(f"{commit.sha}:./{AGREEMENT}")
+        old = docs.get(f"{commit.sha}^:./{AGREEMENT}")
+        other = docs.get(f"{commit.sha}^2:./{AGREEMENT}")
         created = old is None and new is not None
         # A new agreement's values are its text; listing each as "(none) -> x" says nothing.
         fields = [] if created else field_changes(_unsigned(_meta(old)), _unsigned(_meta(new)))
+        keys = checks.key_changes(old, new, trusted) if new else []
+        events = _signed(old, new, trusted) if new else []
         sections = (
             [] if created else section_changes(old.body if old else None, new.body if new else None)
         )
-        signed = signatures_added(_meta(old), _meta(new))
         if other is not None:
             # A merge: keep only what differs from the second parent too.
             theirs = {(f.path, repr(f.after)) for f in field_changes(_meta(other), _meta(new))}
@@ -106,9 +148,10 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
                 s.heading for s in section_changes(other.body, new.body if new else None)
             }
             sections = [s for s in sections if s.heading in their_sections]
-            their_signed = set(signatures_added(_meta(other), _meta(new)))
-            signed = [handle for handle in signed if handle in their_signed]
-            if not fields and not sections and not signed:
+            if new is not None:
+                keys = [k for k in keys if k in checks.key_changes(other, new, trusted)]
+                events = [e for e in events if e in _signed(other, new, trusted)]
+            if not fields and not sections and not events and not keys:
                 continue
         versions.append(
             AgreementVersion(
@@ -121,7 +164,9 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
                 removed=new is None,
                 fields=tuple(fields),
                 sections=tuple(sections),
-                signatures_added=tuple(signed),
+                signatures_added=tuple(e.by for e in events),
+                signatures=tuple(events),
+                key_changes=tuple(keys),
             )
         )
     return versions
@@ -172,3 +217,8 @@ def journal_history(root: Path) -> JournalHistory:
             "record versions with `mj commit`"
         )
     return JournalHistory(tuple(_agreement_versions(root)), tuple(_goal_changes(root)))
+
+
+def agreement_versions(root: Path) -> list[AgreementVersion]:
+    """The agreement's versions in git, oldest first, each with what it changed."""
+    return _agreement_versions(root)

@@ -61,7 +61,7 @@ def pair_facts(journal: Journal) -> Facts:
         start if parse_date(start) else None,
         every if isinstance(every, str) else None,
         review,
-        (signed.valid, signed.stale, signed.missing, tuple(getattr(signed, "invalid", ()))),
+        (signed.valid, signed.stale, signed.missing, signed.invalid),
         tuple(goals[status] for status in GOAL_STATUSES),
         sum(item.is_open for item in shared.items()),
         tuple(dues),

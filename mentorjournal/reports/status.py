@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from mentorjournal.audience import counts_as_held
@@ -54,7 +54,7 @@ class Status:
             ((i.id, i.text, i.owners, i.due, i.goals, i.path, i.line) for i in self.open),
             (self.next_meeting.due, self.next_meeting.overdue, self.next_meeting.last, None),
             self.review.due,
-            (self.signatures.valid, self.signatures.stale, self.signatures.missing),
+            astuple(self.signatures),
         )
 
     @classmethod
@@ -122,7 +122,9 @@ def agreement_facts(journal: Journal) -> tuple[object, object, str | None, Signa
     cadence = meta.get("cadence")
     every = cadence.get("every") if isinstance(cadence, dict) else None
     review = parse_date(meta.get("review"))
-    signatures = signature_state(agreement) if agreement and agreement.parsed else _UNSIGNED
+    signatures = (
+        signature_state(agreement, journal.root) if agreement and agreement.parsed else _UNSIGNED
+    )
     return every, meta.get("start"), review.isoformat() if review else None, signatures
 
 

@@ -92,7 +92,7 @@ def as_json(
     rows: Iterable[Row],
     meeting: tuple[str | None, bool, str | None, str | None],
     review: str | None,
-    signatures: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    signatures: tuple[tuple[str, ...], ...],
 ) -> dict[str, Any]:
     """The `mj status --json` object (its keys are part of the contract)."""
     return {
@@ -104,6 +104,7 @@ def as_json(
             "valid": list(signatures[0]),
             "stale": list(signatures[1]),
             "missing": list(signatures[2]),
+            "invalid": list(signatures[3]),
         },
     }
 
@@ -137,7 +138,7 @@ def json_text(
     rows: Iterable[JsonRow],
     meeting: tuple[str | None, bool, str | None, str | None],
     review: str | None,
-    signatures: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    signatures: tuple[tuple[str, ...], ...],
 ) -> str:
     """``terminal.json_text(as_json(...))``, from rows that carry their JSON: encoding
     thousands of items again on every run would cost more than the rest."""

@@ -14,8 +14,9 @@ Definitions (what every number means):
 * Per goal, ``milestones_*`` are the items in the goal's own file (cancelled
   excluded), ``actions_*`` are items elsewhere that link to it with ``#goal-id``,
   as of ``until``; ``sessions`` counts held sessions listing the goal (or rating it).
-* ``cadence.expected`` counts the dates ``start + k * every`` inside the window;
-  ``longest_gap_days`` is the longest stretch between two consecutive held sessions.
+* ``cadence.expected`` counts the meetings the cadence in force asked for inside the
+  window, phase by phase (``reports/cadence.py``); ``longest_gap_days`` is the longest
+  stretch between two consecutive held sessions.
 
 Audiences (``audience.Gate`` decides): ``pair`` (the default) may quote note text:
 retrospective decisions and overdue items. ``sponsor`` gets counts and goal titles
@@ -29,23 +30,29 @@ person's: no report reads them at all.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from mentorjournal.audience import Gate, is_confidential
 from mentorjournal.checks.signatures import signature_state
-from mentorjournal.format.dates import next_after, parse_date, parse_every
+from mentorjournal.format.dates import parse_date
 from mentorjournal.format.items import remove_hashtags
-from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.journal import mentee_handle
 from mentorjournal.model import ActionItem, Document, Journal
+from mentorjournal.reports.cadence import (
+    AgreementTimeline,
+    Cadence,
+    CadencePhase,
+    HeldSession,
+    compute_cadence,
+)
 from mentorjournal.reports.status import item_goals
+
+__all__ = ["Cadence", "CadencePhase", "HeldSession", "Summary", "compute_summary"]
 
 Audience = Literal["pair", "sponsor"]
 FORMATS = ("text", "md", "json", "html")
@@ -82,29 +89,6 @@ class GoalSummary:
 
 
 @dataclass(frozen=True)
-class HeldSession:
-    date: str
-    kind: str
-    confidential: bool
-    goals: tuple[str, ...]
-    agenda_by: str | None
-
-
-@dataclass(frozen=True)
-class Cadence:
-    every: str | None
-    expected: int
-    held: int
-    longest_gap_days: int | None
-    days_since_last: int | None
-    expected_dates: tuple[str, ...]
-    sessions: tuple[HeldSession, ...]
-    confidential: int
-    agenda_by: tuple[tuple[str, int], ...]
-    kinds: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True)
 class OwnerActions:
     owner: str
     opened: int
@@ -114,11 +98,13 @@ class OwnerActions:
 
 
 @dataclass(frozen=True)
-class OverdueItem:
+class QuotedItem:
+    """An open item the report names (for the pair only, never from confidential notes)."""
+
     id: str
     text: str
     owners: tuple[str, ...]
-    due: str
+    due: str | None
     path: str
     line: int
 
@@ -143,7 +129,8 @@ class Actions:
     per_owner: tuple[OwnerActions, ...]
     timeline: tuple[ActionPoint, ...]
     # Quoted only for the pair, and never from confidential or private files.
-    overdue_items: tuple[OverdueItem, ...]
+    overdue_items: tuple[QuotedItem, ...]
+    open_items: tuple[QuotedItem, ...]  # open and not overdue, due date first
 
 
 @dataclass(frozen=True)
@@ -181,6 +168,13 @@ class Summary:
     actions: Actions | None
     agreement: AgreementSummary
     retrospectives: tuple[Retrospective, ...]
+    # Who the report is about: (role, name) of the mentee and the mentor.
+    pair: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def pair_names(self) -> str:
+        """``Ana Lima and Ben Okafor``: the mentee first."""
+        return " and ".join(name for _, name in self.pair)
 
 
 # ---------------------------------------------------------------- helpers
@@ -198,20 +192,6 @@ def _str_list(value: object) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(v for v in value if isinstance(v, str))
     return ()
-
-
-def agreement_versions(root: Path, until: dt.date) -> int | None:
-    """Commits that touched agreement.md up to ``until``; None outside a git repository."""
-    from mentorjournal.errors import MjError
-    from mentorjournal.git import gitrepo
-
-    try:
-        if gitrepo.repo_toplevel(root) is None:
-            return None
-        commits = gitrepo.log_for_path(root, AGREEMENT)
-    except MjError:
-        return None
-    return sum(1 for c in commits if (parse_date(c.date[:10]) or until) <= until)
 
 
 def decisions(body: str) -> tuple[str, ...]:
@@ -291,16 +271,16 @@ def compute_summary(
     since: dt.date | None = None,
     until: dt.date | None = None,
     audience: Audience = "pair",
-    agreement_history: int | None = None,
+    agreement_history: AgreementTimeline | None = None,
 ) -> Summary:
     """Everything the four report formats show, for one window and one audience.
 
-    ``agreement_history`` is the number of commits of agreement.md (see
-    ``agreement_versions``); None when unknown.
+    ``agreement_history`` is the agreement's commits and cadence changes
+    (``cadence.agreement_timeline``); None when unknown.
     """
     agreement = journal.agreement
     meta = agreement.meta if agreement is not None else {}
-    gate = Gate(audience, meta)
+    gate = Gate.of(journal, audience)
     journal = gate.view(journal)
     start = parse_date(meta.get("start"))
     sessions = [(doc, day) for doc in journal.sessions if (day := _session_date(doc))]
@@ -318,13 +298,27 @@ def compute_summary(
         goals=tuple(_goals(journal, held, sessions, items, until, gate))
         if shows("goals")
         else None,
-        cadence=_cadence(meta, start, held, since, until, set(journal.goals))
+        cadence=compute_cadence(
+            meta, start, held, since, until, set(journal.goals), agreement_history
+        )
         if shows("cadence")
         else None,
         actions=_actions(items, since, until) if shows("actions") else None,
         agreement=_agreement(journal, until, agreement_history),
         retrospectives=tuple(_retrospectives(held, gate)) if shows("cadence") else (),
+        pair=_pair(meta),
     )
+
+
+def _pair(meta: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    found = []
+    for role in ("mentee", "mentor"):
+        person = meta.get(role)
+        if isinstance(person, dict):
+            name = person.get("name") or person.get("handle")
+            if isinstance(name, str) and name:
+                found.append((role, name))
+    return tuple(found)
 
 
 def _goals(
@@ -387,55 +381,6 @@ def _goals(
         )
 
 
-def _cadence(
-    meta: object,
-    start: dt.date | None,
-    held: list[tuple[Document, dt.date]],
-    since: dt.date,
-    until: dt.date,
-    goal_ids: set[str],
-) -> Cadence:
-    cadence = meta.get("cadence") if isinstance(meta, dict) else None
-    every_text = cadence.get("every") if isinstance(cadence, dict) else None
-    every = parse_every(every_text)
-    expected: list[dt.date] = []
-    if every is not None and start is not None:
-        step = 0
-        while (day := next_after(start, every, step)) is not None and day <= until:
-            if day >= since:
-                expected.append(day)
-            step += 1
-    days = sorted(day for _, day in held)
-    gaps = [(b - a).days for a, b in itertools.pairwise(days)]
-    agenda = Counter(
-        doc.meta["agenda_by"] for doc, _ in held if isinstance(doc.meta.get("agenda_by"), str)
-    )
-    kinds = Counter(str(doc.meta.get("kind", "regular")) for doc, _ in held)
-    return Cadence(
-        every=every_text if isinstance(every_text, str) else None,
-        expected=len(expected),
-        held=len(held),
-        longest_gap_days=max(gaps) if gaps else None,
-        days_since_last=(until - days[-1]).days if days else None,
-        expected_dates=tuple(day.isoformat() for day in expected),
-        sessions=tuple(
-            HeldSession(
-                date=day.isoformat(),
-                kind=str(doc.meta.get("kind", "regular")),
-                confidential=is_confidential(doc.meta),
-                goals=tuple(g for g in _str_list(doc.meta.get("goals")) if g in goal_ids),
-                agenda_by=doc.meta["agenda_by"]
-                if isinstance(doc.meta.get("agenda_by"), str)
-                else None,
-            )
-            for doc, day in held
-        ),
-        confidential=sum(is_confidential(doc.meta) for doc, _ in held),
-        agenda_by=tuple(sorted(agenda.items(), key=lambda kv: (-kv[1], kv[0]))),
-        kinds=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
-    )
-
-
 def _actions(
     items: list[_Dated],
     since: dt.date,
@@ -482,20 +427,10 @@ def _actions(
     if timeline[-1].date != until.isoformat():
         timeline.append(ActionPoint(until.isoformat(), total_opened, total_done))
 
-    quoted: list[OverdueItem] = []
-    for d in sorted(items, key=lambda d: (d.due or until, d.item.path, d.item.line)):
-        if d.overdue and d.quoted:
-            assert d.due is not None
-            quoted.append(
-                OverdueItem(
-                    id=d.item.id,
-                    text=remove_hashtags(d.item.text, set(d.goals)),
-                    owners=d.item.owners,
-                    due=d.due.isoformat(),
-                    path=d.item.path,
-                    line=d.item.line,
-                )
-            )
+    listed = sorted(
+        (d for d in items if d.state == "open" and d.quoted),
+        key=lambda d: (d.due is None, d.due or until, d.item.path, d.item.line),
+    )
     return Actions(
         opened=len(opened),
         done=len(done),
@@ -505,15 +440,25 @@ def _actions(
         median_days_to_close=float(statistics.median(closing_days)) if closing_days else None,
         per_owner=tuple(per_owner),
         timeline=tuple(timeline),
-        overdue_items=tuple(quoted),
+        overdue_items=tuple(_quoted(d) for d in listed if d.overdue),
+        open_items=tuple(_quoted(d) for d in listed if not d.overdue),
     )
 
 
-def _agreement(journal: Journal, until: dt.date, versions: int | None) -> AgreementSummary:
+def _quoted(d: _Dated) -> QuotedItem:
+    due = d.due.isoformat() if d.due else None
+    text = remove_hashtags(d.item.text, set(d.goals))
+    return QuotedItem(d.item.id, text, d.item.owners, due, d.item.path, d.item.line)
+
+
+def _agreement(
+    journal: Journal, until: dt.date, timeline: AgreementTimeline | None
+) -> AgreementSummary:
+    versions = timeline.versions if timeline else None
     agreement = journal.agreement
     if agreement is None or not agreement.parsed:
         return AgreementSummary(None, (), (), (), None, False, versions, None)
-    state = signature_state(agreement)
+    state = signature_state(agreement, journal.root)
     review = parse_date(agreement.meta.get("review"))
     phase = agreement.meta.get("phase")
     return AgreementSummary(

@@ -99,12 +99,16 @@ def test_unknown_kind_is_an_error() -> None:
 # ---------------------------------------------------------------- every property, every value
 
 # Every property of every schema, each with a valid value.
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDo3ubGhrVIR+FluxDu1dIu9gLTt1b5IVN6hxj60uDH6 ben"
+SIG = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"
 FULL: dict[str, dict[str, Any]] = {
     "agreement": {
         "type": "agreement",
-        "mentor": {"handle": "ben", "name": "Ben", "email": "ben@example.org"},
-        "mentee": {"handle": "ana", "name": "Ana", "email": "ana@example.org"},
-        "others": [{"handle": "carla", "name": "Carla", "email": "c@d", "role": "sponsor"}],
+        "mentor": {"handle": "ben", "name": "Ben", "email": "ben@example.org", "key": KEY},
+        "mentee": {"handle": "ana", "name": "Ana", "email": "ana@example.org", "key": KEY},
+        "others": [
+            {"handle": "carla", "name": "Carla", "email": "c@d", "role": "sponsor", "key": KEY}
+        ],
         "purpose": "Grow",
         "start": "2026-01-05",
         "review": "2026-04-01",
@@ -113,7 +117,9 @@ FULL: dict[str, dict[str, Any]] = {
         "response_time": "2 days",
         "phase": 1,
         "consent": {"sponsor": ["goals", "ratings"]},
-        "signatures": [{"by": "ana", "date": "2024-02-29", "digest": "sha256:" + "0a" * 32}],
+        "signatures": [
+            {"by": "ana", "date": "2024-02-29", "digest": "sha256:" + "0a" * 32, "sig": SIG}
+        ],
     },
     "goal": {
         "type": "goal",

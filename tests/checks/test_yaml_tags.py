@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import mj
-from gitutil import commit_through_hook, git, git_sandbox, head  # noqa: F401
+from gitutil import commit_through_hook, fill_template, git, git_sandbox, head  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
@@ -37,6 +37,7 @@ def journal_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tags") / "pair"
     made = mj("init", str(root), "--mentor", "ben", "--mentee", "ana", "--today", "2025-07-01")
     assert made.exit_code == 0, made.output
+    fill_template(root)
     git(root, "add", "--", ".")
     first = commit_through_hook(root, "-m", "Start the journal")
     assert first.returncode == 0, first.stdout

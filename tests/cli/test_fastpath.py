@@ -95,3 +95,43 @@ def test_new_session_fast_and_click_agree(
 def test_new_session_with_edit_is_left_to_click(sample_repo: Path) -> None:
     assert fast(sample_repo, "new", "session", "--edit")[0] is None
     assert fast(sample_repo, "new", "session", "--kind", "party")[0] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "Rehearse the talk", "--owner", "ana", "--due", "2026-12-03"),
+        ("add", "Bring the numbers #portfolio", "--to", "goals/portfolio.md"),
+        ("add", "Do it", "--owner", "carla"),  # not in the agreement: refused
+        ("cancel", "Draft the agenda for the agreement review", "--today", TODAY),
+        ("due", "Update portfolio milestone dates", "2026-12-12"),
+        ("reopen", "Send comments on the agreement draft"),
+        ("done", "send", "--today", TODAY),  # several open items: listed, refused
+        ("done", "361"),  # too short: says the minimum
+    ],
+)
+def test_item_commands_fast_and_click_agree(
+    sample_repo: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(sample_repo, twin, symlinks=True)
+    assert mj("status", cwd=sample_repo).exit_code == 0  # the snapshot they read
+    code, out, err = fast(sample_repo, *args)
+    clicked = mj(*args, cwd=twin)
+    assert (code, out, err) == (clicked.exit_code, clicked.stdout, clicked.stderr)
+    for folder in ("sessions", "goals"):
+        for note in sorted((twin / folder).iterdir()):
+            assert (sample_repo / folder / note.name).read_bytes() == note.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add",),
+        ("add", "x", "--due", "soon"),
+        ("due", "abcd"),
+        ("reopen", "abcd", "--today", TODAY),
+    ],
+)
+def test_item_commands_left_to_click(sample_repo: Path, args: tuple[str, ...]) -> None:
+    assert fast(sample_repo, *args)[0] is None

@@ -123,7 +123,7 @@ def test_validate_history_done_commit_and_errors(evil: Path) -> None:
     item = next(i for i in json.loads(run(evil, "status", "--json"))["open"] if "Evil" in i["text"])
     assert "Evil \\x1b]0;pwned\\x07 item" in run(evil, "done", item["id"], "--today", TODAY)
     # A refusal names what it refuses: the name passes the same gate.
-    assert "\\x1b[2k" in run(evil, "done", f"zz{ERASE}", code=1)
+    assert "\\x1b[2K" in run(evil, "done", f"zz{ERASE}", code=1)
     assert "\\x1b]0;pwned\\x07" in run(evil, "validate", f"no{OSC}", code=2)
     assert "\\x1b[2K" in run(evil, "summary", "--format", f"x{ERASE}", code=2)
     run(evil, f"bogus{OSC}", code=2)

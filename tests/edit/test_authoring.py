@@ -63,11 +63,14 @@ def test_new_session_is_prefilled_and_validates(fixture_journal: Path) -> None:
     assert "agenda_by: ana\nmode: video\nduration: 45\n" in text
     for section in ("## Agenda", "## Review", "## Notes", "## Decisions", "## Next actions"):
         assert section in text
-    # Open items are referenced with id, owner, due date and place, never re-checkboxed.
+    # Open items are referenced under their owner with id, due date and place, never
+    # re-checkboxed.
     meetup = item(fixture_journal, "Find a meetup")
+    review = text.split("## Review")[1].split("## Notes")[0]
+    assert "### @ana" in review
     assert (
-        f"- `{meetup.id}` @ana: Find a meetup #talk, due 2025-02-01 (overdue) (goals/talk.md:10)"
-        in text
+        f"- `{meetup.id}` Find a meetup #talk, due 2025-02-01 (overdue) (goals/talk.md:10)"
+        in review.split("### @ana")[1]
     )
     assert "[ ]" not in text.split("## Review")[1].split("## Notes")[0]
     assert "Confirm the learning budget, due 2025-03-10 (overdue)" in text
@@ -99,7 +102,7 @@ def test_first_session_is_a_kickoff(tmp_path: Path) -> None:
     assert mj("new", "session", "--today", "2025-07-01", cwd=root).exit_code == 0
     text = (root / "sessions" / "2025-07-01.md").read_text(encoding="utf-8")
     assert "kind: kickoff" in text
-    assert "- Nothing open." in text
+    assert "- Nothing overdue, due or new." in text
     assert mj("validate", cwd=root).exit_code == 0
 
 
@@ -232,7 +235,7 @@ def test_done_crlf_bom_nested_obsidian_due(tmp_path: Path) -> None:
     after = (root / "sessions" / "2025-07-18.md").read_bytes()
     assert after == before.replace(
         b"  - [ ] @ana Nested items count too \xf0\x9f\x93\x85 2025-08-03\r\n",
-        b"  - [x] @ana Nested items count too \xf0\x9f\x93\x85 2025-08-03 done:2025-08-05\r\n",
+        "  - [x] @ana Nested items count too 📅 2025-08-03 ✅ 2025-08-05\r\n".encode(),
     )
     assert item(root, "Parent item").state == "open"
 
@@ -248,7 +251,7 @@ def test_done_dataview_due_in_ordered_list_keeps_trailing_blanks(tmp_path: Path)
     after = (root / "sessions" / "2025-07-18.md").read_bytes()
     assert after == before.replace(
         b"1. [ ] @ana Thing with a dataview date [due:: 2025-08-01]  \n",
-        b"1. [x] @ana Thing with a dataview date [due:: 2025-08-01] done:2025-08-05  \n",
+        b"1. [x] @ana Thing with a dataview date [due:: 2025-08-01] [completion:: 2025-08-05]  \n",
     )
 
 
@@ -312,7 +315,9 @@ def test_done_refuses_done_cancelled_unknown_and_ambiguous(tmp_path: Path) -> No
 
     # The exact id still works when another id extends it.
     assert done(root, "abcd02").exit_code == 0
-    assert b"- [x] @ana Second explicit [id:: abcd02] done:2025-08-05\n" in path.read_bytes()
+    assert b"- [x] @ana Second explicit [id:: abcd02] [completion:: 2025-08-05]\n" in (
+        path.read_bytes()
+    )
 
 
 def test_done_on_the_fixture_journal_then_status(fixture_journal: Path) -> None:

@@ -21,8 +21,9 @@ def test_init_in_an_empty_folder_then_validate_and_status(tmp_path: Path) -> Non
     assert (target / "goals").is_dir() and (target / "sessions").is_dir()
     assert (target / ".gitignore").read_text() == "private/\n"
     assert is_ours(target / ".git" / "hooks" / "pre-commit")
-    validated = mj("validate", "--strict", "--json", cwd=target)
-    assert json.loads(validated.stdout) == {"ok": True, "findings": []}
+    validated = json.loads(mj("validate", "--json", cwd=target).stdout)
+    assert validated["ok"] is True  # the prompts left to fill in are warnings, not errors
+    assert {f["code"] for f in validated["findings"]} == {"placeholder"}
     status = json.loads(mj("status", "--json", "--today", "2026-01-10", cwd=target).stdout)
     assert status["review"] == {"due": "2026-04-10", "overdue": False}
     assert status["signatures"]["missing"] == ["ben", "ana"]
@@ -72,7 +73,7 @@ def test_init_inside_a_repository_keeps_its_gitignore(tmp_path: Path) -> None:
 
 def test_bad_handle_is_refused(tmp_path: Path) -> None:
     result = mj("init", str(tmp_path / "j"), "--mentor", "Ben")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the flag's value
     assert "'Ben' is not a handle" in result.output
     assert not (tmp_path / "j" / "agreement.md").exists()
 

@@ -1,14 +1,33 @@
-"""`mj sign`: who may sign, what a signature covers, and that no other byte changes."""
+"""`mj sign` and `mj key` with real ssh-keygen keys: who may sign with which key, what a
+signature covers, and that no other byte of agreement.md changes."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
+import pytest
 from conftest import mj
+from sshutil import agent_holding, make_key, public, ssh_verifies
 
 from mentorjournal.checks.signatures import agreement_digest
 from mentorjournal.format.document import parse_document
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> dict[str, Path]:
+    """A private key for each person of tests/data/base-journal, and one for a stranger."""
+    return {name: make_key(tmp_path / "keys", name) for name in ("ben", "ana", "carla", "eve")}
+
+
+@pytest.fixture
+def keyed(journal: Path, keys: dict[str, Path]) -> Path:
+    """The base journal with ben's, ana's and carla's public keys, added by `mj key`."""
+    for handle in ("ben", "ana", "carla"):
+        result = mj("key", "--as", handle, "--file", str(keys[handle]), cwd=journal)
+        assert result.exit_code == 0, result.output
+    return journal
 
 
 def _signatures(journal: Path) -> dict[str, list[str]]:
@@ -18,95 +37,107 @@ def _signatures(journal: Path) -> dict[str, list[str]]:
     return found
 
 
-def _sign(journal: Path, handle: str, day: str = "2025-07-20") -> str:
-    result = mj("sign", "--as", handle, "--today", day, cwd=journal)
+def _state(
+    valid: list[str], stale: list[str], missing: list[str], invalid: list[str]
+) -> dict[str, list[str]]:
+    return {"valid": valid, "stale": stale, "missing": missing, "invalid": invalid}
+
+
+def _sign(journal: Path, handle: str, key: Path, day: str = "2025-07-20") -> str:
+    result = mj("sign", "--as", handle, "--key", str(key), "--today", day, cwd=journal)
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def _codes(journal: Path) -> list[str]:
+def _findings(journal: Path) -> list[tuple[str, str]]:
     result = mj("validate", "--json", cwd=journal)
-    return [f["code"] for f in json.loads(result.stdout)["findings"]]
+    return [(f["code"], f["severity"]) for f in json.loads(result.stdout)["findings"]]
 
 
-def test_sign_appends_a_block_and_changes_nothing_else(journal: Path) -> None:
+def _meta(journal: Path) -> dict[str, object]:
+    return dict(parse_document("agreement.md", (journal / "agreement.md").read_bytes()).meta)
+
+
+def test_key_writes_one_line_and_sign_appends_a_block(
+    journal: Path, keys: dict[str, Path], tmp_path: Path
+) -> None:
     path = journal / "agreement.md"
     original = path.read_bytes()
-    _sign(journal, "ana")
-    data = path.read_bytes()
-    digest = agreement_digest(parse_document("agreement.md", original))
-    head, _, body = original.partition(b"phase: 1\n")
-    assert data == head + (
-        b"phase: 1\nsignatures:\n- by: ana\n  date: 2025-07-20\n  digest: "
-        + digest.encode()
-        + b"\n"
-        + body
-    )
-    assert _signatures(journal) == {"valid": ["ana"], "stale": [], "missing": ["ben"]}
+    result = mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal)
+    assert result.exit_code == 0, result.output
+    assert "mj sign --as ana --key" in result.output
+    with_key = path.read_bytes()
+    line = f"  key: {public(keys['ana'])}\n".encode()
+    assert with_key == original.replace(b"  name: Ana Lima\n", b"  name: Ana Lima\n" + line)
+
+    output = _sign(journal, "ana", keys["ana"])
+    assert "ana signed the agreement on 2025-07-20 with key SHA256:" in output
+    entry = _meta(journal)["signatures"][0]  # type: ignore[index]
+    digest = agreement_digest(parse_document("agreement.md", with_key))
+    assert (entry["by"], entry["date"], entry["digest"]) == ("ana", "2025-07-20", digest)
+    # ssh-keygen itself accepts the signature as ana's, over the digest.
+    assert ssh_verifies("ana", keys["ana"], digest, entry["sig"], tmp_path)
+    assert not ssh_verifies("ben", keys["ben"], digest, entry["sig"], tmp_path)
+    head, _, body = with_key.partition(b"phase: 1\n")
+    armour = "".join(f"    {line}\n" for line in entry["sig"].strip().split("\n"))
+    block = f"signatures:\n- by: ana\n  date: 2025-07-20\n  digest: {digest}\n  sig: |\n{armour}"
+    assert path.read_bytes() == head + b"phase: 1\n" + block.encode() + body
+    assert _signatures(journal) == _state(["ana"], [], ["ben"], [])
 
 
-def test_sign_edit_stale_resign_valid(journal: Path) -> None:
-    _sign(journal, "ana")
-    _sign(journal, "ben", "2025-07-21")
-    assert _signatures(journal) == {"valid": ["ana", "ben"], "stale": [], "missing": []}
-    assert "stale-signature" not in _codes(journal)
+def test_sign_edit_stale_resign_valid(keyed: Path, keys: dict[str, Path]) -> None:
+    _sign(keyed, "ana", keys["ana"])
+    _sign(keyed, "ben", keys["ben"], "2025-07-21")
+    assert _signatures(keyed) == _state(["ana", "ben"], [], [], [])
+    assert _findings(keyed) == []
 
-    path = journal / "agreement.md"
+    path = keyed / "agreement.md"
     path.write_text(path.read_text().replace("every: biweekly", "every: monthly"))
-    assert _signatures(journal) == {"valid": [], "stale": ["ana", "ben"], "missing": []}
-    assert "stale-signature" in _codes(journal)
-    assert mj("validate", cwd=journal).exit_code == 0  # stale is a warning
+    assert _signatures(keyed) == _state([], ["ana", "ben"], [], [])
+    assert _findings(keyed) == [("stale-signature", "warning")]
+    assert mj("validate", cwd=keyed).exit_code == 0  # stale is a warning
 
-    assert "re-signed" in _sign(journal, "ana", "2025-08-01")
-    assert _signatures(journal) == {"valid": ["ana"], "stale": ["ben"], "missing": []}
-    _sign(journal, "ben", "2025-08-02")
-    assert _signatures(journal) == {"valid": ["ana", "ben"], "stale": [], "missing": []}
-    assert "stale-signature" not in _codes(journal)
+    assert "re-signed" in _sign(keyed, "ana", keys["ana"], "2025-08-01")
+    assert _signatures(keyed) == _state(["ana"], ["ben"], [], [])
+    _sign(keyed, "ben", keys["ben"], "2025-08-02")
+    assert _signatures(keyed) == _state(["ana", "ben"], [], [], [])
     # One entry per person, in the order they first signed.
-    meta = parse_document("agreement.md", path.read_bytes()).meta
-    assert [(s["by"], s["date"]) for s in meta["signatures"]] == [
+    entries = _meta(keyed)["signatures"]
+    assert [(s["by"], s["date"]) for s in entries] == [  # type: ignore[attr-defined]
         ("ana", "2025-08-01"),
         ("ben", "2025-08-02"),
     ]
 
 
-def test_a_body_edit_makes_signatures_stale(journal: Path) -> None:
-    _sign(journal, "ana")
-    path = journal / "agreement.md"
-    path.write_text(path.read_text() + "\nWe meet on Tuesdays.\n")
-    assert _signatures(journal)["stale"] == ["ana"]
-
-
-def test_reordering_yaml_keys_keeps_signatures_valid(journal: Path) -> None:
-    _sign(journal, "ana")
-    path = journal / "agreement.md"
+def test_reordering_yaml_keys_keeps_signatures_valid(keyed: Path, keys: dict[str, Path]) -> None:
+    _sign(keyed, "ana", keys["ana"])
+    path = keyed / "agreement.md"
     text = path.read_text()
-    mentor_block = "mentor:\n  handle: ben\n  name: Ben Okafor\n"
-    assert mentor_block in text
-    reordered = text.replace(mentor_block, "").replace("phase: 1\n", "phase: 1\n" + mentor_block)
-    reordered = reordered.replace(
+    reordered = text.replace(
         "cadence:\n  every: biweekly\n  length: 45\n  mode: video\n",
-        ("cadence: {mode: video, length: 45, every: biweekly}  # flow style now\n"),
+        "cadence: {mode: video, length: 45, every: biweekly}  # flow style now\n",
     )
     assert reordered != text
     path.write_text(reordered)
-    assert _signatures(journal) == {"valid": ["ana"], "stale": [], "missing": ["ben"]}
+    assert _signatures(keyed) == _state(["ana"], [], ["ben"], [])
+    path.write_text(reordered + "\nWe meet on Tuesdays.\n")
+    assert _signatures(keyed) == _state([], ["ana"], ["ben"], [])
 
 
 def test_resigning_replaces_a_block_in_the_middle_keeping_crlf_and_comments(
-    journal: Path,
+    keyed: Path, keys: dict[str, Path]
 ) -> None:
-    path = journal / "agreement.md"
-    text = path.read_text()
-    text = text.replace(
+    path = keyed / "agreement.md"
+    text = path.read_text().replace(
         "phase: 1\n",
         "signatures:\n  - {by: ana, date: 2025-07-01, digest: 'sha256:old'}\n"
         "# kept: a comment before the next key\nphase: 1  # still phase one\n",
     )
     crlf = ("\ufeff" + text).replace("\n", "\r\n").encode()
     path.write_bytes(crlf)
+    assert _signatures(keyed) == _state([], [], ["ben"], ["ana"])  # no sig: does not count
 
-    _sign(journal, "ana")
+    _sign(keyed, "ana", keys["ana"])
 
     data = path.read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF everywhere, no bare LF
@@ -116,32 +147,226 @@ def test_resigning_replaces_a_block_in_the_middle_keeping_crlf_and_comments(
     tail = after.partition(b"# kept")[2]
     assert data.endswith(b"# kept" + tail)
     assert b"sha256:old" not in data
-    assert _signatures(journal)["valid"] == ["ana"]
+    assert _signatures(keyed) == _state(["ana"], [], ["ben"], [])
 
 
-def test_others_may_sign_and_strangers_may_not(journal: Path) -> None:
-    path = journal / "agreement.md"
+def test_others_may_sign_and_strangers_may_not(keyed: Path, keys: dict[str, Path]) -> None:
+    path = keyed / "agreement.md"
     original = path.read_bytes()
-    result = mj("sign", "--as", "zed", cwd=journal)
+    result = mj("sign", "--as", "zed", "--key", str(keys["eve"]), cwd=keyed)
     assert result.exit_code == 1
-    assert "ben (mentor), ana (mentee), carla (manager)" in result.output
+    assert "Those in it: ben, ana, carla" in result.output
     assert path.read_bytes() == original
-    _sign(journal, "carla")
-    assert "carla" in _signatures(journal)["valid"]
+    _sign(keyed, "carla", keys["carla"])
+    assert _signatures(keyed) == _state(["carla"], [], ["ben", "ana"], [])
 
 
-def test_signing_twice_the_same_day_changes_nothing(journal: Path) -> None:
-    _sign(journal, "ana")
+def test_a_key_that_is_not_hers_is_refused_and_nothing_is_written(
+    keyed: Path, keys: dict[str, Path]
+) -> None:
+    path = keyed / "agreement.md"
+    original = path.read_bytes()
+    for key in ("ben", "eve"):
+        result = mj("sign", "--as", "ana", "--key", str(keys[key]), cwd=keyed)
+        assert result.exit_code == 1
+        assert "is not ana's key in the agreement" in result.output
+        assert path.read_bytes() == original
+
+
+def test_no_key_in_the_agreement_or_none_to_sign_with_is_refused(
+    journal: Path, keys: dict[str, Path]
+) -> None:
     path = journal / "agreement.md"
+    result = mj("sign", "--as", "ana", "--key", str(keys["ana"]), cwd=journal)
+    assert result.exit_code == 1
+    assert "ana has no `key` in the agreement" in result.output
+    assert "mj key --as ana" in result.output
+    mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal)
+    with_key = path.read_bytes()
+    result = mj("sign", "--as", "ana", cwd=journal)  # no --key, no user.signingKey, no ~/.ssh
+    assert result.exit_code == 1
+    assert "no SSH key to sign with" in result.output and "user.signingKey" in result.output
+    assert path.read_bytes() == with_key
+
+
+def test_git_signing_key_is_the_default(
+    keyed: Path, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitutil import git, make_repo
+
+    make_repo(keyed)
+    git(keyed, "config", "user.signingKey", str(keys["ana"]) + ".pub")
+    result = mj("sign", "--as", "ana", "--today", "2025-07-20", cwd=keyed)
+    assert result.exit_code == 0, result.output
+    assert _signatures(keyed) == _state(["ana"], [], ["ben"], [])
+
+
+def test_a_literal_signing_key_signs_through_ssh_agent(
+    keyed: Path, keys: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gitutil import git, make_repo
+
+    make_repo(keyed)
+    git(keyed, "config", "user.signingKey", "key::" + public(keys["ben"]))
+    with agent_holding(keys["ben"], tmp_path) as agent:
+        for name, value in agent.items():
+            monkeypatch.setenv(name, value)
+        keys["ben"].unlink()  # only the agent holds the private half now
+        result = mj("sign", "--as", "ben", "--today", "2025-07-20", cwd=keyed)
+    assert result.exit_code == 0, result.output
+    assert _signatures(keyed) == _state(["ben"], [], ["ana"], [])
+
+
+def test_a_key_with_a_passphrase_and_no_agent_fails_at_once(
+    journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    locked = make_key(tmp_path / "keys", "locked", passphrase="correct horse")
+    assert mj("key", "--as", "ana", "--file", str(locked), cwd=journal).exit_code == 0
+    path = journal / "agreement.md"
+    before = path.read_bytes()
+    started = time.monotonic()
+    result = mj("sign", "--as", "ana", "--key", str(locked), cwd=journal)
+    assert time.monotonic() - started < 10  # no prompt waited for an answer
+    assert result.exit_code == 1
+    assert "needs its passphrase and no ssh-agent holds it" in result.output
+    assert f"ssh-add {locked}" in result.output
+    assert path.read_bytes() == before
+
+
+def test_signing_twice_changes_nothing(keyed: Path, keys: dict[str, Path]) -> None:
+    _sign(keyed, "ana", keys["ana"])
+    path = keyed / "agreement.md"
     stat = path.stat()
-    assert "already signed" in _sign(journal, "ana")
+    assert "already signed" in _sign(keyed, "ana", keys["ana"], "2025-07-25")
     assert path.stat().st_mtime_ns == stat.st_mtime_ns
 
 
-def test_an_unreadable_agreement_is_refused(journal: Path) -> None:
+def test_an_unreadable_agreement_is_refused(journal: Path, keys: dict[str, Path]) -> None:
     path = journal / "agreement.md"
     path.write_text("---\nmentor: [unclosed\n---\n")
-    result = mj("sign", "--as", "ana", cwd=journal)
-    assert result.exit_code == 1
-    assert "mj validate" in result.output
+    for args in (["sign", "--key", str(keys["ana"])], ["key", "--file", str(keys["ana"])]):
+        result = mj(*args, "--as", "ana", cwd=journal)
+        assert result.exit_code == 1
+        assert "mj validate" in result.output
     assert path.read_text() == "---\nmentor: [unclosed\n---\n"
+
+
+def test_key_in_a_flow_mapping_and_in_others_changes_only_that_person(
+    journal: Path, keys: dict[str, Path]
+) -> None:
+    path = journal / "agreement.md"
+    text = path.read_text().replace(
+        "mentee:\n  handle: ana\n  name: Ana Lima\n", "mentee: {handle: ana, name: Ana Lima}\n"
+    )
+    path.write_text(text)
+    assert mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal).exit_code == 0
+    flow = f"mentee:\n  handle: ana\n  name: Ana Lima\n  key: {public(keys['ana'])}\n"
+    assert path.read_text() == text.replace("mentee: {handle: ana, name: Ana Lima}\n", flow)
+    assert mj("key", "--as", "carla", "--file", str(keys["carla"]), cwd=journal).exit_code == 0
+    carla = f"    role: manager\n    key: {public(keys['carla'])}\n"
+    assert path.read_text() == text.replace(
+        "mentee: {handle: ana, name: Ana Lima}\n", flow
+    ).replace("    role: manager\n", carla)
+
+
+def test_a_different_key_is_replaced_only_when_asked(journal: Path, keys: dict[str, Path]) -> None:
+    mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal)
+    path = journal / "agreement.md"
+    before = path.read_bytes()
+    result = mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal)
+    assert "already in the agreement" in result.output and path.read_bytes() == before
+    result = mj("key", "--as", "ana", "--file", str(keys["eve"]), cwd=journal)
+    assert result.exit_code == 1 and "--replace" in result.output
+    assert path.read_bytes() == before
+    result = mj("key", "--as", "ana", "--file", str(keys["eve"]), "--replace", cwd=journal)
+    assert result.exit_code == 0 and "It replaces SHA256:" in result.output
+    assert path.read_text() == before.decode().replace(public(keys["ana"]), public(keys["eve"]))
+
+
+def test_key_finds_ssh_default_or_makes_one_after_asking(journal: Path, git_sandbox: Path) -> None:
+    ssh = git_sandbox / ".ssh"  # HOME is the sandbox: the real ~/.ssh is never touched
+    result = mj("key", "--as", "ana", cwd=journal)  # no key, and no answer to the question
+    assert result.exit_code == 1 and "mj key --generate" in result.output
+    assert not ssh.exists()
+
+    from click.testing import CliRunner
+
+    from mentorjournal.cli.app import main
+
+    answered = CliRunner().invoke(main, ["-C", str(journal), "key", "--as", "ana"], input="y\n")
+    assert answered.exit_code == 0, answered.output
+    assert f"Make one at {ssh / 'id_ed25519'}?" in answered.output
+    made = (ssh / "id_ed25519.pub").read_text().strip()
+    assert oct((ssh / "id_ed25519").stat().st_mode & 0o777) == "0o600"
+    assert _meta(journal)["mentee"]["key"] == made  # type: ignore[index]
+    # The default key is found next time, and signs by default.
+    assert "already in the agreement" in mj("key", "--as", "ana", cwd=journal).output
+    assert mj("sign", "--as", "ana", cwd=journal).exit_code == 0
+    assert _signatures(journal)["valid"] == ["ana"]
+
+    result = mj("key", "--as", "ben", "--generate", cwd=journal)  # never overwrites a key
+    assert result.exit_code == 1 and "already exists" in result.output
+    other = git_sandbox / "ben_key"
+    result = mj("key", "--as", "ben", "--generate", "--file", str(other), cwd=journal)
+    assert result.exit_code == 0, result.output
+    assert _meta(journal)["mentor"]["key"] == public(other)  # type: ignore[index]
+
+
+def test_key_knows_you_by_your_git_email(journal: Path, keys: dict[str, Path]) -> None:
+    from gitutil import git, make_repo
+
+    make_repo(journal)
+    result = mj("key", "--file", str(keys["ana"]), cwd=journal)
+    assert result.exit_code == 1 and "mj key --as HANDLE" in result.output
+    path = journal / "agreement.md"
+    path.write_text(
+        path.read_text().replace(
+            "  name: Ana Lima\n", "  name: Ana Lima\n  email: ana@example.org\n"
+        )
+    )
+    git(journal, "config", "user.email", "ana@example.org")
+    assert mj("key", "--file", str(keys["ana"]), cwd=journal).exit_code == 0
+    assert _meta(journal)["mentee"]["key"] == public(keys["ana"])  # type: ignore[index]
+
+
+def test_mentor_and_mentee_must_be_two_people(journal: Path) -> None:
+    path = journal / "agreement.md"
+    path.write_text(path.read_text().replace("  handle: ana\n", "  handle: ben\n"))
+    result = mj("validate", "--json", cwd=journal)
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)["findings"]
+    assert ("duplicate-person", "error", 6) in [
+        (f["code"], f["severity"], f["line"]) for f in found
+    ]
+
+
+def test_rsa_and_ecdsa_keys_sign_too(journal: Path, tmp_path: Path) -> None:
+    made = {"ben": make_key(tmp_path / "k", "ben", kind="rsa")}
+    made["ana"] = make_key(tmp_path / "k", "ana", kind="ecdsa")
+    assert public(made["ben"]).startswith("ssh-rsa ")
+    assert public(made["ana"]).startswith("ecdsa-sha2-nistp256 ")
+    for handle, key in made.items():
+        assert mj("key", "--as", handle, "--file", str(key), cwd=journal).exit_code == 0
+    for handle, key in made.items():
+        _sign(journal, handle, key)
+    assert _signatures(journal) == _state(["ben", "ana"], [], [], [])
+
+
+def test_without_ssh_keygen_signing_fails_clearly_and_nothing_counts(
+    keyed: Path, keys: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    _sign(keyed, "ana", keys["ana"])
+    bare = tmp_path / "bin"  # git, and no ssh-keygen
+    bare.mkdir()
+    (bare / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bare))
+    monkeypatch.setenv("MJ_NO_CACHE", "1")  # no verdict kept from before
+    result = mj("sign", "--as", "ben", "--key", str(keys["ben"]), cwd=keyed)
+    assert result.exit_code == 1 and "ssh-keygen is not installed" in result.output
+    assert _signatures(keyed) == _state([], [], ["ben"], ["ana"])
+    found = json.loads(mj("validate", "--json", cwd=keyed).stdout)["findings"]
+    assert [(f["code"], f["severity"]) for f in found] == [("invalid-signature", "warning")]
+    assert "ssh-keygen is not installed" in found[0]["message"]

@@ -194,10 +194,10 @@ def test_done_refuses_a_file_with_conflict_markers(tmp_path: Path) -> None:
     assert f"no action item with id '{wanted}'" in result.output
     assert f"{NOTE} holds merge conflict markers" in result.output
     assert note.read_bytes() == conflicted
-    from mentorjournal.edit.authoring import mark_done
+    from mentorjournal.edit.actions import apply
 
     with pytest.raises(MjError, match=r"merge conflict markers(.|\n)*Finish the merge"):
-        mark_done(root, items, wanted, dt.date(2025, 8, 1))
+        apply(root, items, wanted, "done", dt.date(2025, 8, 1))
     assert note.read_bytes() == conflicted
 
 

@@ -191,10 +191,62 @@ def test_generated_message_says_what_changed(tmp_path: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert _message(repo) == (
-        "Add session 2025-09-15 (3 actions); tick 2 actions; goal portfolio: active -> "
-        "achieved; agreement: cadence.every biweekly -> monthly"
+        "Add session 2025-09-15 (3 actions); tick: Draft case study; Send intro; goal "
+        "portfolio: active -> achieved; and 1 more\n\n"
+        "- add session 2025-09-15 (3 actions)\n"
+        "- tick: Draft case study\n"
+        "- tick: Send intro\n"
+        "- goal portfolio: active -> achieved\n"
+        "- agreement: cadence.every biweekly -> monthly"
     )
     assert "committed" in result.output
+
+
+def _ticked(repo: Path, texts: list[str], day: str = "2025-09-01", **meta: str) -> None:
+    """A session with ``texts`` as open items, committed, then all of them ticked."""
+    front = "".join(f"{key}: {value}\n" for key, value in meta.items())
+    open_items = [f"- [ ] @ana {text}" for text in texts]
+    note = f"sessions/{day}.md"
+    commit_files(
+        repo, {note: _session(day, *open_items).replace("---\n#", front + "---\n#", 1)}, "s"
+    )
+    write(repo, note, (repo / note).read_text().replace("- [ ]", "- [x]"))
+
+
+def test_ticks_are_named(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    _ticked(repo, ["Draft case study 1", "Send the intro"])
+    result = mj("commit", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert _message(repo) == "Tick: Draft case study 1; Send the intro"
+    assert (
+        "committed" in result.output and "Tick: Draft case study 1; Send the intro" in result.output
+    )
+
+
+def test_many_ticks_name_the_first_and_list_all_in_the_body(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    texts = [f"Read chapter {n} of the design systems book" for n in range(1, 13)]
+    _ticked(repo, texts)
+    assert mj("commit", cwd=repo).exit_code == 0
+    subject, _, body = _message(repo).partition("\n\n")
+    assert subject.startswith("Tick: Read chapter 1 of the design systems book; Read chapter 2")
+    shown = subject.count("Read chapter")
+    assert subject.endswith(f" and {12 - shown} more") and 12 - shown > 0
+    assert body.split("\n") == [f"- tick: {text}" for text in texts]
+    for words in ("and 0 more", "(s)"):
+        assert words not in _message(repo)
+
+
+def test_a_confidential_sessions_items_are_counted_not_named(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    _ticked(repo, ["Talk to HR about the SECRETCANARY"], confidential="true")
+    _ticked(repo, ["Send the intro"], day="2025-09-02")
+    assert mj("commit", cwd=repo).exit_code == 0
+    message = _message(repo)
+    assert "SECRETCANARY" not in message
+    assert message.startswith("Tick: Send the intro and 1 more")
+    assert "- tick 1 action in a confidential session" in message
 
 
 def test_long_messages_keep_a_short_subject() -> None:

@@ -3,6 +3,7 @@ what cannot merge stops with nothing changed, and nothing invalid is shared."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from dataclasses import dataclass
@@ -15,12 +16,14 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     MENTOR,
     commit_through_hook,
     configure,
+    fill_template,
     git,
     git_sandbox,
     head,
     repo_state,
     write,
 )
+from sshutil import make_key
 
 from mentorjournal.git import hook, mergedriver
 
@@ -78,6 +81,7 @@ def pair(tmp_path: Path) -> Pair:
         cwd=tmp_path,
     )
     configure(seed, MENTOR)
+    fill_template(seed)
     write(seed, "sessions/2025-07-18.md", SESSION)
     _ok("commit", "-m", "Start", cwd=seed)  # as a user would: mj stages what it manages
     assert ".gitattributes" in git(seed, "ls-files")
@@ -139,16 +143,36 @@ def test_both_append_items_at_the_end_and_both_are_kept(pair: Pair) -> None:
     assert _session(pair.ben) == base + "- [ ] @ben Book a room\n- [ ] @ana Send the draft\n"
 
 
-def test_both_sign_on_their_own_machines_and_both_signatures_count(pair: Pair) -> None:
-    _ok("sign", "--as", "ana", "--today", "2025-07-02", cwd=pair.ana)
+def test_both_sign_on_their_own_machines_and_both_signatures_count(
+    pair: Pair, tmp_path: Path
+) -> None:
+    keys = {name: make_key(tmp_path / f"{name}-ssh", name) for name in ("ben", "ana")}
+    for name, repo in (("ana", pair.ana), ("ben", pair.ben)):
+        _ok("sync", cwd=repo)
+        _ok("key", "--as", name, "--file", str(keys[name]), cwd=repo)
+        _ok("commit", "-m", f"{name}'s key", cwd=repo)
+        _ok("sync", cwd=repo)
+    _ok("sync", cwd=pair.ana)
+    _ok("sign", "--as", "ana", "--key", str(keys["ana"]), "--today", "2025-07-02", cwd=pair.ana)
     _ok("commit", cwd=pair.ana)
-    _ok("sign", "--as", "ben", "--today", "2025-07-03", cwd=pair.ben)
+    _ok("sign", "--as", "ben", "--key", str(keys["ben"]), "--today", "2025-07-03", cwd=pair.ben)
     _ok("commit", cwd=pair.ben)
     _ok("sync", cwd=pair.ana)
-    _ok("sync", cwd=pair.ben)
-    status = __import__("json").loads(_ok("status", "--json", cwd=pair.ben))
-    assert sorted(status["signatures"]["valid"]) == ["ana", "ben"]
-    _ok("validate", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)  # both changed `signatures`: the driver merges them by person
+    assert git(pair.ben, "rev-list", "--count", "--merges", "HEAD").strip() == "1"
+    _ok("sync", cwd=pair.ana)
+    for repo in (pair.ben, pair.ana):
+        status = json.loads(_ok("status", "--json", cwd=repo))
+        assert status["signatures"] == {
+            "valid": ["ben", "ana"],
+            "stale": [],
+            "missing": [],
+            "invalid": [],
+        }
+        assert json.loads(mj("validate", "--json", cwd=repo).stdout)["findings"] == []
+    # Each entry kept its armoured `sig` byte for byte through the merge.
+    text = (pair.ben / "agreement.md").read_text()
+    assert text.count("-----BEGIN SSH SIGNATURE-----") == 2
 
 
 def test_same_line_changed_twice_stops_then_merges_by_hand_without_an_editor(
@@ -449,3 +473,40 @@ def test_history_reads_a_commit_dated_before_1970(pair: Pair) -> None:
     result = mj("history", "--json", cwd=pair.ben)
     assert result.exit_code == 0, result.output
     assert "1969-12-31T12:00:00-12:00" in result.output
+
+
+def test_sync_after_a_touch_of_a_note_still_moves(pair: Pair) -> None:
+    base = _session(pair.ana)
+    _commit(pair.ana, {"sessions/2025-07-18.md": base + "- [ ] @ana More\n"}, "more")
+    _ok("sync", cwd=pair.ana)
+    note = pair.ben / "sessions" / "2025-07-18.md"
+    os.utime(note, (note.stat().st_atime + 10, note.stat().st_mtime + 10))
+    assert "pulled" in _ok("sync", cwd=pair.ben)
+    assert "- [ ] @ana More" in note.read_text()
+
+
+@pytest.mark.parametrize("value", ['"true"', "1", '"yes"', "True"])
+def test_a_confidential_value_written_wrong_still_keeps_the_text_in(pair: Pair, value: str) -> None:
+    secret = (
+        SESSION.replace("2025-07-18", "2025-07-25")
+        .replace("attendees", f"confidential: {value}\nattendees")
+        .replace("Read the critique guide", "CANARY see a doctor")
+    )
+    write(pair.ana, "sessions/2025-07-25.md", secret)
+    _ok("new", "session", "--date", "2025-08-01", cwd=pair.ana)
+    assert "CANARY" not in (pair.ana / "sessions" / "2025-08-01.md").read_text()
+    sponsor = mj("summary", "--audience", "sponsor", "--format", "json", cwd=pair.ana)
+    assert "CANARY" not in sponsor.output
+
+
+def test_a_sponsor_gets_nothing_consent_gated_when_the_agreement_is_unreadable(
+    pair: Pair,
+) -> None:
+    text = (pair.ana / "agreement.md").read_text()
+    write(pair.ana, "agreement.md", text.replace("mentor:", "mentor: [unclosed\nx:", 1))
+    for fmt in ("text", "json"):
+        result = mj("summary", "--audience", "sponsor", "--format", fmt, cwd=pair.ana)
+        assert "Kick-off" not in result.output and "critique" not in result.output
+        if fmt == "json":
+            found = __import__("json").loads(result.stdout)
+            assert "goals" not in found and "cadence" not in found and "actions" not in found

@@ -52,7 +52,7 @@ def test_both_sides_add_sessions_and_sync_both_ways(shared: SharedRepo) -> None:
     write(shared.mentee, "sessions/2025-08-01.md", _session("2025-08-01", "Mentee notes"))
     _ok("commit", cwd=shared.mentee)
     output = _ok("sync", cwd=shared.mentee)
-    assert "pulled 1 commit(s) from origin/main" in output
+    assert "pulled 1 commit from origin/main" in output
     assert "pushed to origin/main" in output
 
     assert "pulled" in _ok("sync", cwd=shared.mentor)

@@ -332,7 +332,7 @@ def test_rows_keep_their_json_exactly_as_json_dumps_writes_it() -> None:
         ("def456", "", (), None, (), "sessions/b c.md", 10),
     ]
     meeting = ("2026-02-01", True, "2026-01-01", "weekly")
-    signatures: tuple[tuple[str, ...], ...] = (("ana",), (), ("ben",))
+    signatures: tuple[tuple[str, ...], ...] = (("ana",), (), ("ben",), ("carla",))
     for today in ("2026-01-01", "2026-01-03"):
         for chosen in (rows, rows[:1], []):
             facts = (meeting, None, signatures)
@@ -413,7 +413,8 @@ def test_new_session_and_done_answer_from_the_snapshot(
         written[no_cache] = new.read_text("utf-8")
         new.unlink()
     assert written["1"] == written[""]
-    assert f"`{edited.id}` @ben: Edited in place" in written[""]
+    ben = written[""].split("### @ben")[1].split("###")[0]
+    assert f"- `{edited.id}` Edited in place, due 2026-11-01 (overdue)" in ben
 
     result = mj("done", edited.id[:5], "--today", "2026-11-21", cwd=sample_repo)
     assert result.exit_code == 0, result.output

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import mj
 from gitutil import commit_files, git, make_repo, write
+from sshutil import make_key, public
 
 from mentorjournal.cli import fastpath
 
@@ -23,10 +24,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 CANARIES = ("CANARY-NOTE", "CANARY-GOAL", "CANARY-ITEM", "CANARY-PURPOSE", "CANARY-SECRET")
 
 
-def agreement(mentor: str, mentee: str, start: str, review: str, every: str) -> str:
+def agreement(
+    mentor: str, mentee: str, start: str, review: str, every: str, keys: tuple[str, str] = ("", "")
+) -> str:
+    mentor_key, mentee_key = (f", key: {key}" if key else "" for key in keys)
     return (
-        f"---\nmentor: {{handle: {mentor}, name: {mentor.title()}}}\n"
-        f"mentee: {{handle: {mentee}, name: {mentee.title()}}}\n"
+        f"---\nmentor: {{handle: {mentor}, name: {mentor.title()}{mentor_key}}}\n"
+        f"mentee: {{handle: {mentee}, name: {mentee.title()}{mentee_key}}}\n"
         "purpose: CANARY-PURPOSE grow together.\n"
         f"start: {start}\nreview: {review}\n"
         f"cadence: {{every: {every}, length: 45, mode: video}}\n"
@@ -52,8 +56,9 @@ def goal(title: str, status: str, opened: str, success: str | None = "It shows."
     )
 
 
-def build_program(repo: Path) -> None:
-    """Four pairs whose rows are known (see test_numbers_are_exact), committed."""
+def build_program(repo: Path, keys: dict[str, Path]) -> None:
+    """Four pairs whose rows are known (see test_numbers_are_exact), committed; ana and
+    ben sign their agreement with ``keys``."""
     files = {
         "README.md": "# Our program\n",
         ".archive/old/agreement.md": agreement(
@@ -61,7 +66,12 @@ def build_program(repo: Path) -> None:
         ),
         # ana-ben: all well; biweekly from 07-01: six sessions held, six expected.
         "pairs/ana-ben/agreement.md": agreement(
-            "ben", "ana", "2025-07-01", "2025-12-01", "biweekly"
+            "ben",
+            "ana",
+            "2025-07-01",
+            "2025-12-01",
+            "biweekly",
+            (public(keys["ben"]), public(keys["ana"])),
         ),
         "pairs/ana-ben/goals/portfolio.md": goal("CANARY-GOAL one", "active", "2025-07-01"),
         "pairs/ana-ben/goals/talk.md": goal("CANARY-GOAL two", "achieved", "2025-07-01"),
@@ -104,10 +114,9 @@ def build_program(repo: Path) -> None:
     files["pairs/gus-hal/goals/paused.md"] = goal("CANARY-GOAL p", "paused", "2025-08-01", None)
     commit_files(repo, files, "A program of four pairs")
     for who in ("ana", "ben"):
-        assert (
-            mj("sign", "--as", who, "--today", "2025-07-01", cwd=repo / "pairs/ana-ben").exit_code
-            == 0
-        )
+        signed = mj("sign", "--as", who, "--key", str(keys[who]), "--today", "2025-07-01",
+                    cwd=repo / "pairs/ana-ben")  # fmt: skip
+        assert signed.exit_code == 0, signed.output
     git(repo, "commit", "--quiet", "--no-verify", "-am", "Signed")
     # A private note and a private goal, git-ignored: they must never count.
     write(
@@ -123,7 +132,7 @@ def build_program(repo: Path) -> None:
 @pytest.fixture
 def program_repo(tmp_path: Path) -> Path:
     repo = make_repo(tmp_path / "program")
-    build_program(repo)
+    build_program(repo, {name: make_key(tmp_path / "ssh", name) for name in ("ana", "ben")})
     return repo
 
 

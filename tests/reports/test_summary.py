@@ -191,7 +191,7 @@ def test_agreement_changes_from_git_history(
     agreement = summary_json(fixture_journal)["agreement"]
     assert isinstance(agreement, dict)
     assert (agreement["versions"], agreement["changes"]) == (2, 1)
-    assert "changed 1 time(s)" in summary(fixture_journal)
+    assert "changed once since it was first committed" in summary(fixture_journal)
     older = summary_json(fixture_journal, "--until", "2025-01-31")["agreement"]
     assert (older["versions"], older["changes"]) == (1, 0)  # type: ignore[index]
 

@@ -1,0 +1,121 @@
+"""`mj calendar` as iCalendar (RFC 5545), written by the ``icalendar`` library: its
+folding, escaping and value types are what every calendar program reads.
+
+DTSTAMP, LAST-MODIFIED and SEQUENCE come from ``kept``, what the feed last said of each
+UID (a digest of the entry, its sequence, when that version first appeared): an
+unchanged event keeps them, so the same journal gives the same bytes run after run; a
+changed one gets the next sequence and the current time, so a calendar that imports
+the feed again takes the new version (importers skip an update whose SEQUENCE did not
+grow).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from icalendar import Alarm, Calendar, Event
+
+from mentorjournal.render.terminal import printable
+from mentorjournal.reports.calendar import DayEvent, Feed, Meetings
+
+# uid -> (digest of the entry's data, SEQUENCE, when that version was first seen: Unix s)
+Kept = dict[str, tuple[str, int, int]]
+PRODID = "-//mentorjournal//mj calendar//EN"
+
+
+def calendar_ics(
+    feed: Feed, kept: Mapping[str, tuple[str, int, int]], now: int
+) -> tuple[str, Kept]:
+    """The feed as iCalendar text, and the ``kept`` entries that changed."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _text(feed.name))
+    # How often a subscribed calendar should fetch the feed again (RFC 7986, Outlook).
+    calendar.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    entries: list[Meetings | DayEvent] = [feed.meetings] if feed.meetings else []
+    entries += feed.days
+    changed: Kept = {}
+    for entry in entries:
+        # The entry's data, not its iCalendar text: cheaper, and a change of this
+        # module's wording alone is no revision of the event.
+        digest = hashlib.sha256(repr(entry).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        before = kept.get(entry.uid)
+        if before is not None and before[0] == digest:
+            sequence, stamp = before[1], before[2]
+        else:
+            sequence, stamp = (before[1] + 1 if before else 0), now
+            changed[entry.uid] = (digest, sequence, stamp)
+        event = _meetings(entry) if isinstance(entry, Meetings) else _day(entry)
+        when = dt.datetime.fromtimestamp(stamp, dt.UTC)
+        event.add("dtstamp", when)
+        event.add("last-modified", when)
+        event.add("sequence", sequence)
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8"), changed
+
+
+def rrule(every: tuple[int, str], start: dt.date, until: dt.date | None) -> dict[str, Any]:
+    """The recurrence of a cadence from ``format.dates.parse_every``, meeting on the dates
+    ``next_after`` gives: a monthly series from the 29th-31st falls on a shorter month's
+    last day."""
+    count, unit = every
+    rule: dict[str, Any]
+    if unit == "months":
+        rule = {"freq": "monthly"}
+        if start.day > 28:
+            rule |= {"bymonthday": list(range(28, start.day + 1)), "bysetpos": -1}
+    elif count % 7 == 0:
+        rule, count = {"freq": "weekly"}, count // 7
+    else:
+        rule = {"freq": "daily"}
+    if count > 1:
+        rule["interval"] = count
+    if until is not None:  # a floating start needs a floating UNTIL
+        rule["until"] = dt.datetime.combine(until, dt.time(23, 59, 59))
+    return rule
+
+
+def _meetings(meetings: Meetings) -> Event:
+    event = _event(meetings.uid, meetings.summary, meetings.description)
+    event.add("dtstart", meetings.start)
+    event.add("duration", dt.timedelta(minutes=meetings.minutes))
+    event.add("rrule", rrule(meetings.every, meetings.start.date(), meetings.until))
+    event.add_component(_alarm(dt.timedelta(minutes=15), meetings.summary))
+    return event
+
+
+def _day(day: DayEvent) -> Event:
+    event = _event(day.uid, day.summary, day.description)
+    event.add("dtstart", day.day)
+    event.add("dtend", day.day + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    event.add_component(_alarm(dt.timedelta(days=day.remind_days), day.summary))
+    return event
+
+
+def _event(uid: str, summary: str, description: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", _text(summary))
+    event.add("description", _text(description))
+    return event
+
+
+def _alarm(before: dt.timedelta, summary: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -before)
+    alarm.add("description", _text(summary))
+    return alarm
+
+
+def _text(value: str) -> str:
+    """RFC 5545 TEXT admits no control character but the line breaks icalendar escapes:
+    the rest are written as visible escapes, as on a terminal (``terminal.printable``)."""
+    return "\n".join(printable(line) for line in value.split("\n"))

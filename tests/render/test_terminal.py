@@ -1,0 +1,100 @@
+"""Colour follows no-color.org, force-color.org and TERM=dumb, decided in one place.
+
+A real pseudo-terminal stands for "a terminal" and a pipe for "not one"; each command
+is run as a person runs it (the click CLI in-process, and the `mj` fast path).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import pytest
+from conftest import DATA, mj
+
+from mentorjournal.cli import fastpath
+from mentorjournal.render.terminal import palette_for
+
+BOLD = "\x1b[1m"
+
+
+@pytest.fixture
+def tty() -> Iterator[TextIO]:
+    """The writing end of a real pseudo-terminal."""
+    leader, follower = os.openpty()
+    stream = os.fdopen(follower, "w", encoding="utf-8")
+    try:
+        yield stream
+    finally:
+        stream.close()
+        os.close(leader)
+
+
+def colour(monkeypatch: pytest.MonkeyPatch, stream: TextIO, **env: str) -> bool:
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        if name in env:
+            monkeypatch.setenv(name, env[name])
+        else:
+            monkeypatch.delenv(name, raising=False)
+    return palette_for(stream).enabled
+
+
+def test_a_terminal_gets_colour_a_pipe_does_not(
+    monkeypatch: pytest.MonkeyPatch, tty: TextIO
+) -> None:
+    assert colour(monkeypatch, tty, TERM="xterm-256color")
+    assert not colour(monkeypatch, io.StringIO(), TERM="xterm-256color")
+
+
+def test_no_color_counts_only_when_not_empty(monkeypatch: pytest.MonkeyPatch, tty: TextIO) -> None:
+    assert not colour(monkeypatch, tty, NO_COLOR="1")
+    assert not colour(monkeypatch, tty, NO_COLOR="0")  # any value at all
+    assert colour(monkeypatch, tty, NO_COLOR="")  # empty: as if unset (no-color.org)
+
+
+def test_force_color_reaches_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    pipe = io.StringIO()
+    assert colour(monkeypatch, pipe, FORCE_COLOR="1")
+    assert colour(monkeypatch, pipe, FORCE_COLOR="0")  # regardless of its value
+    assert not colour(monkeypatch, pipe, FORCE_COLOR="")
+
+
+def test_term_dumb_and_the_order_of_the_three(monkeypatch: pytest.MonkeyPatch, tty: TextIO) -> None:
+    assert not colour(monkeypatch, tty, TERM="dumb")
+    assert colour(monkeypatch, tty, TERM="dumb", FORCE_COLOR="1")
+    assert not colour(monkeypatch, tty, NO_COLOR="1", FORCE_COLOR="1")
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    root = tmp_path / "journal"
+    shutil.copytree(DATA / "base-journal", root)
+    session = root / "sessions" / "2025-07-04-kickoff.md"
+    session.write_text(session.read_text() + "\n- [ ] @zed Someone unknown\n")
+    return root
+
+
+def test_force_color_through_the_click_cli(monkeypatch: pytest.MonkeyPatch, broken: Path) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert BOLD in mj("validate", cwd=broken).stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b" not in mj("validate", cwd=broken).stdout
+
+
+def test_force_color_through_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch, sample_repo: Path
+) -> None:
+    mj("status", cwd=sample_repo)  # leaves the snapshot the fast path answers from
+    monkeypatch.setenv("FORCE_COLOR", "yes")
+    out = io.StringIO()
+    assert fastpath.run(["-C", str(sample_repo), "status"], out, out) == 0
+    assert BOLD in out.getvalue()
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("FORCE_COLOR", "")
+    out = io.StringIO()
+    assert fastpath.run(["-C", str(sample_repo), "status"], out, out) == 0
+    assert "\x1b" not in out.getvalue()
