@@ -407,9 +407,14 @@ def test_repositories_from_a_list(
 # ---------------------------------------------------------------- at a program's root
 
 
-def test_validate_at_the_root_checks_every_pair(program_repo: Path) -> None:
+def test_validate_at_the_root_checks_every_pair(
+    program_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = mj("validate", cwd=program_repo)
     assert result.exit_code == 1
+    monkeypatch.chdir(program_repo / "pairs")  # GitHub's paths lead from here
+    github = mj("validate", "--format", "github", cwd=program_repo)
+    assert "::error file=gus-hal/sessions/2025-08-08.md,line=3," in github.stdout
     assert "pairs/gus-hal/sessions/2025-08-08.md:3:" in result.stdout
     assert "pairs/gus-hal/goals/paused.md:" in result.stdout
     found = json.loads(mj("validate", "--json", cwd=program_repo).stdout)
