@@ -44,7 +44,11 @@ class State:
             from mentorjournal.reports.program import program_hint
 
             context = click.get_current_context(silent=True)
-            command = (context.info_name if context else None) or "status"
+            words: list[str] = []  # the command as typed: `new session`, not `session`
+            while context is not None and context.parent is not None:
+                words.insert(0, context.info_name or "")
+                context = context.parent
+            command = " ".join(words) or "status"
             hint = program_hint(start or self.directory, command)
             if hint is None:
                 raise

@@ -185,10 +185,12 @@ def program_hint(directory: Path, command: str) -> str | None:
     if not found:
         return None
     shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    first = os.path.relpath(directory / found[0])  # as typed from here
+    first = first if not first.startswith("..") else str((directory / found[0]).absolute())
     return (
         f"{os.path.realpath(directory)} is not a journal but a program of {len(found)} "
         f"({shown}). Run `mj program` for a roll-up of every pair, or "
-        f"`mj -C {found[0]} {command}` for one pair."
+        f"`mj -C {first} {command}` for one pair."
     )
 
 

@@ -437,12 +437,18 @@ def test_validate_at_the_root_checks_every_pair(
 
 
 @pytest.mark.parametrize("command", ["status", "summary"])
-def test_status_and_summary_point_at_the_program(program_repo: Path, command: str) -> None:
+def test_status_and_summary_point_at_the_program(
+    program_repo: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(program_repo)  # the pair is named as typed from here
     result = mj(command, cwd=program_repo)
     assert result.exit_code == 1
     assert "a program of 4" in result.output and "mj program" in result.output
     assert f"mj -C pairs/ana-ben {command}" in result.output
     assert "Traceback" not in result.output
+    monkeypatch.chdir(program_repo / "pairs")
+    inside = mj("new", "session", cwd=program_repo / "pairs")
+    assert inside.exit_code == 1 and "`mj -C ana-ben new session`" in inside.output
 
 
 @pytest.mark.slow
