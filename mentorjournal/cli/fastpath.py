@@ -149,9 +149,7 @@ def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
-def _item(
-    command: str, directory: str, args: list[str], out: TextIO, err: TextIO
-) -> int | None:
+def _item(command: str, directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
     """`mj done/cancel/reopen/due`: ID (and DATE for due), ``--today``."""
     parsed = _options(args, () if command == "reopen" else ("--today",))
     if parsed is None or len(parsed[1]) != (2 if command == "due" else 1):
