@@ -304,13 +304,13 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     if root is None:
         return None
     from mentorjournal.format.dates import today as resolve_today
-    from mentorjournal.index import snapshot
+    from mentorjournal.index import refresh
 
     try:
         today = resolve_today(today_text).isoformat()
     except ValueError:
         return None
-    fast = snapshot.load_fresh(root)
+    fast = refresh.load_fresh(root)
     if fast is None:
         return None
     if owner is not None:
