@@ -29,8 +29,9 @@ def commit(ctx: click.Context, message: str | None) -> None:
     detached HEAD, when index.lock exists, or when nothing changed. With -m your
     words are the subject and the generated summary the body.
     """
+    from mentorjournal.git.committing import commit_journal, plan_commit
     from mentorjournal.render.findings import findings_text
-    from mentorjournal.reports.changes import commit_journal, plan_commit, plural
+    from mentorjournal.reports.changes import plural
 
     plan = plan_commit(_state(ctx).root())
     if plan.errors:

@@ -294,5 +294,3 @@ def _rebuild(
             return None
         fresh[path] = entry
     return fresh
-
-

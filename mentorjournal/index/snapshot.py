@@ -33,7 +33,6 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
     from typing import Any
 
-
     # What status keeps of one file: (blob it was read from, index blob or None,
     # kind, date of the session held or None, error count, open rows, short item ids,
     # whether its text must not be copied out of it: ``audience.quotable``).
