@@ -1,6 +1,7 @@
 """Measure the speed targets (issues 5, 10 and 13) as ratios of medians against a reference.
 
     python benchmarks/bench.py [--sessions 10000] [--runs 7] [--journal DIR] [--only NAME]
+    python benchmarks/bench.py --only program [--pairs 500] [--program DIR]
 
 Each target runs mj and its reference command alternately in one loop, so that
 machine noise hits both alike, and reports both medians and their ratio. Needs
@@ -178,7 +179,76 @@ def authoring_targets(journal: Path, runs: int, reference: Callable[[], float]) 
     return results
 
 
-GROUPS = ["status", "reports", "calendar", "authoring", "commit", "validate", "staged", "help"]
+def program_targets(program: Path, runs: int, rg: str | None, checker: str | None) -> list[bool]:
+    """`mj program --format json` over a program (generate.py --pairs): warm, after one
+    note changed in one pair (a different edit each run), and cold."""
+    command = [MJ, "program", "--format", "json"]
+    cache_dir = program / ".git" / "mentorjournal"
+    results = []
+    if rg:
+        timed(command, program)
+        time.sleep(2.1)  # past the racy window of the folders just listed
+        timed(command, program)
+
+        def rg_run() -> float:
+            return timed([rg, "-n", TASK_LINE, "."], program)
+
+        warm = compare("mj program --format json, warm", 2.0, runs, lambda: timed(command, program),
+                       rg_run, "rg -n")  # fmt: skip
+        note = sorted((program / "pairs" / "pair-0007" / "sessions").iterdir())[-1]
+        original = note.read_bytes()
+        counter = [0]
+
+        def edit_then_program() -> float:
+            counter[0] += 1
+            note.write_bytes(original + f"\n- [ ] @ana Edit {counter[0]} due:2026-12-01\n".encode())
+            return timed(command, program)
+
+        edited = compare("mj program --format json after editing one note", 3.0, runs,
+                         edit_then_program, rg_run, "rg -n")  # fmt: skip
+        note.write_bytes(original)
+        results += [warm, edited]
+    if checker:
+        # Every file's front matter, each kind against its own schema, in chunks as xargs would.
+        front = program.parent / "program-front-matter"
+        shutil.rmtree(front, ignore_errors=True)
+        files: dict[str, list[str]] = {"agreement": [], "goal": [], "session": []}
+        for number, path in enumerate(sorted(program.glob("pairs/*/**/*.md"))):
+            kind = {"sessions": "session", "goals": "goal"}.get(path.parent.name, "agreement")
+            target = front / kind / f"{number}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text(encoding="utf-8").split("---\n")[1], encoding="utf-8")
+            files[kind].append(str(target))
+
+        def check_all() -> float:
+            return sum(
+                timed(
+                    [
+                        checker,
+                        "--schemafile",
+                        str(HERE.parent / "schema" / f"{kind}.schema.json"),
+                        *names[i : i + 5000],
+                    ],
+                    program,
+                )
+                for kind, names in files.items()
+                for i in range(0, len(names), 5000)
+            )
+
+        def cold() -> float:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            return timed(command, program)
+
+        results.append(compare("mj program --format json, cold (no cache)", 0.5,
+                               max(3, runs // 2), cold, check_all, "check-jsonschema"))  # fmt: skip
+        shutil.rmtree(front, ignore_errors=True)
+    return results
+
+
+GROUPS = [
+    *("status", "reports", "calendar", "authoring", "commit", "validate", "staged"),
+    *("help", "program"),
+]
 
 
 def main() -> None:
@@ -186,6 +256,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--journal", type=Path, help="use this generated journal")
+    parser.add_argument("--pairs", type=int, default=500, help="pairs of the generated program")
+    parser.add_argument("--program", type=Path, help="use this generated program (--pairs)")
     parser.add_argument(
         "--still-open",
         type=float,
@@ -202,6 +274,27 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
 
     workdir = Path(tempfile.mkdtemp(prefix="mj-bench-"))
+    rg = shutil.which("rg")
+    checker = shutil.which("check-jsonschema") or (
+        str(BIN / "check-jsonschema") if (BIN / "check-jsonschema").exists() else None
+    )
+    results: list[bool] = []
+    if "program" in wanted:
+        program = args.program or workdir / "program"
+        if args.program is None:
+            print(f"generating a program of {args.pairs} pairs x 20 sessions ...", flush=True)
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), str(program), "--pairs",
+                 str(args.pairs), "--sessions", "20"],
+                check=True,
+            )  # fmt: skip
+        results += program_targets(program, args.runs, rg, checker)
+        wanted.discard("program")
+    if not wanted:
+        print(f"\npeak memory of any mj run: {PEAK_KB[0] / 1024:.0f} MB (target <= 100 MB)")
+        print(f"{sum(results)} of {len(results)} targets met")
+        shutil.rmtree(workdir, ignore_errors=True)
+        return
     journal = args.journal or workdir / "journal"
     if args.journal is None:
         print(f"generating {args.sessions} sessions in {journal} ...", flush=True)
@@ -224,8 +317,6 @@ def main() -> None:
     )
     cache_dir = journal / ".git" / "mentorjournal"
     python_pass = [sys.executable, "-c", "pass"]
-    rg = shutil.which("rg")
-    results: list[bool] = []
 
     # "Warm" means no folder changed in the last 2 s: within that window (git's racy
     # window) mj walks the journal again on every run, as it must after a file was
@@ -302,9 +393,6 @@ def main() -> None:
     if "commit" in wanted:
         results += git_commit_targets(journal, args.runs)
 
-    checker = shutil.which("check-jsonschema") or (
-        str(BIN / "check-jsonschema") if (BIN / "check-jsonschema").exists() else None
-    )
     if "validate" not in wanted:
         pass
     elif checker:

@@ -1,10 +1,13 @@
 """Write a valid journal of any size, for benchmarks and scale tests.
 
     python benchmarks/generate.py OUT --sessions 10000 [--seed 1] [--no-git]
+    python benchmarks/generate.py OUT --pairs 500 [--sessions 20]
 
 The journal follows the SPEC: an agreement, a handful of goals, one session file
 per meeting with ~3 KB of notes and action items in all three date syntaxes,
 some open and overdue. It is committed to a fresh Git repository unless --no-git.
+With --pairs N, OUT is a program: N such journals in OUT/pairs/pair-NNNN/ (--sessions
+each, 20 by default), in one repository.
 """
 
 from __future__ import annotations
@@ -116,14 +119,16 @@ def session(rng: random.Random, day: dt.date, today: dt.date, still_open: float 
     return "\n".join(lines) + "\n"
 
 
-def generate(out: Path, sessions: int, seed: int, use_git: bool, still_open: float = 0.1) -> None:
+def generate(
+    out: Path, sessions: int, seed: int, use_git: bool, still_open: float = 0.1, review: int = 30
+) -> None:
     rng = random.Random(seed)
     today = dt.date(2026, 11, 21)
     start = today - dt.timedelta(days=2 * sessions)
     (out / "goals").mkdir(parents=True, exist_ok=True)
     (out / "sessions").mkdir(exist_ok=True)
     (out / "agreement.md").write_text(
-        AGREEMENT.format(start=start, review=today + dt.timedelta(days=30)), encoding="utf-8"
+        AGREEMENT.format(start=start, review=today + dt.timedelta(days=review)), encoding="utf-8"
     )
     (out / ".gitignore").write_text("private/\n", encoding="utf-8")
     for goal in GOALS:
@@ -139,26 +144,42 @@ def generate(out: Path, sessions: int, seed: int, use_git: bool, still_open: flo
         path = out / "sessions" / f"{day}{slug}.md"
         path.write_text(session(rng, day, today, still_open), encoding="utf-8")
     if use_git:
-        env = {
-            "GIT_AUTHOR_NAME": "Bench",
-            "GIT_AUTHOR_EMAIL": "bench@example.org",
-            "GIT_COMMITTER_NAME": "Bench",
-            "GIT_COMMITTER_EMAIL": "bench@example.org",
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
-        }
-        subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True, env=env)
-        subprocess.run(["git", "-C", str(out), "add", "--", "."], check=True, env=env)
-        subprocess.run(
-            ["git", "-C", str(out), "commit", "-q", "--no-verify", "-m", "Generated"],
-            check=True,
-            env=env,
-        )
+        commit_all(out)
+
+
+def generate_program(out: Path, pairs: int, sessions: int, seed: int, still_open: float) -> None:
+    """``pairs`` journals under out/pairs/, one repository; a third have their review
+    overdue."""
+    for number in range(pairs):
+        review = -10 if number % 3 == 0 else 30
+        folder = out / "pairs" / f"pair-{number:04d}"
+        generate(folder, sessions, seed + number, False, still_open, review)
+    commit_all(out)
+
+
+def commit_all(out: Path) -> None:
+    """git init OUT and commit everything in it."""
+    env = {
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
+    subprocess.run(["git", "init", "-q", "-b", "main", str(out)], check=True, env=env)
+    subprocess.run(["git", "-C", str(out), "add", "--", "."], check=True, env=env)
+    subprocess.run(
+        ["git", "-C", str(out), "commit", "-q", "--no-verify", "-m", "Generated"],
+        check=True,
+        env=env,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--sessions", type=int, help="sessions (per pair): 10,000 (20)")
+    parser.add_argument("--pairs", type=int, help="write a program of this many journals")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-git", action="store_true")
     parser.add_argument(
@@ -169,7 +190,10 @@ def main() -> None:
         "(the default shape), 0.57 gives ~2",
     )
     args = parser.parse_args()
-    generate(args.out, args.sessions, args.seed, not args.no_git, args.still_open)
+    if args.pairs:
+        generate_program(args.out, args.pairs, args.sessions or 20, args.seed, args.still_open)
+    else:
+        generate(args.out, args.sessions or 10_000, args.seed, not args.no_git, args.still_open)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ MAIN_HELP = (
     "  key        Put your SSH public key in the agreement, so that your...\n"
     "  lsp        A Language Server for editors: the findings as you type, and...\n"
     "  new        Start a new session or goal file from a template, pre-filled.\n"
+    "  program    A coordinator's roll-up of every journal under DIRECTORY...\n"
     "  reopen     Open a done or cancelled item ID again.\n"
     "  sign       Sign the current agreement text as H with H's SSH key, as...\n"
     "  status     Open action items by owner (overdue first), next meeting,...\n"

@@ -9,8 +9,8 @@ Importing click and the command modules costs ~25-60 ms, as much as a warm
 - ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
 - ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
   check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
-- ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``mj summary``, ``mj calendar``
-  and ``mj new session``: through ``commands.py``, as ``app.py`` does.
+- ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``mj summary``, ``mj calendar``,
+  ``mj new session`` and ``mj program [DIR]``: through ``commands.py``, as ``app.py`` does.
 
 Anything else, or anything unusual about them (other options, a narrow terminal,
 no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
@@ -80,6 +80,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _calendar(directory, argv[1:], out, err)
     if argv[:2] == ["new", "session"]:
         return _new_session(directory, argv[2:], out, err)
+    if argv[:1] == ["program"]:
+        return _program(directory, argv[1:], out, err)
     return None
 
 
@@ -147,9 +149,7 @@ def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     stream.write(terminal_text(text, palette_for(stream).enabled))
 
 
-def _item(
-    command: str, directory: str, args: list[str], out: TextIO, err: TextIO
-) -> int | None:
+def _item(command: str, directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
     """`mj done/cancel/reopen/due`: ID (and DATE for due), ``--today``."""
     parsed = _options(args, () if command == "reopen" else ("--today",))
     if parsed is None or len(parsed[1]) != (2 if command == "due" else 1):
@@ -304,13 +304,13 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     if root is None:
         return None
     from mentorjournal.format.dates import today as resolve_today
-    from mentorjournal.index import snapshot
+    from mentorjournal.index import refresh
 
     try:
         today = resolve_today(today_text).isoformat()
     except ValueError:
         return None
-    fast = snapshot.load_fresh(root)
+    fast = refresh.load_fresh(root)
     if fast is None:
         return None
     if owner is not None:
@@ -461,4 +461,28 @@ def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> i
         return _refused(err, exc)
     _say(out, said + "\n")
     commands.notice(Path(root), err)
+    return 0
+
+
+def _program(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    parsed = _options(args, ("--format", "--today"))
+    if parsed is None or len(parsed[1]) > 1:
+        return None  # --repos, -o FILE and the rest: click answers those
+    values, folders = parsed
+    where = os.path.join(directory, folders[0]) if folders else directory
+    dates = _dates(values)
+    from mentorjournal.cli import commands
+
+    output_format = values.get("--format", "text")
+    if dates is None or not os.path.isdir(where) or output_format not in commands.PROGRAM_FORMATS:
+        return None
+    from mentorjournal.errors import MjError
+
+    today = dates["--today"]
+    assert today is not None
+    try:
+        text = commands.program(where, output_format, today)
+    except MjError as exc:
+        return _refused(err, exc)
+    _say(out, text.rstrip("\n") + "\n")
     return 0

@@ -256,3 +256,42 @@ def list_journal(root: str) -> Listing:
     found.sort()
     outside.sort()
     return Listing(found, outside, {key.rstrip("/"): value for key, value in dirs.items()}, started)
+
+
+# A journal's own note folders: never searched for journals nested in them.
+_NOTE_DIRS = frozenset({"sessions", "goals", "private"})
+
+
+def find_journals(directory: str, max_depth: int | None = None) -> Listing:
+    """Every journal at or under ``directory`` (a program: pairs/*/), as a Listing of
+    their roots relative to it ("." for ``directory`` itself), sorted.
+
+    Hidden folders, node_modules and a journal's sessions/, goals/ and private/ are
+    not searched; ``dirs`` holds every folder looked at, so that an unchanged Listing
+    says no journal came or went. ``max_depth`` limits how deep (1: direct children).
+    """
+    started = time.time_ns()
+    found: list[str] = []
+    dirs: dict[str, int] = {}
+    pending: list[tuple[str, int]] = [("", 0)]
+    while pending:
+        prefix, depth = pending.pop()
+        folder = os.path.join(directory, prefix) if prefix else directory
+        try:
+            dirs[prefix.rstrip("/")] = os.stat(folder).st_mtime_ns
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        journal = any(entry.name == AGREEMENT and entry.is_file() for entry in entries)
+        if journal:
+            found.append(prefix.rstrip("/") or ".")
+        if max_depth is not None and depth >= max_depth:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name in SKIP_DIRS or (journal and name in _NOTE_DIRS):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((f"{prefix}{name}/", depth + 1))
+    found.sort()
+    return Listing(found, [], dirs, started)

@@ -140,9 +140,10 @@ def _run(
     stdin: bytes | None = None,
     ok_codes: Iterable[int] = (0,),
     env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run a git command in `cwd` (``env`` added to the environment); git's failure
-    becomes an `MjError` with what git said."""
+    """Run a git command in `cwd` (``env`` added to the environment); git's failure, or
+    running past ``timeout`` seconds, becomes an `MjError` with what git said."""
     argv = ["git", "--no-optional-locks", "-C", str(cwd), *args]
     try:
         proc = subprocess.run(
@@ -151,9 +152,12 @@ def _run(
             capture_output=True,
             env={**_git_env(), **(env or {})},
             check=False,
+            timeout=timeout,
         )
     except FileNotFoundError as exc:
         raise MjError("git is not installed or not on PATH: install git and retry") from exc
+    except subprocess.TimeoutExpired:
+        raise MjError(f"git {args[0]} gave no answer within {timeout:.0f} s in {cwd}") from None
     if proc.returncode not in tuple(ok_codes):
         said = proc.stderr.strip() or proc.stdout.strip()  # `git commit` says why on stdout
         summary = _summarise(said.decode("utf-8", "replace"))

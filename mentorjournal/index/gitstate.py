@@ -29,8 +29,17 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+_FINGERPRINT: list[str] = []  # worked out once a process: its code cannot change under it
+
+
 def fingerprint() -> str:
     """Changes whenever the code or schemas that decide a cached result change."""
+    if not _FINGERPRINT:
+        _FINGERPRINT.append(_fingerprint())
+    return _FINGERPRINT[0]
+
+
+def _fingerprint() -> str:
     from mentorjournal import __version__
     from mentorjournal.checks import schemas
 

@@ -46,19 +46,19 @@ def findings(root: Path) -> tuple[list[Finding], list[str], int]:
 def journal(root: Path) -> Journal:
     """The whole journal, read through the cache; leaves the status snapshot behind, so
     that the next status, done or new session answers from it."""
-    from mentorjournal.index import snapshot
+    from mentorjournal.index import refresh
 
     if os.environ.get("MJ_NO_CACHE"):
         return store.load_cached(root)
     loaded = store.load(root)
-    snapshot.save(str(root), loaded)
+    refresh.save(str(root), loaded)
     return loaded.journal
 
 
 def _snapshot(root: Path) -> Snapshot | None:
-    from mentorjournal.index import snapshot
+    from mentorjournal.index import refresh
 
-    return None if os.environ.get("MJ_NO_CACHE") else snapshot.load_fresh(str(root))
+    return None if os.environ.get("MJ_NO_CACHE") else refresh.load_fresh(str(root))
 
 
 def open_items(

@@ -409,8 +409,9 @@ def test_hook_run_names_files_from_the_repository_root(tmp_path: Path) -> None:
     assert staged.exit_code == 1
     paths = {f["path"] for f in json.loads(staged.stdout)["findings"]}
     assert "pairs/a/sessions/2025-07-18.md" in paths
-    # Outside a journal and without --staged, validate still says how to start one.
-    assert "mj init" in mj("validate", cwd=repo).output
+    # Without --staged it checks the working tree of every journal in the program.
+    worktree = mj("validate", cwd=repo)
+    assert worktree.exit_code == 1 and "pairs/a/sessions/2025-07-18.md:3:" in worktree.output
 
 
 def test_hook_commands_install_and_uninstall(tmp_path: Path) -> None:

@@ -1,0 +1,219 @@
+"""Reports: summary, program, calendar.
+
+Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mentorjournal.cli.app import (
+    _date_option,
+    _echo,
+    _state,
+    _write_output,
+    main,
+    palette,
+    refusals,
+    today_option,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+
+@main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--since", metavar="DATE", callback=_date_option, help="Window start.")
+@click.option("--until", metavar="DATE", callback=_date_option, help="Window end (default today).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: counts and goal titles, only of what the agreement's consent allows.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def summary(
+    ctx: click.Context,
+    output_format: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    audience: str,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """Progress report: goals, cadence kept, actions, ratings, agreement, retros.
+
+    Confidential sessions are counted but never quoted, for any audience; private/
+    notes are not part of any report.
+    """
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+    from mentorjournal.render.terminal import Palette
+
+    if since and until and since > until:
+        raise MjError(f"--since {since} is after --until {until}")
+    root = _state(ctx).root()
+    colours = palette() if output is None and output_format == "text" else Palette(False)
+    text = commands.summary(root, output_format, today, since, until, audience, colours)
+    if output is None:
+        _echo(text.rstrip("\n"))
+        return
+    _write_output(_state(ctx).directory, output, (text.rstrip("\n") + "\n").encode())
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--repos",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Every repository listed in FILE (paths or URLs, one a line, # comments), "
+    "copied into mj's cache folder and fetched on later runs.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def program(
+    ctx: click.Context,
+    directory: Path | None,
+    repos: Path | None,
+    output_format: str,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """A coordinator's roll-up of every journal under DIRECTORY (default: here).
+
+    One row per pair: last session, sessions held and expected, open and overdue
+    actions, review, signatures, goals by status, errors, and flags for the pairs
+    that need attention (listed first). Dates and counts only: never note text,
+    goal titles or item text; notes in private/ never count.
+    """
+    from mentorjournal.cli import commands
+
+    base = _state(ctx).directory
+    if repos is not None:
+        if directory is not None:
+            raise click.UsageError("give DIRECTORY or --repos FILE, not both")
+        if not (base / repos).is_file():
+            raise click.BadParameter(f"{repos}: no such file", param_hint="--repos")
+        text = commands.program_of_repositories(base / repos, output_format, today)
+    else:
+        where = base / directory if directory else base
+        if not where.is_dir():
+            raise click.BadParameter(f"{directory}: no such folder", param_hint="DIRECTORY")
+        text = commands.program(str(where), output_format, today)
+    if output is None:
+        _echo(text.rstrip("\n"))
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = base / output
+    atomic_write(target, (text.rstrip("\n") + "\n").encode())
+    _echo(f"wrote   {target}", err=True)
+
+
+def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.time:
+    import datetime as dt
+
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time HH:MM", ctx=ctx, param=param) from None
+
+
+@main.command()
+@click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review stay).")
+@click.option(
+    "--audience",
+    type=click.Choice(["pair", "sponsor"]),
+    default="pair",
+    show_default=True,
+    help="sponsor: no item text, nothing from confidential or private notes.",
+)
+@click.option(
+    "--at",
+    metavar="HH:MM",
+    default="09:00",
+    show_default=True,
+    callback=_time_option,
+    help="Local time the meetings start (the agreement gives no time of day).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.pass_context
+@refusals
+def calendar(
+    ctx: click.Context,
+    owner: str | None,
+    audience: str,
+    at: dt.time,
+    output: Path | None,
+    today: dt.date,
+) -> None:
+    """An iCalendar feed: meetings, review date, open items with a due date.
+
+    The meetings are one recurring event from the agreement's cadence, from the next
+    meeting due; the review date and each due item are all-day events; each has a
+    reminder. UIDs stay the same from run to run, so a calendar that imports the feed
+    again updates its events instead of duplicating them.
+    """
+    from mentorjournal.cli import commands
+    from mentorjournal.reports.calendar import UnknownOwnerError
+
+    root = _state(ctx).root()
+    try:
+        text, errors = commands.calendar(root, audience, owner, today, at)
+    except UnknownOwnerError as exc:
+        raise click.BadParameter(str(exc), param_hint="--owner") from None
+    if errors:
+        _echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
+    if output is None:
+        _echo(text, crlf=True)
+        return
+    from mentorjournal.edit.writer import atomic_write
+
+    target = output if output.is_absolute() else _state(ctx).directory / output
+    atomic_write(target, text.encode())
+    _echo(f"wrote   {target}", err=True)

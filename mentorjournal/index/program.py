@@ -1,0 +1,263 @@
+"""A program's pairs through the index: every pair's facts, kept fresh by git state.
+
+A program repository holds hundreds of journals (pairs/*/). Asking git about each
+one (two processes of ~5 ms) would cost seconds, so git is asked once for all of
+them: ``git status`` of the whole program every run, and ``git ls-files -s`` when
+the index changed, split by pair. What a pair's row is computed from
+(``reports.program.pair_facts``) is kept beside what says it is still right, as the
+status snapshot does for one journal:
+
+* the folders of the pair's listing and their mtimes (a file came or went),
+* its files whose bytes are not the index's (hashed again every run),
+* a digest of its index entries (compared only when the index changed),
+
+and the folders searched for journals (a pair came or went). A pair that is not
+fresh is read through the parse cache (``store.load``, given its part of git's
+answers) and its facts computed again; many at once (the first run) are spread
+over the cores. A pair in a repository of its own (a nested clone, a submodule) is
+read on its own every run. The output of a format on a day is kept under the
+facts' generation, so a warm run reads the head, stats the folders, waits for
+``git status`` and prints. Like every cache here, it is never a source of truth.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from mentorjournal.format import layout
+from mentorjournal.index import gitstate
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a warm run imports little
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from mentorjournal.reports.program import Facts
+
+    # (digest of its index entries, listing folders, listing started, path -> blob of
+    # files not the index's, facts, read on its own: another repository)
+    Entry = tuple[str, dict[str, int], int, dict[str, str], Facts, bool]
+    Given = tuple[bytes, bytes] | None
+
+_TAG = "mj-program"
+_FEW = 4  # stale pairs that each ask git themselves; more share one `git ls-files`
+_PARALLEL = 24  # stale pairs worth starting worker processes for
+
+
+def facts(directory: str) -> list[tuple[str, Facts]]:
+    """Every journal under ``directory`` (path relative to it, "." for itself) and its
+    facts, sorted by path."""
+    return sorted((path, entry[4]) for path, entry in _refresh(directory)[0].items())
+
+
+def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str]) -> str:
+    """``compute(facts(directory))``, kept until a pair's facts or ``key`` change."""
+    pairs, generation, where = _refresh(directory)
+    output = None
+    if where is not None:
+        folder, file_name = os.path.split(where)
+        output = os.path.join(folder, file_name.replace("program-", f"program-{name}-", 1))
+    if output is not None:
+        try:
+            tag, kept_generation, kept_key, text = marshal.loads(gitstate.load(output))
+            if (tag, kept_generation, kept_key) == (_TAG, generation, key):
+                return str(text)
+        except (EOFError, ValueError, TypeError):
+            pass  # missing or damaged: computed below
+    text = compute(sorted((path, entry[4]) for path, entry in pairs.items()))
+    if output is not None:
+        gitstate.store(output, marshal.dumps((_TAG, generation, key, text)))
+    return text
+
+
+def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
+    """Every pair's entry, brought up to date; the generation of their facts; where
+    they are kept (None: not kept, outside git or with MJ_NO_CACHE)."""
+    location = gitstate.git_location(root)
+    if location is None:
+        return _load(dict.fromkeys(layout.find_journals(root).paths), root, ""), b"", None
+    common_dir, worktree_dir, top = location
+    running = gitstate.changed_files(root)  # runs on another core meanwhile
+    checksum = gitstate.index_checksum(worktree_dir)
+    where = gitstate.cache_path(root, common_dir, "program")
+    keep = not os.environ.get("MJ_NO_CACHE")
+    generation, old_checksum, walked, entries = (_read(where) if keep else None) or _EMPTY
+    listing_git = gitstate.ls_files(root) if checksum is None or checksum != old_checksum else None
+    journals = layout.Listing(*walked) if walked else None
+    rewalked = journals is None or not journals.still_valid(root)
+    if journals is None or rewalked:
+        journals = layout.find_journals(root)
+    roots = set(journals.paths)
+    changed_raw = running.output()
+    listed = listing_git.output() if listing_git is not None else None
+    if changed_raw is None or (listing_git is not None and listed is None):
+        return _load(dict.fromkeys(roots), root, top), b"", None  # git failed: no shortcuts
+    records = gitstate.status_records(changed_raw)
+    prefix = _prefix(root, top)
+    split = _split(listed, roots) if listed is not None else None
+    stale = _stale(root, roots, entries, [path.removeprefix(prefix) for _, path, _ in records])
+    if split is not None:  # the index changed: which pairs' entries did
+        for pair in roots - stale:
+            if _digest(gitstate.parse_ls_files(split.get(pair, b""))) != entries[pair][0]:
+                stale.add(pair)
+    if len(stale) > _FEW and split is None:
+        listed = gitstate.ls_files(root).output()
+        split = _split(listed, roots) if listed is not None else None
+    given: dict[str, Given] = dict.fromkeys(stale)  # None: the pair asks git itself
+    for pair in stale:
+        if pair in entries and entries[pair][5]:
+            continue  # a repository of its own
+        if split is not None:
+            pair_listed: bytes | None = split.get(pair, b"")
+        else:  # a few pairs: their own listing, git status is the program's
+            pair_listed = gitstate.ls_files(os.path.join(root, pair)).output()
+        here = prefix + ("" if pair == "." else pair + "/")
+        status = b"".join(_status_record(r) for r in records if r[1].startswith(here))
+        given[pair] = None if pair_listed is None else (pair_listed, status)
+    fresh = _load(given, root, top)
+    current = {pair: fresh.get(pair) or entries[pair] for pair in roots}
+    if set(current) != set(entries) or any(
+        pair not in entries or entry[4] != entries[pair][4] for pair, entry in fresh.items()
+    ):
+        generation = os.urandom(8)  # retires the kept outputs
+    if keep and (fresh or checksum != old_checksum or rewalked or set(current) != set(entries)):
+        listing: tuple[Any, ...] = (journals.paths, [], journals.dirs, journals.started_ns)
+        state = (_TAG, gitstate.fingerprint(), generation, checksum, listing, current)
+        gitstate.store(where, marshal.dumps(state))
+    return current, generation, where if keep else None
+
+
+def _stale(root: str, roots: set[str], entries: dict[str, Entry], changed: list[str]) -> set[str]:
+    """The pairs whose entry may be wrong, the index aside: none yet, read on their own,
+    a folder changed, a file git says changed, or a file not the index's that did."""
+    stale = {pair for pair in roots if _unsettled(root, pair, entries.get(pair))}
+    for path in changed:  # relative to the program
+        owner = _owner(path, roots)
+        if owner is None or owner in stale or not path.endswith(".md"):
+            continue
+        if _inside(owner, path) not in entries[owner][3]:
+            stale.add(owner)
+    for pair in roots - stale:
+        for path, blob in entries[pair][3].items():
+            data = layout.read_head(os.path.join(root, pair, path))
+            if data is None or gitstate.blob_id(data) != blob:
+                stale.add(pair)
+                break
+    return stale
+
+
+def _read(where: str) -> tuple[bytes, bytes | None, tuple[Any, ...], dict[str, Entry]] | None:
+    try:
+        tag, mark, generation, checksum, walked, entries = marshal.loads(gitstate.load(where))
+    except (EOFError, ValueError, TypeError):
+        return None
+    if (tag, mark) != (_TAG, gitstate.fingerprint()) or not isinstance(entries, dict):
+        return None
+    if not isinstance(walked, tuple) or len(walked) != 4:
+        return None  # damaged: rebuilt
+    if not all(isinstance(e, tuple) and len(e) == 6 and len(e[4]) == 11 for e in entries.values()):
+        return None
+    return generation, checksum, walked, entries
+
+
+_EMPTY: tuple[bytes, None, None, dict[str, Entry]] = (b"", None, None, {})
+
+
+def _unsettled(root: str, pair: str, entry: Entry | None) -> bool:
+    """No entry, read on its own, or a folder of its listing changed."""
+    if entry is None or entry[5]:
+        return True
+    return not layout.Listing([], [], entry[1], entry[2]).still_valid(os.path.join(root, pair))
+
+
+def _prefix(root: str, top: str) -> str:
+    """``root`` relative to the top of the work tree, "" or ending in "/"."""
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
+    return "" if prefix == "." else prefix + "/"
+
+
+def _owner(path: str, roots: set[str]) -> str | None:
+    """The innermost journal holding ``path`` (relative to the program)."""
+    folder = path
+    while "/" in folder:
+        folder = folder.rpartition("/")[0]
+        if folder in roots:
+            return folder
+    return "." if "." in roots else None
+
+
+def _inside(pair: str, path: str) -> str:
+    return path if pair == "." else path[len(pair) + 1 :]
+
+
+def _status_record(record: tuple[str, str, str | None]) -> bytes:
+    code, path, original = record
+    text = f"{code} {path}\0" + (f"{original}\0" if original is not None else "")
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _split(listed: bytes, roots: set[str]) -> dict[str, bytes]:
+    """``git ls-files -s -z`` of the program, as each journal's own would be: every entry
+    under a journal (nested journals' too), its path made relative to the journal."""
+    parts: dict[str, list[bytes]] = {}
+    whole = parts.setdefault(".", []) if "." in roots else None
+    for record in listed.split(b"\0"):
+        meta, tab, name = record.partition(b"\t")
+        if not tab:
+            continue
+        if whole is not None:
+            whole.append(record)
+        folder = name
+        while b"/" in folder:
+            folder = folder.rpartition(b"/")[0]
+            pair = folder.decode("utf-8", "surrogateescape")
+            if pair in roots:
+                parts.setdefault(pair, []).append(meta + b"\t" + name[len(folder) + 1 :])
+    return {pair: b"\0".join(found) + b"\0" for pair, found in parts.items()}
+
+
+def _digest(index_blobs: dict[str, str]) -> str:
+    """A journal's index entries (path and blob id of each) in brief."""
+    import hashlib
+
+    entries = "\0".join(f"{path}\t{blob}" for path, blob in sorted(index_blobs.items()))
+    return hashlib.sha1(entries.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _load(given: dict[str, Given], root: str, top: str) -> dict[str, Entry]:
+    """The entries of the pairs in ``given``, read through the parse cache: in worker
+    processes when there are many (a cold run), else here."""
+    jobs = [(os.path.join(root, pair), pair_given, top) for pair, pair_given in given.items()]
+    if not jobs:
+        return {}
+    if len(jobs) < _PARALLEL or (os.cpu_count() or 1) < 2:
+        return dict(zip(given, _entries(jobs), strict=True))
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = os.cpu_count() or 2
+    size = max(8, len(jobs) // (workers * 4))
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = [entry for chunk in pool.map(_entries, chunks) for entry in chunk]
+    return dict(zip(given, results, strict=True))
+
+
+def _entries(jobs: list[tuple[str, Given, str]]) -> list[Entry]:
+    from pathlib import Path
+
+    from mentorjournal.index import store
+    from mentorjournal.reports.program import pair_facts
+
+    found: list[Entry] = []
+    for root, given, top in jobs:
+        loaded = store.load(Path(root), given=given)
+        listing = loaded.listing
+        assert listing is not None  # the working tree's
+        index = loaded.index_blobs
+        watch = {path: blob for path, blob in loaded.blobs.items() if index.get(path) != blob}
+        location = gitstate.git_location(root)
+        own = location is None or os.path.realpath(location[2]) != os.path.realpath(top)
+        facts = pair_facts(loaded.journal)
+        found.append((_digest(index), listing.dirs, listing.started_ns, watch, facts, own))
+    return found

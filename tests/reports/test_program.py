@@ -1,0 +1,485 @@
+"""`mj program`: exact numbers on a generated program, no note text in any format, the
+roll-up kept fresh through the index, other repositories, and a program's root."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import mj
+from gitutil import commit_files, git, make_repo, write
+from sshutil import make_key, public
+
+from mentorjournal.cli import fastpath
+
+TODAY = "2025-09-10"
+FORMATS = ("text", "json", "csv", "html")
+CHROMIUM = Path("/usr/bin/chromium")
+# Text no format of `mj program` may show: notes, goal titles, item text, the purpose.
+CANARIES = ("CANARY-NOTE", "CANARY-GOAL", "CANARY-ITEM", "CANARY-PURPOSE", "CANARY-SECRET")
+
+
+def agreement(
+    mentor: str, mentee: str, start: str, review: str, every: str, keys: tuple[str, str] = ("", "")
+) -> str:
+    mentor_key, mentee_key = (f", key: {key}" if key else "" for key in keys)
+    return (
+        f"---\nmentor: {{handle: {mentor}, name: {mentor.title()}{mentor_key}}}\n"
+        f"mentee: {{handle: {mentee}, name: {mentee.title()}{mentee_key}}}\n"
+        "purpose: CANARY-PURPOSE grow together.\n"
+        f"start: {start}\nreview: {review}\n"
+        f"cadence: {{every: {every}, length: 45, mode: video}}\n"
+        "consent: {sponsor: [cadence, goals, actions, ratings]}\n"
+        f"---\n# Agreement\n\nCANARY-NOTE what we agreed.\n\n- [x] @{mentee} Sign done:{start}\n"
+    )
+
+
+def session(day: str, people: str, *items: str, confidential: bool = False) -> str:
+    secret = "confidential: true\n" if confidential else ""
+    body = "\n".join(items)
+    return (
+        f"---\ndate: {day}\nattendees: [{people}]\n{secret}---\n"
+        f"## Notes\n\nCANARY-NOTE we talked.\n\n{body}\n"
+    )
+
+
+def goal(title: str, status: str, opened: str, success: str | None = "It shows.") -> str:
+    criterion = f"success: {success}\n" if success else ""
+    return (
+        f"---\ntitle: {title}\nstatus: {status}\nopened: {opened}\n{criterion}---\n"
+        "- [ ] CANARY-ITEM a milestone\n"
+    )
+
+
+def build_program(repo: Path, keys: dict[str, Path]) -> None:
+    """Four pairs whose rows are known (see test_numbers_are_exact), committed; ana and
+    ben sign their agreement with ``keys``."""
+    files = {
+        "README.md": "# Our program\n",
+        ".archive/old/agreement.md": agreement(
+            "old", "older", "2020-01-01", "2020-02-01", "weekly"
+        ),
+        # ana-ben: all well; biweekly from 07-01: six sessions held, six expected.
+        "pairs/ana-ben/agreement.md": agreement(
+            "ben",
+            "ana",
+            "2025-07-01",
+            "2025-12-01",
+            "biweekly",
+            (public(keys["ben"]), public(keys["ana"])),
+        ),
+        "pairs/ana-ben/goals/portfolio.md": goal("CANARY-GOAL one", "active", "2025-07-01"),
+        "pairs/ana-ben/goals/talk.md": goal("CANARY-GOAL two", "achieved", "2025-07-01"),
+        "pairs/ana-ben/.gitignore": "private/\n",
+    }
+    for day in ("07-01", "07-15", "07-29", "08-12", "08-26"):
+        files[f"pairs/ana-ben/sessions/2025-{day}.md"] = session(f"2025-{day}", "ana, ben")
+    files["pairs/ana-ben/sessions/2025-09-09.md"] = session(
+        "2025-09-09",
+        "ana, ben",
+        "- [ ] @ana CANARY-ITEM open, no date",
+        "- [ ] @ben CANARY-ITEM due later due:2025-09-20",
+        "- [x] @ana CANARY-ITEM done done:2025-09-09",
+        confidential=True,
+    )
+    # cleo-dan: review overdue, unsigned, two overdue actions; weekly from 06-01.
+    files["pairs/cleo-dan/agreement.md"] = agreement(
+        "dan", "cleo", "2025-06-01", "2025-09-01", "weekly"
+    )
+    files["pairs/cleo-dan/sessions/2025-08-25.md"] = session(
+        "2025-08-25",
+        "cleo, dan",
+        "- [ ] @cleo CANARY-ITEM late due:2025-09-01",
+        "- [ ] @dan CANARY-ITEM later 📅 2025-08-30",
+    )
+    files["pairs/cleo-dan/sessions/2025-09-01.md"] = session(
+        "2025-09-01", "cleo, dan", "- [ ] @cleo CANARY-ITEM soon [due:: 2025-10-01]"
+    )
+    files["pairs/cleo-dan/goals/ship.md"] = goal("CANARY-GOAL ship", "proposed", "2025-06-01")
+    # eve-fay: no session at all; monthly from 06-01, four expected.
+    files["pairs/eve-fay/agreement.md"] = agreement(
+        "fay", "eve", "2025-06-01", "2026-01-01", "monthly"
+    )
+    # gus-hal: an unknown attendee and a goal without its success criterion.
+    files["pairs/gus-hal/agreement.md"] = agreement(
+        "hal", "gus", "2025-08-01", "2025-11-01", "weekly"
+    )
+    files["pairs/gus-hal/sessions/2025-08-01.md"] = session("2025-08-01", "gus, hal")
+    files["pairs/gus-hal/sessions/2025-08-08.md"] = session("2025-08-08", "gus, zed")
+    files["pairs/gus-hal/goals/paused.md"] = goal("CANARY-GOAL p", "paused", "2025-08-01", None)
+    commit_files(repo, files, "A program of four pairs")
+    for who in ("ana", "ben"):
+        signed = mj("sign", "--as", who, "--key", str(keys[who]), "--today", "2025-07-01",
+                    cwd=repo / "pairs/ana-ben")  # fmt: skip
+        assert signed.exit_code == 0, signed.output
+    git(repo, "commit", "--quiet", "--no-verify", "-am", "Signed")
+    # A private note and a private goal, git-ignored: they must never count.
+    write(
+        repo,
+        "pairs/ana-ben/private/sessions/2025-09-10.md",
+        session("2025-09-10", "ana", "- [ ] @ana CANARY-SECRET mine due:2025-09-01"),
+    )
+    write(
+        repo, "pairs/ana-ben/private/goals/secret.md", goal("CANARY-SECRET", "active", "2025-07-01")
+    )
+
+
+@pytest.fixture
+def program_repo(tmp_path: Path) -> Path:
+    repo = make_repo(tmp_path / "program")
+    build_program(repo, {name: make_key(tmp_path / "ssh", name) for name in ("ana", "ben")})
+    return repo
+
+
+def rollup(root: Path, *args: str, output_format: str = "json") -> str:
+    result = mj("program", "--today", TODAY, "--format", output_format, *args, cwd=root)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def pairs(root: Path, *args: str) -> dict[str, dict[str, object]]:
+    return {pair["path"]: pair for pair in json.loads(rollup(root, *args))["pairs"]}
+
+
+NONE_SIGNED = {"valid": [], "stale": [], "missing": [], "invalid": []}
+EXPECTED = {
+    "pairs/cleo-dan": {
+        **{"path": "pairs/cleo-dan", "mentor": "dan", "mentee": "cleo"},
+        **{"last_session": "2025-09-01", "sessions_held": 2, "sessions_expected": 15},
+        **{"open_actions": 4, "overdue_actions": 2},  # three items, a goal's milestone
+        "review": {"due": "2025-09-01", "overdue": True},
+        "signatures": {**NONE_SIGNED, "missing": ["dan", "cleo"]},
+        "goals": {"proposed": 1, "active": 0, "achieved": 0, "paused": 0, "dropped": 0},
+        "errors": 0,
+        "flags": ["review-overdue", "unsigned", "overdue-actions"],
+    },
+    "pairs/gus-hal": {
+        **{"path": "pairs/gus-hal", "mentor": "hal", "mentee": "gus"},
+        **{"last_session": "2025-08-08", "sessions_held": 2, "sessions_expected": 6},
+        **{"open_actions": 1, "overdue_actions": 0},
+        "review": {"due": "2025-11-01", "overdue": False},
+        "signatures": {**NONE_SIGNED, "missing": ["hal", "gus"]},
+        "goals": {"proposed": 0, "active": 0, "achieved": 0, "paused": 1, "dropped": 0},
+        "errors": 2,
+        "flags": ["unsigned", "no-recent-session", "errors"],
+    },
+    "pairs/eve-fay": {
+        **{"path": "pairs/eve-fay", "mentor": "fay", "mentee": "eve"},
+        **{"last_session": None, "sessions_held": 0, "sessions_expected": 4},
+        **{"open_actions": 0, "overdue_actions": 0},
+        "review": {"due": "2026-01-01", "overdue": False},
+        "signatures": {**NONE_SIGNED, "missing": ["fay", "eve"]},
+        "goals": {"proposed": 0, "active": 0, "achieved": 0, "paused": 0, "dropped": 0},
+        "errors": 0,
+        "flags": ["unsigned", "no-recent-session"],
+    },
+    "pairs/ana-ben": {
+        **{"path": "pairs/ana-ben", "mentor": "ben", "mentee": "ana"},
+        **{"last_session": "2025-09-09", "sessions_held": 6, "sessions_expected": 6},
+        # Two in the notes, the two goals' milestones; never the private note's.
+        **{"open_actions": 4, "overdue_actions": 0},
+        "review": {"due": "2025-12-01", "overdue": False},
+        "signatures": {**NONE_SIGNED, "valid": ["ana", "ben"]},
+        "goals": {"proposed": 0, "active": 1, "achieved": 1, "paused": 0, "dropped": 0},
+        "errors": 0,
+        "flags": [],
+    },
+}
+
+
+def test_numbers_are_exact(program_repo: Path) -> None:
+    data = json.loads(rollup(program_repo))
+    assert data == {
+        "today": TODAY,
+        # Most flags first, then by path; the hidden .archive/ is not searched.
+        "pairs": list(EXPECTED.values()),
+        "totals": {"pairs": 4, "flagged": 3},
+    }
+    # From inside the program, and with DIR: paths stay relative to DIR.
+    inside = pairs(program_repo / "pairs")
+    assert inside["cleo-dan"] == {**EXPECTED["pairs/cleo-dan"], "path": "cleo-dan"}
+    assert pairs(program_repo, "pairs") == inside
+
+
+def test_nothing_but_metadata_in_any_format(program_repo: Path) -> None:
+    for output_format in FORMATS:
+        shown = rollup(program_repo, output_format=output_format)
+        for canary in CANARIES:
+            assert canary not in shown, (output_format, canary)
+        assert "pairs/gus-hal" in shown
+
+
+def test_text_fits_100_columns_flagged_first(program_repo: Path) -> None:
+    lines = rollup(program_repo, output_format="text").splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert lines[0] == "4 pairs, 3 need attention (today 2025-09-10)"
+    table = [line.split()[0] for line in lines[3:7]]
+    assert table == ["pairs/cleo-dan", "pairs/gus-hal", "pairs/eve-fay", "pairs/ana-ben"]
+    assert lines[3].split()[-1] == "RUA" and lines[6].split()[-1] == "0"  # no flags: ERR last
+
+
+def test_csv_has_a_row_per_pair(program_repo: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(rollup(program_repo, output_format="csv"))))
+    assert [row["path"] for row in rows] == list(EXPECTED)
+    gus = rows[1]
+    assert (gus["errors"], gus["flags"], gus["goals_paused"]) == (
+        "2",
+        "unsigned no-recent-session errors",
+        "1",
+    )
+    assert rows[0]["signatures_missing"] == "dan cleo" and rows[0]["review_overdue"] == "true"
+
+
+def test_html_sorts_and_loads_nothing(program_repo: Path) -> None:
+    page = rollup(program_repo, output_format="html")
+    assert "default-src 'none'" in page
+    assert "http://" not in page and "https://" not in page and "src=" not in page
+    assert page.count("<tr") == 5 and 'class="calm"' in page  # header + four pairs
+    assert "<script>" in page and "aria-sort" in page
+
+
+def test_the_roll_up_follows_every_change(program_repo: Path) -> None:
+    """Kept by the index, never stale: an edit, a new untracked note, a new pair, a
+    removed pair, a staged change and a commit each show at once."""
+    assert pairs(program_repo)["pairs/cleo-dan"]["overdue_actions"] == 2
+    note = program_repo / "pairs/cleo-dan/sessions/2025-08-25.md"
+    note.write_text(note.read_text().replace("- [ ] @cleo", "- [x] @cleo"))
+    assert pairs(program_repo)["pairs/cleo-dan"]["overdue_actions"] == 1
+    write(program_repo, "pairs/eve-fay/sessions/2025-09-05.md", session("2025-09-05", "eve, fay"))
+    eve = pairs(program_repo)["pairs/eve-fay"]
+    assert (eve["sessions_held"], eve["flags"]) == (1, ["unsigned"])
+    write(program_repo, "pairs/new/agreement.md", agreement("ivo", "jo", TODAY, TODAY, "weekly"))
+    assert "pairs/new" in pairs(program_repo)
+    git(program_repo, "add", "--", ".")
+    git(program_repo, "commit", "--quiet", "--no-verify", "-m", "more")
+    after = pairs(program_repo)
+    assert after["pairs/eve-fay"]["sessions_held"] == 1 and "pairs/new" in after
+    git(program_repo, "rm", "--quiet", "-r", "--", "pairs/new")
+    assert "pairs/new" not in pairs(program_repo)
+    # Without the kept state the answer is the same.
+    kept = rollup(program_repo)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MJ_NO_CACHE", "1")
+        assert rollup(program_repo) == kept
+
+
+def test_a_folder_of_clones_and_a_damaged_cache(program_repo: Path, tmp_path: Path) -> None:
+    """A coordinator's folder of separate clones (not itself in git), a pair that is a
+    repository of its own inside the program, and kept state that is garbage."""
+    folder = tmp_path / "clones"
+    for name in ("one", "two"):
+        clone = make_repo(folder / name)
+        start = agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")
+        commit_files(clone, {"agreement.md": start}, "start")
+    assert set(pairs(folder)) == {"one", "two"}
+    write(folder, "two/sessions/2025-09-01.md", session("2025-09-01", "kim, lee"))
+    assert pairs(folder)["two"]["sessions_held"] == 1
+    inner = folder / "two"
+    git(program_repo, "clone", "--quiet", str(inner), "pairs/own")
+    assert pairs(program_repo)["pairs/own"]["sessions_held"] == 0  # not committed in two
+    write(program_repo, "pairs/own/sessions/2025-09-02.md", session("2025-09-02", "kim, lee"))
+    assert pairs(program_repo)["pairs/own"]["sessions_held"] == 1
+    kept = list((program_repo / ".git" / "mentorjournal").glob("program-*.marshal"))
+    assert kept
+    for path in kept:
+        path.write_bytes(b"\x00garbage")
+    assert pairs(program_repo)["pairs/own"]["sessions_held"] == 1
+
+
+def test_many_pairs_are_read_in_parallel_alike(tmp_path: Path) -> None:
+    """A first run over many pairs reads them in worker processes; each row is what the
+    pair alone gives."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks/generate.py")
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    program = tmp_path / "program"
+    generate.generate_program(program, 30, 3, 1, 0.3)
+    together = pairs(program)
+    assert len(together) == 30
+    for name in ("pair-0000", "pair-0013", "pair-0029"):
+        alone = pairs(program / "pairs" / name)["."]
+        assert together[f"pairs/{name}"] == {**alone, "path": f"pairs/{name}"}
+
+
+def test_fast_path_and_click_agree(program_repo: Path) -> None:
+    for output_format in FORMATS:
+        args = ("program", "--format", output_format, "--today", TODAY)
+        for _ in range(2):  # computed, then kept
+            out, err = io.StringIO(), io.StringIO()
+            assert fastpath.run(["-C", str(program_repo), *args], out, err) == 0, err.getvalue()
+            assert out.getvalue() == mj(*args, cwd=program_repo).stdout
+    out, err = io.StringIO(), io.StringIO()
+    assert (
+        fastpath.run(["-C", str(program_repo), "program", "pairs", "--today", TODAY], out, err) == 0
+    )
+    assert out.getvalue() == mj("program", "pairs", "--today", TODAY, cwd=program_repo).stdout
+    left = [["program", "--repos", "list"], ["program", "-o", "x.html"], ["program", "a", "b"]]
+    for args in left:
+        assert fastpath.run(["-C", str(program_repo), *args], out, err) is None
+
+
+def test_output_file_and_bad_usage(program_repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "program.html"
+    target.parent.mkdir()
+    result = mj(
+        "program", "--format", "html", "--today", TODAY, "-o", str(target), cwd=program_repo
+    )
+    assert result.exit_code == 0 and target.read_text().startswith("<!DOCTYPE html>")
+    listed = tmp_path / "repos.txt"
+    listed.write_text("# none\n")
+    both = mj("program", "pairs", "--repos", str(listed), cwd=program_repo)
+    assert both.exit_code == 2 and "not both" in both.output
+    (tmp_path / "empty").mkdir()
+    empty = mj("program", cwd=tmp_path / "empty")
+    assert empty.exit_code == 1 and "no journal (agreement.md)" in empty.output
+    assert mj("program", "--format", "pdf", cwd=program_repo).exit_code == 2
+
+
+# ---------------------------------------------------------------- other repositories
+
+
+def bare_copy(source: Path, bare: Path) -> Path:
+    git(source.parent, "clone", "--quiet", "--bare", str(source), str(bare))
+    return bare
+
+
+def test_repositories_from_a_list(
+    program_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    single = make_repo(tmp_path / "single")
+    commit_files(
+        single,
+        {"agreement.md": agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")},
+        "start",
+    )
+    first = bare_copy(single, tmp_path / "hosted" / "single.git")
+    second = bare_copy(program_repo, tmp_path / "hosted" / "program.git")
+    listed = tmp_path / "repos.txt"
+    listed.write_text(
+        "# the pairs of our program\n"
+        "hosted/single.git\n\n"
+        f"file://{second}   # the whole program\n"
+        "http://127.0.0.1:9/nobody/here.git\n"
+    )
+    result = mj(
+        "program", "--repos", str(listed), "--format", "json", "--today", TODAY, cwd=tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    found = {pair["path"]: pair for pair in json.loads(result.stdout)["pairs"]}
+    assert set(found) == {
+        str(first),
+        "http://127.0.0.1:9/nobody/here.git",
+        *(f"file://{second}/{path}" for path in EXPECTED),
+    }
+    gone = found["http://127.0.0.1:9/nobody/here.git"]
+    assert (gone["errors"], gone["flags"], gone["mentor"]) == (1, ["errors"], None)
+    assert "could not" in gone["error"] or "fail" in gone["error"]
+    assert found[f"file://{second}/pairs/cleo-dan"] == {
+        **EXPECTED["pairs/cleo-dan"],
+        "path": f"file://{second}/pairs/cleo-dan",
+    }
+    kim = found[str(first)]
+    assert (kim["mentor"], kim["sessions_held"]) == ("kim", 0)
+    # A later run fetches what was pushed meanwhile.
+    commit_files(single, {"sessions/2025-09-01.md": session("2025-09-01", "kim, lee")}, "met")
+    git(single, "push", "--quiet", str(first), "main")
+    again = mj(
+        "program", "--repos", str(listed), "--format", "json", "--today", TODAY, cwd=tmp_path
+    )
+    updated = {pair["path"]: pair for pair in json.loads(again.stdout)["pairs"]}
+    assert updated[str(first)]["sessions_held"] == 1
+    text = mj("program", "--repos", str(listed), "--today", TODAY, cwd=tmp_path).stdout
+    assert "http://127.0.0.1:9/nobody/here.git:" in text  # why, below the table
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+# ---------------------------------------------------------------- at a program's root
+
+
+def test_validate_at_the_root_checks_every_pair(
+    program_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = mj("validate", cwd=program_repo)
+    assert result.exit_code == 1
+    monkeypatch.chdir(program_repo / "pairs")  # GitHub's paths lead from here
+    github = mj("validate", "--format", "github", cwd=program_repo)
+    assert "::error file=gus-hal/sessions/2025-08-08.md,line=3," in github.stdout
+    assert "pairs/gus-hal/sessions/2025-08-08.md:3:" in result.stdout
+    assert "pairs/gus-hal/goals/paused.md:" in result.stdout
+    found = json.loads(mj("validate", "--json", cwd=program_repo).stdout)
+    assert {f["path"].split("/")[1] for f in found["findings"] if f["severity"] == "error"} == {
+        "gus-hal"
+    }
+    below = mj("validate", "--json", cwd=program_repo / "pairs")
+    assert "gus-hal/sessions/2025-08-08.md" in {
+        f["path"] for f in json.loads(below.stdout)["findings"]
+    }
+    # --staged (the pre-commit framework, CI): a pair with a staged error fails the check.
+    assert mj("validate", "--staged", cwd=program_repo).exit_code == 0
+    write(program_repo, "pairs/cleo-dan/sessions/2025-09-08.md", session("2025-09-08", "cleo, zed"))
+    git(program_repo, "add", "--", "pairs/cleo-dan")
+    staged = mj("validate", "--staged", "--json", cwd=program_repo)
+    assert staged.exit_code == 1
+    findings = json.loads(staged.stdout)["findings"]
+    paths = {f["path"] for f in findings if f["severity"] == "error"}
+    assert paths == {"pairs/cleo-dan/sessions/2025-09-08.md"}
+
+
+@pytest.mark.parametrize("command", ["status", "summary"])
+def test_status_and_summary_point_at_the_program(
+    program_repo: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(program_repo)  # the pair is named as typed from here
+    result = mj(command, cwd=program_repo)
+    assert result.exit_code == 1
+    assert "a program of 4" in result.output and "mj program" in result.output
+    assert f"mj -C pairs/ana-ben {command}" in result.output
+    assert "Traceback" not in result.output
+    monkeypatch.chdir(program_repo / "pairs")
+    inside = mj("new", "session", cwd=program_repo / "pairs")
+    assert inside.exit_code == 1 and "`mj -C ana-ben new session`" in inside.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_chromium_draws_and_sorts_the_roll_up(program_repo: Path, tmp_path: Path) -> None:
+    page = tmp_path / "program.html"
+    rollup(program_repo, "-o", str(page), output_format="html")
+    browser = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+    ]  # fmt: skip
+    shot = tmp_path / "program.png"
+    subprocess.run(
+        [*browser, f"--screenshot={shot}", "--window-size=1280,560", page.as_uri()],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert shot.exists(), "chromium wrote no screenshot"
+    from test_summary import _png_pixels
+
+    width, height, pixels = _png_pixels(shot.read_bytes())
+    assert (width, height) == (1280, 560)
+    assert len(pixels) > 20  # a table with coloured flags, not a blank page
+    # The page's own script sorts: a click on "Pair" orders by path, a second reverses.
+    clicked = tmp_path / "clicked.html"
+    clicks = '<script>var th = document.querySelector("th"); th.click(); th.click();</script>'
+    clicked.write_text(page.read_text().replace("</body>", clicks + "</body>"))
+    dom = subprocess.run(
+        [*browser, "--dump-dom", clicked.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    ).stdout  # fmt: skip
+    order = re.findall(r'data-v="(pairs/[^"]+)"', dom[dom.index("<tbody>") :])
+    assert order == ["pairs/gus-hal", "pairs/eve-fay", "pairs/cleo-dan", "pairs/ana-ben"]
+    assert 'aria-sort="descending"' in dom
