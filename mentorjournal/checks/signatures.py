@@ -29,7 +29,7 @@ from mentorjournal.errors import MjError
 from mentorjournal.model import Document, Finding, KeyPath, Severity
 
 if TYPE_CHECKING:
-    from mentorjournal.git.gitrepo import CommitInfo
+    from mentorjournal.git.gitlog import CommitInfo
 
     Version = tuple[CommitInfo | None, Document]
 
@@ -172,7 +172,7 @@ def _graph(root: Path) -> list[tuple[CommitInfo, list[str], Document]]:
     from mentorjournal.format.document import parse_document
     from mentorjournal.format.layout import AGREEMENT
     from mentorjournal.git import gitrepo
-    from mentorjournal.git.gitrepo import CommitInfo
+    from mentorjournal.git.gitlog import CommitInfo
 
     shape = "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
     order = ["--full-history", "--topo-order", "--reverse", "--parents", "--no-color"]

@@ -241,12 +241,12 @@ def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
             written.append(f"{folder}/.gitkeep")
     create_new(directory / AGREEMENT, render_markdown(meta, body).encode(), root=directory)
 
-    from mentorjournal.git import gitrepo, hook, mergedriver
+    from mentorjournal.git import gitrepo, hook, mergedriver, writes
 
     initialised = False
     top = gitrepo.repo_toplevel(directory)
     if top is None:
-        gitrepo.init_repo(directory)
+        writes.init_repo(directory)
         initialised = True
         top = directory.resolve()
     hook_path: Path | None

@@ -78,11 +78,11 @@ def _journal_files_to_stage(root: Path) -> list[str]:
 def plan_commit(root: Path) -> CommitPlan:
     """Refuse what must be refused (no repository, mid-merge, lock, detached HEAD,
     private files staged), validate the working tree, and list the files to stage."""
-    from mentorjournal.git import gitrepo
+    from mentorjournal.git import gitrepo, writes
 
     if gitrepo.repo_toplevel(root) is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
-    gitrepo.ensure_can_commit(root)
+    writes.ensure_can_commit(root)
     staged_private = [p for p in gitrepo.changed_in_index(root) if p.startswith("private/")]
     if staged_private:
         shown = ", ".join(staged_private[:5])
@@ -108,11 +108,11 @@ def _findings_if_staged(root: Path, to_stage: Sequence[str]) -> list[Finding]:
     """What the commit would record, checked as the hook checks it (``staged_findings``,
     which re-checks only the notes that changed), in a copy of the index with
     ``to_stage`` added: nothing of the user's is staged before the plan is accepted."""
-    from mentorjournal.git import gitrepo
+    from mentorjournal.git import writes
     from mentorjournal.index.stagedcheck import staged_findings, trial_index
 
     with trial_index(root, copy=True):
-        gitrepo.stage(root, to_stage)
+        writes.stage(root, to_stage)
         return staged_findings(root)[0]
 
 
@@ -156,7 +156,7 @@ def _staged_versions(root: Path, paths: Sequence[str]) -> tuple[dict[str, bytes 
 
 def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitOutcome:
     """Stage the plan's files and commit them with a message saying what changed."""
-    from mentorjournal.git import gitrepo
+    from mentorjournal.git import gitrepo, writes
 
     if plan.errors:
         raise MjError("the journal has errors: fix them (see `mj validate`), then retry")
@@ -167,7 +167,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
             "Edit a session, goal or the agreement first."
         )
     with _interrupts_deferred():
-        gitrepo.stage(root, plan.to_stage)
+        writes.stage(root, plan.to_stage)
         changed = gitrepo.changed_in_index(root)
         before, after = _staged_versions(root, changed)
         changes = journal_changes(before, after)
@@ -175,7 +175,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
         if outside:
             changes = [*changes, Change("file", f"also {', '.join(outside[:3])}")]
         message = commit_message(changes, user_message)
-        sha = gitrepo.commit(root, message)
+        sha = writes.commit(root, message)
     return CommitOutcome(sha, message, plan.to_stage, tuple(changes))
 
 

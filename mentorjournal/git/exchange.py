@@ -35,18 +35,16 @@ from mentorjournal.git.gitrepo import (
     _git_env,
     _out,
     _ref_exists,
-    _repo_dirs,
     _run,
     _split_z,
     _summarise,
     check_ref_value,
     current_branch,
-    ensure_can_sync,
     head_commit,
     repo_toplevel,
-    stage,
     upstream_of,
 )
+from mentorjournal.git.writes import _repo_dirs, ensure_can_sync, stage
 
 if TYPE_CHECKING:
     from git import Repo

@@ -27,28 +27,19 @@ from mentorjournal.errors import MjError
 from mentorjournal.index import gitstate
 
 __all__ = [
-    "CommitInfo",
-    "FileChange",
     "StatusEntry",
     "Upstream",
     "changed_in_index",
     "check_ref_value",
-    "commit",
     "common_git_dir",
     "core_hooks_path",
     "current_branch",
-    "ensure_can_commit",
-    "ensure_can_sync",
     "file_at_revision",
     "git_dir",
     "hooks_dir",
     "index_entries",
-    "init_repo",
-    "log_file_changes",
-    "log_for_path",
     "read_blobs",
     "repo_toplevel",
-    "stage",
     "staged_files",
     "status_entries",
     "upstream_of",
@@ -60,30 +51,6 @@ _GITLINK_MODE = "160000"
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
 _MAX_ERROR_LINES = 6
-# Whatever the user's config says (log.follow, log.showSignature), print only the format.
-_PLAIN_LOG = ("--no-color", "--no-follow", "--no-show-signature")
-_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    """One commit touching a path, as `mj history` lists it."""
-
-    sha: str
-    author_name: str
-    author_email: str
-    # Author date, strict ISO 8601 with offset (`git log %aI`).
-    date: str
-    subject: str
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """One file a commit changed: its blob before and after (None: added or deleted)."""
-
-    path: str
-    before: str | None
-    after: str | None
 
 
 @dataclass(frozen=True)
@@ -322,72 +289,6 @@ def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
     return read_blobs(repo, [name]).get(name)
 
 
-def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[CommitInfo]:
-    """Commits that changed `path` (relative to `repo`), newest first.
-
-    Fields and commits are NUL-separated: git never prints a NUL in a name or a
-    subject, while any other byte (a newline, \\x1e, \\x1f) can be in both.
-    """
-    # %ad with --date=raw ("seconds +hhmm"): %aI fails on a date before 1970 in its zone.
-    args = ["log", "-z", "--date=raw", "--format=%H%x00%an%x00%ae%x00%ad%x00%s", *_PLAIN_LOG]
-    if limit is not None:
-        args.append(f"--max-count={limit}")
-    if not _has_commits(repo):
-        return []  # an unborn branch has no history yet
-    raw = _run(repo, [*args, "--", path]).stdout.removesuffix(b"\0")
-    fields = raw.decode("utf-8", "replace").split("\0") if raw else []
-    records = [fields[start : start + 5] for start in range(0, len(fields), 5)]
-    if any(len(record) != 5 or not _SHA.fullmatch(record[0]) for record in records):
-        raise MjError(f"git log printed what mj cannot read in {repo}; run `git fsck`")
-    return [
-        CommitInfo(sha, name, email, _iso(date), subject)
-        for sha, name, email, date, subject in records
-    ]
-
-
-def _iso(raw: str) -> str:
-    """git's raw date ("1700000000 +0100") as strict ISO 8601 with its offset."""
-    import datetime as dt
-
-    seconds, _, zone = raw.partition(" ")
-    try:
-        sign = -1 if zone.startswith("-") else 1
-        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
-        when = dt.datetime.fromtimestamp(int(seconds), dt.timezone(offset))
-    except (ValueError, OverflowError, OSError):
-        return "1970-01-01T00:00:00+00:00"  # a date git itself cannot show
-    return when.isoformat()
-
-
-def log_file_changes(repo: Path, path: str) -> list[tuple[str, tuple[FileChange, ...]]]:
-    """(commit sha, the files it changed under `path`) newest first; paths relative to
-    `repo`, with the blob ids before and after, so no file name is ever sent back to git.
-
-    Merge commits list no files (their changes are told by the commits merged).
-    """
-    if not _has_commits(repo):
-        return []
-    fields = ["-z", "--format=%x00%H", "--raw", "--no-abbrev", "--no-renames", "--relative"]
-    raw = _run(repo, ["log", *fields, *_PLAIN_LOG, "--", path]).stdout
-    found: list[tuple[str, list[FileChange]]] = []
-    tokens = iter(raw.split(b"\0"))
-    for token in tokens:
-        if token.startswith((b":", b"\n:")):
-            # ":old-mode new-mode old-blob new-blob status", then the path as its own token
-            name = next(tokens, b"").decode("utf-8", "replace")
-            fields = token.decode("ascii").split(" ")
-            if len(fields) == 5 and found:  # not a merge's combined "::" line
-                old, new = _blob_or_none(fields[2]), _blob_or_none(fields[3])
-                found[-1][1].append(FileChange(name, old, new))
-        elif token:
-            found.append((token.decode("ascii"), []))
-    return [(sha, tuple(changes)) for sha, changes in found]
-
-
-def _blob_or_none(blob: str) -> str | None:
-    return None if blob.strip("0") == "" else blob
-
-
 def current_branch(repo: Path) -> str | None:
     """The checked-out branch name, or None on a detached HEAD."""
     proc = _run(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"], ok_codes=(0, 1))
@@ -431,9 +332,6 @@ def _count(repo: Path, revisions: str) -> int:
     return int(_out(repo, "rev-list", "--count", revisions, "--"))
 
 
-# --------------------------------------------------------------------------- checks
-
-
 def check_ref_value(value: str, what: str) -> str:
     """Refuse a remote, branch or ref value git could misread as an option or command."""
     if not value or not value.strip():
@@ -451,130 +349,3 @@ def check_ref_value(value: str, what: str) -> str:
     if any(ch in value for ch in "\0\n\r"):
         raise MjError(f"refusing {what} {value!r}: it contains control characters")
     return value
-
-
-def _operation_in_progress(gdir: Path) -> tuple[str, str] | None:
-    """(what, how to finish or abandon it) for an unfinished git operation, or None."""
-    if (gdir / "rebase-merge").is_dir():
-        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
-    if (gdir / "rebase-apply").is_dir():
-        if (gdir / "rebase-apply" / "applying").exists():
-            return ("a `git am`", "`git am --continue` or `git am --abort`")
-        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
-    if (gdir / "MERGE_HEAD").exists():
-        return (
-            "a merge",
-            "resolve the conflicts, `git add` the files and `git commit`, or `git merge --abort`",
-        )
-    if (gdir / "CHERRY_PICK_HEAD").exists():
-        return ("a cherry-pick", "`git cherry-pick --continue` or `git cherry-pick --abort`")
-    if (gdir / "REVERT_HEAD").exists():
-        return ("a revert", "`git revert --continue` or `git revert --abort`")
-    if (gdir / "sequencer").is_dir():
-        return ("a cherry-pick or revert sequence", "`git cherry-pick --abort` or `--continue`")
-    return None
-
-
-def _repo_dirs(path: Path) -> tuple[Path, Path]:
-    top = repo_toplevel(path)
-    gdir = git_dir(path)
-    if top is None or gdir is None:
-        raise MjError(f"{path} is not inside a git repository: run `git init` (or `mj init`)")
-    return top, gdir
-
-
-def _ensure_no_lock_or_operation(path: Path, doing: str) -> tuple[Path, Path]:
-    top, gdir = _repo_dirs(path)
-    lock = gdir / "index.lock"
-    if lock.exists():
-        # Never delete it: another git process (an editor, a GUI) may be running.
-        raise MjError(
-            f"cannot {doing}: {lock} exists, so another git process is using the repository "
-            f"or one crashed. Wait for it to finish; if no git program is running, delete "
-            f"{lock} yourself and retry."
-        )
-    operation = _operation_in_progress(gdir)
-    if operation is not None:
-        what, finish = operation
-        raise MjError(
-            f"cannot {doing}: {what} is in progress in {top}. Finish it with {finish}, then retry."
-        )
-    return top, gdir
-
-
-def ensure_can_commit(repo: Path) -> None:
-    """Refuse to commit mid-merge/rebase/cherry-pick/revert, on a detached HEAD or locked index."""
-    top, _ = _ensure_no_lock_or_operation(repo, "commit")
-    if current_branch(top) is None:
-        raise MjError(
-            f"cannot commit: HEAD is detached in {top} (no branch is checked out), so the "
-            "commit would be easy to lose. Switch to a branch with `git switch <branch>` "
-            "(or create one with `git switch -c <name>`), then retry."
-        )
-
-
-def ensure_can_sync(journal_root: Path) -> None:
-    """Refuse to sync with uncommitted journal changes or an unfinished git operation."""
-    top, _ = _ensure_no_lock_or_operation(journal_root, "sync")
-    if current_branch(top) is None:
-        raise MjError(
-            f"cannot sync: HEAD is detached in {top}. Switch to your branch with "
-            "`git switch <branch>`, then run `mj sync` again."
-        )
-    from mentorjournal.format.layout import is_editor_temp
-
-    # What `mj commit` would record; other files are git's to carry over (read-tree
-    # refuses to overwrite a changed one), editor files and symlinks mj never stages.
-    pending = [
-        entry.path
-        for entry in status_entries(journal_root)
-        if _JOURNAL_FILE.match(entry.path)
-        and not is_editor_temp(entry.path.rsplit("/", 1)[-1])
-        and not (entry.code == "??" and (journal_root / entry.path).is_symlink())
-    ]
-    if pending:
-        shown = ", ".join(pending[:5]) + (" ..." if len(pending) > 5 else "")
-        raise MjError(
-            f"cannot sync: uncommitted journal changes ({shown}). Run `mj commit` first, "
-            "then `mj sync`."
-        )
-
-
-# --------------------------------------------------------------------------- write path
-
-
-def init_repo(path: Path) -> Path:
-    """Create a git repository at `path` unless it is already inside one; return its top level."""
-    existing = repo_toplevel(path) if path.exists() else None
-    if existing is not None:
-        return existing
-    path.mkdir(parents=True, exist_ok=True)
-    _run(path, ["init", "--quiet"])
-    top = repo_toplevel(path)
-    if top is None:
-        raise MjError(f"git init did not create a repository in {path}")
-    return top
-
-
-def stage(repo: Path, paths: Sequence[str | Path]) -> None:
-    """`git add` exactly these paths (relative to `repo` or absolute), deletions included."""
-    if not paths:
-        return
-    # Only the directory is resolved, so a tracked symlink is staged as itself.
-    base = repo.resolve()
-    absolute = [str(base / path) for path in paths]
-    # A file named `*.md` or `:(glob)x` is a file, not a pattern.
-    _run(repo, ["add", "--", *absolute], env={"GIT_LITERAL_PATHSPECS": "1"})
-
-
-def commit(repo: Path, message: str) -> str:
-    """Commit the index with `message` (hooks run); return the new commit's sha."""
-    ensure_can_commit(repo)
-    staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
-    if staged.returncode == 0:
-        raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    _run(repo, ["commit", "--quiet", "-m", message])
-    sha = head_commit(repo)
-    if sha is None:
-        raise MjError(f"git commit left no commit in {repo}")
-    return sha

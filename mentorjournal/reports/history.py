@@ -19,7 +19,7 @@ from mentorjournal.checks import signatures as checks
 from mentorjournal.checks.signatures import KeyChange
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
-from mentorjournal.git import gitrepo
+from mentorjournal.git import gitlog, gitrepo
 from mentorjournal.model import Document
 from mentorjournal.reports.changes import (
     FieldChange,
@@ -119,7 +119,7 @@ def _signed(old: Document | None, new: Document, history: checks.Trail) -> list[
 
 
 def _agreement_versions(root: Path) -> list[AgreementVersion]:
-    commits = gitrepo.log_for_path(root, AGREEMENT)
+    commits = gitlog.log_for_path(root, AGREEMENT)
     names = [
         f"{commit.sha}{suffix}:./{AGREEMENT}" for commit in commits for suffix in ("", "^", "^2")
     ]
@@ -181,10 +181,10 @@ def _status(doc: Document | None) -> str | None:
 
 
 def _goal_changes(root: Path) -> list[GoalStatusChange]:
-    infos = {commit.sha: commit for commit in gitrepo.log_for_path(root, "goals")}
+    infos = {commit.sha: commit for commit in gitlog.log_for_path(root, "goals")}
     touched = [
         (sha, [change for change in changes if _GOAL_FILE.fullmatch(change.path)])
-        for sha, changes in gitrepo.log_file_changes(root, "goals")
+        for sha, changes in gitlog.log_file_changes(root, "goals")
     ]
     # By blob id, never by `rev:path`: a file name may hold a newline.
     blob_ids = {blob for _, changes in touched for c in changes for blob in (c.before, c.after)}

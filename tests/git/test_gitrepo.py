@@ -26,7 +26,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
 )
 
 from mentorjournal.errors import MjError
-from mentorjournal.git import exchange, gitrepo
+from mentorjournal.git import exchange, gitlog, gitrepo, writes
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
@@ -135,7 +135,7 @@ def test_status_in_an_unborn_repository(tmp_path: Path) -> None:
     git(repo, "add", "--", "agreement.md")
     assert gitrepo.changed_in_index(repo) == ["agreement.md"]
     assert gitrepo.worktree_status(repo) == [("A ", "agreement.md")]
-    assert gitrepo.log_for_path(repo, "agreement.md") == []
+    assert gitlog.log_for_path(repo, "agreement.md") == []
 
 
 def test_reads_take_no_index_lock(tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_file_at_revision_and_log(tmp_path: Path) -> None:
     assert b"monthly" in (gitrepo.file_at_revision(repo, "HEAD", "agreement.md") or b"")
     assert gitrepo.file_at_revision(repo, first, "goals/none.md") is None
 
-    log = gitrepo.log_for_path(repo, "agreement.md")
+    log = gitlog.log_for_path(repo, "agreement.md")
     assert [c.subject for c in log] == ["Monthly", "Start the journal"]
     assert (log[0].author_name, log[0].author_email) == (MENTEE.name, MENTEE.email)
     assert log[1].author_name == MENTOR.name
@@ -173,7 +173,7 @@ def test_file_at_revision_relative_to_a_subfolder_journal(tmp_path: Path) -> Non
     assert gitrepo.file_at_revision(repo / "pairs" / "a", "HEAD", "agreement.md") == (
         AGREEMENT.encode()
     )
-    assert [c.subject for c in gitrepo.log_for_path(repo / "pairs" / "a", "agreement.md")] == [
+    assert [c.subject for c in gitlog.log_for_path(repo / "pairs" / "a", "agreement.md")] == [
         "pair"
     ]
 
@@ -231,7 +231,7 @@ def test_commit_refused_during_a_merge(tmp_path: Path) -> None:
     _conflicting_branches(repo)
     git(repo, "merge", "side", check=False)
     with pytest.raises(MjError, match=r"a merge is in progress.*git merge --abort"):
-        gitrepo.ensure_can_commit(repo)
+        writes.ensure_can_commit(repo)
 
 
 @pytest.mark.parametrize("interactive", [False, True])
@@ -243,7 +243,7 @@ def test_commit_refused_during_a_rebase(tmp_path: Path, interactive: bool) -> No
         args.insert(1, "-i")
     git(repo, *args, check=False)
     with pytest.raises(MjError, match=r"a rebase is in progress.*git rebase --abort"):
-        gitrepo.ensure_can_commit(repo)
+        writes.ensure_can_commit(repo)
 
 
 def test_commit_refused_during_a_cherry_pick(tmp_path: Path) -> None:
@@ -251,7 +251,7 @@ def test_commit_refused_during_a_cherry_pick(tmp_path: Path) -> None:
     _conflicting_branches(repo)
     git(repo, "cherry-pick", "side", check=False)
     with pytest.raises(MjError, match=r"a cherry-pick is in progress.*--abort"):
-        gitrepo.ensure_can_commit(repo)
+        writes.ensure_can_commit(repo)
 
 
 def test_commit_refused_during_a_revert(tmp_path: Path) -> None:
@@ -262,14 +262,14 @@ def test_commit_refused_during_a_revert(tmp_path: Path) -> None:
     git(repo, "revert", "--no-edit", "HEAD~1", check=False)
     assert first
     with pytest.raises(MjError, match=r"a revert is in progress.*git revert --abort"):
-        gitrepo.ensure_can_commit(repo)
+        writes.ensure_can_commit(repo)
 
 
 def test_commit_refused_on_detached_head(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     git(repo, "switch", "--quiet", "--detach", "HEAD")
     with pytest.raises(MjError, match=r"HEAD is detached.*git switch"):
-        gitrepo.ensure_can_commit(repo)
+        writes.ensure_can_commit(repo)
 
 
 def test_commit_refused_with_index_lock_which_is_left_alone(tmp_path: Path) -> None:
@@ -278,7 +278,7 @@ def test_commit_refused_with_index_lock_which_is_left_alone(tmp_path: Path) -> N
     lock.write_bytes(b"")
     write(repo, "agreement.md", AGREEMENT + "more\n")
     with pytest.raises(MjError) as excinfo:
-        gitrepo.commit(repo, "should not happen")
+        writes.commit(repo, "should not happen")
     assert str(lock) in str(excinfo.value)
     assert lock.exists()
 
@@ -290,24 +290,24 @@ def test_commit_refused_in_a_worktree_with_its_own_lock(tmp_path: Path) -> None:
     own = gitrepo.git_dir(other)
     assert own is not None
     (own / "index.lock").write_bytes(b"")
-    gitrepo.ensure_can_commit(repo)
+    writes.ensure_can_commit(repo)
     with pytest.raises(MjError, match=r"index\.lock"):
-        gitrepo.ensure_can_commit(other)
+        writes.ensure_can_commit(other)
 
 
 # --------------------------------------------------------------------------- write path
 
 
 def test_init_stage_commit(tmp_path: Path) -> None:
-    top = gitrepo.init_repo(tmp_path / "new")
+    top = writes.init_repo(tmp_path / "new")
     assert top == (tmp_path / "new").resolve()
-    assert gitrepo.init_repo(top / ".") == top  # already a repository: left alone
+    assert writes.init_repo(top / ".") == top  # already a repository: left alone
     write(top, "agreement.md", AGREEMENT)
     write(top, "secrets.env", "TOKEN=1\n")
     write(top, "-odd name*.md", "x\n")
-    gitrepo.stage(top, ["agreement.md", "-odd name*.md"])
+    writes.stage(top, ["agreement.md", "-odd name*.md"])
     assert set(gitrepo.changed_in_index(top)) == {"agreement.md", "-odd name*.md"}
-    sha = gitrepo.commit(top, "Start the journal")
+    sha = writes.commit(top, "Start the journal")
     assert sha == head(top)
     assert git(top, "status", "--porcelain").strip() == "?? secrets.env"
 
@@ -318,7 +318,7 @@ def test_stage_relative_to_a_subfolder_journal_and_deletions(tmp_path: Path) -> 
     journal = repo / "pairs" / "a"
     (journal / "goals" / "x.md").unlink()
     write(journal, "sessions/2025-07-18.md", SESSION)
-    gitrepo.stage(journal, ["goals/x.md", "sessions/2025-07-18.md"])
+    writes.stage(journal, ["goals/x.md", "sessions/2025-07-18.md"])
     assert gitrepo.changed_in_index(journal) == ["goals/x.md", "sessions/2025-07-18.md"]
 
 
@@ -328,9 +328,9 @@ def test_commit_failure_from_a_hook_becomes_mj_error(tmp_path: Path) -> None:
     hook.write_text("#!/bin/sh\necho 'error: journal is invalid' >&2\nexit 1\n")
     hook.chmod(0o755)
     write(repo, "agreement.md", AGREEMENT + "x\n")
-    gitrepo.stage(repo, ["agreement.md"])
+    writes.stage(repo, ["agreement.md"])
     with pytest.raises(MjError, match="journal is invalid"):
-        gitrepo.commit(repo, "edit")
+        writes.commit(repo, "edit")
 
 
 # --------------------------------------------------------------------------- sync
@@ -387,7 +387,7 @@ def test_sync_conflict_changes_nothing_and_keeps_both_versions(tmp_path: Path) -
     # Nothing reached the remote from the mentee.
     assert git(shared.remote, "log", "--format=%s", "-1").strip() == "mentor: weekly"
     # A commit is still possible afterwards: the repository is in a normal state.
-    gitrepo.ensure_can_commit(shared.mentee)
+    writes.ensure_can_commit(shared.mentee)
 
 
 def test_sync_same_day_sessions_with_different_slugs_merge_cleanly(tmp_path: Path) -> None:
@@ -510,7 +510,7 @@ def test_commit_with_nothing_staged_is_refused(tmp_path: Path) -> None:
     write(repo, "agreement.md", AGREEMENT + "unstaged\n")
     before = head(repo)
     with pytest.raises(MjError, match="nothing to commit"):
-        gitrepo.commit(repo, "empty")
+        writes.commit(repo, "empty")
     assert head(repo) == before
 
 
