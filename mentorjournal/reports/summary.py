@@ -59,7 +59,7 @@ FORMATS = ("text", "md", "json", "html")
 NO_OWNER = "(none)"
 _DECISIONS = re.compile(r"#{1,6}\s+.*\bdecisions?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
-_LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+(?!\[[ xX-]\])(.+)")
+_LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+(?!\[[ xX/-]\])(.+)")
 
 
 @dataclass(frozen=True)

@@ -367,3 +367,14 @@ def test_chromium_draws_the_report(tmp_path: Path) -> None:
     # A blank page has one colour and compresses to a few kB; charts have many.
     assert len(data) > 40_000
     assert len(pixels) > 50
+
+
+def test_decisions_leave_out_task_items_of_every_state() -> None:
+    from mentorjournal.reports.summary import decisions
+
+    body = (
+        "## Decisions\n\n- Move to monthly\n  after the review\n"
+        "- [/] @ana an item in progress\n- [ ] @ana an open item\n- [x] done\n- [-] cancelled\n"
+        "1. Keep the retro\n\n## Notes\n\n- not a decision\n"
+    )
+    assert decisions(body) == ("Move to monthly after the review", "Keep the retro")
