@@ -165,12 +165,10 @@ def _echo(text: str = "", err: bool = False, crlf: bool = False, redraw: bool = 
     With ``crlf``, ``text`` is lines that end in CRLF (an iCalendar feed): those CRs
     pass, and no line break is added. With ``redraw``, on a terminal, ``text``
     replaces the screen instead of following it."""
-    from mentorjournal.render.terminal import CLEAR_SCREEN, terminal_text
+    from mentorjournal.render.terminal import CLEAR_SCREEN, feed_text, terminal_text
 
     if crlf:
-        click.echo(
-            terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"), err=err, nl=False
-        )
+        click.echo(feed_text(text), err=err, nl=False)
         return
     stream = sys.stderr if err else sys.stdout
     colour = palette(stream).enabled

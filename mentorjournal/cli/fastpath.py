@@ -141,10 +141,10 @@ def _refused(err: TextIO, exc: Exception) -> int:
 
 def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
-    from mentorjournal.render.terminal import palette_for, terminal_text
+    from mentorjournal.render.terminal import feed_text, palette_for, terminal_text
 
     if crlf:  # lines that end in CRLF (an iCalendar feed): those CRs pass
-        stream.write(terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n"))
+        stream.write(feed_text(text))
         return
     stream.write(terminal_text(text, palette_for(stream).enabled))
 

@@ -62,6 +62,14 @@ def terminal_text(text: str, colour: bool = False) -> str:
     return "".join(out)
 
 
+def feed_text(text: str) -> str:
+    """``terminal_text`` of lines that end in CRLF (an iCalendar feed), the CRs kept.
+    A feed mj rendered escapes its own text, so one check usually answers."""
+    if text.replace("\r\n", "").isprintable():
+        return text
+    return terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n")
+
+
 def _escaped(text: str) -> str:
     # Checking first costs ~3 ms a megabyte; translating, up to ~50 ms.
     if text.replace("\n", "").replace("\t", "").isprintable():
