@@ -187,6 +187,12 @@ def validate(
         covered = {given: {n for n in names if _covers(w, n)} for given, w in wanted.items()}
         unknown = [p for p, found in covered.items() if not found and not absolute[p].exists()]
         _usage_if(unknown, "no such file, and none staged at that path")
+        ignored = [p for p, found in covered.items() if not found and absolute[p].is_file()]
+        _usage_if(
+            ignored,
+            "not a journal file: mj checks agreement.md, goals/*.md, sessions/*.md (and "
+            "private/goals/, private/sessions/), and Markdown with a `type:` key",
+        )
         only = set().union(*covered.values())
         findings = [f for f in findings if f.path in only]
         checked = len(only)

@@ -65,6 +65,8 @@ def item_text(
     if "\n" in text or "\r" in text:
         raise MjError("an item is one line: give its text without line breaks")
     words = " ".join(text.split())
+    # `mj add "- [ ] Send it"`: the marker is mj's to write, not part of the text.
+    words = re.sub(r"^(?:(?:[-*+]|\d{1,9}[.)])\s+)?\[[ xX/-]\]\s*", "", words)
     if not words:
         raise MjError("give the item's text, e.g. mj add 'Draft the case study' --owner ana")
     parts = [words]

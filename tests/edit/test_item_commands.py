@@ -305,3 +305,25 @@ def test_the_console_script_adds_and_changes_items_from_the_snapshot(repo: Path)
     assert changed_lines(repo)[-1] == "+- [x] @ben Confirm the date due:2025-08-16 done:2025-08-05"
     refused = script(repo, "done", new_id[:3])
     assert refused.returncode == 1 and "give at least 4 characters" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    "given", ["- [ ] Send the draft", "[ ] Send the draft", "* [x] Send the draft"]
+)
+def test_add_takes_a_pasted_checkbox_as_part_of_the_line_not_the_text(
+    repo: Path, given: str
+) -> None:
+    added(repo, "--owner", "ana", "--", given)
+    text = (repo / "sessions" / "2025-08-01.md").read_bytes()
+    assert text.endswith(b"\n- [ ] @ana Send the draft\n")
+    assert b"[ ] - [ ]" not in text and b"[ ] [" not in text
+
+
+def test_validate_refuses_to_call_a_file_it_does_not_check_valid(repo: Path) -> None:
+    (repo / "private").mkdir()
+    (repo / "private" / "2025-08-02.md").write_text("---\ndate: 2025-08-02\n---\n")
+    (repo / "README.md").write_text("# Our journal\n")
+    for path in ("private/2025-08-02.md", "README.md"):
+        result = mj("validate", path, cwd=repo)
+        assert result.exit_code == 2 and "not a journal file" in result.output, path
+    assert mj("validate", "sessions/2025-08-01.md", cwd=repo).exit_code == 0
