@@ -23,90 +23,6 @@ if TYPE_CHECKING:
     from mentorjournal.render.terminal import Palette
 
 
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from mentorjournal.model import Finding
-    from mentorjournal.render.terminal import Palette
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -224,6 +140,13 @@ today_option = click.option(
     metavar="DATE",
     callback=parse_today,
     help="Take DATE (YYYY-MM-DD) as today; also read from MJ_TODAY.",
+)
+output_option = click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
 )
 
 

@@ -17,6 +17,7 @@ from mentorjournal.cli.app import (
     _state,
     _write_output,
     main,
+    output_option,
     palette,
     refusals,
     today_option,
@@ -161,13 +162,7 @@ def history(ctx: click.Context, as_json: bool) -> None:
     show_default=True,
     help="Output format; pdf is printed by Chromium and needs -o.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 @click.pass_context
 @refusals
 def agreement(ctx: click.Context, output_format: str, output: Path | None) -> None:

@@ -16,6 +16,7 @@ from mentorjournal.cli.app import (
     _state,
     _write_output,
     main,
+    output_option,
     palette,
     refusals,
     today_option,
@@ -43,13 +44,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="sponsor: counts and goal titles, only of what the agreement's consent allows.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 @today_option
 @click.pass_context
 @refusals
@@ -99,13 +94,7 @@ def summary(
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 @today_option
 @click.pass_context
 @refusals
@@ -174,13 +163,7 @@ def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.t
     callback=_time_option,
     help="Local time the meetings start (the agreement gives no time of day).",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 @today_option
 @click.pass_context
 @refusals
