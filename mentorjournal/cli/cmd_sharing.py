@@ -29,23 +29,14 @@ def commit(ctx: click.Context, message: str | None) -> None:
     detached HEAD, when index.lock exists, or when nothing changed. With -m your
     words are the subject and the generated summary the body.
     """
-    from mentorjournal.git.committing import commit_journal, plan_commit
-    from mentorjournal.render.findings import findings_text
-    from mentorjournal.reports.changes import plural
+    from mentorjournal.cli import commands
 
-    plan = plan_commit(_state(ctx).root())
-    if plan.errors:
-        _echo(findings_text(plan.errors, palette()))
-        raise click.ClickException(
-            f"not committed: {plural(len(plan.errors), 'error')} above. Fix them "
-            "(`mj validate` checks again), then run `mj commit`."
-        )
-    outcome = commit_journal(plan, message)
-    _echo(f"committed {outcome.sha[:7]}: {outcome.message.splitlines()[0]}")
-    for line in outcome.message.splitlines()[1:]:
-        if line.strip():
-            _echo(f"  {line}")
-    _notice(plan.root)
+    root = _state(ctx).root()
+    said, refusal = commands.commit(root, message, palette())
+    _echo(said)
+    if refusal:
+        raise click.ClickException(refusal)
+    _notice(root)
 
 
 @main.command()

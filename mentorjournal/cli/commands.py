@@ -119,6 +119,28 @@ def notice(root: Path, err: TextIO) -> None:
         err.write(terminal_text(line) + "\n")
 
 
+def commit(root: Path, message: str | None, colours: Palette) -> tuple[str, str | None]:
+    """`mj commit`: (what to print, the refusal when the journal has errors: the
+    findings are in what to print). Other refusals are raised (MjError)."""
+    from mentorjournal.git.committing import commit_journal, plan_commit
+    from mentorjournal.reports.changes import plural
+
+    plan = plan_commit(root)
+    if plan.errors:
+        from mentorjournal.render.findings import findings_text
+
+        refusal = (
+            f"not committed: {plural(len(plan.errors), 'error')} above. Fix them "
+            "(`mj validate` checks again), then run `mj commit`."
+        )
+        return findings_text(plan.errors, colours), refusal
+    outcome = commit_journal(plan, message)
+    subject, *body = outcome.message.splitlines()
+    lines = [f"committed {outcome.sha[:7]}: {subject}"]
+    lines += [f"  {line}" for line in body if line.strip()]
+    return "\n".join(lines), None
+
+
 # What each item command says it did.
 _SAID = {"done": "done", "cancel": "cancelled", "reopen": "reopened", "due": "due"}
 

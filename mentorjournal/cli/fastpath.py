@@ -82,6 +82,8 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _new_session(directory, argv[2:], out, err)
     if argv[:1] == ["program"]:
         return _program(directory, argv[1:], out, err)
+    if argv[:1] == ["commit"]:
+        return _commit(directory, argv[1:], out, err)
     return None
 
 
@@ -170,6 +172,30 @@ def _item(command: str, directory: str, args: list[str], out: TextIO, err: TextI
         _say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
     except MjError as exc:
         return _refused(err, exc)
+    commands.notice(Path(root), err)
+    return 0
+
+
+def _commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+    """`mj commit [-m MSG]`."""
+    parsed = _options(args, ("-m", "--message"))
+    root = _root(directory)
+    if parsed is None or parsed[1] or len(parsed[0]) > 1 or root is None:
+        return None
+    from pathlib import Path
+
+    from mentorjournal.cli import commands
+    from mentorjournal.errors import MjError
+    from mentorjournal.render.terminal import palette_for
+
+    message = parsed[0].get("-m", parsed[0].get("--message"))
+    try:
+        said, refusal = commands.commit(Path(root), message, palette_for(out))
+    except MjError as exc:
+        return _refused(err, exc)
+    _say(out, said + "\n")
+    if refusal:
+        return _refused(err, MjError(refusal))
     commands.notice(Path(root), err)
     return 0
 

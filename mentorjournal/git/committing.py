@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
+from mentorjournal.git.gitrepo import StatusEntry
 from mentorjournal.model import Finding
 
 __all__ = ["CommitOutcome", "CommitPlan", "commit_journal", "plan_commit"]
@@ -31,6 +32,15 @@ class CommitPlan:
     root: Path
     to_stage: tuple[str, ...]
     errors: tuple[Finding, ...]
+    # The repository's (top level, git directory), and the journal's path in it.
+    located: tuple[Path, Path]
+    prefix: str
+    # The tree the check passed when it covered all the hook checks (the journal is the
+    # repository): the hook then skips checking it again.
+    checked_tree: str | None = None
+    # (index file, its bytes, the same with to_stage staged): the index the check saw,
+    # put in place if nothing changed it meanwhile, instead of staging a second time.
+    trial: tuple[str, bytes, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,9 @@ def _is_managed(root: Path, path: str) -> bool:
     return "private/" in words or "/private/" in words
 
 
-def _journal_files_to_stage(root: Path) -> list[str]:
-    from mentorjournal.git import gitrepo
-
+def _journal_files_to_stage(root: Path, entries: Sequence[StatusEntry]) -> list[str]:
     paths: list[str] = []
-    for entry in gitrepo.status_entries(root):
+    for entry in entries:
         if entry.code[1] == " ":
             continue  # staged already, nothing in the working tree to add
         path = entry.path
@@ -80,40 +88,68 @@ def plan_commit(root: Path) -> CommitPlan:
     private files staged), validate the working tree, and list the files to stage."""
     from mentorjournal.git import gitrepo, writes
 
-    if gitrepo.repo_toplevel(root) is None:
+    located = gitrepo.locate(root)
+    if located is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
-    writes.ensure_can_commit(root)
-    staged_private = [p for p in gitrepo.changed_in_index(root) if p.startswith("private/")]
+    writes.ensure_can_commit(root, located)
+    prefix = _prefix(root, located[0])
+    entries = gitrepo.status_entries(root, prefix)
+    staged_private = [
+        path
+        for entry in entries
+        if entry.code[0] not in " ?"
+        for path in (entry.path, entry.orig_path)
+        if path is not None and path.startswith("private/")
+    ]
     if staged_private:
         shown = ", ".join(staged_private[:5])
         raise MjError(
             f"private notes are staged ({shown}); private/ never leaves this computer. "
             "Unstage them with `git restore --staged -- private/`, then retry."
         )
-    to_stage = tuple(_journal_files_to_stage(root))
+    to_stage = tuple(_journal_files_to_stage(root, entries))
     for path in to_stage:  # git refuses paths beyond a symlink; say why in words
         if path.count("/") and (refusal := layout.write_refusal(str(root), str(root / path))):
             raise MjError(f"not committed: {refusal}")
-    findings = _findings_if_staged(root, to_stage)
+    findings, tree, trial = _findings_if_staged(root, to_stage, whole_repository=not prefix)
     errors = tuple(
         f
         for f in findings
         if f.severity == "error"
         and (not f.path.startswith("private/") or f.code == "private-staged")
     )
-    return CommitPlan(root, to_stage, errors)
+    if errors:
+        return CommitPlan(root, to_stage, errors, located, prefix)
+    return CommitPlan(root, to_stage, errors, located, prefix, tree, trial)
 
 
-def _findings_if_staged(root: Path, to_stage: Sequence[str]) -> list[Finding]:
+def _prefix(root: Path, top: Path) -> str:
+    """The journal's path in its repository: "" or ending in "/"."""
+    inside = root.resolve().relative_to(top.resolve()).as_posix()
+    return "" if inside == "." else inside + "/"
+
+
+def _findings_if_staged(
+    root: Path, to_stage: Sequence[str], *, whole_repository: bool
+) -> tuple[list[Finding], str | None, tuple[str, bytes, bytes] | None]:
     """What the commit would record, checked as the hook checks it (``staged_findings``,
     which re-checks only the notes that changed), in a copy of the index with
-    ``to_stage`` added: nothing of the user's is staged before the plan is accepted."""
-    from mentorjournal.git import writes
+    ``to_stage`` added: nothing of the user's is staged before the plan is accepted.
+    Also, with ``whole_repository``, the tree checked (`git write-tree`, which keeps
+    the tree in the trial index, so that neither git commit nor the hook hash it
+    again), and (index file, its bytes, the trial index's bytes)."""
+    from mentorjournal.git import gitrepo, writes
     from mentorjournal.index.stagedcheck import staged_findings, trial_index
 
-    with trial_index(root, copy=True):
+    with trial_index(root, copy=True) as (index, before, trial_file):
         writes.stage(root, to_stage)
-        return staged_findings(root)[0]
+        findings = staged_findings(root)[0]
+        if any(f.severity == "error" for f in findings):
+            return findings, None, None
+        tree = gitrepo.write_tree(root) if whole_repository else None
+        if before is None:
+            return findings, tree, None
+        return findings, tree, (index, before, Path(trial_file).read_bytes())
 
 
 @contextmanager
@@ -160,31 +196,31 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
 
     if plan.errors:
         raise MjError("the journal has errors: fix them (see `mj validate`), then retry")
-    root = plan.root
-    if not plan.to_stage and not gitrepo.changed_in_index(gitrepo.repo_toplevel(root) or root):
-        raise MjError(
-            "nothing to commit: no journal file changed since the last commit. "
-            "Edit a session, goal or the agreement first."
-        )
+    root, prefix = plan.root, plan.prefix
+    checked_tree = plan.checked_tree
     with _interrupts_deferred():
-        writes.stage(root, plan.to_stage)
-        changed = gitrepo.changed_in_index(root)
+        if plan.trial is None or not writes.promote_index(*plan.trial):
+            writes.stage(root, plan.to_stage)
+            checked_tree = None  # the index changed meanwhile: not the tree checked
+        staged = gitrepo.changed_in_index(plan.located[0])  # the whole repository's
+        if not staged:
+            raise MjError(
+                "nothing to commit: no journal file changed since the last commit. "
+                "Edit a session, goal or the agreement first."
+            )
+        changed = [path[len(prefix) :] for path in staged if path.startswith(prefix)]
         before, after = _staged_versions(root, changed)
         changes = journal_changes(before, after)
-        outside = _staged_outside(root)
+        # Paths staged outside this journal: the user staged them; they go too.
+        outside = [path for path in staged if not path.startswith(prefix)]
         if outside:
             changes = [*changes, Change("file", f"also {', '.join(outside[:3])}")]
         message = commit_message(changes, user_message)
-        sha = writes.commit(root, message)
+        sha = writes.commit(
+            root,
+            message,
+            located=plan.located,
+            staged_known=True,
+            checked_tree=checked_tree,
+        )
     return CommitOutcome(sha, message, plan.to_stage, tuple(changes))
-
-
-def _staged_outside(root: Path) -> list[str]:
-    """Repository paths staged outside this journal (the user staged them; they go too)."""
-    from mentorjournal.git import gitrepo
-
-    top = gitrepo.repo_toplevel(root)
-    if top is None or top.resolve() == root.resolve():
-        return []
-    prefix = root.resolve().relative_to(top.resolve()).as_posix() + "/"
-    return [p for p in gitrepo.changed_in_index(top) if not p.startswith(prefix)]

@@ -38,12 +38,14 @@ __all__ = [
     "git_dir",
     "hooks_dir",
     "index_entries",
+    "locate",
     "read_blobs",
     "repo_toplevel",
     "staged_files",
     "status_entries",
     "upstream_of",
     "worktree_status",
+    "write_tree",
 ]
 
 # Index entries that are not file contents: submodules (gitlinks).
@@ -169,6 +171,19 @@ def repo_toplevel(path: Path) -> Path | None:
     return Path(text)
 
 
+def locate(path: Path) -> tuple[Path, Path] | None:
+    """(top level, this worktree's git directory) of the repository holding ``path``,
+    from one git run; None outside a repository."""
+    if not path.is_dir():
+        return None
+    proc = _run(path, ["rev-parse", "--show-toplevel", "--absolute-git-dir"], ok_codes=range(256))
+    lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if proc.returncode != 0 or len(lines) != 3 or not lines[0] or not lines[1]:
+        top, gdir = repo_toplevel(path), git_dir(path)  # a line break in a folder's name
+        return None if top is None or gdir is None else (top, gdir)
+    return Path(lines[0]), Path(lines[1])
+
+
 def git_dir(path: Path) -> Path | None:
     """This worktree's own git directory (where MERGE_HEAD and index.lock live)."""
     if not path.is_dir():
@@ -261,9 +276,10 @@ def changed_in_index(journal_root: Path) -> list[str]:
     return sorted(_split_z(raw))
 
 
-def status_entries(journal_root: Path) -> list[StatusEntry]:
-    """`git status` for the journal: staged, unstaged and untracked files, renames kept."""
-    prefix = _prefix(journal_root)
+def status_entries(journal_root: Path, prefix: str | None = None) -> list[StatusEntry]:
+    """`git status` for the journal: staged, unstaged and untracked files, renames kept.
+    ``prefix``: the journal's path in the repository, when the caller knows it."""
+    prefix = _prefix(journal_root) if prefix is None else prefix
     raw = _run(
         journal_root,
         ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."],
@@ -287,6 +303,11 @@ def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
     check_ref_value(rev, "revision")
     name = f"{rev}:./{path}"
     return read_blobs(repo, [name]).get(name)
+
+
+def write_tree(repo: Path) -> str:
+    """The id of the tree the index holds (`git write-tree`, which writes its objects)."""
+    return _out(repo, "write-tree")
 
 
 def current_branch(repo: Path) -> str | None:

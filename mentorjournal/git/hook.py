@@ -51,7 +51,10 @@ fi
 MJ_HOOK_DEPTH=1
 export MJ_HOOK_DEPTH
 
-kept="$(dirname -- "$0")/{kept}"
+case "$0" in
+    */*) kept="${{0%/*}}/{kept}" ;;
+    *) kept="./{kept}" ;;
+esac
 if [ -x "$kept" ]; then
     if [ -n "${{PRE_COMMIT_RUNNING_LEGACY:-}}" ] && grep -qF '{framework}' "$kept"; then
         echo "mj hook: not running $kept: the pre-commit framework is running already." >&2
@@ -60,6 +63,9 @@ if [ -x "$kept" ]; then
     fi
 fi
 
+if [ -n "${{MJ_CHECKED_TREE:-}}" ] && [ "$(git write-tree 2>/dev/null)" = "$MJ_CHECKED_TREE" ]; then
+    exit 0  # `mj commit` has just checked exactly the tree this commit records
+fi
 if [ -x "$MJ_PYTHON" ]; then
     exec "$MJ_PYTHON" -m mentorjournal hook-run "$@"
 fi

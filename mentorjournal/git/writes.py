@@ -13,8 +13,8 @@ from mentorjournal.git.gitrepo import (
     _JOURNAL_FILE,
     _run,
     current_branch,
-    git_dir,
     head_commit,
+    locate,
     repo_toplevel,
     status_entries,
 )
@@ -24,6 +24,7 @@ __all__ = [
     "ensure_can_commit",
     "ensure_can_sync",
     "init_repo",
+    "promote_index",
     "stage",
 ]
 
@@ -51,15 +52,17 @@ def _operation_in_progress(gdir: Path) -> tuple[str, str] | None:
 
 
 def _repo_dirs(path: Path) -> tuple[Path, Path]:
-    top = repo_toplevel(path)
-    gdir = git_dir(path)
-    if top is None or gdir is None:
+    """(top level, git directory) of the repository holding ``path``; refused outside one."""
+    located = locate(path)
+    if located is None:
         raise MjError(f"{path} is not inside a git repository: run `git init` (or `mj init`)")
-    return top, gdir
+    return located
 
 
-def _ensure_no_lock_or_operation(path: Path, doing: str) -> tuple[Path, Path]:
-    top, gdir = _repo_dirs(path)
+def _ensure_no_lock_or_operation(
+    path: Path, doing: str, located: tuple[Path, Path] | None = None
+) -> tuple[Path, Path]:
+    top, gdir = located or _repo_dirs(path)
     lock = gdir / "index.lock"
     if lock.exists():
         # Never delete it: another git process (an editor, a GUI) may be running.
@@ -77,15 +80,28 @@ def _ensure_no_lock_or_operation(path: Path, doing: str) -> tuple[Path, Path]:
     return top, gdir
 
 
-def ensure_can_commit(repo: Path) -> None:
-    """Refuse to commit mid-merge/rebase/cherry-pick/revert, on a detached HEAD or locked index."""
-    top, _ = _ensure_no_lock_or_operation(repo, "commit")
-    if current_branch(top) is None:
+def ensure_can_commit(repo: Path, located: tuple[Path, Path] | None = None) -> None:
+    """Refuse to commit mid-merge/rebase/cherry-pick/revert, on a detached HEAD or locked
+    index. ``located``: the repository's (top level, git directory), when known."""
+    top, gdir = _ensure_no_lock_or_operation(repo, "commit", located)
+    if _branch_checked_out(top, gdir) is None:
         raise MjError(
             f"cannot commit: HEAD is detached in {top} (no branch is checked out), so the "
             "commit would be easy to lose. Switch to a branch with `git switch <branch>` "
             "(or create one with `git switch -c <name>`), then retry."
         )
+
+
+def _branch_checked_out(top: Path, gdir: Path) -> str | None:
+    """The branch HEAD names (None: detached), from the HEAD file when it is a plain
+    symbolic ref, else from git."""
+    try:
+        head = (gdir / "HEAD").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return current_branch(top)
+    if head.startswith("ref: refs/heads/"):
+        return head[len("ref: refs/heads/") :]
+    return current_branch(top)  # a detached HEAD holds a sha; git says what else means
 
 
 def ensure_can_sync(journal_root: Path) -> None:
@@ -142,13 +158,58 @@ def stage(repo: Path, paths: Sequence[str | Path]) -> None:
     _run(repo, ["add", "--", *absolute], env={"GIT_LITERAL_PATHSPECS": "1"})
 
 
-def commit(repo: Path, message: str) -> str:
-    """Commit the index with `message` (hooks run); return the new commit's sha."""
-    ensure_can_commit(repo)
-    staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
-    if staged.returncode == 0:
-        raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    _run(repo, ["commit", "--quiet", "-m", message])
+def promote_index(index: str, before: bytes, after: bytes) -> bool:
+    """Put ``after`` (a trial index: ``before`` with files staged) in place of the index
+    file, as git itself writes it: under ``index.lock``, and only if the index still
+    holds ``before``. False, changing nothing, when git holds the lock or the index has
+    changed meanwhile (then the caller stages as usual)."""
+    import os
+
+    lock = Path(index + ".lock")
+    try:
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as target:
+            try:
+                unchanged = Path(index).read_bytes() == before
+            except OSError:
+                unchanged = False
+            if unchanged:
+                target.write(after)
+    except BaseException:
+        lock.unlink()  # still ours: nobody else takes a lock that exists
+        raise
+    if not unchanged:
+        lock.unlink()
+        return False
+    lock.replace(index)  # from here on the lock is gone, and may be another's
+    return True
+
+
+def commit(
+    repo: Path,
+    message: str,
+    *,
+    located: tuple[Path, Path] | None = None,
+    staged_known: bool = False,
+    checked_tree: str | None = None,
+) -> str:
+    """Commit the index with `message` (hooks run); return the new commit's sha.
+
+    ``located``: the repository's (top level, git directory), when known;
+    ``staged_known``: the caller has found the index holds a change.
+    ``checked_tree``: the tree mj's own check has just passed; mj's hook skips its
+    check when the commit records exactly that tree (``hook.render_script``).
+    """
+    ensure_can_commit(repo, located)
+    if not staged_known:
+        staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
+        if staged.returncode == 0:
+            raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
+    env = {"MJ_CHECKED_TREE": checked_tree} if checked_tree else None
+    _run(repo, ["commit", "--quiet", "-m", message], env=env)
     sha = head_commit(repo)
     if sha is None:
         raise MjError(f"git commit left no commit in {repo}")

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     Entry = tuple[str, bool, tuple[FindingRow, ...], str, bool]
     # A finding with its path: (path, line, column, severity, code, message)
     Row = tuple[str, int, int, str, str, str]
+    # (the index file, its bytes when copied, the trial index file)
+    Trial = tuple[str, bytes | None, str]
 
 _TAG = "mj-staged-check"
 # More changed notes than this: the full check is about as fast.
@@ -105,12 +107,10 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
 
 
 @contextmanager
-def trial_index(root: Path, *, copy: bool) -> Iterator[None]:
+def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
     """Make a private index file (a copy of the current one, or empty) the one git and
     mj use meanwhile: a commit or a merge is checked before anything of the user's is
-    staged or moved."""
-    import shutil
-
+    staged or moved. Yields (the index file, its bytes when copied, the trial file)."""
     location = gitstate.git_location(str(root))
     if location is None:
         from mentorjournal.errors import MjError
@@ -120,11 +120,15 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[None]:
     trial = os.path.join(location[0], "mentorjournal", f"trial-index-{os.getpid()}")
     os.makedirs(os.path.dirname(trial), exist_ok=True)
     previous = os.environ.get("GIT_INDEX_FILE")
+    copied = None
     try:
         if copy and os.path.exists(index):  # no index yet: git starts one
-            shutil.copyfile(index, trial)
+            with open(index, "rb") as source:
+                copied = source.read()
+            with open(trial, "wb") as target:
+                target.write(copied)
         os.environ["GIT_INDEX_FILE"] = trial
-        yield
+        yield index, copied, trial
     finally:
         if previous is None:
             os.environ.pop("GIT_INDEX_FILE", None)

@@ -135,3 +135,36 @@ def test_item_commands_fast_and_click_agree(
 )
 def test_item_commands_left_to_click(sample_repo: Path, args: tuple[str, ...]) -> None:
     assert fast(sample_repo, *args)[0] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("commit",), ("commit", "-m", "Our words"), ("commit", "--message=Our words")],
+)
+@pytest.mark.parametrize("valid", [True, False])
+def test_commit_fast_and_click_agree(
+    sample_repo: Path, tmp_path: Path, args: tuple[str, ...], valid: bool
+) -> None:
+    import re
+
+    twin = tmp_path / "twin"
+    shutil.copytree(sample_repo, twin, symlinks=True)
+    attendees = "[ana, ben]" if valid else "[ana, zed]"
+    for root in (sample_repo, twin):
+        (root / "sessions" / "2026-11-30.md").write_text(
+            f"---\ndate: 2026-11-30\nattendees: {attendees}\n---\n- [ ] @ana Next step\n"
+        )
+    code, out, err = fast(sample_repo, *args)
+    clicked = mj(*args, cwd=twin)
+
+    def unhashed(text: str) -> str:
+        return re.sub(r"committed [0-9a-f]{7}", "committed <sha>", text)
+
+    said = (clicked.exit_code, unhashed(clicked.stdout), clicked.stderr)
+    assert (code, unhashed(out), err) == said
+    assert code == (0 if valid else 1)
+
+
+def test_commit_options_click_answers(sample_repo: Path) -> None:
+    for args in (("commit", "--bogus"), ("commit", "-m"), ("commit", "extra")):
+        assert fast(sample_repo, *args)[0] is None

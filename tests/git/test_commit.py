@@ -431,3 +431,32 @@ def test_ctrl_c_during_commit_leaves_no_lock_and_no_partial_state(tmp_path: Path
             outcomes.add("complete")
         git(repo, "fsck", "--no-progress")
     assert outcomes  # at least one run reached a verdict
+
+
+def test_commit_takes_the_index_it_checked_unless_the_index_changed(tmp_path: Path) -> None:
+    """The trial index the check passed is put in place only while the index still
+    holds what it was copied from; git's lock is respected."""
+    from mentorjournal.git.writes import promote_index
+
+    repo = make_journal(tmp_path / "j")
+    index = repo / ".git" / "index"
+    before = index.read_bytes()
+    assert not promote_index(str(index), before + b"x", b"trial")  # changed meanwhile
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")
+    assert not promote_index(str(index), before, b"trial")  # git holds the lock
+    assert lock.exists() and index.read_bytes() == before
+    lock.unlink()
+
+    write(repo, "README.md", "# ours\n")
+    git(repo, "add", "--", "README.md")  # the user stages something as mj checks
+    staged = git(repo, "ls-files", "-s")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    from mentorjournal.git.committing import commit_journal, plan_commit
+
+    plan = plan_commit(repo)
+    git(repo, "rm", "-q", "--cached", "--", "README.md")  # and unstages it again
+    assert plan.trial is not None and not promote_index(*plan.trial)
+    commit_journal(plan)  # stages as usual instead
+    assert _files_in(repo) >= {"sessions/2025-07-18.md"}
+    assert "README.md" not in _files_in(repo) and "README.md" in staged

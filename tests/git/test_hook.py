@@ -475,3 +475,43 @@ def test_the_hook_keeps_its_results_even_when_the_journal_is_untouched(tmp_path:
         passed, imports = _hook_imports(repo, "-q", "-m", name)
         assert passed.returncode == 0, passed.stdout
         assert "mentorjournal.index.stagedcheck" in imports and "click" not in imports
+
+
+def _logging_python(directory: Path) -> Path:
+    """The real interpreter behind a script that notes each time the hook starts it."""
+    script = directory / "logging-python"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(f'#!/bin/sh\necho ran >> "{directory}/ran"\nexec "{sys.executable}" "$@"\n')
+    script.chmod(0o755)
+    return script
+
+
+def test_mj_commit_spares_the_hook_a_second_check_of_the_same_tree(tmp_path: Path) -> None:
+    """`mj commit` has checked the very tree it commits: the hook sees that with one
+    `git write-tree` and starts no Python. Any other tree is checked as ever, so
+    the variable cannot wave an invalid commit through."""
+    repo = make_journal(tmp_path / "j")
+    logs = tmp_path / "logs"
+    _hook_path(repo).write_text(hook.render_script(str(_logging_python(logs))))
+    _hook_path(repo).chmod(0o755)
+    write(repo, "sessions/2025-07-18.md", SESSION)
+    assert mj("commit", "-m", "first", cwd=repo).exit_code == 0
+    assert not (logs / "ran").exists()
+    assert git(repo, "log", "-1", "--format=%s").strip() == "first"
+
+    checked = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    write(repo, "sessions/2025-07-19.md", SESSION.replace("18", "19").replace("ben", "zed"))
+    git(repo, "add", "--", "sessions")
+    env = {**os.environ, "MJ_CHECKED_TREE": checked}
+    refused = bounded(["git", "commit", "-q", "-m", "bad"], repo, env)
+    assert refused.returncode == 1 and "unknown-person" in refused.stdout
+    assert (logs / "ran").read_text() == "ran\n"
+
+
+def test_mj_commit_still_runs_the_hook_a_user_had(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    _foreign_hook(repo)
+    hook.install(repo)
+    write(repo, "sessions/2025-07-18.md", SESSION)
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert (repo / "legacy-ran").read_text() == "ran\n"
