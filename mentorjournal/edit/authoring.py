@@ -8,14 +8,20 @@ import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentorjournal.audience import is_private, quotable
 from mentorjournal.edit.writer import create_new, render_markdown
 from mentorjournal.errors import MjError
 from mentorjournal.journal import mentee_handle
 from mentorjournal.model import Journal
-from mentorjournal.reports.status import OpenItem, open_items, session_dates
+
+if TYPE_CHECKING:
+    from mentorjournal.reports.statuscore import JsonRow
+    from mentorjournal.reports.statuscore import Row as StatusRow
+
+    Row = StatusRow | JsonRow
+from mentorjournal.reports.status import OpenItem, open_items_of, open_rows, session_dates
 
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_KINDS = ("kickoff", "regular", "check-in", "retro", "closing")
@@ -115,8 +121,10 @@ def session_plan(journal: Journal, day: dt.date) -> SessionPlan:
     """The plan for a session on ``day``, from the whole journal."""
     meta = {doc.path: doc.meta for doc in journal.documents}
     last = last_session(session_dates(journal), day)
-    chosen, unlisted = to_review(open_items(journal, day), last, day)
-    listed, confidential = review_items(chosen, lambda path: not quotable(path, meta[path]))
+    chosen, unlisted = to_review(open_rows(journal), last, day)
+    listed, confidential = review_items(
+        open_items_of(chosen, day.isoformat()), lambda path: not quotable(path, meta[path])
+    )
     return SessionPlan(
         *pair_facts(journal),
         active_goals=active_goals(journal),
@@ -139,21 +147,26 @@ def last_session(dates: Iterable[str], day: dt.date) -> str | None:
 
 
 def to_review(
-    open_now: Iterable[OpenItem], last: str | None, day: dt.date
-) -> tuple[list[OpenItem], int]:
-    """What one meeting reviews of the open items (in status order, overdue first): the
-    overdue and due ones, and those of notes since the last session (all, before the
-    first), at most REVIEW_LIMIT; and how many other shared open items there are."""
+    open_now: Iterable[Row], last: str | None, day: dt.date
+) -> tuple[list[Row], int]:
+    """What one meeting reviews of the open items' rows (in status order, overdue
+    first): the overdue and due ones, and those of notes since the last session (all,
+    before the first), at most REVIEW_LIMIT; and how many other shared open items there
+    are. Rows, not items: a journal may hold 20,000 open items, and a meeting 20."""
     today = day.isoformat()
-    chosen: list[OpenItem] = []
+    chosen: list[Row] = []
     others = 0
-    for item in open_now:
-        if is_private(item.path):
+    for row in open_now:
+        due, path = row[3], row[5]
+        if is_private(path):
             continue  # never listed, nor counted, in a shared note
-        note = _NOTE_DATE.match(item.path)
+        if len(chosen) == REVIEW_LIMIT:
+            others += 1
+            continue
+        note = _NOTE_DATE.match(path)
         new = last is None or (note is not None and note.group(1) >= last)
-        if (new or (item.due is not None and item.due <= today)) and len(chosen) < REVIEW_LIMIT:
-            chosen.append(item)
+        if new or (due is not None and due <= today):
+            chosen.append(row)
         else:
             others += 1
     return chosen, others

@@ -89,7 +89,8 @@ def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
         return None
     mentor, mentee, name, mode, length, active = kept.facts[6]
     last = last_session(kept.dates, day)
-    chosen, unlisted = to_review(open_items_of(kept.open_rows(None), day.isoformat()), last, day)
+    rows, unlisted = to_review(kept.open_rows(None), last, day)
+    chosen = open_items_of(rows, day.isoformat())
     try:
         # A record's last value says whether its text may be copied (audience.quotable).
         records = {path: kept.records.get(path) for path in {item.path for item in chosen}}

@@ -94,11 +94,17 @@ def open_row(item: ActionItem, goal_ids: set[str]) -> statuscore.Row:
     )
 
 
-def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> list[OpenItem]:
-    """Open items, overdue first, then by due date (none last), then path and line."""
+def open_rows(journal: Journal, owner: str | None = None) -> list[statuscore.Row]:
+    """The open items' rows, overdue first, then by due date (none last), then path
+    and line."""
     goal_ids = set(journal.goals)
     rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
-    return open_items_of(statuscore.sort_rows(rows, owner), today.isoformat())
+    return statuscore.sort_rows(rows, owner)
+
+
+def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> list[OpenItem]:
+    """Open items in status order (``open_rows``)."""
+    return open_items_of(open_rows(journal, owner), today.isoformat())
 
 
 def open_items_of(
