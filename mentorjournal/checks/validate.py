@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Any
 from mentorjournal.checks import schemas
 from mentorjournal.format.dates import parse_date
 from mentorjournal.journal import people
-from mentorjournal.model import Document, Finding, Journal, KeyPath, Severity
+from mentorjournal.model import Document, Finding, Journal, KeyPath
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
 _SESSION_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(-[a-z0-9][a-z0-9-]*)?")
 _GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+# A session in a folder that names a kind must be named for its date.
+_KIND_FOLDERS = ("sessions/", "private/sessions/", "goals/", "private/goals/")
 _JSON_TYPES = {
     "string": "text",
     "integer": "a whole number",
@@ -216,146 +218,86 @@ def document_cross_checks(
     names and the goal ids (all but duplicate explicit ids, which need every file)."""
     findings: list[Finding] = []
 
-    def at(
-        doc: Document, path: KeyPath, code: str, message: str, severity: Severity = "error"
-    ) -> None:
+    def at(path: KeyPath, code: str, message: str) -> None:
         line, column = doc.position(path)
-        findings.append(Finding(doc.path, line, column, severity, code, message))
+        findings.append(Finding(doc.path, line, column, "error", code, message))
 
-    def check_person(doc: Document, path: KeyPath, handle: Any, what: str) -> None:
+    def check_person(path: KeyPath, handle: Any, what: str) -> None:
         if isinstance(handle, str) and handle not in known:
-            at(
-                doc,
-                path,
-                "unknown-person",
-                f"{what} {handle!r} is not in the agreement{suggest(handle, known)}",
-            )
+            hint = suggest(handle, known)
+            at(path, "unknown-person", f"{what} {handle!r} is not in the agreement{hint}")
 
     findings.extend(_item_owner_checks(doc, known))
-    if doc.kind == "goal":
-        stem = doc.stem
-        if not _GOAL_ID.fullmatch(stem):
-            findings.append(
-                Finding(
-                    doc.path,
-                    1,
-                    1,
-                    "error",
-                    "invalid-goal-id",
-                    f"goal file name {stem!r} is not a goal id: use lowercase letters, digits "
-                    f"and '-' (e.g. {_slug(stem)!r})",
-                )
-            )
-    if doc.kind == "session" and kind_by_location(doc):
-        _session_name_check(doc, findings)
+    if doc.kind == "goal" and not _GOAL_ID.fullmatch(doc.stem):
+        message = (
+            f"goal file name {doc.stem!r} is not a goal id: use lowercase letters, digits "
+            f"and '-' (e.g. {_slug(doc.stem)!r})"
+        )
+        findings.append(Finding(doc.path, 1, 1, "error", "invalid-goal-id", message))
+    if doc.kind == "session" and doc.path.startswith(_KIND_FOLDERS):
+        findings.extend(_session_name_check(doc))
     if not doc.parsed:
         return findings
     meta = doc.meta
     if doc.kind == "session":
         attendees = meta.get("attendees")
-        if isinstance(attendees, list):
-            for index, handle in enumerate(attendees):
-                check_person(doc, ("attendees", index), handle, "attendee")
-        check_person(doc, ("agenda_by",), meta.get("agenda_by"), "agenda_by")
+        for index, handle in enumerate(attendees if isinstance(attendees, list) else []):
+            check_person(("attendees", index), handle, "attendee")
+        check_person(("agenda_by",), meta.get("agenda_by"), "agenda_by")
         goals = meta.get("goals")
-        if isinstance(goals, list):
-            for index, goal in enumerate(goals):
-                if isinstance(goal, str) and goal not in goal_ids:
-                    at(
-                        doc,
-                        ("goals", index),
-                        "unknown-goal",
-                        f"goal {goal!r} has no file goals/{goal}.md{suggest(goal, goal_ids)}",
-                    )
+        for index, goal in enumerate(goals if isinstance(goals, list) else []):
+            if isinstance(goal, str) and goal not in goal_ids:
+                message = f"goal {goal!r} has no file goals/{goal}.md{suggest(goal, goal_ids)}"
+                at(("goals", index), "unknown-goal", message)
         ratings = meta.get("ratings")
-        if isinstance(ratings, dict):
-            for goal in ratings:
-                if goal not in goal_ids:
-                    at(
-                        doc,
-                        ("ratings", goal),
-                        "unknown-goal",
-                        f"rating for goal {goal!r}, which has no file goals/{goal}.md"
-                        f"{suggest(goal, goal_ids)}",
-                    )
+        for goal in ratings if isinstance(ratings, dict) else {}:
+            if goal not in goal_ids:
+                message = f"rating for goal {goal!r}, which has no file goals/{goal}.md"
+                at(("ratings", goal), "unknown-goal", message + suggest(goal, goal_ids))
     elif doc.kind == "goal":
-        check_person(doc, ("owner",), meta.get("owner"), "owner")
+        check_person(("owner",), meta.get("owner"), "owner")
         opened, target = parse_date(meta.get("opened")), parse_date(meta.get("target"))
         if opened and target and target < opened:
-            at(
-                doc,
-                ("target",),
-                "target-before-opened",
-                f"target {target} is before the goal was opened ({opened})",
-            )
+            message = f"target {target} is before the goal was opened ({opened})"
+            at(("target",), "target-before-opened", message)
     elif doc.kind == "agreement" and isinstance(meta.get("others"), list):
         for index, other in enumerate(meta["others"]):
-            if isinstance(other, dict):
-                handle = other.get("handle")
-                roles = [
-                    r
-                    for r in ("mentor", "mentee")
-                    if isinstance(meta.get(r), dict) and meta[r].get("handle") == handle
-                ]
-                if roles:
-                    at(
-                        doc,
-                        ("others", index, "handle"),
-                        "duplicate-person",
-                        f"{handle!r} is already the {roles[0]}",
-                    )
+            if not isinstance(other, dict):
+                continue
+            handle = other.get("handle")
+            roles = [
+                r
+                for r in ("mentor", "mentee")
+                if isinstance(meta.get(r), dict) and meta[r].get("handle") == handle
+            ]
+            if roles:
+                message = f"{handle!r} is already the {roles[0]}"
+                at(("others", index, "handle"), "duplicate-person", message)
     return findings
-
-
-def kind_by_location(doc: Document) -> bool:
-    return doc.path.startswith(("sessions/", "private/sessions/", "goals/", "private/goals/"))
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "goal"
 
 
-def _session_name_check(doc: Document, findings: list[Finding]) -> None:
+def _session_name_check(doc: Document) -> list[Finding]:
     match = _SESSION_NAME.fullmatch(doc.stem)
     if not match:
-        findings.append(
-            Finding(
-                doc.path,
-                1,
-                1,
-                "error",
-                "invalid-file-name",
-                "session file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md "
-                "(slug: lowercase letters, digits, -)",
-            )
+        message = (
+            "session file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md "
+            "(slug: lowercase letters, digits, -)"
         )
-        return
+        return [Finding(doc.path, 1, 1, "error", "invalid-file-name", message)]
     name_date = match.group(1)
     if parse_date(name_date) is None:
-        findings.append(
-            Finding(
-                doc.path,
-                1,
-                1,
-                "error",
-                "invalid-file-name",
-                f"{name_date} in the file name is not a real date",
-            )
-        )
-        return
+        message = f"{name_date} in the file name is not a real date"
+        return [Finding(doc.path, 1, 1, "error", "invalid-file-name", message)]
     date = doc.meta.get("date")
     if doc.parsed and isinstance(date, str) and parse_date(date) and date != name_date:
         line, column = doc.position(("date",))
-        findings.append(
-            Finding(
-                doc.path,
-                line,
-                column,
-                "error",
-                "date-mismatch",
-                f"date {date} does not match the file name's date {name_date}",
-            )
-        )
+        message = f"date {date} does not match the file name's date {name_date}"
+        return [Finding(doc.path, line, column, "error", "date-mismatch", message)]
+    return []
 
 
 def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
@@ -366,16 +308,8 @@ def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
         value = parse_date(meta.get(key))
         if start and value and value < start:
             line, column = agreement.position((key,))
-            found.append(
-                Finding(
-                    agreement.path,
-                    line,
-                    column,
-                    "error",
-                    "date-order",
-                    f"{key} {value} is before start {start}",
-                )
-            )
+            message = f"{key} {value} is before start {start}"
+            found.append(Finding(agreement.path, line, column, "error", "date-order", message))
     mentor, mentee = (meta.get(role) for role in ("mentor", "mentee"))
     if (
         isinstance(mentor, dict)
@@ -401,27 +335,13 @@ def _item_owner_checks(doc: Document, known: Collection[str]) -> list[Finding]:
             item.owners, item.owner_columns or (1,) * len(item.owners), strict=True
         ):
             if owner not in known and not item.inherited_owner:
+                message = f"owner @{owner} is not in the agreement{suggest(owner, known)}"
                 found.append(
-                    Finding(
-                        doc.path,
-                        item.line,
-                        column,
-                        "error",
-                        "unknown-person",
-                        f"owner @{owner} is not in the agreement{suggest(owner, known)}",
-                    )
+                    Finding(doc.path, item.line, column, "error", "unknown-person", message)
                 )
         if not item.owners and item.state == "open":
-            found.append(
-                Finding(
-                    doc.path,
-                    item.line,
-                    1,
-                    "warning",
-                    "no-owner",
-                    "action item has no owner: add @handle of who commits to it",
-                )
-            )
+            message = "action item has no owner: add @handle of who commits to it"
+            found.append(Finding(doc.path, item.line, 1, "warning", "no-owner", message))
     return found
 
 
@@ -431,18 +351,9 @@ def _duplicate_ids(journal: Journal) -> list[Finding]:
     explicit: dict[str, str] = {}
     for doc in journal.documents:
         for item in doc.items:
-            if item.explicit_id:
-                if item.id in explicit:
-                    found.append(
-                        Finding(
-                            doc.path,
-                            item.line,
-                            1,
-                            "error",
-                            "duplicate-id",
-                            f"item id {item.id} is also used at {explicit[item.id]}",
-                        )
-                    )
-                else:
-                    explicit[item.id] = f"{doc.path}:{item.line}"
+            if item.explicit_id and item.id in explicit:
+                message = f"item id {item.id} is also used at {explicit[item.id]}"
+                found.append(Finding(doc.path, item.line, 1, "error", "duplicate-id", message))
+            elif item.explicit_id:
+                explicit[item.id] = f"{doc.path}:{item.line}"
     return found

@@ -50,9 +50,9 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
     URL is what you would give `git clone` (https://, ssh, or a path); DIRECTORY
     defaults to the last part of URL.
     """
-    from mentorjournal.git import exchange
+    from mentorjournal.git import remote
 
-    target, hook_path = exchange.clone(url, directory, _state(ctx).directory)
+    target, hook_path = remote.clone(url, directory, _state(ctx).directory)
     _echo(f"cloned {url} into {target}")
     _echo(
         f"hook    {hook_path}"

@@ -1,23 +1,21 @@
-"""Exchanging work with the shared remote: fetch, merge, push, and `mj sync`.
+"""`mj sync`: merge the other side's work, check it, share ours; `mj sync --merge`.
 
-The network and merge commands run through GitPython (`Repo.git.*`), imported lazily;
-every local call goes through `gitrepo`'s runner.
+Talking to the remote (fetch, push, clone) is ``remote.py``; every local call goes
+through ``gitrepo``'s runner.
 
-`mj sync` conflict strategy: **the repository is left exactly as before the sync.**
-After fetching, the merge is first computed in memory with `git merge-tree
---write-tree`, which touches neither the index nor the working tree. If it
-conflicts, sync stops before changing anything and reports every conflicting file:
-the branch, HEAD, the index and every working-tree byte are as they were, the
-user's commits are intact, and the other side's version is recoverable from the
-remote-tracking ref that the fetch moved (`git show origin/main:PATH`). Only if the
-in-memory merge is clean does the real `git merge` run (and should it conflict
-after all, it is aborted, which is safe because sync refuses to start with
-uncommitted journal changes). We chose this over leaving a half-done merge because
-a half-done merge puts conflict markers into journal files, which makes every
-later `mj` command report errors and the hook refuse commits, and because the
-people using mj are a mentor and a mentee, not necessarily git users: "nothing
-happened, here is what differs" is a state anyone can reason about, and a user who
-wants to resolve it can run `git merge origin/main` knowingly.
+Conflict strategy: **the repository is left exactly as before the sync.** After
+fetching, the merge is computed in memory with `git merge-tree --write-tree`, which
+touches neither the index nor the working tree. If it conflicts, sync stops before
+changing anything and reports every conflicting file: the branch, HEAD, the index and
+every working-tree byte are as they were, the user's commits are intact, and the other
+side's version is recoverable from the remote-tracking ref that the fetch moved (`git
+show origin/main:PATH`). Only a clean merge is committed (`commit-tree`) and checked
+out. We chose this over leaving a half-done merge because a half-done merge puts
+conflict markers into journal files, which makes every later `mj` command report
+errors and the hook refuse commits, and because the people using mj are a mentor and
+a mentee, not necessarily git users: "nothing happened, here is what differs" is a
+state anyone can reason about. Who wants to resolve it asks for the markers knowingly
+(`mj sync --merge`).
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from mentorjournal.errors import MjError
 from mentorjournal.git.gitrepo import (
     Upstream,
     _count,
-    _git_env,
     _out,
     _ref_exists,
     _run,
@@ -44,14 +41,13 @@ from mentorjournal.git.gitrepo import (
     repo_toplevel,
     upstream_of,
 )
+from mentorjournal.git.remote import choose_remote, fetch, push
 from mentorjournal.git.writes import _repo_dirs, ensure_can_sync, stage
 
 if TYPE_CHECKING:
-    from git import Repo
-
     from mentorjournal.model import Finding
 
-__all__ = ["KIND_WORDS", "SyncResult", "clone", "fetch", "push", "start_merge", "sync"]
+__all__ = ["KIND_WORDS", "SyncResult", "commit_findings", "start_merge", "sync"]
 
 
 @dataclass(frozen=True)
@@ -82,131 +78,19 @@ KIND_WORDS = {
 }
 
 
-def _open(path: Path) -> Repo:
-    from git import Repo
-    from git.exc import InvalidGitRepositoryError, NoSuchPathError
-
-    try:
-        return Repo(path, search_parent_directories=True)
-    except (InvalidGitRepositoryError, NoSuchPathError) as exc:
-        raise MjError(
-            f"{path} is not inside a git repository: run `git init` (or `mj init`)"
-        ) from exc
-
-
-def _git_stderr(exc: Exception) -> str:
-    """What git said (stderr, else stdout), without GitPython's `stderr: '...'` decoration."""
-    for stream in ("stderr", "stdout"):
-        text = str(getattr(exc, stream, "") or "").strip()
-        if text.startswith(f"{stream}:"):
-            text = text[len(stream) + 1 :].strip()
-            if len(text) >= 2 and text[0] == text[-1] == "'":
-                text = text[1:-1]
-        if text.strip():
-            return text
-    return ""
-
-
-def _safe_env() -> dict[str, str]:
-    """Config for network commands: forbid ext:: even if a user config allows it."""
-    env = _git_env()
-    count = int(env.get("GIT_CONFIG_COUNT", "0") or "0")
-    env["GIT_CONFIG_COUNT"] = str(count + 1)
-    env[f"GIT_CONFIG_KEY_{count}"] = "protocol.ext.allow"
-    env[f"GIT_CONFIG_VALUE_{count}"] = "never"
-    return env
-
-
-def _git(repo: Repo, command: str, *args: str, doing: str, network: bool = False) -> str:
-    """Run `git <command> <args>` through GitPython, translating failure into MjError."""
-    from git.exc import GitCommandError
-
-    method = getattr(repo.git, command.replace("-", "_"))
-    try:
-        if network:
-            return str(method(*args, env=_safe_env()))
-        return str(method(*args))
-    except GitCommandError as exc:
-        raise MjError(f"{doing} failed: {_summarise(_git_stderr(exc))}") from None
-
-
-def _choose_remote(repo: Path) -> str:
-    remotes = _out(repo, "remote").split()
-    if not remotes:
-        raise MjError(
-            "no remote to sync with: add the shared repository with "
-            "`git remote add origin <url>`, then run `mj sync` again"
-        )
-    if "origin" in remotes:
-        return "origin"
-    if len(remotes) == 1:
-        return check_ref_value(remotes[0], "remote")
-    raise MjError(
-        f"several remotes ({', '.join(remotes)}) and no upstream for this branch: choose one "
-        "with `git push -u <remote> <branch>`, then run `mj sync` again"
-    )
-
-
-def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | None]:
-    """`git clone URL [DIR]`, then set the clone up as `mj init` does: the pre-commit hook
-    and the merge driver. Returns the new working tree and the hook (None when
-    core.hooksPath is set, as for `mj init`)."""
-    from mentorjournal.git import hook, mergedriver
-
-    check_ref_value(url, "address")
-    if directory is None:
-        name = url.rstrip("/").removesuffix(".git").rstrip("/")
-        directory = Path(re.split(r"[/:\\]", name)[-1] or "journal")
-    target = directory if directory.is_absolute() else cwd / directory
-    if os.path.lexists(target) and (not target.is_dir() or any(target.iterdir())):
-        raise MjError(f"{target} already exists and is not an empty folder: choose another")
-    proc = _run(
-        cwd, ["clone", "--quiet", "--", url, str(target)], ok_codes=range(256), env=_safe_env()
-    )
-    if proc.returncode != 0:
-        said = _summarise(proc.stderr.decode("utf-8", "replace"))
-        raise MjError(f"could not clone {url}: {said}. Check the address and your access.")
-    mergedriver.configure(target)
-    mergedriver.add_attribute(target)  # a journal started before mj had the driver
-    try:
-        return target, hook.install(target)
-    except MjError:
-        return target, None
-
-
-def fetch(repo: Path, remote: str) -> None:
-    """Update the remote-tracking refs of `remote`; local branches and files are untouched."""
-    check_ref_value(remote, "remote")
-    handle = _open(repo)
-    from git.exc import GitCommandError
-
-    try:
-        handle.git.fetch("--quiet", "--no-recurse-submodules", "--", remote, env=_safe_env())
-    except GitCommandError as exc:
-        raise MjError(
-            f"could not fetch from remote '{remote}': {_summarise(_git_stderr(exc))}. "
-            "Nothing was changed; your commits are intact. Check the network and the "
-            "remote's address (`git remote -v`), then run `mj sync` again."
-        ) from None
-
-
-def _merge_tree_conflicts(repo: Path, ref: str) -> dict[str, str] | None:
-    """Files a merge of `ref` into HEAD would conflict on, with how (``_kinds``),
-    computed without touching anything; None when this git has no
-    `merge-tree --write-tree` (before 2.38)."""
-    proc = _run(
-        repo,
-        ["merge-tree", "--write-tree", "--no-messages", "-z", "HEAD", ref],
-        ok_codes=range(256),
-    )
+def _merge_tree(repo: Path, head: str, ref: str) -> str | dict[str, str]:
+    """The tree a merge of `ref` into `head` makes, or the files it would conflict on,
+    with how (``_kinds``): computed without touching anything."""
+    args = ["merge-tree", "--write-tree", "--no-messages", "-z", head, ref]
+    proc = _run(repo, args, ok_codes=range(256))
+    tree, *records = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
     if proc.returncode == 0:
-        return {}
+        return tree
     if proc.returncode == 1:
-        records = proc.stdout.decode("utf-8", "surrogateescape").split("\0")[1:]
         return _kinds(records[: records.index("")] if "" in records else records)
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode == 129 or "usage:" in stderr:
-        return None
+        raise MjError("mj sync needs git 2.38 or newer (git merge-tree --write-tree)")
     raise MjError(f"cannot merge {ref}: {_summarise(stderr)}")
 
 
@@ -225,41 +109,7 @@ def _kinds(records: list[str]) -> dict[str, str]:
 
 def _unmerged(repo: Path) -> dict[str, str]:
     """The files an unfinished merge holds in conflict, with how (``_kinds``)."""
-    raw = _run(repo, ["ls-files", "-u", "-z", "--full-name"]).stdout
-    return _kinds([r for r in raw.decode("utf-8", "surrogateescape").split("\0") if r])
-
-
-def push(
-    repo: Path,
-    remote: str,
-    branch: str,
-    *,
-    remote_branch: str | None = None,
-    set_upstream: bool = False,
-) -> None:
-    """Push `branch` to `remote` (as `remote_branch`), optionally recording it as upstream."""
-    check_ref_value(remote, "remote")
-    check_ref_value(branch, "branch")
-    target = check_ref_value(remote_branch or branch, "branch")
-    handle = _open(repo)
-    args = ["--quiet"]
-    if set_upstream:
-        args.append("--set-upstream")
-    refspec = f"refs/heads/{branch}:refs/heads/{target}"
-    from git.exc import GitCommandError
-
-    try:
-        handle.git.push(*args, "--", remote, refspec, env=_safe_env())
-    except GitCommandError as exc:
-        summary = _summarise(_git_stderr(exc))
-        if "rejected" in summary or "non-fast-forward" in summary or "fetch first" in summary:
-            advice = "The remote has work you do not have yet: run `mj sync` again."
-        else:
-            advice = "Check the network and your access to the remote, then run `mj sync` again."
-        raise MjError(
-            f"push to '{remote}' was refused or failed: {summary}. Your local commits are "
-            f"intact. {advice}"
-        ) from None
+    return _kinds(_split_z(_run(repo, ["ls-files", "-u", "-z", "--full-name"]).stdout))
 
 
 def commit_findings(journal_root: Path, commit: str) -> list[Finding]:
@@ -355,13 +205,10 @@ def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> st
         or _run(top, ["merge-base", "--is-ancestor", head, theirs], ok_codes=(0, 1)).returncode == 0
     ):
         return theirs
-    conflicts = _merge_tree_conflicts(top, theirs)
-    if conflicts is None:
-        raise MjError("mj sync needs git 2.38 or newer (git merge-tree --write-tree)")
-    if conflicts:
-        return conflicts
-    tree = _out(top, "merge-tree", "--write-tree", head, theirs).split("\n")[0]
-    return _out(top, "commit-tree", tree, "-p", head, "-p", theirs, "-m", message)
+    merged = _merge_tree(top, head, theirs)
+    if isinstance(merged, dict):
+        return merged
+    return _out(top, "commit-tree", merged, "-p", head, "-p", theirs, "-m", message)
 
 
 _MARKER = re.compile(rb"^(?:<{7,}|>{7,}|\|{7,})(?: |\r?$)|^={7,}\r?$", re.MULTILINE)
@@ -388,7 +235,7 @@ def start_merge(journal_root: Path) -> dict[str, str]:
     top = repo_toplevel(journal_root)
     branch = current_branch(journal_root)
     assert top is not None and branch is not None
-    upstream = upstream_of(top, branch) or Upstream(_choose_remote(top), branch)
+    upstream = upstream_of(top, branch) or Upstream(choose_remote(top), branch)
     before = _tracking(top, upstream)
     fetch(top, upstream.remote)
     if not _ref_exists(top, upstream.tracking_ref):
@@ -456,7 +303,7 @@ def sync(journal_root: Path) -> SyncResult:
     upstream = upstream_of(top, branch)
     set_upstream = upstream is None
     if upstream is None:
-        upstream = Upstream(_choose_remote(top), branch)
+        upstream = Upstream(choose_remote(top), branch)
 
     before = _tracking(top, upstream)
     fetch(top, upstream.remote)

@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mentorjournal.errors import MjError
-from mentorjournal.git.exchange import _safe_env
 from mentorjournal.git.gitrepo import _run, check_ref_value
+from mentorjournal.git.remote import _safe_env
 from mentorjournal.index.gitstate import user_cache_dir
 
 TIMEOUT = 120.0  # seconds for one clone or fetch

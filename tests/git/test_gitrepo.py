@@ -26,7 +26,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
 )
 
 from mentorjournal.errors import MjError
-from mentorjournal.git import exchange, gitlog, gitrepo, writes
+from mentorjournal.git import exchange, gitlog, gitrepo, remote, writes
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
@@ -201,9 +201,9 @@ def test_fetch_and_push_refuse_bad_values_before_running_git(tmp_path: Path) -> 
     repo = make_journal(tmp_path / "j")
     marker = tmp_path / "pwned"
     with pytest.raises(MjError, match="ext::"):
-        exchange.fetch(repo, f"ext::sh -c touch% {marker}")
+        remote.fetch(repo, f"ext::sh -c touch% {marker}")
     with pytest.raises(MjError, match="starts with '-'"):
-        exchange.push(repo, "origin", "--force")
+        remote.push(repo, "origin", "--force")
     with pytest.raises(MjError, match="starts with '-'"):
         gitrepo.file_at_revision(repo, "--output=x", "agreement.md")
     assert not marker.exists()
@@ -215,7 +215,7 @@ def test_ext_url_on_a_configured_remote_is_never_run(tmp_path: Path) -> None:
     git(repo, "remote", "add", "evil", f"ext::sh -c touch% {marker}")
     git(repo, "config", "protocol.ext.allow", "always")
     with pytest.raises(MjError, match="could not fetch"):
-        exchange.fetch(repo, "evil")
+        remote.fetch(repo, "evil")
     assert not marker.exists()
 
 

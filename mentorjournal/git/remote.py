@@ -1,0 +1,114 @@
+"""Talking to a remote: clone, fetch and push, through ``gitrepo``'s one runner.
+
+The network commands run with ``ext::`` forbidden (whatever a user's config allows) and
+no stdin; their failures become `MjError` with git's own reason and what to do next.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from mentorjournal.errors import MjError
+from mentorjournal.git.gitrepo import _git_env, _out, _run, _summarise, check_ref_value
+
+__all__ = ["choose_remote", "clone", "fetch", "push"]
+
+
+def _safe_env() -> dict[str, str]:
+    """Config for network commands: forbid ext:: even if a user config allows it."""
+    env = _git_env()
+    count = int(env.get("GIT_CONFIG_COUNT", "0") or "0")
+    env["GIT_CONFIG_COUNT"] = str(count + 1)
+    env[f"GIT_CONFIG_KEY_{count}"] = "protocol.ext.allow"
+    env[f"GIT_CONFIG_VALUE_{count}"] = "never"
+    return env
+
+
+def _network(cwd: Path, args: list[str]) -> str | None:
+    """Run a network command; None when it worked, else what git said, summarised."""
+    proc = _run(cwd, args, stdin=b"", ok_codes=range(256), env=_safe_env())
+    if proc.returncode == 0:
+        return None
+    return _summarise((proc.stderr.strip() or proc.stdout.strip()).decode("utf-8", "replace"))
+
+
+def choose_remote(repo: Path) -> str:
+    """The remote a branch without an upstream syncs with: origin, or the only one."""
+    remotes = _out(repo, "remote").split()
+    if not remotes:
+        raise MjError(
+            "no remote to sync with: add the shared repository with "
+            "`git remote add origin <url>`, then run `mj sync` again"
+        )
+    if "origin" in remotes:
+        return "origin"
+    if len(remotes) == 1:
+        return check_ref_value(remotes[0], "remote")
+    raise MjError(
+        f"several remotes ({', '.join(remotes)}) and no upstream for this branch: choose one "
+        "with `git push -u <remote> <branch>`, then run `mj sync` again"
+    )
+
+
+def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | None]:
+    """`git clone URL [DIR]`, then set the clone up as `mj init` does: the pre-commit hook
+    and the merge driver. Returns the new working tree and the hook (None when
+    core.hooksPath is set, as for `mj init`)."""
+    from mentorjournal.git import hook, mergedriver
+
+    check_ref_value(url, "address")
+    if directory is None:
+        name = url.rstrip("/").removesuffix(".git").rstrip("/")
+        directory = Path(re.split(r"[/:\\]", name)[-1] or "journal")
+    target = directory if directory.is_absolute() else cwd / directory
+    if os.path.lexists(target) and (not target.is_dir() or any(target.iterdir())):
+        raise MjError(f"{target} already exists and is not an empty folder: choose another")
+    said = _network(cwd, ["clone", "--quiet", "--", url, str(target)])
+    if said is not None:
+        raise MjError(f"could not clone {url}: {said}. Check the address and your access.")
+    mergedriver.configure(target)
+    mergedriver.add_attribute(target)  # a journal started before mj had the driver
+    try:
+        return target, hook.install(target)
+    except MjError:
+        return target, None
+
+
+def fetch(repo: Path, remote: str) -> None:
+    """Update the remote-tracking refs of `remote`; local branches and files are untouched."""
+    check_ref_value(remote, "remote")
+    said = _network(repo, ["fetch", "--quiet", "--no-recurse-submodules", "--", remote])
+    if said is not None:
+        raise MjError(
+            f"could not fetch from remote '{remote}': {said}. "
+            "Nothing was changed; your commits are intact. Check the network and the "
+            "remote's address (`git remote -v`), then run `mj sync` again."
+        )
+
+
+def push(
+    repo: Path,
+    remote: str,
+    branch: str,
+    *,
+    remote_branch: str | None = None,
+    set_upstream: bool = False,
+) -> None:
+    """Push `branch` to `remote` (as `remote_branch`), optionally recording it as upstream."""
+    check_ref_value(remote, "remote")
+    check_ref_value(branch, "branch")
+    target = check_ref_value(remote_branch or branch, "branch")
+    upstream = ["--set-upstream"] if set_upstream else []
+    refspec = f"refs/heads/{branch}:refs/heads/{target}"
+    said = _network(repo, ["push", "--quiet", *upstream, "--", remote, refspec])
+    if said is None:
+        return
+    if "rejected" in said or "non-fast-forward" in said or "fetch first" in said:
+        advice = "The remote has work you do not have yet: run `mj sync` again."
+    else:
+        advice = "Check the network and your access to the remote, then run `mj sync` again."
+    raise MjError(
+        f"push to '{remote}' was refused or failed: {said}. Your local commits are intact. {advice}"
+    )
