@@ -124,12 +124,9 @@ class Document:
 
     def position(self, key_path: KeyPath) -> tuple[int, int]:
         """The closest known position for a key path, falling back to its parents."""
-        path = tuple(key_path)
-        while path:
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return (1, 1)
+        from mentorjournal.checks.crossfile import position_of
+
+        return position_of(self.positions, key_path)
 
     @property
     def stem(self) -> str:

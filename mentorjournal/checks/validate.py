@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from mentorjournal.checks import schemas
+from mentorjournal.checks.crossfile import GOAL_ID, document_rows, suggest
 from mentorjournal.format.dates import parse_date
 from mentorjournal.journal import people
 from mentorjournal.model import Document, Finding, Journal, KeyPath
@@ -14,10 +14,6 @@ from mentorjournal.model import Document, Finding, Journal, KeyPath
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-_SESSION_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(-[a-z0-9][a-z0-9-]*)?")
-_GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-# A session in a folder that names a kind must be named for its date.
-_KIND_FOLDERS = ("sessions/", "private/sessions/", "goals/", "private/goals/")
 _JSON_TYPES = {
     "string": "text",
     "integer": "a whole number",
@@ -41,14 +37,6 @@ def validate(journal: Journal, only: Iterable[str] | None = None) -> list[Findin
         wanted = set(only)
         findings = [f for f in findings if f.path in wanted]
     return sorted(set(findings), key=lambda f: (f.path, f.line, f.column, f.code, f.message))
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A " (did you mean 'x'?)" hint, or nothing."""
-    import difflib  # here: only a finding needs it
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _label(path: KeyPath) -> str:
@@ -171,7 +159,7 @@ def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Fin
     if keyword == "minItems":
         return finding(f"{label} must list at least one entry", code="invalid-value")
     if keyword == "propertyNames":
-        bad = [key for key in instance if not _GOAL_ID.fullmatch(str(key))]
+        bad = [key for key in instance if not GOAL_ID.fullmatch(str(key))]
         return [
             finding(
                 f"{key!r} is not a goal id (lowercase letters, digits, -)",
@@ -214,90 +202,16 @@ def cross_checks(journal: Journal) -> list[Finding]:
 def document_cross_checks(
     doc: Document, known: Collection[str], goal_ids: Collection[str]
 ) -> list[Finding]:
-    """The cross-file rules as they bear on one document, given the people the agreement
-    names and the goal ids (all but duplicate explicit ids, which need every file)."""
-    findings: list[Finding] = []
-
-    def at(path: KeyPath, code: str, message: str) -> None:
-        line, column = doc.position(path)
-        findings.append(Finding(doc.path, line, column, "error", code, message))
-
-    def check_person(path: KeyPath, handle: Any, what: str) -> None:
-        if isinstance(handle, str) and handle not in known:
-            hint = suggest(handle, known)
-            at(path, "unknown-person", f"{what} {handle!r} is not in the agreement{hint}")
-
-    findings.extend(_item_owner_checks(doc, known))
-    if doc.kind == "goal" and not _GOAL_ID.fullmatch(doc.stem):
-        message = (
-            f"goal file name {doc.stem!r} is not a goal id: use lowercase letters, digits "
-            f"and '-' (e.g. {_slug(doc.stem)!r})"
-        )
-        findings.append(Finding(doc.path, 1, 1, "error", "invalid-goal-id", message))
-    if doc.kind == "session" and doc.path.startswith(_KIND_FOLDERS):
-        findings.extend(_session_name_check(doc))
-    if not doc.parsed:
-        return findings
-    meta = doc.meta
-    if doc.kind == "session":
-        attendees = meta.get("attendees")
-        for index, handle in enumerate(attendees if isinstance(attendees, list) else []):
-            check_person(("attendees", index), handle, "attendee")
-        check_person(("agenda_by",), meta.get("agenda_by"), "agenda_by")
-        goals = meta.get("goals")
-        for index, goal in enumerate(goals if isinstance(goals, list) else []):
-            if isinstance(goal, str) and goal not in goal_ids:
-                message = f"goal {goal!r} has no file goals/{goal}.md{suggest(goal, goal_ids)}"
-                at(("goals", index), "unknown-goal", message)
-        ratings = meta.get("ratings")
-        for goal in ratings if isinstance(ratings, dict) else {}:
-            if goal not in goal_ids:
-                message = f"rating for goal {goal!r}, which has no file goals/{goal}.md"
-                at(("ratings", goal), "unknown-goal", message + suggest(goal, goal_ids))
-    elif doc.kind == "goal":
-        check_person(("owner",), meta.get("owner"), "owner")
-        opened, target = parse_date(meta.get("opened")), parse_date(meta.get("target"))
-        if opened and target and target < opened:
-            message = f"target {target} is before the goal was opened ({opened})"
-            at(("target",), "target-before-opened", message)
-    elif doc.kind == "agreement" and isinstance(meta.get("others"), list):
-        for index, other in enumerate(meta["others"]):
-            if not isinstance(other, dict):
-                continue
-            handle = other.get("handle")
-            roles = [
-                r
-                for r in ("mentor", "mentee")
-                if isinstance(meta.get(r), dict) and meta[r].get("handle") == handle
-            ]
-            if roles:
-                message = f"{handle!r} is already the {roles[0]}"
-                at(("others", index, "handle"), "duplicate-person", message)
-    return findings
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "goal"
-
-
-def _session_name_check(doc: Document) -> list[Finding]:
-    match = _SESSION_NAME.fullmatch(doc.stem)
-    if not match:
-        message = (
-            "session file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md "
-            "(slug: lowercase letters, digits, -)"
-        )
-        return [Finding(doc.path, 1, 1, "error", "invalid-file-name", message)]
-    name_date = match.group(1)
-    if parse_date(name_date) is None:
-        message = f"{name_date} in the file name is not a real date"
-        return [Finding(doc.path, 1, 1, "error", "invalid-file-name", message)]
-    date = doc.meta.get("date")
-    if doc.parsed and isinstance(date, str) and parse_date(date) and date != name_date:
-        line, column = doc.position(("date",))
-        message = f"date {date} does not match the file name's date {name_date}"
-        return [Finding(doc.path, line, column, "error", "date-mismatch", message)]
-    return []
+    """The cross-file rules as they bear on one document (``crossfile.document_rows``),
+    given the people the agreement names and the goal ids."""
+    owned = (
+        (item.line, item.state, item.owners, item.owner_columns, item.inherited_owner)
+        for item in doc.items
+    )
+    rows = document_rows(
+        doc.path, doc.kind, doc.meta, doc.positions, owned, doc.parsed, known, goal_ids
+    )
+    return [Finding(doc.path, *row) for row in rows]
 
 
 def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
@@ -325,23 +239,6 @@ def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
     from mentorjournal.checks.signatures import signature_findings  # hashlib: agreement only
 
     found.extend(signature_findings(agreement, root))
-    return found
-
-
-def _item_owner_checks(doc: Document, known: Collection[str]) -> list[Finding]:
-    found: list[Finding] = []
-    for item in doc.items:
-        for owner, column in zip(
-            item.owners, item.owner_columns or (1,) * len(item.owners), strict=True
-        ):
-            if owner not in known and not item.inherited_owner:
-                message = f"owner @{owner} is not in the agreement{suggest(owner, known)}"
-                found.append(
-                    Finding(doc.path, item.line, column, "error", "unknown-person", message)
-                )
-        if not item.owners and item.state == "open":
-            message = "action item has no owner: add @handle of who commits to it"
-            found.append(Finding(doc.path, item.line, 1, "warning", "no-owner", message))
     return found
 
 

@@ -4,7 +4,7 @@ Validating a 10,000-session journal from the index means reading every file, or
 the 11 MB parse cache, and that is seconds or a second: too slow for a hook run at
 every commit. But almost every commit stages a note or two, and a note's findings
 depend only on its bytes, the people the agreement names and the goal ids
-(``validate.document_cross_checks``). So this snapshot keeps each staged file's
+(``checks/crossfile.py``). So this snapshot keeps each staged file's
 findings by blob id, with those two sets, and a check re-parses only the staged
 notes whose blob changed.
 
@@ -243,18 +243,21 @@ def _update(
     if any(blobs[path] not in contents for path in changed):
         return None
 
+    from mentorjournal.checks.crossfile import document_rows
     from mentorjournal.checks.filecheck import parse_and_check
-    from mentorjournal.checks.validate import document_cross_checks
-    from mentorjournal.format.document import document_from_packed
 
     handles, goal_ids = set(context[0]), set(context[1])
     for path in changed:
         # read_blobs never reads a blob over MAX_BYTES: a stand-in says it is too large.
-        doc = document_from_packed(path, parse_and_check(path, contents[blobs[path]]), True)
-        if doc.kind != "session" or any(item.explicit_id for item in doc.items):
+        kind, meta, positions, _, _, items, rows, _, parsed = parse_and_check(
+            path, contents[blobs[path]]
+        )
+        # (line, state, text, owners, due, done, tags, id, key, explicit, depth, columns)
+        if kind != "session" or any(item[9] for item in items):
             return None
-        found = [*doc.findings, *document_cross_checks(doc, handles, goal_ids)]
-        packed = tuple((f.line, f.column, f.severity, f.code, f.message) for f in found)
+        owned = ((item[0], item[1], item[3], item[11], False) for item in items)
+        found = document_rows(path, kind, meta, positions, owned, parsed, handles, goal_ids)
+        packed = (*rows, *found)
         files.put(path, (blobs[path], True, packed, "session", False))
         if packed:
             findings[path] = packed
