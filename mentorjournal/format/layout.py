@@ -244,7 +244,8 @@ def list_journal(root: str) -> Listing:
                 # A symlinked sessions/ or goals/: its notes would be another folder's.
                 outside.append((f"{prefix}{name}/", os.path.realpath(entry.path)))
                 continue
-            if not name.endswith(".md") or is_editor_temp(name):
+            # An editor's file ending in .md starts with "." or "#" (is_editor_temp).
+            if not name.endswith(".md") or (name[0] in ".#" and is_editor_temp(name)):
                 continue
             relative = prefix + name
             if entry.is_symlink():
