@@ -10,11 +10,12 @@ meaning: ``for_fastjsonschema`` respells ``$`` in patterns, ``DATE`` is jsonsche
 ``date`` format. The verdicts agree on front matter as the YAML layer builds it (str,
 int, float, bool, None, list, dict); fastjsonschema would also take a tuple as a list.
 
-Generating the validators (``fastjsonschema.compile``) takes ~13 ms on every start,
-on top of the ~6 ms of importing fastjsonschema, which the generated code needs for its
-exception; a pre-commit check of one note takes ~60 ms in all. So what
-``compile_to_code`` writes is compiled once and kept in the user's cache, keyed by the
-schema texts and the fastjsonschema and Python versions; loading it takes ~1 ms.
+Generating the validators takes ~13 ms, and importing fastjsonschema ~6-9 ms more:
+too much for every start of a pre-commit check. So what ``compile_to_code`` writes
+is compiled once and kept in the user's cache, keyed by the Python and the
+fingerprint (the schemas, and mj's and fastjsonschema's code); it raises
+``Rejected`` instead of fastjsonschema's exception, so loading it (~1 ms) imports
+nothing of fastjsonschema.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ DATE = (
     r"-02-29)\Z"
 )
 # Bump when what fastjsonschema is given changes: code cached in another format is unused.
-_CODE_FORMAT = 1
+_CODE_FORMAT = 2
 
 
 def schema_dir() -> str:
@@ -91,11 +92,13 @@ def is_valid(kind: str, meta: object) -> bool:
     check = _validators.get(kind)
     if check is None:
         raise ValueError(f"no schema for kind {kind!r}")
-    from fastjsonschema import JsonSchemaValueException  # loaded with the validators
-
     try:
         check(meta)
-    except JsonSchemaValueException:
+    except Rejected:
+        return False
+    except ValueError as rejected:  # fastjsonschema's exception, from code it imported
+        if type(rejected).__name__ != "JsonSchemaValueException":
+            raise
         return False
     return True
 
@@ -144,47 +147,64 @@ def code_cache_path(cache_dir: str) -> str:
     return os.path.join(cache_dir, f"schemas-{zlib.crc32(_code_key().encode()):08x}.marshal")
 
 
-def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
-    """A fastjsonschema validator per kind: from code kept in ``cache_dir``, else made now
-    (and kept there for the next run, unless ``cache_dir`` is None)."""
-    import fastjsonschema  # the generated code imports it anyway
+class Rejected(ValueError):
+    """What the generated validators raise here, in place of fastjsonschema's own
+    exception (same arguments): a run that loads them from the cache then does not
+    import fastjsonschema, ~6-9 ms of a pre-commit check."""
 
-    options: dict[str, Any] = {"formats": {"date": DATE}, "use_default": False}
+    def __init__(self, message: str, value: Any = None, name: Any = None, **more: Any) -> None:
+        super().__init__(message)
+        self.value, self.name = value, name
+
+
+# The one line of generated code that imports fastjsonschema (for its exceptions).
+_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
+
+
+def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
+    """A validator per kind, from code fastjsonschema generates: kept in ``cache_dir``,
+    else made now (and kept there for the next run, unless ``cache_dir`` is None)."""
     path = None if cache_dir is None else code_cache_path(cache_dir)
     codes = None if path is None else _read_codes(path)
     if codes is None:
-        made: dict[str, Callable[[Any], Any]] = {}
-        fresh: dict[str, tuple[str, CodeType]] = {}
-        for kind in KINDS:
-            definition = for_fastjsonschema(schema(kind))
-            made[kind] = fastjsonschema.compile(definition, **options)
-            if path is not None:
-                source = fastjsonschema.compile_to_code(definition, **options)
-                code = compile(source, f"<fastjsonschema: {kind}.schema.json>", "exec")
-                fresh[kind] = (made[kind].__name__, code)
+        codes = {kind: _generate(kind) for kind in KINDS}
         if path is not None:
             import marshal
 
             from mentorjournal.index.gitstate import store
 
-            store(path, marshal.dumps((_code_key(), marshal.dumps(fresh))))
-        return made
+            store(path, marshal.dumps((_code_key(), marshal.dumps(codes))))
     validators = {}
     for kind, (entry, code) in codes.items():
         namespace: dict[str, Any] = {"__name__": f"{__name__}.{kind}"}
-        exec(code, namespace)  # code this module generated and cached, see _read_codes
+        namespace["JsonSchemaValueException"] = namespace["JsonSchemaValuesException"] = Rejected
+        exec(code, namespace)  # code this module generated (and cached, see _read_codes)
         validators[kind] = namespace[entry]
     return validators
 
 
-@cache
-def _code_key() -> str:
-    import sys
-
+def _generate(kind: str) -> tuple[str, CodeType]:
+    """(the validator's name, its code) for ``kind``: what ``compile_to_code`` writes,
+    raising ``Rejected``. (Were the import line not the one expected, the code would
+    import fastjsonschema's exception, and ``is_valid`` catches that too.)"""
     import fastjsonschema
 
-    texts = [schema_text(kind) for kind in KINDS]
-    return repr((_CODE_FORMAT, fastjsonschema.VERSION, sys.version, texts))
+    options: dict[str, Any] = {"formats": {"date": DATE}, "use_default": False}
+    definition = for_fastjsonschema(schema(kind))
+    source = fastjsonschema.compile_to_code(definition, **options).replace(_IMPORT, "", 1)
+    entry = fastjsonschema.compile(definition, **options).__name__
+    return entry, compile(source, f"<fastjsonschema: {kind}.schema.json>", "exec")
+
+
+@cache
+def _code_key() -> str:
+    """What the kept code depends on: this format, the Python that compiled it, and the
+    fingerprint (the schemas, mj's code and fastjsonschema's, by file)."""
+    import sys
+
+    from mentorjournal.index.gitstate import fingerprint
+
+    return repr((_CODE_FORMAT, sys.version, fingerprint()))
 
 
 def _read_codes(path: str) -> dict[str, tuple[str, CodeType]] | None:
