@@ -268,6 +268,43 @@ def test_the_roll_up_follows_every_change(program_repo: Path) -> None:
         assert rollup(program_repo) == kept
 
 
+def test_a_session_before_the_start_is_not_held(tmp_path: Path) -> None:
+    """A meeting dated before the agreement took effect is not one of its sessions: it
+    is neither the last session nor counted as held, in the roll-up as in `mj status`
+    (both of its paths) and `mj summary`."""
+    repo = make_repo(tmp_path / "program")
+    pair = repo / "pairs/kim-lee"
+    files = {
+        "pairs/kim-lee/agreement.md": agreement("lee", "kim", "2025-08-01", "2025-12-01", "weekly"),
+        "pairs/kim-lee/sessions/2025-07-20-intro.md": session("2025-07-20", "kim, lee"),
+    }
+    commit_files(repo, files, "An introduction before the agreement")
+
+    def counted() -> tuple[object, ...]:
+        row = pairs(repo)["pairs/kim-lee"]
+        args = ("status", "--json", "--today", TODAY)
+        status = json.loads(mj(*args, cwd=pair).stdout)  # leaves the snapshot behind
+        out, err = io.StringIO(), io.StringIO()
+        assert fastpath.run(["-C", str(pair), *args], out, err) == 0, err.getvalue()
+        assert json.loads(out.getvalue()) == status
+        summary = mj("summary", "--format", "json", "--today", TODAY, cwd=pair)
+        cadence = json.loads(summary.stdout)["cadence"]
+        return (
+            row["last_session"],
+            row["sessions_held"],
+            "no-recent-session" in row["flags"],
+            status["next_meeting"]["last"],
+            status["next_meeting"]["due"],
+            cadence["held"],
+        )
+
+    # Due from the start, and quiet since: counted from the start, not the intro.
+    assert counted() == (None, 0, True, None, "2025-08-01", 0)
+    write(repo, "pairs/kim-lee/sessions/2025-08-01.md", session("2025-08-01", "kim, lee"))
+    write(repo, "pairs/kim-lee/sessions/2025-09-05.md", session("2025-09-05", "kim, lee"))
+    assert counted() == ("2025-09-05", 2, False, "2025-09-05", "2025-09-12", 2)
+
+
 def test_a_folder_of_clones_and_a_damaged_cache(program_repo: Path, tmp_path: Path) -> None:
     """A coordinator's folder of separate clones (not itself in git), a pair that is a
     repository of its own inside the program, and kept state that is garbage."""
