@@ -122,7 +122,11 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[None]:
     previous = os.environ.get("GIT_INDEX_FILE")
     try:
         if copy and os.path.exists(index):  # no index yet: git starts one
-            shutil.copyfile(index, trial)
+            # With its mtime: git trusts an entry's stat data only when the file is older
+            # than the index, so a copy made a second later would make a note edited in
+            # place (same size and second, a reused inode) look unchanged, and the check
+            # would judge what was staged before.
+            shutil.copy2(index, trial)
         os.environ["GIT_INDEX_FILE"] = trial
         yield
     finally:
