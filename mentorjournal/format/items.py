@@ -62,7 +62,7 @@ _STATES: dict[str, ItemState] = {
 # Owners: `@handle` not preceded by a word character (so e-mail addresses are not owners).
 _OWNER = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_.-]*)")
 _DATE = r"(\d{4}-\d{2}-\d{2})"
-_TRAILING = ".,;:!?)"
+TRAILING = ".,;:!?)"
 
 ID_LENGTH = 6
 
@@ -96,12 +96,19 @@ def _item_paragraphs(body: str) -> list[tuple[int, int, str]]:
 
 
 def _strip_trailing(value: str) -> str:
-    return value.rstrip(_TRAILING)
+    return value.rstrip(TRAILING)
 
 
-def _column(source_line: str, needle: str) -> int:
-    index = source_line.find(needle)
-    return index + 1 if index >= 0 else 1
+def _column(source_line: str, needle: str, raw: str = "", at: int = 0) -> int:
+    """Where ``needle`` is on the line: its first occurrence, or the one found at
+    ``raw[at:]`` (``raw``: the item's text, blanks collapsed) when it occurs more than
+    once, so that of two equal dates the second is not reported at the first."""
+    index = -1
+    for _ in range(raw.count(needle, 0, at) + 1):
+        index = source_line.find(needle, index + 1)
+        if index < 0:
+            return 1  # on a line the item continues on
+    return index + 1
 
 
 def item_key(path: str, words: str, occurrence: int) -> str:
@@ -173,7 +180,9 @@ def _parse_item(
                 shape = re.fullmatch(_DATE, value)
                 if shape or name in ("due", "done"):  # other dates count when date-shaped
                     reason = "is not a real date" if shape else "is not a date YYYY-MM-DD"
-                    column = _column(source, raw[start:end])
+                    # At the date itself, which is what is wrong (and which an editor marks).
+                    needle = value if value and value in raw[start:end] else raw[start:end]
+                    column = _column(source, needle, raw, raw.find(needle, start, end))
                     message = f"{name} date {value!r} {reason}"
                     findings.append((line, column, "error", "invalid-date", message))
                 continue
@@ -225,7 +234,7 @@ def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
         position = max(position, end)
     keep.append(text[position:])
     # "ask @ben." without its owner leaves a lone "." behind: drop such leftovers.
-    return " ".join(word for word in "".join(keep).split() if word.strip(_TRAILING))
+    return " ".join(word for word in "".join(keep).split() if word.strip(TRAILING))
 
 
 def remove_hashtags(text: str, tags: set[str]) -> str:

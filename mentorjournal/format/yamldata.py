@@ -240,8 +240,13 @@ def load(text: str, first_line: int = 1) -> tuple[Any, Positions]:
         deep = _deep_flow(text, first_line, MAX_DEPTH - len(stack))
         if deep is not None:
             raise _depth_error(*deep) from None
-        line, column = _place(exc.problem_mark or exc.context_mark, text, first_line, odd)
-        reason = exc.problem or exc.context or "invalid YAML"
+        mark, reason = exc.problem_mark or exc.context_mark, exc.problem or exc.context
+        if mark is exc.problem_mark and exc.context_mark and mark and mark.index >= len(text):
+            # Found at the end of the text, which is the closing fence's line: what is
+            # wrong is where the unclosed quote, list or key began.
+            mark, reason = exc.context_mark, f"{reason} {exc.context}"
+        line, column = _place(mark, text, first_line, odd)
+        reason = reason or "invalid YAML"
         raise YamlLoadError(line, column, "yaml-syntax", reason) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
         raise YamlLoadError(first_line, 1, "yaml-syntax", str(exc)) from None

@@ -10,6 +10,9 @@ status snapshot does for one journal:
 * the folders of the pair's listing and their mtimes (a file came or went),
 * its files whose bytes are not the index's (hashed again every run),
 * a digest of its index entries (compared only when the index changed),
+* when its agreement holds a key, the history mark its signatures were judged under
+  (``gitstate.history_mark``: a commit, a merge, a reset or an unshallowed clone
+  changes a verdict without changing a file),
 
 and the folders searched for journals (a pair came or went). A pair that is not
 fresh is read through the parse cache (``store.load``, given its part of git's
@@ -36,8 +39,9 @@ if TYPE_CHECKING:
     from mentorjournal.reports.program import Facts
 
     # (digest of its index entries, listing folders, listing started, path -> blob of
-    # files not the index's, facts, read on its own: another repository)
-    Entry = tuple[str, dict[str, int], int, dict[str, str], Facts, bool]
+    # files not the index's, facts, read on its own: another repository, history mark
+    # its signatures were judged under: None when nobody has a key)
+    Entry = tuple[str, dict[str, int], int, dict[str, str], Facts, bool, str | None]
     Given = tuple[bytes, bytes] | None
 
 _TAG = "mj-program"
@@ -76,7 +80,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     they are kept (None: not kept, outside git or with MJ_NO_CACHE)."""
     location = gitstate.git_location(root)
     if location is None:
-        return _load(dict.fromkeys(layout.find_journals(root).paths), root, ""), b"", None
+        return _load(dict.fromkeys(layout.find_journals(root).paths), root, "", None), b"", None
     common_dir, worktree_dir, top = location
     running = gitstate.changed_files(root)  # runs on another core meanwhile
     checksum = gitstate.index_checksum(worktree_dir)
@@ -92,11 +96,15 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     changed_raw = running.output()
     listed = listing_git.output() if listing_git is not None else None
     if changed_raw is None or (listing_git is not None and listed is None):
-        return _load(dict.fromkeys(roots), root, top), b"", None  # git failed: no shortcuts
+        return _load(dict.fromkeys(roots), root, top, None), b"", None  # git failed
     records = gitstate.status_records(changed_raw)
     prefix = _prefix(root, top)
     split = _split(listed, roots) if listed is not None else None
+    # Taken before any pair is read: a commit meanwhile is seen on the next run.
+    keyed = any(entry[6] is not None for entry in entries.values())
+    mark = gitstate.history_mark(root) if keyed else None
     stale = _stale(root, roots, entries, [path.removeprefix(prefix) for _, path, _ in records])
+    stale.update(pair for pair in roots - stale if entries[pair][6] not in (None, mark))
     if split is not None:  # the index changed: which pairs' entries did
         for pair in roots - stale:
             if _digest(gitstate.parse_ls_files(split.get(pair, b""))) != entries[pair][0]:
@@ -115,7 +123,9 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
         here = prefix + ("" if pair == "." else pair + "/")
         status = b"".join(_status_record(r) for r in records if r[1].startswith(here))
         given[pair] = None if pair_listed is None else (pair_listed, status)
-    fresh = _load(given, root, top)
+    if mark is None and given:
+        mark = gitstate.history_mark(root)
+    fresh = _load(given, root, top, mark)
     current = {pair: fresh.get(pair) or entries[pair] for pair in roots}
     if set(current) != set(entries) or any(
         pair not in entries or entry[4] != entries[pair][4] for pair, entry in fresh.items()
@@ -156,7 +166,7 @@ def _read(where: str) -> tuple[bytes, bytes | None, tuple[Any, ...], dict[str, E
         return None
     if not isinstance(walked, tuple) or len(walked) != 4:
         return None  # damaged: rebuilt
-    if not all(isinstance(e, tuple) and len(e) == 6 and len(e[4]) == 11 for e in entries.values()):
+    if not all(isinstance(e, tuple) and len(e) == 7 and len(e[4]) == 11 for e in entries.values()):
         return None
     return generation, checksum, walked, entries
 
@@ -225,10 +235,11 @@ def _digest(index_blobs: dict[str, str]) -> str:
     return hashlib.sha1(entries.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _load(given: dict[str, Given], root: str, top: str) -> dict[str, Entry]:
-    """The entries of the pairs in ``given``, read through the parse cache: in worker
-    processes when there are many (a cold run), else here."""
-    jobs = [(os.path.join(root, pair), pair_given, top) for pair, pair_given in given.items()]
+def _load(given: dict[str, Given], root: str, top: str, mark: str | None) -> dict[str, Entry]:
+    """The entries of the pairs in ``given``, read through the parse cache (``mark``: the
+    program's history mark, taken before): in worker processes when there are many (a
+    cold run), else here."""
+    jobs = [(os.path.join(root, pair), pair_given, top, mark) for pair, pair_given in given.items()]
     if not jobs:
         return {}
     if len(jobs) < _PARALLEL or (os.cpu_count() or 1) < 2:
@@ -243,14 +254,15 @@ def _load(given: dict[str, Given], root: str, top: str) -> dict[str, Entry]:
     return dict(zip(given, results, strict=True))
 
 
-def _entries(jobs: list[tuple[str, Given, str]]) -> list[Entry]:
+def _entries(jobs: list[tuple[str, Given, str, str | None]]) -> list[Entry]:
     from pathlib import Path
 
+    from mentorjournal.checks.signatures import people_of
     from mentorjournal.index import store
     from mentorjournal.reports.program import pair_facts
 
     found: list[Entry] = []
-    for root, given, top in jobs:
+    for root, given, top, mark in jobs:
         loaded = store.load(Path(root), given=given)
         listing = loaded.listing
         assert listing is not None  # the working tree's
@@ -259,5 +271,8 @@ def _entries(jobs: list[tuple[str, Given, str]]) -> list[Entry]:
         location = gitstate.git_location(root)
         own = location is None or os.path.realpath(location[2]) != os.path.realpath(top)
         facts = pair_facts(loaded.journal)
-        found.append((_digest(index), listing.dirs, listing.started_ns, watch, facts, own))
+        agreement = loaded.journal.agreement
+        keyed = agreement is not None and any(k for _, k in people_of(agreement.meta).values())
+        judged = mark if keyed and not own else None  # a pair of its own is read every run
+        found.append((_digest(index), listing.dirs, listing.started_ns, watch, facts, own, judged))
     return found

@@ -123,10 +123,16 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
     copied = None
     try:
         if copy and os.path.exists(index):  # no index yet: git starts one
+            # With its mtime: git trusts an entry's stat data only when the file is older
+            # than the index, so a copy made a second later would make a note edited in
+            # place (same size and second, a reused inode) look unchanged, and the check
+            # would judge what was staged before.
             with open(index, "rb") as source:
                 copied = source.read()
+                times = os.fstat(source.fileno())
             with open(trial, "wb") as target:
                 target.write(copied)
+            os.utime(trial, ns=(times.st_atime_ns, times.st_mtime_ns))
         os.environ["GIT_INDEX_FILE"] = trial
         yield index, copied, trial
     finally:

@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from mentorjournal.format.dates import today
+from mentorjournal.format.items import TRAILING
 from mentorjournal.lsp.buffer import (
     Buffer,
     buffer_findings,
@@ -119,12 +120,15 @@ def _column(codec: PositionCodec, lines: list[str], position: lsp.Position) -> i
 
 
 def _diagnostic(codec: PositionCodec, lines: list[str], finding: Finding) -> lsp.Diagnostic:
-    """A finding, marking the word it points at (or the rest of its line)."""
+    """A finding, marking the word it points at without the punctuation after it, as a
+    date or a handle is read (or the rest of its line)."""
     row, column = finding.line - 1, finding.column - 1
     line = lines[row].rstrip("\r") if row < len(lines) else ""
     end = column
     while end < len(line) and line[end] not in " \t,[]{}":
         end += 1
+    while end > column + 1 and line[end - 1] in TRAILING:
+        end -= 1
     if end == column:
         end = len(line)
     return lsp.Diagnostic(

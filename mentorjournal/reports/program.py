@@ -8,9 +8,10 @@ whatever the agreement's consent says. Notes under ``private/`` never count.
 
 Definitions (as `mj summary` counts over the window from the agreement's start):
 
-* ``last_session``: the latest session held on or before today.
-* ``sessions_held``: sessions from ``start`` to today; ``sessions_expected``: the
-  dates ``start + k * every`` up to today.
+* ``last_session`` and ``sessions_held``: the latest and the number of the sessions
+  from ``start`` to today (``statuscore.held_dates``: one dated before the start is
+  not a session of this agreement); ``sessions_expected``: the dates
+  ``start + k * every`` up to today.
 * ``open_actions`` / ``overdue_actions``: open task items (milestones included), and
   those due before today.
 * ``errors``: the errors `mj validate` reports for the journal.
@@ -32,6 +33,7 @@ from typing import Any
 from mentorjournal.format import layout
 from mentorjournal.format.dates import next_after, parse_date, parse_every
 from mentorjournal.model import Finding, Journal
+from mentorjournal.reports.statuscore import held_dates
 
 GOAL_STATUSES = ("proposed", "active", "achieved", "paused", "dropped")
 FLAGS = ("review-overdue", "unsigned", "overdue-actions", "no-recent-session", "errors")
@@ -106,9 +108,8 @@ def pair_row(path: str, facts: Facts, today: dt.date) -> PairRow:
     """A pair's row as of ``today``."""
     mentor, mentee, dates, start, every, review, signed, goals, open_count, dues, errors = facts
     day = today.isoformat()
-    held_until = bisect.bisect_right(dates, day)
-    last = dates[held_until - 1] if held_until else None
-    since = bisect.bisect_left(dates, start) if start else 0
+    held = held_dates(dates, start, day)  # sorted, as ``dates`` are
+    last = held[-1] if held else None
     cadence = parse_every(every)
     start_date = parse_date(start)
     overdue = bisect.bisect_left(dues, day)
@@ -125,7 +126,7 @@ def pair_row(path: str, facts: Facts, today: dt.date) -> PairRow:
         mentor=mentor,
         mentee=mentee,
         last_session=last,
-        sessions_held=max(held_until - since, 0),
+        sessions_held=len(held),
         sessions_expected=_expected(start_date, cadence, today),
         open_actions=open_count,
         overdue_actions=overdue,

@@ -66,15 +66,26 @@ def sort_rows(rows: Iterable[AnyRow], owner: str | None = None) -> list[AnyRow]:
     return sorted(chosen, key=row_key)
 
 
+def held_dates(session_dates: Iterable[str], start: object, today: str) -> list[str]:
+    """The dates, in the order given, of the sessions held under the agreement by
+    ``today``: a meeting before its ``start`` is not one of its sessions (status, summary
+    and the program's roll-up all count by this)."""
+    from mentorjournal.format.dates import parse_date
+
+    first = parse_date(start)
+    since = first.isoformat() if first else ""
+    return [date for date in session_dates if since <= date <= today]
+
+
 def next_meeting(
     session_dates: Iterable[str], every: object, start: object, today: str
 ) -> tuple[str | None, bool, str | None, str | None]:
-    """(due, overdue, last, every): the last session held (on or before today) plus the
+    """(due, overdue, last, every): the last session held (``held_dates``) plus the
     agreed cadence; with no session yet, the agreement's start date."""
     from mentorjournal.format.dates import next_after, parse_date, parse_every
 
     cadence = parse_every(every)
-    last = max((date for date in session_dates if date <= today), default=None)
+    last = max(held_dates(session_dates, start, today), default=None)
     held = parse_date(last)
     if held is not None and cadence is not None:
         after = next_after(held, cadence)  # None: no date is that far away

@@ -185,4 +185,4 @@ def test_real_binary_prints_no_traceback(journal: Path) -> None:
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "sessions/2025-07-18.md:4:1: error[yaml-syntax]" in proc.stdout
+    assert "sessions/2025-07-18.md:2:7: error[yaml-syntax]" in proc.stdout

@@ -90,8 +90,8 @@ def test_yaml_errors_after_breaks_are_at_the_editors_line(journal: Path) -> None
     path.write_bytes(f'---\ndate: 2025-07-18\nnote: "a{breaks}b"\nattendees: [ana\n---\n'.encode())
     result = mj("validate", "--json", cwd=journal)
     found = [(f["line"], f["column"], f["code"]) for f in json.loads(result.stdout)["findings"]]
-    # The flow list opened on line 4 is still open at the closing fence's line.
-    assert found == [(3, 9, "odd-line-break"), (5, 1, "yaml-syntax")]
+    # The flow list opened on line 4 is still open at the end: the error is where it opens.
+    assert found == [(3, 9, "odd-line-break"), (4, 12, "yaml-syntax")]
     assert result.exit_code == 1
 
 

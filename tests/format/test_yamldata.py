@@ -165,7 +165,8 @@ def test_sequences() -> None:
         ("a: !!python/object x\n", (2, 4), "yaml-tag"),
         ("a: !x [1]\n", (2, 4), "yaml-tag"),
         ("a: &x 1\nb: *x\n", (2, 4), "yaml-alias"),
-        ("a: [b\n", (3, 1), "yaml-syntax"),
+        ("a: [b\n", (2, 4), "yaml-syntax"),  # where the list opens, not at the end
+        ('a: 1\nb: "x\n', (3, 4), "yaml-syntax"),
         ("p: a: b\n", (2, 5), "yaml-syntax"),
         ("? [a]\n: b\n", (2, 3), "yaml-syntax"),
         ("a: 1\n---\nb: 2\n", (4, 1), "yaml-syntax"),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import io
 import marshal
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import mj
-from gitutil import git
+from gitutil import git, head
 
 from mentorjournal.cli import fastpath
 from mentorjournal.index.gitstate import cache_path
@@ -269,3 +271,30 @@ def test_a_huge_staged_note_is_never_read_whole(sample_repo: Path) -> None:
         if number == 0:
             stage_large(sample_repo, "sessions/2026-11-21.md", 200 * 1024 * 1024)
     assert git(sample_repo, "log", "-1", "--format=%s").strip() == "sample"
+
+
+def test_commit_checks_a_note_rewritten_in_the_index_s_second(sample_repo: Path) -> None:
+    """`mj commit` checks a copy of the index with the notes staged. Git re-reads a file
+    whose stat data matches its entry only when the file is not older than the index
+    ("racy git"), so the copy must keep the index's time: else a note rewritten in place
+    (same size, same second, a reused inode) looks unchanged in the copy, and the check
+    judges the note as it was staged before. Times are set here, and ctime left out
+    (core.trustctime), so that the second is not left to chance."""
+    git(sample_repo, "config", "core.trustctime", "false")
+    note = sample_repo / "sessions" / "2026-09-28.md"
+    past = time.time_ns() - 100 * 10**9
+    os.utime(note, ns=(past, past))
+    git(sample_repo, "update-index", "-q", "--refresh")  # the index records that time
+    before = note.read_bytes()
+    with note.open("r+b") as handle:  # in place: the same inode and the same size
+        handle.write(before.replace(b"- [ ] @ana Ask", b"- [ ] @zed Ask", 1))
+    os.utime(note, ns=(past, past))
+    os.utime(sample_repo / ".git" / "index", ns=(past, past))  # written in that second
+    assert git(sample_repo, "--no-optional-locks", "status", "--porcelain") == (
+        " M sessions/2026-09-28.md\n"
+    )
+    committed = head(sample_repo)
+    result = mj("commit", "-m", "An owner nobody knows", cwd=sample_repo)
+    assert result.exit_code == 1, result.output
+    assert "sessions/2026-09-28.md:29:7: error[unknown-person]" in result.output
+    assert head(sample_repo) == committed

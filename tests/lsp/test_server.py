@@ -233,6 +233,55 @@ def test_diagnostics_while_typing_are_the_findings_of_validate(root: Path) -> No
     run(root, script)
 
 
+def spans(diagnostics: list[lsp.Diagnostic]) -> list[tuple[Any, ...]]:
+    """Each diagnostic's code and range: (code, line, start character, end character)."""
+    return [
+        (d.code, d.range.start.line, d.range.start.character, d.range.end.character)
+        for d in diagnostics
+        if d.range.start.line == d.range.end.line
+    ]
+
+
+def test_each_bad_due_date_of_an_item_is_marked_where_it_is(root: Path) -> None:
+    """Of several 📅 dates on one item, each impossible one is marked: its own date
+    text, in UTF-16 units (each 📅 before it counts two), not the first 📅 or the
+    punctuation after it."""
+
+    async def script(editor: Editor) -> None:
+        uri = editor.open(SESSION)
+        assert await editor.diagnostics(uri) == []
+        editor.replace(uri, "📅 2025-07-25", "📅 2025-07-25 📅 2025-02-30 📅 2025-02-30.")
+        found = await editor.diagnostics(uri)
+        assert spans(found) == [("invalid-date", 12, 61, 71), ("invalid-date", 12, 75, 85)]
+        line = editor.texts[uri].split("\n")[12].encode("utf-16-le")
+        assert {line[61 * 2 : 71 * 2].decode("utf-16-le")} == {"2025-02-30"}
+        assert line[75 * 2 : 85 * 2].decode("utf-16-le") == "2025-02-30"
+
+    run(root, script)
+
+
+def test_an_unclosed_quote_in_front_matter_is_marked_where_it_opens(root: Path) -> None:
+    """The YAML parser notices the missing quote at the end of the front matter; the
+    diagnostic is on the line with the quote, never on the closing ---."""
+
+    async def script(editor: Editor) -> None:
+        uri = editor.open(SESSION)
+        assert await editor.diagnostics(uri) == []
+        editor.replace(uri, "kind: kickoff", 'kind: "kickoff')
+        found = await editor.diagnostics(uri)
+        assert spans(found) == [("yaml-syntax", 3, 6, 14)]
+        assert found[0].message.endswith("while scanning a quoted scalar")
+        editor.replace(uri, 'kind: "kickoff', "kind: kickoff")
+        assert await editor.diagnostics(uri) == []
+        editor.replace(uri, "ratings:\n  portfolio: 2\n", "ratings: {portfolio: 2\n")
+        # The mapping is still open at the end: marked from its brace to the line's end.
+        assert spans(await editor.diagnostics(uri)) == [("yaml-syntax", 6, 9, 22)]
+        (root / SESSION).write_text(editor.texts[uri], encoding="utf-8")
+        assert [(*f[:2], f[3]) for f in validated(root, SESSION)] == [(6, 9, "yaml-syntax")]
+
+    run(root, script)
+
+
 def test_a_file_outside_the_journal_rules_gets_no_diagnostics(root: Path) -> None:
     (root / "README.md").write_text("# Our journal\n\nno front matter here\n")
 

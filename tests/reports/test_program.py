@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -266,6 +268,90 @@ def test_the_roll_up_follows_every_change(program_repo: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MJ_NO_CACHE", "1")
         assert rollup(program_repo) == kept
+
+
+def test_a_session_before_the_start_is_not_held(tmp_path: Path) -> None:
+    """A meeting dated before the agreement took effect is not one of its sessions: it
+    is neither the last session nor counted as held, in the roll-up as in `mj status`
+    (both of its paths) and `mj summary`."""
+    repo = make_repo(tmp_path / "program")
+    pair = repo / "pairs/kim-lee"
+    files = {
+        "pairs/kim-lee/agreement.md": agreement("lee", "kim", "2025-08-01", "2025-12-01", "weekly"),
+        "pairs/kim-lee/sessions/2025-07-20-intro.md": session("2025-07-20", "kim, lee"),
+    }
+    commit_files(repo, files, "An introduction before the agreement")
+
+    def counted() -> tuple[object, ...]:
+        row = pairs(repo)["pairs/kim-lee"]
+        args = ("status", "--json", "--today", TODAY)
+        status = json.loads(mj(*args, cwd=pair).stdout)  # leaves the snapshot behind
+        out, err = io.StringIO(), io.StringIO()
+        assert fastpath.run(["-C", str(pair), *args], out, err) == 0, err.getvalue()
+        assert json.loads(out.getvalue()) == status
+        summary = mj("summary", "--format", "json", "--today", TODAY, cwd=pair)
+        cadence = json.loads(summary.stdout)["cadence"]
+        return (
+            row["last_session"],
+            row["sessions_held"],
+            "no-recent-session" in row["flags"],
+            status["next_meeting"]["last"],
+            status["next_meeting"]["due"],
+            cadence["held"],
+        )
+
+    # Due from the start, and quiet since: counted from the start, not the intro.
+    assert counted() == (None, 0, True, None, "2025-08-01", 0)
+    write(repo, "pairs/kim-lee/sessions/2025-08-01.md", session("2025-08-01", "kim, lee"))
+    write(repo, "pairs/kim-lee/sessions/2025-09-05.md", session("2025-09-05", "kim, lee"))
+    assert counted() == ("2025-09-05", 2, False, "2025-09-05", "2025-09-12", 2)
+
+
+def settled(root: Path) -> None:
+    """Every folder of ``root`` as if last changed a while ago: a kept listing is trusted
+    only for folders not changed within seconds of it (coarse file-system clocks), so
+    without this every run in a test reads every pair again."""
+    past = time.time() - 60
+    for folder in [root, *root.rglob("*")]:
+        if folder.is_dir() and ".git" not in folder.relative_to(root).parts:
+            os.utime(folder, (past, past))
+
+
+def test_a_change_only_history_shows_is_judged_again(program_repo: Path, tmp_path: Path) -> None:
+    """Signatures are judged against the agreement's history: a change that no file
+    shows (the rest of a shallow clone's history fetched, another first key for ana
+    merged in and taken out again) changes the verdict at once."""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--depth", "1", f"file://{program_repo}", str(clone))
+    settled(clone)
+    for _ in range(2):  # computed, then kept
+        shallow = pairs(clone)["pairs/ana-ben"]
+        assert shallow["signatures"] == {**NONE_SIGNED, "invalid": ["ana", "ben"]}
+    git(clone, "fetch", "--quiet", "--unshallow")
+    assert pairs(clone)["pairs/ana-ben"] == EXPECTED["pairs/ana-ben"]
+
+    # Elsewhere, a history in which ana's first key was another one: merged in, it
+    # leaves every file as it was, and ana's key is no longer trusted.
+    path = "pairs/ana-ben/agreement.md"
+    signed = (program_repo / path).read_text()
+    other = public(make_key(tmp_path / "ssh", "other"))
+    ana_key = signed.split("mentee: {handle: ana, name: Ana, key: ", 1)[1].split("}", 1)[0]
+    side = make_repo(tmp_path / "side")
+    commit_files(side, {path: signed.replace(ana_key, other)}, "ana's key, first")
+    commit_files(side, {path: signed}, "the agreement as the program has it")
+    settled(program_repo)
+    assert pairs(program_repo)["pairs/ana-ben"] == EXPECTED["pairs/ana-ben"]
+    git(program_repo, "fetch", "--quiet", str(side), "main")
+    git(program_repo, "merge", "--quiet", "--no-verify", "--allow-unrelated-histories",
+        "--no-edit", "FETCH_HEAD")  # fmt: skip
+    assert (program_repo / path).read_text() == signed
+    merged = pairs(program_repo)["pairs/ana-ben"]
+    assert merged["signatures"] == {**NONE_SIGNED, "valid": ["ben"], "invalid": ["ana"]}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MJ_NO_CACHE", "1")
+        assert pairs(program_repo)["pairs/ana-ben"] == merged
+    git(program_repo, "reset", "--quiet", "--hard", "HEAD~1")  # the merge undone
+    assert pairs(program_repo)["pairs/ana-ben"] == EXPECTED["pairs/ana-ben"]
 
 
 def test_a_folder_of_clones_and_a_damaged_cache(program_repo: Path, tmp_path: Path) -> None:
