@@ -248,12 +248,10 @@ def _confirms(doc: Document, handle: str, trusted: set[str]) -> bool:
     """``handle`` signed ``doc`` itself with a trusted key."""
     _, entry = entries(doc.meta).get(handle, (0, {}))
     made = sshkeys.signer(entry.get("sig"))
+    if made not in trusted or entry.get("digest") != agreement_digest(doc):
+        return False
     try:
-        return (
-            made in trusted
-            and entry.get("digest") == agreement_digest(doc)
-            and _verified(handle, str(made), entry)
-        )
+        return _verified(handle, made, entry)
     except MjError:
         return False
 
@@ -292,8 +290,7 @@ def verdicts(doc: Document, history: Trail) -> list[Verdict]:
                     state, why = "unverified", history.unchecked
                 elif good:
                     state = "valid" if entry.get("digest") == digest else "stale"
-        fingerprint = sshkeys.fingerprint(made) if made else None
-        found.append(Verdict(index, by, state, why, forged, fingerprint))
+        found.append(Verdict(index, by, state, why, forged, _print(made)))
     return found
 
 
@@ -384,33 +381,26 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
     for who, (path, key) in people.items():
         other = history.clash(agreement, who)
         if other and history.owners.get(key or "") != history.person(who):  # not its owner
-            at(
-                (*path, "key"),
-                "error",
-                "shared-key",
+            message = (
                 f"{who}'s key is {other}'s too: a key is one person's, so no signature made "
-                f"with it counts. Put {who}'s own key in: `mj key --as {who} --replace`.",
+                f"with it counts. Put {who}'s own key in: `mj key --as {who} --replace`."
             )
+            at((*path, "key"), "error", "shared-key", message)
     for change in unconfirmed(history):
-        commit = change.commit
-        where = (
-            f"in commit {commit.sha[:7]} by {commit.author_name} <{commit.author_email}> "
-            f"on {commit.date[:10]}"
-            if commit
-            else "since the last commit"
-        )
-        who = change.handle
-        fix = (
-            f"If {who} changed it, {who} signs once with the earlier key (`mj sign --as "
-            f"{who} --key EARLIER-KEY --confirm-key`); if not, put the earlier key back."
-            if change.before
-            else f"Put {who}'s own key in: `mj key --as {who} --replace`."
-        )
-        at(
-            (*people[who][0], "key"),
-            "warning",
-            "key-changed",
+        who, commit = change.handle, change.commit
+        where = "since the last commit"
+        if commit:
+            by = f"{commit.author_name} <{commit.author_email}>"
+            where = f"in commit {commit.sha[:7]} by {by} on {commit.date[:10]}"
+        fix = f"Put {who}'s own key in: `mj key --as {who} --replace`."
+        if change.before:
+            fix = (
+                f"If {who} changed it, {who} signs once with the earlier key (`mj sign --as "
+                f"{who} --key EARLIER-KEY --confirm-key`); if not, put the earlier key back."
+            )
+        message = (
             f"{who}'s key changed from {change.before or 'none'} to {change.after} {where} "
-            f"and {who} has not confirmed it: {who}'s signature does not count. {fix}",
+            f"and {who} has not confirmed it: {who}'s signature does not count. {fix}"
         )
+        at((*people[who][0], "key"), "warning", "key-changed", message)
     return findings

@@ -62,20 +62,12 @@ class _Scanner:
 
     Without tabs ``sCount`` (columns) and ``tShift`` (characters) are the same
     number, so one list ``ind`` holds both; ``lines`` has no line breaks and ends
-    with the fake empty line markdown-it appends.
+    with the fake empty line markdown-it appends. A rule is only tried at a line that
+    is not blank, indented less than 4 past ``blk`` and opening with its marker (the
+    callers check), so the rules skip markdown-it's own checks of those.
     """
 
-    __slots__ = (
-        "after_item",
-        "blk",
-        "depth",
-        "ind",
-        "line",
-        "lines",
-        "list_indent",
-        "n",
-        "out",
-    )
+    __slots__ = ("after_item", "blk", "depth", "ind", "line", "lines", "list_indent", "n", "out")
 
     def __init__(self, lines: list[str], ind: list[int]) -> None:
         self.lines = lines
@@ -91,9 +83,7 @@ class _Scanner:
     # -- parser_block.tokenize -------------------------------------------------
 
     def tokenize(self, line: int, end: int) -> None:
-        lines = self.lines
-        ind = self.ind
-        n = self.n
+        lines, ind, n = self.lines, self.ind, self.n
         while line < end:
             while line < n and ind[line] >= len(lines[line]):
                 line += 1
@@ -108,8 +98,7 @@ class _Scanner:
 
     def block(self, line: int, end: int) -> None:
         """Try the block rules in the commonmark preset's order at a non-empty line."""
-        text = self.lines[line]
-        pos = self.ind[line]
+        text, pos = self.lines[line], self.ind[line]
         if pos - self.blk >= 4:
             self.code(line, end)
             return
@@ -132,79 +121,48 @@ class _Scanner:
     # -- rules_block -----------------------------------------------------------
 
     def code(self, line: int, end: int) -> None:
-        lines = self.lines
-        ind = self.ind
+        lines, ind = self.lines, self.ind
         last = following = line + 1
         while following < end:
-            if ind[following] >= len(lines[following]):
-                following += 1
-                continue
-            if ind[following] - self.blk >= 4:
-                following += 1
+            blank = ind[following] >= len(lines[following])
+            if not blank and ind[following] - self.blk < 4:
+                break
+            following += 1
+            if not blank:
                 last = following
-                continue
-            break
         self.line = last
         self.after_item = False
 
     def fence(self, line: int, end: int, silent: bool) -> bool:
-        text = self.lines[line]
-        pos = self.ind[line]
-        maximum = len(text)
-        if pos - self.blk >= 4 or pos + 3 > maximum:
-            return False
+        text, pos = self.lines[line], self.ind[line]
         marker = text[pos]
-        if marker not in "~`":
-            return False
-        mark_end = pos
-        while mark_end < maximum and text[mark_end] == marker:
-            mark_end += 1
-        length = mark_end - pos
-        if length < 3:
-            return False
-        if marker == "`" and "`" in text[mark_end:]:
+        rest = text[pos:].lstrip(marker)
+        length = len(text) - pos - len(rest)
+        if length < 3 or (marker == "`" and "`" in rest):
             return False
         if silent:
             return True
-        lines = self.lines
-        ind = self.ind
-        following = line
-        closed = False
-        while True:
-            following += 1
-            if following >= end:
-                break
-            other = lines[following]
-            start = ind[following]
+        lines, ind = self.lines, self.ind
+        following = line + 1
+        while following < end:
+            other, start = lines[following], ind[following]
             if start < len(other) and start < self.blk:
                 break
-            if start >= len(other) or other[start] != marker:
-                continue
-            if start - self.blk >= 4:
-                continue
-            stop = start
-            while stop < len(other) and other[stop] == marker:
-                stop += 1
-            if stop - start < length:
-                continue
-            if other[stop:].strip(" "):
-                continue
-            closed = True
-            break
-        self.line = following + 1 if closed else following
+            if start < len(other) and other[start] == marker and start - self.blk < 4:
+                after = other[start:].lstrip(marker)
+                if len(other) - start - len(after) >= length and not after.strip(" "):
+                    following += 1  # the closing fence belongs to the block
+                    break
+            following += 1
+        self.line = following
         self.after_item = False
         return True
 
     def hr(self, line: int, silent: bool) -> bool:
-        text = self.lines[line]
-        pos = self.ind[line]
-        if pos - self.blk >= 4:
-            return False
+        text, pos = self.lines[line], self.ind[line]
         marker = text[pos]
-        if marker not in "*-_":
-            return False
-        count = 1
-        for char in text[pos + 1 :]:
+        count = 0
+        for char in text[pos:]:  # every bullet comes here first: stop at its text
             if char == marker:
                 count += 1
             elif char != " ":
@@ -217,41 +175,32 @@ class _Scanner:
         return True
 
     def html_block(self, line: int, end: int, silent: bool) -> bool:
-        text = self.lines[line]
-        pos = self.ind[line]
-        if pos - self.blk >= 4 or text[pos] != "<":
-            return False
+        text, pos = self.lines[line], self.ind[line]
         if not text.startswith("<!--", pos):
             # Other HTML blocks (and "<" lines that are none) need markdown-it's regexes.
             raise _Unsure
         if silent:
             return True  # a comment may interrupt a paragraph
-        lines = self.lines
-        ind = self.ind
+        lines, ind = self.lines, self.ind
         following = line + 1
         if "-->" not in text[pos:]:
             while following < end:
-                other = lines[following]
-                start = ind[following]
+                other, start = lines[following], ind[following]
                 # A comment ends only at "-->"; an outdented non-blank line ends it early.
                 if start < self.blk and start < len(other):
                     break
-                if "-->" in other[start:]:
-                    following += 1
-                    break
                 following += 1
+                if "-->" in other[start:]:
+                    break
         self.line = following
         self.after_item = False
         return True
 
     def heading(self, line: int, silent: bool) -> bool:
         text = self.lines[line]
-        pos = self.ind[line]
-        if pos - self.blk >= 4 or text[pos] != "#":
-            return False
+        pos = self.ind[line] + 1
         maximum = len(text)
         level = 1
-        pos += 1
         while pos < maximum and text[pos] == "#" and level <= 6:
             level += 1
             pos += 1
@@ -262,32 +211,31 @@ class _Scanner:
             self.after_item = False
         return True
 
-    def terminates_paragraph(self, line: int) -> bool:
-        """``getRules("paragraph")``: fence, blockquote, hr, list, html_block, heading."""
-        text = self.lines[line]
-        char = text[self.ind[line]]
+    def ends_list(self, line: int) -> bool:
+        """``getRules("list")``: fence, blockquote, hr."""
+        char = self.lines[line][self.ind[line]]
         if char in "`~" and self.fence(line, 0, True):
             return True
         if char == ">":
             raise _Unsure
-        if char in "*-_" and self.hr(line, True):
+        return char in "*-_" and self.hr(line, True)
+
+    def terminates_paragraph(self, line: int) -> bool:
+        """``getRules("paragraph")``: fence, blockquote, hr, list, html_block, heading."""
+        if self.ends_list(line) or self.list_interrupts(line):
             return True
-        if self.list_interrupts(line):
-            return True
+        char = self.lines[line][self.ind[line]]
         if char == "<" and self.html_block(line, 0, True):
             return True
         return char == "#" and self.heading(line, True)
 
     def lheading_or_paragraph(self, line: int) -> None:
         """lheading, then paragraph: both scan the same lines, lheading also for an underline."""
-        lines = self.lines
-        ind = self.ind
-        blk = self.blk
+        lines, ind, blk = self.lines, self.ind, self.blk
         n = self.n  # paragraph runs to lineMax; lheading to endLine, the same here
         following = line + 1
         while following < n:
-            text = lines[following]
-            start = ind[following]
+            text, start = lines[following], ind[following]
             if start >= len(text):
                 break
             if start - blk > 3:
@@ -302,15 +250,15 @@ class _Scanner:
             if self.terminates_paragraph(following):
                 break
             following += 1
-        # getLines(line, following, blkIndent): each line loses up to blkIndent columns
-        # of indentation (for an item's first line, the marker counts as indentation).
-        if following == line + 1:
-            content = lines[line][min(blk, ind[line]) :]
-        else:
-            content = "\n".join(
-                [lines[index][min(blk, ind[index]) :] for index in range(line, following)]
-            )
         if self.after_item:
+            # getLines(line, following, blkIndent): each line loses up to blkIndent columns
+            # of indentation (for an item's first line, the marker counts as indentation).
+            if following == line + 1:
+                content = lines[line][min(blk, ind[line]) :]
+            else:
+                content = "\n".join(
+                    [lines[index][min(blk, ind[index]) :] for index in range(line, following)]
+                )
             self.out.append((line, self.depth - 1, content.strip(" \n")))
             self.after_item = False
         self.line = following
@@ -319,42 +267,25 @@ class _Scanner:
 
     @staticmethod
     def skip_bullet(text: str, pos: int) -> int:
-        if pos >= len(text) or text[pos] not in "*-+":
+        if pos >= len(text) or text[pos] not in "*-+" or text[pos + 1 : pos + 2] not in ("", " "):
             return -1
-        pos += 1
-        if pos < len(text) and text[pos] != " ":
-            return -1
-        return pos
+        return pos + 1
 
     @staticmethod
     def skip_ordered(text: str, pos: int) -> int:
-        start = pos
-        maximum = len(text)
-        if pos + 1 >= maximum or not "0" <= text[pos] <= "9":
+        """After the delimiter of 1 to 9 digits and ``.`` or ``)``, followed by a space
+        or the end of the line; else -1."""
+        digits = pos
+        while digits < len(text) and "0" <= text[digits] <= "9":
+            digits += 1
+        if not 0 < digits - pos < 10 or digits >= len(text) or text[digits] not in ").":
             return -1
-        pos += 1
-        while True:
-            if pos >= maximum:
-                return -1
-            char = text[pos]
-            pos += 1
-            if "0" <= char <= "9":
-                if pos - start >= 10:
-                    return -1
-                continue
-            if char in ").":
-                break
-            return -1
-        if pos < maximum and text[pos] != " ":
-            return -1
-        return pos
+        after = digits + 1
+        return after if after >= len(text) or text[after] == " " else -1
 
     def list_interrupts(self, line: int) -> bool:
         """list_block in validation mode, called with parentType == "paragraph"."""
-        text = self.lines[line]
-        pos = self.ind[line]
-        if pos - self.blk >= 4:
-            return False
+        text, pos = self.lines[line], self.ind[line]
         if self.list_indent >= 0 and pos - self.list_indent >= 4 and pos < self.blk:
             return False
         terminating = pos >= self.blk
@@ -369,12 +300,8 @@ class _Scanner:
         return not (terminating and not text[after:].strip(" "))
 
     def list_block(self, start_line: int, end: int) -> bool:
-        lines = self.lines
-        ind = self.ind
-        text = lines[start_line]
-        pos = ind[start_line]
-        if pos - self.blk >= 4:
-            return False
+        lines, ind = self.lines, self.ind
+        text, pos = lines[start_line], ind[start_line]
         if self.list_indent >= 0 and pos - self.list_indent >= 4 and pos < self.blk:
             return False
         after = self.skip_ordered(text, pos)
@@ -390,17 +317,11 @@ class _Scanner:
         while following < end:
             text = lines[following]
             maximum = len(text)
-            initial = after  # no tabs: the column right after the marker
-            content_start = after
+            content_start = after  # no tabs: the column right after the marker
             while content_start < maximum and text[content_start] == " ":
                 content_start += 1
-            if content_start >= maximum:
-                indent_after_marker = 1
-            else:
-                indent_after_marker = content_start - initial
-                if indent_after_marker > 4:
-                    indent_after_marker = 1
-            indent = initial + indent_after_marker
+            gap = content_start - after  # indent_after_marker, 1 when blank or over 4
+            indent = after + (gap if content_start < maximum and gap <= 4 else 1)
 
             # list_item_open
             self.depth += 1
@@ -427,19 +348,11 @@ class _Scanner:
             following = start_line = self.line
             if following >= end:
                 break
-            text = lines[following]
-            pos = ind[following]
+            text, pos = lines[following], ind[following]
             if pos < self.blk or pos - self.blk >= 4:
                 break
-            # getRules("list"): fence, blockquote, hr
-            if pos < len(text):
-                char = text[pos]
-                if char in "`~" and self.fence(following, end, True):
-                    break
-                if char == ">":
-                    raise _Unsure
-                if char in "*-_" and self.hr(following, True):
-                    break
+            if pos < len(text) and self.ends_list(following):
+                break
             after = self.skip_ordered(text, pos) if ordered else self.skip_bullet(text, pos)
             if after < 0 or text[after - 1] != marker_char:
                 break

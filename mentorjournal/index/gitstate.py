@@ -1,6 +1,6 @@
 """What changed since last time, asked of git: blob ids, modified files, the index.
 
-The caches (``cache.py``, ``snapshot.py``) key what they store by git blob id, so
+The caches (``store.py``, ``snapshot.py``) key what they store by git blob id, so
 git itself says what is fresh: ``git ls-files -s`` gives the blob id of every
 tracked file, ``git status`` names the few that differ from the index. Both run as
 child processes started with ``posix_spawn`` (importing ``subprocess`` costs more
@@ -57,10 +57,8 @@ def _fingerprint() -> str:
     # new release (PyYAML 6.0.4 changed an error) must not answer from old records.
     from importlib.machinery import PathFinder  # importlib.util costs ~2.5 ms more
 
-    for library in _LIBRARIES:
-        spec = PathFinder.find_spec(library)
-        if spec is not None and spec.origin:
-            watched.append(spec.origin)
+    specs = [PathFinder.find_spec(library) for library in _LIBRARIES]
+    watched += [spec.origin for spec in specs if spec is not None and spec.origin]
     for path in watched:
         try:
             stat = os.stat(path)
@@ -83,25 +81,25 @@ def git_location(root: str) -> tuple[str, str, str] | None:
         if os.path.isdir(dot_git):
             return dot_git, dot_git, directory
         if os.path.isfile(dot_git):
-            try:
-                with open(dot_git, encoding="utf-8", errors="replace") as handle:
-                    text = handle.read().strip()
-            except OSError:
-                return None
+            text = _read_text(dot_git) or ""
             if not text.startswith("gitdir:"):
                 return None
             gitdir = os.path.join(directory, text.removeprefix("gitdir:").strip())
-            common = os.path.join(gitdir, "commondir")
-            try:
-                with open(common, encoding="utf-8") as handle:
-                    shared = os.path.realpath(os.path.join(gitdir, handle.read().strip()))
-            except OSError:
-                shared = gitdir
+            common = _read_text(os.path.join(gitdir, "commondir"))
+            shared = gitdir if common is None else os.path.realpath(os.path.join(gitdir, common))
             return shared, gitdir, directory
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
         directory = parent
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
 
 
 def history_mark(root: str) -> str:
@@ -201,8 +199,7 @@ class Git:
 
     def __init__(self, root: str, arguments: Sequence[str], given: bytes = b"") -> None:
         """Start git; ``given`` is written to its stdin (keep it under a pipe's 64 KiB)."""
-        command = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", root]
-        command += arguments
+        command = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", root, *arguments]
         read, write = os.pipe()
         stdin_read, stdin_write = os.pipe()
         null = os.open(os.devnull, os.O_RDWR)
@@ -275,10 +272,8 @@ def refresh_if_stale(root: str, worktree_git_dir: str, agreement_clean: bool) ->
             return
     except OSError:
         return
-    busy = ("index.lock", *_OPERATIONS)
-    if any(os.path.lexists(os.path.join(worktree_git_dir, name)) for name in busy):
-        return
-    if not os.access(worktree_git_dir, os.W_OK):
+    busy = [os.path.join(worktree_git_dir, name) for name in ("index.lock", *_OPERATIONS)]
+    if any(map(os.path.lexists, busy)) or not os.access(worktree_git_dir, os.W_OK):
         return
     # Fails harmlessly when another git takes index.lock first; -q: a modified file
     # is left as it is.
@@ -341,16 +336,16 @@ def _parse_batch(output: bytes) -> dict[str, bytes]:
 
 
 def parse_ls_files(listed: bytes) -> dict[str, str]:
-    """Journal-relative path -> blob id of every regular tracked file (stage 0)."""
+    """Journal-relative path -> blob id of every regular tracked file (stage 0); conflicts,
+    symlinks and submodules are read from disk."""
     blobs: dict[str, str] = {}
     for record in listed.split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
         mode, blob, stage = meta.split(b" ")
-        if stage != b"0" or mode == b"120000" or mode == b"160000":
-            continue  # conflicts, symlinks and submodules are read from disk
-        blobs[name.decode("utf-8", "surrogateescape")] = blob.decode()
+        if stage == b"0" and mode != b"120000" and mode != b"160000":
+            blobs[name.decode("utf-8", "surrogateescape")] = blob.decode()
     return blobs
 
 
@@ -393,18 +388,12 @@ def parse_status(output: bytes, root: str, top: str) -> set[str]:
 
 def status_records(output: bytes) -> list[tuple[str, str, str | None]]:
     """(code, path, original path of a rename or copy) per ``status --porcelain -z`` record."""
-    parts = output.decode("utf-8", "surrogateescape").split("\0")
+    parts = iter(output.decode("utf-8", "surrogateescape").split("\0"))
     records: list[tuple[str, str, str | None]] = []
-    index = 0
-    while index < len(parts):
-        record = parts[index]
-        index += 1
-        if len(record) < 4:
-            continue
-        code, path = record[:2], record[3:]
-        original = None
-        if "R" in code or "C" in code:
-            original = parts[index]  # with -z a rename is "XY new\0old\0"
-            index += 1
-        records.append((code, path, original))
+    for record in parts:
+        if len(record) >= 4:
+            code, path = record[:2], record[3:]
+            # With -z a rename or copy is "XY new\0old\0".
+            original = next(parts, None) if "R" in code or "C" in code else None
+            records.append((code, path, original))
     return records

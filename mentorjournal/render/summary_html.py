@@ -18,7 +18,8 @@ from mentorjournal.render.summary_svg import (
 )
 from mentorjournal.render.summary_text import rhythm, target_phrase, withheld
 from mentorjournal.reports.changes import plural
-from mentorjournal.reports.summary import Actions, GoalSummary, Summary
+from mentorjournal.reports.summary import GoalSummary, Summary
+from mentorjournal.reports.summary_actions import Actions
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111827;

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from mentorjournal.render.terminal import json_text
-from mentorjournal.reports.summary import Actions, Cadence, GoalSummary, QuotedItem, Summary
+from mentorjournal.reports.cadence import Cadence
+from mentorjournal.reports.summary import GoalSummary, Summary
+from mentorjournal.reports.summary_actions import Actions, QuotedItem
 
 # The keys of a goal that belong to another part of the report than "goals".
 _GOAL_PARTS = {

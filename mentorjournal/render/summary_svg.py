@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from mentorjournal.reports.summary import Actions, Cadence, GoalSummary
+from mentorjournal.reports.cadence import Cadence
+from mentorjournal.reports.summary import GoalSummary
+from mentorjournal.reports.summary_actions import Actions
 
 COLOURS = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d")
 STATUS_COLOURS = {

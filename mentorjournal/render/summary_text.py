@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from mentorjournal.audience import PARTS
 from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.reports.cadence import Cadence
 from mentorjournal.reports.changes import plural
-from mentorjournal.reports.summary import Actions, AgreementSummary, Cadence, GoalSummary, Summary
+from mentorjournal.reports.summary import AgreementSummary, GoalSummary, Summary
+from mentorjournal.reports.summary_actions import Actions
 
 BAR_WIDTH = 20
 

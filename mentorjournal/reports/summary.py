@@ -4,13 +4,8 @@ Definitions (what every number means):
 
 * The window is ``since`` (default: the agreement's ``start``) to ``until`` (default:
   today). A session is *held* when its date is inside the window.
-* An action item is *opened* on the date of the session that holds it, on its
-  goal's ``opened`` date, or on the agreement's ``start``; it is *done* on its done
-  date (or its opened date when it has none). Its state is taken as of ``until``,
-  so a report for a past window does not count later work.
 * Journal-wide ``actions`` are every task item, milestones included (as in
-  ``mj status``): ``opened`` and ``done`` count events inside the window,
-  ``open`` and ``overdue`` are the state at ``until``.
+  ``mj status``), dated and counted as ``summary_actions.py`` says.
 * Per goal, ``milestones_*`` are the items in the goal's own file (cancelled
   excluded), ``actions_*`` are items elsewhere that link to it with ``#goal-id``,
   as of ``until``; ``sessions`` counts held sessions listing the goal (or rating it).
@@ -31,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -40,23 +34,14 @@ from typing import Any, Literal
 from mentorjournal.audience import Gate, is_confidential
 from mentorjournal.checks.signatures import signature_state
 from mentorjournal.format.dates import parse_date
-from mentorjournal.format.items import remove_hashtags
 from mentorjournal.journal import mentee_handle
-from mentorjournal.model import ActionItem, Document, Journal
-from mentorjournal.reports.cadence import (
-    AgreementTimeline,
-    Cadence,
-    CadencePhase,
-    HeldSession,
-    compute_cadence,
-)
-from mentorjournal.reports.status import item_goals
+from mentorjournal.model import Document, Journal
+from mentorjournal.reports.cadence import AgreementTimeline, Cadence, compute_cadence
+from mentorjournal.reports.summary_actions import Actions, DatedItem, count_actions, dated_items
 
-__all__ = ["Cadence", "CadencePhase", "HeldSession", "Summary", "compute_summary"]
+__all__ = ["Summary", "compute_summary", "decisions"]
 
 Audience = Literal["pair", "sponsor"]
-FORMATS = ("text", "md", "json", "html")
-NO_OWNER = "(none)"
 _DECISIONS = re.compile(r"#{1,6}\s+.*\bdecisions?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")
 _LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+(?!\[[ xX/-]\])(.+)")
@@ -86,51 +71,6 @@ class GoalSummary:
         if not self.milestones_total:
             return None
         return self.milestones_done / self.milestones_total
-
-
-@dataclass(frozen=True)
-class OwnerActions:
-    owner: str
-    opened: int
-    done: int
-    open: int
-    overdue: int
-
-
-@dataclass(frozen=True)
-class QuotedItem:
-    """An open item the report names (for the pair only, never from confidential notes)."""
-
-    id: str
-    text: str
-    owners: tuple[str, ...]
-    due: str | None
-    path: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ActionPoint:
-    """Cumulative counts on one date: actions opened and done since the window began."""
-
-    date: str
-    opened: int
-    done: int
-
-
-@dataclass(frozen=True)
-class Actions:
-    opened: int
-    done: int
-    overdue: int
-    open: int
-    cancelled: int
-    median_days_to_close: float | None
-    per_owner: tuple[OwnerActions, ...]
-    timeline: tuple[ActionPoint, ...]
-    # Quoted only for the pair, and never from confidential or private files.
-    overdue_items: tuple[QuotedItem, ...]
-    open_items: tuple[QuotedItem, ...]  # open and not overdue, due date first
 
 
 @dataclass(frozen=True)
@@ -213,57 +153,6 @@ def decisions(body: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Dated:
-    """An item with what the report needs of it, worked out once."""
-
-    item: ActionItem
-    opened: dt.date
-    done: dt.date | None
-    due: dt.date | None
-    quoted: bool  # its text may appear in the report
-    # "open", "done" or "cancelled" as of the report's end.
-    state: str
-    goals: tuple[str, ...]
-    until: dt.date
-
-    @property
-    def overdue(self) -> bool:
-        return self.state == "open" and self.due is not None and self.due < self.until
-
-
-def _dated_items(journal: Journal, since: dt.date, until: dt.date, gate: Gate) -> list[_Dated]:
-    """Every item opened by ``until``, dated, with its state at ``until``."""
-    agreement = journal.agreement
-    start = parse_date(agreement.meta.get("start")) if agreement else None
-    goal_ids = set(journal.goals)
-    found: list[_Dated] = []
-    for doc in journal.documents:
-        if doc.kind == "session":
-            opened = _session_date(doc)
-        elif doc.kind == "goal":
-            opened = parse_date(doc.meta.get("opened"))
-        else:
-            opened = start
-        opened = opened or since
-        if opened > until:
-            continue
-        quoted = gate.quotes(doc.path, doc.meta)
-        for item in doc.items:
-            done = parse_date(item.done) or (opened if item.state == "done" else None)
-            if item.state == "cancelled":
-                state = "cancelled"
-            elif item.state == "done" and done is not None and done <= until:
-                state = "done"
-            else:
-                state = "open"
-            goals = item_goals(item, goal_ids)
-            found.append(
-                _Dated(item, opened, done, parse_date(item.due), quoted, state, goals, until)
-            )
-    return found
-
-
 # ---------------------------------------------------------------- the computation
 
 
@@ -289,7 +178,7 @@ def compute_summary(
     until = until or today
     since = since or start or min((day for _, day in sessions), default=until)
     held = [(doc, day) for doc, day in sessions if since <= day <= until]
-    items = _dated_items(journal, since, until, gate)
+    items = dated_items(journal, since, until, gate, {doc.path: day for doc, day in sessions})
     shows = gate.shows
     return Summary(
         today=today.isoformat(),
@@ -305,7 +194,7 @@ def compute_summary(
         )
         if shows("cadence")
         else None,
-        actions=_actions(items, since, until) if shows("actions") else None,
+        actions=count_actions(items, since, until) if shows("actions") else None,
         agreement=_agreement(journal, until, agreement_history),
         retrospectives=tuple(_retrospectives(held, gate)) if shows("cadence") else (),
         pair=_pair(meta),
@@ -327,14 +216,14 @@ def _goals(
     journal: Journal,
     held: list[tuple[Document, dt.date]],
     sessions: list[tuple[Document, dt.date]],
-    items: list[_Dated],
+    items: list[DatedItem],
     until: dt.date,
     gate: Gate,
 ) -> Iterable[GoalSummary]:
     default_owner = mentee_handle(journal.agreement)
     goals = journal.goals
-    own: dict[str, list[_Dated]] = {}
-    linked: dict[str, list[_Dated]] = {}
+    own: dict[str, list[DatedItem]] = {}
+    linked: dict[str, list[DatedItem]] = {}
     for d in items:
         own.setdefault(d.item.path, []).append(d)
         for goal_id in d.goals:
@@ -381,76 +270,6 @@ def _goals(
             last_discussed=_iso(last.get(goal_id)) if shows_cadence else None,
             ratings=tuple(ratings.get(goal_id, ())),
         )
-
-
-def _actions(
-    items: list[_Dated],
-    since: dt.date,
-    until: dt.date,
-) -> Actions:
-    def in_window(day: dt.date | None) -> bool:
-        return day is not None and since <= day <= until
-
-    opened = [d for d in items if in_window(d.opened)]
-    done = [d for d in items if d.state == "done" and in_window(d.done)]
-    closing_days = [max(0, (d.done - d.opened).days) for d in done if d.done is not None]
-
-    owners: dict[str, list[_Dated]] = {}
-    for d in items:
-        for owner in d.item.owners or (NO_OWNER,):
-            owners.setdefault(owner, []).append(d)
-    per_owner = [
-        OwnerActions(
-            owner=owner,
-            opened=sum(1 for d in mine if in_window(d.opened)),
-            done=sum(1 for d in mine if d.state == "done" and in_window(d.done)),
-            open=sum(1 for d in mine if d.state == "open"),
-            overdue=sum(1 for d in mine if d.overdue),
-        )
-        for owner, mine in sorted(owners.items())
-    ]
-
-    events: Counter[tuple[dt.date, str]] = Counter()
-    for d in opened:
-        events[(d.opened, "opened")] += 1
-    for d in done:
-        assert d.done is not None
-        events[(d.done, "done")] += 1
-    timeline = [ActionPoint(since.isoformat(), 0, 0)]
-    total_opened = total_done = 0
-    for day in sorted({day for day, _ in events}):
-        total_opened += events[(day, "opened")]
-        total_done += events[(day, "done")]
-        point = ActionPoint(day.isoformat(), total_opened, total_done)
-        if timeline[-1].date == point.date:
-            timeline[-1] = point
-        else:
-            timeline.append(point)
-    if timeline[-1].date != until.isoformat():
-        timeline.append(ActionPoint(until.isoformat(), total_opened, total_done))
-
-    listed = sorted(
-        (d for d in items if d.state == "open" and d.quoted),
-        key=lambda d: (d.due is None, d.due or until, d.item.path, d.item.line),
-    )
-    return Actions(
-        opened=len(opened),
-        done=len(done),
-        overdue=sum(1 for d in items if d.overdue),
-        open=sum(1 for d in items if d.state == "open"),
-        cancelled=sum(1 for d in items if d.item.state == "cancelled" and in_window(d.opened)),
-        median_days_to_close=float(statistics.median(closing_days)) if closing_days else None,
-        per_owner=tuple(per_owner),
-        timeline=tuple(timeline),
-        overdue_items=tuple(_quoted(d) for d in listed if d.overdue),
-        open_items=tuple(_quoted(d) for d in listed if not d.overdue),
-    )
-
-
-def _quoted(d: _Dated) -> QuotedItem:
-    due = d.due.isoformat() if d.due else None
-    text = remove_hashtags(d.item.text, set(d.goals))
-    return QuotedItem(d.item.id, text, d.item.owners, due, d.item.path, d.item.line)
 
 
 def _agreement(
