@@ -9,8 +9,9 @@ Importing click and the command modules costs ~25-60 ms, as much as a warm
 - ``mj status``: from the status snapshot (``index/snapshot.py``) when it is fresh;
 - ``mj validate --staged`` and the installed hook (``hook-run``): the pre-commit
   check that re-checks only the staged notes that changed (``index/stagedcheck.py``);
-- ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``mj summary``, ``mj calendar``,
-  ``mj new session`` and ``mj program [DIR]``: through ``commands.py``, as ``app.py`` does.
+- ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``commit``, ``summary``,
+  ``calendar``, ``new session`` and ``program [DIR]``: parsed in ``fastcommands.py``,
+  run through ``commands.py`` as ``app.py`` does.
 
 Anything else, or anything unusual about them (other options, a narrow terminal,
 no snapshot yet, MJ_NO_CACHE), goes to the click CLI unchanged, which also words
@@ -70,24 +71,28 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         return _validate_staged(directory, argv[1:], out, err)
     if argv == ["hook-run"]:
         return _hook_run(directory)
+    from mentorjournal.cli import fastcommands
+
     if argv[:1] == ["add"]:
-        return _add(directory, argv[1:], out, err)
+        return fastcommands.add(directory, argv[1:], out, err)
     if argv[:1] in (["done"], ["cancel"], ["reopen"], ["due"]):
-        return _item(argv[0], directory, argv[1:], out, err)
+        return fastcommands.item(argv[0], directory, argv[1:], out, err)
     if argv[:1] == ["summary"]:
-        return _summary(directory, argv[1:], out, err)
+        return fastcommands.summary(directory, argv[1:], out, err)
     if argv[:1] == ["calendar"]:
-        return _calendar(directory, argv[1:], out, err)
+        return fastcommands.calendar(directory, argv[1:], out, err)
     if argv[:2] == ["new", "session"]:
-        return _new_session(directory, argv[2:], out, err)
+        return fastcommands.new_session(directory, argv[2:], out, err)
     if argv[:1] == ["program"]:
-        return _program(directory, argv[1:], out, err)
+        return fastcommands.program(directory, argv[1:], out, err)
     if argv[:1] == ["commit"]:
-        return _commit(directory, argv[1:], out, err)
+        return fastcommands.commit(directory, argv[1:], out, err)
     return None
 
 
-def _options(args: list[str], names: tuple[str, ...]) -> tuple[dict[str, str], list[str]] | None:
+def parse_options(
+    args: list[str], names: tuple[str, ...]
+) -> tuple[dict[str, str], list[str]] | None:
     """``--name VALUE`` / ``--name=VALUE`` for ``names``, and the positional arguments;
     None for anything else (a flag, --help, a typo), which click then answers."""
     values: dict[str, str] = {}
@@ -109,7 +114,7 @@ def _options(args: list[str], names: tuple[str, ...]) -> tuple[dict[str, str], l
     return values, positional
 
 
-def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
+def parse_dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
     """``--today`` (else MJ_TODAY, else the clock) and the other date options, parsed;
     None when one is not a date (click words that error)."""
     from mentorjournal.format.dates import parse_date, today
@@ -126,7 +131,7 @@ def _dates(values: dict[str, str]) -> dict[str, dt.date | None] | None:
     return found
 
 
-def _root(directory: str) -> str | None:
+def journal_root(directory: str) -> str | None:
     """The journal at or above ``directory``; None (click words why) when there is none."""
     if not os.path.isdir(directory):
         return None
@@ -135,13 +140,13 @@ def _root(directory: str) -> str | None:
     return layout.find_root(directory)
 
 
-def _refused(err: TextIO, exc: Exception) -> int:
+def refused(err: TextIO, exc: Exception) -> int:
     """What click prints for a refused operation (ClickException), and its exit code."""
-    _say(err, f"Error: {exc}\n")
+    say(err, f"Error: {exc}\n")
     return 1
 
 
-def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
+def say(stream: TextIO, text: str, crlf: bool = False) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``."""
     from mentorjournal.render.terminal import feed_text, palette_for, terminal_text
 
@@ -149,151 +154,6 @@ def _say(stream: TextIO, text: str, crlf: bool = False) -> None:
         stream.write(feed_text(text))
         return
     stream.write(terminal_text(text, palette_for(stream).enabled))
-
-
-def _item(command: str, directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    """`mj done/cancel/reopen/due`: ID (and DATE for due), ``--today``."""
-    parsed = _options(args, () if command == "reopen" else ("--today",))
-    if parsed is None or len(parsed[1]) != (2 if command == "due" else 1):
-        return None
-    values, positional = parsed
-    if command == "due":
-        values["--date"] = positional.pop()
-    dates, root = _dates(values), _root(directory)
-    if dates is None or root is None:
-        return None
-    from pathlib import Path
-
-    from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
-
-    day = {"due": dates.get("--date"), "reopen": None}.get(command, dates["--today"])
-    try:
-        _say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
-    except MjError as exc:
-        return _refused(err, exc)
-    commands.notice(Path(root), err)
-    return 0
-
-
-def _commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    """`mj commit [-m MSG]`."""
-    parsed = _options(args, ("-m", "--message"))
-    root = _root(directory)
-    if parsed is None or parsed[1] or len(parsed[0]) > 1 or root is None:
-        return None
-    from pathlib import Path
-
-    from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
-    from mentorjournal.render.terminal import palette_for
-
-    message = parsed[0].get("-m", parsed[0].get("--message"))
-    try:
-        said, refusal = commands.commit(Path(root), message, palette_for(out))
-    except MjError as exc:
-        return _refused(err, exc)
-    _say(out, said + "\n")
-    if refusal:
-        return _refused(err, MjError(refusal))
-    commands.notice(Path(root), err)
-    return 0
-
-
-def _add(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    parsed = _options(args, ("--owner", "--due", "--goal", "--to"))
-    if parsed is None or len(parsed[1]) != 1:
-        return None
-    values, (text,) = parsed
-    dates, root = _dates(values), _root(directory)
-    if dates is None or root is None:
-        return None
-    from pathlib import Path
-
-    from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
-
-    try:
-        said, note = commands.add(
-            Path(root),
-            Path(directory),
-            text,
-            values.get("--owner"),
-            dates.get("--due"),
-            values.get("--goal"),
-            values.get("--to"),
-        )
-    except MjError as exc:
-        return _refused(err, exc)
-    _say(out, said + "\n")
-    if note:
-        _say(err, note + "\n")
-    commands.notice(Path(root), err)
-    return 0
-
-
-def _summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    parsed = _options(args, ("--format", "--since", "--until", "--audience", "--today"))
-    if parsed is None or parsed[1]:
-        return None  # -o FILE and the rest: click answers those
-    values = parsed[0]
-    output_format = values.get("--format", "text")
-    audience = values.get("--audience", "pair")
-    dates, root = _dates(values), _root(directory)
-    if dates is None or root is None or audience not in ("pair", "sponsor"):
-        return None
-    since, until, today = dates.get("--since"), dates.get("--until"), dates["--today"]
-    from mentorjournal.cli import commands
-
-    if output_format not in commands.SUMMARY_FORMATS or today is None:
-        return None
-    if since and until and since > until:
-        return None
-    from pathlib import Path
-
-    from mentorjournal.errors import MjError
-    from mentorjournal.render.terminal import Palette, palette_for
-
-    colours = palette_for(out) if output_format == "text" else Palette(False)
-    try:
-        text = commands.summary(Path(root), output_format, today, since, until, audience, colours)
-    except MjError as exc:
-        return _refused(err, exc)
-    _say(out, text.rstrip("\n") + "\n")
-    return 0
-
-
-def _calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    import datetime as dt
-
-    parsed = _options(args, ("--owner", "--audience", "--at", "--today"))
-    if parsed is None or parsed[1]:
-        return None  # -o FILE and the rest: click answers those
-    values = parsed[0]
-    audience, owner = values.get("--audience", "pair"), values.get("--owner")
-    dates, root = _dates(values), _root(directory)
-    try:
-        at = dt.time.fromisoformat(values.get("--at", "09:00"))
-    except ValueError:
-        return None
-    today = dates["--today"] if dates else None
-    if today is None or root is None or audience not in ("pair", "sponsor"):
-        return None
-    from pathlib import Path
-
-    from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
-
-    try:
-        text, errors = commands.calendar(Path(root), audience, owner, today, at)
-    except ValueError:
-        return None  # reports.calendar.UnknownOwnerError, a usage error: click words it
-    except MjError as exc:
-        return _refused(err, exc)
-    if errors:
-        _say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
-    _say(out, text, crlf=True)
-    return 0
 
 
 def _help(out: TextIO) -> int | None:
@@ -326,7 +186,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
                 today_text = value
         else:
             return None  # --help, a typo: click answers those
-    root = _root(directory)
+    root = journal_root(directory)
     if root is None:
         return None
     from mentorjournal.format.dates import today as resolve_today
@@ -419,7 +279,7 @@ def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextI
     chosen = _output_format(options)
     if chosen is None or not set(chosen[1]) <= {"--staged", "--json", "--strict"}:
         return None  # paths, --help, a typo: click answers those
-    root = _root(directory)
+    root = journal_root(directory)
     if root is None:
         return None  # a program repository (pairs/*/): click finds its journals
     from mentorjournal.index import stagedcheck
@@ -439,7 +299,7 @@ def _validate_staged(directory: str, options: list[str], out: TextIO, err: TextI
     )
     for stream, text in zip((out, err), shown, strict=True):
         if text:
-            _say(stream, text + "\n")
+            say(stream, text + "\n")
     return 1 if failed else 0
 
 
@@ -461,54 +321,3 @@ def _output_format(options: list[str]) -> tuple[str, list[str]] | None:
     if "--json" in rest:
         return None if given not in ([], ["json"]) else ("json", rest)
     return (given or ["text"])[0], rest
-
-
-def _new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    parsed = _options(args, ("--date", "--slug", "--kind", "--today"))
-    if parsed is None or parsed[1]:
-        return None  # --edit and the rest: click answers those
-    values = parsed[0]
-    dates, root = _dates(values), _root(directory)
-    from mentorjournal.cli import commands
-    from mentorjournal.edit.authoring import SESSION_KINDS
-
-    kind = values.get("--kind")
-    if dates is None or root is None or (kind is not None and kind not in SESSION_KINDS):
-        return None
-    day = dates.get("--date") or dates["--today"]
-    assert day is not None
-    from pathlib import Path
-
-    from mentorjournal.errors import MjError
-
-    try:
-        said = commands.new_session(Path(root), day, values.get("--slug"), kind)[1]
-    except MjError as exc:
-        return _refused(err, exc)
-    _say(out, said + "\n")
-    commands.notice(Path(root), err)
-    return 0
-
-
-def _program(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
-    parsed = _options(args, ("--format", "--today"))
-    if parsed is None or len(parsed[1]) > 1:
-        return None  # --repos, -o FILE and the rest: click answers those
-    values, folders = parsed
-    where = os.path.join(directory, folders[0]) if folders else directory
-    dates = _dates(values)
-    from mentorjournal.cli import commands
-
-    output_format = values.get("--format", "text")
-    if dates is None or not os.path.isdir(where) or output_format not in commands.PROGRAM_FORMATS:
-        return None
-    from mentorjournal.errors import MjError
-
-    today = dates["--today"]
-    assert today is not None
-    try:
-        text = commands.program(where, output_format, today)
-    except MjError as exc:
-        return _refused(err, exc)
-    _say(out, text.rstrip("\n") + "\n")
-    return 0

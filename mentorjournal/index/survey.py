@@ -1,0 +1,180 @@
+"""What a journal holds now, by path and blob id, before any record is unpacked.
+
+A survey lists the journal's files and asks git once (``git ls-files -s`` for the
+index's blob ids, ``git status`` for the files that differ from it, which are read
+and hashed here); the store (``store.py``) then gives each file's record by
+``path + side + blob id``. It also finds what no record can say: symlinks and
+private notes in the index, notes in conflict, unreadable files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mentorjournal.format import layout
+from mentorjournal.index import gitstate
+
+if TYPE_CHECKING:
+    from mentorjournal.model import Finding
+
+
+class Survey:
+    """What the journal holds now, by path and blob id, before any record is unpacked."""
+
+    __slots__ = (
+        "blobs",
+        "checksum",
+        "contents",
+        "current_blobs",
+        "findings",
+        "git_dir",
+        "in_git",
+        "keys",
+        "listing",
+    )
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        # Path -> blob id of the bytes a record is (to be) parsed from.
+        self.current_blobs: dict[str, str] = {}
+        # Bytes already read while hashing working-tree changes.
+        self.contents: dict[str, bytes] = {}
+        self.blobs: dict[str, str] = {}
+        self.listing: layout.Listing | None = None
+        self.checksum: bytes | None = None
+        self.in_git = False
+        self.git_dir: str | None = None
+        self.keys: dict[str, str] = {}
+
+
+def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = None) -> Survey:
+    found = Survey()
+    location = gitstate.git_location(str(root))
+    found.checksum = gitstate.index_checksum(location[1]) if location else None
+    found.git_dir = location[0] if location else None
+    ls_files = status = None
+    if location and given is None:
+        ls_files = gitstate.ls_files(str(root))
+        status = None if staged else gitstate.changed_files(str(root))
+    listing = found.listing = None if staged else layout.list_journal(str(root))
+
+    blobs: dict[str, str] = {}
+    links: dict[str, str] = {}
+    changed: set[str] = set()
+    unmerged: set[str] = set()
+    in_git = False
+    if ls_files is not None or (location and given is not None):
+        listed, changed_raw = given or (
+            ls_files.output() if ls_files else None,
+            status.output() if status is not None else b"",
+        )
+        if listed is not None and changed_raw is not None and location:
+            in_git = True
+            blobs = gitstate.parse_ls_files(listed)
+            if staged:
+                links, unmerged = gitstate.parse_ls_links(listed), gitstate.unmerged(listed)
+            changed = gitstate.parse_status(changed_raw, str(root), location[2])
+            if not staged:
+                clean = layout.AGREEMENT in blobs and layout.AGREEMENT not in changed
+                gitstate.refresh_if_stale(str(root), location[1], clean)
+
+    current_blobs = found.current_blobs
+    to_read: list[str] = []
+    if staged:
+        if not in_git:
+            from mentorjournal.errors import MjError
+
+            raise MjError(f"--staged needs a git repository, and {root} is not in one")
+        for path, blob in blobs.items():
+            if path.endswith(".md") and layout.in_journal(str(root), path):
+                current_blobs[path] = blob
+        found.findings = _staged_links(root, links)
+        found.findings += _unmerged_notes(root, unmerged)
+        found.findings += _staged_private(root, blobs)
+    else:
+        assert listing is not None
+        from mentorjournal.journal import outside_findings
+
+        found.findings = outside_findings(listing)
+        for path in listing.paths:
+            if path in blobs and path not in changed:
+                current_blobs[path] = blobs[path]
+            else:
+                to_read.append(path)
+
+    # Working-tree files that differ from the index: hash their bytes.
+    for path in to_read:
+        data = layout.read_head(str(root / path))
+        if data is None:
+            if layout.kind_for_path(path) != "other":
+                from mentorjournal.model import Finding
+
+                why = layout.why_unreadable(str(root / path))
+                message = f"cannot be read: {why}; mj skips it"
+                found.findings.append(Finding(path, 1, 1, "error", "unreadable", message))
+            continue
+        found.contents[path] = data
+        current_blobs[path] = gitstate.blob_id(data)
+    # Index bytes and working-tree bytes of one blob can differ (core.autocrlf and
+    # other filters): their records are kept apart.
+    side = "index" if staged else "worktree"
+    found.keys = {path: f"{path}\0{side}\0{blob}" for path, blob in current_blobs.items()}
+    found.blobs, found.in_git = blobs, in_git
+    return found
+
+
+def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:
+    """Staged symlinks of the journal (notes, or the folders notes live in) are errors:
+    one resolves elsewhere on the other person's computer, or lets a write land
+    outside the journal."""
+    from mentorjournal.git import gitrepo
+    from mentorjournal.model import Finding
+
+    notes = {
+        p: b
+        for p, b in links.items()
+        if layout.in_journal(str(root), p)
+        and (p.endswith(".md") or layout.kind_for_path(p + "/n.md") != "other")
+    }
+    targets = gitrepo.read_blobs(root, sorted(set(notes.values())))
+    findings = []
+    for path, blob in sorted(notes.items()):
+        target = targets.get(blob, b"").decode("utf-8", "surrogateescape")
+        message = (
+            f"a symlink (to {target}) is staged: a shared journal holds real files only; "
+            f"unstage it with `git rm --cached -- {path}`"
+        )
+        findings.append(Finding(path, 1, 1, "error", "symlink-staged", message))
+    return findings
+
+
+def _staged_private(root: Path, blobs: dict[str, str]) -> list[Finding]:
+    """A file under private/ in the index would be shared by the next commit or push."""
+    from mentorjournal.model import Finding
+
+    return [
+        Finding(
+            path,
+            1,
+            1,
+            "error",
+            "private-staged",
+            "a private note is in the index: private/ notes are one person's and are never "
+            f"shared; unstage it (the file stays) with `git rm --cached -- {path}`",
+        )
+        for path in sorted(blobs)
+        if path.startswith("private/") and layout.in_journal(str(root), path)
+    ]
+
+
+def _unmerged_notes(root: Path, unmerged: set[str]) -> list[Finding]:
+    """A note git holds in conflict stages has no version to commit yet."""
+    from mentorjournal.model import Finding
+
+    message = "unresolved merge conflict: resolve it, then `git add` the file"
+    return [
+        Finding(path, 1, 1, "error", "conflict-marker", message)
+        for path in sorted(unmerged)
+        if path.endswith(".md") and layout.in_journal(str(root), path)
+    ]
