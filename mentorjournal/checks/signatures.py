@@ -184,12 +184,8 @@ def _graph(root: Path) -> list[tuple[CommitInfo, list[str], Document]]:
     except MjError:
         return []  # not a repository, no commit yet, or one git cannot read
     return [
-        (
-            CommitInfo(sha, name, email, date, subject),
-            parents.split(),
-            parse_document(AGREEMENT, data),
-        )
-        for sha, parents, name, email, date, subject in commits
+        (CommitInfo(sha, *author_and_subject), parents.split(), parse_document(AGREEMENT, data))
+        for sha, parents, *author_and_subject in commits
         if (data := blobs.get(f"{sha}:./{AGREEMENT}")) is not None
     ]
 
