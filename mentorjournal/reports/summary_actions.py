@@ -155,22 +155,16 @@ def count_actions(items: list[DatedItem], since: dt.date, until: dt.date) -> Act
         for owner, mine in sorted(owners.items())
     ]
 
-    events: Counter[tuple[dt.date, str]] = Counter()
-    for d in opened:
-        events[(d.opened, "opened")] += 1
-    for d in done:
-        assert d.done is not None
-        events[(d.done, "done")] += 1
+    opened_on = Counter(d.opened for d in opened)
+    done_on = Counter(d.done for d in done if d.done is not None)
     timeline = [ActionPoint(since.isoformat(), 0, 0)]
     total_opened = total_done = 0
-    for day in sorted({day for day, _ in events}):
-        total_opened += events[(day, "opened")]
-        total_done += events[(day, "done")]
-        point = ActionPoint(day.isoformat(), total_opened, total_done)
-        if timeline[-1].date == point.date:
-            timeline[-1] = point
-        else:
-            timeline.append(point)
+    for day in sorted(opened_on.keys() | done_on.keys()):
+        total_opened += opened_on[day]
+        total_done += done_on[day]
+        if timeline[-1].date == day.isoformat():
+            timeline.pop()  # events on the window's first day
+        timeline.append(ActionPoint(day.isoformat(), total_opened, total_done))
     if timeline[-1].date != until.isoformat():
         timeline.append(ActionPoint(until.isoformat(), total_opened, total_done))
 
