@@ -5,8 +5,8 @@ goes through one runner, `_run`: `git -C DIR` through `subprocess`, with
 `--no-optional-locks`, so a read never takes `index.lock` or rewrites the index,
 and with the environment git gives a hook (`GIT_INDEX_FILE` for `git commit -a`
 or `git commit PATH`) kept, so the hook judges exactly what the commit will
-record. Importing GitPython costs ~45-70 ms, which `mj status`, `mj commit` and the
-pre-commit hook cannot afford; the exchanges with a remote (`exchange.py`) use it.
+record. The exchanges with a remote (`remote.py`: clone, fetch, push) go through it
+too, with the same guards.
 
 Every remote, branch or ref value that reaches git is checked first: a value
 starting with `-` would be read as an option, and the `ext::` transport runs an

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,19 +34,6 @@ SESSION = (
 
 
 # --------------------------------------------------------------------------- read path
-
-
-def test_read_path_does_not_import_gitpython() -> None:
-    code = (
-        "import sys, pathlib; from mentorjournal.git import gitrepo;"
-        "gitrepo.staged_files(pathlib.Path('.'));"
-        "print('git' in sys.modules)"
-    )
-    repo = make_journal(Path(os.environ["HOME"]) / "j")
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "False"
 
 
 def test_toplevel_and_git_dir_outside_and_inside(tmp_path: Path) -> None:
