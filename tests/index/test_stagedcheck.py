@@ -323,3 +323,12 @@ def test_commit_checks_a_note_rewritten_in_the_index_s_second(sample_repo: Path)
     assert result.exit_code == 1, result.output
     assert "sessions/2026-09-28.md:29:7: error[unknown-person]" in result.output
     assert head(sample_repo) == committed
+    # Put right the same way, it is committed as it is on disk (the checked index put
+    # in place holds it), and nothing is left over.
+    with note.open("r+b") as handle:
+        handle.write(before.replace(b"- [ ] @ana Ask", b"- [ ] @ben Ask", 1))
+    os.utime(note, ns=(past, past))
+    os.utime(sample_repo / ".git" / "index", ns=(past, past))
+    assert mj("commit", "-m", "Ben asks", cwd=sample_repo).exit_code == 0
+    assert git(sample_repo, "show", "HEAD:sessions/2026-09-28.md").encode() == note.read_bytes()
+    assert git(sample_repo, "status", "--porcelain") == ""
