@@ -91,6 +91,12 @@ def people_of(meta: Mapping[str, Any]) -> dict[str, tuple[KeyPath, str | None]]:
     return found
 
 
+def reads_history(agreement: Document | None) -> bool:
+    """Whether the agreement's signatures are judged against its git history (someone
+    has a key): a result kept from them is fresh only under ``gitstate.history_mark``."""
+    return agreement is not None and any(key for _, key in people_of(agreement.meta).values())
+
+
 def entries(meta: Mapping[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
     """Each signer's entry (the last one counts) and its index in ``signatures``."""
     found: dict[str, tuple[int, dict[str, Any]]] = {}

@@ -257,7 +257,7 @@ def _load(given: dict[str, Given], root: str, top: str, mark: str | None) -> dic
 def _entries(jobs: list[tuple[str, Given, str, str | None]]) -> list[Entry]:
     from pathlib import Path
 
-    from mentorjournal.checks.signatures import people_of
+    from mentorjournal.checks.signatures import reads_history
     from mentorjournal.index import store
     from mentorjournal.reports.program import pair_facts
 
@@ -271,8 +271,7 @@ def _entries(jobs: list[tuple[str, Given, str, str | None]]) -> list[Entry]:
         location = gitstate.git_location(root)
         own = location is None or os.path.realpath(location[2]) != os.path.realpath(top)
         facts = pair_facts(loaded.journal)
-        agreement = loaded.journal.agreement
-        keyed = agreement is not None and any(k for _, k in people_of(agreement.meta).values())
-        judged = mark if keyed and not own else None  # a pair of its own is read every run
+        # A pair of its own is read every run.
+        judged = mark if reads_history(loaded.journal.agreement) and not own else None
         found.append((_digest(index), listing.dirs, listing.started_ns, watch, facts, own, judged))
     return found

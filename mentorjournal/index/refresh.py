@@ -84,7 +84,7 @@ def _facts(journal: Journal) -> tuple[Any, ...]:
     changes while only session notes do, which is when the snapshot answers)."""
     from dataclasses import astuple
 
-    from mentorjournal.checks.signatures import people_of
+    from mentorjournal.checks.signatures import reads_history
     from mentorjournal.edit.authoring import active_goals, pair_facts
     from mentorjournal.errors import MjError
     from mentorjournal.journal import people
@@ -97,9 +97,7 @@ def _facts(journal: Journal) -> tuple[Any, ...]:
         pair: tuple[Any, ...] | None = (*pair_facts(journal), active_goals(journal))
     except MjError:
         pair = None  # a new session asks the full path, which says what is wrong
-    agreement = journal.agreement
-    keyed = agreement is not None and any(k for _, k in people_of(agreement.meta).values())
-    mark = gitstate.history_mark(journal.root) if keyed else None
+    mark = gitstate.history_mark(journal.root) if reads_history(journal.agreement) else None
     return (tuple(journal.goals), every, start, review, sigs, names, pair, mark)
 
 

@@ -6,7 +6,9 @@ every commit. But almost every commit stages a note or two, and a note's finding
 depend only on its bytes, the people the agreement names and the goal ids
 (``checks/crossfile.py``). So this snapshot keeps each staged file's
 findings by blob id, with those two sets, and a check re-parses only the staged
-notes whose blob changed.
+notes whose blob changed. When someone has a key, the agreement's findings also
+depend on its git history: the snapshot keeps the ``history_mark`` they were judged
+under, and a check under another (a commit, a merge, a fetched history) runs in full.
 
 Anything else (the agreement or a goal staged, a file outside sessions/, explicit
 item ids, whose duplicates need every file) returns None and the full check runs,
@@ -54,8 +56,9 @@ def _where(root: str, git_dir: str) -> str:
     return gitstate.cache_path(root, git_dir, "staged")
 
 
-def save(root: str, loaded: Loaded, findings: list[Finding]) -> None:
-    """Keep the results of a full `validate --staged` of the journal at ``root``."""
+def save(root: str, loaded: Loaded, findings: list[Finding], judged: str | None) -> None:
+    """Keep the results of a full `validate --staged` of the journal at ``root``
+    (``judged``: the history mark its signatures were judged under, None: no keys)."""
     location = gitstate.git_location(root)
     if location is None:
         return
@@ -74,7 +77,7 @@ def save(root: str, loaded: Loaded, findings: list[Finding]) -> None:
         explicit = doc is not None and any(item.explicit_id for item in doc.items)
         kind = doc.kind if doc is not None else "other"
         files[path] = (blob, doc is not None, tuple(by_path.get(path, ())), kind, explicit)
-    context = (tuple(people(journal)), tuple(journal.goals))
+    context = (tuple(people(journal)), tuple(journal.goals), judged)
     found = {path: tuple(rows) for path, rows in by_path.items()}
     summary = (found, sum(entry[1] for entry in files.values()), sorted(_folders(files)))
     shelved = Shelf.build(files, _SHARDS).pack()
@@ -86,6 +89,7 @@ def save(root: str, loaded: Loaded, findings: list[Finding]) -> None:
 def staged_findings(root: Path) -> tuple[list[Finding], int]:
     """(findings, documents checked) of the index's journal at ``root``: the fast check
     when it can answer, else the full one (which leaves a snapshot for next time)."""
+    from mentorjournal.checks.signatures import reads_history
     from mentorjournal.checks.validate import validate
     from mentorjournal.model import Finding
 
@@ -101,8 +105,11 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
     from mentorjournal.index.store import load
 
     loaded = load(root, staged=True)
+    # Taken before validate reads the history: a commit meanwhile is seen next time.
+    keyed = reads_history(loaded.journal.agreement)
+    judged = gitstate.history_mark(str(root)) if keyed else None
     findings = validate(loaded.journal)
-    save(str(root), loaded, findings)
+    save(str(root), loaded, findings, judged)
     return findings, len(loaded.journal.documents)
 
 
@@ -161,12 +168,14 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     except (OSError, EOFError, ValueError, TypeError):
         listing.output()
         return None
+    judged = context[2] if isinstance(context, tuple) and len(context) == 3 else None
+    history = gitstate.history_mark(root) if judged is not None else None  # git lists meanwhile
     listed = listing.output()
-    if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None:
+    if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None or history != judged:
         return None
     if gitstate.has_links(listed) or gitstate.unmerged(listed) or b"\tprivate/" in listed:
         return None  # staged symlinks or private notes, a merge: the full check refuses them
-    if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 2:
+    if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 3:
         return None
     # A journal nested in a folder of this one takes that folder's files away.
     if any(os.path.exists(os.path.join(root, folder, layout.AGREEMENT)) for folder in folders):
@@ -231,7 +240,7 @@ def _differences(
 def _update(
     root: str,
     files: Shelf,
-    context: tuple[tuple[str, ...], tuple[str, ...]],
+    context: tuple[tuple[str, ...], tuple[str, ...], str | None],
     findings: dict[str, tuple[FindingRow, ...]],
     blobs: dict[str, str],
     changed: list[str],

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import mj
-from gitutil import git, head
+from gitutil import commit_files, git, head, make_repo
+from sshutil import make_key, public
 
 from mentorjournal.cli import fastpath
 from mentorjournal.index.gitstate import cache_path
@@ -118,6 +119,30 @@ def test_a_staged_agreement_change_takes_the_full_check(
     agreement.write_text(agreement.read_text().replace("handle: ben", "handle: bea"))
     git(sample_repo, "add", "--", "agreement.md")
     assert "unknown-person" in check(sample_repo, monkeypatch, expect_fast=False)
+
+
+def test_a_change_only_history_shows_takes_the_full_check(
+    sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a key in the agreement, its findings depend on git history: merged in, a
+    history where ana's first key was another one leaves every file and index entry as
+    it was, and the kept findings are not the answer any more."""
+    key = make_key(tmp_path / "ssh", "ana")
+    assert mj("key", "--as", "ana", "--file", str(key), cwd=sample_repo).exit_code == 0
+    git(sample_repo, "commit", "--quiet", "--no-verify", "-am", "Ana's key")
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    assert check(sample_repo, monkeypatch, expect_fast=True) == []
+
+    side = make_repo(tmp_path / "side")
+    keyed = (sample_repo / "agreement.md").read_text()
+    other = public(make_key(tmp_path / "ssh", "other"))
+    commit_files(side, {"agreement.md": keyed.replace(public(key), other)}, "ana's key, first")
+    commit_files(side, {"agreement.md": keyed}, "the agreement as it is")
+    git(sample_repo, "fetch", "--quiet", str(side), "main")
+    git(sample_repo, "merge", "--quiet", "--no-verify", "--allow-unrelated-histories",
+        "--no-edit", "FETCH_HEAD")  # fmt: skip
+    assert (sample_repo / "agreement.md").read_text() == keyed
+    assert check(sample_repo, monkeypatch, expect_fast=False) == ["key-changed"]
 
 
 def test_a_damaged_snapshot_means_a_full_check(
@@ -298,3 +323,12 @@ def test_commit_checks_a_note_rewritten_in_the_index_s_second(sample_repo: Path)
     assert result.exit_code == 1, result.output
     assert "sessions/2026-09-28.md:29:7: error[unknown-person]" in result.output
     assert head(sample_repo) == committed
+    # Put right the same way, it is committed as it is on disk (the checked index put
+    # in place holds it), and nothing is left over.
+    with note.open("r+b") as handle:
+        handle.write(before.replace(b"- [ ] @ana Ask", b"- [ ] @ben Ask", 1))
+    os.utime(note, ns=(past, past))
+    os.utime(sample_repo / ".git" / "index", ns=(past, past))
+    assert mj("commit", "-m", "Ben asks", cwd=sample_repo).exit_code == 0
+    assert git(sample_repo, "show", "HEAD:sessions/2026-09-28.md").encode() == note.read_bytes()
+    assert git(sample_repo, "status", "--porcelain") == ""
