@@ -214,6 +214,20 @@ def document_cross_checks(
     return [Finding(doc.path, *row) for row in rows]
 
 
+def agreement_findings(
+    agreement: Document, root: str, known: Collection[str], goal_ids: Collection[str]
+) -> list[Finding]:
+    """The agreement's findings as ``validate`` gives them, given the people it names and
+    the goal ids (all but duplicate explicit ids): for a check that kept every other
+    file's and must judge the signatures again under a new history."""
+    found = [*agreement.findings, *document_cross_checks(agreement, known, goal_ids)]
+    if not agreement.checked:
+        found += check_document(agreement)
+    if agreement.parsed:
+        found += _agreement_checks(agreement, root)
+    return found
+
+
 def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
     found: list[Finding] = []
     meta = agreement.meta

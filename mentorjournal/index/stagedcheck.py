@@ -8,7 +8,8 @@ depend only on its bytes, the people the agreement names and the goal ids
 findings by blob id, with those two sets, and a check re-parses only the staged
 notes whose blob changed. When someone has a key, the agreement's findings also
 depend on its git history: the snapshot keeps the ``history_mark`` they were judged
-under, and a check under another (a commit, a merge, a fetched history) runs in full.
+under, and a check under another (a commit, a merge, a fetched history) judges the
+agreement again, and only the agreement.
 
 Anything else (the agreement or a goal staged, a file outside sessions/, explicit
 item ids, whose duplicates need every file) returns None and the full check runs,
@@ -171,7 +172,7 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     judged = context[2] if isinstance(context, tuple) and len(context) == 3 else None
     history = gitstate.history_mark(root) if judged is not None else None  # git lists meanwhile
     listed = listing.output()
-    if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None or history != judged:
+    if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None:
         return None
     if gitstate.has_links(listed) or gitstate.unmerged(listed) or b"\tprivate/" in listed:
         return None  # staged symlinks or private notes, a merge: the full check refuses them
@@ -180,19 +181,55 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     # A journal nested in a folder of this one takes that folder's files away.
     if any(os.path.exists(os.path.join(root, folder, layout.AGREEMENT)) for folder in folders):
         return None
-    if listed != listed_before:
+    if listed != listed_before or history != judged:
         try:
-            changed, removed, blobs = _differences(root, files, listed_before, listed)
-            more = _update(root, files, context, findings, blobs, changed, removed)
-            if more is None:
-                return None
-            documents += more
+            if history != judged:  # a commit, a merge, fetched history: signatures again
+                if not _rejudge_agreement(root, files, context, findings):
+                    return None
+                context = (*context[:2], history)
+            blobs: dict[str, str] = {}
+            if listed != listed_before:
+                changed, removed, blobs = _differences(root, files, listed_before, listed)
+                more = _update(root, files, context, findings, blobs, changed, removed)
+                if more is None:
+                    return None
+                documents += more
         except (EOFError, ValueError, TypeError, IndexError):
             return None  # a damaged shard: the full check writes a new snapshot
         summary = (findings, documents, sorted(set(folders) | _folders(blobs)))
         gitstate.store(where, marshal.dumps((_TAG, mark, context, listed, files.pack(), summary)))
     rows = {(path, *finding) for path, found in findings.items() for finding in found}
     return sorted(rows, key=lambda r: (r[0], r[1], r[2], r[4], r[5])), documents
+
+
+def _rejudge_agreement(
+    root: str,
+    files: Shelf,
+    context: tuple[tuple[str, ...], tuple[str, ...], str | None],
+    findings: dict[str, tuple[FindingRow, ...]],
+) -> bool:
+    """Judge the kept agreement again (its signatures read git history, which moved);
+    False when that needs the full check (no agreement kept, or it has explicit ids)."""
+    entry = files.get(layout.AGREEMENT)
+    if entry is None or entry[3] != "agreement" or entry[4]:
+        return False
+    contents = gitstate.read_blobs(root, [entry[0]])
+    if entry[0] not in contents:
+        return False
+    from mentorjournal.checks.filecheck import parse_and_check
+    from mentorjournal.checks.validate import agreement_findings
+    from mentorjournal.format.document import document_from_packed
+
+    packed = parse_and_check(layout.AGREEMENT, contents[entry[0]])
+    agreement = document_from_packed(layout.AGREEMENT, packed, True)
+    found = agreement_findings(agreement, root, set(context[0]), set(context[1]))
+    rows = tuple((f.line, f.column, f.severity, f.code, f.message) for f in found)
+    files.put(layout.AGREEMENT, (entry[0], True, rows, "agreement", False))
+    if rows:
+        findings[layout.AGREEMENT] = rows
+    else:
+        findings.pop(layout.AGREEMENT, None)
+    return True
 
 
 def _folders(paths: Iterable[str]) -> set[str]:

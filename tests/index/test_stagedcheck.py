@@ -121,12 +121,14 @@ def test_a_staged_agreement_change_takes_the_full_check(
     assert "unknown-person" in check(sample_repo, monkeypatch, expect_fast=False)
 
 
-def test_a_change_only_history_shows_takes_the_full_check(
+def test_a_change_only_history_shows_judges_the_agreement_again(
     sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a key in the agreement, its findings depend on git history: merged in, a
     history where ana's first key was another one leaves every file and index entry as
-    it was, and the kept findings are not the answer any more."""
+    it was, and the kept findings are not the answer any more. The fast check judges
+    the agreement again (and only it: every commit moves the history), and answers
+    what the full check answers."""
     key = make_key(tmp_path / "ssh", "ana")
     assert mj("key", "--as", "ana", "--file", str(key), cwd=sample_repo).exit_code == 0
     git(sample_repo, "commit", "--quiet", "--no-verify", "-am", "Ana's key")
@@ -142,7 +144,20 @@ def test_a_change_only_history_shows_takes_the_full_check(
     git(sample_repo, "merge", "--quiet", "--no-verify", "--allow-unrelated-histories",
         "--no-edit", "FETCH_HEAD")  # fmt: skip
     assert (sample_repo / "agreement.md").read_text() == keyed
-    assert check(sample_repo, monkeypatch, expect_fast=False) == ["key-changed"]
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["key-changed"]
+
+
+def test_after_a_commit_a_keyed_journal_still_takes_the_fast_check(
+    sample_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = make_key(tmp_path / "ssh", "ana")
+    assert mj("key", "--as", "ana", "--file", str(key), cwd=sample_repo).exit_code == 0
+    git(sample_repo, "commit", "--quiet", "--no-verify", "-am", "Ana's key")
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    for day in ("2026-11-20", "2026-11-21"):
+        stage(sample_repo, f"sessions/{day}.md", NOTE.format(date=day, task="Next"))
+        assert check(sample_repo, monkeypatch, expect_fast=True) == []
+        git(sample_repo, "commit", "--quiet", "--no-verify", "-m", day)
 
 
 def test_a_damaged_snapshot_means_a_full_check(
