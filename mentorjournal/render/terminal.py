@@ -32,6 +32,8 @@ _ESCAPES |= {code: f"\\x{code - 0xDC00:02x}" for code in _UNDECODED}
 _IN_TEXT = {code: escape for code, escape in _ESCAPES.items() if code not in (0x09, 0x0A)}
 # JSON escapes C0 itself; the rest become \u escapes, which decode to the same text.
 _IN_JSON = {code: f"\\u{code:04x}" for code in (*_CONTROLS[0x20:], *_UNDECODED)}
+# What ASCII text may hold as it is (the rest are controls: the check before escaping).
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 # The colour codes Palette writes (and its reset): the only escapes let through.
 _SGR = {"0", *_CODES.values()}
 # Cursor home, then erase the screen: how `mj watch` draws each screen over the last.
@@ -65,14 +67,22 @@ def terminal_text(text: str, colour: bool = False) -> str:
 def feed_text(text: str) -> str:
     """``terminal_text`` of lines that end in CRLF (an iCalendar feed), the CRs kept.
     A feed mj rendered escapes its own text, so one check usually answers."""
-    if text.replace("\r\n", "").isprintable():
+    if text.isascii():  # every CR and LF in a CRLF pair, nothing else below space or DEL
+        data = text.encode("ascii")
+        rest = data.translate(None, _PRINTABLE_ASCII)
+        if len(rest) == 2 * data.count(b"\r\n") and not rest.translate(None, b"\r\n"):
+            return text
+    elif text.replace("\r\n", "").isprintable():
         return text
     return terminal_text(text.replace("\r\n", "\n")).replace("\n", "\r\n")
 
 
 def _escaped(text: str) -> str:
-    # Checking first costs ~3 ms a megabyte; translating, up to ~50 ms.
-    if text.replace("\n", "").replace("\t", "").isprintable():
+    # Checking first costs ~3 ms a megabyte (ASCII: ~0.6 ms); translating, up to ~50 ms.
+    if text.isascii():
+        if not text.encode("ascii").translate(None, _PRINTABLE_ASCII + b"\t\n"):
+            return text
+    elif text.replace("\n", "").replace("\t", "").isprintable():
         return text
     return text.translate(_IN_TEXT)
 

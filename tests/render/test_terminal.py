@@ -98,3 +98,26 @@ def test_force_color_through_the_fast_path(
     out = io.StringIO()
     assert fastpath.run(["-C", str(sample_repo), "status"], out, out) == 0
     assert "\x1b" not in out.getvalue()
+
+
+def test_the_gate_escapes_exactly_the_controls_ascii_or_not() -> None:
+    """ASCII text is checked on its bytes (a fast path); the answer must be the one the
+    character-by-character rule gives: each control escaped, CRLF kept in a feed."""
+    import random
+
+    from mentorjournal.render import terminal
+
+    def by_rule(text: str) -> str:
+        return "".join(terminal._IN_TEXT.get(ord(c), c) for c in text)
+
+    def feed_by_rule(text: str) -> str:  # line breaks kept (as CRLF), the rest by rule
+        return "\r\n".join(by_rule(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+    chooser = random.Random(7)
+    alphabet = [chr(c) for c in range(0x80)] + ["\r\n"] * 10 + ["é", "\u2028", "\x85", "\udc80"]
+    for _ in range(5000):
+        text = "".join(chooser.choice(alphabet) for _ in range(chooser.randint(0, 12)))
+        assert terminal.terminal_text(text) == by_rule(text), repr(text)
+        assert terminal.feed_text(text) == feed_by_rule(text), repr(text)
+    big = ("DESCRIPTION:plain text\r\n" * 50_000, "x\ty\n" * 50_000)
+    assert terminal.feed_text(big[0]) is big[0] and terminal.terminal_text(big[1]) is big[1]
