@@ -11,8 +11,10 @@ status snapshot does for one journal:
 * its files whose bytes are not the index's (hashed again every run),
 * a digest of its index entries (compared only when the index changed),
 * when its agreement holds a key, the history mark its signatures were judged under
-  (``gitstate.history_mark``: a commit, a merge, a reset or an unshallowed clone
-  changes a verdict without changing a file),
+  (``gitstate.history_mark``: a merge, a reset or an unshallowed clone changes a
+  verdict without changing a file). When the mark moved, one `git log` of the
+  commits gained and lost names the agreements they touched: only those pairs are
+  read again, so a commit in one pair leaves the other keyed pairs as they were,
 
 and the folders searched for journals (a pair came or went). A pair that is not
 fresh is read through the parse cache (``store.load``, given its part of git's
@@ -104,7 +106,15 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     keyed = any(entry[6] is not None for entry in entries.values())
     mark = gitstate.history_mark(root) if keyed else None
     stale = _stale(root, roots, entries, [path.removeprefix(prefix) for _, path, _ in records])
-    stale.update(pair for pair in roots - stale if entries[pair][6] not in (None, mark))
+    moved = {pair for pair in roots - stale if entries[pair][6] not in (None, mark)}
+    if moved and mark is not None:
+        # Only the pairs whose agreement the history between the two marks touched
+        # (a commit, a merge bringing in an old key, a reset) are judged again.
+        agreements = {_agreement_path(prefix, pair): pair for pair in moved}
+        touched = _touched(root, {entries[pair][6] for pair in moved}, mark, agreements)
+        stale |= moved if touched is None else {agreements[path] for path in touched}
+        for pair in moved - stale:
+            entries[pair] = (*entries[pair][:6], mark)
     if split is not None:  # the index changed: which pairs' entries did
         for pair in roots - stale:
             if _digest(gitstate.parse_ls_files(split.get(pair, b""))) != entries[pair][0]:
@@ -252,6 +262,36 @@ def _load(given: dict[str, Given], root: str, top: str, mark: str | None) -> dic
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = [entry for chunk in pool.map(_entries, chunks) for entry in chunk]
     return dict(zip(given, results, strict=True))
+
+
+def _agreement_path(prefix: str, pair: str) -> str:
+    """The pair's agreement.md, relative to the repository's top."""
+    return prefix + ("" if pair == "." else pair + "/") + layout.AGREEMENT
+
+
+def _touched(
+    root: str, judged: set[str | None], mark: str, agreements: dict[str, str]
+) -> set[str] | None:
+    """Which of ``agreements`` (paths from the top) a commit between each history mark
+    in ``judged`` and ``mark`` touches, either way (commits gained and lost); None when
+    that cannot be told (a shallow clone deepened, a mark git no longer has)."""
+    touched: set[str] = set()
+    head = mark.partition(" ")
+    for old in judged:
+        before = (old or "").partition(" ")
+        if before[2] != head[2] or not before[0] or not head[0]:
+            return None  # history was fetched under the same commits, or none was there
+        top = gitstate.git_location(root)
+        if top is None:
+            return None
+        span = f"{before[0]}...{head[0]}"  # commits gained and commits lost
+        options = ["--format=", "--name-only", "-z", "--no-renames", "--full-history"]
+        command = ["--literal-pathspecs", "log", *options, span, "--", *sorted(agreements)]
+        names = gitstate.Git(top[2], command).output()
+        if names is None:
+            return None
+        touched |= {name for name in names.decode("utf-8", "surrogateescape").split("\0")}
+    return touched & agreements.keys()
 
 
 def _entries(jobs: list[tuple[str, Given, str, str | None]]) -> list[Entry]:

@@ -569,3 +569,32 @@ def test_chromium_draws_and_sorts_the_roll_up(program_repo: Path, tmp_path: Path
     order = re.findall(r'data-v="(pairs/[^"]+)"', dom[dom.index("<tbody>") :])
     assert order == ["pairs/gus-hal", "pairs/eve-fay", "pairs/cleo-dan", "pairs/ana-ben"]
     assert 'aria-sort="descending"' in dom
+
+
+def test_a_commit_elsewhere_does_not_read_a_keyed_pair_again(
+    program_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit moves HEAD, but the ana-ben agreement's history is as it was: its
+    verdicts stand and the pair is not read again (every keyed pair of 500 would be,
+    after every commit); the pair whose note was committed is."""
+    from mentorjournal.index import program
+
+    settled(program_repo)
+    assert pairs(program_repo) == pairs(program_repo)  # computed, then kept
+    read: list[str] = []
+    reader = program._load
+
+    def counted(given: dict[str, object], *args: object) -> object:
+        read.extend(Path(pair).name for pair in given)
+        return reader(given, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(program, "_load", counted)
+    write(program_repo, "pairs/gus-hal/sessions/2025-08-15.md", session("2025-08-15", "gus, hal"))
+    git(program_repo, "add", "--", "pairs/gus-hal")
+    git(program_repo, "commit", "--quiet", "--no-verify", "-m", "gus-hal met")
+    settled(program_repo / "pairs" / "gus-hal")  # the other pairs' folders as they were
+    after = pairs(program_repo)
+    assert read == ["gus-hal"]
+    assert after["pairs/ana-ben"] == EXPECTED["pairs/ana-ben"]
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    assert pairs(program_repo) == after
