@@ -87,19 +87,27 @@ def calendar(
             journal, today, "sponsor" if audience == "sponsor" else "pair", owner, at
         )
         # What the feed last said of each event (render/calendar_ics): kept beside the
-        # cache, per audience, for every owner's feed alike.
+        # cache, per audience, for every owner's feed alike. The events' texts are
+        # kept for this code only: another mj writes them again (same sequences).
         location = gitstate.git_location(str(root))
         name = f"calendar-{audience}"
         where = gitstate.cache_path(str(root), location[0] if location else None, name)
         try:
-            kept = marshal.loads(gitstate.load(where))
+            stored = marshal.loads(gitstate.load(where))
         except (EOFError, ValueError, TypeError):
-            kept = {}
+            stored = None
+        # (code, kept), or as mj kept it before texts were kept: uid -> 3 values.
+        code, kept = stored if isinstance(stored, tuple) and len(stored) == 2 else (None, stored)
         kept = kept if isinstance(kept, dict) else {}  # damaged: the feed starts afresh
-        kept = {uid: v for uid, v in kept.items() if isinstance(v, tuple) and len(v) == 3}
+        same_code = code == gitstate.fingerprint()
+        kept = {
+            uid: (*v[:3], v[3] if same_code and len(v) == 4 and isinstance(v[3], str) else "")
+            for uid, v in kept.items()
+            if isinstance(v, tuple) and len(v) in (3, 4)
+        }
         text, changed = calendar_ics(built, kept, int(time.time()))
         if changed:
-            gitstate.store(where, marshal.dumps(kept | changed))
+            gitstate.store(where, marshal.dumps((gitstate.fingerprint(), kept | changed)))
         return text, file_errors(journal)
 
     owner = owner.lstrip("@") if owner else None

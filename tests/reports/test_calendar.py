@@ -282,3 +282,38 @@ def test_a_damaged_record_of_the_feed_starts_it_afresh(repo: Path) -> None:
         note = repo / "sessions/2025-02-24.md"
         note.write_text(note.read_text() + "\nAnother line.\n")  # the kept feed is stale
         assert {e["SEQUENCE"] for e in events(feed(repo)).values()} == {0}
+
+
+def _blocks(data: bytes) -> dict[str, bytes]:
+    """UID -> the event's lines as written (BEGIN:VEVENT to END:VEVENT)."""
+    found = {}
+    for block in data.split(b"BEGIN:VEVENT\r\n")[1:]:
+        block = block.split(b"END:VEVENT\r\n")[0]
+        uid = block.split(b"\r\nUID:")[1].split(b"\r\n")[0] if b"\r\nUID:" in block else b""
+        found[uid.decode()] = block
+    return found
+
+
+def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
+    """Unchanged events are written as the ledger kept them, byte for byte; the ledger
+    is kept per mj code (``gitstate.fingerprint``), so another mj writes them anew."""
+    first = feed(repo)
+    ledger = next((repo / ".git" / "mentorjournal").glob("calendar-pair-*.marshal"))
+    code, kept = marshal.loads(ledger.read_bytes())
+    before = _blocks(first)
+    assert len(before) > 3 and all(kept[uid][3] for uid in before)
+    assert {uid: b"BEGIN:VEVENT\r\n" + b + b"END:VEVENT\r\n" for uid, b in before.items()} == {
+        uid: kept[uid][3].encode() for uid in before
+    }
+    note = repo / "sessions/2025-03-03-retro.md"
+    note.write_text(note.read_text().replace("due:2025-03-10", "due:2025-03-17"))
+    after = _blocks(feed(repo))
+    assert [uid for uid in after if after[uid] != before[uid]] == [
+        uid for uid in after if marshal.loads(ledger.read_bytes())[1][uid][1] == 1
+    ]
+    assert sum(after[uid] != before[uid] for uid in after) == 1
+    now_kept = marshal.loads(ledger.read_bytes())[1]
+    ledger.write_bytes(marshal.dumps(("another mj", now_kept)))  # texts of other code
+    note.write_text(note.read_text() + "\nAnother line.\n")  # the kept feed is stale
+    assert _blocks(feed(repo)) == after  # written anew: the same sequences and stamps
+    assert marshal.loads(ledger.read_bytes())[0] == code
