@@ -32,15 +32,29 @@ if TYPE_CHECKING:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. As click does: Ctrl-C says "Aborted!" (exit 1), a
+    reader that went away (``mj status | head``) ends the run quietly (exit 1), and
+    a closed stdout or stderr swallows what is written to it."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with `>&-`
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (for the run's life)
     escape_undecodable()
-    code = run(sys.argv[1:], sys.stdout, sys.stderr)
-    if code is None:
-        from mentorjournal.cli.app import main as cli_main
+    try:
+        code = run(sys.argv[1:], sys.stdout, sys.stderr)
+        if code is None:
+            from mentorjournal.cli.app import main as cli_main
 
-        cli_main()
-    else:
-        sys.exit(code)
+            cli_main()
+            return
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        sys.stderr.write("Aborted!\n")
+        code = 1
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at nothing so that is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)
 
 
 def escape_undecodable() -> None:
@@ -271,7 +285,12 @@ def _hook_run(directory: str) -> int | None:
     if checked is None:  # nothing kept yet: the full check, which keeps its results
         from pathlib import Path
 
-        return 0 if not stagedcheck.staged_findings(Path(location[2]))[0] else None
+        from mentorjournal.git.hook import hook_run_targets
+
+        top = Path(location[2]).resolve()
+        if any(target.resolve() != top for target in hook_run_targets(top)):
+            return None  # journals in folders: the CLI checks each one the commit touches
+        return 0 if not stagedcheck.staged_findings(top)[0] else None
     return 0 if not checked[0] else None
 
 

@@ -24,6 +24,22 @@ from mentorjournal.reports.changes import (
     journal_changes,
 )
 
+_NOTHING = (
+    "nothing to commit: no journal file changed since the last commit. "
+    "Edit a session, goal or the agreement first."
+)
+
+
+@dataclass(frozen=True)
+class Trial:
+    """The copy of the index the check passed, with the plan's files staged in it."""
+
+    index: str  # the index file it is a copy of
+    before: bytes  # that file's bytes when copied
+    after: bytes  # the copy's bytes, the files staged
+    times: tuple[int, int]  # the copy's (atime, mtime) in ns: git's racy check reads them
+    staged: tuple[str, ...]  # the repository's paths it changes against HEAD
+
 
 @dataclass(frozen=True)
 class CommitPlan:
@@ -35,12 +51,10 @@ class CommitPlan:
     # The repository's (top level, git directory), and the journal's path in it.
     located: tuple[Path, Path]
     prefix: str
-    # The tree the check passed when it covered all the hook checks (the journal is the
-    # repository): the hook then skips checking it again.
-    checked_tree: str | None = None
-    # (index file, its bytes, the same with to_stage staged): the index the check saw,
-    # put in place if nothing changed it meanwhile, instead of staging a second time.
-    trial: tuple[str, bytes, bytes] | None = None
+    # "TREE HEAD" that the check passed, when it covered all the hook checks (the
+    # journal is the repository and holds no other): the hook then skips its check.
+    checked: str | None = None
+    trial: Trial | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,9 @@ def plan_commit(root: Path) -> CommitPlan:
     for path in to_stage:  # git refuses paths beyond a symlink; say why in words
         if path.count("/") and (refusal := layout.write_refusal(str(root), str(root / path))):
             raise MjError(f"not committed: {refusal}")
-    findings, tree, trial = _findings_if_staged(root, to_stage, whole_repository=not prefix)
+    findings, checked, trial = _findings_if_staged(
+        root, located[0], to_stage, whole_repository=not prefix
+    )
     errors = tuple(
         f
         for f in findings
@@ -120,7 +136,7 @@ def plan_commit(root: Path) -> CommitPlan:
     )
     if errors:
         return CommitPlan(root, to_stage, errors, located, prefix)
-    return CommitPlan(root, to_stage, errors, located, prefix, tree, trial)
+    return CommitPlan(root, to_stage, errors, located, prefix, checked, trial)
 
 
 def _prefix(root: Path, top: Path) -> str:
@@ -130,14 +146,16 @@ def _prefix(root: Path, top: Path) -> str:
 
 
 def _findings_if_staged(
-    root: Path, to_stage: Sequence[str], *, whole_repository: bool
-) -> tuple[list[Finding], str | None, tuple[str, bytes, bytes] | None]:
+    root: Path, top: Path, to_stage: Sequence[str], *, whole_repository: bool
+) -> tuple[list[Finding], str | None, Trial | None]:
     """What the commit would record, checked as the hook checks it (``staged_findings``,
     which re-checks only the notes that changed), in a copy of the index with
     ``to_stage`` added: nothing of the user's is staged before the plan is accepted.
-    Also, with ``whole_repository``, the tree checked (`git write-tree`, which keeps
-    the tree in the trial index, so that neither git commit nor the hook hash it
-    again), and (index file, its bytes, the trial index's bytes)."""
+
+    Also the copy itself (``Trial``) and, when the check covered all the hook would
+    check (``whole_repository``, no other journal in the index), "TREE HEAD": the
+    tree checked (`git write-tree`, which keeps it in the copy, so that neither git
+    commit nor the hook hash it again) and the history it was checked under."""
     from mentorjournal.git import gitrepo, writes
     from mentorjournal.index.stagedcheck import staged_findings, trial_index
 
@@ -146,10 +164,15 @@ def _findings_if_staged(
         findings = staged_findings(root)[0]
         if any(f.severity == "error" for f in findings):
             return findings, None, None
-        tree = gitrepo.write_tree(root) if whole_repository else None
+        checked = None
+        if whole_repository and not gitrepo.other_journals(top):
+            checked = f"{gitrepo.write_tree(root)} {gitrepo.head_commit(root) or ''}"
         if before is None:
-            return findings, tree, None
-        return findings, tree, (index, before, Path(trial_file).read_bytes())
+            return findings, checked, None
+        staged = tuple(gitrepo.changed_in_index(top))
+        after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()
+        trial = Trial(index, before, after, (times.st_atime_ns, times.st_mtime_ns), staged)
+        return findings, checked, trial
 
 
 @contextmanager
@@ -197,17 +220,21 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
     if plan.errors:
         raise MjError("the journal has errors: fix them (see `mj validate`), then retry")
     root, prefix = plan.root, plan.prefix
-    checked_tree = plan.checked_tree
+    checked, trial = plan.checked, plan.trial
+    if trial is not None and not trial.staged:
+        raise MjError(_NOTHING)  # known before anything of the user's is staged
     with _interrupts_deferred():
-        if plan.trial is None or not writes.promote_index(*plan.trial):
+        promoted = trial is not None and writes.promote_index(
+            trial.index, trial.before, trial.after, trial.times
+        )
+        if trial is not None and promoted:
+            staged = list(trial.staged)
+        else:
             writes.stage(root, plan.to_stage)
-            checked_tree = None  # the index changed meanwhile: not the tree checked
-        staged = gitrepo.changed_in_index(plan.located[0])  # the whole repository's
+            staged = gitrepo.changed_in_index(plan.located[0])  # the whole repository's
+            checked = None  # the index changed meanwhile: not what was checked
         if not staged:
-            raise MjError(
-                "nothing to commit: no journal file changed since the last commit. "
-                "Edit a session, goal or the agreement first."
-            )
+            raise MjError(_NOTHING)
         changed = [path[len(prefix) :] for path in staged if path.startswith(prefix)]
         before, after = _staged_versions(root, changed)
         changes = journal_changes(before, after)
@@ -216,11 +243,5 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
         if outside:
             changes = [*changes, Change("file", f"also {', '.join(outside[:3])}")]
         message = commit_message(changes, user_message)
-        sha = writes.commit(
-            root,
-            message,
-            located=plan.located,
-            staged_known=True,
-            checked_tree=checked_tree,
-        )
+        sha = writes.commit(root, message, located=plan.located, staged_known=True, checked=checked)
     return CommitOutcome(sha, message, plan.to_stage, tuple(changes))

@@ -39,6 +39,7 @@ __all__ = [
     "hooks_dir",
     "index_entries",
     "locate",
+    "other_journals",
     "read_blobs",
     "repo_toplevel",
     "staged_files",
@@ -303,6 +304,14 @@ def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
     check_ref_value(rev, "revision")
     name = f"{rev}:./{path}"
     return read_blobs(repo, [name]).get(name)
+
+
+def other_journals(top: Path) -> bool:
+    """Whether the index holds a journal below the repository's top (an agreement.md
+    in a folder): a check of the top's journal does not cover its files."""
+    pattern = ":(glob)*/**/agreement.md"
+    listed = _run(top, ["ls-files", "-z", "--", pattern], env={"GIT_LITERAL_PATHSPECS": "0"}).stdout
+    return bool(listed)
 
 
 def write_tree(repo: Path) -> str:

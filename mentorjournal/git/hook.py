@@ -63,8 +63,9 @@ if [ -x "$kept" ]; then
     fi
 fi
 
-if [ -n "${{MJ_CHECKED_TREE:-}}" ] && [ "$(git write-tree 2>/dev/null)" = "$MJ_CHECKED_TREE" ]; then
-    exit 0  # `mj commit` has just checked exactly the tree this commit records
+if [ -n "${{MJ_CHECKED:-}}" ] &&
+    [ "$(git write-tree 2>/dev/null) $(git rev-parse -q --verify HEAD)" = "$MJ_CHECKED" ]; then
+    exit 0  # `mj commit` has just checked exactly this tree on this history
 fi
 if [ -x "$MJ_PYTHON" ]; then
     exec "$MJ_PYTHON" -m mentorjournal hook-run "$@"

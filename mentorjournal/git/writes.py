@@ -158,11 +158,16 @@ def stage(repo: Path, paths: Sequence[str | Path]) -> None:
     _run(repo, ["add", "--", *absolute], env={"GIT_LITERAL_PATHSPECS": "1"})
 
 
-def promote_index(index: str, before: bytes, after: bytes) -> bool:
+def promote_index(index: str, before: bytes, after: bytes, times: tuple[int, int]) -> bool:
     """Put ``after`` (a trial index: ``before`` with files staged) in place of the index
     file, as git itself writes it: under ``index.lock``, and only if the index still
     holds ``before``. False, changing nothing, when git holds the lock or the index has
-    changed meanwhile (then the caller stages as usual)."""
+    changed meanwhile (then the caller stages as usual).
+
+    The index keeps its permissions (``core.sharedRepository``) and takes the trial's
+    times (``times``: atime, mtime in ns): git re-reads a file whose stat matches its
+    entry only when the file is not older than the index ("racy git"), so a later
+    time would hide a note edited again in the second the trial was written."""
     import os
 
     lock = Path(index + ".lock")
@@ -173,11 +178,16 @@ def promote_index(index: str, before: bytes, after: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as target:
             try:
-                unchanged = Path(index).read_bytes() == before
+                current = Path(index)
+                unchanged = current.read_bytes() == before
+                mode = current.stat().st_mode & 0o7777
             except OSError:
                 unchanged = False
             if unchanged:
                 target.write(after)
+                os.fchmod(target.fileno(), mode)
+        if unchanged:
+            os.utime(lock, ns=times)
     except BaseException:
         lock.unlink()  # still ours: nobody else takes a lock that exists
         raise
@@ -194,21 +204,21 @@ def commit(
     *,
     located: tuple[Path, Path] | None = None,
     staged_known: bool = False,
-    checked_tree: str | None = None,
+    checked: str | None = None,
 ) -> str:
     """Commit the index with `message` (hooks run); return the new commit's sha.
 
     ``located``: the repository's (top level, git directory), when known;
     ``staged_known``: the caller has found the index holds a change.
-    ``checked_tree``: the tree mj's own check has just passed; mj's hook skips its
-    check when the commit records exactly that tree (``hook.render_script``).
+    ``checked``: "TREE HEAD" that mj's own check has just passed; mj's hook skips its
+    check when the commit records exactly that tree on that HEAD (``hook.render_script``).
     """
     ensure_can_commit(repo, located)
     if not staged_known:
         staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
         if staged.returncode == 0:
             raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    env = {"MJ_CHECKED_TREE": checked_tree} if checked_tree else None
+    env = {"MJ_CHECKED": checked} if checked else None
     _run(repo, ["commit", "--quiet", "-m", message], env=env)
     sha = head_commit(repo)
     if sha is None:

@@ -127,6 +127,7 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
     index = os.environ.get("GIT_INDEX_FILE") or os.path.join(location[1], "index")
     trial = os.path.join(location[0], "mentorjournal", f"trial-index-{os.getpid()}")
     os.makedirs(os.path.dirname(trial), exist_ok=True)
+    _remove_orphans(os.path.dirname(trial))
     previous = os.environ.get("GIT_INDEX_FILE")
     copied = None
     try:
@@ -150,6 +151,24 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
             os.environ["GIT_INDEX_FILE"] = previous
         if os.path.exists(trial):
             os.remove(trial)
+
+
+def _remove_orphans(folder: str) -> None:
+    """Trial indexes of runs that were killed (their process is gone): each is a copy
+    of the whole index, a megabyte in a large journal."""
+    for name in os.listdir(folder):
+        pid = name.removeprefix("trial-index-")
+        if pid == name or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:  # noqa: SIM105 (contextlib costs the hook ~4 ms)
+                os.remove(os.path.join(folder, name))
+            except OSError:
+                pass
+        except OSError:
+            pass  # alive, another user's: theirs
 
 
 def check_staged(root: str) -> tuple[list[Row], int] | None:
@@ -176,6 +195,8 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         return None
     if gitstate.has_links(listed) or gitstate.unmerged(listed) or b"\tprivate/" in listed:
         return None  # staged symlinks or private notes, a merge: the full check refuses them
+    if b"/agreement.md\0" in listed:
+        return None  # another journal in a folder: its files are not this check's to pass
     if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 3:
         return None
     # A journal nested in a folder of this one takes that folder's files away.

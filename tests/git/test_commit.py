@@ -441,10 +441,11 @@ def test_commit_takes_the_index_it_checked_unless_the_index_changed(tmp_path: Pa
     repo = make_journal(tmp_path / "j")
     index = repo / ".git" / "index"
     before = index.read_bytes()
-    assert not promote_index(str(index), before + b"x", b"trial")  # changed meanwhile
+    times = (0, 0)
+    assert not promote_index(str(index), before + b"x", b"trial", times)  # changed meanwhile
     lock = repo / ".git" / "index.lock"
     lock.write_bytes(b"")
-    assert not promote_index(str(index), before, b"trial")  # git holds the lock
+    assert not promote_index(str(index), before, b"trial", times)  # git holds the lock
     assert lock.exists() and index.read_bytes() == before
     lock.unlink()
 
@@ -456,7 +457,57 @@ def test_commit_takes_the_index_it_checked_unless_the_index_changed(tmp_path: Pa
 
     plan = plan_commit(repo)
     git(repo, "rm", "-q", "--cached", "--", "README.md")  # and unstages it again
-    assert plan.trial is not None and not promote_index(*plan.trial)
+    trial = plan.trial
+    assert trial is not None
+    assert not promote_index(trial.index, trial.before, trial.after, trial.times)
     commit_journal(plan)  # stages as usual instead
     assert _files_in(repo) >= {"sessions/2025-07-18.md"}
     assert "README.md" not in _files_in(repo) and "README.md" in staged
+
+
+def test_the_checked_index_keeps_its_permissions_and_the_trials_times(tmp_path: Path) -> None:
+    """As git writes an index: the mode it had (core.sharedRepository), and the time
+    the trial was written, which git's racy check compares with each file's."""
+    from mentorjournal.git.writes import promote_index
+
+    repo = make_journal(tmp_path / "j")
+    index = repo / ".git" / "index"
+    index.chmod(0o664)
+    past = (1_600_000_000 * 10**9, 1_600_000_000 * 10**9)
+    before = index.read_bytes()
+    assert promote_index(str(index), before, before, past)
+    assert index.stat().st_mode & 0o777 == 0o664 and index.stat().st_mtime_ns == past[1]
+    assert not (repo / ".git" / "index.lock").exists()
+
+
+def test_a_killed_runs_trial_index_is_removed(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    left = repo / ".git" / "mentorjournal" / f"trial-index-{gone}"
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(b"a copy of an index")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert not left.exists()
+
+
+def test_a_staged_removal_is_left_as_it_was_when_nothing_would_change(tmp_path: Path) -> None:
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"sessions/2025-07-18.md": _session("2025-07-18")}, "note")
+    git(repo, "rm", "-q", "--cached", "--", "sessions/2025-07-18.md")
+    staged = git(repo, "diff", "--cached", "--name-status")
+    assert staged == "D\tsessions/2025-07-18.md\n"
+    result = mj("commit", cwd=repo)
+    assert result.exit_code == 1 and "nothing to commit" in result.output
+    assert git(repo, "diff", "--cached", "--name-status") == staged
+
+
+@pytest.mark.parametrize("shell", ["status | true", "commit | true", "status >&-"])
+def test_the_fast_path_has_no_traceback_for_a_closed_output(tmp_path: Path, shell: str) -> None:
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    mj_exe = Path(sys.executable).parent / "mj"
+    done = subprocess.run(["sh", "-c", f"'{mj_exe}' {shell}"], cwd=repo, capture_output=True,
+                          text=True, timeout=60, check=False)  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr

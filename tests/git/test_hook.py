@@ -499,10 +499,10 @@ def test_mj_commit_spares_the_hook_a_second_check_of_the_same_tree(tmp_path: Pat
     assert not (logs / "ran").exists()
     assert git(repo, "log", "-1", "--format=%s").strip() == "first"
 
-    checked = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    checked = f"{git(repo, 'rev-parse', 'HEAD^{tree}').strip()} {head(repo)}"
     write(repo, "sessions/2025-07-19.md", SESSION.replace("18", "19").replace("ben", "zed"))
     git(repo, "add", "--", "sessions")
-    env = {**os.environ, "MJ_CHECKED_TREE": checked}
+    env = {**os.environ, "MJ_CHECKED": checked}
     refused = bounded(["git", "commit", "-q", "-m", "bad"], repo, env)
     assert refused.returncode == 1 and "unknown-person" in refused.stdout
     assert (logs / "ran").read_text() == "ran\n"
@@ -515,3 +515,53 @@ def test_mj_commit_still_runs_the_hook_a_user_had(tmp_path: Path) -> None:
     write(repo, "sessions/2025-07-18.md", SESSION)
     assert mj("commit", cwd=repo).exit_code == 0
     assert (repo / "legacy-ran").read_text() == "ran\n"
+
+
+def _nested(repo: Path) -> None:
+    """A second journal in a folder of the first, committed."""
+    write(repo, "pairs/x/agreement.md", AGREEMENT)
+    write(repo, "pairs/x/sessions/2025-07-18.md", SESSION)
+    git(repo, "add", "--", "pairs")
+    git(repo, "commit", "-q", "--no-verify", "-m", "nested")
+
+
+def test_a_nested_journals_staged_note_is_checked_by_the_fast_hook_and_mj_commit(
+    tmp_path: Path,
+) -> None:
+    """The journal at the top is not the only one: the hook checks every journal the
+    commit touches, and `mj commit`, which checks its own, does not tell it to skip."""
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    _nested(repo)
+    assert mj("validate", "--staged", cwd=repo).exit_code == 0  # the top keeps results
+    bad = SESSION.replace("ben", "zed")
+    write(repo, "pairs/x/sessions/2025-07-18.md", bad)
+    git(repo, "add", "--", "pairs")
+    refused = _commit(repo, "-m", "through the hook")
+    assert refused.returncode == 1 and "unknown-person" in refused.stdout
+    write(repo, "sessions/2025-07-19.md", SESSION.replace("18", "19"))
+    before = head(repo)
+    result = mj("commit", "-m", "mine", cwd=repo)
+    assert result.exit_code == 1 and "unknown-person" in result.output
+    assert head(repo) == before
+
+
+def test_the_hook_skips_only_on_the_history_mj_commit_checked(tmp_path: Path) -> None:
+    """The agreement's signatures are judged against history: a HEAD that moved
+    between `mj commit`'s check and the commit means the hook checks."""
+    repo = make_journal(tmp_path / "j")
+    logs = tmp_path / "logs"
+    _hook_path(repo).write_text(hook.render_script(str(_logging_python(logs))))
+    _hook_path(repo).chmod(0o755)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    start = head(repo)
+    git(repo, "commit", "-q", "--allow-empty", "--no-verify", "-m", "moved")
+    for day, checked_on, ran in (("18", start, "ran\n" * 2), ("19", "", "ran\n" * 2)):
+        write(repo, f"sessions/2025-07-{day}.md", SESSION.replace("18", day))
+        git(repo, "add", "--", "sessions")
+        tree = git(repo, "write-tree").strip()
+        env = {**os.environ, "MJ_CHECKED": f"{tree} {checked_on or head(repo)}"}
+        assert bounded(["git", "commit", "-q", "-m", day], repo, env).returncode == 0
+        # "start" ran it; a HEAD other than the one checked on runs it; the same skips it
+        assert (logs / "ran").read_text() == ran
