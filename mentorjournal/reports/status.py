@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentorjournal.audience import counts_as_held
-from mentorjournal.checks.signatures import SignatureState, signature_state
 from mentorjournal.format.dates import parse_date
 from mentorjournal.model import ActionItem, Journal
 from mentorjournal.reports import statuscore
+
+if TYPE_CHECKING:  # signatures (hashlib, ssh-keygen) load only when a status is computed
+    from mentorjournal.checks.signatures import SignatureState
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,12 @@ def agreement_facts(journal: Journal) -> tuple[object, object, str | None, Signa
     cadence = meta.get("cadence")
     every = cadence.get("every") if isinstance(cadence, dict) else None
     review = parse_date(meta.get("review"))
+    from mentorjournal.checks.signatures import SignatureState, signature_state
+
     signatures = (
-        signature_state(agreement, journal.root) if agreement and agreement.parsed else _UNSIGNED
+        signature_state(agreement, journal.root)
+        if agreement and agreement.parsed
+        else SignatureState((), (), ())
     )
     return every, meta.get("start"), review.isoformat() if review else None, signatures
 
@@ -147,5 +153,3 @@ def compute_status(journal: Journal, today: dt.date, owner: str | None = None) -
         signatures,
     )
 
-
-_UNSIGNED = SignatureState((), (), ())
