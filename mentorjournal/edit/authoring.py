@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 from mentorjournal.audience import is_private, quotable
 from mentorjournal.edit.writer import create_new, render_markdown
 from mentorjournal.errors import MjError
-from mentorjournal.journal import mentee_handle
-from mentorjournal.model import Journal
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the journal's module only when a goal is written: not a session's cost
+    from mentorjournal.model import Journal
     from mentorjournal.reports.statuscore import JsonRow
     from mentorjournal.reports.statuscore import Row as StatusRow
 
@@ -286,6 +285,8 @@ def goal_text(
         raise MjError(f"status {status!r} is not one of {', '.join(GOAL_STATUSES)}")
     if target is not None and target < today:
         raise MjError(f"target {target} is before the goal is opened ({today})")
+    from mentorjournal.journal import mentee_handle
+
     owner = owner or mentee_handle(journal.agreement)
     criterion = (success or "").strip() or (
         "Replace with an observable, time-bound success criterion "
