@@ -157,8 +157,9 @@ class Rejected(ValueError):
         self.value, self.name = value, name
 
 
-# The one line of generated code that imports fastjsonschema (for its exceptions).
-_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
+# What the line of generated code that imports fastjsonschema brings: its exceptions
+# (2.15 names one, later releases two).
+_EXCEPTIONS = {"JsonSchemaValueException", "JsonSchemaValuesException"}
 
 
 def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
@@ -184,14 +185,22 @@ def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
 
 
 def _generate(kind: str) -> tuple[str, CodeType]:
-    """(the validator's name, its code) for ``kind``: what ``compile_to_code`` writes,
-    raising ``Rejected``. (Were the import line not the one expected, the code would
-    import fastjsonschema's exception, and ``is_valid`` catches that too.)"""
+    """(the validator's name, its code) for ``kind``: what ``compile_to_code`` writes
+    without its import of fastjsonschema's exceptions, so that it raises ``Rejected``.
+    (Were that line worded otherwise, the code would import fastjsonschema's
+    exception, and ``is_valid`` catches that too.)"""
     import fastjsonschema
 
     options: dict[str, Any] = {"formats": {"date": DATE}, "use_default": False}
     definition = for_fastjsonschema(schema(kind))
-    source = fastjsonschema.compile_to_code(definition, **options).replace(_IMPORT, "", 1)
+    source = "".join(
+        line
+        for line in fastjsonschema.compile_to_code(definition, **options).splitlines(True)
+        if not (
+            line.startswith("from fastjsonschema import ")
+            and {n.strip() for n in line[27:].split(",")} <= _EXCEPTIONS
+        )
+    )
     entry = fastjsonschema.compile(definition, **options).__name__
     return entry, compile(source, f"<fastjsonschema: {kind}.schema.json>", "exec")
 
