@@ -42,6 +42,18 @@ if TYPE_CHECKING:
         bool,
         bool,
     ]
+    # As the store keeps it: the positions as one marshal (``model.KeptPositions``).
+    Stored = tuple[
+        Kind,
+        dict[str, Any],
+        bytes,
+        str | None,
+        int,
+        tuple[ItemRow, ...],
+        tuple[FindingRow, ...],
+        bool,
+        bool,
+    ]
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
@@ -56,7 +68,7 @@ def parse_document(path: str, data: bytes) -> Document:
 
 def document_from_packed(
     path: str,
-    packed: Packed,
+    packed: Packed | Stored,
     checked: bool = False,
     read_bytes: Callable[[], bytes | None] | None = None,
 ) -> Document:
@@ -64,9 +76,10 @@ def document_from_packed(
 
     A record without its body (``None``) reads it through ``read_bytes`` on first use.
     """
-    from mentorjournal.model import ActionItem, Document, Finding
+    from mentorjournal.model import ActionItem, Document, Finding, KeptPositions
 
-    kind, meta, positions, body, body_line, items, findings, private, parsed = packed
+    kind, meta, kept, body, body_line, items, findings, private, parsed = packed
+    positions = KeptPositions(kept) if isinstance(kept, bytes) else kept
     source = None
     if body is None and read_bytes is not None:
         source = _body_reader(path, read_bytes)

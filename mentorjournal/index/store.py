@@ -38,7 +38,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mentorjournal.format.document import Packed
+    from mentorjournal.format.document import Packed, Stored
     from mentorjournal.model import Journal
 
 
@@ -60,7 +60,7 @@ def cache_file(root: Path) -> Path:
     return Path(gitstate.cache_path(str(root), location[0] if location else None, "cache"))
 
 
-def _read_cache(path: Path, fingerprint: str) -> dict[str, Packed]:
+def _read_cache(path: Path, fingerprint: str) -> dict[str, Stored]:
     try:
         loaded = marshal.loads(gitstate.load(str(path)))
     except (EOFError, ValueError, TypeError):
@@ -72,11 +72,11 @@ def _read_cache(path: Path, fingerprint: str) -> dict[str, Packed]:
         or not isinstance(loaded[1], dict)
     ):
         return {}
-    entries: dict[str, Packed] = loaded[1]
+    entries: dict[str, Stored] = loaded[1]
     return entries
 
 
-def _write_cache(path: Path, fingerprint: str, entries: dict[str, Packed]) -> None:
+def _write_cache(path: Path, fingerprint: str, entries: dict[str, Stored]) -> None:
     gitstate.store(str(path), marshal.dumps((fingerprint, entries)))
 
 
@@ -128,6 +128,12 @@ def _parse_misses(jobs: list[tuple[str, bytes]]) -> list[Packed]:
             progress.update(len(results))
     progress.close()
     return results
+
+
+def _stored(packed: Packed) -> Stored:
+    """A record as the store keeps it: its positions as one marshal (``KeptPositions``)."""
+    kind, meta, positions, body, body_line, items, findings, private, parsed = packed
+    return (kind, meta, marshal.dumps(positions), body, body_line, items, findings, private, parsed)
 
 
 def _file_reader(root: Path, path: str) -> Callable[[], bytes | None]:
@@ -206,7 +212,10 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
             data = layout.read_head(str(root / path))
         if data is not None and layout.is_candidate(path, data):
             jobs.append((path, data))
-    fresh = dict(zip((path for path, _ in jobs), _parse_misses(jobs), strict=True))
+    fresh: dict[str, Stored] = {
+        path: _stored(packed)
+        for path, packed in zip((path for path, _ in jobs), _parse_misses(jobs), strict=True)
+    }
     skipped = set(misses) - set(fresh)
     del jobs  # the journal's bytes (27 MB at 10,000 notes): parsed, no longer needed
     contents.clear()
@@ -215,7 +224,7 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
     from mentorjournal.journal import assemble
     from mentorjournal.model import Document, Journal
 
-    current: dict[str, Packed] = {}
+    current: dict[str, Stored] = {}
     for path in sorted(keys):
         key = keys[path]
         packed = None if path in skipped else fresh.get(path) or entries.get(key)

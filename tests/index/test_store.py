@@ -252,3 +252,20 @@ def test_the_fingerprint_follows_every_module_and_template() -> None:
         assert f"{path}:" in printed, path
     for library in ("yaml", "markdown_it", "jsonschema", "fastjsonschema"):
         assert f"/{library}/__init__.py:" in printed
+
+
+def test_positions_kept_by_the_store_are_read_when_asked_and_equal_a_fresh_parse(
+    sample_repo: Path,
+) -> None:
+    """The store keeps each record's positions as one marshal (most commands never ask
+    for them); a Document read through it gives the positions a fresh parse gives."""
+    from mentorjournal.format.document import parse_document
+    from mentorjournal.index import store
+    from mentorjournal.model import KeptPositions
+
+    store.load(sample_repo)  # the first run parses and keeps
+    for doc in store.load(sample_repo).journal.documents:
+        assert isinstance(doc.positions, KeptPositions)
+        fresh = parse_document(doc.path, (sample_repo / doc.path).read_bytes())
+        assert doc.positions == fresh.positions and dict(doc.positions) == fresh.positions
+        assert all(doc.position(path) == fresh.position(path) for path in fresh.positions)
