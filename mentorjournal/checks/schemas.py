@@ -4,7 +4,7 @@ Two libraries read the same schemas. ``is_valid`` answers "is this front matter 
 with code that fastjsonschema generates (~11 µs a document); jsonschema, whose import
 alone costs ~75 ms, runs (``validator``) only to explain a document that this verdict
 rejects. The two must agree exactly, or a file could be invalid with no finding to
-show, or valid while jsonschema objects (tests/test_schemas.py compares them). Where
+show, or valid while jsonschema objects (tests/checks/test_schemas.py compares them). Where
 the libraries read our schemas differently, fastjsonschema is handed jsonschema's
 meaning: ``for_fastjsonschema`` respells ``$`` in patterns, ``DATE`` is jsonschema's
 ``date`` format. The verdicts agree on front matter as the YAML layer builds it (str,

@@ -88,7 +88,8 @@ def calendar(
         )
         # What the feed last said of each event (render/calendar_ics): kept beside the
         # cache, per audience, for every owner's feed alike. The events' texts are
-        # kept for this code only: another mj writes them again (same sequences).
+        # kept for this code only (the fingerprint follows icalendar's too): another
+        # mj or icalendar writes them again, with the same sequences.
         location = gitstate.git_location(str(root))
         name = f"calendar-{audience}"
         where = gitstate.cache_path(str(root), location[0] if location else None, name)
@@ -105,9 +106,9 @@ def calendar(
             for uid, v in kept.items()
             if isinstance(v, tuple) and len(v) in (3, 4)
         }
-        text, changed = calendar_ics(built, kept, int(time.time()))
-        if changed:
-            gitstate.store(where, marshal.dumps((gitstate.fingerprint(), kept | changed)))
+        text, ledger = calendar_ics(built, kept, int(time.time()))
+        if ledger != kept or not same_code:
+            gitstate.store(where, marshal.dumps((gitstate.fingerprint(), ledger)))
         return text, file_errors(journal)
 
     owner = owner.lstrip("@") if owner else None

@@ -48,7 +48,7 @@ def main() -> None:
             return
         sys.stdout.flush()
     except KeyboardInterrupt:
-        sys.stderr.write("Aborted!\n")
+        sys.stderr.write("\nAborted!\n")  # the blank line closes the terminal's ^C
         code = 1
     except BrokenPipeError:
         # Python flushes stdout again at exit: point it at nothing so that is quiet too.

@@ -7,7 +7,7 @@ rules are switched off: that is cheaper, and pathological inline input (100,000
 the item scan because markdown-it reports them as their own tokens.
 
 ``quickblocks`` answers the same question for the Markdown that notes are made of,
-exactly as markdown-it would (tests/test_quickblocks.py compares the two), and says
+exactly as markdown-it would (tests/format/test_quickblocks.py compares the two), and says
 "not sure" for anything else: only then is markdown-it imported. It is the one
 hand-written twin left, because markdown-it costs a cold `mj validate` ~160 us more
 per note and the pre-commit check ~30 ms of import; its docstring has the figures.

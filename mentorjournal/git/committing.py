@@ -167,8 +167,8 @@ def _findings_if_staged(
         checked = None
         if whole_repository and not gitrepo.other_journals(top):
             checked = f"{gitrepo.write_tree(root)} {gitrepo.head_commit(root) or ''}"
-        if before is None:
-            return findings, checked, None
+        if before is None:  # no index yet: nothing to put in place, so no skip either
+            return findings, None, None
         staged = tuple(gitrepo.changed_in_index(top))
         after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()
         trial = Trial(index, before, after, (times.st_atime_ns, times.st_mtime_ns), staged)
@@ -176,8 +176,9 @@ def _findings_if_staged(
 
 
 @contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C until the git writes are done, then raise it.
+def _interrupts_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C while git writes; yield the signals held, for the caller to act on
+    between writes (``commit_journal`` stops before the commit, never after it).
 
     Python's subprocess answers KeyboardInterrupt by killing git with SIGKILL, which
     leaves `index.lock` behind; git itself, if it got the signal too, cleans up.
@@ -185,21 +186,19 @@ def _interrupts_deferred() -> Iterator[None]:
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
 
     def remember(signum: int, frame: object) -> None:
         received.append(signum)
 
     previous = signal.signal(signal.SIGINT, remember)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
 
 
 def _staged_versions(root: Path, paths: Sequence[str]) -> tuple[dict[str, bytes | None], ...]:
@@ -223,7 +222,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:
         raise MjError(_NOTHING)  # known before anything of the user's is staged
-    with _interrupts_deferred():
+    with _interrupts_deferred() as interrupted:
         promoted = trial is not None and writes.promote_index(
             trial.index, trial.before, trial.after, trial.times
         )
@@ -243,5 +242,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
         if outside:
             changes = [*changes, Change("file", f"also {', '.join(outside[:3])}")]
         message = commit_message(changes, user_message)
+        if interrupted:  # Ctrl-C while staging: stop before the commit, not after it
+            raise KeyboardInterrupt
         sha = writes.commit(root, message, located=plan.located, staged_known=True, checked=checked)
     return CommitOutcome(sha, message, plan.to_stage, tuple(changes))

@@ -315,7 +315,8 @@ def other_journals(top: Path) -> bool:
 
 
 def write_tree(repo: Path) -> str:
-    """The id of the tree the index holds (`git write-tree`, which writes its objects)."""
+    """The id of the tree the index holds. Not a read: `git write-tree` writes the tree
+    objects and keeps the tree in the index (mj runs it on a trial index only)."""
     return _out(repo, "write-tree")
 
 

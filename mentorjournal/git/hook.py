@@ -11,6 +11,10 @@ the framework's `pre-commit.legacy`, which the framework runs before its own hoo
 `pre-commit install` after mj moves mj there itself. Either order thus ends in the
 same layout, and no chain can loop: the script exports MJ_HOOK_DEPTH and a nested
 start of it does nothing, and it never starts the framework that started it.
+
+`mj commit` has checked its commit already: it passes ``MJ_CHECKED`` ("TREE HEAD" of
+what it checked), and the script skips the check when `git write-tree` and `git
+rev-parse HEAD` give exactly those (``writes.commit``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Changing a repository: the checks that come first (a safe ref or remote name, no
 unfinished merge or rebase, no index.lock, a branch checked out, nothing left
-uncommitted before a sync) and the writes themselves (init, add, commit), all through
-``gitrepo``'s one runner."""
+uncommitted before a sync) and the writes themselves (init, add, commit) through
+``gitrepo``'s one runner, and putting a checked trial index in place
+(``promote_index``) as git itself writes an index."""
 
 from __future__ import annotations
 
@@ -218,7 +219,7 @@ def commit(
         staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
         if staged.returncode == 0:
             raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    env = {"MJ_CHECKED": checked} if checked else None
+    env = {"MJ_CHECKED": checked or ""}  # never one mj did not compute: an export, an outer run
     _run(repo, ["commit", "--quiet", "-m", message], env=env)
     sha = head_commit(repo)
     if sha is None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 FORMAT = 4
 # The modules whose code decides what the caches hold.
-_LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema")
+_LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 
 
 def blob_id(data: bytes) -> str:

@@ -107,13 +107,15 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     mark = gitstate.history_mark(root) if keyed else None
     stale = _stale(root, roots, entries, [path.removeprefix(prefix) for _, path, _ in records])
     moved = {pair for pair in roots - stale if entries[pair][6] not in (None, mark)}
+    remarked: set[str] = set()  # verdicts that stand under the new mark: kept with it
     if moved and mark is not None:
         # Only the pairs whose agreement the history between the two marks touched
         # (a commit, a merge bringing in an old key, a reset) are judged again.
         agreements = {_agreement_path(prefix, pair): pair for pair in moved}
         touched = _touched(root, {entries[pair][6] for pair in moved}, mark, agreements)
         stale |= moved if touched is None else {agreements[path] for path in touched}
-        for pair in moved - stale:
+        remarked = moved - stale
+        for pair in remarked:
             entries[pair] = (*entries[pair][:6], mark)
     if split is not None:  # the index changed: which pairs' entries did
         for pair in roots - stale:
@@ -141,7 +143,8 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
         pair not in entries or entry[4] != entries[pair][4] for pair, entry in fresh.items()
     ):
         generation = os.urandom(8)  # retires the kept outputs
-    if keep and (fresh or checksum != old_checksum or rewalked or set(current) != set(entries)):
+    changed = fresh or remarked or checksum != old_checksum or rewalked
+    if keep and (changed or set(current) != set(entries)):
         listing: tuple[Any, ...] = (journals.paths, [], journals.dirs, journals.started_ns)
         state = (_TAG, gitstate.fingerprint(), generation, checksum, listing, current)
         gitstate.store(where, marshal.dumps(state))

@@ -14,7 +14,7 @@ agreement again, and only the agreement.
 Anything else (the agreement or a goal staged, a file outside sessions/, explicit
 item ids, whose duplicates need every file) returns None and the full check runs,
 which writes a new snapshot. The findings are the same either way
-(tests/test_fastcheck.py compares them).
+(tests/index/test_stagedcheck.py compares them).
 
 The snapshot also keeps the index listing (``git ls-files -s``) it was made from,
 so a check parses only the entries that differ from it, and the per-file results
@@ -153,22 +153,33 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
             os.remove(trial)
 
 
+# A trial index lives for seconds: one an hour old whose process is gone was left.
+_ORPHAN_AGE_NS = 3600 * 10**9
+
+
 def _remove_orphans(folder: str) -> None:
-    """Trial indexes of runs that were killed (their process is gone): each is a copy
-    of the whole index, a megabyte in a large journal."""
+    """Trial indexes of runs that were killed: each is a copy of the whole index, a
+    megabyte in a large journal. Only old ones: a repository shared with a container
+    or another machine sees other process ids, and a live run's must stay."""
+    import time
+
+    old = time.time_ns() - _ORPHAN_AGE_NS
     for name in os.listdir(folder):
         pid = name.removeprefix("trial-index-")
         if pid == name or not pid.isdigit():
             continue
+        path = os.path.join(folder, name)
         try:
+            if os.stat(path).st_mtime_ns > old:
+                continue
             os.kill(int(pid), 0)
         except ProcessLookupError:
             try:  # noqa: SIM105 (contextlib costs the hook ~4 ms)
-                os.remove(os.path.join(folder, name))
+                os.remove(path)
             except OSError:
                 pass
         except OSError:
-            pass  # alive, another user's: theirs
+            pass  # alive, another user's, or gone meanwhile
 
 
 def check_staged(root: str) -> tuple[list[Row], int] | None:

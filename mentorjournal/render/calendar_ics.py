@@ -36,8 +36,9 @@ PRODID = "-//mentorjournal//mj calendar//EN"
 def calendar_ics(
     feed: Feed, kept: Mapping[str, tuple[str, int, int, str]], now: int
 ) -> tuple[str, Kept]:
-    """The feed as iCalendar text, and the ``kept`` entries that changed (a new
-    version, or a text not kept before)."""
+    """The feed as iCalendar text, and the ledger to keep: ``kept`` with this feed's
+    events as written. An event no longer in the feed keeps its sequence (back, it
+    must get a higher one) but not its text."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -49,7 +50,7 @@ def calendar_ics(
     head, end = calendar.to_ical().decode("utf-8").rsplit("END:VCALENDAR\r\n", 1)
     entries: list[Meetings | DayEvent] = [feed.meetings] if feed.meetings else []
     entries += feed.days
-    changed: Kept = {}
+    ledger: Kept = {uid: (*entry[:3], "") for uid, entry in kept.items()}
     texts = [head]
     for entry in entries:
         # The entry's data, not its iCalendar text: cheaper, and a change of this
@@ -59,6 +60,7 @@ def calendar_ics(
         if before is not None and before[0] == digest:
             if before[3]:
                 texts.append(before[3])
+                ledger[entry.uid] = before
                 continue
             sequence, stamp = before[1], before[2]
         else:
@@ -69,10 +71,10 @@ def calendar_ics(
         event.add("last-modified", when)
         event.add("sequence", sequence)
         text = event.to_ical().decode("utf-8")
-        changed[entry.uid] = (digest, sequence, stamp, text)
+        ledger[entry.uid] = (digest, sequence, stamp, text)
         texts.append(text)
     texts.append("END:VCALENDAR\r\n" + end)
-    return "".join(texts), changed
+    return "".join(texts), ledger
 
 
 def rrule(every: tuple[int, str], start: dt.date, until: dt.date | None) -> dict[str, Any]:

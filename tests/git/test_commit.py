@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -488,6 +489,11 @@ def test_a_killed_runs_trial_index_is_removed(tmp_path: Path) -> None:
     left.parent.mkdir(parents=True, exist_ok=True)
     left.write_bytes(b"a copy of an index")
     write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert left.exists()  # young: maybe a live run that this host's pids do not show
+    hours_ago = time.time() - 2 * 3600
+    os.utime(left, (hours_ago, hours_ago))
+    write(repo, "sessions/2025-07-19.md", _session("2025-07-19"))
     assert mj("commit", cwd=repo).exit_code == 0
     assert not left.exists()
 

@@ -312,6 +312,13 @@ def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
         uid for uid in after if marshal.loads(ledger.read_bytes())[1][uid][1] == 1
     ]
     assert sum(after[uid] != before[uid] for uid in after) == 1
+    gone = repo / "sessions/2025-02-24.md"  # its item's event leaves the feed
+    listed = set(_blocks(feed(repo)))
+    gone.unlink()
+    gone_uids = listed - set(_blocks(feed(repo)))
+    kept_now = marshal.loads(ledger.read_bytes())[1]
+    assert gone_uids and all(kept_now[uid][1:] == (0, kept_now[uid][2], "") for uid in gone_uids)
+    after = _blocks(feed(repo))
     now_kept = marshal.loads(ledger.read_bytes())[1]
     ledger.write_bytes(marshal.dumps(("another mj", now_kept)))  # texts of other code
     note.write_text(note.read_text() + "\nAnother line.\n")  # the kept feed is stale
