@@ -23,18 +23,19 @@ from mentorjournal.format.layout import MAX_BYTES, kind_for_path
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the parse path stays off typing
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
+    from typing import Any, TypeVar
 
     from mentorjournal.format.items import FindingRow, ItemRow
     from mentorjournal.model import Document, KeyPath, Kind, Severity
 
+    Positions = TypeVar("Positions")
     # A parsed file as plain values, Document's fields after ``path`` in order:
     # (kind, meta, positions, body, body_line, items, findings, private, parsed);
     # a body of None was not kept (the index keeps only the agreement's).
-    Packed = tuple[
+    Record = tuple[
         Kind,
         dict[str, Any],
-        dict[KeyPath, tuple[int, int]],
+        Positions,
         str | None,
         int,
         tuple[ItemRow, ...],
@@ -42,18 +43,9 @@ if TYPE_CHECKING:
         bool,
         bool,
     ]
+    Packed = Record[dict[KeyPath, tuple[int, int]]]
     # As the store keeps it: the positions as one marshal (``model.KeptPositions``).
-    Stored = tuple[
-        Kind,
-        dict[str, Any],
-        bytes,
-        str | None,
-        int,
-        tuple[ItemRow, ...],
-        tuple[FindingRow, ...],
-        bool,
-        bool,
-    ]
+    Stored = Record[bytes]
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")

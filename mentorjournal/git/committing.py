@@ -164,11 +164,11 @@ def _findings_if_staged(
         findings = staged_findings(root)[0]
         if any(f.severity == "error" for f in findings):
             return findings, None, None
+        if before is None:  # no index yet: nothing to put in place, so no skip either
+            return findings, None, None
         checked = None
         if whole_repository and not gitrepo.other_journals(top):
             checked = f"{gitrepo.write_tree(root)} {gitrepo.head_commit(root) or ''}"
-        if before is None:  # no index yet: nothing to put in place, so no skip either
-            return findings, None, None
         staged = tuple(gitrepo.changed_in_index(top))
         after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()
         trial = Trial(index, before, after, (times.st_atime_ns, times.st_mtime_ns), staged)

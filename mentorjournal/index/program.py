@@ -112,7 +112,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
         # Only the pairs whose agreement the history between the two marks touched
         # (a commit, a merge bringing in an old key, a reset) are judged again.
         agreements = {_agreement_path(prefix, pair): pair for pair in moved}
-        touched = _touched(root, {entries[pair][6] for pair in moved}, mark, agreements)
+        touched = _touched(top, {entries[pair][6] for pair in moved}, mark, agreements)
         stale |= moved if touched is None else {agreements[path] for path in touched}
         remarked = moved - stale
         for pair in remarked:
@@ -273,9 +273,9 @@ def _agreement_path(prefix: str, pair: str) -> str:
 
 
 def _touched(
-    root: str, judged: set[str | None], mark: str, agreements: dict[str, str]
+    top: str, judged: set[str | None], mark: str, agreements: dict[str, str]
 ) -> set[str] | None:
-    """Which of ``agreements`` (paths from the top) a commit between each history mark
+    """Which of ``agreements`` (paths from ``top``) a commit between each history mark
     in ``judged`` and ``mark`` touches, either way (commits gained and lost); None when
     that cannot be told (a shallow clone deepened, a mark git no longer has)."""
     touched: set[str] = set()
@@ -284,16 +284,13 @@ def _touched(
         before = (old or "").partition(" ")
         if before[2] != head[2] or not before[0] or not head[0]:
             return None  # history was fetched under the same commits, or none was there
-        top = gitstate.git_location(root)
-        if top is None:
-            return None
         span = f"{before[0]}...{head[0]}"  # commits gained and commits lost
         options = ["--format=", "--name-only", "-z", "--no-renames", "--full-history"]
         command = ["--literal-pathspecs", "log", *options, span, "--", *sorted(agreements)]
-        names = gitstate.Git(top[2], command).output()
+        names = gitstate.Git(top, command).output()
         if names is None:
             return None
-        touched |= {name for name in names.decode("utf-8", "surrogateescape").split("\0")}
+        touched |= set(names.decode("utf-8", "surrogateescape").split("\0"))
     return touched & agreements.keys()
 
 
