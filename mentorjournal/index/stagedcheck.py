@@ -294,7 +294,8 @@ def _differences(
         blobs = journal_blobs(listed)
         gone = files.keys() - blobs.keys()
     else:
-        now, before = set(listed.split(b"\0")), set(listed_before.split(b"\0"))
+        middle_before, middle_now = _middles(listed_before, listed)
+        now, before = set(middle_now.split(b"\0")), set(middle_before.split(b"\0"))
         blobs = journal_blobs(b"\0".join(now - before))
         gone = journal_blobs(b"\0".join(before - now)).keys() - blobs.keys()
     changed = []
@@ -304,6 +305,30 @@ def _differences(
             changed.append(path)
     removed = [path for path in gone if path in files]
     return changed, removed, blobs
+
+
+def _middles(before: bytes, now: bytes) -> tuple[bytes, bytes]:
+    """The whole entries of two listings between their common first and common last
+    entries: all that can differ. A commit changes a few of 10,000 entries, and
+    splitting both listings into sets costs ~7 ms."""
+    start = now.rfind(b"\0", 0, _common_prefix(before, now)) + 1
+    tail = _common_prefix(before[start:][::-1], now[start:][::-1])
+    # Past the first NUL in the common tail: there both listings are at an entry's start.
+    end = now.find(b"\0", len(now) - tail) + 1 or len(now)
+    return before[start : len(before) - len(now) + end], now[start:end]
+
+
+def _common_prefix(first: bytes, second: bytes) -> int:
+    """The length of the longest common prefix, by halving the window still unknown
+    (each comparison is C's, and the windows add up to one pass)."""
+    low, high = 0, min(len(first), len(second))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[low:middle] == second[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _update(

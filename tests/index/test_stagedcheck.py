@@ -347,3 +347,34 @@ def test_commit_checks_a_note_rewritten_in_the_index_s_second(sample_repo: Path)
     assert mj("commit", "-m", "Ben asks", cwd=sample_repo).exit_code == 0
     assert git(sample_repo, "show", "HEAD:sessions/2026-09-28.md").encode() == note.read_bytes()
     assert git(sample_repo, "status", "--porcelain") == ""
+
+
+def test_only_the_entries_between_common_ends_are_compared() -> None:
+    """``_middles`` keeps whole entries, and the entries two listings do not share are
+    the same as when both are split in full (listings of unique entries, as git's)."""
+    from random import Random
+
+    from mentorjournal.index.stagedcheck import _middles
+
+    chance = Random(10)
+
+    def name() -> bytes:  # short names over a small alphabet: many shared prefixes
+        return bytes(chance.choice(b"ab\n c") for _ in range(chance.randint(1, 4)))
+
+    for _ in range(5000):
+        before = list(dict.fromkeys(name() for _ in range(chance.randint(0, 8))))
+        now = list(before)
+        for _ in range(chance.randint(0, 3)):
+            entry = name()
+            if now and chance.random() < 0.4:
+                now.pop(chance.randrange(len(now)))
+            elif entry not in now:
+                now.insert(chance.randint(0, len(now)), entry)
+        listed_before = b"".join(entry + b"\0" for entry in before)
+        listed = b"".join(entry + b"\0" for entry in now)
+        middle_before, middle_now = _middles(listed_before, listed)
+        assert middle_before[-1:] in (b"", b"\0") and middle_now[-1:] in (b"", b"\0")
+        kept_before = set(middle_before.split(b"\0")) - {b""}
+        kept_now = set(middle_now.split(b"\0")) - {b""}
+        assert kept_now - kept_before == set(now) - set(before)
+        assert kept_before - kept_now == set(before) - set(now)
