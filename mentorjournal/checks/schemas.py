@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
     from mentorjournal.model import KeyPath
 
+    # (the validator's name, its code, the schema it was made from)
+    Kept = tuple[str, CodeType, dict[str, Any]]
+
 KINDS = ("agreement", "goal", "session")
 
 # jsonschema's "date" format: ASCII YYYY-MM-DD that datetime.date accepts, so years
@@ -45,7 +48,7 @@ DATE = (
     r"-02-29)\Z"
 )
 # Bump when what fastjsonschema is given changes: code cached in another format is unused.
-_CODE_FORMAT = 2
+_CODE_FORMAT = 3
 
 
 def schema_dir() -> str:
@@ -66,6 +69,9 @@ def schema_text(kind: str) -> str:
 
 @cache
 def schema(kind: str) -> dict[str, Any]:
+    kept = _KEPT.get(kind)
+    if kept is not None:  # kept with the generated code: no json to import and parse
+        return kept[2]
     import json  # here: freshness needs schema_dir on every fast run, not json
 
     loaded: dict[str, Any] = json.loads(schema_text(kind))
@@ -83,15 +89,19 @@ def validator(kind: str) -> Draft7Validator:
 # ---------------------------------------------------------------- the verdict
 
 _validators: dict[str, Callable[[Any], Any]] = {}
+# kind -> (validator's name, its code, the schema), as kept in the user's cache
+_KEPT: dict[str, Kept] = {}
 
 
 def is_valid(kind: str, meta: object) -> bool:
     """jsonschema's verdict on ``meta`` against the schema of ``kind``, without jsonschema."""
-    if not _validators:
-        _validators.update(load_validators(code_cache_dir()))
     check = _validators.get(kind)
     if check is None:
-        raise ValueError(f"no schema for kind {kind!r}")
+        if not _KEPT:
+            _KEPT.update(_codes(code_cache_dir()))
+        if kind not in _KEPT:
+            raise ValueError(f"no schema for kind {kind!r}")
+        check = _validators[kind] = _run(kind, _KEPT[kind])  # only the kinds a run meets
     try:
         check(meta)
     except Rejected:
@@ -165,30 +175,45 @@ _EXCEPTIONS = {"JsonSchemaValueException", "JsonSchemaValuesException"}
 def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
     """A validator per kind, from code fastjsonschema generates: kept in ``cache_dir``,
     else made now (and kept there for the next run, unless ``cache_dir`` is None)."""
+    return {kind: _run(kind, kept) for kind, kept in _codes(cache_dir).items()}
+
+
+def _codes(cache_dir: str | None) -> dict[str, Kept]:
     path = None if cache_dir is None else code_cache_path(cache_dir)
     codes = None if path is None else _read_codes(path)
     if codes is None:
-        codes = {kind: _generate(kind) for kind in KINDS}
+        codes = {kind: (*_generate(kind), schema(kind)) for kind in KINDS}
         if path is not None:
             import marshal
 
             from mentorjournal.index.gitstate import store
 
             store(path, marshal.dumps((_code_key(), marshal.dumps(codes))))
-    validators = {}
-    for kind, (entry, code) in codes.items():
-        namespace: dict[str, Any] = {"__name__": f"{__name__}.{kind}"}
-        namespace["JsonSchemaValueException"] = namespace["JsonSchemaValuesException"] = Rejected
-        exec(code, namespace)  # code this module generated (and cached, see _read_codes)
-        validators[kind] = namespace[entry]
-    return validators
+    return codes
+
+
+class _NoDecimal:
+    """What the generated code's ``Decimal`` stands for: YAML never makes one, and
+    importing decimal would cost a pre-commit check ~1.5 ms."""
+
+
+def _run(kind: str, kept: Kept) -> Callable[[Any], Any]:
+    namespace: dict[str, Any] = {"__name__": f"{__name__}.{kind}", "Decimal": _NoDecimal}
+    namespace["JsonSchemaValueException"] = namespace["JsonSchemaValuesException"] = Rejected
+    exec(kept[1], namespace)  # code this module generated (and cached, see _read_codes)
+    check: Callable[[Any], Any] = namespace[kept[0]]
+    return check
+
+
+# The lines of generated code that import what the namespace above provides.
+_PROVIDED = ("from decimal import Decimal\n",)
 
 
 def _generate(kind: str) -> tuple[str, CodeType]:
     """(the validator's name, its code) for ``kind``: what ``compile_to_code`` writes
-    without its import of fastjsonschema's exceptions, so that it raises ``Rejected``.
-    (Were that line worded otherwise, the code would import fastjsonschema's
-    exception, and ``is_valid`` catches that too.)"""
+    without its imports of fastjsonschema's exceptions and of ``Decimal``, so that it
+    raises ``Rejected`` and imports nothing. (Were those lines worded otherwise, the
+    code would import them, and ``is_valid`` catches fastjsonschema's exception too.)"""
     import fastjsonschema
 
     options: dict[str, Any] = {"formats": {"date": DATE}, "use_default": False}
@@ -196,7 +221,8 @@ def _generate(kind: str) -> tuple[str, CodeType]:
     source = "".join(
         line
         for line in fastjsonschema.compile_to_code(definition, **options).splitlines(True)
-        if not (
+        if line not in _PROVIDED
+        and not (
             line.startswith("from fastjsonschema import ")
             and {n.strip() for n in line[27:].split(",")} <= _EXCEPTIONS
         )
@@ -216,7 +242,7 @@ def _code_key() -> str:
     return repr((_CODE_FORMAT, sys.version, fingerprint()))
 
 
-def _read_codes(path: str) -> dict[str, tuple[str, CodeType]] | None:
+def _read_codes(path: str) -> dict[str, Kept] | None:
     """The code kept at ``path`` when it was made for exactly this key; else None.
 
     The key is read before the code: marshalled code of another Python is not loaded.
@@ -238,9 +264,10 @@ def _read_codes(path: str) -> dict[str, tuple[str, CodeType]] | None:
     for entry in codes.values():
         if not (
             isinstance(entry, tuple)
-            and len(entry) == 2
+            and len(entry) == 3
             and isinstance(entry[0], str)
             and isinstance(entry[1], CodeType)
+            and isinstance(entry[2], dict)
         ):
             return None
     return codes

@@ -15,10 +15,10 @@ per note and the pre-commit check ~30 ms of import; its docstring has the figure
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 
+from mentorjournal.digest import sha1_hex
 from mentorjournal.format.dates import parse_date
 from mentorjournal.format.fields import DATE_FIELDS, HASHTAG, TASK_ID, item_fields
 from mentorjournal.format.quickblocks import item_paragraphs
@@ -117,7 +117,7 @@ def item_key(path: str, words: str, occurrence: int) -> str:
     keeps the id) and how many items before it in the file have the same words."""
     # surrogatepass: a file name that is not UTF-8 reaches us as lone surrogates.
     key = f"{path}\0{words}\0{occurrence}".encode("utf-8", "surrogatepass")
-    return hashlib.sha1(key).hexdigest()
+    return sha1_hex(key)
 
 
 def extract_items(

@@ -30,6 +30,7 @@ from __future__ import annotations
 import marshal
 import os
 
+from mentorjournal.digest import blob_id
 from mentorjournal.format import layout
 from mentorjournal.index import gitstate
 
@@ -164,7 +165,7 @@ def _stale(root: str, roots: set[str], entries: dict[str, Entry], changed: list[
     for pair in roots - stale:
         for path, blob in entries[pair][3].items():
             data = layout.read_head(os.path.join(root, pair, path))
-            if data is None or gitstate.blob_id(data) != blob:
+            if data is None or blob_id(data) != blob:
                 stale.add(pair)
                 break
     return stale

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from mentorjournal.digest import blob_id
 from mentorjournal.format import layout
 from mentorjournal.index import gitstate
 from mentorjournal.index.snapshot import _ID_LENGTH, Snapshot, _ids_still_unique, _where
@@ -284,7 +285,7 @@ def _moved(old: Record, index_blob: str | None, snapshot: Snapshot, path: str) -
 
 
 def _blob(data: bytes | None) -> str | None:
-    return gitstate.blob_id(data) if data is not None else None
+    return blob_id(data) if data is not None else None
 
 
 def _rebuild(

@@ -348,7 +348,7 @@ def _update(
     for path, old in before.items():
         if layout.kind_for_path(path) != "session" or (old and (old[3] != "session" or old[4])):
             return None
-    contents = gitstate.read_blobs(root, [blobs[path] for path in changed])
+    contents = gitstate.read_staged(root, {path: blobs[path] for path in changed})
     if any(blobs[path] not in contents for path in changed):
         return None
 

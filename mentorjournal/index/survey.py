@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mentorjournal.digest import blob_id
 from mentorjournal.format import layout
 from mentorjournal.index import gitstate
 
@@ -115,7 +116,7 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
                 found.findings.append(Finding(path, 1, 1, "error", "unreadable", message))
             continue
         found.contents[path] = data
-        current_blobs[path] = gitstate.blob_id(data)
+        current_blobs[path] = blob_id(data)
     # Index bytes and working-tree bytes of one blob can differ (core.autocrlf and
     # other filters): their records are kept apart.
     side = "index" if staged else "worktree"

@@ -87,6 +87,23 @@ def test_only_changed_notes_are_checked_again(
     assert check(sample_repo, monkeypatch, expect_fast=True) == []
 
 
+def test_a_note_changed_after_staging_is_judged_as_staged(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast check reads a staged note from disk only when the disk holds exactly
+    the staged bytes; here it does not, and git's copy is judged."""
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    bad = "---\ndate: 2026-11-20\nattendees: [ana, zed]\n---\n- [ ] @ana Draft\n"
+    stage(sample_repo, "sessions/2026-11-20.md", bad)
+    (sample_repo / "sessions" / "2026-11-20.md").write_text(
+        NOTE.format(date="2026-11-20", task="Draft")
+    )
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["unknown-person"]
+    stage(sample_repo, "sessions/2026-11-21.md", NOTE.format(date="2026-11-21", task="x"))
+    (sample_repo / "sessions" / "2026-11-21.md").write_text(bad.replace("20", "21"))
+    assert check(sample_repo, monkeypatch, expect_fast=True) == ["unknown-person"]
+
+
 def test_a_broken_note_is_reported_with_its_line(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, mj
 from gitutil import git, make_repo
 
-from mentorjournal.index.gitstate import blob_id
+from mentorjournal.digest import blob_id
 from mentorjournal.index.store import cache_file
 
 
