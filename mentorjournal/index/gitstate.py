@@ -21,9 +21,6 @@ FORMAT = 4
 # The modules whose code decides what the caches hold.
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 
-
-
-
 _FINGERPRINT: list[str] = []  # worked out once a process: its code cannot change under it
 
 
@@ -305,22 +302,6 @@ def read_blobs(root: str, blob_ids: Sequence[str]) -> dict[str, bytes]:
         found.update(_parse_batch(Git(root, ["cat-file", "--batch"], request).output() or b""))
     found.update({blob: bytes(MAX_BYTES + 1) for blob, size in sizes.items() if size > MAX_BYTES})
     return found
-
-
-def read_staged(root: str, staged: dict[str, str]) -> dict[str, bytes]:
-    """``read_blobs`` of staged files (path -> blob id). A file whose working copy is
-    exactly its staged blob (a note saved, then added: the usual commit) is read from
-    disk, which spares the two git processes; only the others are asked of git."""
-    from mentorjournal.digest import blob_id
-    from mentorjournal.format.layout import MAX_BYTES, read_head
-
-    found: dict[str, bytes] = {}
-    for path, blob in staged.items():
-        data = read_head(os.path.join(root, path))
-        if data is not None and len(data) <= MAX_BYTES and blob_id(data) == blob:
-            found[blob] = data
-    rest = [blob for blob in staged.values() if blob not in found]
-    return found | read_blobs(root, rest) if rest else found
 
 
 def _requests(blob_ids: Sequence[str]) -> list[bytes]:

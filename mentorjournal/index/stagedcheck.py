@@ -348,7 +348,7 @@ def _update(
     for path, old in before.items():
         if layout.kind_for_path(path) != "session" or (old and (old[3] != "session" or old[4])):
             return None
-    contents = gitstate.read_staged(root, {path: blobs[path] for path in changed})
+    contents = _read_staged(root, {path: blobs[path] for path in changed})
     if any(blobs[path] not in contents for path in changed):
         return None
 
@@ -377,3 +377,18 @@ def _update(
         findings.pop(path, None)
     counted = [old[1] for old in before.values() if old is not None]
     return len(changed) - sum(counted)
+
+
+def _read_staged(root: str, staged: dict[str, str]) -> dict[str, bytes]:
+    """``gitstate.read_blobs`` of staged files (path -> blob id). A file whose working
+    copy is exactly its staged blob (a note saved, then added: the usual commit) is
+    read from disk, which spares two git processes; only the others are asked of git."""
+    from mentorjournal.digest import blob_id
+
+    found: dict[str, bytes] = {}
+    for path, blob in staged.items():
+        data = layout.read_head(os.path.join(root, path))
+        if data is not None and len(data) <= layout.MAX_BYTES and blob_id(data) == blob:
+            found[blob] = data
+    rest = [blob for blob in staged.values() if blob not in found]
+    return found | gitstate.read_blobs(root, rest) if rest else found
