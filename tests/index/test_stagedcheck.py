@@ -260,6 +260,43 @@ def test_staged_symlinks_are_refused_inside_and_outside(
     )
 
 
+@pytest.mark.parametrize(
+    "staging",
+    ["symlink", "private", "nested journal", "conflict"],
+)
+def test_refusals_hold_when_only_the_difference_is_looked_at(
+    sample_repo: Path, staging: str
+) -> None:
+    """Once a listing is kept, the fast check looks only at the entries that differ
+    from it: what the full check refuses must still send the check there."""
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="x"))
+    assert fast(sample_repo, "validate", "--staged")[0] == 0  # keeps this listing
+    if staging == "symlink":
+        (sample_repo / "sessions" / "2026-11-21.md").symlink_to("2026-11-20.md")
+        git(sample_repo, "add", "--", "sessions/2026-11-21.md")
+    elif staging == "private":
+        (sample_repo / "private").mkdir()
+        (sample_repo / "private" / "2026-11-21.md").write_text(
+            NOTE.format(date="2026-11-21", task="y")
+        )
+        git(sample_repo, "add", "-f", "--", "private/2026-11-21.md")
+    elif staging == "nested journal":
+        stage(sample_repo, "team/agreement.md", (sample_repo / "agreement.md").read_text())
+    else:
+        blob = git(sample_repo, "hash-object", "-w", "sessions/2026-11-20.md").strip()
+        entries = "".join(f"100644 {blob} {n}\tsessions/2026-11-20.md\n" for n in (1, 2, 3))
+        subprocess.run(
+            ["git", "update-index", "--index-info"],
+            cwd=sample_repo,
+            input=entries,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+    assert fast(sample_repo, "validate", "--staged")[0] is None
+
+
 TOO_LARGE = "error[file-too-large] file is larger than 1 MiB; split it up"
 
 
