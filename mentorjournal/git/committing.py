@@ -38,7 +38,8 @@ class Trial:
     before: bytes  # that file's bytes when copied
     after: bytes  # the copy's bytes, the files staged
     times: tuple[int, int]  # the copy's (atime, mtime) in ns: git's racy check reads them
-    staged: tuple[str, ...]  # the repository's paths it changes against HEAD
+    # The repository's paths it changes against HEAD: (HEAD's blob, its blob)
+    staged: dict[str, tuple[str | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def _findings_if_staged(
         checked = None
         if whole_repository and not gitrepo.other_journals(top):
             checked = f"{gitrepo.write_tree(root)} {gitrepo.head_commit(root) or ''}"
-        staged = tuple(gitrepo.changed_in_index(top))
+        staged = gitrepo.changed_in_index(top)
         after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()
         trial = Trial(index, before, after, (times.st_atime_ns, times.st_mtime_ns), staged)
         return findings, checked, trial
@@ -201,14 +202,24 @@ def _interrupts_deferred() -> Iterator[list[int]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _staged_versions(root: Path, paths: Sequence[str]) -> tuple[dict[str, bytes | None], ...]:
-    """The HEAD and index bytes of ``paths`` only, in one `git cat-file` (None: absent)."""
+def _staged_versions(
+    root: Path, blobs: dict[str, tuple[str | None, str | None]]
+) -> tuple[dict[str, bytes | None], ...]:
+    """The HEAD and index bytes of the paths in ``blobs`` (path -> their two blob ids;
+    None: absent). A staged version that is the file on disk, as a note just added
+    is, is read from there; the rest in one `git cat-file`."""
+    from mentorjournal.digest import blob_id
     from mentorjournal.git import gitrepo
 
-    # On an unborn branch git answers "missing" for HEAD's side.
-    found = gitrepo.read_blobs(root, [f"{side}:./{p}" for p in paths for side in ("HEAD", "")])
-    before = {path: found.get(f"HEAD:./{path}") for path in paths}
-    after = {path: found.get(f":./{path}") for path in paths}
+    found: dict[str, bytes] = {}
+    for path, (_, staged) in blobs.items():
+        data = layout.read_head(str(root / path)) if staged else None
+        if data is not None and blob_id(data) == staged:
+            found[staged] = data
+    wanted = {blob for pair in blobs.values() for blob in pair if blob and blob not in found}
+    found |= gitrepo.read_blobs(root, sorted(wanted))
+    before = {path: found.get(old) if old else None for path, (old, _) in blobs.items()}
+    after = {path: found.get(new) if new else None for path, (_, new) in blobs.items()}
     return before, after
 
 
@@ -227,14 +238,14 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
             trial.index, trial.before, trial.after, trial.times
         )
         if trial is not None and promoted:
-            staged = list(trial.staged)
+            staged = trial.staged
         else:
             writes.stage(root, plan.to_stage)
             staged = gitrepo.changed_in_index(plan.located[0])  # the whole repository's
             checked = None  # the index changed meanwhile: not what was checked
         if not staged:
             raise MjError(_NOTHING)
-        changed = [path[len(prefix) :] for path in staged if path.startswith(prefix)]
+        changed = {p[len(prefix) :]: blobs for p, blobs in staged.items() if p.startswith(prefix)}
         before, after = _staged_versions(root, changed)
         changes = journal_changes(before, after)
         # Paths staged outside this journal: the user staged them; they go too.

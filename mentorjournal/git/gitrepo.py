@@ -268,13 +268,19 @@ def staged_files(journal_root: Path) -> dict[str, bytes]:
     return {path: blobs[blob] for path, blob in entries.items() if blob in blobs}
 
 
-def changed_in_index(journal_root: Path) -> list[str]:
-    """Journal-relative paths whose index version differs from HEAD (added, changed, deleted)."""
+def changed_in_index(journal_root: Path) -> dict[str, tuple[str | None, str | None]]:
+    """Journal-relative path -> (HEAD's blob, the index's blob; None where the file is
+    absent) of each path whose index version differs from HEAD, sorted by path."""
     raw = _run(
         journal_root,
-        ["diff", "--cached", "--name-only", "--no-renames", "-z", "--relative", "--", "."],
+        ["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative", "--", "."],
     ).stdout
-    return sorted(_split_z(raw))
+    fields = _split_z(raw)  # ":old-mode new-mode old-blob new-blob status", then the path
+    found = {}
+    for meta, path in zip(fields[::2], fields[1::2], strict=True):
+        blobs = [None if set(blob) == {"0"} else blob for blob in meta.split(" ")[2:4]]
+        found[path] = (blobs[0], blobs[1])
+    return dict(sorted(found.items()))
 
 
 def status_entries(journal_root: Path, prefix: str | None = None) -> list[StatusEntry]:

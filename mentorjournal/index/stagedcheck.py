@@ -90,11 +90,10 @@ def save(root: str, loaded: Loaded, findings: list[Finding], judged: str | None)
 def staged_findings(root: Path) -> tuple[list[Finding], int]:
     """(findings, documents checked) of the index's journal at ``root``: the fast check
     when it can answer, else the full one (which leaves a snapshot for next time)."""
-    from mentorjournal.checks.signatures import reads_history
-    from mentorjournal.checks.validate import validate
     from mentorjournal.model import Finding
 
     if os.environ.get("MJ_NO_CACHE"):
+        from mentorjournal.checks.validate import validate
         from mentorjournal.index.store import load_cached
 
         journal = load_cached(root, staged=True)
@@ -103,6 +102,9 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
     if checked is not None:
         rows, count = checked
         return [Finding(*row) for row in rows], count  # type: ignore[arg-type]
+    # Only here: the signatures module alone costs a commit ~10 ms to import.
+    from mentorjournal.checks.signatures import reads_history
+    from mentorjournal.checks.validate import validate
     from mentorjournal.index.store import load
 
     loaded = load(root, staged=True)
