@@ -18,7 +18,7 @@ ItemState = Literal["open", "done", "cancelled"]
 KeyPath = tuple["str | int", ...]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Finding:
     """One problem in one file, at a 1-based line and column of the file as stored."""
 
@@ -40,7 +40,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionItem:
     """A GFM task list item found in a document body."""
 
@@ -119,7 +119,7 @@ class KeptPositions(Mapping[KeyPath, tuple[int, int]]):
         return len(self._positions())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One journal file: front matter as plain data with positions, body, items."""
 

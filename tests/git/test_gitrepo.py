@@ -84,7 +84,8 @@ def test_staged_files_exclude_files_deleted_in_index(tmp_path: Path) -> None:
     git(repo, "rm", "--quiet", "--cached", "--", "agreement.md")
     assert "agreement.md" not in gitrepo.staged_files(repo)
     assert (repo / "agreement.md").exists()
-    assert gitrepo.changed_in_index(repo) == ["agreement.md"]
+    assert list(gitrepo.changed_in_index(repo)) == ["agreement.md"]
+    assert gitrepo.changed_in_index(repo)["agreement.md"][1] is None  # gone from the index
 
 
 def test_journal_in_a_subfolder_sees_only_its_files(tmp_path: Path) -> None:
@@ -98,7 +99,7 @@ def test_journal_in_a_subfolder_sees_only_its_files(tmp_path: Path) -> None:
 
     assert set(gitrepo.index_entries(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
     assert set(gitrepo.staged_files(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
-    assert gitrepo.changed_in_index(journal) == ["sessions/2025-07-18.md"]
+    assert list(gitrepo.changed_in_index(journal)) == ["sessions/2025-07-18.md"]
     assert sorted(gitrepo.worktree_status(journal)) == [
         (" M", "agreement.md"),
         ("??", "notes.txt"),
@@ -118,7 +119,7 @@ def test_status_in_an_unborn_repository(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "j")
     write(repo, "agreement.md", AGREEMENT)
     git(repo, "add", "--", "agreement.md")
-    assert gitrepo.changed_in_index(repo) == ["agreement.md"]
+    assert list(gitrepo.changed_in_index(repo)) == ["agreement.md"]
     assert gitrepo.worktree_status(repo) == [("A ", "agreement.md")]
     assert gitlog.log_for_path(repo, "agreement.md") == []
 
@@ -304,7 +305,7 @@ def test_stage_relative_to_a_subfolder_journal_and_deletions(tmp_path: Path) -> 
     (journal / "goals" / "x.md").unlink()
     write(journal, "sessions/2025-07-18.md", SESSION)
     writes.stage(journal, ["goals/x.md", "sessions/2025-07-18.md"])
-    assert gitrepo.changed_in_index(journal) == ["goals/x.md", "sessions/2025-07-18.md"]
+    assert list(gitrepo.changed_in_index(journal)) == ["goals/x.md", "sessions/2025-07-18.md"]
 
 
 def test_commit_failure_from_a_hook_becomes_mj_error(tmp_path: Path) -> None:
