@@ -203,8 +203,15 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         return None
     judged = context[2] if isinstance(context, tuple) and len(context) == 3 else None
     history = gitstate.history_mark(root) if judged is not None else None  # git lists meanwhile
+    if (tag, mark) != (_TAG, gitstate.fingerprint()):
+        listing.output()
+        return None
+    # Also while git lists: what checking a staged note takes (~15 ms to import, and a
+    # commit nearly always stages one), rather than after waiting for the listing.
+    from mentorjournal.checks import crossfile, filecheck  # noqa: F401
+
     listed = listing.output()
-    if (tag, mark) != (_TAG, gitstate.fingerprint()) or listed is None:
+    if listed is None:
         return None
     # A kept listing passed the refusals below: only its differences need to (~3 ms less).
     middles = None if listed_before is None else _middles(listed_before, listed)
