@@ -142,7 +142,8 @@ _NOTE_DATE = re.compile(r"sessions/(\d{4}-\d{2}-\d{2})")
 
 def last_session(dates: Iterable[str], day: dt.date) -> str | None:
     """The last session held before ``day`` (YYYY-MM-DD), if any."""
-    return max((date for date in dates if date < day.isoformat()), default=None)
+    before = day.isoformat()
+    return max((date for date in dates if date < before), default=None)
 
 
 def to_review(
@@ -155,20 +156,23 @@ def to_review(
     today = day.isoformat()
     chosen: list[Row] = []
     others = 0
-    for row in open_now:
+    new_in: dict[str, bool] = {}  # path -> a note since the last session
+    rows = iter(open_now)
+    for row in rows:
         due, path = row[3], row[5]
         if is_private(path):
             continue  # never listed, nor counted, in a shared note
-        if len(chosen) == REVIEW_LIMIT:
-            others += 1
-            continue
-        note = _NOTE_DATE.match(path)
-        new = last is None or (note is not None and note.group(1) >= last)
+        new = new_in.get(path)
+        if new is None:
+            note = _NOTE_DATE.match(path)
+            new = new_in[path] = last is None or (note is not None and note.group(1) >= last)
         if new or (due is not None and due <= today):
             chosen.append(row)
+            if len(chosen) == REVIEW_LIMIT:
+                break
         else:
             others += 1
-    return chosen, others
+    return chosen, others + sum(1 for row in rows if not is_private(row[5]))
 
 
 def review_items(
