@@ -121,3 +121,36 @@ def test_the_gate_escapes_exactly_the_controls_ascii_or_not() -> None:
         assert terminal.feed_text(text) == feed_by_rule(text), repr(text)
     big = ("DESCRIPTION:plain text\r\n" * 50_000, "x\ty\n" * 50_000)
     assert terminal.feed_text(big[0]) is big[0] and terminal.terminal_text(big[1]) is big[1]
+
+
+def test_json_text_is_json_dumps_with_the_terminal_s_codes_escaped() -> None:
+    """Encoded in batches, the text is json.dumps' own; DEL, C1 controls and lone
+    surrogates are \\u escapes, and it reads back as the value."""
+    import json
+    from random import Random
+
+    from mentorjournal.render.terminal import json_text
+
+    chance = Random(3)
+
+    def value(depth: int = 0) -> object:
+        pick = chance.random()
+        if depth > 3 or pick < 0.3:
+            return "".join(
+                chance.choice('ab\x7f\x85é\x1b"\\\n') for _ in range(chance.randint(0, 5))
+            )
+        if pick < 0.5:
+            return chance.choice([None, True, False, 1.5, -3])
+        if pick < 0.75:
+            return [value(depth + 1) for _ in range(chance.randint(0, 4))]
+        return {f"k{n}": value(depth + 1) for n in range(chance.randint(0, 4))}
+
+    values = [value() for _ in range(500)]
+    values.append({"items": [{"text": f"item {n}\x7f\x9b"} for n in range(5000)]})  # batches
+    for shown in values:
+        for indent in (None, 2):
+            text = json_text(shown, indent)
+            assert json.loads(text) == shown
+            assert text == json.dumps(shown, ensure_ascii=False, indent=indent).replace(
+                "\x7f", "\\u007f"
+            ).replace("\x85", "\\u0085").replace("\x9b", "\\u009b")
