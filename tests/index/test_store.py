@@ -85,6 +85,35 @@ def test_corrupt_cache_is_rebuilt_silently(
     assert len(where.read_bytes()) > 1000
 
 
+def test_an_edit_writes_its_record_beside_the_store(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one edit only the delta file is written; a damaged delta is ignored; past
+    ``_DELTA_MOST`` changed records the store is written whole again."""
+    from mentorjournal.index import store
+
+    mj("validate", cwd=sample_repo)
+    whole = cache_file(sample_repo)
+    delta = whole.with_name(whole.name.replace("cache-", "cache-delta-"))
+    kept = whole.read_bytes()
+    session = sample_repo / "sessions" / "2026-11-16.md"
+    session.write_bytes(session.read_bytes().replace(b"[ana, ben]", b"[ana, bob]"))
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    assert whole.read_bytes() == kept and delta.exists()
+    _both_ways(sample_repo, monkeypatch)
+
+    delta.write_bytes(b"\x00damaged")
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    _both_ways(sample_repo, monkeypatch)
+
+    monkeypatch.setattr(store, "_DELTA_MOST", 1)
+    session.write_bytes(session.read_bytes().replace(b"[ana, bob]", b"[ana, bo]"))
+    mj("validate", cwd=sample_repo)  # two records changed, one left stale
+    assert whole.read_bytes() != kept  # written whole, under a new generation
+    assert mj("validate", cwd=sample_repo).exit_code == 1
+    _both_ways(sample_repo, monkeypatch)
+
+
 def test_blob_id_matches_git(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r")
     (repo / "f.md").write_bytes(b"hello\r\n\xff")
