@@ -129,7 +129,7 @@ class Document:
     # Where each key or list element of the front matter starts: (line, column).
     positions: Mapping[KeyPath, tuple[int, int]]
     # The body as read, or None when the index kept only the records: then
-    # ``body`` reads it on first use through ``body_source``.
+    # ``body`` asks ``body_source`` for it (which keeps what it read, if it should).
     body_text: str | None
     body_line: int
     items: tuple[ActionItem, ...]
@@ -145,9 +145,7 @@ class Document:
     def body(self) -> str:
         """The Markdown after the front matter (read now if the index did not keep it)."""
         if self.body_text is None:
-            text = self.body_source() if self.body_source is not None else ""
-            object.__setattr__(self, "body_text", text)
-            return text
+            return self.body_source() if self.body_source is not None else ""
         return self.body_text
 
     def position(self, key_path: KeyPath) -> tuple[int, int]:

@@ -29,23 +29,25 @@ if TYPE_CHECKING:
     from mentorjournal.model import Document, KeyPath, Kind, Severity
 
     Positions = TypeVar("Positions")
+    Body = TypeVar("Body")
     # A parsed file as plain values, Document's fields after ``path`` in order:
     # (kind, meta, positions, body, body_line, items, findings, private, parsed);
-    # a body of None was not kept (the index keeps only the agreement's).
+    # a body of None was not kept (the index keeps the agreement's and retros').
     Record = tuple[
         Kind,
         dict[str, Any],
         Positions,
-        str | None,
+        Body,
         int,
         tuple[ItemRow, ...],
         tuple[FindingRow, ...],
         bool,
         bool,
     ]
-    Packed = Record[dict[KeyPath, tuple[int, int]]]
-    # As the store keeps it: the positions as one marshal (``model.KeptPositions``).
-    Stored = Record[bytes]
+    Packed = Record[dict[KeyPath, tuple[int, int]], str | None]
+    # As the store keeps it: the positions as one marshal (``model.KeptPositions``),
+    # a body as UTF-8.
+    Stored = Record[bytes, bytes | None]
 
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
@@ -66,14 +68,17 @@ def document_from_packed(
 ) -> Document:
     """The Document that ``parse_packed`` (or a cache) holds as plain values.
 
-    A record without its body (``None``) reads it through ``read_bytes`` on first use.
+    A record without its body (``None``) reads it through ``read_bytes`` on first use;
+    one that keeps it as UTF-8 (``store._stored``) decodes it at each use.
     """
     from mentorjournal.model import ActionItem, Document, Finding, KeptPositions
 
     kind, meta, kept, body, body_line, items, findings, private, parsed = packed
     positions = KeptPositions(kept) if isinstance(kept, bytes) else kept
     source = None
-    if body is None and read_bytes is not None:
+    if isinstance(body, bytes):
+        source, body = _decoder(body), None
+    elif body is None and read_bytes is not None:
         source = _body_reader(path, read_bytes)
     return Document(
         path=path,
@@ -92,11 +97,19 @@ def document_from_packed(
 
 
 def _body_reader(path: str, read_bytes: Callable[[], bytes | None]) -> Callable[[], str]:
+    read: list[str] = []  # read once, then kept: the file may change meanwhile
+
     def body() -> str:
-        data = read_bytes()
-        return "" if data is None else parse_packed(path, data)[3] or ""
+        if not read:
+            data = read_bytes()
+            read.append("" if data is None else parse_packed(path, data)[3] or "")
+        return read[0]
 
     return body
+
+
+def _decoder(body: bytes) -> Callable[[], str]:
+    return lambda: body.decode("utf-8", "surrogatepass")
 
 
 def parse_packed(path: str, data: bytes) -> Packed:

@@ -17,7 +17,7 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-FORMAT = 4
+FORMAT = 5
 # The modules whose code decides what the caches hold.
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 

@@ -114,6 +114,25 @@ def test_an_edit_writes_its_record_beside_the_store(
     _both_ways(sample_repo, monkeypatch)
 
 
+def test_a_kept_body_reads_back_as_written(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store keeps a retrospective's body as UTF-8: an emoji (which makes text 4
+    bytes a character) comes back as the file has it."""
+    retro = sample_repo / "sessions" / "2026-08-03-retro.md"
+    retro.write_bytes(
+        retro.read_bytes().replace(
+            b"## Decisions\n", b"## Decisions\n\n- Keep \xf0\x9f\x93\x85 and \xc3\xa9\n", 1
+        )
+    )
+    outputs = []
+    for no_cache in ("1", "", ""):
+        monkeypatch.setenv("MJ_NO_CACHE", no_cache)
+        outputs.append(_summary(sample_repo))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert "Keep \U0001f4c5 and \xe9" in str(outputs[2]["retrospectives"])
+
+
 def test_blob_id_matches_git(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r")
     (repo / "f.md").write_bytes(b"hello\r\n\xff")
