@@ -44,12 +44,7 @@ class FileChange:
 
 
 def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[CommitInfo]:
-    """Commits that changed `path` (relative to `repo`), newest first.
-
-    Fields and commits are NUL-separated: git never prints a NUL in a name or a
-    subject, while any other byte (a newline, \\x1e, \\x1f) can be in both.
-    """
-    # %ad with --date=raw ("seconds +hhmm"): %aI fails on a date before 1970 in its zone.
+    """Commits that changed `path` (relative to `repo`), newest first."""
     args = ["log", "-z", "--date=raw", "--format=%H%x00%an%x00%ae%x00%ad%x00%s", *_PLAIN_LOG]
     if limit is not None:
         args.append(f"--max-count={limit}")

@@ -1,12 +1,10 @@
-"""Every local git operation mj performs: reads, the state checks, staging, committing.
+"""Every local git call mj makes goes through one runner, `_run`: the reads and state checks
+here, the writes (`writes.py`), the exchanges with a remote (`remote.py`).
 
-Every local git call (reads, the state checks, `init_repo`, `stage`, `commit`)
-goes through one runner, `_run`: `git -C DIR` through `subprocess`, with
-`--no-optional-locks`, so a read never takes `index.lock` or rewrites the index,
-and with the environment git gives a hook (`GIT_INDEX_FILE` for `git commit -a`
-or `git commit PATH`) kept, so the hook judges exactly what the commit will
-record. The exchanges with a remote (`remote.py`: clone, fetch, push) go through it
-too, with the same guards.
+`_run` is `git -C DIR` through `subprocess`, with `--no-optional-locks`, so a read never
+takes `index.lock` or rewrites the index, and with the environment git gives a hook
+(`GIT_INDEX_FILE` for `git commit -a` or `git commit PATH`) kept, so the hook judges
+exactly what the commit will record.
 
 Every remote, branch or ref value that reaches git is checked first: a value
 starting with `-` would be read as an option, and the `ext::` transport runs an
@@ -49,8 +47,6 @@ __all__ = [
     "write_tree",
 ]
 
-# Index entries that are not file contents: submodules (gitlinks).
-_GITLINK_MODE = "160000"
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
 _MAX_ERROR_LINES = 6
@@ -220,22 +216,18 @@ def _prefix(journal_root: Path) -> str:
     return _out(journal_root, "rev-parse", "--show-prefix")
 
 
-def _ls_files(cwd: Path) -> list[tuple[str, str, str]]:
-    """(mode, blob id, path relative to cwd) of stage-0 index entries under cwd."""
-    raw = _run(cwd, ["ls-files", "-s", "-z", "--", "."]).stdout
-    entries = []
+def index_entries(journal_root: Path) -> dict[str, str]:
+    """Journal-relative posix path -> blob id for every file in the index under the journal."""
+    raw = _run(journal_root, ["ls-files", "-s", "-z", "--", "."]).stdout
+    entries = {}
     for record in _split_z(raw):
         info, _, path = record.partition("\t")
         mode, blob, stage = info.split(" ")
-        # Stages 1-3 are the sides of an unresolved conflict, not committable content.
-        if stage == "0" and mode != _GITLINK_MODE:
-            entries.append((mode, blob, path))
+        # Stages 1-3 are the sides of an unresolved conflict, and a submodule (gitlink)
+        # is no file: neither is committable content.
+        if stage == "0" and mode != "160000":
+            entries[path] = blob
     return entries
-
-
-def index_entries(journal_root: Path) -> dict[str, str]:
-    """Journal-relative posix path -> blob id for every file in the index under the journal."""
-    return {path: blob for _, blob, path in _ls_files(journal_root)}
 
 
 def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
