@@ -346,9 +346,9 @@ def _has_commits(repo: Path) -> bool:
     return head_commit(repo) is not None
 
 
-def _ref_exists(repo: Path, ref: str) -> bool:
+def _commit_of(repo: Path, ref: str) -> str | None:
     proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
-    return proc.returncode == 0
+    return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 
 def _count(repo: Path, revisions: str) -> int:
