@@ -97,10 +97,6 @@ def is_configured(repo: Path) -> bool:
 # --------------------------------------------------------------------------- merging
 
 
-def _lines(data: bytes) -> list[bytes]:
-    return _LINE.findall(data)
-
-
 def _chunks(base: list[bytes], side: list[bytes], which: int) -> list[Chunk]:
     """The changes from base to side; a replacement of n lines by n lines is n changes,
     so that ticks of neighbouring items stay apart."""
@@ -220,7 +216,7 @@ def _merge_text(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     clean = _git_merge_file(base, ours, theirs, marker_size=7)
     if clean[0] == 0:
         return clean[1]
-    merged = merge_lines(_lines(base), _lines(ours), _lines(theirs))
+    merged = merge_lines(*(_LINE.findall(data) for data in (base, ours, theirs)))
     return None if merged is None else b"".join(merged)
 
 
@@ -252,23 +248,9 @@ def _git_merge_file(
             path = Path(folder) / name
             path.write_bytes(data)
             paths.append(str(path))
-        proc = subprocess.run(
-            [
-                "git",
-                "merge-file",
-                "-p",
-                f"--marker-size={marker_size}",
-                "-L",
-                "yours",
-                "-L",
-                "base",
-                "-L",
-                "theirs",
-                *paths,
-            ],
-            capture_output=True,
-            check=False,
-        )
+        labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
+        argv = ["git", "merge-file", "-p", f"--marker-size={marker_size}", *labels, *paths]
+        proc = subprocess.run(argv, capture_output=True, check=False)
     if proc.returncode < 0 or proc.returncode > 127:
         raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")
     return proc.returncode, proc.stdout
