@@ -55,8 +55,7 @@ class JournalServer(LanguageServer):
 
     def buffer(self, uri: str) -> Buffer | None:
         """The open document at ``uri`` as a journal file; None when it is not one."""
-        path = to_fs_path(uri)
-        where = journal_path(path) if path else None
+        where = _where(uri)
         if where is None:
             return None
         root, relative = where
