@@ -24,29 +24,6 @@ from pathlib import Path
 from mentorjournal.errors import MjError
 from mentorjournal.index import gitstate
 
-__all__ = [
-    "StatusEntry",
-    "Upstream",
-    "changed_in_index",
-    "check_ref_value",
-    "common_git_dir",
-    "core_hooks_path",
-    "current_branch",
-    "file_at_revision",
-    "git_dir",
-    "hooks_dir",
-    "index_entries",
-    "locate",
-    "other_journals",
-    "read_blobs",
-    "repo_toplevel",
-    "staged_files",
-    "status_entries",
-    "upstream_of",
-    "worktree_status",
-    "write_tree",
-]
-
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
 _MAX_ERROR_LINES = 6

@@ -31,15 +31,6 @@ from typing import Any
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
 
-__all__ = [
-    "ATTRIBUTE",
-    "add_attribute",
-    "configure",
-    "is_configured",
-    "merge_bytes",
-    "run_driver",
-]
-
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+$")

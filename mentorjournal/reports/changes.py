@@ -18,17 +18,6 @@ from mentorjournal.audience import quotable
 from mentorjournal.format.document import parse_document
 from mentorjournal.model import ActionItem, Document
 
-__all__ = [
-    "Change",
-    "FieldChange",
-    "SectionChange",
-    "commit_message",
-    "field_changes",
-    "journal_changes",
-    "section_changes",
-    "signatures_added",
-]
-
 # A longer subject keeps its first parts and lists every part in the body (the
 # issue's own example, four parts, is 125 characters: keep such a message whole).
 _SUBJECT_LIMIT = 140

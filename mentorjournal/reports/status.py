@@ -152,4 +152,3 @@ def compute_status(journal: Journal, today: dt.date, owner: str | None = None) -
         review,
         signatures,
     )
-
