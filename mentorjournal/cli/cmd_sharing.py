@@ -6,14 +6,11 @@ Registered on the root command in ``app.py``; the commands stay thin (see its do
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from mentorjournal.cli.app import _echo, _notice, _show_findings, _state, main, palette, refusals
-
-if TYPE_CHECKING:
-    pass
 
 
 @main.command()
