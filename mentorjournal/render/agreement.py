@@ -44,21 +44,11 @@ def agreement_text(doc: AgreementDocument, width: int = 80) -> str:
     def para(text: str, indent: str = "  ") -> None:
         for block in text.split("\n\n"):
             lines = block.split("\n")
-            if all(line.lstrip().startswith(("-", "*", "+")) for line in lines if line.strip()):
-                for line in lines:
-                    out.extend(
-                        textwrap.wrap(
-                            line.strip(),
-                            width,
-                            initial_indent=indent,
-                            subsequent_indent=indent + "  ",
-                        )
-                    )
-            else:
+            bullet = [line.lstrip()[:1] in ("-", "*", "+") for line in lines if line.strip()]
+            for line in lines if all(bullet) else [" ".join(lines)]:  # a list keeps its lines
+                shown, more = (line.strip(), indent + "  ") if all(bullet) else (line, indent)
                 out.extend(
-                    textwrap.wrap(
-                        " ".join(lines), width, initial_indent=indent, subsequent_indent=indent
-                    )
+                    textwrap.wrap(shown, width, initial_indent=indent, subsequent_indent=more)
                 )
 
     for section in doc.sections:
