@@ -108,13 +108,6 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-a
 """
 
 
-def _markdown_html(text: str) -> str:
-    from markdown_it import MarkdownIt
-
-    html: str = MarkdownIt("commonmark", {"html": False}).render(text)
-    return html
-
-
 def _section_html(section: Section) -> str:
     out = ["<section>"]
     if section.heading:
@@ -124,8 +117,11 @@ def _section_html(section: Section) -> str:
         out += [f"<li>{escape(fact)}</li>" for fact in section.facts]
         out.append("</ul>")
     if section.text:
+        from markdown_it import MarkdownIt
+
         css = ' class="todo"' if section.unwritten else ""
-        out.append(f"<div{css}>{_markdown_html(section.text)}</div>")
+        html = MarkdownIt("commonmark", {"html": False}).render(section.text)
+        out.append(f"<div{css}>{html}</div>")
     out.append("</section>")
     return "".join(out)
 

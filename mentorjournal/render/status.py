@@ -15,12 +15,8 @@ def status_json(status: Status) -> str:
     return json_text(status.as_json())
 
 
-def _days(a: str, b: str) -> int:
-    return (dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days
-
-
 def _when(due: str, today: str) -> str:
-    days = _days(due, today)
+    days = (dt.date.fromisoformat(due) - dt.date.fromisoformat(today)).days
     if days < 0:
         return f"{-days}d overdue"
     if days == 0:

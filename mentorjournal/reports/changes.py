@@ -310,11 +310,7 @@ def journal_changes(
         for verb, names in found.items():
             totals[verb] += names
     changes += [_items_change(verb, names) for verb, names in totals.items() if names]
-    return _ordered(changes)
-
-
-def _ordered(changes: list[Change]) -> list[Change]:
-    """Sessions and goals first (what happened), then items, agreement, other files."""
+    # Sessions and goals first (what happened), then items, agreement, other files.
     rank = {"session": 0, "items": 1, "goal": 2, "agreement": 3, "file": 4}
     return sorted(changes, key=lambda change: rank.get(change.what, 5))
 

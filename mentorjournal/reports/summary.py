@@ -130,12 +130,6 @@ def _session_date(doc: Document) -> dt.date | None:
     return parse_date(doc.meta.get("date")) or parse_date(doc.stem[:10])
 
 
-def _str_list(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
-
-
 def decisions(body: str) -> tuple[str, ...]:
     """List items under a "Decisions" heading (task items excluded: they are actions)."""
     found: list[str] = []
@@ -238,7 +232,9 @@ def _goals(
             continue
         rated = session.meta.get("ratings")
         rated = rated if isinstance(rated, dict) else {}
-        for goal_id in set(_str_list(session.meta.get("goals"))) | set(rated):
+        listed = session.meta.get("goals")
+        listed = {g for g in listed if isinstance(g, str)} if isinstance(listed, list) else set()
+        for goal_id in listed | set(rated):
             last[goal_id] = max(last.get(goal_id, day), day)
             if session.path in held_paths:
                 discussed.setdefault(goal_id, []).append(day)
