@@ -263,11 +263,6 @@ def status_entries(journal_root: Path, prefix: str | None = None) -> list[Status
     return entries
 
 
-def worktree_status(journal_root: Path) -> list[tuple[str, str]]:
-    """(status code, journal-relative path) for every changed or untracked journal file."""
-    return [(entry.code, entry.path) for entry in status_entries(journal_root)]
-
-
 def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
     """A file's bytes at a revision (path relative to `repo`), or None if it did not exist."""
     check_ref_value(rev, "revision")

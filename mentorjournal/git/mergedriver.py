@@ -80,11 +80,6 @@ def add_attribute(journal_root: Path) -> bool:
     return rewrite(journal_root, path, added)
 
 
-def is_configured(repo: Path) -> bool:
-    """True when this clone's config names the driver (it may come from any config file)."""
-    return gitrepo._config(repo, f"merge.{NAME}.driver") is not None
-
-
 # --------------------------------------------------------------------------- merging
 
 
