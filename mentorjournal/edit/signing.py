@@ -292,22 +292,22 @@ def sign_agreement(
     return rewrite(root, path, signed)
 
 
-def _emails(root: Path) -> tuple[str, dict[str, str]]:
-    """Git's user.email, and everyone's `email` in the agreement ("" when none)."""
+def _mine(root: Path) -> tuple[list[str], dict[str, str]]:
+    """The handles whose `email` is git's user.email, and everyone's `email` ("" if none)."""
     from mentorjournal.git import gitrepo
 
     meta = _agreement(root / AGREEMENT, (root / AGREEMENT).read_bytes(), "mj key").meta
-    found = {
+    emails = {
         handle: str(_at(meta, where).get("email") or "").strip().lower()
         for handle, (where, _) in checks.people_of(meta).items()
     }
-    return (gitrepo._config(root, "user.email") or "").strip().lower(), found
+    email = (gitrepo._config(root, "user.email") or "").strip().lower()
+    return [handle for handle, theirs in emails.items() if email and theirs == email], emails
 
 
 def own_handle(root: Path) -> str:
     """The person whose `email` in the agreement is git's user.email."""
-    email, emails = _emails(root)
-    mine = [handle for handle, theirs in emails.items() if email and theirs == email]
+    mine, emails = _mine(root)
     if len(mine) == 1:
         return mine[0]
     raise MjError(f"say whose key this is: `mj key --as HANDLE` ({', '.join(emails)})")
@@ -316,8 +316,7 @@ def own_handle(root: Path) -> str:
 def is_them(root: Path, handle: str) -> bool | None:
     """Whether git's user.email says that ``handle`` runs mj (it is their `email`, or
     another person's, or not theirs); None when nothing says."""
-    email, emails = _emails(root)
-    mine = [h for h, theirs in emails.items() if email and theirs == email]
+    mine, emails = _mine(root)
     return True if handle in mine else False if mine or emails.get(handle) else None
 
 
