@@ -171,10 +171,7 @@ def _signatures_merged(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     if lists[1] == lists[0] or lists[2] == lists[0] or lists[1] == lists[2]:
         return None  # at most one side signed: the plain merge decides
 
-    def by_person(entries: list[Any]) -> dict[str, Any]:
-        return {str(e.get("by")): e for e in entries if isinstance(e, dict)}
-
-    b, o, t = (by_person(entries) for entries in lists)
+    b, o, t = ({str(e.get("by")): e for e in entries if isinstance(e, dict)} for entries in lists)
     merged: dict[str, Any] = {}
     for handle in [*o, *(h for h in t if h not in o), *(h for h in b if h not in o and h not in t)]:
         mine, yours, old = o.get(handle), t.get(handle), b.get(handle)
