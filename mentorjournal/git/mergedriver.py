@@ -226,11 +226,9 @@ def _git_merge_file(
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="mj-merge-") as folder:
-        paths = []
-        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
-            path = Path(folder) / name
-            path.write_bytes(data)
-            paths.append(str(path))
+        paths = [str(Path(folder, name)) for name in ("ours", "base", "theirs")]
+        for path, data in zip(paths, (ours, base, theirs), strict=True):
+            Path(path).write_bytes(data)
         labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
         argv = ["git", "merge-file", "-p", f"--marker-size={marker_size}", *labels, *paths]
         proc = subprocess.run(argv, capture_output=True, check=False)

@@ -170,19 +170,11 @@ def _cards(summary: Summary) -> list[str]:
             _card("-" if median is None else f"{median:g}", "median days to close"),
         ]
     if cadence is not None:
-        cards.append(
-            _card(
-                "-" if cadence.longest_gap_days is None else str(cadence.longest_gap_days),
-                "longest gap (days)",
-            )
-        )
-    cards.append(
-        _card(
-            agreement.review_due or "-",
-            "agreement review" + (" (overdue)" if agreement.review_overdue else ""),
-            "overdue" if agreement.review_overdue else "",
-        )
-    )
+        gap = cadence.longest_gap_days
+        cards.append(_card("-" if gap is None else str(gap), "longest gap (days)"))
+    late = agreement.review_overdue
+    review = "agreement review" + (" (overdue)" if late else "")
+    cards.append(_card(agreement.review_due or "-", review, "overdue" if late else ""))
     return cards
 
 

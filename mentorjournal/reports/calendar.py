@@ -106,9 +106,7 @@ def compute_calendar(
     if gate.shows("actions"):
         days += _items(gate.view(journal), gate, owner, ident, names)
     suffix = " (sponsor)" if audience == "sponsor" else ""
-    meetings = None
-    if gate.shows("cadence"):
-        meetings = _meetings(journal, meta, today, at, ident, pair)
+    meetings = _meetings(journal, meta, today, at, ident, pair) if gate.shows("cadence") else None
     return Feed(f"Mentoring: {pair}{suffix}", meetings, tuple(days))
 
 
