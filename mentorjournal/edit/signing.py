@@ -20,6 +20,7 @@ from mentorjournal import sshkeys
 from mentorjournal.checks import signatures as checks
 from mentorjournal.errors import MjError
 from mentorjournal.format import yamldata
+from mentorjournal.format.dates import parse_date
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.model import Document, KeyPath
@@ -28,7 +29,6 @@ __all__ = ["KeyResult", "SignResult", "set_key", "sign_agreement", "with_signatu
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,7 @@ def _yaml_ready(value: Any) -> Any:
         return {key: _yaml_ready(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_yaml_ready(item) for item in value]
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return parse_date(value) or value
 
 
 def _lines(data: bytes) -> tuple[list[str], str, int]:
@@ -100,9 +95,8 @@ def _with_block(data: bytes, doc: Document, key: str, value: Any) -> bytes:
     new = [line + newline for line in block.rstrip("\n").split("\n")]
     if (key,) in doc.positions:
         start = doc.positions[(key,)][0] - 1
-        return "".join(
-            [*lines[:start], *new, *lines[_end(doc, lines, close, start, (key,)) :]]
-        ).encode()
+        end = _end(doc, lines, close, start, (key,))
+        return "".join([*lines[:start], *new, *lines[end:]]).encode()
     if not lines[close - 1].endswith("\n"):
         lines[close - 1] += newline
     return "".join([*lines[:close], *new, *lines[close:]]).encode("utf-8")
