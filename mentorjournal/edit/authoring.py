@@ -218,12 +218,8 @@ def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
         kind = "kickoff" if plan.first else "regular"
     if kind not in SESSION_KINDS:
         raise MjError(f"kind {kind!r} is not one of {', '.join(SESSION_KINDS)}")
-    front: dict[str, Any] = {
-        # Dates as dates, so YAML writes them unquoted like a person would.
-        "date": day,
-        "attendees": [plan.mentee, plan.mentor],
-        "kind": kind,
-    }
+    # Dates as dates, so YAML writes them unquoted like a person would.
+    front: dict[str, Any] = {"date": day, "attendees": [plan.mentee, plan.mentor], "kind": kind}
     if plan.active_goals:
         front["goals"] = list(plan.active_goals)
     front["agenda_by"] = plan.mentee
@@ -232,9 +228,8 @@ def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
     if plan.length is not None:
         front["duration"] = plan.length
     prompts = {"retro": _RETRO_PROMPTS, "closing": _CLOSING_PROMPTS}.get(kind, "")
-    title = {"kickoff": "Kickoff", "retro": "Retrospective", "closing": "Closing session"}.get(
-        kind, "Session"
-    )
+    titles = {"kickoff": "Kickoff", "retro": "Retrospective", "closing": "Closing session"}
+    title = titles.get(kind, "Session")
     body = _template(
         "session.md",
         title=f"{title} {day.isoformat()}",

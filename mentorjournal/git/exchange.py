@@ -300,8 +300,7 @@ def sync(journal_root: Path) -> SyncResult:
         if pulled:
             merged = _merged_commit(top, head, theirs, f"Merge {upstream} into {branch} (mj sync)")
             if isinstance(merged, dict):
-                conflicts = tuple(merged)
-                return SyncResult(0, False, False, conflicts, str(upstream), kinds=merged)
+                return SyncResult(0, False, False, tuple(merged), str(upstream), kinds=merged)
             target = merged
         outgoing = _count(top, f"{theirs}..{target}")
     else:

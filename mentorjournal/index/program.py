@@ -65,7 +65,6 @@ def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str
     if where is not None:
         folder, file_name = os.path.split(where)
         output = os.path.join(folder, file_name.replace("program-", f"program-{name}-", 1))
-    if output is not None:
         try:
             tag, kept_generation, kept_key, text = marshal.loads(gitstate.load(output))
             if (tag, kept_generation, kept_key) == (_TAG, generation, key):
