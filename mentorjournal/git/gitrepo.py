@@ -251,8 +251,7 @@ def status_entries(journal_root: Path, prefix: str | None = None) -> list[Status
     ``prefix``: the journal's path in the repository, when the caller knows it."""
     prefix = _prefix(journal_root) if prefix is None else prefix
     raw = _run(
-        journal_root,
-        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."],
+        journal_root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]
     ).stdout
     entries: list[StatusEntry] = []
     for code, path, orig in gitstate.status_records(raw):

@@ -87,8 +87,7 @@ def status_text(
         out.append(paint("No open action items.", "green"))
     # People with overdue items first, then by how much they owe.
     order = sorted(
-        by_owner,
-        key=lambda o: (-sum(i.overdue for i in by_owner[o]), -len(by_owner[o]), o),
+        by_owner, key=lambda o: (-sum(i.overdue for i in by_owner[o]), -len(by_owner[o]), o)
     )
     for who in order:
         items = by_owner[who]

@@ -116,12 +116,7 @@ def _handle(meta: Mapping[str, Any], role: str) -> str:
 
 
 def _meetings(
-    journal: Journal,
-    meta: Mapping[str, Any],
-    today: dt.date,
-    at: dt.time,
-    ident: str,
-    pair: str,
+    journal: Journal, meta: Mapping[str, Any], today: dt.date, at: dt.time, ident: str, pair: str
 ) -> Meetings | None:
     cadence = meta.get("cadence")
     cadence = cadence if isinstance(cadence, dict) else {}

@@ -21,12 +21,7 @@ from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.git import gitlog, gitrepo
 from mentorjournal.model import Document
-from mentorjournal.reports.changes import (
-    FieldChange,
-    SectionChange,
-    field_changes,
-    section_changes,
-)
+from mentorjournal.reports.changes import FieldChange, SectionChange, field_changes, section_changes
 
 _GOAL_FILE = re.compile(r"goals/[^/]+\.md")
 
@@ -193,11 +188,8 @@ def _goal_changes(root: Path) -> list[GoalStatusChange]:
             before = _status(path, blobs.get(change.before or ""))
             if before != after:
                 goal = path.removeprefix("goals/").removesuffix(".md")
-                found.append(
-                    GoalStatusChange(
-                        goal, sha, info.date, info.author_name, info.author_email, before, after
-                    )
-                )
+                when_who = (info.date, info.author_name, info.author_email)
+                found.append(GoalStatusChange(goal, sha, *when_who, before, after))
     return found
 
 
