@@ -313,10 +313,6 @@ def head_commit(repo: Path) -> str | None:
     return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 
-def _has_commits(repo: Path) -> bool:
-    return head_commit(repo) is not None
-
-
 def _commit_of(repo: Path, ref: str) -> str | None:
     proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
     return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None

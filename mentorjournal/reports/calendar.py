@@ -101,7 +101,11 @@ def compute_calendar(
     ident = identity(meta)
     pair = " & ".join(names.get(h, h) for h in (_handle(meta, "mentor"), _handle(meta, "mentee")))
     review = parse_date(meta.get("review"))
-    days = [] if review is None else [_review(ident, review, pair)]
+    days = []
+    if review is not None:
+        said = "Revisit the agreement together (agreement.md `review`): purpose, cadence, goals."
+        uid, summary = f"review-{ident}@mentorjournal", f"Agreement review: {pair}"
+        days.append(DayEvent(uid, review, summary, said, 7))
     gate = Gate.of(journal, audience)
     if gate.shows("actions"):
         days += _items(gate.view(journal), gate, owner, ident, names)
@@ -145,16 +149,6 @@ def _meetings(
         end,
         f"Mentoring session: {pair}",
         "\n".join(said),
-    )
-
-
-def _review(ident: str, day: dt.date, pair: str) -> DayEvent:
-    return DayEvent(
-        f"review-{ident}@mentorjournal",
-        day,
-        f"Agreement review: {pair}",
-        "Revisit the agreement together (agreement.md `review`): purpose, cadence, goals.",
-        7,
     )
 
 
