@@ -74,10 +74,8 @@ def init(
         _echo(f"wrote   {path}")
     if result.git_initialised:
         _echo("git     initialised a repository")
-    if result.hook:
-        _echo(f"hook    {result.hook}")
-    else:
-        _echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
+    no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
+    _echo(f"hook    {result.hook or no_hook}")
     _echo(
         "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
         "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
