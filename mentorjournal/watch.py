@@ -21,7 +21,7 @@ from typing import Any
 from mentorjournal.checks.validate import validate
 from mentorjournal.format.dates import today as current_day
 from mentorjournal.format.layout import is_editor_temp
-from mentorjournal.journal import load_journal
+from mentorjournal.journal import load_journal, people
 from mentorjournal.render.findings import findings_text
 from mentorjournal.render.status import status_text
 from mentorjournal.render.terminal import Palette, printable, terminal_width
@@ -80,16 +80,10 @@ def journal_report(root: Path, paint: Palette, today: str | None = None) -> Repo
     """Findings and status, as text, for the journal as it is on disk now."""
     journal = load_journal(root)
     findings = validate(journal)
-    day = current_day(today)
-    names = {}
-    agreement = journal.agreement
-    if agreement is not None:
-        from mentorjournal.journal import people
-
-        names = {handle: person.name for handle, person in people(journal).items()}
+    names = {handle: person.name for handle, person in people(journal).items()}
     return Report(
         findings_text(findings, paint) if findings else paint("all files valid", "green"),
-        status_text(compute_status(journal, day), paint, names, terminal_width()),
+        status_text(compute_status(journal, current_day(today)), paint, names, terminal_width()),
     )
 
 

@@ -12,7 +12,6 @@ agreement's whole history (every branch: two different first keys trust neither)
 later key counts once that person confirmed it, by signing a version that holds it
 with a key already trusted (`mj sign --confirm-key`); until then the change is
 reported (which commit, who committed it) and the person's signatures do not count.
-Who a handle is, and whose a key is, is told in ``Trail``.
 """
 
 from __future__ import annotations
@@ -135,13 +134,12 @@ def _unchecked(root: Path) -> str:
 
 @dataclass(frozen=True)
 class Trail:
-    """The agreement's versions, parents before children (the version checked last),
-    and each person's trusted keys after them.
-
-    A person is who a handle was when it first appeared: a handle keeps its person for
-    good (swapping handles swaps no keys), and a new handle in the mentor's or the
-    mentee's role is the role's earlier person (a rename keeps the key; a new handle
-    gets no first key of its own). A key is one person's: the first who held it."""
+    """The agreement's versions, parents before children (the version checked last), and
+    each person's trusted keys after them. A person is who a handle was when it first
+    appeared: a handle keeps its person for good (swapping handles swaps no keys), and a new
+    handle in the mentor's or the mentee's role is the role's earlier person (a rename keeps
+    the key; a new handle gets no first key of its own). A key is one person's: the first
+    who held it."""
 
     versions: tuple[Version, ...]
     trusted: dict[str, set[str]]  # by person
@@ -201,7 +199,7 @@ def trail(root: str | Path | None, current: Document | None) -> Trail:
     version had any key for them, and nobody else held it; two such keys trust
     neither), and every key a version holds that the person signed there with a key
     already trusted. With ``root``, from its git history; without, as ``current`` is."""
-    keyed = current is None or any(key for _, key in people_of(current.meta).values())
+    keyed = current is None or reads_history(current)
     graph = _graph(Path(root)) if root is not None and keyed else []
     persons: dict[str, str] = {}
     owners: dict[str, str] = {}
@@ -296,13 +294,14 @@ def verdicts(doc: Document, history: Trail) -> list[Verdict]:
     return found
 
 
-def state_of(doc: Document, found: list[Verdict]) -> SignatureState:
-    """Unverified signatures are invalid: they do not count. ``why`` is the reason that
-    all the invalid ones share, if they share one."""
+def signature_state(agreement: Document, root: str | Path | None = None) -> SignatureState:
+    """Mentor and mentee must sign; every entry is valid, stale or invalid (unverified ones
+    do not count: invalid). With the journal's ``root``, keys are trusted as its git
+    history says; without, as they are."""
+    found = verdicts(agreement, trail(root, agreement))
     signed = {v.by for v in found}
-    roles = [doc.meta.get(role) for role in ROLES]
-    handles = [p["handle"] for p in roles if isinstance(p, dict) and "handle" in p]
-    missing = [h for h in dict.fromkeys(handles) if isinstance(h, str) and h not in signed]
+    people = people_of(agreement.meta).items()
+    missing = [h for h, (path, _) in people if len(path) == 1 and h not in signed]  # a role's
 
     def named(*states: str) -> tuple[str, ...]:
         return tuple(v.by for v in found if v.state in states)
@@ -312,12 +311,6 @@ def state_of(doc: Document, found: list[Verdict]) -> SignatureState:
     return SignatureState(
         named("valid"), named("stale"), tuple(missing), named("invalid", "unverified"), why
     )
-
-
-def signature_state(agreement: Document, root: str | Path | None = None) -> SignatureState:
-    """Mentor and mentee must sign; every entry is valid, stale or invalid. With the
-    journal's ``root``, keys are trusted as its git history says; without, as they are."""
-    return state_of(agreement, verdicts(agreement, trail(root, agreement)))
 
 
 def _print(key: str | None) -> str | None:
@@ -356,8 +349,7 @@ def key_changes(before: Document | None, after: Document, history: Trail) -> lis
 
 
 def signature_findings(agreement: Document, root: str | Path | None) -> list[Finding]:
-    """Stale, invalid, unverified and unknown signers' signatures, keys that are two
-    people's, and keys changed unconfirmed."""
+    """Stale, invalid, unverified and unknown signers' signatures, shared keys, unconfirmed keys."""
     history = trail(root, agreement)
     found = verdicts(agreement, history)
     people = people_of(agreement.meta)
@@ -367,8 +359,7 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
         line, column = agreement.position(path)
         findings.append(Finding(agreement.path, line, column, severity, code, message))
 
-    stale = ", ".join(v.by for v in found if v.state == "stale")
-    if stale:
+    if stale := ", ".join(v.by for v in found if v.state == "stale"):
         message = f"the agreement changed after {stale} signed; re-sign with `mj sign --as`"
         at(("signatures",), "warning", "stale-signature", message)
     for v in found:

@@ -123,16 +123,11 @@ def key(
     if result.replaced is None and them is None:
         _echo(f"A first key counts as {handle}'s: it must be {handle}'s own key.")
     if result.replaced:
-        _echo(
-            f"It replaces {result.replaced}"
-            + (
-                "."
-                if result.trusted
-                else ": sign once with that earlier key to confirm the change (`mj sign "
-                f"--as {handle} --key EARLIER-KEY --confirm-key`), or your signature will "
-                "not count."
-            )
+        confirm = (
+            ": sign once with that earlier key to confirm the change (`mj sign --as "
+            f"{handle} --key EARLIER-KEY --confirm-key`), or your signature will not count."
         )
+        _echo(f"It replaces {result.replaced}" + ("." if result.trusted else confirm))
     usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
     _echo(
         f"Next: `mj commit`, then `mj sign --as {handle}{'' if usual else ' --key ' + found[1]}`."

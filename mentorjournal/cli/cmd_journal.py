@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mentorjournal.cli.app import F, State, _echo, _state, main, palette, refusals, today_option
+from mentorjournal.cli.app import F, _echo, _state, main, palette, refusals, today_option
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from mentorjournal.model import Finding, Journal
+    from mentorjournal.model import Finding
 
 
 def _init_options(command: F) -> F:
@@ -74,10 +74,8 @@ def init(
         _echo(f"wrote   {path}")
     if result.git_initialised:
         _echo("git     initialised a repository")
-    if result.hook:
-        _echo(f"hook    {result.hook}")
-    else:
-        _echo("hook    not installed (core.hooksPath is set); see `mj hook install --help`")
+    no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
+    _echo(f"hook    {result.hook or no_hook}")
     _echo(
         "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
         "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
@@ -100,7 +98,7 @@ def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> 
             raise click.UsageError(terminal_text(str(exc))) from None
         return text
 
-    default = default_answer(field, {k: v for k, v in answers.items()}, today)
+    default = default_answer(field, answers, today)
     answer: str = click.prompt(
         terminal_text(question),
         default=terminal_text(default),
@@ -108,13 +106,6 @@ def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> 
         value_proc=checked,
     )
     return answer
-
-
-def _load(state: State, root: Path, staged: bool) -> Journal:
-    """The journal through the parse cache (the working tree, or the index when staged)."""
-    from mentorjournal.index.store import load_cached
-
-    return load_cached(root, staged=staged)
 
 
 @main.command()
@@ -174,7 +165,9 @@ def validate(
         findings, checked = staged_findings(root)
         ctx.exit(_report(findings, checked, output, strict, root))
     if staged:
-        journal = _load(state, root, staged)
+        from mentorjournal.index.store import load_cached
+
+        journal = load_cached(root, staged=True)
         findings = run_validation(journal)
         names = sorted({doc.path for doc in journal.documents} | {f.path for f in journal.findings})
         checked = len(journal.documents)

@@ -130,11 +130,7 @@ def program(
     if output is None:
         _echo(text.rstrip("\n"))
         return
-    from mentorjournal.edit.writer import atomic_write
-
-    target = base / output
-    atomic_write(target, (text.rstrip("\n") + "\n").encode())
-    _echo(f"wrote   {target}", err=True)
+    _write_output(base, output, (text.rstrip("\n") + "\n").encode())
 
 
 def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.time:
@@ -195,8 +191,4 @@ def calendar(
     if output is None:
         _echo(text, crlf=True)
         return
-    from mentorjournal.edit.writer import atomic_write
-
-    target = output if output.is_absolute() else _state(ctx).directory / output
-    atomic_write(target, text.encode())
-    _echo(f"wrote   {target}", err=True)
+    _write_output(_state(ctx).directory, output, text.encode())

@@ -6,14 +6,11 @@ Registered on the root command in ``app.py``; the commands stay thin (see its do
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from mentorjournal.cli.app import _echo, _notice, _show_findings, _state, main, palette, refusals
-
-if TYPE_CHECKING:
-    pass
 
 
 @main.command()
@@ -54,11 +51,8 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
 
     target, hook_path = remote.clone(url, directory, _state(ctx).directory)
     _echo(f"cloned {url} into {target}")
-    _echo(
-        f"hook    {hook_path}"
-        if hook_path
-        else "hook    not installed (core.hooksPath is set); see `mj hook install --help`"
-    )
+    no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
+    _echo(f"hook    {hook_path or no_hook}")
     _echo("merge   items and signatures edited on both sides merge by themselves")
     _echo(f"next    cd {target} && mj status")
 

@@ -36,13 +36,9 @@ def summary(
         from mentorjournal.reports.cadence import agreement_timeline
         from mentorjournal.reports.summary import compute_summary
 
+        timeline = agreement_timeline(root, until or today)
         result = compute_summary(
-            journal,
-            today,
-            since,
-            until,
-            "sponsor" if audience == "sponsor" else "pair",
-            agreement_timeline(root, until or today),
+            journal, today, since, until, "sponsor" if audience == "sponsor" else "pair", timeline
         )
         if output_format == "json":
             from mentorjournal.render.summary_json import summary_json

@@ -48,21 +48,11 @@ class Changed:
 # ---------------------------------------------------------------- naming an item
 
 
-def _describe(item: ActionItem) -> str:
-    return f"{item.id}  {item.path}:{item.line}  {item.text}"
-
-
 def _listing(items: Sequence[ActionItem], limit: int = 10) -> str:
-    lines = ["  " + _describe(item) for item in items[:limit]]
+    lines = [f"  {item.id}  {item.path}:{item.line}  {item.text}" for item in items[:limit]]
     if len(items) > limit:
         lines.append(f"  ... and {len(items) - limit} more")
     return "\n".join(lines)
-
-
-def _narrowed(matches: list[ActionItem], applies: Callable[[ActionItem], bool]) -> list[ActionItem]:
-    """Of several matches, those the command applies to (the open ones for done), if any."""
-    fitting = [item for item in matches if applies(item)]
-    return fitting if len(matches) > 1 and fitting else matches
 
 
 def find_item(
@@ -94,7 +84,8 @@ def find_item(
         matches = [item for item, text in texts if text == folded] or [
             item for item, text in texts if folded in text
         ]
-    matches = _narrowed(matches, applies)
+    fitting = [item for item in matches if applies(item)]  # the open ones for done
+    matches = fitting if len(matches) > 1 and fitting else matches
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -231,10 +222,6 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _applies(item: ActionItem, command: str) -> bool:
-    return (item.state != "open") if command == "reopen" else (item.state == "open")
-
-
 def _after(item: ActionItem, command: str, day: dt.date | None) -> Facts:
     """(state, due, done) of the item once ``command`` is done."""
     date = _iso(day)
@@ -295,7 +282,7 @@ def apply(
     """Do ``command`` to the one of ``items`` that ``wanted`` names, in its file, changing
     no other byte, through the one compare-and-swap writer: when the file changed
     meanwhile, on the file as it is now, or not at all when the item is gone or closed."""
-    item = find_item(items, wanted, lambda i: _applies(i, command))
+    item = find_item(items, wanted, lambda i: (i.state == "open") != (command == "reopen"))
     _refuse(item, command)
     path = root / item.path
     return rewrite(root, path, lambda data: edited(path, item, data, command, day))

@@ -26,8 +26,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SESSION_KINDS = ("kickoff", "regular", "check-in", "retro", "closing")
 GOAL_STATUSES = ("proposed", "active", "achieved", "paused", "dropped")
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # a session's slug, a goal's id
 
 _RETRO_PROMPTS = """\
 ### What helped you grow this period?
@@ -62,13 +61,6 @@ def _handle(agreement_meta: Any, role: str) -> str:
     if not isinstance(handle, str):
         raise MjError(f"agreement.md has no {role} handle; fix it (`mj validate`) first")
     return handle
-
-
-def session_path(root: Path, day: dt.date, slug: str | None) -> Path:
-    if slug is not None and not _SLUG.fullmatch(slug):
-        raise MjError(f"slug {slug!r} must be lowercase letters, digits and '-' (e.g. 'mock-talk')")
-    name = day.isoformat() + (f"-{slug}" if slug else "")
-    return root / "sessions" / f"{name}.md"
 
 
 @dataclass(frozen=True)
@@ -146,9 +138,7 @@ def last_session(dates: Iterable[str], day: dt.date) -> str | None:
     return max((date for date in dates if date < before), default=None)
 
 
-def to_review(
-    open_now: Iterable[Row], last: str | None, day: dt.date
-) -> tuple[list[Row], int]:
+def to_review(open_now: Iterable[Row], last: str | None, day: dt.date) -> tuple[list[Row], int]:
     """What one meeting reviews of the open items' rows (in status order, overdue
     first): the overdue and due ones, and those of notes since the last session (all,
     before the first), at most REVIEW_LIMIT; and how many other shared open items there
@@ -232,12 +222,8 @@ def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
         kind = "kickoff" if plan.first else "regular"
     if kind not in SESSION_KINDS:
         raise MjError(f"kind {kind!r} is not one of {', '.join(SESSION_KINDS)}")
-    front: dict[str, Any] = {
-        # Dates as dates, so YAML writes them unquoted like a person would.
-        "date": day,
-        "attendees": [plan.mentee, plan.mentor],
-        "kind": kind,
-    }
+    # Dates as dates, so YAML writes them unquoted like a person would.
+    front: dict[str, Any] = {"date": day, "attendees": [plan.mentee, plan.mentor], "kind": kind}
     if plan.active_goals:
         front["goals"] = list(plan.active_goals)
     front["agenda_by"] = plan.mentee
@@ -246,9 +232,8 @@ def session_text(plan: SessionPlan, day: dt.date, kind: str | None) -> str:
     if plan.length is not None:
         front["duration"] = plan.length
     prompts = {"retro": _RETRO_PROMPTS, "closing": _CLOSING_PROMPTS}.get(kind, "")
-    title = {"kickoff": "Kickoff", "retro": "Retrospective", "closing": "Closing session"}.get(
-        kind, "Session"
-    )
+    titles = {"kickoff": "Kickoff", "retro": "Retrospective", "closing": "Closing session"}
+    title = titles.get(kind, "Session")
     body = _template(
         "session.md",
         title=f"{title} {day.isoformat()}",
@@ -263,48 +248,11 @@ def new_session(
     root: Path, plan: SessionPlan, day: dt.date, slug: str | None = None, kind: str | None = None
 ) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
-    path = session_path(root, day, slug)
+    if slug is not None and not _NAME.fullmatch(slug):
+        raise MjError(f"slug {slug!r} must be lowercase letters, digits and '-' (e.g. 'mock-talk')")
+    path = root / "sessions" / f"{day.isoformat()}{f'-{slug}' if slug else ''}.md"
     create_new(path, session_text(plan, day, kind).encode(), root=root)
     return path
-
-
-def goal_text(
-    journal: Journal,
-    goal_id: str,
-    title: str,
-    success: str | None,
-    target: dt.date | None,
-    today: dt.date,
-    status: str = "active",
-    owner: str | None = None,
-) -> str:
-    """A goal file with its success criterion and an empty milestones section."""
-    if not _GOAL_ID.fullmatch(goal_id):
-        raise MjError(
-            f"goal id {goal_id!r} must be lowercase letters, digits and '-' (e.g. 'portfolio')"
-        )
-    if not title.strip():
-        raise MjError("a goal needs a title (--title)")
-    if status not in GOAL_STATUSES:
-        raise MjError(f"status {status!r} is not one of {', '.join(GOAL_STATUSES)}")
-    if target is not None and target < today:
-        raise MjError(f"target {target} is before the goal is opened ({today})")
-    from mentorjournal.journal import mentee_handle
-
-    owner = owner or mentee_handle(journal.agreement)
-    criterion = (success or "").strip() or (
-        "Replace with an observable, time-bound success criterion "
-        "(for example: site live with 3 case studies by a date)"
-    )
-    front: dict[str, Any] = {"title": title.strip(), "status": status}
-    if owner:
-        front["owner"] = owner
-    front["opened"] = today
-    if target is not None:
-        front["target"] = target
-    front["success"] = criterion
-    body = _template("goal.md", title=title.strip(), success=criterion, owner=owner or "handle")
-    return render_markdown(front, body)
 
 
 def new_goal(
@@ -317,8 +265,33 @@ def new_goal(
     today: dt.date,
     status: str = "active",
 ) -> Path:
-    """Write ``goals/<id>.md``; refuse if it exists."""
-    text = goal_text(journal, goal_id, title, success, target, today, status)
+    """Write ``goals/<id>.md``, with its success criterion and an empty milestones section;
+    refuse if it exists."""
+    if not _NAME.fullmatch(goal_id):
+        raise MjError(
+            f"goal id {goal_id!r} must be lowercase letters, digits and '-' (e.g. 'portfolio')"
+        )
+    if not title.strip():
+        raise MjError("a goal needs a title (--title)")
+    if status not in GOAL_STATUSES:
+        raise MjError(f"status {status!r} is not one of {', '.join(GOAL_STATUSES)}")
+    if target is not None and target < today:
+        raise MjError(f"target {target} is before the goal is opened ({today})")
+    from mentorjournal.journal import mentee_handle
+
+    owner = mentee_handle(journal.agreement)
+    criterion = (success or "").strip() or (
+        "Replace with an observable, time-bound success criterion "
+        "(for example: site live with 3 case studies by a date)"
+    )
+    front: dict[str, Any] = {"title": title.strip(), "status": status}
+    if owner:
+        front["owner"] = owner
+    front["opened"] = today
+    if target is not None:
+        front["target"] = target
+    front["success"] = criterion
+    body = _template("goal.md", title=title.strip(), success=criterion, owner=owner or "handle")
     path = root / "goals" / f"{goal_id}.md"
-    create_new(path, text.encode(), root=root)
+    create_new(path, render_markdown(front, body).encode(), root=root)
     return path

@@ -17,7 +17,7 @@ from mentorjournal.format.dates import add_months, parse_date
 from mentorjournal.format.layout import AGREEMENT
 
 TEMPLATES = Path(__file__).parent / "templates"
-_HANDLE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+_HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,7 @@ class Scaffolded:
 
 
 def check_handle(handle: str) -> str:
-    if (
-        not handle
-        or not handle[0].isalpha()
-        or not handle[0].islower()
-        or (set(handle) - _HANDLE_CHARS)
-    ):
+    if not _HANDLE.fullmatch(handle):
         raise MjError(
             f"{handle!r} is not a handle: start with a lowercase letter, then lowercase "
             "letters, digits, '_', '.' or '-'"

@@ -20,6 +20,7 @@ from mentorjournal import sshkeys
 from mentorjournal.checks import signatures as checks
 from mentorjournal.errors import MjError
 from mentorjournal.format import yamldata
+from mentorjournal.format.dates import parse_date
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.model import Document, KeyPath
@@ -28,7 +29,6 @@ __all__ = ["KeyResult", "SignResult", "set_key", "sign_agreement", "with_signatu
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,7 @@ def _yaml_ready(value: Any) -> Any:
         return {key: _yaml_ready(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_yaml_ready(item) for item in value]
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return parse_date(value) or value
 
 
 def _lines(data: bytes) -> tuple[list[str], str, int]:
@@ -100,9 +95,8 @@ def _with_block(data: bytes, doc: Document, key: str, value: Any) -> bytes:
     new = [line + newline for line in block.rstrip("\n").split("\n")]
     if (key,) in doc.positions:
         start = doc.positions[(key,)][0] - 1
-        return "".join(
-            [*lines[:start], *new, *lines[_end(doc, lines, close, start, (key,)) :]]
-        ).encode()
+        end = _end(doc, lines, close, start, (key,))
+        return "".join([*lines[:start], *new, *lines[end:]]).encode()
     if not lines[close - 1].endswith("\n"):
         lines[close - 1] += newline
     return "".join([*lines[:close], *new, *lines[close:]]).encode("utf-8")
@@ -292,22 +286,22 @@ def sign_agreement(
     return rewrite(root, path, signed)
 
 
-def _emails(root: Path) -> tuple[str, dict[str, str]]:
-    """Git's user.email, and everyone's `email` in the agreement ("" when none)."""
+def _mine(root: Path) -> tuple[list[str], dict[str, str]]:
+    """The handles whose `email` is git's user.email, and everyone's `email` ("" if none)."""
     from mentorjournal.git import gitrepo
 
     meta = _agreement(root / AGREEMENT, (root / AGREEMENT).read_bytes(), "mj key").meta
-    found = {
+    emails = {
         handle: str(_at(meta, where).get("email") or "").strip().lower()
         for handle, (where, _) in checks.people_of(meta).items()
     }
-    return (gitrepo._config(root, "user.email") or "").strip().lower(), found
+    email = (gitrepo._config(root, "user.email") or "").strip().lower()
+    return [handle for handle, theirs in emails.items() if email and theirs == email], emails
 
 
 def own_handle(root: Path) -> str:
     """The person whose `email` in the agreement is git's user.email."""
-    email, emails = _emails(root)
-    mine = [handle for handle, theirs in emails.items() if email and theirs == email]
+    mine, emails = _mine(root)
     if len(mine) == 1:
         return mine[0]
     raise MjError(f"say whose key this is: `mj key --as HANDLE` ({', '.join(emails)})")
@@ -316,8 +310,7 @@ def own_handle(root: Path) -> str:
 def is_them(root: Path, handle: str) -> bool | None:
     """Whether git's user.email says that ``handle`` runs mj (it is their `email`, or
     another person's, or not theirs); None when nothing says."""
-    email, emails = _emails(root)
-    mine = [h for h, theirs in emails.items() if email and theirs == email]
+    mine, emails = _mine(root)
     return True if handle in mine else False if mine or emails.get(handle) else None
 
 

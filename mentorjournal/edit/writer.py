@@ -147,7 +147,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
+def _write_temp(path: Path, data: bytes, mode: int) -> str:
     """``data`` written and synced to a temp file beside ``path``; returns its name."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mj-tmp", dir=path.parent)
     try:
@@ -155,8 +155,7 @@ def _write_temp(path: Path, data: bytes, mode: int | None) -> str:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
+        os.chmod(temp, mode)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

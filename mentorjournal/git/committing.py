@@ -3,6 +3,7 @@ commit with a message (``reports/changes.py``) that says what changed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,19 +11,14 @@ from pathlib import Path
 
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
-from mentorjournal.git.gitrepo import StatusEntry
+from mentorjournal.git.gitrepo import _JOURNAL_FILE, StatusEntry
 from mentorjournal.model import Finding
+from mentorjournal.reports.changes import Change, commit_message, journal_changes
 
 __all__ = ["CommitOutcome", "CommitPlan", "commit_journal", "plan_commit"]
 
-# Files `mj commit` stages: the journal's own documents and what `mj init` writes.
-from mentorjournal.reports.changes import (
-    _JOURNAL_FILE,
-    _MANAGED_FILE,
-    Change,
-    commit_message,
-    journal_changes,
-)
+# Besides the journal's own documents (_JOURNAL_FILE), `mj commit` stages what `mj init` writes.
+_MANAGED_FILE = re.compile(r"^(\.gitignore|\.gitattributes|goals/\.gitkeep|sessions/\.gitkeep)$")
 
 _NOTHING = (
     "nothing to commit: no journal file changed since the last commit. "

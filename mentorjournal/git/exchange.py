@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING
 from mentorjournal.errors import MjError
 from mentorjournal.git.gitrepo import (
     Upstream,
+    _commit_of,
     _count,
     _out,
-    _ref_exists,
     _run,
     _split_z,
     _summarise,
-    check_ref_value,
     current_branch,
     head_commit,
     repo_toplevel,
@@ -121,9 +120,9 @@ def commit_findings(journal_root: Path, commit: str) -> list[Finding]:
         return staged_findings(journal_root)[0]
 
 
-def _would_overwrite(top: Path, old: str | None, new: str) -> list[str]:
-    """Files that `new` adds and that exist here untracked (git-ignored ones included):
-    git would silently replace an ignored file, so sync refuses instead."""
+def _refuse_overwrites(top: Path, old: str | None, new: str) -> None:
+    """Refuse when `new` adds files that exist here untracked (git-ignored ones included):
+    git would silently replace an ignored file."""
     if old is None:
         raw = _run(top, ["ls-tree", "-r", "--name-only", "-z", new]).stdout
     else:
@@ -138,27 +137,6 @@ def _would_overwrite(top: Path, old: str | None, new: str) -> list[str]:
             os.path.lexists(f) and not f.is_dir() for f in folders
         ):
             clashes.append(path)
-    return clashes
-
-
-def _move_to(top: Path, branch: str, old: str | None, new: str) -> None:
-    """Check out `new` and point the branch at it, refusing before any change when a
-    file that is not tracked would be overwritten."""
-    _refuse_overwrites(top, old, new)
-    # A file whose times alone changed (a touch, a copy) reads as "not uptodate" to
-    # read-tree until the index's stat data is refreshed.
-    _run(top, ["update-index", "-q", "--refresh"], ok_codes=(0, 1))
-    if old is None:
-        _run(top, ["read-tree", "-m", "-u", new])
-        _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, "0" * 40])
-        return
-    _run(top, ["read-tree", "-m", "-u", old, new])
-    _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, old])
-    _run(top, ["update-ref", "ORIG_HEAD", old])
-
-
-def _refuse_overwrites(top: Path, old: str | None, new: str) -> None:
-    clashes = _would_overwrite(top, old, new)
     if clashes:
         shown = "\n  ".join(clashes)
         raise MjError(
@@ -169,11 +147,17 @@ def _refuse_overwrites(top: Path, old: str | None, new: str) -> None:
         )
 
 
-def _tracking(top: Path, upstream: Upstream) -> str | None:
-    """Where the remote-tracking branch points, before a fetch moves it."""
-    if not _ref_exists(top, upstream.tracking_ref):
-        return None
-    return _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
+def _move_to(top: Path, branch: str, old: str | None, new: str) -> None:
+    """Check out `new` and point the branch at it, refusing before any change when a
+    file that is not tracked would be overwritten."""
+    _refuse_overwrites(top, old, new)
+    # A file whose times alone changed (a touch, a copy) reads as "not uptodate" to
+    # read-tree until the index's stat data is refreshed.
+    _run(top, ["update-index", "-q", "--refresh"], ok_codes=(0, 1))
+    _run(top, ["read-tree", "-m", "-u", *([old] if old else []), new])
+    _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, old or "0" * 40])
+    if old is not None:
+        _run(top, ["update-ref", "ORIG_HEAD", old])
 
 
 def _refuse_rewritten(top: Path, upstream: Upstream, before: str | None, head: str | None) -> str:
@@ -236,9 +220,9 @@ def start_merge(journal_root: Path) -> dict[str, str]:
     branch = current_branch(journal_root)
     assert top is not None and branch is not None
     upstream = upstream_of(top, branch) or Upstream(choose_remote(top), branch)
-    before = _tracking(top, upstream)
+    before = _commit_of(top, upstream.tracking_ref)  # before the fetch moves it
     fetch(top, upstream.remote)
-    if not _ref_exists(top, upstream.tracking_ref):
+    if _commit_of(top, upstream.tracking_ref) is None:
         raise MjError(f"{upstream} does not exist yet: there is nothing to merge")
     head = head_commit(top)
     theirs = _refuse_rewritten(top, upstream, before, head)
@@ -298,17 +282,14 @@ def sync(journal_root: Path) -> SyncResult:
     top = repo_toplevel(journal_root)
     branch = current_branch(journal_root)
     assert top is not None and branch is not None  # ensure_can_sync checked both
-    check_ref_value(branch, "branch")
+    found = upstream_of(top, branch)  # checks the branch name first
+    upstream = found or Upstream(choose_remote(top), branch)
+    set_upstream = found is None
 
-    upstream = upstream_of(top, branch)
-    set_upstream = upstream is None
-    if upstream is None:
-        upstream = Upstream(choose_remote(top), branch)
-
-    before = _tracking(top, upstream)
+    before = _commit_of(top, upstream.tracking_ref)  # before the fetch moves it
     fetch(top, upstream.remote)
     head = head_commit(top)
-    remote_has_branch = _ref_exists(top, upstream.tracking_ref)
+    remote_has_branch = _commit_of(top, upstream.tracking_ref) is not None
     if head is None and not remote_has_branch:
         raise MjError("nothing to sync yet: record your first change with `mj commit`")
 
@@ -319,8 +300,7 @@ def sync(journal_root: Path) -> SyncResult:
         if pulled:
             merged = _merged_commit(top, head, theirs, f"Merge {upstream} into {branch} (mj sync)")
             if isinstance(merged, dict):
-                conflicts = tuple(merged)
-                return SyncResult(0, False, False, conflicts, str(upstream), kinds=merged)
+                return SyncResult(0, False, False, tuple(merged), str(upstream), kinds=merged)
             target = merged
         outgoing = _count(top, f"{theirs}..{target}")
     else:

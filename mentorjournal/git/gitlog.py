@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mentorjournal.errors import MjError
-from mentorjournal.git.gitrepo import _has_commits, _run
+from mentorjournal.git.gitrepo import _run, head_commit
 
 __all__ = ["CommitInfo", "FileChange", "log_file_changes", "log_for_path"]
 
@@ -44,16 +44,11 @@ class FileChange:
 
 
 def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[CommitInfo]:
-    """Commits that changed `path` (relative to `repo`), newest first.
-
-    Fields and commits are NUL-separated: git never prints a NUL in a name or a
-    subject, while any other byte (a newline, \\x1e, \\x1f) can be in both.
-    """
-    # %ad with --date=raw ("seconds +hhmm"): %aI fails on a date before 1970 in its zone.
+    """Commits that changed `path` (relative to `repo`), newest first."""
     args = ["log", "-z", "--date=raw", "--format=%H%x00%an%x00%ae%x00%ad%x00%s", *_PLAIN_LOG]
     if limit is not None:
         args.append(f"--max-count={limit}")
-    if not _has_commits(repo):
+    if head_commit(repo) is None:
         return []  # an unborn branch has no history yet
     raw = _run(repo, [*args, "--", path]).stdout.removesuffix(b"\0")
     fields = raw.decode("utf-8", "replace").split("\0") if raw else []
@@ -86,7 +81,7 @@ def log_file_changes(repo: Path, path: str) -> list[tuple[str, tuple[FileChange,
 
     Merge commits list no files (their changes are told by the commits merged).
     """
-    if not _has_commits(repo):
+    if head_commit(repo) is None:
         return []
     fields = ["-z", "--format=%x00%H", "--raw", "--no-abbrev", "--no-renames", "--relative"]
     raw = _run(repo, ["log", *fields, *_PLAIN_LOG, "--", path]).stdout

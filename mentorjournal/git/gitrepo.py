@@ -1,12 +1,10 @@
-"""Every local git operation mj performs: reads, the state checks, staging, committing.
+"""Every local git call mj makes goes through one runner, `_run`: the reads and state checks
+here, the writes (`writes.py`), the exchanges with a remote (`remote.py`).
 
-Every local git call (reads, the state checks, `init_repo`, `stage`, `commit`)
-goes through one runner, `_run`: `git -C DIR` through `subprocess`, with
-`--no-optional-locks`, so a read never takes `index.lock` or rewrites the index,
-and with the environment git gives a hook (`GIT_INDEX_FILE` for `git commit -a`
-or `git commit PATH`) kept, so the hook judges exactly what the commit will
-record. The exchanges with a remote (`remote.py`: clone, fetch, push) go through it
-too, with the same guards.
+`_run` is `git -C DIR` through `subprocess`, with `--no-optional-locks`, so a read never
+takes `index.lock` or rewrites the index, and with the environment git gives a hook
+(`GIT_INDEX_FILE` for `git commit -a` or `git commit PATH`) kept, so the hook judges
+exactly what the commit will record.
 
 Every remote, branch or ref value that reaches git is checked first: a value
 starting with `-` would be read as an option, and the `ext::` transport runs an
@@ -26,31 +24,6 @@ from pathlib import Path
 from mentorjournal.errors import MjError
 from mentorjournal.index import gitstate
 
-__all__ = [
-    "StatusEntry",
-    "Upstream",
-    "changed_in_index",
-    "check_ref_value",
-    "common_git_dir",
-    "core_hooks_path",
-    "current_branch",
-    "file_at_revision",
-    "git_dir",
-    "hooks_dir",
-    "index_entries",
-    "locate",
-    "other_journals",
-    "read_blobs",
-    "repo_toplevel",
-    "staged_files",
-    "status_entries",
-    "upstream_of",
-    "worktree_status",
-    "write_tree",
-]
-
-# Index entries that are not file contents: submodules (gitlinks).
-_GITLINK_MODE = "160000"
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
 _MAX_ERROR_LINES = 6
@@ -220,22 +193,18 @@ def _prefix(journal_root: Path) -> str:
     return _out(journal_root, "rev-parse", "--show-prefix")
 
 
-def _ls_files(cwd: Path) -> list[tuple[str, str, str]]:
-    """(mode, blob id, path relative to cwd) of stage-0 index entries under cwd."""
-    raw = _run(cwd, ["ls-files", "-s", "-z", "--", "."]).stdout
-    entries = []
+def index_entries(journal_root: Path) -> dict[str, str]:
+    """Journal-relative posix path -> blob id for every file in the index under the journal."""
+    raw = _run(journal_root, ["ls-files", "-s", "-z", "--", "."]).stdout
+    entries = {}
     for record in _split_z(raw):
         info, _, path = record.partition("\t")
         mode, blob, stage = info.split(" ")
-        # Stages 1-3 are the sides of an unresolved conflict, not committable content.
-        if stage == "0" and mode != _GITLINK_MODE:
-            entries.append((mode, blob, path))
+        # Stages 1-3 are the sides of an unresolved conflict, and a submodule (gitlink)
+        # is no file: neither is committable content.
+        if stage == "0" and mode != "160000":
+            entries[path] = blob
     return entries
-
-
-def index_entries(journal_root: Path) -> dict[str, str]:
-    """Journal-relative posix path -> blob id for every file in the index under the journal."""
-    return {path: blob for _, blob, path in _ls_files(journal_root)}
 
 
 def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
@@ -288,8 +257,7 @@ def status_entries(journal_root: Path, prefix: str | None = None) -> list[Status
     ``prefix``: the journal's path in the repository, when the caller knows it."""
     prefix = _prefix(journal_root) if prefix is None else prefix
     raw = _run(
-        journal_root,
-        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."],
+        journal_root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]
     ).stdout
     entries: list[StatusEntry] = []
     for code, path, orig in gitstate.status_records(raw):
@@ -298,11 +266,6 @@ def status_entries(journal_root: Path, prefix: str | None = None) -> list[Status
         rel_orig = orig[len(prefix) :] if orig and orig.startswith(prefix) else None
         entries.append(StatusEntry(code, path[len(prefix) :], rel_orig))
     return entries
-
-
-def worktree_status(journal_root: Path) -> list[tuple[str, str]]:
-    """(status code, journal-relative path) for every changed or untracked journal file."""
-    return [(entry.code, entry.path) for entry in status_entries(journal_root)]
 
 
 def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
@@ -356,13 +319,9 @@ def head_commit(repo: Path) -> str | None:
     return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 
-def _has_commits(repo: Path) -> bool:
-    return head_commit(repo) is not None
-
-
-def _ref_exists(repo: Path, ref: str) -> bool:
+def _commit_of(repo: Path, ref: str) -> str | None:
     proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
-    return proc.returncode == 0
+    return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 
 def _count(repo: Path, revisions: str) -> int:

@@ -31,15 +31,6 @@ from typing import Any
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
 
-__all__ = [
-    "ATTRIBUTE",
-    "add_attribute",
-    "configure",
-    "is_configured",
-    "merge_bytes",
-    "run_driver",
-]
-
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+$")
@@ -89,16 +80,7 @@ def add_attribute(journal_root: Path) -> bool:
     return rewrite(journal_root, path, added)
 
 
-def is_configured(repo: Path) -> bool:
-    """True when this clone's config names the driver (it may come from any config file)."""
-    return gitrepo._config(repo, f"merge.{NAME}.driver") is not None
-
-
 # --------------------------------------------------------------------------- merging
-
-
-def _lines(data: bytes) -> list[bytes]:
-    return _LINE.findall(data)
 
 
 def _chunks(base: list[bytes], side: list[bytes], which: int) -> list[Chunk]:
@@ -189,10 +171,7 @@ def _signatures_merged(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     if lists[1] == lists[0] or lists[2] == lists[0] or lists[1] == lists[2]:
         return None  # at most one side signed: the plain merge decides
 
-    def by_person(entries: list[Any]) -> dict[str, Any]:
-        return {str(e.get("by")): e for e in entries if isinstance(e, dict)}
-
-    b, o, t = (by_person(entries) for entries in lists)
+    b, o, t = ({str(e.get("by")): e for e in entries if isinstance(e, dict)} for entries in lists)
     merged: dict[str, Any] = {}
     for handle in [*o, *(h for h in t if h not in o), *(h for h in b if h not in o and h not in t)]:
         mine, yours, old = o.get(handle), t.get(handle), b.get(handle)
@@ -220,7 +199,7 @@ def _merge_text(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
     clean = _git_merge_file(base, ours, theirs, marker_size=7)
     if clean[0] == 0:
         return clean[1]
-    merged = merge_lines(_lines(base), _lines(ours), _lines(theirs))
+    merged = merge_lines(*(_LINE.findall(data) for data in (base, ours, theirs)))
     return None if merged is None else b"".join(merged)
 
 
@@ -247,28 +226,12 @@ def _git_merge_file(
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="mj-merge-") as folder:
-        paths = []
-        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
-            path = Path(folder) / name
-            path.write_bytes(data)
-            paths.append(str(path))
-        proc = subprocess.run(
-            [
-                "git",
-                "merge-file",
-                "-p",
-                f"--marker-size={marker_size}",
-                "-L",
-                "yours",
-                "-L",
-                "base",
-                "-L",
-                "theirs",
-                *paths,
-            ],
-            capture_output=True,
-            check=False,
-        )
+        paths = [str(Path(folder, name)) for name in ("ours", "base", "theirs")]
+        for path, data in zip(paths, (ours, base, theirs), strict=True):
+            Path(path).write_bytes(data)
+        labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
+        argv = ["git", "merge-file", "-p", f"--marker-size={marker_size}", *labels, *paths]
+        proc = subprocess.run(argv, capture_output=True, check=False)
     if proc.returncode < 0 or proc.returncode > 127:
         raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")
     return proc.returncode, proc.stdout

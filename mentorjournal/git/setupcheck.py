@@ -30,17 +30,9 @@ def _text(path: str) -> str:
 def _global_configs() -> list[str]:
     home = os.path.expanduser("~")
     xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    explicit = os.environ.get("GIT_CONFIG_GLOBAL")
-    return (
-        [explicit]
-        if explicit
-        else [os.path.join(home, ".gitconfig"), os.path.join(xdg, "git", "config")]
-    )
-
-
-def has_marker(path: str) -> bool:
-    """True if the hook at `path` carries mj's marker line."""
-    return MARKER in _text(path).splitlines()
+    if explicit := os.environ.get("GIT_CONFIG_GLOBAL"):
+        return [explicit]
+    return [os.path.join(home, ".gitconfig"), os.path.join(xdg, "git", "config")]
 
 
 def missing_setup(root: Path) -> str | None:
@@ -55,8 +47,9 @@ def missing_setup(root: Path) -> str | None:
         return None  # the hooks are the user's arrangement: `mj hook install` says more
     lacking = []
     hooks = os.path.join(common, "hooks")
-    if not any(
-        has_marker(os.path.join(hooks, name)) for name in ("pre-commit", "pre-commit.legacy")
+    if not any(  # a hook of mj's carries its marker line
+        MARKER in _text(os.path.join(hooks, name)).splitlines()
+        for name in ("pre-commit", "pre-commit.legacy")
     ):
         lacking.append("pre-commit hook")
     if not any(DRIVER_SECTION in text for text in configs):

@@ -65,7 +65,6 @@ def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str
     if where is not None:
         folder, file_name = os.path.split(where)
         output = os.path.join(folder, file_name.replace("program-", f"program-{name}-", 1))
-    if output is not None:
         try:
             tag, kept_generation, kept_key, text = marshal.loads(gitstate.load(output))
             if (tag, kept_generation, kept_key) == (_TAG, generation, key):
@@ -112,7 +111,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     if moved and mark is not None:
         # Only the pairs whose agreement the history between the two marks touched
         # (a commit, a merge bringing in an old key, a reset) are judged again.
-        agreements = {_agreement_path(prefix, pair): pair for pair in moved}
+        agreements = {f"{prefix}{_folder(pair)}{layout.AGREEMENT}": pair for pair in moved}
         touched = _touched(top, {entries[pair][6] for pair in moved}, mark, agreements)
         stale |= moved if touched is None else {agreements[path] for path in touched}
         remarked = moved - stale
@@ -133,7 +132,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
             pair_listed: bytes | None = split.get(pair, b"")
         else:  # a few pairs: their own listing, git status is the program's
             pair_listed = gitstate.ls_files(os.path.join(root, pair)).output()
-        here = prefix + ("" if pair == "." else pair + "/")
+        here = prefix + _folder(pair)
         status = b"".join(_status_record(r) for r in records if r[1].startswith(here))
         given[pair] = None if pair_listed is None else (pair_listed, status)
     if mark is None and given:
@@ -160,7 +159,7 @@ def _stale(root: str, roots: set[str], entries: dict[str, Entry], changed: list[
         owner = _owner(path, roots)
         if owner is None or owner in stale or not path.endswith(".md"):
             continue
-        if _inside(owner, path) not in entries[owner][3]:
+        if path.removeprefix(_folder(owner)) not in entries[owner][3]:
             stale.add(owner)
     for pair in roots - stale:
         for path, blob in entries[pair][3].items():
@@ -211,8 +210,9 @@ def _owner(path: str, roots: set[str]) -> str | None:
     return "." if "." in roots else None
 
 
-def _inside(pair: str, path: str) -> str:
-    return path if pair == "." else path[len(pair) + 1 :]
+def _folder(pair: str) -> str:
+    """The pair's folder in the program, "" or ending in "/"."""
+    return "" if pair == "." else pair + "/"
 
 
 def _status_record(record: tuple[str, str, str | None]) -> bytes:
@@ -266,11 +266,6 @@ def _load(given: dict[str, Given], root: str, top: str, mark: str | None) -> dic
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = [entry for chunk in pool.map(_entries, chunks) for entry in chunk]
     return dict(zip(given, results, strict=True))
-
-
-def _agreement_path(prefix: str, pair: str) -> str:
-    """The pair's agreement.md, relative to the repository's top."""
-    return prefix + ("" if pair == "." else pair + "/") + layout.AGREEMENT
 
 
 def _touched(

@@ -138,11 +138,15 @@ def _front_matter(buffer: Buffer, lines: list[str], row: int, before: str) -> li
     kind = buffer.document.kind
     if kind not in schemas.KINDS:
         return []
-    if typed := _KEY_TYPED.fullmatch(before):
-        indent, dash = len(typed[1]), typed[2] or ""
-        path = _parents(lines, row, indent + 1 if dash else indent)
-        if path is None:
-            return []
+    key_typed = _KEY_TYPED.fullmatch(before)
+    typed = key_typed or _VALUE_TYPED.fullmatch(before)
+    if typed is None:
+        return []
+    dash = typed[2] or ""
+    path = _parents(lines, row, len(typed[1]) + 1 if dash else len(typed[1]))
+    if path is None:
+        return []
+    if key_typed:
         start = typed.start(3) if typed[3] else len(before)
         node = _node(kind, [*path, ITEM] if dash else path)
         properties = schemas.resolve(node, kind).get("properties") if node else None
@@ -154,15 +158,9 @@ def _front_matter(buffer: Buffer, lines: list[str], row: int, before: str) -> li
                 if key not in present and key != "type"
             ]
         return _values(buffer, kind, node, start) if dash else []
-    if typed := _VALUE_TYPED.fullmatch(before):
-        indent, dash = len(typed[1]), typed[2] or ""
-        path = _parents(lines, row, indent + 1 if dash else indent)
-        if path is None:
-            return []
-        path = [*path, ITEM, typed[3]] if dash else [*path, typed[3]]
-        node = _node(kind, [*path, ITEM] if typed[4] else path)
-        return _values(buffer, kind, node, typed.start(5))
-    return []
+    path = [*path, ITEM, typed[3]] if dash else [*path, typed[3]]
+    node = _node(kind, [*path, ITEM] if typed[4] else path)
+    return _values(buffer, kind, node, typed.start(5))
 
 
 def _parents(lines: list[str], row: int, indent: int) -> list[str | int] | None:

@@ -55,8 +55,7 @@ class JournalServer(LanguageServer):
 
     def buffer(self, uri: str) -> Buffer | None:
         """The open document at ``uri`` as a journal file; None when it is not one."""
-        path = to_fs_path(uri)
-        where = journal_path(path) if path else None
+        where = _where(uri)
         if where is None:
             return None
         root, relative = where
@@ -196,15 +195,11 @@ def make_server() -> JournalServer:
         for found in completions(buffer, position.line, column):
             text = f"{found.label}: " if found.kind == "key" else found.label
             start = _units(codec, lines, position.line, found.start)
+            edit = lsp.TextEdit(range=lsp.Range(start=start, end=position), new_text=text)
+            label, kind, detail = found.label, _KINDS[found.kind], found.detail or None
             items.append(
                 lsp.CompletionItem(
-                    label=found.label,
-                    kind=_KINDS[found.kind],
-                    detail=found.detail or None,
-                    filter_text=found.label,
-                    text_edit=lsp.TextEdit(
-                        range=lsp.Range(start=start, end=position), new_text=text
-                    ),
+                    label, kind=kind, detail=detail, filter_text=label, text_edit=edit
                 )
             )
         return lsp.CompletionList(is_incomplete=False, items=items)
@@ -237,13 +232,9 @@ def make_server() -> JournalServer:
             end = _units(codec, lines, row, len(lines[row].rstrip("\r")))
             start = lsp.Position(line=row, character=0)
             edit = lsp.TextEdit(range=lsp.Range(start=start, end=end), new_text=line)
-            actions.append(
-                lsp.CodeAction(
-                    title=f"Mark done: {item.text} ({item.id})",
-                    kind=lsp.CodeActionKind.QuickFix,
-                    edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
-                )
-            )
+            changes = lsp.WorkspaceEdit(changes={uri: [edit]})
+            title, kind = f"Mark done: {item.text} ({item.id})", lsp.CodeActionKind.QuickFix
+            actions.append(lsp.CodeAction(title, kind=kind, edit=changes))
         return actions
 
     return server

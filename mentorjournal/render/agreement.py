@@ -44,21 +44,11 @@ def agreement_text(doc: AgreementDocument, width: int = 80) -> str:
     def para(text: str, indent: str = "  ") -> None:
         for block in text.split("\n\n"):
             lines = block.split("\n")
-            if all(line.lstrip().startswith(("-", "*", "+")) for line in lines if line.strip()):
-                for line in lines:
-                    out.extend(
-                        textwrap.wrap(
-                            line.strip(),
-                            width,
-                            initial_indent=indent,
-                            subsequent_indent=indent + "  ",
-                        )
-                    )
-            else:
+            bullet = [line.lstrip()[:1] in ("-", "*", "+") for line in lines if line.strip()]
+            for line in lines if all(bullet) else [" ".join(lines)]:  # a list keeps its lines
+                shown, more = (line.strip(), indent + "  ") if all(bullet) else (line, indent)
                 out.extend(
-                    textwrap.wrap(
-                        " ".join(lines), width, initial_indent=indent, subsequent_indent=indent
-                    )
+                    textwrap.wrap(shown, width, initial_indent=indent, subsequent_indent=more)
                 )
 
     for section in doc.sections:
@@ -118,13 +108,6 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-a
 """
 
 
-def _markdown_html(text: str) -> str:
-    from markdown_it import MarkdownIt
-
-    html: str = MarkdownIt("commonmark", {"html": False}).render(text)
-    return html
-
-
 def _section_html(section: Section) -> str:
     out = ["<section>"]
     if section.heading:
@@ -134,8 +117,11 @@ def _section_html(section: Section) -> str:
         out += [f"<li>{escape(fact)}</li>" for fact in section.facts]
         out.append("</ul>")
     if section.text:
+        from markdown_it import MarkdownIt
+
         css = ' class="todo"' if section.unwritten else ""
-        out.append(f"<div{css}>{_markdown_html(section.text)}</div>")
+        html = MarkdownIt("commonmark", {"html": False}).render(section.text)
+        out.append(f"<div{css}>{html}</div>")
     out.append("</section>")
     return "".join(out)
 

@@ -35,10 +35,6 @@ def findings_tally(findings: Sequence[Finding], files_checked: int) -> str:
     )
 
 
-def findings_json(findings: Sequence[Finding], ok: bool) -> str:
-    return json_text({"ok": ok, "findings": [f.as_json() for f in findings]})
-
-
 # GitHub's workflow-command escapes (actions/toolkit, command.ts): a value stops at a
 # line break, properties also at "," and ":".
 _DATA_ESCAPES = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
@@ -81,7 +77,7 @@ def findings_output(
     an empty one prints nothing. GitHub's paths lead from ``cwd``, the others' from
     ``root``."""
     if output_format == "json":
-        return findings_json(findings, ok), ""
+        return json_text({"ok": ok, "findings": [f.as_json() for f in findings]}), ""
     tally = findings_tally(findings, checked)
     if output_format == "github":
         return findings_github(findings, root, cwd), tally

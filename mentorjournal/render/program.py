@@ -6,6 +6,7 @@ from typing import Any
 
 from mentorjournal.render.terminal import json_text, printable
 from mentorjournal.reports.program import FLAGS, GOAL_STATUSES, PairRow, Program
+from mentorjournal.reports.statuscore import SIGNATURES
 
 WIDTH = 100
 # One letter per flag in the table, in FLAGS order.
@@ -17,7 +18,6 @@ LEGEND = {
     "no-recent-session": "no recent session",
     "errors": "errors",
 }
-SIGNATURES = ("valid", "stale", "missing", "invalid")
 
 
 def row_json(row: PairRow) -> dict[str, Any]:

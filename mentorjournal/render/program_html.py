@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
-from mentorjournal.render.program import LEGEND, SIGNATURES
+from mentorjournal.render.program import LEGEND
 from mentorjournal.reports.program import FLAGS, GOAL_STATUSES, PairRow, Program
+from mentorjournal.reports.statuscore import SIGNATURES
 
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 FLAG_COLOURS = {

@@ -15,12 +15,8 @@ def status_json(status: Status) -> str:
     return json_text(status.as_json())
 
 
-def _days(a: str, b: str) -> int:
-    return (dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days
-
-
 def _when(due: str, today: str) -> str:
-    days = _days(due, today)
+    days = (dt.date.fromisoformat(due) - dt.date.fromisoformat(today)).days
     if days < 0:
         return f"{-days}d overdue"
     if days == 0:
@@ -91,8 +87,7 @@ def status_text(
         out.append(paint("No open action items.", "green"))
     # People with overdue items first, then by how much they owe.
     order = sorted(
-        by_owner,
-        key=lambda o: (-sum(i.overdue for i in by_owner[o]), -len(by_owner[o]), o),
+        by_owner, key=lambda o: (-sum(i.overdue for i in by_owner[o]), -len(by_owner[o]), o)
     )
     for who in order:
         items = by_owner[who]

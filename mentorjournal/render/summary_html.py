@@ -16,7 +16,7 @@ from mentorjournal.render.summary_svg import (
     ratings_chart,
     timeline_chart,
 )
-from mentorjournal.render.summary_text import rhythm, target_phrase, withheld
+from mentorjournal.render.summary_text import rhythm, signatures_said, target_phrase, withheld
 from mentorjournal.reports.changes import plural
 from mentorjournal.reports.summary import GoalSummary, Summary
 from mentorjournal.reports.summary_actions import Actions
@@ -138,17 +138,7 @@ def summary_html(summary: Summary) -> str:
     if cadence is not None and cadence.confidential:
         confidential = plural(cadence.confidential, "confidential session")
         out.append(f"<li>{confidential}: counted, not quoted</li>")
-    signatures = []
-    if agreement.signed:
-        signatures.append("signed by " + ", ".join(agreement.signed))
-    if agreement.stale:
-        signatures.append("stale: " + ", ".join(agreement.stale))
-    if agreement.missing:
-        signatures.append("not signed: " + ", ".join(agreement.missing))
-    if agreement.invalid:
-        why = f" ({agreement.why})" if agreement.why else ""
-        signatures.append("invalid: " + ", ".join(agreement.invalid) + why)
-    out.append(f"<li>Signatures: {escape('; '.join(signatures) or 'none')}</li>")
+    out.append(f"<li>Signatures: {escape(signatures_said(agreement) or 'none')}</li>")
     if agreement.changes is not None:
         times = "once" if agreement.changes == 1 else f"{agreement.changes} times"
         out.append(f"<li>Agreement changed {times} since it was first committed</li>")
@@ -180,19 +170,11 @@ def _cards(summary: Summary) -> list[str]:
             _card("-" if median is None else f"{median:g}", "median days to close"),
         ]
     if cadence is not None:
-        cards.append(
-            _card(
-                "-" if cadence.longest_gap_days is None else str(cadence.longest_gap_days),
-                "longest gap (days)",
-            )
-        )
-    cards.append(
-        _card(
-            agreement.review_due or "-",
-            "agreement review" + (" (overdue)" if agreement.review_overdue else ""),
-            "overdue" if agreement.review_overdue else "",
-        )
-    )
+        gap = cadence.longest_gap_days
+        cards.append(_card("-" if gap is None else str(gap), "longest gap (days)"))
+    late = agreement.review_overdue
+    review = "agreement review" + (" (overdue)" if late else "")
+    cards.append(_card(agreement.review_due or "-", review, "overdue" if late else ""))
     return cards
 
 

@@ -14,20 +14,10 @@ from mentorjournal.reports.summary import GoalSummary
 from mentorjournal.reports.summary_actions import Actions
 
 COLOURS = ("#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d")
-STATUS_COLOURS = {
-    "active": "#059669",
-    "achieved": "#2563eb",
-    "proposed": "#7c3aed",
-    "paused": "#d97706",
-    "dropped": "#9ca3af",
-}
-KIND_COLOURS = {
-    "kickoff": "#7c3aed",
-    "regular": "#2563eb",
-    "check-in": "#0891b2",
-    "retro": "#db2777",
-    "closing": "#d97706",
-}
+STATUS_COLOURS = {"active": "#059669", "achieved": "#2563eb", "proposed": "#7c3aed"}
+STATUS_COLOURS |= {"paused": "#d97706", "dropped": "#9ca3af"}
+KIND_COLOURS = {"kickoff": "#7c3aed", "regular": "#2563eb", "check-in": "#0891b2"}
+KIND_COLOURS |= {"retro": "#db2777", "closing": "#d97706"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 OPENED_COLOUR = "#d97706"
 DONE_COLOUR = "#059669"

@@ -163,18 +163,22 @@ def _actions(actions: Actions, paint: Palette) -> list[str]:
     return out
 
 
-def _agreement(agreement: AgreementSummary, paint: Palette) -> list[str]:
-    sign = []
-    if agreement.signed:
-        sign.append("signed by " + ", ".join(agreement.signed))
-    if agreement.stale:
-        sign.append("stale: " + ", ".join(agreement.stale))
-    if agreement.missing:
-        sign.append("not signed: " + ", ".join(agreement.missing))
+def signatures_said(agreement: AgreementSummary, unexplained: str = "") -> str:
+    """``signed by a; stale: b; not signed: c; invalid: d (why)``; "" when nobody signed."""
+    named = [
+        ("signed by", agreement.signed),
+        ("stale:", agreement.stale),
+        ("not signed:", agreement.missing),
+        ("invalid:", agreement.invalid),
+    ]
+    parts = [f"{label} {', '.join(names)}" for label, names in named if names]
     if agreement.invalid:
-        why = f" ({agreement.why})" if agreement.why else " (see mj validate)"
-        sign.append("invalid: " + ", ".join(agreement.invalid) + why)
-    out = ["  " + printable("; ".join(sign) or "no signatures")]
+        parts[-1] += f" ({agreement.why})" if agreement.why else unexplained
+    return "; ".join(parts)
+
+
+def _agreement(agreement: AgreementSummary, paint: Palette) -> list[str]:
+    out = ["  " + printable(signatures_said(agreement, " (see mj validate)") or "no signatures")]
     if agreement.review_due:
         review = f"  review {agreement.review_due}"
         out.append(paint(review + " (overdue)", "red") if agreement.review_overdue else review)

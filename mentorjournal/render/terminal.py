@@ -8,16 +8,8 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj status` imports this on i
 if TYPE_CHECKING:
     from typing import TextIO
 
-_CODES = {
-    "red": "31",
-    "green": "32",
-    "yellow": "33",
-    "blue": "34",
-    "magenta": "35",
-    "cyan": "36",
-    "dim": "2",
-    "bold": "1",
-}
+_CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
+_CODES |= {"dim": "2", "bold": "1"}
 
 
 # What a terminal acts on: C0 and C1 controls, DEL, the Unicode line breaks, the bidi

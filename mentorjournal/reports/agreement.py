@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mentorjournal.audience import Gate, sponsor_consent
 from mentorjournal.checks.filecheck import PLACEHOLDER
-from mentorjournal.checks.signatures import signature_state
+from mentorjournal.checks.signatures import entries, signature_state
 from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date
 from mentorjournal.journal import people
@@ -115,11 +115,8 @@ def _facts(journal: Journal) -> dict[str, list[str]]:
 def _signatures(journal: Journal) -> tuple[Signature, ...]:
     assert journal.agreement is not None
     state = signature_state(journal.agreement, journal.root)
-    dates: dict[str, str] = {}
-    entries = journal.agreement.meta.get("signatures")
-    for entry in entries if isinstance(entries, list) else ():
-        if isinstance(entry, dict) and isinstance(entry.get("by"), str):
-            dates[entry["by"]] = str(entry.get("date", ""))
+    signed = entries(journal.agreement.meta).items()
+    dates = {by: str(entry.get("date", "")) for by, (_, entry) in signed}
     found = []
     for person in people(journal).values():
         if person.handle in state.valid:

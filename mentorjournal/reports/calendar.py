@@ -101,14 +101,16 @@ def compute_calendar(
     ident = identity(meta)
     pair = " & ".join(names.get(h, h) for h in (_handle(meta, "mentor"), _handle(meta, "mentee")))
     review = parse_date(meta.get("review"))
-    days = [] if review is None else [_review(ident, review, pair)]
+    days = []
+    if review is not None:
+        said = "Revisit the agreement together (agreement.md `review`): purpose, cadence, goals."
+        uid, summary = f"review-{ident}@mentorjournal", f"Agreement review: {pair}"
+        days.append(DayEvent(uid, review, summary, said, 7))
     gate = Gate.of(journal, audience)
     if gate.shows("actions"):
         days += _items(gate.view(journal), gate, owner, ident, names)
     suffix = " (sponsor)" if audience == "sponsor" else ""
-    meetings = None
-    if gate.shows("cadence"):
-        meetings = _meetings(journal, meta, today, at, ident, pair)
+    meetings = _meetings(journal, meta, today, at, ident, pair) if gate.shows("cadence") else None
     return Feed(f"Mentoring: {pair}{suffix}", meetings, tuple(days))
 
 
@@ -118,12 +120,7 @@ def _handle(meta: Mapping[str, Any], role: str) -> str:
 
 
 def _meetings(
-    journal: Journal,
-    meta: Mapping[str, Any],
-    today: dt.date,
-    at: dt.time,
-    ident: str,
-    pair: str,
+    journal: Journal, meta: Mapping[str, Any], today: dt.date, at: dt.time, ident: str, pair: str
 ) -> Meetings | None:
     cadence = meta.get("cadence")
     cadence = cadence if isinstance(cadence, dict) else {}
@@ -152,16 +149,6 @@ def _meetings(
         end,
         f"Mentoring session: {pair}",
         "\n".join(said),
-    )
-
-
-def _review(ident: str, day: dt.date, pair: str) -> DayEvent:
-    return DayEvent(
-        f"review-{ident}@mentorjournal",
-        day,
-        f"Agreement review: {pair}",
-        "Revisit the agreement together (agreement.md `review`): purpose, cadence, goals.",
-        7,
     )
 
 

@@ -1,10 +1,9 @@
-"""What changed between two versions of a journal, and `mj commit` that records it.
+"""What changed between two versions of a journal, in the words of a commit message.
 
 The comparison is pure (`journal_changes` takes two path -> bytes maps and returns
-`Change` records); `commit_message` turns those into the words of a commit, and
-`commit_journal` is the whole `mj commit`: refuse early, stage only journal files,
-commit with the generated message. `field_changes` and `section_changes` are shared
-with `mj history`.
+`Change` records); `commit_message` turns those into the words `mj commit`
+(``git/committing.py``) records. `field_changes` and `section_changes` are shared with
+`mj history`.
 """
 
 from __future__ import annotations
@@ -19,20 +18,6 @@ from mentorjournal.audience import quotable
 from mentorjournal.format.document import parse_document
 from mentorjournal.model import ActionItem, Document
 
-__all__ = [
-    "Change",
-    "FieldChange",
-    "SectionChange",
-    "commit_message",
-    "field_changes",
-    "journal_changes",
-    "section_changes",
-    "signatures_added",
-]
-
-# Files `mj commit` stages: the journal's own documents and what `mj init` writes.
-_JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
-_MANAGED_FILE = re.compile(r"^(\.gitignore|\.gitattributes|goals/\.gitkeep|sessions/\.gitkeep)$")
 # A longer subject keeps its first parts and lists every part in the body (the
 # issue's own example, four parts, is 125 characters: keep such a message whole).
 _SUBJECT_LIMIT = 140
@@ -155,10 +140,6 @@ def signatures_added(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
     return list(dict.fromkeys(by for by, digest in _signers(after) if (by, digest) not in old))
 
 
-def _item_match_key(item: ActionItem) -> str:
-    return item.key or item.id
-
-
 ITEM_VERBS = ("tick", "add", "cancel", "reopen", "remove")
 # A commit subject names items while it stays this short; the body names every one.
 _NAMED_LIMIT = 100
@@ -169,8 +150,8 @@ def _item_changes(old: Document | None, new: Document | None) -> dict[str, list[
     verb: each its text, or None when the file's text may not be copied (a confidential
     session's: ``audience.quotable``)."""
     found: dict[str, list[str | None]] = {verb: [] for verb in ITEM_VERBS}
-    before = {_item_match_key(i): i for i in (old.items if old else ())}
-    after = {_item_match_key(i): i for i in (new.items if new else ())}
+    before = {i.key or i.id: i for i in (old.items if old else ())}
+    after = {i.key or i.id: i for i in (new.items if new else ())}
 
     def name(doc: Document | None, item: ActionItem) -> str | None:
         return item.text if doc is not None and quotable(doc.path, doc.meta) else None
@@ -261,12 +242,8 @@ def _document_changes(path: str, old: Document | None, new: Document | None) -> 
             return [Change("goal", f"remove goal {name}")]
         old_status, new_status = old.meta.get("status"), new.meta.get("status")
         if old_status != new_status:
-            return [
-                Change(
-                    "goal",
-                    f"goal {name}: {render_value(old_status)} -> {render_value(new_status)}",
-                )
-            ]
+            said = f"goal {name}: {render_value(old_status)} -> {render_value(new_status)}"
+            return [Change("goal", said)]
         if _edited(old, new):
             return [Change("goal", f"edit goal {name}")]
         return []
@@ -321,12 +298,8 @@ def journal_changes(
         doc = new or old
         assert doc is not None
         if doc.kind == "other" or doc.private:
-            if new_bytes is None:
-                changes.append(Change("file", f"remove {path}"))
-            elif old_bytes is None:
-                changes.append(Change("file", f"add {path}"))
-            else:
-                changes.append(Change("file", f"update {path}"))
+            verb = "remove" if new_bytes is None else "add" if old_bytes is None else "update"
+            changes.append(Change("file", f"{verb} {path}"))
             continue
         changes.extend(_document_changes(path, old, new))
         found = _item_changes(old, new)
@@ -337,11 +310,7 @@ def journal_changes(
         for verb, names in found.items():
             totals[verb] += names
     changes += [_items_change(verb, names) for verb, names in totals.items() if names]
-    return _ordered(changes)
-
-
-def _ordered(changes: list[Change]) -> list[Change]:
-    """Sessions and goals first (what happened), then items, agreement, other files."""
+    # Sessions and goals first (what happened), then items, agreement, other files.
     rank = {"session": 0, "items": 1, "goal": 2, "agreement": 3, "file": 4}
     return sorted(changes, key=lambda change: rank.get(change.what, 5))
 

@@ -21,16 +21,9 @@ from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.git import gitlog, gitrepo
 from mentorjournal.model import Document
-from mentorjournal.reports.changes import (
-    FieldChange,
-    SectionChange,
-    field_changes,
-    section_changes,
-)
+from mentorjournal.reports.changes import FieldChange, SectionChange, field_changes, section_changes
 
 _GOAL_FILE = re.compile(r"goals/[^/]+\.md")
-
-__all__ = ["AgreementVersion", "GoalStatusChange", "JournalHistory", "journal_history"]
 
 
 @dataclass(frozen=True)
@@ -83,10 +76,6 @@ class JournalHistory:
     goals: tuple[GoalStatusChange, ...]
 
 
-def _parse(path: str, data: bytes | None) -> Document | None:
-    return parse_document(path, data) if data is not None else None
-
-
 def _meta(doc: Document | None) -> dict[str, Any]:
     return dict(doc.meta) if doc is not None else {}
 
@@ -118,7 +107,8 @@ def _signed(old: Document | None, new: Document, history: checks.Trail) -> list[
     return events
 
 
-def _agreement_versions(root: Path) -> list[AgreementVersion]:
+def agreement_versions(root: Path) -> list[AgreementVersion]:
+    """The agreement's versions in git, oldest first, each with what it changed."""
     commits = gitlog.log_for_path(root, AGREEMENT)
     names = [
         f"{commit.sha}{suffix}:./{AGREEMENT}" for commit in commits for suffix in ("", "^", "^2")
@@ -173,10 +163,8 @@ def _agreement_versions(root: Path) -> list[AgreementVersion]:
     return versions
 
 
-def _status(doc: Document | None) -> str | None:
-    if doc is None:
-        return None
-    status = doc.meta.get("status")
+def _status(path: str, data: bytes | None) -> str | None:
+    status = parse_document(path, data).meta.get("status") if data is not None else None
     return status if isinstance(status, str) else None
 
 
@@ -196,15 +184,12 @@ def _goal_changes(root: Path) -> list[GoalStatusChange]:
             continue
         for change in changes:
             path = change.path
-            after = _status(_parse(path, blobs.get(change.after or "")))
-            before = _status(_parse(path, blobs.get(change.before or "")))
+            after = _status(path, blobs.get(change.after or ""))
+            before = _status(path, blobs.get(change.before or ""))
             if before != after:
                 goal = path.removeprefix("goals/").removesuffix(".md")
-                found.append(
-                    GoalStatusChange(
-                        goal, sha, info.date, info.author_name, info.author_email, before, after
-                    )
-                )
+                when_who = (info.date, info.author_name, info.author_email)
+                found.append(GoalStatusChange(goal, sha, *when_who, before, after))
     return found
 
 
@@ -217,9 +202,4 @@ def journal_history(root: Path) -> JournalHistory:
             f"{root} is not in a git repository, so it has no history: "
             "record versions with `mj commit`"
         )
-    return JournalHistory(tuple(_agreement_versions(root)), tuple(_goal_changes(root)))
-
-
-def agreement_versions(root: Path) -> list[AgreementVersion]:
-    """The agreement's versions in git, oldest first, each with what it changed."""
-    return _agreement_versions(root)
+    return JournalHistory(tuple(agreement_versions(root)), tuple(_goal_changes(root)))

@@ -104,11 +104,6 @@ def open_rows(journal: Journal, owner: str | None = None) -> list[statuscore.Row
     return statuscore.sort_rows(rows, owner)
 
 
-def open_items(journal: Journal, today: dt.date, owner: str | None = None) -> list[OpenItem]:
-    """Open items in status order (``open_rows``)."""
-    return open_items_of(open_rows(journal, owner), today.isoformat())
-
-
 def open_items_of(
     rows: Iterable[statuscore.Row | statuscore.JsonRow], today: str
 ) -> list[OpenItem]:
@@ -142,14 +137,11 @@ def agreement_facts(journal: Journal) -> tuple[object, object, str | None, Signa
 
 def compute_status(journal: Journal, today: dt.date, owner: str | None = None) -> Status:
     day = today.isoformat()
-    goal_ids = set(journal.goals)
-    rows = [open_row(item, goal_ids) for item in journal.items() if item.is_open]
     every, start, review, signatures = agreement_facts(journal)
     return Status.from_parts(
         day,
-        statuscore.sort_rows(rows, owner),
+        open_rows(journal, owner),
         statuscore.next_meeting(session_dates(journal), every, start, day),
         review,
         signatures,
     )
-

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     JsonRow = tuple[str, str, tuple[str, ...], str | None, tuple[str, ...], str, int, str, str]
     AnyRow = TypeVar("AnyRow", Row, JsonRow)
 
+SIGNATURES = ("valid", "stale", "missing", "invalid")  # a SignatureState's first four
+
 
 def item_goals(path: str, hashtags: Iterable[str], goal_ids: Collection[str]) -> tuple[str, ...]:
     """Goals an item links to: its #goal tags, and the goal whose file holds it."""
@@ -111,12 +113,7 @@ def as_json(
         "open": [_item_json(row, overdue(row[3], today)) for row in rows],
         "next_meeting": {"due": meeting[0], "overdue": meeting[1], "last": meeting[2]},
         "review": {"due": review, "overdue": overdue(review, today)},
-        "signatures": {
-            "valid": list(signatures[0]),
-            "stale": list(signatures[1]),
-            "missing": list(signatures[2]),
-            "invalid": list(signatures[3]),
-        },
+        "signatures": dict(zip(SIGNATURES, map(list, signatures[:4]), strict=True)),
     }
 
 

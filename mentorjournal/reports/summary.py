@@ -130,12 +130,6 @@ def _session_date(doc: Document) -> dt.date | None:
     return parse_date(doc.meta.get("date")) or parse_date(doc.stem[:10])
 
 
-def _str_list(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
-
-
 def decisions(body: str) -> tuple[str, ...]:
     """List items under a "Decisions" heading (task items excluded: they are actions)."""
     found: list[str] = []
@@ -179,21 +173,19 @@ def compute_summary(
     since = since or start or min((day for _, day in sessions), default=until)
     held = [(doc, day) for doc, day in sessions if since <= day <= until]
     items = dated_items(journal, since, until, gate, {doc.path: day for doc, day in sessions})
-    shows = gate.shows
+    shows, goal_ids = gate.shows, set(journal.goals)
+    goals = tuple(_goals(journal, held, sessions, items, until, gate)) if shows("goals") else None
+    cadence = None
+    if shows("cadence"):
+        cadence = compute_cadence(meta, start, held, since, until, goal_ids, agreement_history)
     return Summary(
         today=today.isoformat(),
         since=since.isoformat(),
         until=until.isoformat(),
         audience=audience,
         parts=gate.parts,
-        goals=tuple(_goals(journal, held, sessions, items, until, gate))
-        if shows("goals")
-        else None,
-        cadence=compute_cadence(
-            meta, start, held, since, until, set(journal.goals), agreement_history
-        )
-        if shows("cadence")
-        else None,
+        goals=goals,
+        cadence=cadence,
         actions=count_actions(items, since, until) if shows("actions") else None,
         agreement=_agreement(journal, until, agreement_history),
         retrospectives=tuple(_retrospectives(held, gate)) if shows("cadence") else (),
@@ -238,7 +230,9 @@ def _goals(
             continue
         rated = session.meta.get("ratings")
         rated = rated if isinstance(rated, dict) else {}
-        for goal_id in set(_str_list(session.meta.get("goals"))) | set(rated):
+        listed = session.meta.get("goals")
+        listed = {g for g in listed if isinstance(g, str)} if isinstance(listed, list) else set()
+        for goal_id in listed | set(rated):
             last[goal_id] = max(last.get(goal_id, day), day)
             if session.path in held_paths:
                 discussed.setdefault(goal_id, []).append(day)
@@ -249,7 +243,8 @@ def _goals(
     shows_actions, shows_cadence = gate.shows("actions"), gate.shows("cadence")
     for goal_id, doc in sorted(goals.items()):
         states = Counter(d.state for d in own.get(doc.path, ()))
-        linked_states = Counter(d.state for d in linked.get(goal_id, ()))
+        linking = linked.get(goal_id, [])
+        linked_states = Counter(d.state for d in linking)
         target = parse_date(doc.meta.get("target"))
         owner = doc.meta.get("owner")
         yield GoalSummary(
@@ -263,9 +258,7 @@ def _goals(
             milestones_total=states["done"] + states["open"],
             actions_open=linked_states["open"] if shows_actions else None,
             actions_done=linked_states["done"] if shows_actions else None,
-            actions_overdue=sum(1 for d in linked.get(goal_id, ()) if d.overdue)
-            if shows_actions
-            else None,
+            actions_overdue=sum(d.overdue for d in linking) if shows_actions else None,
             sessions=len(discussed.get(goal_id, ())) if shows_cadence else None,
             last_discussed=_iso(last.get(goal_id)) if shows_cadence else None,
             ratings=tuple(ratings.get(goal_id, ())),

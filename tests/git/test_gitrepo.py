@@ -100,7 +100,7 @@ def test_journal_in_a_subfolder_sees_only_its_files(tmp_path: Path) -> None:
     assert set(gitrepo.index_entries(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
     assert set(gitrepo.staged_files(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
     assert list(gitrepo.changed_in_index(journal)) == ["sessions/2025-07-18.md"]
-    assert sorted(gitrepo.worktree_status(journal)) == [
+    assert sorted((e.code, e.path) for e in gitrepo.status_entries(journal)) == [
         (" M", "agreement.md"),
         ("??", "notes.txt"),
         ("A ", "sessions/2025-07-18.md"),
@@ -120,7 +120,7 @@ def test_status_in_an_unborn_repository(tmp_path: Path) -> None:
     write(repo, "agreement.md", AGREEMENT)
     git(repo, "add", "--", "agreement.md")
     assert list(gitrepo.changed_in_index(repo)) == ["agreement.md"]
-    assert gitrepo.worktree_status(repo) == [("A ", "agreement.md")]
+    assert gitrepo.status_entries(repo) == [gitrepo.StatusEntry("A ", "agreement.md")]
     assert gitlog.log_for_path(repo, "agreement.md") == []
 
 
@@ -130,7 +130,7 @@ def test_reads_take_no_index_lock(tmp_path: Path) -> None:
     index = repo / ".git" / "index"
     before = index.read_bytes()
     time.sleep(0.01)
-    gitrepo.worktree_status(repo)
+    gitrepo.status_entries(repo)
     assert index.read_bytes() == before
 
 

@@ -29,6 +29,7 @@ from mentorjournal.git import hook, mergedriver
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
+DRIVER = f"merge.{mergedriver.NAME}.driver"
 SESSION = """\
 ---
 date: 2025-07-18
@@ -100,7 +101,7 @@ def _session(repo: Path) -> str:
 def test_clone_sets_up_the_hook_and_the_merge_driver(pair: Pair) -> None:
     for side in (pair.ben, pair.ana):
         assert hook.is_ours(side / ".git" / "hooks" / "pre-commit")
-        assert mergedriver.is_configured(side)
+        assert git(side, "config", "--get", DRIVER).strip() == mergedriver.driver_command()
         assert mergedriver.ATTRIBUTE in (side / ".gitattributes").read_text().splitlines()
         assert git(side, "rev-parse", "--abbrev-ref", "@{upstream}").strip() == "origin/main"
 
@@ -327,7 +328,7 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "no mj pre-commit hook and no merge driver" in result.output
     assert "mj hook install" in result.output
     _ok("hook", "install", cwd=plain)
-    assert mergedriver.is_configured(plain)
+    assert git(plain, "config", "--get", DRIVER).strip() == mergedriver.driver_command()
     write(plain, "sessions/2025-07-20.md", SESSION.replace("2025-07-18", "2025-07-20"))
     assert "mj hook install" not in _ok("commit", cwd=plain)
     # A set-up clone says nothing.
