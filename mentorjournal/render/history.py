@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import Any
 
 from mentorjournal.render.terminal import Palette, json_text, printable
 from mentorjournal.reports.changes import render_value
@@ -26,8 +26,9 @@ def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
         lines.append("    removed the agreement")
     if not version.created:
         lines.extend(f"    {printable(change.describe())}" for change in version.fields)
-        for section in version.sections:
-            name = f"section {section.heading!r}" if section.heading else "text before the headings"
+    for section in version.sections:
+        name = f"section {section.heading!r}" if section.heading else "text before the headings"
+        if not version.created:
             lines.append(f"    {name} {section.change}")
     for change in version.key_changes:
         who = change.handle
@@ -73,6 +74,10 @@ def history_text(history: JournalHistory, palette: Palette) -> str:
     return "\n".join(lines)
 
 
+def _field(change: Any) -> dict[str, Any]:
+    return {"path": change.path, "before": change.before, "after": change.after}
+
+
 def history_json(history: JournalHistory) -> str:
     data = {
         "agreement": [
@@ -83,8 +88,8 @@ def history_json(history: JournalHistory) -> str:
                 "subject": v.subject,
                 "created": v.created,
                 "removed": v.removed,
-                "fields": [asdict(f) for f in v.fields],
-                "sections": [asdict(s) for s in v.sections],
+                "fields": [_field(f) for f in v.fields],
+                "sections": [{"heading": s.heading, "change": s.change} for s in v.sections],
                 "signatures_added": list(v.signatures_added),
                 "signatures": [
                     {"by": e.by, "date": e.date, "key": e.fingerprint, "state": e.state}

@@ -6,7 +6,6 @@ out, key and all: a sponsor reading ``"parts"`` knows what was withheld, not wha
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from mentorjournal.render.terminal import json_text
@@ -23,7 +22,22 @@ _GOAL_PARTS = {
 
 
 def _goal(goal: GoalSummary, parts: tuple[str, ...]) -> dict[str, Any]:
-    found = asdict(goal)  # each field is a key, in order (a new field is a new key)
+    found = {
+        "id": goal.id,
+        "title": goal.title,
+        "status": goal.status,
+        "owner": goal.owner,
+        "target": goal.target,
+        "days_to_target": goal.days_to_target,
+        "milestones_done": goal.milestones_done,
+        "milestones_total": goal.milestones_total,
+        "actions_open": goal.actions_open,
+        "actions_done": goal.actions_done,
+        "actions_overdue": goal.actions_overdue,
+        "sessions": goal.sessions,
+        "last_discussed": goal.last_discussed,
+        "ratings": [[day, value] for day, value in goal.ratings],
+    }
     for part, keys in _GOAL_PARTS.items():
         if part not in parts:
             for key in keys:
@@ -53,7 +67,16 @@ def _cadence(cadence: Cadence) -> dict[str, Any]:
             }
             for p in cadence.phases
         ],
-        "sessions": [asdict(s) for s in cadence.sessions],
+        "sessions": [
+            {
+                "date": s.date,
+                "kind": s.kind,
+                "confidential": s.confidential,
+                "goals": list(s.goals),
+                "agenda_by": s.agenda_by,
+            }
+            for s in cadence.sessions
+        ],
     }
 
 
@@ -113,7 +136,15 @@ def summary_as_json(summary: Summary) -> dict[str, Any]:
         "changes": agreement.changes,
     }
     if summary.cadence is not None:
-        found["retrospectives"] = [asdict(r) for r in summary.retrospectives]
+        found["retrospectives"] = [
+            {
+                "date": r.date,
+                "kind": r.kind,
+                "confidential": r.confidential,
+                "decisions": list(r.decisions),
+            }
+            for r in summary.retrospectives
+        ]
     return found
 
 
