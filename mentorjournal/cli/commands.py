@@ -40,6 +40,7 @@ def summary(
         result = compute_summary(
             journal, today, since, until, "sponsor" if audience == "sponsor" else "pair", timeline
         )
+        del journal  # the last reference (store.view keeps none): ~60 MB at 10,000 notes
         if output_format == "json":
             from mentorjournal.render.summary_json import summary_json
 
@@ -82,6 +83,8 @@ def calendar(
         built = compute_calendar(
             journal, today, "sponsor" if audience == "sponsor" else "pair", owner, at
         )
+        errors = file_errors(journal)
+        del journal  # the last reference (store.view keeps none): ~60 MB at 10,000 notes
         # What the feed last said of each event (render/calendar_ics): kept beside the
         # cache, per audience, for every owner's feed alike. The events' texts are
         # kept for this code only (the fingerprint follows icalendar's too): another
@@ -105,7 +108,7 @@ def calendar(
         text, ledger = calendar_ics(built, kept, int(time.time()))
         if ledger != kept or not same_code:
             gitstate.store(where, marshal.dumps((gitstate.fingerprint(), ledger)))
-        return text, file_errors(journal)
+        return text, errors
 
     owner = owner.lstrip("@") if owner else None
     depends = (audience, owner or "", str(today), at.isoformat())

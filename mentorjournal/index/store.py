@@ -339,10 +339,12 @@ def view(
                 return value
     gc.disable()
     try:
-        journal = _records(root, False, survey).journal
+        read = [_records(root, False, survey).journal]
     finally:
         gc.enable()
-    value = compute(journal)
+    # The call holds the only reference: ``compute`` may let the journal (most of a
+    # run's memory) go once it has computed what it renders.
+    value = compute(read.pop())
     if keep:
         try:
             kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
