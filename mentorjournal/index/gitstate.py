@@ -15,9 +15,10 @@ import os
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
+    from typing import BinaryIO
 
-FORMAT = 5
+FORMAT = 6
 # The modules whose code decides what the caches hold.
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 
@@ -125,33 +126,46 @@ def cache_path(root: str, git_dir: str | None, name: str) -> str:
     return os.path.join(user_cache_dir(), f"{name}-{key}.marshal")
 
 
-def load(where: str) -> bytes:
-    """A cache file's bytes; empty when it is missing, unreadable or not a regular file
-    (a FIFO put there must not hang mj: it is opened without blocking, then refused)."""
+def open_cache(where: str) -> BinaryIO | None:
+    """A cache file open for reading; None when it is missing, unreadable or not a
+    regular file (a FIFO put there must not hang mj: it is opened without blocking,
+    then refused)."""
     import stat
 
     try:
         fd = os.open(where, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return os.fdopen(fd, "rb")
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def load(where: str) -> bytes:
+    """A cache file's bytes; empty when ``open_cache`` finds none to read."""
+    handle = open_cache(where)
+    if handle is None:
         return b""
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return b""
-        with os.fdopen(fd, "rb", closefd=False) as handle:
+        with handle:
             return handle.read()
     except OSError:
         return b""
-    finally:
-        os.close(fd)
 
 
-def store(where: str, data: bytes) -> None:
-    """Replace a cache file atomically; a cache that cannot be written only costs speed."""
+def store(where: str, data: bytes | Iterable[bytes]) -> None:
+    """Replace a cache file atomically (``data``: its bytes, or its pieces in order);
+    a cache that cannot be written only costs speed."""
     temp = f"{where}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(where), exist_ok=True)
         with open(temp, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
         os.replace(temp, where)
     except OSError:
         try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
@@ -327,30 +341,19 @@ def _parse_batch(output: bytes) -> dict[str, bytes]:
     return found
 
 
-def parse_ls_files(listed: bytes) -> dict[str, str]:
+def parse_ls_files(listed: bytes, links: bool = False) -> dict[str, str]:
     """Journal-relative path -> blob id of every regular tracked file (stage 0); conflicts,
-    symlinks and submodules are read from disk."""
+    symlinks and submodules are read from disk. ``links``: of every tracked symlink
+    instead (its blob holds the target's path)."""
     blobs: dict[str, str] = {}
     for record in listed.split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
         mode, blob, stage = meta.split(b" ")
-        if stage == b"0" and mode != b"120000" and mode != b"160000":
+        if stage == b"0" and (mode == b"120000") == links and mode != b"160000":
             blobs[name.decode("utf-8", "surrogateescape")] = blob.decode()
     return blobs
-
-
-def parse_ls_links(listed: bytes) -> dict[str, str]:
-    """Journal-relative path -> blob id (the target's path) of every tracked symlink."""
-    links: dict[str, str] = {}
-    for record in listed.split(b"\0"):
-        if record.startswith(b"120000 "):
-            meta, _, name = record.partition(b"\t")
-            _, blob, stage = meta.split(b" ")
-            if stage == b"0":
-                links[name.decode("utf-8", "surrogateescape")] = blob.decode()
-    return links
 
 
 def unmerged(listed: bytes) -> set[str]:

@@ -20,6 +20,7 @@ import marshal
 import os
 import sys
 import time
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -36,7 +37,7 @@ PARALLEL_THRESHOLD = 400
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from mentorjournal.format.document import Packed, Stored
     from mentorjournal.model import Journal
@@ -77,6 +78,7 @@ def cache_file(root: Path) -> Path:
 # while they and the records they made stale number at most this: an edit then writes
 # its own record, not the 17 MB of 10,000 notes (~50 ms, and ~35 MB at once).
 _DELTA_MOST = 256
+_PART = 1024  # records a part of a cache file holds
 
 
 def _read_cache(path: Path, fingerprint: str) -> tuple[dict[str, Stored], dict[str, Stored], str]:
@@ -91,19 +93,54 @@ def _read_cache(path: Path, fingerprint: str) -> tuple[dict[str, Stored], dict[s
 
 
 def _unpack(path: Path, fingerprint: str) -> tuple[str, dict[str, Stored]] | None:
+    """(generation, records) of a file ``_framed`` wrote for ``fingerprint``."""
+    entries: dict[str, Stored] = {}
     try:
-        loaded = marshal.loads(gitstate.load(str(path)))
-    except (EOFError, ValueError, TypeError):
+        parts = _parts(path)
+        head = marshal.loads(next(parts, b""))
+        if not (isinstance(head, tuple) and len(head) == 2 and head[0] == fingerprint):
+            return None
+        for part in parts:
+            chunk = marshal.loads(part)
+            if not isinstance(chunk, dict):
+                return None
+            entries.update(chunk)
+    except (OSError, EOFError, ValueError, TypeError):
         return None
-    if (
-        not isinstance(loaded, tuple)
-        or len(loaded) != 3
-        or loaded[0] != fingerprint
-        or not isinstance(loaded[1], str)
-        or not isinstance(loaded[2], dict)
-    ):
-        return None
-    return loaded[1], loaded[2]
+    return str(head[1]), entries
+
+
+def _parts(path: Path) -> Iterator[bytes]:
+    """The marshals of a cache file, one at a time: the file is never held whole."""
+    handle = gitstate.open_cache(str(path))
+    if handle is None:
+        return
+    with handle:
+        left = os.fstat(handle.fileno()).st_size
+        while size := handle.read(8):
+            wanted = int.from_bytes(size, "little")
+            if len(size) != 8 or wanted > left:  # damaged: never ask for more than is there
+                raise EOFError("a cache file cut short")
+            part = handle.read(wanted)
+            left -= 8 + len(part)
+            yield part
+
+
+def _framed(fingerprint: str, generation: str, records: dict[str, Stored]) -> Iterator[bytes]:
+    """A cache file's pieces: a head, then the records 1,024 at a time, each marshal
+    after its length, so that neither writing nor reading holds another copy of all
+    of them (a 16 MB marshal costs twice that while it is made)."""
+    keys = list(records)
+    chunks = (
+        {key: records[key] for key in keys[at : at + _PART]} for at in range(0, len(keys), _PART)
+    )
+    values: Iterator[tuple[str, str] | dict[str, Stored]] = chain(
+        [(fingerprint, generation)], chunks
+    )
+    for value in values:
+        part = marshal.dumps(value)
+        yield len(part).to_bytes(8, "little")
+        yield part
 
 
 def _delta_path(path: Path) -> Path:
@@ -123,10 +160,10 @@ def _write_cache(
     added = {key: stored for key, stored in current.items() if key not in whole}
     stale = len(whole) - (len(current) - len(added))
     if generation and len(added) + stale <= _DELTA_MOST:
-        gitstate.store(str(_delta_path(path)), marshal.dumps((fingerprint, generation, added)))
+        gitstate.store(str(_delta_path(path)), _framed(fingerprint, generation, added))
     else:
         generation = os.urandom(8).hex()
-        gitstate.store(str(path), marshal.dumps((fingerprint, generation, current)))
+        gitstate.store(str(path), _framed(fingerprint, generation, current))
 
 
 # ---------------------------------------------------------------- loading

@@ -74,7 +74,8 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
             in_git = True
             blobs = gitstate.parse_ls_files(listed)
             if staged:
-                links, unmerged = gitstate.parse_ls_links(listed), gitstate.unmerged(listed)
+                links = gitstate.parse_ls_files(listed, links=True)
+                unmerged = gitstate.unmerged(listed)
             changed = gitstate.parse_status(changed_raw, str(root), location[2])
             if not staged:
                 clean = layout.AGREEMENT in blobs and layout.AGREEMENT not in changed
