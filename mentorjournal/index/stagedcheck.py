@@ -201,6 +201,9 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     except (OSError, EOFError, ValueError, TypeError):
         listing.output()
         return None
+    if not isinstance(listed_before, bytes | None):
+        listing.output()
+        return None  # a damaged snapshot: the full check writes a new one
     judged = context[2] if isinstance(context, tuple) and len(context) == 3 else None
     history = gitstate.history_mark(root) if judged is not None else None  # git lists meanwhile
     if (tag, mark) != (_TAG, gitstate.fingerprint()):

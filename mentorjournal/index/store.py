@@ -20,6 +20,7 @@ import marshal
 import os
 import sys
 import time
+from contextlib import suppress
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -42,27 +43,48 @@ if TYPE_CHECKING:
     from mentorjournal.format.document import Packed, Stored
     from mentorjournal.model import Journal
 
+    # A file to parse: its bytes, or the stamp (``_stamp``) it had when surveyed.
+    Job = tuple[str, bytes | tuple[int, ...] | None]
+    # (its record, None: no journal file to read; the blob id of the bytes parsed when
+    # the file changed after the survey named its blob, else None)
+    Fresh = tuple[Stored | None, str | None]
+
 
 # ---------------------------------------------------------------- packing
 
 
-def _record(root: str, path: str, data: bytes | None) -> Stored | None:
-    """The record of a file the store lacks (read from the working tree when ``data``
-    is None); None when it cannot be read or is not a journal file."""
+def _stamp(path: str) -> tuple[int, ...] | None:
+    try:
+        found = Path(path).stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+
+
+def _record(root: str, path: str, given: bytes | tuple[int, ...] | None) -> Fresh:
+    """The record of a file the store lacks, read from the working tree unless
+    ``given`` its bytes. A file read here that lost the stamp it had when surveyed
+    was saved meanwhile: its record is not the surveyed blob's, and the blob id of
+    the bytes parsed comes with it (``_records`` keys the record by that)."""
     from mentorjournal.checks.filecheck import parse_and_check
 
-    if data is None:
-        data = layout.read_head(str(Path(root) / path))
+    where = str(Path(root) / path)
+    data = given if isinstance(given, bytes) else layout.read_head(where)
     if data is None or not layout.is_candidate(path, data):
-        return None
-    return _stored(parse_and_check(path, data))
+        return None, None
+    record = _stored(parse_and_check(path, data))
+    if isinstance(given, bytes) or (given is not None and _stamp(where) == given):
+        return record, None
+    from mentorjournal.digest import blob_id
+
+    return record, blob_id(data)
 
 
-def _parse_many(root: str, jobs: list[tuple[str, bytes | None]]) -> bytes:
+def _parse_many(root: str, jobs: list[Job]) -> bytes:
     """A worker's records, as one marshal: it keeps their interned strings shared (a
     pickle would not). Workers read the files themselves: the parent never holds
     the journal's bytes (28 MB at 10,000 notes)."""
-    return marshal.dumps([_record(root, path, data) for path, data in jobs])
+    return marshal.dumps([_record(root, path, given) for path, given in jobs])
 
 
 # ---------------------------------------------------------------- storage
@@ -77,28 +99,28 @@ def cache_file(root: Path) -> Path:
 # Records parsed since the store was last written whole are kept in a file beside it
 # while they and the records they made stale number at most this: an edit then writes
 # its own record, not the 17 MB of 10,000 notes (~50 ms, and ~35 MB at once).
-_DELTA_MOST = 256
+# Records are keyed by content, so any such file's records are right for their keys.
+_MOST_ADDED = 256
 _PART = 1024  # records a part of a cache file holds
 
 
-def _read_cache(path: Path, fingerprint: str) -> tuple[dict[str, Stored], dict[str, Stored], str]:
-    """(the records written whole, those written beside them since, the whole file's
-    generation); empty when missing, damaged or another mj's. A delta written for
-    another generation (the whole file was written again meanwhile) is ignored."""
-    whole = _unpack(path, fingerprint)
-    if whole is None:
-        return {}, {}, ""
-    delta = _unpack(_delta_path(path), fingerprint)
-    return whole[1], delta[1] if delta is not None and delta[0] == whole[0] else {}, whole[0]
+def _read_cache(where: str, fingerprint: str) -> tuple[dict[str, Stored], dict[str, Stored]]:
+    """(the records written whole, those written beside them since); empty when
+    missing, damaged or another mj's."""
+    whole = _unpack(where, fingerprint)
+    return whole or {}, (_unpack(_beside(where), fingerprint) or {}) if whole else {}
 
 
-def _unpack(path: Path, fingerprint: str) -> tuple[str, dict[str, Stored]] | None:
-    """(generation, records) of a file ``_framed`` wrote for ``fingerprint``."""
+def _beside(where: str) -> str:
+    return where.replace("/cache-", "/cache-added-")
+
+
+def _unpack(where: str, fingerprint: str) -> dict[str, Stored] | None:
+    """The records of a file ``_framed`` wrote for ``fingerprint``."""
     entries: dict[str, Stored] = {}
     try:
-        parts = _parts(path)
-        head = marshal.loads(next(parts, b""))
-        if not (isinstance(head, tuple) and len(head) == 2 and head[0] == fingerprint):
+        parts = _parts(where)
+        if marshal.loads(next(parts, b"")) != fingerprint:
             return None
         for part in parts:
             chunk = marshal.loads(part)
@@ -107,12 +129,12 @@ def _unpack(path: Path, fingerprint: str) -> tuple[str, dict[str, Stored]] | Non
             entries.update(chunk)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return str(head[1]), entries
+    return entries
 
 
-def _parts(path: Path) -> Iterator[bytes]:
+def _parts(where: str) -> Iterator[bytes]:
     """The marshals of a cache file, one at a time: the file is never held whole."""
-    handle = gitstate.open_cache(str(path))
+    handle = gitstate.open_cache(where)
     if handle is None:
         return
     with handle:
@@ -126,44 +148,34 @@ def _parts(path: Path) -> Iterator[bytes]:
             yield part
 
 
-def _framed(fingerprint: str, generation: str, records: dict[str, Stored]) -> Iterator[bytes]:
-    """A cache file's pieces: a head, then the records 1,024 at a time, each marshal
-    after its length, so that neither writing nor reading holds another copy of all
-    of them (a 16 MB marshal costs twice that while it is made)."""
+def _framed(fingerprint: str, records: dict[str, Stored]) -> Iterator[bytes]:
+    """A cache file's pieces: the fingerprint, then the records 1,024 at a time, each
+    marshal after its length, so that neither writing nor reading holds another copy
+    of all of them (a 16 MB marshal costs twice that while it is made)."""
     keys = list(records)
     chunks = (
         {key: records[key] for key in keys[at : at + _PART]} for at in range(0, len(keys), _PART)
     )
-    values: Iterator[tuple[str, str] | dict[str, Stored]] = chain(
-        [(fingerprint, generation)], chunks
-    )
+    values: Iterator[str | dict[str, Stored]] = chain([fingerprint], chunks)
     for value in values:
         part = marshal.dumps(value)
         yield len(part).to_bytes(8, "little")
         yield part
 
 
-def _delta_path(path: Path) -> Path:
-    return path.with_name(path.name.replace("cache-", "cache-delta-", 1))
-
-
 def _write_cache(
-    path: Path,
-    fingerprint: str,
-    current: dict[str, Stored],
-    whole: dict[str, Stored],
-    generation: str,
+    where: str, fingerprint: str, current: dict[str, Stored], whole: dict[str, Stored]
 ) -> None:
-    """Keep the ``current`` records: those not in ``whole`` (the records written whole
-    under ``generation``) beside it while they and the stale ones are few, else all
-    of them whole under a new generation."""
+    """Keep the ``current`` records: those not in ``whole`` (the records written whole)
+    beside it while they and the stale ones are few, else all of them whole."""
     added = {key: stored for key, stored in current.items() if key not in whole}
     stale = len(whole) - (len(current) - len(added))
-    if generation and len(added) + stale <= _DELTA_MOST:
-        gitstate.store(str(_delta_path(path)), _framed(fingerprint, generation, added))
-    else:
-        generation = os.urandom(8).hex()
-        gitstate.store(str(path), _framed(fingerprint, generation, current))
+    if whole and len(added) + stale <= _MOST_ADDED:
+        gitstate.store(_beside(where), _framed(fingerprint, added))
+        return
+    gitstate.store(where, _framed(fingerprint, current))
+    with suppress(OSError):  # a cache that cannot be written only costs speed
+        Path(_beside(where)).unlink(missing_ok=True)  # its records are in the whole file now
 
 
 # ---------------------------------------------------------------- loading
@@ -190,12 +202,12 @@ class Progress:
             sys.stderr.flush()
 
 
-def _parse_misses(root: str, jobs: list[tuple[str, bytes | None]]) -> list[Stored | None]:
+def _parse_misses(root: str, jobs: list[Job]) -> list[Fresh]:
     progress = Progress(len(jobs))
     if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
         results = []
-        for number, (path, data) in enumerate(jobs, start=1):
-            results.append(_record(root, path, data))
+        for number, (path, given) in enumerate(jobs, start=1):
+            results.append(_record(root, path, given))
             if number % 200 == 0:
                 progress.update(number)
         progress.close()
@@ -293,9 +305,9 @@ def load(root: Path, *, staged: bool = False, given: tuple[bytes, bytes] | None 
 def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
     """The documents of a survey: records from the store, the misses parsed now."""
     fingerprint = gitstate.fingerprint()
-    where = Path(gitstate.cache_path(str(root), survey.git_dir, "cache"))
+    where = gitstate.cache_path(str(root), survey.git_dir, "cache")
     keep = not os.environ.get("MJ_NO_CACHE")
-    whole, added, generation = _read_cache(where, fingerprint) if keep else ({}, {}, "")
+    whole, added = _read_cache(where, fingerprint) if keep else ({}, {})
     entries = {**whole, **added} if added else whole
     keys, contents, blobs = survey.keys, survey.contents, survey.blobs
     current_blobs = survey.current_blobs
@@ -307,13 +319,16 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
         for blob, staged_bytes in gitstate.read_blobs(str(root), list(wanted)).items():
             for path in wanted[blob]:
                 contents[path] = staged_bytes
-    jobs = [(path, contents.get(path)) for path in misses]  # None: read by the parser
+    # Bytes the survey hashed or git gave; the other files the parser reads itself.
+    jobs: list[Job] = [(p, contents.get(p) or _stamp(str(root / p))) for p in misses]
     contents.clear()
-    fresh = {
-        path: record
-        for (path, _), record in zip(jobs, _parse_misses(str(root), jobs), strict=True)
-        if record is not None
-    }
+    fresh: dict[str, Stored] = {}
+    for (path, _), (record, moved) in zip(jobs, _parse_misses(str(root), jobs), strict=True):
+        if record is not None:
+            fresh[path] = record
+        if moved is not None:  # saved since the survey: keyed by what was parsed
+            current_blobs[path] = moved
+            keys[path] = f"{path}\0{'index' if staged else 'worktree'}\0{moved}"
     skipped = set(misses) - set(fresh)
     del jobs  # bytes read from git or hashed by the survey: parsed, no longer needed
 
@@ -328,8 +343,8 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
         if packed is not None:
             current[key] = packed
     # Records of files gone or changed stay until there are many (or a parse writes).
-    if keep and (fresh or len(entries) - len(current) > _DELTA_MOST):
-        _write_cache(where, fingerprint, current, whole, generation)
+    if keep and (fresh or len(entries) - len(current) > _MOST_ADDED):
+        _write_cache(where, fingerprint, current, whole)
     del entries, whole, added, fresh  # what is current is all that is left to build from
 
     documents: list[Document] = []
@@ -357,12 +372,16 @@ def view(
     import hashlib
 
     survey = take_survey(root, False)
-    digest = hashlib.sha256()
-    for part in (gitstate.fingerprint(), *args, *sorted(survey.keys.values())):
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    for finding in survey.findings:
-        digest.update(repr(finding).encode("utf-8", "surrogateescape"))
-    key = digest.hexdigest()
+
+    def digest() -> str:
+        made = hashlib.sha256()
+        for part in (gitstate.fingerprint(), *args, *sorted(survey.keys.values())):
+            made.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        for finding in survey.findings:
+            made.update(repr(finding).encode("utf-8", "surrogateescape"))
+        return made.hexdigest()
+
+    key = digest()
     where = gitstate.cache_path(str(root), survey.git_dir, f"view-{name}")
     keep = not os.environ.get("MJ_NO_CACHE")
     if keep:
@@ -383,6 +402,7 @@ def view(
     # run's memory) go once it has computed what it renders.
     value = compute(read.pop())
     if keep:
+        key = digest()  # a file saved while the journal was read has another key now
         try:
             kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
         except ValueError:  # not plain data: nothing to keep, still the right answer

@@ -432,3 +432,21 @@ def test_only_the_entries_between_common_ends_are_compared() -> None:
         kept_now = set(middle_now.split(b"\0")) - {b""}
         assert kept_now - kept_before == set(now) - set(before)
         assert kept_before - kept_now == set(before) - set(now)
+
+
+@pytest.mark.parametrize("listing", [5, "text", None])
+def test_a_snapshot_whose_listing_is_not_bytes_is_set_aside(
+    sample_repo: Path, listing: object
+) -> None:
+    from mentorjournal.index import gitstate, stagedcheck
+
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
+    stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="a"))
+    assert fast(sample_repo, "validate", "--staged")[0] == 0
+    where = stagedcheck._where(str(sample_repo), str(sample_repo / ".git"))
+    kept = list(marshal.loads(gitstate.load(where)))
+    kept[3] = listing
+    gitstate.store(where, marshal.dumps(tuple(kept)))
+    stage(sample_repo, "sessions/2026-11-21.md", NOTE.format(date="2026-11-21", task="b"))
+    assert fast(sample_repo, "validate", "--staged")[0] in (0, None)
+    assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0

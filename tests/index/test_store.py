@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, mj
@@ -94,7 +95,7 @@ def test_an_edit_writes_its_record_beside_the_store(
 
     mj("validate", cwd=sample_repo)
     whole = cache_file(sample_repo)
-    delta = whole.with_name(whole.name.replace("cache-", "cache-delta-"))
+    delta = whole.with_name(whole.name.replace("cache-", "cache-added-"))
     kept = whole.read_bytes()
     session = sample_repo / "sessions" / "2026-11-16.md"
     session.write_bytes(session.read_bytes().replace(b"[ana, ben]", b"[ana, bob]"))
@@ -106,7 +107,7 @@ def test_an_edit_writes_its_record_beside_the_store(
     assert mj("validate", cwd=sample_repo).exit_code == 1
     _both_ways(sample_repo, monkeypatch)
 
-    monkeypatch.setattr(store, "_DELTA_MOST", 1)
+    monkeypatch.setattr(store, "_MOST_ADDED", 1)
     session.write_bytes(session.read_bytes().replace(b"[ana, bob]", b"[ana, bo]"))
     mj("validate", cwd=sample_repo)  # two records changed, one left stale
     assert whole.read_bytes() != kept  # written whole, under a new generation
@@ -131,6 +132,34 @@ def test_a_kept_body_reads_back_as_written(
         outputs.append(_summary(sample_repo))
     assert outputs[0] == outputs[1] == outputs[2]
     assert "Keep \U0001f4c5 and \xe9" in str(outputs[2]["retrospectives"])
+
+
+def test_a_file_saved_while_the_store_parses_is_not_kept_under_its_old_blob(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The survey names a clean file's blob; the parser reads the file later. An edit
+    saved meanwhile (then undone) must not be remembered under that blob's key."""
+    from mentorjournal.checks import filecheck
+
+    cache_file(sample_repo).unlink(missing_ok=True)
+    target = sample_repo / "sessions" / "2026-11-16.md"
+    original = target.read_bytes()
+    real = filecheck.parse_and_check
+    calls: list[str] = []
+
+    def parse_then_edit(path: str, data: bytes) -> Any:
+        if not calls:  # the user saves while mj parses the first file
+            target.write_bytes(original.replace(b"[ana, ben]", b"[ana, zed]"))
+        calls.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(filecheck, "parse_and_check", parse_then_edit)
+    mj("validate", "--json", cwd=sample_repo)
+    monkeypatch.setattr(filecheck, "parse_and_check", real)
+    target.write_bytes(original)  # undone: the file is its index blob again
+    cached = mj("validate", "--json", cwd=sample_repo)
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    assert cached.stdout == mj("validate", "--json", cwd=sample_repo).stdout
 
 
 def test_blob_id_matches_git(tmp_path: Path) -> None:
