@@ -218,10 +218,12 @@ def _generate(kind: str) -> tuple[str, CodeType]:
 
     options: dict[str, Any] = {"formats": {"date": DATE}, "use_default": False}
     definition = for_fastjsonschema(schema(kind))
+    generated = fastjsonschema.compile_to_code(definition, **options)
+    # Code that makes a Decimal (a float multipleOf does) keeps its import.
     source = "".join(
         line
-        for line in fastjsonschema.compile_to_code(definition, **options).splitlines(True)
-        if line not in _PROVIDED
+        for line in generated.splitlines(True)
+        if not (line in _PROVIDED and "Decimal(" not in generated)
         and not (
             line.startswith("from fastjsonschema import ")
             and {n.strip() for n in line[27:].split(",")} <= _EXCEPTIONS

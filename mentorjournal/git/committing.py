@@ -154,7 +154,8 @@ def _findings_if_staged(
     tree checked (`git write-tree`, which keeps it in the copy, so that neither git
     commit nor the hook hash it again) and the history it was checked under."""
     from mentorjournal.git import gitrepo, writes
-    from mentorjournal.index.stagedcheck import staged_findings, trial_index
+    from mentorjournal.git.writes import trial_index
+    from mentorjournal.index.stagedcheck import staged_findings
 
     with trial_index(root, copy=True) as (index, before, trial_file):
         writes.stage(root, to_stage)

@@ -113,7 +113,8 @@ def _unmerged(repo: Path) -> dict[str, str]:
 
 def commit_findings(journal_root: Path, commit: str) -> list[Finding]:
     """What `mj validate --staged` would say of the journal as `commit` holds it."""
-    from mentorjournal.index.stagedcheck import staged_findings, trial_index
+    from mentorjournal.git.writes import trial_index
+    from mentorjournal.index.stagedcheck import staged_findings
 
     with trial_index(journal_root, copy=False):
         _run(journal_root, ["read-tree", commit])

@@ -1,12 +1,15 @@
 """Changing a repository: the checks that come first (a safe ref or remote name, no
 unfinished merge or rebase, no index.lock, a branch checked out, nothing left
 uncommitted before a sync) and the writes themselves (init, add, commit) through
-``gitrepo``'s one runner, and putting a checked trial index in place
-(``promote_index``) as git itself writes an index."""
+``gitrepo``'s one runner; a private index to check a commit or a merge in
+(``trial_index``), and putting a checked one in place (``promote_index``) as git
+itself writes an index."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from mentorjournal.errors import MjError
@@ -19,6 +22,10 @@ from mentorjournal.git.gitrepo import (
     repo_toplevel,
     status_entries,
 )
+from mentorjournal.index import gitstate
+
+# (the index file, its bytes when copied, the trial index file)
+Trial = tuple[str, bytes | None, str]
 
 __all__ = [
     "commit",
@@ -27,6 +34,7 @@ __all__ = [
     "init_repo",
     "promote_index",
     "stage",
+    "trial_index",
 ]
 
 
@@ -225,3 +233,64 @@ def commit(
     if sha is None:
         raise MjError(f"git commit left no commit in {repo}")
     return sha
+
+
+@contextmanager
+def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
+    """Make a private index file (a copy of the current one, or empty) the one git and
+    mj use meanwhile: a commit or a merge is checked before anything of the user's is
+    staged or moved. Yields (the index file, its bytes when copied, the trial file)."""
+    location = gitstate.git_location(str(root))
+    if location is None:
+        raise MjError(f"{root} is not in a git repository")
+    index = Path(os.environ.get("GIT_INDEX_FILE") or Path(location[1]) / "index")
+    trial = Path(location[0]) / "mentorjournal" / f"trial-index-{os.getpid()}"
+    trial.parent.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(trial.parent)
+    previous = os.environ.get("GIT_INDEX_FILE")
+    copied = None
+    try:
+        if copy and index.exists():  # no index yet: git starts one
+            # With its mtime: git trusts an entry's stat data only when the file is older
+            # than the index, so a copy made a second later would make a note edited in
+            # place (same size and second, a reused inode) look unchanged, and the check
+            # would judge what was staged before.
+            with index.open("rb") as source:
+                copied = source.read()
+                times = os.fstat(source.fileno())
+            trial.write_bytes(copied)
+            os.utime(trial, ns=(times.st_atime_ns, times.st_mtime_ns))
+        os.environ["GIT_INDEX_FILE"] = str(trial)
+        yield str(index), copied, str(trial)
+    finally:
+        if previous is None:
+            os.environ.pop("GIT_INDEX_FILE", None)
+        else:
+            os.environ["GIT_INDEX_FILE"] = previous
+        trial.unlink(missing_ok=True)
+
+
+# A trial index lives for seconds: one an hour old whose process is gone was left.
+_ORPHAN_AGE_NS = 3600 * 10**9
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Trial indexes of runs that were killed: each is a copy of the whole index, a
+    megabyte in a large journal. Only old ones: a repository shared with a container
+    or another machine sees other process ids, and a live run's must stay."""
+    import time
+
+    old = time.time_ns() - _ORPHAN_AGE_NS
+    for path in folder.iterdir():
+        pid = path.name.removeprefix("trial-index-")
+        if pid == path.name or not pid.isdigit():
+            continue
+        try:
+            if path.stat().st_mtime_ns > old:
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            with suppress(OSError):
+                path.unlink()
+        except OSError:
+            pass  # alive, another user's, or gone meanwhile

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import marshal
 import os
-from contextlib import contextmanager
 
 from mentorjournal.format import layout
 from mentorjournal.index import gitstate
@@ -33,7 +32,7 @@ from mentorjournal.index.shelf import Shelf
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
     from pathlib import Path
 
     from mentorjournal.format.items import FindingRow
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     Entry = tuple[str, bool, tuple[FindingRow, ...], str, bool]
     # A finding with its path: (path, line, column, severity, code, message)
     Row = tuple[str, int, int, str, str, str]
-    # (the index file, its bytes when copied, the trial index file)
-    Trial = tuple[str, bytes | None, str]
 
 _TAG = "mj-staged-check"
 # More changed notes than this: the full check is about as fast.
@@ -114,74 +111,6 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
     findings = validate(loaded.journal)
     save(str(root), loaded, findings, judged)
     return findings, len(loaded.journal.documents)
-
-
-@contextmanager
-def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
-    """Make a private index file (a copy of the current one, or empty) the one git and
-    mj use meanwhile: a commit or a merge is checked before anything of the user's is
-    staged or moved. Yields (the index file, its bytes when copied, the trial file)."""
-    location = gitstate.git_location(str(root))
-    if location is None:
-        from mentorjournal.errors import MjError
-
-        raise MjError(f"{root} is not in a git repository")
-    index = os.environ.get("GIT_INDEX_FILE") or os.path.join(location[1], "index")
-    trial = os.path.join(location[0], "mentorjournal", f"trial-index-{os.getpid()}")
-    os.makedirs(os.path.dirname(trial), exist_ok=True)
-    _remove_orphans(os.path.dirname(trial))
-    previous = os.environ.get("GIT_INDEX_FILE")
-    copied = None
-    try:
-        if copy and os.path.exists(index):  # no index yet: git starts one
-            # With its mtime: git trusts an entry's stat data only when the file is older
-            # than the index, so a copy made a second later would make a note edited in
-            # place (same size and second, a reused inode) look unchanged, and the check
-            # would judge what was staged before.
-            with open(index, "rb") as source:
-                copied = source.read()
-                times = os.fstat(source.fileno())
-            with open(trial, "wb") as target:
-                target.write(copied)
-            os.utime(trial, ns=(times.st_atime_ns, times.st_mtime_ns))
-        os.environ["GIT_INDEX_FILE"] = trial
-        yield index, copied, trial
-    finally:
-        if previous is None:
-            os.environ.pop("GIT_INDEX_FILE", None)
-        else:
-            os.environ["GIT_INDEX_FILE"] = previous
-        if os.path.exists(trial):
-            os.remove(trial)
-
-
-# A trial index lives for seconds: one an hour old whose process is gone was left.
-_ORPHAN_AGE_NS = 3600 * 10**9
-
-
-def _remove_orphans(folder: str) -> None:
-    """Trial indexes of runs that were killed: each is a copy of the whole index, a
-    megabyte in a large journal. Only old ones: a repository shared with a container
-    or another machine sees other process ids, and a live run's must stay."""
-    import time
-
-    old = time.time_ns() - _ORPHAN_AGE_NS
-    for name in os.listdir(folder):
-        pid = name.removeprefix("trial-index-")
-        if pid == name or not pid.isdigit():
-            continue
-        path = os.path.join(folder, name)
-        try:
-            if os.stat(path).st_mtime_ns > old:
-                continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            try:  # noqa: SIM105 (contextlib costs the hook ~4 ms)
-                os.remove(path)
-            except OSError:
-                pass
-        except OSError:
-            pass  # alive, another user's, or gone meanwhile
 
 
 def check_staged(root: str) -> tuple[list[Row], int] | None:

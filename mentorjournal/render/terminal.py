@@ -88,6 +88,8 @@ def json_text(value: object, indent: int | None = None) -> str:
     import json
     from itertools import islice
 
+    if indent is None:  # json's C encoder, which makes few pieces
+        return json.dumps(value, ensure_ascii=False).translate(_IN_JSON)
     chunks = json.JSONEncoder(ensure_ascii=False, indent=indent).iterencode(value)
     parts = []
     while batch := "".join(islice(chunks, 8192)):

@@ -366,3 +366,17 @@ def test_a_fifo_where_the_generated_code_is_kept_is_made_again(tmp_path: Path) -
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == str(sorted(schemas.KINDS))
+
+
+def test_generated_code_that_makes_a_decimal_keeps_its_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kept code leaves out ``from decimal import Decimal`` (nothing YAML makes is
+    one), unless it calls ``Decimal(``: a float ``multipleOf`` does."""
+    stepped = {"type": "object", "properties": {"duration": {"multipleOf": 0.25}}}
+    monkeypatch.setattr(schemas, "schema", lambda kind: stepped)
+    name, code = schemas._generate("session")
+    check = schemas._run("session", (name, code, stepped))
+    check({"duration": 1.5})
+    with pytest.raises(ValueError):
+        check({"duration": 1.3})

@@ -517,3 +517,18 @@ def test_the_fast_path_has_no_traceback_for_a_closed_output(tmp_path: Path, shel
     done = subprocess.run(["sh", "-c", f"'{mj_exe}' {shell}"], cwd=repo, capture_output=True,
                           text=True, timeout=60, check=False)  # fmt: skip
     assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_message_reads_what_git_stages_when_a_filter_changes_it(tmp_path: Path) -> None:
+    """A note is read from disk for the message only when its bytes are the staged
+    blob's; a clean filter makes them differ, and the message follows the staged text."""
+    repo = make_journal(tmp_path / "j")
+    # The clean filter adds an item to every session as git stages it.
+    git(repo, "config", "filter.extra.clean", "sed 's/^# Notes$/# Notes\\n\\n- [ ] @ben Added/'")
+    git(repo, "config", "filter.extra.smudge", "cat")
+    write(repo, ".git/info/attributes", "sessions/*.md filter=extra\n")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18", "- [ ] @ana Draft"))
+    result = mj("commit", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert "@ben Added" in git(repo, "show", "HEAD:sessions/2025-07-18.md")
+    assert "(2 actions)" in _message(repo)

@@ -90,8 +90,8 @@ def test_an_edit_writes_its_record_beside_the_store(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After one edit only the delta file is written; a damaged delta is ignored; past
-    ``_DELTA_MOST`` changed records the store is written whole again."""
-    from mentorjournal.index import store
+    ``recordfile.MOST_ADDED`` changed records the store is written whole again."""
+    from mentorjournal.index import recordfile
 
     mj("validate", cwd=sample_repo)
     whole = cache_file(sample_repo)
@@ -107,7 +107,7 @@ def test_an_edit_writes_its_record_beside_the_store(
     assert mj("validate", cwd=sample_repo).exit_code == 1
     _both_ways(sample_repo, monkeypatch)
 
-    monkeypatch.setattr(store, "_MOST_ADDED", 1)
+    monkeypatch.setattr(recordfile, "MOST_ADDED", 1)
     session.write_bytes(session.read_bytes().replace(b"[ana, bob]", b"[ana, bo]"))
     mj("validate", cwd=sample_repo)  # two records changed, one left stale
     assert whole.read_bytes() != kept  # written whole, under a new generation

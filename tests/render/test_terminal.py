@@ -124,8 +124,9 @@ def test_the_gate_escapes_exactly_the_controls_ascii_or_not() -> None:
 
 
 def test_json_text_is_json_dumps_with_the_terminal_s_codes_escaped() -> None:
-    """Encoded in batches, the text is json.dumps' own; DEL, C1 controls and lone
-    surrogates are \\u escapes, and it reads back as the value."""
+    """Encoded in batches, the text is json.dumps' own with DEL, C1 controls and lone
+    surrogates as \\u escapes, batches of plain ASCII and others mixed, and it reads
+    back as the value."""
     import json
     from random import Random
 
@@ -136,21 +137,23 @@ def test_json_text_is_json_dumps_with_the_terminal_s_codes_escaped() -> None:
     def value(depth: int = 0) -> object:
         pick = chance.random()
         if depth > 3 or pick < 0.3:
-            return "".join(
-                chance.choice('ab\x7f\x85é\x1b"\\\n') for _ in range(chance.randint(0, 5))
-            )
+            letters = 'ab\x7f\x85é\x1b"\\\n\udc80'
+            return "".join(chance.choice(letters) for _ in range(chance.randint(0, 5)))
         if pick < 0.5:
             return chance.choice([None, True, False, 1.5, -3])
         if pick < 0.75:
             return [value(depth + 1) for _ in range(chance.randint(0, 4))]
         return {f"k{n}": value(depth + 1) for n in range(chance.randint(0, 4))}
 
+    escapes = {"\x7f": "\\u007f", "\x85": "\\u0085", "\x9b": "\\u009b", "\udc80": "\\udc80"}
     values = [value() for _ in range(500)]
-    values.append({"items": [{"text": f"item {n}\x7f\x9b"} for n in range(5000)]})  # batches
+    # Thousands of tokens: batches of plain ASCII, then batches with codes to escape.
+    values.append({"items": [f"item {n}" for n in range(9000)] + ["\x7f\x9b"] * 9000})
     for shown in values:
         for indent in (None, 2):
             text = json_text(shown, indent)
             assert json.loads(text) == shown
-            assert text == json.dumps(shown, ensure_ascii=False, indent=indent).replace(
-                "\x7f", "\\u007f"
-            ).replace("\x85", "\\u0085").replace("\x9b", "\\u009b")
+            expected = json.dumps(shown, ensure_ascii=False, indent=indent)
+            for code, escape in escapes.items():
+                expected = expected.replace(code, escape)
+            assert text == expected
