@@ -235,8 +235,11 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
         for blob, staged_bytes in gitstate.read_blobs(str(root), list(wanted)).items():
             for path in wanted[blob]:
                 contents[path] = staged_bytes
-    # Bytes the survey hashed or git gave; the other files the parser reads itself.
-    jobs: list[Job] = [(p, contents.get(p) or _stamp(str(root / p))) for p in misses]
+    # Bytes the survey hashed or git gave; the other files the parser reads itself (a
+    # staged blob git could not give, from the working tree, keyed by what it holds).
+    jobs: list[Job] = [
+        (p, contents.get(p) or (None if staged else _stamp(str(root / p)))) for p in misses
+    ]
     contents.clear()
     fresh: dict[str, Stored] = {}
     for (path, _), (record, moved) in zip(jobs, _parse_misses(str(root), jobs), strict=True):
