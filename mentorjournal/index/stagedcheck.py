@@ -138,9 +138,10 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     if (tag, mark) != (_TAG, gitstate.fingerprint()):
         listing.output()
         return None
-    # Also while git lists: what checking a staged note takes (~15 ms to import, and a
+    # Also while git lists: what checking a staged note takes (~20 ms to import, and a
     # commit nearly always stages one), rather than after waiting for the listing.
     from mentorjournal.checks import crossfile, filecheck  # noqa: F401
+    from mentorjournal.format import yamldata  # noqa: F401
 
     listed = listing.output()
     if listed is None:
