@@ -70,11 +70,12 @@ def open_items(
     kept = _snapshot(root)
     if kept is None:
         return None
+    # Rows are (id, text, owners, due, goals, path, line, ...): tested before unpacking.
     return [
-        ActionItem(path, line, "open", text, owners, due, None, goals, item_id)
+        ActionItem(row[5], row[6], "open", row[1], row[2], row[3], None, row[4], row[0])
         for rows in kept.rows.values()
-        for item_id, text, owners, due, goals, path, line, *_ in rows
-        if named is None or named(item_id, text)
+        for row in rows
+        if named is None or named(row[0], row[1])
     ]
 
 
