@@ -63,11 +63,9 @@ def _fingerprint() -> str:
 
 
 def git_location(root: str) -> tuple[str, str, str] | None:
-    """(common git directory, this work tree's git directory, top of the work tree).
-
-    Found without starting git; None outside a repository. The two directories
-    differ in a linked worktree, whose index lives in its own git directory.
-    """
+    """(common git directory, this work tree's git directory, top of the work tree),
+    found without starting git; None outside a repository. The two directories
+    differ in a linked worktree, whose index lives in its own git directory."""
     directory = root
     while True:
         dot_git = os.path.join(directory, ".git")
@@ -253,9 +251,8 @@ class Git:
 
 
 def _widen(pipe: int) -> None:
-    """Let git write up to 1 MiB before anyone reads (Linux; elsewhere a no-op): with
-    the usual 64 KiB, listing a 10,000-note index waits for the caller, and the work
-    the caller does meanwhile no longer overlaps git's."""
+    """Let git write 1 MiB before anyone reads (Linux; elsewhere a no-op): with 64 KiB,
+    a 10,000-note listing waits for the caller, and no longer overlaps its work."""
     try:
         import fcntl
 
@@ -269,18 +266,13 @@ _OPERATIONS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", 
 
 
 def refresh_if_stale(root: str, worktree_git_dir: str, agreement_clean: bool) -> None:
-    """Refresh the index's stat data once when it is stale.
-
-    After ``cp -a`` of a repository or a touch of every file, the inode and times
-    git keeps for each file no longer match: every ``git status`` then hashes every
-    file again to learn that nothing changed (~36 ms at 10,000 files) and, run with
-    ``--no-optional-locks``, never writes down what it learnt. The sign is cheap:
-    agreement.md, tracked and unchanged (``agreement_clean``), changed status after
-    the index was last written. ``git update-index --refresh`` records the new stat
-    data of files whose content is the index's and changes nothing else. Not inside
-    a hook or with another index, not while another git holds index.lock, not during
-    a merge, rebase, cherry-pick or revert, not in a repository mj cannot write.
-    """
+    """Refresh the index's stat data once when it is stale: after ``cp -a`` or a touch
+    of every file, every ``git status`` hashes every file again (~36 ms at 10,000) and,
+    with ``--no-optional-locks``, never writes down what it learnt. The sign: agreement.md,
+    tracked and unchanged (``agreement_clean``), changed status after the index was
+    written. ``git update-index --refresh`` records only new stat data. Not in a hook or
+    with another index, not while git holds index.lock, not during a merge, rebase,
+    cherry-pick or revert, not in a repository mj cannot write."""
     if not agreement_clean or os.environ.get("GIT_INDEX_FILE"):
         return
     if os.environ.get("GIT_OPTIONAL_LOCKS") == "0":  # the caller asked git to take none
