@@ -245,11 +245,10 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
         raise MjError(f"{root} is not in a git repository")
     index = Path(os.environ.get("GIT_INDEX_FILE") or Path(location[1]) / "index")
     trial = Path(location[0]) / "mentorjournal" / f"trial-index-{os.getpid()}"
-    trial.parent.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(trial.parent)
-    previous = os.environ.get("GIT_INDEX_FILE")
     copied = None
     try:
+        trial.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphans(trial.parent)
         if copy and index.exists():  # no index yet: git starts one
             # With its mtime: git trusts an entry's stat data only when the file is older
             # than the index, so a copy made a second later would make a note edited in
@@ -260,6 +259,15 @@ def trial_index(root: Path, *, copy: bool) -> Iterator[Trial]:
                 times = os.fstat(source.fileno())
             trial.write_bytes(copied)
             os.utime(trial, ns=(times.st_atime_ns, times.st_mtime_ns))
+    except OSError as exc:
+        with suppress(OSError):
+            trial.unlink(missing_ok=True)
+        raise MjError(
+            f"cannot write mj's trial index in {trial.parent} ({exc.strerror or exc}): "
+            "a commit or a merge is checked there before anything is staged"
+        ) from None
+    previous = os.environ.get("GIT_INDEX_FILE")
+    try:
         os.environ["GIT_INDEX_FILE"] = str(trial)
         yield str(index), copied, str(trial)
     finally:

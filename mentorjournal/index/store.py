@@ -41,48 +41,54 @@ if TYPE_CHECKING:
     from mentorjournal.format.document import Packed, Stored
     from mentorjournal.model import Journal
 
-    # A file to parse: its bytes, or the stamp (``_stamp``) it had when surveyed.
-    Job = tuple[str, bytes | tuple[int, ...] | None]
-    # (its record, None: no journal file to read; the blob id of the bytes parsed when
-    # the file changed after the survey named its blob, else None)
+    # A file to parse, with its bytes when they were read already.
+    Job = tuple[str, bytes | None]
+    # (its record, None: not a journal file; the blob id of the bytes parsed when it
+    # is not the one the survey named, "" when the file could not be read, else None)
     Fresh = tuple[Stored | None, str | None]
 
 
 # ---------------------------------------------------------------- packing
 
 
-def _stamp(path: str) -> tuple[int, ...] | None:
-    try:
-        found = Path(path).stat()
-    except OSError:
-        return None
-    return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+# Timestamps may be this coarse (FAT's are 2 s): a file changed this close to git's
+# look may have changed after it.
+_COARSE_NS = 2 * 10**9
 
 
-def _record(root: str, path: str, given: bytes | tuple[int, ...] | None) -> Fresh:
+def _record(root: str, path: str, given: bytes | None, trusted: int) -> Fresh:
     """The record of a file the store lacks, read from the working tree unless
-    ``given`` its bytes. A file read here that lost the stamp it had when surveyed
-    was saved meanwhile: its record is not the surveyed blob's, and the blob id of
-    the bytes parsed comes with it (``_records`` keys the record by that)."""
+    ``given`` its bytes, and the blob id to key it by when that is not the one the
+    survey named: the file changed after git looked (its ctime or mtime is not older
+    than ``trusted``), so git's verdict may be on other bytes. "" when the file
+    cannot be read (gone meanwhile); no record when it is not a journal file."""
     from mentorjournal.checks.filecheck import parse_and_check
 
-    where = str(Path(root) / path)
-    data = given if isinstance(given, bytes) else layout.read_head(where)
-    if data is None or not layout.is_candidate(path, data):
+    where = Path(root) / path
+    data = given if given is not None else layout.read_head(str(where))
+    if data is None:
+        return None, ""
+    if not layout.is_candidate(path, data):
         return None, None
     record = _stored(parse_and_check(path, data))
-    if isinstance(given, bytes) or (given is not None and _stamp(where) == given):
+    if given is not None:
         return record, None
+    try:
+        after = where.stat()  # after the read: a change while it was read shows too
+        if after.st_ctime_ns < trusted and after.st_mtime_ns < trusted:
+            return record, None
+    except OSError:
+        pass
     from mentorjournal.digest import blob_id
 
     return record, blob_id(data)
 
 
-def _parse_many(root: str, jobs: list[Job]) -> bytes:
+def _parse_many(root: str, trusted: int, jobs: list[Job]) -> bytes:
     """A worker's records, as one marshal: it keeps their interned strings shared (a
     pickle would not). Workers read the files themselves: the parent never holds
     the journal's bytes (28 MB at 10,000 notes)."""
-    return marshal.dumps([_record(root, path, given) for path, given in jobs])
+    return marshal.dumps([_record(root, path, given, trusted) for path, given in jobs])
 
 
 # ---------------------------------------------------------------- storage
@@ -118,12 +124,12 @@ class Progress:
             sys.stderr.flush()
 
 
-def _parse_misses(root: str, jobs: list[Job]) -> list[Fresh]:
+def _parse_misses(root: str, trusted: int, jobs: list[Job]) -> list[Fresh]:
     progress = Progress(len(jobs))
     if len(jobs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
         results = []
         for number, (path, given) in enumerate(jobs, start=1):
-            results.append(_record(root, path, given))
+            results.append(_record(root, path, given, trusted))
             if number % 200 == 0:
                 progress.update(number)
         progress.close()
@@ -135,7 +141,9 @@ def _parse_misses(root: str, jobs: list[Job]) -> list[Fresh]:
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     results = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_result in pool.map(_parse_many, [root] * len(chunks), chunks):
+        for chunk_result in pool.map(
+            _parse_many, [root] * len(chunks), [trusted] * len(chunks), chunks
+        ):
             results.extend(marshal.loads(chunk_result))
             progress.update(len(results))
     progress.close()
@@ -236,18 +244,22 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
             for path in wanted[blob]:
                 contents[path] = staged_bytes
     # Bytes the survey hashed or git gave; the other files the parser reads itself (a
-    # staged blob git could not give, from the working tree, keyed by what it holds).
-    jobs: list[Job] = [
-        (p, contents.get(p) or (None if staged else _stamp(str(root / p)))) for p in misses
-    ]
+    # staged blob git could not give, from the working tree: never trusted).
+    jobs: list[Job] = [(path, contents.get(path)) for path in misses]
     contents.clear()
+    trusted = 0 if staged else survey.started_ns - _COARSE_NS
     fresh: dict[str, Stored] = {}
-    for (path, _), (record, moved) in zip(jobs, _parse_misses(str(root), jobs), strict=True):
+    parsed = _parse_misses(str(root), trusted, jobs)
+    for (path, _), (record, moved) in zip(jobs, parsed, strict=True):
         if record is not None:
             fresh[path] = record
-        if moved is not None:  # saved since the survey: keyed by what was parsed
+        if moved == "":  # gone meanwhile: not there, as far as this run knows
+            current_blobs.pop(path, None)
+            keys.pop(path, None)
+        elif moved is not None:  # changed after git looked: keyed by what was parsed
             current_blobs[path] = moved
             keys[path] = f"{path}\0{'index' if staged else 'worktree'}\0{moved}"
+    del parsed
     skipped = set(misses) - set(fresh)
     del jobs  # bytes read from git or hashed by the survey: parsed, no longer needed
 

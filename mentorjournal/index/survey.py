@@ -33,6 +33,7 @@ class Survey:
         "in_git",
         "keys",
         "listing",
+        "started_ns",
     )
 
     def __init__(self) -> None:
@@ -47,10 +48,15 @@ class Survey:
         self.in_git = False
         self.git_dir: str | None = None
         self.keys: dict[str, str] = {}
+        # When git was asked (0: unknown): what git said holds for bytes older than this.
+        self.started_ns = 0
 
 
 def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = None) -> Survey:
+    import time
+
     found = Survey()
+    found.started_ns = 0 if given else time.time_ns()  # given: git answered earlier
     location = gitstate.git_location(str(root))
     found.checksum = gitstate.index_checksum(location[1]) if location else None
     found.git_dir = location[0] if location else None

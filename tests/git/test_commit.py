@@ -532,3 +532,17 @@ def test_the_message_reads_what_git_stages_when_a_filter_changes_it(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert "@ben Added" in git(repo, "show", "HEAD:sessions/2025-07-18.md")
     assert "(2 actions)" in _message(repo)
+
+
+def test_mj_commit_says_why_when_its_folder_in_git_cannot_be_made(tmp_path: Path) -> None:
+    """A file where .git/mentorjournal should be (or a folder mj may not write): the
+    trial index cannot be made, and mj commit says so in words, changing nothing."""
+    repo = make_journal(tmp_path / "j")
+    (repo / ".git" / "mentorjournal").write_text("not a folder\n")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18", "- [ ] @ana Draft"))
+    before = snapshot(repo)
+    result = mj("commit", "-m", "one more", cwd=repo)
+    assert result.exit_code == 1
+    assert "cannot write mj's trial index in" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(repo) == before
