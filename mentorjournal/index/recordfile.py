@@ -38,7 +38,8 @@ def read(where: str, fingerprint: str) -> tuple[dict[str, Stored], dict[str, Sto
 
 
 def _beside(where: str) -> str:
-    return where.replace("/cache-", "/cache-added-")
+    path = Path(where)
+    return str(path.with_name(path.name.replace("cache-", "cache-added-", 1)))
 
 
 def _unpack(where: str, fingerprint: str) -> dict[str, Stored] | None:
