@@ -202,12 +202,10 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _notice(root: Path) -> None:
-    """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
-    from mentorjournal.git.setupcheck import missing_setup
+    """After a command that wrote: ``commands.notice``, as the fast path says it."""
+    from mentorjournal.cli.commands import notice
 
-    line = missing_setup(root)
-    if line:
-        _echo(line, err=True)
+    notice(root, sys.stderr)
 
 
 def _write_output(base: Path, output: Path, data: bytes) -> None:

@@ -134,15 +134,19 @@ def _split_z(raw: bytes) -> list[str]:
     return [part for part in text.split("\0") if part]
 
 
-def repo_toplevel(path: Path) -> Path | None:
-    """The working tree's top-level directory containing `path`, or None outside a repo."""
+def _rev_parse(path: Path, option: str) -> str | None:
+    """What `git rev-parse OPTION` says in the folder ``path``; None outside a repo."""
     if not path.is_dir():
         return None
-    proc = _run(path, ["rev-parse", "--show-toplevel"], ok_codes=range(256))
+    proc = _run(path, ["rev-parse", option], ok_codes=range(256))
     text = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    if proc.returncode != 0 or not text:
-        return None
-    return Path(text)
+    return text if proc.returncode == 0 and text else None
+
+
+def repo_toplevel(path: Path) -> Path | None:
+    """The working tree's top-level directory containing `path`, or None outside a repo."""
+    text = _rev_parse(path, "--show-toplevel")
+    return Path(text) if text else None
 
 
 def locate(path: Path) -> tuple[Path, Path] | None:
@@ -160,22 +164,14 @@ def locate(path: Path) -> tuple[Path, Path] | None:
 
 def git_dir(path: Path) -> Path | None:
     """This worktree's own git directory (where MERGE_HEAD and index.lock live)."""
-    if not path.is_dir():
-        return None
-    proc = _run(path, ["rev-parse", "--absolute-git-dir"], ok_codes=range(256))
-    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    return Path(text) if proc.returncode == 0 and text else None
+    text = _rev_parse(path, "--absolute-git-dir")
+    return Path(text) if text else None
 
 
 def common_git_dir(path: Path) -> Path | None:
     """The git directory shared by all worktrees (refs, config, default hooks)."""
-    if not path.is_dir():
-        return None
-    proc = _run(path, ["rev-parse", "--git-common-dir"], ok_codes=range(256))
-    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    if proc.returncode != 0 or not text:
-        return None
-    return (path / text).resolve()
+    text = _rev_parse(path, "--git-common-dir")
+    return (path / text).resolve() if text else None
 
 
 def core_hooks_path(path: Path) -> str | None:
