@@ -226,13 +226,6 @@ def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def staged_files(journal_root: Path) -> dict[str, bytes]:
-    """Journal-relative path -> the bytes `git commit` would record (index content)."""
-    entries = index_entries(journal_root)
-    blobs = read_blobs(journal_root, sorted(set(entries.values())))
-    return {path: blobs[blob] for path, blob in entries.items() if blob in blobs}
-
-
 def changed_in_index(journal_root: Path) -> dict[str, tuple[str | None, str | None]]:
     """Journal-relative path -> (HEAD's blob, the index's blob; None where the file is
     absent) of each path whose index version differs from HEAD, sorted by path."""
@@ -262,13 +255,6 @@ def status_entries(journal_root: Path, prefix: str | None = None) -> list[Status
         rel_orig = orig[len(prefix) :] if orig and orig.startswith(prefix) else None
         entries.append(StatusEntry(code, path[len(prefix) :], rel_orig))
     return entries
-
-
-def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
-    """A file's bytes at a revision (path relative to `repo`), or None if it did not exist."""
-    check_ref_value(rev, "revision")
-    name = f"{rev}:./{path}"
-    return read_blobs(repo, [name]).get(name)
 
 
 def other_journals(top: Path) -> bool:
