@@ -25,8 +25,6 @@ from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.model import Document, KeyPath
 
-__all__ = ["KeyResult", "SignResult", "set_key", "sign_agreement", "with_signature"]
-
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 
