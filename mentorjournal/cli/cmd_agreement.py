@@ -14,8 +14,8 @@ import click
 from mentorjournal.cli.app import (
     _echo,
     _notice,
+    _print_or_write,
     _state,
-    _write_output,
     main,
     output_option,
     palette,
@@ -181,8 +181,5 @@ def agreement(ctx: click.Context, output_format: str, output: Path | None) -> No
         text = render.agreement_markdown(document)
     else:
         text = render.agreement_html(document)
-    if output is None:
-        _echo(text.rstrip("\n"))
-        return
-    data = render.print_pdf(text) if output_format == "pdf" else (text.rstrip("\n") + "\n").encode()
-    _write_output(_state(ctx).directory, output, data)
+    pdf = render.print_pdf(text) if output_format == "pdf" else None  # a PDF has its -o FILE
+    _print_or_write(_state(ctx).directory, output, text, pdf)
