@@ -1,7 +1,4 @@
-"""The agreement: sign, key, history, agreement.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""The agreement's commands, thin (``app.py``): sign, key, history, agreement."""
 
 from __future__ import annotations
 

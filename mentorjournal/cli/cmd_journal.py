@@ -1,7 +1,4 @@
-"""Starting a journal and checking it: init, validate, status, watch, lsp.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""Starting and checking a journal (thin, ``app.py``): init, validate, status, watch, lsp."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Reports: summary, program, calendar.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""The reports, thin commands (``app.py``): summary, program, calendar."""
 
 from __future__ import annotations
 

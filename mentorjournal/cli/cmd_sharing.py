@@ -1,7 +1,4 @@
-"""Sharing the journal: commit, clone, sync, and the pre-commit hook.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""Sharing the journal, thin commands (``app.py``): commit, clone, sync, the hook."""
 
 from __future__ import annotations
 
