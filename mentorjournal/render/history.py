@@ -59,8 +59,7 @@ def history_text(history: JournalHistory, palette: Palette) -> str:
         lines.append("  no committed version yet: record one with `mj commit`")
     for version in history.agreement:
         lines.extend(f"  {line}" for line in _version_lines(version, palette))
-    lines.append("")
-    lines.append(palette("Goals", "bold"))
+    lines += ["", palette("Goals", "bold")]
     if not history.goals:
         lines.append("  no goal status changes committed yet")
     lines.extend(f"  {_goal_line(change, palette)}" for change in history.goals)
