@@ -297,12 +297,11 @@ def upstream_of(repo: Path, branch: str) -> Upstream | None:
 
 def head_commit(repo: Path) -> str | None:
     """The commit HEAD names; None on an unborn branch or outside a repository."""
-    proc = _run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ok_codes=(0, 1, 128))
-    return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
+    return _commit_of(repo, "HEAD", (0, 1, 128))
 
 
-def _commit_of(repo: Path, ref: str) -> str | None:
-    proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
+def _commit_of(repo: Path, ref: str, ok_codes: tuple[int, ...] = (0, 1)) -> str | None:
+    proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=ok_codes)
     return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 
