@@ -246,16 +246,12 @@ def _agreement_changes(old: Document, new: Document) -> list[Change]:
     found: list[Change] = []
     unsigned_old = {k: v for k, v in old.meta.items() if k != "signatures"}
     unsigned_new = {k: v for k, v in new.meta.items() if k != "signatures"}
-    fields = field_changes(unsigned_old, unsigned_new)
-    if fields:
-        shown = ", ".join(f.describe().replace(": ", " ", 1) for f in fields[:3])
-        more = f" and {len(fields) - 3} more" if len(fields) > 3 else ""
-        found.append(Change("agreement", f"agreement: {shown}{more}"))
-    sections = section_changes(old.body, new.body)
-    if sections:
-        names = ", ".join(s.heading or "introduction" for s in sections[:3])
-        more = f" and {len(sections) - 3} more" if len(sections) > 3 else ""
-        found.append(Change("agreement", f"agreement text: {names}{more}"))
+    fields = [f.describe().replace(": ", " ", 1) for f in field_changes(unsigned_old, unsigned_new)]
+    sections = [s.heading or "introduction" for s in section_changes(old.body, new.body)]
+    for what, names in (("agreement", fields), ("agreement text", sections)):
+        if names:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            found.append(Change("agreement", f"{what}: {', '.join(names[:3])}{more}"))
     signed = signatures_added(old.meta, new.meta)
     if signed:
         found.append(Change("agreement", f"signed by {', '.join(signed)}"))
