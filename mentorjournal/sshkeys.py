@@ -231,5 +231,4 @@ def find_public_key(root: Path, given: Path | None) -> tuple[str, str] | None:
     where = str(given) if given is not None else configured_key(root)
     if where is None:
         return None
-    literal = key_id(where)
-    return (where, "git's user.signingKey") if literal else (public_key(Path(where)), where)
+    return (where, "git's user.signingKey") if key_id(where) else (public_key(Path(where)), where)

@@ -202,20 +202,22 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _notice(root: Path) -> None:
-    """After a command that wrote: say so if this clone lacks mj's hook or merge driver."""
-    from mentorjournal.git.setupcheck import missing_setup
+    """After a command that wrote: ``commands.notice``, as the fast path says it."""
+    from mentorjournal.cli.commands import notice
 
-    line = missing_setup(root)
-    if line:
-        _echo(line, err=True)
+    notice(root, sys.stderr)
 
 
-def _write_output(base: Path, output: Path, data: bytes) -> None:
-    """``-o FILE``: written atomically, with the user's umask; said on stderr."""
+def _print_or_write(base: Path, output: Path | None, text: str, data: bytes | None = None) -> None:
+    """A report printed, or with ``-o FILE`` written there (``data``, else ``text`` with one
+    final newline) atomically, with the user's umask; said on stderr."""
+    if output is None:
+        _echo(text.rstrip("\n"))
+        return
     from mentorjournal.edit.writer import atomic_write
 
     target = output if output.is_absolute() else base / output
-    atomic_write(target, data)
+    atomic_write(target, (text.rstrip("\n") + "\n").encode() if data is None else data)
     _echo(f"wrote   {target}", err=True)
 
 

@@ -1,7 +1,4 @@
-"""The agreement: sign, key, history, agreement.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""The agreement's commands, thin (``app.py``): sign, key, history, agreement."""
 
 from __future__ import annotations
 
@@ -14,8 +11,8 @@ import click
 from mentorjournal.cli.app import (
     _echo,
     _notice,
+    _print_or_write,
     _state,
-    _write_output,
     main,
     output_option,
     palette,
@@ -181,8 +178,5 @@ def agreement(ctx: click.Context, output_format: str, output: Path | None) -> No
         text = render.agreement_markdown(document)
     else:
         text = render.agreement_html(document)
-    if output is None:
-        _echo(text.rstrip("\n"))
-        return
-    data = render.print_pdf(text) if output_format == "pdf" else (text.rstrip("\n") + "\n").encode()
-    _write_output(_state(ctx).directory, output, data)
+    pdf = render.print_pdf(text) if output_format == "pdf" else None  # a PDF has its -o FILE
+    _print_or_write(_state(ctx).directory, output, text, pdf)

@@ -1,7 +1,4 @@
-"""Writing notes and items: new session/goal, done, add, cancel, reopen, due.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""Writing notes and items, thin commands (``app.py``): new, done, add, cancel, reopen, due."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Starting a journal and checking it: init, validate, status, watch, lsp.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""Starting and checking a journal (thin, ``app.py``): init, validate, status, watch, lsp."""
 
 from __future__ import annotations
 
@@ -261,8 +258,8 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     """Open action items by owner (overdue first), next meeting, review, signatures."""
     from mentorjournal.index import views
     from mentorjournal.journal import people
-    from mentorjournal.render.status import status_json, status_text
-    from mentorjournal.render.terminal import terminal_width
+    from mentorjournal.render.status import status_text
+    from mentorjournal.render.terminal import json_text, terminal_width
     from mentorjournal.reports.status import compute_status
 
     root = _state(ctx).root()
@@ -277,7 +274,7 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
             )
     result = compute_status(journal, today, owner)
     if as_json:
-        _echo(status_json(result))
+        _echo(json_text(result.as_json()))
         return
     _echo(status_text(result, palette(), names, terminal_width(), owner))
     from mentorjournal.checks.validate import file_errors

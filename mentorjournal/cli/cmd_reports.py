@@ -1,7 +1,4 @@
-"""Reports: summary, program, calendar.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""The reports, thin commands (``app.py``): summary, program, calendar."""
 
 from __future__ import annotations
 
@@ -13,8 +10,8 @@ import click
 from mentorjournal.cli.app import (
     _date_option,
     _echo,
+    _print_or_write,
     _state,
-    _write_output,
     main,
     output_option,
     palette,
@@ -71,10 +68,7 @@ def summary(
     root = _state(ctx).root()
     colours = palette() if output is None and output_format == "text" else Palette(False)
     text = commands.summary(root, output_format, today, since, until, audience, colours)
-    if output is None:
-        _echo(text.rstrip("\n"))
-        return
-    _write_output(_state(ctx).directory, output, (text.rstrip("\n") + "\n").encode())
+    _print_or_write(_state(ctx).directory, output, text)
 
 
 @main.command()
@@ -127,10 +121,7 @@ def program(
         if not where.is_dir():
             raise click.BadParameter(f"{directory}: no such folder", param_hint="DIRECTORY")
         text = commands.program(str(where), output_format, today)
-    if output is None:
-        _echo(text.rstrip("\n"))
-        return
-    _write_output(base, output, (text.rstrip("\n") + "\n").encode())
+    _print_or_write(base, output, text)
 
 
 def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.time:
@@ -191,4 +182,4 @@ def calendar(
     if output is None:
         _echo(text, crlf=True)
         return
-    _write_output(_state(ctx).directory, output, text.encode())
+    _print_or_write(_state(ctx).directory, output, text, text.encode())

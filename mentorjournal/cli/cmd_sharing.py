@@ -1,7 +1,4 @@
-"""Sharing the journal: commit, clone, sync, and the pre-commit hook.
-
-Registered on the root command in ``app.py``; the commands stay thin (see its docstring).
-"""
+"""Sharing the journal, thin commands (``app.py``): commit, clone, sync, the hook."""
 
 from __future__ import annotations
 
@@ -102,7 +99,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
     result = exchange.sync(root)
     _notice(root)
     if result.conflicts:
-        _explain_conflicts(root, result)
+        _explain_conflicts(result)
         ctx.exit(1)
     if result.refused:
         _echo(
@@ -136,7 +133,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         ctx.exit(1)
 
 
-def _explain_conflicts(root: Path, result: Any) -> None:
+def _explain_conflicts(result: Any) -> None:
     """Say in plain words which files both people changed and how to go on."""
     from mentorjournal.git.exchange import KIND_WORDS
     from mentorjournal.render.terminal import printable

@@ -42,20 +42,16 @@ def summary(
         )
         del journal  # the last reference (store.view keeps none): ~60 MB at 10,000 notes
         if output_format == "json":
-            from mentorjournal.render.summary_json import summary_json
+            from mentorjournal.render.summary_json import summary_json as render
+        elif output_format == "md":
+            from mentorjournal.render.summary_markdown import summary_markdown as render
+        elif output_format == "html":
+            from mentorjournal.render.summary_html import summary_html as render
+        else:
+            from mentorjournal.render.summary_text import summary_text
 
-            return summary_json(result)
-        if output_format == "md":
-            from mentorjournal.render.summary_markdown import summary_markdown
-
-            return summary_markdown(result)
-        if output_format == "html":
-            from mentorjournal.render.summary_html import summary_html
-
-            return summary_html(result)
-        from mentorjournal.render.summary_text import summary_text
-
-        return summary_text(result, colours)
+            return summary_text(result, colours)
+        return render(result)
 
     # The agreement's history is HEAD's; everything else the report reads is a file.
     head = gitstate.history_mark(str(root))
@@ -251,17 +247,11 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
 
 def render_program(result: Program, output_format: str) -> str:
     if output_format == "json":
-        from mentorjournal.render.program import program_json
-
-        return program_json(result)
-    if output_format == "csv":
-        from mentorjournal.render.program import program_csv
-
-        return program_csv(result)
-    if output_format == "html":
-        from mentorjournal.render.program_html import program_html
-
-        return program_html(result)
-    from mentorjournal.render.program import program_text
-
-    return program_text(result)
+        from mentorjournal.render.program import program_json as render
+    elif output_format == "csv":
+        from mentorjournal.render.program import program_csv as render
+    elif output_format == "html":
+        from mentorjournal.render.program_html import program_html as render
+    else:
+        from mentorjournal.render.program import program_text as render
+    return render(result)

@@ -28,15 +28,6 @@ class Scaffolded:
     hook: Path | None
 
 
-def check_handle(handle: str) -> str:
-    if not _HANDLE.fullmatch(handle):
-        raise MjError(
-            f"{handle!r} is not a handle: start with a lowercase letter, then lowercase "
-            "letters, digits, '_', '.' or '-'"
-        )
-    return handle
-
-
 MODES = ("in-person", "video", "phone", "async", "mixed")
 _EVERY = re.compile(r"weekly|biweekly|monthly|[1-9][0-9]* (days?|weeks?)")
 PURPOSE_PROMPT = (
@@ -96,7 +87,12 @@ def read_answer(field: str, text: str, today: dt.date) -> Any:
     """One answer (typed or a flag), read and checked; MjError says what is expected."""
     text = " ".join(text.split())
     if field in ("mentor", "mentee"):
-        return check_handle(text)
+        if not _HANDLE.fullmatch(text):
+            raise MjError(
+                f"{text!r} is not a handle: start with a lowercase letter, then lowercase "
+                "letters, digits, '_', '.' or '-'"
+            )
+        return text
     if field in ("mentor_name", "mentee_name"):
         if not text:
             raise MjError("a name cannot be empty")

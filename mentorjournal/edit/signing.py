@@ -25,8 +25,6 @@ from mentorjournal.format.document import parse_document
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.model import Document, KeyPath
 
-__all__ = ["KeyResult", "SignResult", "set_key", "sign_agreement", "with_signature"]
-
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 
@@ -205,16 +203,6 @@ def _unconfirmed(handle: str, history: checks.Trail, own: str) -> str:
     )
 
 
-def _refusal(handle: str, made: str, own: str, key: str) -> str:
-    """Why a signature made with ``key`` would not count as ``handle``'s."""
-    shown = sshkeys.fingerprint(made) if made else "no key"
-    return (
-        f"{key} ({shown}) is not {handle}'s key in the agreement "
-        f"({sshkeys.fingerprint(own)}): nothing was written. Sign with {handle}'s own key "
-        f"(--key FILE). A new key of yours? Put it in first: `mj key --as {handle} --replace`."
-    )
-
-
 def sign_agreement(
     root: Path, handle: str, today: dt.date, key: str | None, confirm: bool = False
 ) -> SignResult:
@@ -268,7 +256,12 @@ def sign_agreement(
     if made == own and own not in trusted:
         raise MjError(_unconfirmed(handle, history, own))  # a key cannot confirm itself
     if made not in trusted or not sshkeys.verify(handle, made, digest.encode(), sig):
-        raise MjError(_refusal(handle, made, own, key))
+        shown = sshkeys.fingerprint(made) if made else "no key"
+        raise MjError(
+            f"{key} ({shown}) is not {handle}'s key in the agreement "
+            f"({sshkeys.fingerprint(own)}): nothing was written. Sign with {handle}'s own key "
+            f"(--key FILE). A new key of yours? Put it in first: `mj key --as {handle} --replace`."
+        )
     date = today.isoformat()
 
     def signed(data: bytes) -> tuple[bytes, SignResult]:

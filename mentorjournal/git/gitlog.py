@@ -43,11 +43,9 @@ class FileChange:
     after: str | None
 
 
-def log_for_path(repo: Path, path: str, *, limit: int | None = None) -> list[CommitInfo]:
+def log_for_path(repo: Path, path: str) -> list[CommitInfo]:
     """Commits that changed `path` (relative to `repo`), newest first."""
     args = ["log", "-z", "--date=raw", "--format=%H%x00%an%x00%ae%x00%ad%x00%s", *_PLAIN_LOG]
-    if limit is not None:
-        args.append(f"--max-count={limit}")
     if head_commit(repo) is None:
         return []  # an unborn branch has no history yet
     raw = _run(repo, [*args, "--", path]).stdout.removesuffix(b"\0")
@@ -93,12 +91,8 @@ def log_file_changes(repo: Path, path: str) -> list[tuple[str, tuple[FileChange,
             name = next(tokens, b"").decode("utf-8", "replace")
             fields = token.decode("ascii").split(" ")
             if len(fields) == 5 and found:  # not a merge's combined "::" line
-                old, new = _blob_or_none(fields[2]), _blob_or_none(fields[3])
+                old, new = (None if blob.strip("0") == "" else blob for blob in fields[2:4])
                 found[-1][1].append(FileChange(name, old, new))
         elif token:
             found.append((token.decode("ascii"), []))
     return [(sha, tuple(changes)) for sha, changes in found]
-
-
-def _blob_or_none(blob: str) -> str | None:
-    return None if blob.strip("0") == "" else blob

@@ -134,15 +134,19 @@ def _split_z(raw: bytes) -> list[str]:
     return [part for part in text.split("\0") if part]
 
 
-def repo_toplevel(path: Path) -> Path | None:
-    """The working tree's top-level directory containing `path`, or None outside a repo."""
+def _rev_parse(path: Path, option: str) -> str | None:
+    """What `git rev-parse OPTION` says in the folder ``path``; None outside a repo."""
     if not path.is_dir():
         return None
-    proc = _run(path, ["rev-parse", "--show-toplevel"], ok_codes=range(256))
+    proc = _run(path, ["rev-parse", option], ok_codes=range(256))
     text = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    if proc.returncode != 0 or not text:
-        return None
-    return Path(text)
+    return text if proc.returncode == 0 and text else None
+
+
+def repo_toplevel(path: Path) -> Path | None:
+    """The working tree's top-level directory containing `path`, or None outside a repo."""
+    text = _rev_parse(path, "--show-toplevel")
+    return Path(text) if text else None
 
 
 def locate(path: Path) -> tuple[Path, Path] | None:
@@ -160,22 +164,14 @@ def locate(path: Path) -> tuple[Path, Path] | None:
 
 def git_dir(path: Path) -> Path | None:
     """This worktree's own git directory (where MERGE_HEAD and index.lock live)."""
-    if not path.is_dir():
-        return None
-    proc = _run(path, ["rev-parse", "--absolute-git-dir"], ok_codes=range(256))
-    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    return Path(text) if proc.returncode == 0 and text else None
+    text = _rev_parse(path, "--absolute-git-dir")
+    return Path(text) if text else None
 
 
 def common_git_dir(path: Path) -> Path | None:
     """The git directory shared by all worktrees (refs, config, default hooks)."""
-    if not path.is_dir():
-        return None
-    proc = _run(path, ["rev-parse", "--git-common-dir"], ok_codes=range(256))
-    text = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    if proc.returncode != 0 or not text:
-        return None
-    return (path / text).resolve()
+    text = _rev_parse(path, "--git-common-dir")
+    return (path / text).resolve() if text else None
 
 
 def core_hooks_path(path: Path) -> str | None:
@@ -230,13 +226,6 @@ def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def staged_files(journal_root: Path) -> dict[str, bytes]:
-    """Journal-relative path -> the bytes `git commit` would record (index content)."""
-    entries = index_entries(journal_root)
-    blobs = read_blobs(journal_root, sorted(set(entries.values())))
-    return {path: blobs[blob] for path, blob in entries.items() if blob in blobs}
-
-
 def changed_in_index(journal_root: Path) -> dict[str, tuple[str | None, str | None]]:
     """Journal-relative path -> (HEAD's blob, the index's blob; None where the file is
     absent) of each path whose index version differs from HEAD, sorted by path."""
@@ -266,13 +255,6 @@ def status_entries(journal_root: Path, prefix: str | None = None) -> list[Status
         rel_orig = orig[len(prefix) :] if orig and orig.startswith(prefix) else None
         entries.append(StatusEntry(code, path[len(prefix) :], rel_orig))
     return entries
-
-
-def file_at_revision(repo: Path, rev: str, path: str) -> bytes | None:
-    """A file's bytes at a revision (path relative to `repo`), or None if it did not exist."""
-    check_ref_value(rev, "revision")
-    name = f"{rev}:./{path}"
-    return read_blobs(repo, [name]).get(name)
 
 
 def other_journals(top: Path) -> bool:
@@ -315,12 +297,11 @@ def upstream_of(repo: Path, branch: str) -> Upstream | None:
 
 def head_commit(repo: Path) -> str | None:
     """The commit HEAD names; None on an unborn branch or outside a repository."""
-    proc = _run(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ok_codes=(0, 1, 128))
-    return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
+    return _commit_of(repo, "HEAD", (0, 1, 128))
 
 
-def _commit_of(repo: Path, ref: str) -> str | None:
-    proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
+def _commit_of(repo: Path, ref: str, ok_codes: tuple[int, ...] = (0, 1)) -> str | None:
+    proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=ok_codes)
     return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 

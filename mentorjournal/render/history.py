@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from mentorjournal.render.terminal import Palette, json_text, printable
 from mentorjournal.reports.changes import render_value
 from mentorjournal.reports.history import AgreementVersion, GoalStatusChange, JournalHistory
 
 
-def _day(iso: str) -> str:
-    return iso[:10]
-
-
 def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
     head = (
-        f"{_day(version.date)}  {palette(version.sha[:7], 'yellow')}  "
+        f"{version.date[:10]}  {palette(version.sha[:7], 'yellow')}  "
         f"{printable(version.author_name)} <{printable(version.author_email)}>  "
         f"{palette(printable(version.subject), 'dim')}"
     )
@@ -26,9 +20,8 @@ def _version_lines(version: AgreementVersion, palette: Palette) -> list[str]:
         lines.append("    removed the agreement")
     if not version.created:
         lines.extend(f"    {printable(change.describe())}" for change in version.fields)
-    for section in version.sections:
-        name = f"section {section.heading!r}" if section.heading else "text before the headings"
-        if not version.created:
+        for section in version.sections:
+            name = f"section {section.heading!r}" if section.heading else "text before the headings"
             lines.append(f"    {name} {section.change}")
     for change in version.key_changes:
         who = change.handle
@@ -55,7 +48,7 @@ def _goal_line(change: GoalStatusChange, palette: Palette) -> str:
     else:
         what = f"{change.before} -> {change.after}"
     return (
-        f"{_day(change.date)}  {palette(change.sha[:7], 'yellow')}  "
+        f"{change.date[:10]}  {palette(change.sha[:7], 'yellow')}  "
         f"{printable(change.author_name)}  {palette(printable(change.goal), 'bold')}: {what}"
     )
 
@@ -66,16 +59,11 @@ def history_text(history: JournalHistory, palette: Palette) -> str:
         lines.append("  no committed version yet: record one with `mj commit`")
     for version in history.agreement:
         lines.extend(f"  {line}" for line in _version_lines(version, palette))
-    lines.append("")
-    lines.append(palette("Goals", "bold"))
+    lines += ["", palette("Goals", "bold")]
     if not history.goals:
         lines.append("  no goal status changes committed yet")
     lines.extend(f"  {_goal_line(change, palette)}" for change in history.goals)
     return "\n".join(lines)
-
-
-def _field(change: Any) -> dict[str, Any]:
-    return {"path": change.path, "before": change.before, "after": change.after}
 
 
 def history_json(history: JournalHistory) -> str:
@@ -88,7 +76,9 @@ def history_json(history: JournalHistory) -> str:
                 "subject": v.subject,
                 "created": v.created,
                 "removed": v.removed,
-                "fields": [_field(f) for f in v.fields],
+                "fields": [
+                    {"path": f.path, "before": f.before, "after": f.after} for f in v.fields
+                ],
                 "sections": [{"heading": s.heading, "change": s.change} for s in v.sections],
                 "signatures_added": list(v.signatures_added),
                 "signatures": [

@@ -5,14 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from mentorjournal.format.dates import parse_every
-from mentorjournal.render.terminal import Palette, json_text, printable
+from mentorjournal.render.terminal import Palette, printable
 from mentorjournal.reports.status import OpenItem, Status
 
 NO_OWNER = "(no owner)"
-
-
-def status_json(status: Status) -> str:
-    return json_text(status.as_json())
 
 
 def _when(due: str, today: str) -> str:

@@ -90,8 +90,8 @@ def _goals(summary: Summary) -> list[str]:
     columns: list[tuple[str, Callable[[GoalSummary], str]]] = [
         ("Goal", lambda g: f"{cell(g.title)} (`{g.id}`)"),
         ("Status", lambda g: cell(g.status)),
+        ("Milestones", lambda g: f"{g.milestones_done}/{g.milestones_total}"),
     ]
-    columns.append(("Milestones", lambda g: f"{g.milestones_done}/{g.milestones_total}"))
     if summary.actions is not None:
         columns.append(
             (

@@ -219,57 +219,39 @@ def _document_changes(path: str, old: Document | None, new: Document | None) -> 
     """How one journal document changed; item ticks are counted by the caller."""
     doc = new or old
     assert doc is not None
-    if doc.kind == "session":
-        name = doc.stem
-        if old is None:
-            assert new is not None
-            count = len(new.items)
-            extra = f" ({plural(count, 'action')})" if count else ""
-            return [Change("session", f"add session {name}{extra}")]
+    kind, name = doc.kind, doc.stem
+    if kind not in ("session", "goal", "agreement"):
+        return [Change("file", f"update {path}")]
+    if old is None or new is None:
+        if kind == "agreement":
+            return [Change(kind, f"{'add' if new else 'remove'} the agreement")]
         if new is None:
-            return [Change("session", f"remove session {name}")]
-        if _edited(old, new):
-            return [Change("session", f"edit session {name}")]
-        return []
-    if doc.kind == "goal":
-        name = doc.stem
-        if old is None:
-            assert new is not None
-            status = new.meta.get("status")
-            suffix = f" ({status})" if isinstance(status, str) else ""
-            return [Change("goal", f"add goal {name}{suffix}")]
-        if new is None:
-            return [Change("goal", f"remove goal {name}")]
-        old_status, new_status = old.meta.get("status"), new.meta.get("status")
-        if old_status != new_status:
-            said = f"goal {name}: {render_value(old_status)} -> {render_value(new_status)}"
-            return [Change("goal", said)]
-        if _edited(old, new):
-            return [Change("goal", f"edit goal {name}")]
-        return []
-    if doc.kind == "agreement":
-        if old is None:
-            return [Change("agreement", "add the agreement")]
-        if new is None:
-            return [Change("agreement", "remove the agreement")]
+            return [Change(kind, f"remove {kind} {name}")]
+        status = new.meta.get("status")
+        if kind == "session":
+            extra = f" ({plural(len(new.items), 'action')})" if new.items else ""
+        else:
+            extra = f" ({status})" if isinstance(status, str) else ""
+        return [Change(kind, f"add {kind} {name}{extra}")]
+    if kind == "agreement":
         return _agreement_changes(old, new)
-    return [Change("file", f"update {path}")]
+    old_status, new_status = old.meta.get("status"), new.meta.get("status")
+    if kind == "goal" and old_status != new_status:
+        said = f"goal {name}: {render_value(old_status)} -> {render_value(new_status)}"
+        return [Change(kind, said)]
+    return [Change(kind, f"edit {kind} {name}")] if _edited(old, new) else []
 
 
 def _agreement_changes(old: Document, new: Document) -> list[Change]:
     found: list[Change] = []
     unsigned_old = {k: v for k, v in old.meta.items() if k != "signatures"}
     unsigned_new = {k: v for k, v in new.meta.items() if k != "signatures"}
-    fields = field_changes(unsigned_old, unsigned_new)
-    if fields:
-        shown = ", ".join(f.describe().replace(": ", " ", 1) for f in fields[:3])
-        more = f" and {len(fields) - 3} more" if len(fields) > 3 else ""
-        found.append(Change("agreement", f"agreement: {shown}{more}"))
-    sections = section_changes(old.body, new.body)
-    if sections:
-        names = ", ".join(s.heading or "introduction" for s in sections[:3])
-        more = f" and {len(sections) - 3} more" if len(sections) > 3 else ""
-        found.append(Change("agreement", f"agreement text: {names}{more}"))
+    fields = [f.describe().replace(": ", " ", 1) for f in field_changes(unsigned_old, unsigned_new)]
+    sections = [s.heading or "introduction" for s in section_changes(old.body, new.body)]
+    for what, names in (("agreement", fields), ("agreement text", sections)):
+        if names:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            found.append(Change("agreement", f"{what}: {', '.join(names[:3])}{more}"))
     signed = signatures_added(old.meta, new.meta)
     if signed:
         found.append(Change("agreement", f"signed by {', '.join(signed)}"))

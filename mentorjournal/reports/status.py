@@ -84,11 +84,6 @@ def _open_item(row: statuscore.Row | statuscore.JsonRow, today: str) -> OpenItem
     return OpenItem(item_id, text, owners, due, overdue, goals, path, line)
 
 
-def item_goals(item: ActionItem, goal_ids: set[str]) -> tuple[str, ...]:
-    """Goals an item links to: its #goal tags, and the goal whose file holds it."""
-    return statuscore.item_goals(item.path, item.hashtags, goal_ids)
-
-
 def open_row(item: ActionItem, goal_ids: set[str]) -> statuscore.Row:
     """An open item as status shows it: goal-link tags dropped from its text."""
     return statuscore.open_row(

@@ -39,8 +39,6 @@ from mentorjournal.model import Document, Journal
 from mentorjournal.reports.cadence import AgreementTimeline, Cadence, compute_cadence
 from mentorjournal.reports.summary_actions import Actions, DatedItem, count_actions, dated_items
 
-__all__ = ["Summary", "compute_summary", "decisions"]
-
 Audience = Literal["pair", "sponsor"]
 _DECISIONS = re.compile(r"#{1,6}\s+.*\bdecisions?\b", re.IGNORECASE)
 _HEADING = re.compile(r"#{1,6}\s")

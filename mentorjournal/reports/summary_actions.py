@@ -20,7 +20,7 @@ from mentorjournal.audience import Gate
 from mentorjournal.format.dates import parse_date
 from mentorjournal.format.items import remove_hashtags
 from mentorjournal.model import ActionItem, Journal
-from mentorjournal.reports.status import item_goals
+from mentorjournal.reports.statuscore import item_goals
 
 __all__ = ["Actions", "DatedItem", "QuotedItem", "count_actions", "dated_items"]
 
@@ -123,7 +123,7 @@ def dated_items(
                 state = "done"
             else:
                 state = "open"
-            goals = item_goals(item, goal_ids)
+            goals = item_goals(item.path, item.hashtags, goal_ids)
             found.append(
                 DatedItem(item, opened, done, parse_date(item.due), quoted, state, goals, until)
             )

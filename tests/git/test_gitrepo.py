@@ -57,6 +57,19 @@ def test_git_dir_of_a_worktree_is_its_own(tmp_path: Path) -> None:
     assert gitrepo.hooks_dir(other) == (repo / ".git" / "hooks").resolve()
 
 
+def _staged(journal: Path) -> dict[str, bytes]:
+    """The bytes `git commit` would record, as mj reads them: index entries, then blobs."""
+    entries = gitrepo.index_entries(journal)
+    blobs = gitrepo.read_blobs(journal, sorted(set(entries.values())))
+    return {path: blobs[blob] for path, blob in entries.items() if blob in blobs}
+
+
+def _at(repo: Path, rev: str, path: str) -> bytes | None:
+    """A file's bytes at a revision, read by `rev:./path` through read_blobs."""
+    name = f"{rev}:./{path}"
+    return gitrepo.read_blobs(repo, [name]).get(name)
+
+
 def test_staged_files_are_index_bytes_not_worktree_bytes(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     crlf = b"---\r\ntitle: Portfolio\r\n---\r\nBody\r\n"
@@ -69,7 +82,7 @@ def test_staged_files_are_index_bytes_not_worktree_bytes(tmp_path: Path) -> None
     (repo / "goals" / "cafe.md").unlink()
     write(repo, "sessions/2025-07-18.md", SESSION)
 
-    staged = gitrepo.staged_files(repo)
+    staged = _staged(repo)
 
     assert staged["goals/portfolio.md"] == crlf
     assert staged["goals/cafe.md"] == latin1
@@ -82,7 +95,7 @@ def test_staged_files_are_index_bytes_not_worktree_bytes(tmp_path: Path) -> None
 def test_staged_files_exclude_files_deleted_in_index(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     git(repo, "rm", "--quiet", "--cached", "--", "agreement.md")
-    assert "agreement.md" not in gitrepo.staged_files(repo)
+    assert "agreement.md" not in _staged(repo)
     assert (repo / "agreement.md").exists()
     assert list(gitrepo.changed_in_index(repo)) == ["agreement.md"]
     assert gitrepo.changed_in_index(repo)["agreement.md"][1] is None  # gone from the index
@@ -98,7 +111,7 @@ def test_journal_in_a_subfolder_sees_only_its_files(tmp_path: Path) -> None:
     write(journal, "notes.txt", "untracked\n")
 
     assert set(gitrepo.index_entries(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
-    assert set(gitrepo.staged_files(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
+    assert set(_staged(journal)) == {"agreement.md", "sessions/2025-07-18.md"}
     assert list(gitrepo.changed_in_index(journal)) == ["sessions/2025-07-18.md"]
     assert sorted((e.code, e.path) for e in gitrepo.status_entries(journal)) == [
         (" M", "agreement.md"),
@@ -141,9 +154,9 @@ def test_file_at_revision_and_log(tmp_path: Path) -> None:
     git(repo, "config", "user.email", MENTEE.email)
     commit_files(repo, {"agreement.md": AGREEMENT.replace("biweekly", "monthly")}, "Monthly")
 
-    assert gitrepo.file_at_revision(repo, first, "agreement.md") == AGREEMENT.encode()
-    assert b"monthly" in (gitrepo.file_at_revision(repo, "HEAD", "agreement.md") or b"")
-    assert gitrepo.file_at_revision(repo, first, "goals/none.md") is None
+    assert _at(repo, first, "agreement.md") == AGREEMENT.encode()
+    assert b"monthly" in (_at(repo, "HEAD", "agreement.md") or b"")
+    assert _at(repo, first, "goals/none.md") is None
 
     log = gitlog.log_for_path(repo, "agreement.md")
     assert [c.subject for c in log] == ["Monthly", "Start the journal"]
@@ -156,9 +169,7 @@ def test_file_at_revision_and_log(tmp_path: Path) -> None:
 def test_file_at_revision_relative_to_a_subfolder_journal(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "program")
     commit_files(repo, {"pairs/a/agreement.md": AGREEMENT}, "pair")
-    assert gitrepo.file_at_revision(repo / "pairs" / "a", "HEAD", "agreement.md") == (
-        AGREEMENT.encode()
-    )
+    assert _at(repo / "pairs" / "a", "HEAD", "agreement.md") == (AGREEMENT.encode())
     assert [c.subject for c in gitlog.log_for_path(repo / "pairs" / "a", "agreement.md")] == [
         "pair"
     ]
@@ -191,7 +202,7 @@ def test_fetch_and_push_refuse_bad_values_before_running_git(tmp_path: Path) -> 
     with pytest.raises(MjError, match="starts with '-'"):
         remote.push(repo, "origin", "--force")
     with pytest.raises(MjError, match="starts with '-'"):
-        gitrepo.file_at_revision(repo, "--output=x", "agreement.md")
+        gitrepo.check_ref_value("--output=x", "revision")
     assert not marker.exists()
 
 
@@ -368,7 +379,7 @@ def test_sync_conflict_changes_nothing_and_keeps_both_versions(tmp_path: Path) -
     git_dir = shared.mentee / ".git"
     assert not (git_dir / "MERGE_HEAD").exists()
     assert (shared.mentee / "agreement.md").read_text() == mentee_text
-    theirs = gitrepo.file_at_revision(shared.mentee, result.upstream, "agreement.md")
+    theirs = _at(shared.mentee, result.upstream, "agreement.md")
     assert theirs == mentor_text.encode()
     # Nothing reached the remote from the mentee.
     assert git(shared.remote, "log", "--format=%s", "-1").strip() == "mentor: weekly"
@@ -480,8 +491,9 @@ def test_staged_files_inside_a_hook_see_what_the_commit_records(tmp_path: Path, 
     hook.write_text(
         "#!/bin/sh\n"
         f"cd goals && '{sys.executable}' -c 'import pathlib; from mentorjournal.git import gitrepo;"
-        f' pathlib.Path("{dump}").write_bytes(gitrepo.staged_files(pathlib.Path(".."))'
-        '["agreement.md"])\'\n'
+        ' entry = gitrepo.index_entries(pathlib.Path(".."))["agreement.md"];'
+        f' pathlib.Path("{dump}").write_bytes(gitrepo.read_blobs(pathlib.Path(".."), [entry])'
+        "[entry])'\n"
     )
     hook.chmod(0o755)
     write(repo, "agreement.md", AGREEMENT + "committed edit\n")
