@@ -8,6 +8,7 @@ from mentorjournal.render.summary_text import (
     phase_lines,
     ratings_line,
     rhythm,
+    signatures_said,
     target_phrase,
     withheld,
 )
@@ -64,14 +65,7 @@ def summary_markdown(summary: Summary) -> str:
             ]
     ag = summary.agreement
     out += ["", "## Agreement", ""]
-    sign = []
-    if ag.signed:
-        sign.append("signed by " + ", ".join(ag.signed))
-    if ag.stale:
-        sign.append("stale: " + ", ".join(ag.stale))
-    if ag.missing:
-        sign.append("not signed: " + ", ".join(ag.missing))
-    out.append("- Signatures: " + ("; ".join(sign) or "none"))
+    out.append("- Signatures: " + (cell(signatures_said(ag, " (see mj validate)")) or "none"))
     if ag.review_due:
         out.append(f"- Review: {ag.review_due}" + (" (overdue)" if ag.review_overdue else ""))
     if ag.changes is not None:

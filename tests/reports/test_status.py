@@ -148,6 +148,11 @@ def test_an_entry_without_an_ssh_signature_does_not_count(journal: Path) -> None
     text = mj("status", "--today", "2025-08-05", cwd=journal).stdout
     assert "Signatures    not signed: ben; invalid: ana\n" in text
     assert "why they do not count: ana has no `key` in the agreement" in text
+    # Every summary format says so too (the Markdown one used to leave it out).
+    said = "not signed: ben; invalid: ana (ana has no `key` in the agreement: add one"
+    for output in ("text", "md", "html"):
+        summary = mj("summary", "--format", output, "--today", "2025-08-05", cwd=journal)
+        assert said in summary.stdout.replace("&#x27;", "'").replace("&quot;", '"'), output
 
 
 def test_human_view_groups_by_owner(journal: Path) -> None:
