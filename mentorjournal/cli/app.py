@@ -202,10 +202,14 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _notice(root: Path) -> None:
-    """After a command that wrote: ``commands.notice``, as the fast path says it."""
-    from mentorjournal.cli.commands import notice
+    """After a command that wrote: say so if this clone lacks mj's hook or merge driver
+    (through click, whose streams a test runner captures; not ``sys.stderr`` as the
+    fast path's ``commands.notice``)."""
+    from mentorjournal.git.setupcheck import missing_setup
 
-    notice(root, sys.stderr)
+    line = missing_setup(root)
+    if line:
+        _echo(line, err=True)
 
 
 def _print_or_write(base: Path, output: Path | None, text: str, data: bytes | None = None) -> None:
