@@ -205,14 +205,10 @@ def _staged_versions(
     """The HEAD and index bytes of the paths in ``blobs`` (path -> their two blob ids;
     None: absent). A staged version that is the file on disk, as a note just added
     is, is read from there; the rest in one `git cat-file`."""
-    from mentorjournal.digest import blob_id
     from mentorjournal.git import gitrepo
+    from mentorjournal.index.stagedcheck import on_disk
 
-    found: dict[str, bytes] = {}
-    for path, (_, staged) in blobs.items():
-        data = layout.read_head(str(root / path)) if staged else None
-        if data is not None and blob_id(data) == staged:
-            found[staged] = data
+    found = on_disk(str(root), {path: new for path, (_, new) in blobs.items() if new})
     wanted = {blob for pair in blobs.values() for blob in pair if blob and blob not in found}
     found |= gitrepo.read_blobs(root, sorted(wanted))
     before = {path: found.get(old) if old else None for path, (old, _) in blobs.items()}

@@ -325,9 +325,17 @@ def _update(
 
 
 def _read_staged(root: str, staged: dict[str, str]) -> dict[str, bytes]:
-    """``gitstate.read_blobs`` of staged files (path -> blob id). A file whose working
-    copy is exactly its staged blob (a note saved, then added: the usual commit) is
-    read from disk, which spares two git processes; only the others are asked of git."""
+    """``gitstate.read_blobs`` of staged files (path -> blob id), those on disk as
+    staged read from there (``on_disk``); only the others are asked of git."""
+    found = on_disk(root, staged)
+    rest = [blob for blob in staged.values() if blob not in found]
+    return found | gitstate.read_blobs(root, rest) if rest else found
+
+
+def on_disk(root: str, staged: dict[str, str]) -> dict[str, bytes]:
+    """Blob id -> bytes of the staged files (path -> blob id) whose working copy is
+    exactly that blob (a note saved, then added: the usual commit): read from disk,
+    they spare git processes."""
     from mentorjournal.digest import blob_id
 
     found: dict[str, bytes] = {}
@@ -335,5 +343,4 @@ def _read_staged(root: str, staged: dict[str, str]) -> dict[str, bytes]:
         data = layout.read_head(os.path.join(root, path))
         if data is not None and len(data) <= layout.MAX_BYTES and blob_id(data) == blob:
             found[blob] = data
-    rest = [blob for blob in staged.values() if blob not in found]
-    return found | gitstate.read_blobs(root, rest) if rest else found
+    return found

@@ -259,6 +259,7 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
         elif moved is not None:  # changed after git looked: keyed by what was parsed
             current_blobs[path] = moved
             keys[path] = f"{path}\0{'index' if staged else 'worktree'}\0{moved}"
+        survey.rekeyed |= moved is not None
     del parsed
     skipped = set(misses) - set(fresh)
     del jobs  # bytes read from git or hashed by the survey: parsed, no longer needed
@@ -333,7 +334,8 @@ def view(
     # run's memory) go once it has computed what it renders.
     value = compute(read.pop())
     if keep:
-        key = digest()  # a file saved while the journal was read has another key now
+        if survey.rekeyed:  # a file saved while the journal was read has another key
+            key = digest()
         try:
             kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
         except ValueError:  # not plain data: nothing to keep, still the right answer

@@ -33,6 +33,7 @@ class Survey:
         "in_git",
         "keys",
         "listing",
+        "rekeyed",
         "started_ns",
     )
 
@@ -50,6 +51,8 @@ class Survey:
         self.keys: dict[str, str] = {}
         # When git was asked (0: unknown): what git said holds for bytes older than this.
         self.started_ns = 0
+        # True once a read found a file other than git said, and ``keys`` changed.
+        self.rekeyed = False
 
 
 def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = None) -> Survey:

@@ -162,31 +162,42 @@ def test_a_file_saved_while_the_store_parses_is_not_kept_under_its_old_blob(
     assert cached.stdout == mj("validate", "--json", cwd=sample_repo).stdout
 
 
+def _after_survey(monkeypatch: pytest.MonkeyPatch, meanwhile: Any) -> None:
+    """Run ``meanwhile`` right after the survey of each run: git has answered, and the
+    files are not read yet."""
+    from mentorjournal.index import store
+
+    real = store.take_survey
+
+    def survey_then(*args: Any) -> Any:
+        surveyed = real(*args)
+        meanwhile()
+        return surveyed
+
+    monkeypatch.setattr(store, "take_survey", survey_then)
+
+
+def _same_as_without_cache(root: Path, monkeypatch: pytest.MonkeyPatch, *command: str) -> None:
+    cached = mj(*command, cwd=root)
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    plain = mj(*command, cwd=root)
+    assert (cached.exit_code, cached.stdout) == (plain.exit_code, plain.stdout)
+
+
 def test_a_file_saved_right_after_git_looked_is_not_kept_under_its_old_blob(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """git status calls a note clean; the user saves it before mj reads it. Its record
     must not be kept under the index's blob (from the adversarial trial of session 7)."""
-    from mentorjournal.index import store
-
     cache_file(sample_repo).unlink(missing_ok=True)
     target = sample_repo / "sessions" / "2026-11-16.md"
     original = target.read_bytes()
-    real = store.take_survey
-
-    def survey_then_save(*args: Any) -> Any:
-        surveyed = real(*args)  # git ls-files and git status have answered
-        target.write_bytes(original.replace(b"[ana, ben]", b"[ana, zed]"))
-        return surveyed
-
-    monkeypatch.setattr(store, "take_survey", survey_then_save)
-    mj("validate", "--json", cwd=sample_repo)
-    monkeypatch.setattr(store, "take_survey", real)
+    with monkeypatch.context() as patched:
+        edited = original.replace(b"[ana, ben]", b"[ana, zed]")
+        _after_survey(patched, lambda: target.write_bytes(edited))
+        mj("validate", "--json", cwd=sample_repo)
     target.write_bytes(original)  # undone: the file is its index blob again
-    cached = mj("validate", "--json", cwd=sample_repo)
-    monkeypatch.setenv("MJ_NO_CACHE", "1")
-    plain = mj("validate", "--json", cwd=sample_repo)
-    assert (cached.exit_code, cached.stdout) == (plain.exit_code, plain.stdout)
+    _same_as_without_cache(sample_repo, monkeypatch, "validate", "--json")
 
 
 def test_a_note_gone_while_it_is_read_is_not_remembered_as_no_note(
@@ -194,26 +205,14 @@ def test_a_note_gone_while_it_is_read_is_not_remembered_as_no_note(
 ) -> None:
     """A note renamed away after the survey and back later: the run that could not read
     it must not leave it in the status snapshot as a file with no items."""
-    from mentorjournal.index import store
-
     cache_file(sample_repo).unlink(missing_ok=True)
     target = sample_repo / "sessions" / "2026-11-16.md"
     away = target.with_name("away.txt")
-    real = store.take_survey
-
-    def survey_then_move(*args: Any) -> Any:
-        surveyed = real(*args)
-        target.rename(away)
-        return surveyed
-
-    monkeypatch.setattr(store, "take_survey", survey_then_move)
-    mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
-    monkeypatch.setattr(store, "take_survey", real)
+    with monkeypatch.context() as patched:
+        _after_survey(patched, lambda: target.rename(away))
+        mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
     away.rename(target)
-    cached = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
-    monkeypatch.setenv("MJ_NO_CACHE", "1")
-    plain = mj("status", "--json", "--today", "2026-11-21", cwd=sample_repo)
-    assert (cached.exit_code, cached.stdout) == (plain.exit_code, plain.stdout)
+    _same_as_without_cache(sample_repo, monkeypatch, "status", "--json", "--today", "2026-11-21")
 
 
 def test_blob_id_matches_git(tmp_path: Path) -> None:
