@@ -296,7 +296,9 @@ def change(root: Path, wanted: str, command: str, day: dt.date | None = None) ->
     # cannot (an unknown or closed item, a snapshot behind the files) every item of
     # the journal as it is now answers.
     if command != "reopen":
-        open_now = views.open_items(root, may_name(wanted))
+        lowered = " ".join(wanted.split()).lower()
+        prefix = lowered if _HEX.fullmatch(lowered) else ""  # only ids can match then
+        open_now = views.open_items(root, may_name(wanted), prefix)
         if open_now is not None:
             try:
                 return apply(root, open_now, wanted, command, day)

@@ -201,7 +201,7 @@ def _journal_id(root: Path, item: ActionItem) -> ActionItem:
 
     if item.explicit_id:
         return item
-    open_now = views.open_items(root, lambda item_id, text: item_id.startswith(item.id))
+    open_now = views.open_items(root, lambda item_id, text: item_id.startswith(item.id), item.id)
     if open_now is None:
         items = views.journal(root).items()
         return next((i for i in items if (i.path, i.key) == (item.path, item.key)), item)

@@ -112,7 +112,9 @@ def session_plan(journal: Journal, day: dt.date) -> SessionPlan:
     """The plan for a session on ``day``, from the whole journal."""
     meta = {doc.path: doc.meta for doc in journal.documents}
     last = last_session(session_dates(journal), day)
-    chosen, unlisted = to_review(open_rows(journal), last, day)
+    rows = open_rows(journal)
+    chosen = to_review(rows, last, day)
+    unlisted = sum(1 for row in rows if not is_private(row[5])) - len(chosen)
     listed, confidential = review_items(
         open_items_of(chosen, day.isoformat()), lambda path: not quotable(path, meta[path])
     )
@@ -138,17 +140,15 @@ def last_session(dates: Iterable[str], day: dt.date) -> str | None:
     return max((date for date in dates if date < before), default=None)
 
 
-def to_review(open_now: Iterable[Row], last: str | None, day: dt.date) -> tuple[list[Row], int]:
+def to_review(open_now: Iterable[Row], last: str | None, day: dt.date) -> list[Row]:
     """What one meeting reviews of the open items' rows (in status order, overdue
     first): the overdue and due ones, and those of notes since the last session (all,
-    before the first), at most REVIEW_LIMIT; and how many other shared open items there
-    are. Rows, not items: a journal may hold 20,000 open items, and a meeting 20."""
+    before the first), at most REVIEW_LIMIT. Rows, not items, and read only as far as
+    needed: a journal may hold 20,000 open items, and a meeting 20."""
     today = day.isoformat()
     chosen: list[Row] = []
-    others = 0
     new_in: dict[str, bool] = {}  # path -> a note since the last session
-    rows = iter(open_now)
-    for row in rows:
+    for row in open_now:
         due, path = row[3], row[5]
         if is_private(path):
             continue  # never listed, nor counted, in a shared note
@@ -160,9 +160,7 @@ def to_review(open_now: Iterable[Row], last: str | None, day: dt.date) -> tuple[
             chosen.append(row)
             if len(chosen) == REVIEW_LIMIT:
                 break
-        else:
-            others += 1
-    return chosen, others + sum(1 for row in rows if not is_private(row[5]))
+    return chosen
 
 
 def review_items(

@@ -155,7 +155,7 @@ def load(where: str) -> bytes:
         return b""
 
 
-def store(where: str, data: bytes | Iterable[bytes]) -> None:
+def store(where: str, data: bytes | Iterable[bytes | memoryview]) -> None:
     """Replace a cache file atomically (``data``: its bytes, or its pieces in order);
     a cache that cannot be written only costs speed."""
     temp = f"{where}.{os.getpid()}.tmp"

@@ -164,7 +164,10 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
         return None
     state = astuple(signature_state(agreement, root))
     snapshot.facts = (*snapshot.facts[:4], state, *snapshot.facts[5:7], mark)
-    snapshot.store()
+    try:
+        snapshot.store()
+    except (EOFError, ValueError, TypeError):
+        return None  # a damaged snapshot: the full path writes a new one
     return snapshot
 
 
@@ -254,7 +257,7 @@ def _load_fresh(root: str, meanwhile: Callable[[], None] | None) -> Snapshot | N
             # The working copy is the index's: no need to read it while the blob matches.
             if old is not None and old[0] == index_blob:
                 if old[1] != index_blob:
-                    moved[path] = _moved(old, index_blob, snapshot, path)
+                    moved[path] = _moved(old, index_blob)
                 continue
             data = layout.read_head(os.path.join(root, path))
             stale[path] = (data, _blob(data), index_blob)
@@ -268,7 +271,7 @@ def _load_fresh(root: str, meanwhile: Callable[[], None] | None) -> Snapshot | N
             continue
         if old is not None and old[0] == blob:
             if old[1] != index_blob:
-                moved[path] = _moved(old, index_blob, snapshot, path)
+                moved[path] = _moved(old, index_blob)
             continue
         stale[path] = (data, blob, index_blob)
 
@@ -278,20 +281,20 @@ def _load_fresh(root: str, meanwhile: Callable[[], None] | None) -> Snapshot | N
     fresh.update(moved)
     if not fresh and not rewalked and not index_changed:
         return snapshot  # only untouched files were looked at: nothing to write
+    snapshot.checksum = checksum
+    snapshot.dirs, snapshot.started_ns = listing.dirs, listing.started_ns
     try:
         for path, entry in fresh.items():
             snapshot.replace(path, old_records.get(path), entry)
-    except ValueError:
-        return None  # the full path writes a new snapshot
-    snapshot.checksum = checksum
-    snapshot.dirs, snapshot.started_ns = listing.dirs, listing.started_ns
-    snapshot.store()
+        snapshot.store()
+    except (EOFError, ValueError, TypeError):
+        return None  # a damaged snapshot: the full path writes a new one
     return snapshot
 
 
-def _moved(old: Record, index_blob: str | None, snapshot: Snapshot, path: str) -> Record:
-    """``old`` with a new index blob (same bytes), its rows taken from the summary."""
-    return (old[0], index_blob, *old[2:5], snapshot.rows.get(path, ()), *old[6:])
+def _moved(old: Record, index_blob: str | None) -> Record:
+    """``old`` with a new index blob (same bytes)."""
+    return (old[0], index_blob, *old[2:])
 
 
 def _blob(data: bytes | None) -> str | None:

@@ -25,13 +25,17 @@ import bisect
 import marshal
 import os
 
+from mentorjournal.audience import is_private
 from mentorjournal.index import gitstate
-from mentorjournal.index.shelf import Shelf
+from mentorjournal.index.shelf import Chunks, PrefixShelf, Shelf
 from mentorjournal.reports import statuscore
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
     from typing import Any
+
+    Buffer = bytes | memoryview  # a piece of a file, unpacked when first needed
 
     # What status keeps of one file: (blob it was read from, index blob or None,
     # kind, date of the session held or None, error count, open rows, short item ids,
@@ -46,11 +50,10 @@ if TYPE_CHECKING:
         tuple[str, ...],
         bool,
     ]
-    # (rows by path, sorted session dates, records, counts, marshal of the paths)
     Rows = tuple[statuscore.JsonRow, ...]
-    # (rows by path, sorted session dates, records, counts, marshal of the paths,
-    # every row in ``statuscore.row_key`` order: the same tuples as in rows by path)
-    Body = tuple[dict[str, Rows], list[str], Shelf, Shelf, bytes, list[statuscore.JsonRow]]
+    # (sorted session dates, records, counts, open ids, marshal of the paths, open rows
+    # in status order, [how many open rows, how many of them in private notes])
+    Body = tuple[list[str], Shelf, Shelf, PrefixShelf, bytes, Chunks, list[int]]
 
 _TAG = "mj-status-snapshot"
 _ID_LENGTH = 6  # items.ID_LENGTH, without importing items
@@ -66,14 +69,17 @@ class Snapshot:
     is kept (``status-json-*``, ``status-text-*``) under the head's generation, and
     that is all a warm run reads.
 
-    The body (``status-body-*``) is read only when something must be computed: open
-    rows by file, session dates, and the records of all files (``records``) and how
-    many items use each short id (``counts``), shelved in small shards so that a
-    changed note costs unpacking a few hundred entries, not 50,000. The paths that
-    have a record are kept apart too (one marshal of strings): when a folder changed,
-    comparing them with a new walk says which files came or went without unpacking
-    every record. Head and body carry the same generation; a mismatch (a writer
-    between our two reads) reads as no snapshot.
+    The body (``status-body-*``) is read only when something must be computed:
+    session dates; the records of all files, open rows included (``records``); how
+    many items use each short id (``counts``); which notes hold the open items of
+    each id (``open_ids``, shelved by the id's first two characters, so that `mj
+    done a1b2` unpacks one shard); and every open row in status order (``order``),
+    in runs of 512. All of them are shelved in small pieces, so that a changed note
+    costs unpacking a few hundred entries, not 50,000, and only `mj status` unpacks
+    every row. The paths that have a record are kept apart too (one marshal of
+    strings): when a folder changed, comparing them with a new walk says which files
+    came or went without unpacking every record. Head and body carry the same
+    generation; a mismatch (a writer between our two reads) reads as no snapshot.
     """
 
     __slots__ = (
@@ -107,21 +113,31 @@ class Snapshot:
         self._paths_changed = False
 
     def body(self) -> Body:
-        """(rows by path, sorted session dates, records, counts, paths); ValueError
-        when the body file is missing, damaged or of another generation."""
+        """(sorted session dates, records, counts, open ids, paths, order, private
+        open rows); ValueError when the body file is missing, damaged or of another
+        generation."""
         if self._body is None:
             try:
-                tag, mark, generation, rows, dates, records, counts, paths, order = marshal.loads(
+                tag, mark, generation, dates, tally, firsts, pieces = _unframe(
                     gitstate.load(_part(self._where, "body"))
+                )
+                records, counts, ids, (paths,), runs = pieces
+                if len(tally) != 2:
+                    raise TypeError("a damaged snapshot body")
+                self._body = (
+                    dates,
+                    Shelf(records, _RECORD_SHARDS),
+                    Shelf(counts, _ID_SHARDS),
+                    PrefixShelf(ids, _ID_SHARDS),
+                    paths,
+                    Chunks(firsts, runs, statuscore.row_key),
+                    list(tally),
                 )
             except (EOFError, ValueError, TypeError) as damaged:
                 raise ValueError("no snapshot body") from damaged
             if (tag, mark, generation) != (_TAG, gitstate.fingerprint(), self._base):
+                self._body = None
                 raise ValueError("a snapshot body of another generation")
-            if not isinstance(paths, bytes):
-                raise ValueError("a damaged snapshot body")
-            shelves = Shelf(records, _RECORD_SHARDS), Shelf(counts, _ID_SHARDS)
-            self._body = (rows, dates, *shelves, paths, order)
             if self.generation != self._base:
                 self._replay()
         return self._body
@@ -144,20 +160,26 @@ class Snapshot:
         self._delta = delta
 
     @property
-    def rows(self) -> dict[str, tuple[statuscore.JsonRow, ...]]:
+    def dates(self) -> list[str]:
         return self.body()[0]
 
     @property
-    def dates(self) -> list[str]:
-        return self.body()[1]
-
-    @property
     def records(self) -> Shelf:
-        return self.body()[2]  # path -> Record
+        return self.body()[1]  # path -> Record
 
     @property
     def counts(self) -> Shelf:
-        return self.body()[3]  # short item id -> how many items use it
+        return self.body()[2]  # short item id -> how many items use it
+
+    def rows_of(self, path: str) -> Rows:
+        """The open rows of one file (raises as marshal does when damaged)."""
+        record = self.records.get(path)
+        return record[5] if record else ()
+
+    def open_ids(self, prefix: str) -> dict[str, tuple[str, ...]]:
+        """Open item ids (lowercase) that start with ``prefix`` (two characters or
+        more), and the notes that hold them (raises as marshal does when damaged)."""
+        return self.body()[3].starting(prefix.lower())
 
     def known_paths(self) -> set[str]:
         """The paths that have a record (raises as marshal does when damaged)."""
@@ -171,7 +193,7 @@ class Snapshot:
     def store(self) -> None:
         """Write the changes since the body (or, past a few, the whole body), then the
         head, under a new generation (which retires kept output)."""
-        rows, dates, records, counts, paths, order = self.body()
+        dates, records, counts, ids, paths, order, tally = self.body()
         self.generation = os.urandom(8)
         self.rewritten = True
         mark = gitstate.fingerprint()
@@ -181,11 +203,12 @@ class Snapshot:
         else:
             if self._paths_changed:
                 paths = marshal.dumps(tuple(sorted(self.known_paths())))
-                self._body = (rows, dates, records, counts, paths, order)
+                self._body = (dates, records, counts, ids, paths, order, tally)
                 self._paths_changed = False
-            shelves = (records.pack(), counts.pack(), paths)
-            body = (_TAG, mark, self.generation, rows, dates, *shelves, order)
-            gitstate.store(_part(self._where, "body"), marshal.dumps(body))
+            firsts, runs = order.pack()
+            pieces = (records.pack(), counts.pack(), ids.pack(), (paths,), runs)
+            facts = (_TAG, mark, self.generation, dates, tuple(tally), firsts)
+            gitstate.store(_part(self._where, "body"), _framed(facts, pieces))
             self._base, self._delta = self.generation, {}
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
         data = (_TAG, mark, self.generation, (*head, self._base))
@@ -213,15 +236,26 @@ class Snapshot:
         counts: dict[str, int],
     ) -> Snapshot:
         """From every file's record (the full path)."""
-        rows = {path: entry[5] for path, entry in files.items() if entry[5]}
         dates = sorted(entry[3] for entry in files.values() if entry[3] is not None)
         errors = sum(entry[4] for entry in files.values())
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
-        # A record's rows live in ``rows`` only: kept twice they would double the body.
-        records = Shelf.build({p: (*e[:5], (), *e[6:]) for p, e in files.items()}, _RECORD_SHARDS)
-        paths = marshal.dumps(tuple(sorted(files)))
-        order = statuscore.sort_rows(row for entry in rows.values() for row in entry)
-        body = (rows, dates, records, Shelf.build(counts, _ID_SHARDS), paths, order)
+        ids: dict[str, tuple[str, ...]] = {}
+        for path, entry in files.items():
+            for row in entry[5]:
+                name = row[0].lower()
+                ids[name] = (*ids.get(name, ()), path)
+        private = sum(len(entry[5]) for path, entry in files.items() if is_private(path))
+        order = statuscore.sort_rows(row for entry in files.values() for row in entry[5])
+        tally = [len(order), private]
+        body = (
+            dates,
+            Shelf.build(files, _RECORD_SHARDS),
+            Shelf.build(counts, _ID_SHARDS),
+            PrefixShelf.build(ids, _ID_SHARDS),
+            marshal.dumps(tuple(sorted(files))),
+            Chunks.build(order, statuscore.row_key),
+            tally,
+        )
         return cls(where, b"", (*header, watch, errors), body)
 
     def kept_output(self, kind: str, key: str) -> str | None:
@@ -255,7 +289,8 @@ class Snapshot:
                 self.watch[path] = new[0]
 
     def _replace_body(self, path: str, old: Record | None, new: Record | None) -> None:
-        self.records.put(path, None if new is None else (*new[:5], (), *new[6:]))
+        dates, records, _, ids, _, order, tally = self.body()
+        records.put(path, new)
         if (old is None) != (new is None):
             try:
                 known = self.known_paths()
@@ -266,34 +301,53 @@ class Snapshot:
             else:
                 known.add(path)
             self._paths_changed = True
+        shared = not is_private(path)
         if old is not None:
-            self._unlist(self.rows.pop(path, ()))
+            for row in old[5]:
+                order.remove(row)
+                name = row[0].lower()
+                holders = list(ids.get(name) or ())
+                if path not in holders:
+                    raise ValueError("a damaged snapshot: an open id is not listed")
+                holders.remove(path)
+                ids.put(name, tuple(holders) or None)
+            tally[0] -= len(old[5])
+            tally[1] -= 0 if shared else len(old[5])
             if old[3] is not None:
-                index = bisect.bisect_left(self.dates, old[3])
-                if index == len(self.dates) or self.dates[index] != old[3]:
+                index = bisect.bisect_left(dates, old[3])
+                if index == len(dates) or dates[index] != old[3]:
                     raise ValueError("a damaged snapshot: a record's date is not in the summary")
-                del self.dates[index]
+                del dates[index]
         if new is not None:
-            if new[5]:
-                self.rows[path] = new[5]
-                order = self.body()[5]
-                for row in new[5]:
-                    bisect.insort(order, row, key=statuscore.row_key)
+            for row in new[5]:
+                order.add(row)
+                name = row[0].lower()
+                ids.put(name, (*(ids.get(name) or ()), path))
+            tally[0] += len(new[5])
+            tally[1] += 0 if shared else len(new[5])
             if new[3] is not None:
-                bisect.insort(self.dates, new[3])
-
-    def _unlist(self, rows: Rows) -> None:
-        order = self.body()[5]
-        for row in rows:
-            at = bisect.bisect_left(order, statuscore.row_key(row), key=statuscore.row_key)
-            if at == len(order) or order[at] != row:
-                raise ValueError("a damaged snapshot: a row is not in the order")
-            del order[at]
+                bisect.insort(dates, new[3])
 
     def open_rows(self, owner: str | None) -> list[statuscore.JsonRow]:
-        """Open rows in status order (kept sorted: no sort per run)."""
-        order = self.body()[5]
-        return order if owner is None else [row for row in order if owner in row[2]]
+        """Open rows in status order (kept sorted: no sort per run); ValueError when
+        the snapshot is damaged."""
+        try:
+            order = self.body()[5]
+            if owner is None:
+                return list(order)
+            return [row for row in order if owner in row[2]]
+        except (EOFError, TypeError) as damaged:
+            raise ValueError("a damaged snapshot") from damaged
+
+    def ordered(self) -> Iterator[statuscore.JsonRow]:
+        """Open rows in status order, each run unpacked as it is reached (raises as
+        marshal does when damaged)."""
+        return iter(self.body()[5])
+
+    def shared_open(self) -> int:
+        """How many open items are in notes that are not private."""
+        open_rows, private = self.body()[6]
+        return open_rows - private
 
     def next_meeting(self, today: str) -> tuple[str | None, bool, str | None, str | None]:
         _, every, start, *_ = self.facts
@@ -320,6 +374,34 @@ def _part(where: str, part: str) -> str:
     """The file beside the head at ``where`` that holds ``part`` (body, delta)."""
     folder, name = os.path.split(where)
     return os.path.join(folder, name.replace("status-", f"status-{part}-", 1))
+
+
+def _framed(facts: tuple[Any, ...], groups: tuple[Sequence[Buffer], ...]) -> list[Buffer]:
+    """The body file: its directory (``facts``, then how long each piece of each group
+    is) as a marshal after its length, then the pieces, which a reader slices out
+    without copying (a marshal of them all would copy 15 MB on every read)."""
+    lengths = tuple(tuple(len(piece) for piece in group) for group in groups)
+    directory = marshal.dumps((*facts, lengths))
+    return [len(directory).to_bytes(8, "little"), directory, *(p for g in groups for p in g)]
+
+
+def _unframe(data: bytes) -> tuple[Any, ...]:
+    """(``facts``..., groups of pieces as memoryviews of ``data``), as ``_framed`` wrote
+    them; raises as marshal does when cut short or damaged."""
+    size = int.from_bytes(data[:8], "little")
+    view = memoryview(data)
+    *facts, lengths = marshal.loads(view[8 : 8 + size])
+    at = 8 + size
+    groups = []
+    for group in lengths:
+        pieces = []
+        for length in group:
+            pieces.append(view[at : at + length])
+            at += length
+        groups.append(pieces)
+    if at != len(data) or not isinstance(lengths, tuple):
+        raise EOFError("a snapshot body cut short")
+    return (*facts, groups)
 
 
 def _ids_still_unique(counts: Shelf, old: tuple[str, ...], new: tuple[str, ...]) -> bool:

@@ -62,20 +62,30 @@ def _snapshot(root: Path) -> Snapshot | None:
 
 
 def open_items(
-    root: Path, named: Callable[[str, str], bool] | None = None
+    root: Path, named: Callable[[str, str], bool] | None = None, prefix: str = ""
 ) -> list[ActionItem] | None:
     """The open items as the status snapshot keeps them (brought up to date for edited
-    notes, ids journal-wide), only those whose (id, text) ``named`` accepts; None when
-    the snapshot cannot answer and the whole journal must."""
+    notes, ids journal-wide), only those whose (id, text) ``named`` accepts and whose
+    id starts with ``prefix`` (any case); None when the snapshot cannot answer and the
+    whole journal must. A prefix of two characters or more reads only the notes that
+    hold such ids, not every open item."""
     kept = _snapshot(root)
     if kept is None:
         return None
+    try:
+        if len(prefix) >= 2:
+            paths = {path for holders in kept.open_ids(prefix).values() for path in holders}
+            rows = [row for path in sorted(paths) for row in kept.rows_of(path)]
+        else:
+            rows = kept.open_rows(None)
+    except (EOFError, ValueError, TypeError):
+        return None  # a damaged snapshot: the whole journal answers
+    lowered = prefix.lower()
     # Rows are (id, text, owners, due, goals, path, line, ...): tested before unpacking.
     return [
         ActionItem(row[5], row[6], "open", row[1], row[2], row[3], None, row[4], row[0])
-        for rows in kept.rows.values()
         for row in rows
-        if named is None or named(row[0], row[1])
+        if row[0].lower().startswith(lowered) and (named is None or named(row[0], row[1]))
     ]
 
 
@@ -89,10 +99,11 @@ def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
     if kept is None or kept.facts[6] is None:
         return None
     mentor, mentee, name, mode, length, active = kept.facts[6]
-    last = last_session(kept.dates, day)
-    rows, unlisted = to_review(kept.open_rows(None), last, day)
-    chosen = open_items_of(rows, day.isoformat())
     try:
+        last = last_session(kept.dates, day)
+        rows = to_review(kept.ordered(), last, day)
+        unlisted = kept.shared_open() - len(rows)
+        chosen = open_items_of(rows, day.isoformat())
         # A record's last value says whether its text may be copied (audience.quotable).
         records = {path: kept.records.get(path) for path in {item.path for item in chosen}}
     except (EOFError, ValueError, TypeError):

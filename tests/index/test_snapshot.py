@@ -23,7 +23,7 @@ from gitutil import git
 from mentorjournal.cli import fastpath
 from mentorjournal.index import snapshot
 from mentorjournal.index.gitstate import cache_path
-from mentorjournal.index.shelf import Shelf
+from mentorjournal.index.shelf import Chunks, Shelf
 from mentorjournal.reports import statuscore
 
 TODAY = "2026-11-21"
@@ -152,7 +152,7 @@ def test_a_damaged_snapshot_is_rebuilt(
 
 
 @pytest.mark.parametrize("damage", [b"\x00garbage", marshal.dumps({1: 2}), marshal.dumps([])])
-@pytest.mark.parametrize("shelf", ["records", "counts"])
+@pytest.mark.parametrize("shelf", ["records", "counts", "open ids", "order"])
 def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch, shelf: str, damage: bytes
 ) -> None:
@@ -161,9 +161,13 @@ def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
     kept = snapshot.Snapshot.read(location)
     assert kept is not None
     body = list(kept.body())
-    part = {"records": 2, "counts": 3}[shelf]
-    size = len(body[part].pack())
-    body[part] = Shelf([damage] * size, size)
+    part = {"records": 1, "counts": 2, "open ids": 3, "order": 5}[shelf]
+    if shelf == "order":
+        firsts, runs = body[part].pack()
+        body[part] = Chunks(firsts, [damage] * len(runs), statuscore.row_key)
+    else:
+        size = len(body[part].pack())
+        body[part] = type(body[part])([damage] * size, size)
     kept._body = tuple(body)  # type: ignore[assignment]
     kept._base = None  # write the whole body, not a delta
     kept.store()
@@ -378,7 +382,7 @@ def test_damaged_paths_inside_the_snapshot_are_rebuilt(
     location = cache_path(str(sample_repo), str(sample_repo / ".git"), "status")
     kept = snapshot.Snapshot.read(location)
     assert kept is not None
-    kept._body = (*kept.body()[:4], damage, kept.body()[5])
+    kept._body = (*kept.body()[:4], damage, *kept.body()[5:])
     kept._base = None  # write the whole body, not a delta
     kept.store()
     new = sample_repo / "sessions" / "2026-11-20.md"
