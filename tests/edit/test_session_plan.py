@@ -120,3 +120,23 @@ def test_a_huge_journal_gives_a_small_valid_note(tmp_path: Path) -> None:
     assert note.read_bytes() == (tmp_path / "first.md").read_bytes()
     validated = mj("validate", str(note), cwd=repo)
     assert validated.exit_code == 0, validated.output
+
+
+def test_the_snapshot_plans_what_the_whole_journal_plans(pair: Path) -> None:
+    """After edits to a shared note (the snapshot is brought up to date, not rebuilt),
+    the plan from the status snapshot is the plan from the whole journal, the count of
+    the rest included, which leaves out a private note's items."""
+    (pair / "private").mkdir()
+    private = pair / "private" / "ana.md"
+    private.write_text("---\ntitle: mine\n---\n- [ ] @ana Private PRIVCANARY due:2025-07-01\n")
+    assert mj("status", cwd=pair).exit_code == 0  # the snapshot is written
+    shared = pair / "sessions" / "2025-07-18.md"
+    for step in range(3):
+        with shared.open("a") as handle:
+            handle.write(f"- [ ] @ben Shared more {step} due:2025-07-2{step}\n")
+        cached, full = _review(pair, "2025-08-01"), _review(pair, "2025-08-01", cache=False)
+        assert cached == full
+        assert "PRIVCANARY" not in cached
+        assert f"Shared more {step}" in cached
+        # Listed: the overdue, the due today, the confidential note's, every "Shared more".
+        assert "And 4 more open items: `mj status`." in cached
