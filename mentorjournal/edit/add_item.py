@@ -36,13 +36,17 @@ _SECTION = re.compile(r"\b(actions?|action items?|milestones?|next steps|to-?dos
 def latest_session(root: Path) -> Path:
     """The session note with the latest date (``sessions/``, never a private note)."""
     try:
-        with os.scandir(root / "sessions") as entries:
-            names = [e.name for e in entries if _SESSION_NAME.fullmatch(e.name)]
+        names = os.listdir(root / "sessions")  # noqa: PTH208 (10,000 Paths cost ~5 ms)
     except OSError:
         names = []
-    if not names:
+    # Session names start with their date, so the latest is the greatest name: when
+    # that one is a session's (no README.md beside them), nothing else need be matched.
+    latest = max(names, default=None)
+    if latest is None or not _SESSION_NAME.fullmatch(latest):
+        latest = max(filter(_SESSION_NAME.fullmatch, names), default=None)
+    if latest is None:
         raise MjError("the journal has no session yet: `mj new session` writes one, or --to FILE")
-    return root / "sessions" / max(names, key=lambda n: (n[:10], n))
+    return root / "sessions" / latest
 
 
 def _people(root: Path) -> set[str]:

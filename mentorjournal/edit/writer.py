@@ -8,7 +8,6 @@ and the whole of ``mj summary -o``.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -149,7 +148,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 
 def _write_temp(path: Path, data: bytes, mode: int) -> str:
     """``data`` written and synced to a temp file beside ``path``; returns its name."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mj-tmp", dir=path.parent)
+    fd, temp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -160,6 +159,21 @@ def _write_temp(path: Path, data: bytes, mode: int) -> str:
         Path(temp).unlink(missing_ok=True)
         raise
     return temp
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new file beside ``path`` that no one else has open, as ``tempfile.mkstemp``
+    makes it (mode 0600, never through a symlink), without importing tempfile, shutil
+    and random on every `mj done` (~3 ms)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.mj-tmp")
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def _umask() -> int:

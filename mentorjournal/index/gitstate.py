@@ -15,6 +15,7 @@ import os
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    import mmap
     from collections.abc import Iterable, Sequence
     from typing import BinaryIO
 
@@ -152,6 +153,23 @@ def load(where: str) -> bytes:
         with handle:
             return handle.read()
     except OSError:
+        return b""
+
+
+def mapped(where: str) -> bytes | mmap.mmap:
+    """A large cache file's bytes, mapped rather than read (reading a 15 MB snapshot
+    body costs ~8 ms, mapping it none: a run unpacks only the pieces it needs); empty
+    when ``open_cache`` finds none to read. Files are replaced whole, never changed in
+    place, so a mapping keeps the bytes it was made of."""
+    import mmap
+
+    handle = open_cache(where)
+    if handle is None:
+        return b""
+    try:
+        with handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # ValueError: an empty file
         return b""
 
 

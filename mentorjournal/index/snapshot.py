@@ -32,6 +32,7 @@ from mentorjournal.reports import statuscore
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    import mmap
     from collections.abc import Iterator, Sequence
     from typing import Any
 
@@ -119,7 +120,7 @@ class Snapshot:
         if self._body is None:
             try:
                 tag, mark, generation, dates, tally, firsts, pieces = _unframe(
-                    gitstate.load(_part(self._where, "body"))
+                    gitstate.mapped(_part(self._where, "body"))
                 )
                 records, counts, ids, (paths,), runs = pieces
                 if len(tally) != 2:
@@ -385,7 +386,7 @@ def _framed(facts: tuple[Any, ...], groups: tuple[Sequence[Buffer], ...]) -> lis
     return [len(directory).to_bytes(8, "little"), directory, *(p for g in groups for p in g)]
 
 
-def _unframe(data: bytes) -> tuple[Any, ...]:
+def _unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
     """(``facts``..., groups of pieces as memoryviews of ``data``), as ``_framed`` wrote
     them; raises as marshal does when cut short or damaged."""
     size = int.from_bytes(data[:8], "little")

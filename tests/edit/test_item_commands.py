@@ -221,6 +221,18 @@ def test_add_goes_under_the_latest_sessions_actions_in_its_dialect(repo: Path) -
     assert run(repo, "validate").exit_code == 0
 
 
+def test_add_finds_the_latest_session_beside_other_files(repo: Path) -> None:
+    """A README.md (greater than any date as a name) and a dated name that is not a
+    note's are passed over; a slug after the same date sorts as mj always sorted it."""
+    sessions = repo / "sessions"
+    (sessions / "README.md").write_text("How we keep notes\n")
+    (sessions / "2099-01-01.txt").write_text("not a note\n")
+    said = added(repo, "After the readme", "--owner", "ana").output
+    assert "(sessions/2025-08-01.md:" in said
+    (sessions / "2025-08-01-retro.md").write_bytes((sessions / "2025-08-01.md").read_bytes())
+    assert "(sessions/2025-08-01.md:" in added(repo, "Same day", "--owner", "ana").output
+
+
 def test_add_continues_a_numbered_list_with_crlf_and_uses_obsidian_dates(repo: Path) -> None:
     note = repo / "sessions" / "2025-07-18.md"
     added(repo, "Print the handouts", "--owner", "ana", "--due", "2025-08-10", "--to", str(note))
