@@ -34,6 +34,7 @@ __all__ = [
     "init_repo",
     "promote_index",
     "stage",
+    "stripspace",
     "trial_index",
 ]
 
@@ -227,12 +228,88 @@ def commit(
         staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
         if staged.returncode == 0:
             raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
+    if checked and _only_mj_hooks(repo):
+        tree, _, parent = checked.partition(" ")
+        return _commit_tree(repo, message, tree, parent or None)
     env = {"MJ_CHECKED": checked or ""}  # never one mj did not compute: an export, an outer run
     _run(repo, ["commit", "--quiet", "-m", message], env=env)
     sha = head_commit(repo)
     if sha is None:
         raise MjError(f"git commit left no commit in {repo}")
     return sha
+
+
+# The hooks `git commit` runs besides pre-commit (reference-transaction: update-ref
+# runs it too). With any of them, or a hook mj's pre-commit hook runs first, git commits.
+_COMMIT_HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-index-change")
+# Settings under which `git commit` does more than commit-tree and update-ref: a hooks
+# folder of another tool, a signature, another message cleanup, another encoding.
+_COMMIT_SETTINGS = r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$"
+
+
+def _only_mj_hooks(repo: Path) -> bool:
+    """Whether `git commit` of a tree mj has just checked would do only what
+    `commit-tree` and `update-ref` do: no hook would run but mj's pre-commit hook,
+    which skips a checked tree, and no setting signs the commit or words it otherwise.
+    Then mj writes the commit itself, without git commit's ~25 ms (10,000 notes)."""
+    from mentorjournal.git.hook import HOOK_NAME, KEPT, is_ours
+
+    location = gitstate.git_location(str(repo))
+    if location is None:
+        return False
+    said = _run(repo, ["config", "-z", "--get-regexp", _COMMIT_SETTINGS], ok_codes=(0, 1))
+    for entry in said.stdout.split(b"\0"):
+        key, equals, value = entry.partition(b"\n")
+        off = equals and value.strip().lower() in (b"false", b"no", b"off", b"0", b"")
+        if key and not (key == b"commit.gpgsign" and off):
+            return False
+    hooks = Path(location[0]) / "hooks"
+    pre_commit = hooks / HOOK_NAME
+    if _runs(pre_commit) and not is_ours(pre_commit):
+        return False
+    return not any(_runs(hooks / name) for name in (*_COMMIT_HOOKS, KEPT))
+
+
+def _runs(hook: Path) -> bool:
+    """Whether git would run ``hook`` (an executable file; git skips any other)."""
+    return hook.is_file() and os.access(hook, os.X_OK)
+
+
+def _commit_tree(repo: Path, message: str, tree: str, parent: str | None) -> str:
+    """Commit ``tree`` on ``parent`` as `git commit -m` would (its message cleaned up
+    the same way, its reflog entries worded the same), moving HEAD's branch only if
+    it is still at ``parent``."""
+    text = stripspace(message)
+    args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
+    sha = _run(repo, args, stdin=text.encode("utf-8", "surrogateescape")).stdout.decode().strip()
+    subject = text.split("\n", 1)[0]
+    reflog = f"commit{'' if parent else ' (initial)'}: {subject}"
+    proc = _run(repo, ["update-ref", "-m", reflog, "HEAD", sha, parent or ""], ok_codes=(0, 1, 128))
+    if proc.returncode != 0:
+        said = proc.stderr.decode("utf-8", "replace").strip()
+        raise MjError(
+            f"not committed: HEAD moved while mj committed ({said}); the changes stay "
+            "staged: run `mj commit` again"
+        )
+    return sha
+
+
+def stripspace(message: str) -> str:
+    """``message`` as `git commit -m` cleans it (`git stripspace`, cleanup mode
+    "whitespace"): trailing whitespace off every line, blank lines at either end
+    dropped, runs of blank lines made one, and a final newline."""
+    lines: list[str] = []
+    gap = False
+    for line in message.split("\n"):
+        line = line.rstrip(" \t\r")
+        if not line:
+            gap = bool(lines)
+            continue
+        if gap:
+            lines.append("")
+            gap = False
+        lines.append(line)
+    return "".join(line + "\n" for line in lines)
 
 
 @contextmanager

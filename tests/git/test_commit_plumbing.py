@@ -1,0 +1,169 @@
+"""`mj commit` writes the commit itself (commit-tree, update-ref) when git commit would
+do nothing more, and the commit is the one `git commit` writes; otherwise git commits."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import mj
+from gitutil import AGREEMENT, git, git_sandbox, make_journal, make_repo, write  # noqa: F401
+from sshutil import make_key
+
+from mentorjournal.errors import MjError
+from mentorjournal.git import writes
+
+pytestmark = pytest.mark.usefixtures("git_sandbox")
+
+NOTE = "---\ndate: 2025-07-18\nattendees: [ana, ben]\n---\n# Notes\n\n- [ ] @ana Draft it\n"
+# Fixed times and identity: two commits of the same tree, parent and message are then
+# the same object, sha for sha.
+SAME_TIME = {
+    "GIT_AUTHOR_DATE": "2025-07-18T10:00:00+02:00",
+    "GIT_COMMITTER_DATE": "2025-07-18T10:00:00+02:00",
+    "GIT_AUTHOR_NAME": "Ana Mentee",
+    "GIT_AUTHOR_EMAIL": "ana@example.org",
+    "GIT_COMMITTER_NAME": "Ana Mentee",
+    "GIT_COMMITTER_EMAIL": "ana@example.org",
+}
+
+
+def _hook(repo: Path, name: str, body: str = "exit 0") -> Path:
+    hook = repo / ".git" / "hooks" / name
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(f"#!/bin/sh\n{body}\n")
+    hook.chmod(0o755)
+    return hook
+
+
+def _mj_commit(repo: Path, message: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run `mj commit`; whether mj wrote the commit itself (rather than git commit)."""
+    for name, value in SAME_TIME.items():
+        monkeypatch.setenv(name, value)
+    written: list[str] = []
+    commit_tree = writes._commit_tree
+
+    def noted(*args: object) -> str:
+        written.append(commit_tree(*args))  # type: ignore[arg-type]
+        return written[-1]
+
+    monkeypatch.setattr(writes, "_commit_tree", noted)
+    result = mj("commit", "-m", message, cwd=repo)
+    assert result.exit_code == 0, result.output
+    return bool(written)
+
+
+def _pair(tmp_path: Path, *, unborn: bool = False) -> tuple[Path, Path]:
+    """Two repositories in the same state, each with mj's hook, one note to commit."""
+    repos = []
+    for name in ("plumbing", "porcelain"):
+        repo = make_repo(tmp_path / name) if unborn else make_journal(tmp_path / name)
+        if unborn:  # the agreement staged by hand: an index, and no commit yet
+            write(repo, "agreement.md", AGREEMENT)
+            git(repo, "add", "--", "agreement.md")
+        assert mj("hook", "install", cwd=repo).exit_code == 0
+        write(repo, "sessions/2025-07-18.md", NOTE)
+        repos.append(repo)
+    return repos[0], repos[1]
+
+
+@pytest.mark.parametrize("unborn", [False, True])
+def test_mj_writes_the_commit_git_commit_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unborn: bool
+) -> None:
+    """The same commit object (sha), HEAD and branch reflogs worded alike, on a branch
+    with history and on an unborn one; a commit-msg hook makes git commit the second."""
+    plumbing, porcelain = _pair(tmp_path, unborn=unborn)
+    if not unborn:  # one parent for both: the first commits must be the same object
+        first = git(porcelain, "rev-parse", "HEAD").strip()
+        git(plumbing, "fetch", "-q", str(porcelain), "main")
+        git(plumbing, "reset", "-q", "--soft", first)
+    ran = tmp_path / "commit-msg-ran"
+    _hook(porcelain, "commit-msg", f"touch '{ran}'")
+    message = "  Plan the portfolio  \n\n\n\nwith   \t\ntrailing space\n\n"
+    assert _mj_commit(plumbing, message, monkeypatch)
+    assert not _mj_commit(porcelain, message, monkeypatch)
+    assert ran.exists()  # git commit ran, and with it the hook
+    assert git(plumbing, "rev-parse", "HEAD") == git(porcelain, "rev-parse", "HEAD")
+    for ref in ("HEAD", "main"):
+        said = [git(r, "reflog", "show", "--format=%gs", ref).splitlines()[0] for r in (
+            plumbing, porcelain)]  # fmt: skip
+        assert said[0] == said[1]
+        assert said[0].startswith("commit (initial): " if unborn else "commit: ")
+    assert git(plumbing, "status", "--porcelain") == git(porcelain, "status", "--porcelain")
+
+
+@pytest.mark.parametrize(
+    "hook", ["prepare-commit-msg", "commit-msg", "post-commit", "pre-commit.before-mj"]
+)
+def test_any_other_hook_makes_git_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook: str
+) -> None:
+    repo = make_journal(tmp_path / "repo")
+    assert mj("hook", "install", cwd=repo).exit_code == 0
+    ran = tmp_path / "ran"
+    _hook(repo, hook, f"touch '{ran}'")
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    assert not _mj_commit(repo, "With a hook", monkeypatch)
+    assert ran.exists()
+    assert git(repo, "log", "-1", "--format=%s").strip() == "With a hook"
+
+
+def test_a_signing_setting_makes_git_commit_and_the_commit_is_signed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_journal(tmp_path / "repo")
+    key = make_key(tmp_path / "keys", "ana")
+    git(repo, "config", "gpg.format", "ssh")
+    git(repo, "config", "user.signingkey", str(key))
+    git(repo, "config", "commit.gpgsign", "true")
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    assert not _mj_commit(repo, "Signed", monkeypatch)
+    assert "-----BEGIN SSH SIGNATURE-----" in git(repo, "cat-file", "commit", "HEAD")
+
+
+def test_a_hooks_path_makes_git_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = make_journal(tmp_path / "repo")
+    hooks = tmp_path / "elsewhere"
+    ran = tmp_path / "ran"
+    hooks.mkdir()
+    (hooks / "post-commit").write_text(f"#!/bin/sh\ntouch '{ran}'\n")
+    (hooks / "post-commit").chmod(0o755)
+    git(repo, "config", "core.hooksPath", str(hooks))
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    assert not _mj_commit(repo, "Hooks elsewhere", monkeypatch)
+    assert ran.exists()
+
+
+def test_a_branch_moved_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    """The branch moves only from the parent the check saw (update-ref's old value)."""
+    repo = make_journal(tmp_path / "repo")
+    old = git(repo, "rev-parse", "HEAD").strip()
+    tree = git(repo, "rev-parse", "HEAD^{tree}").strip()
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    git(repo, "add", "--", "sessions/2025-07-18.md")
+    git(repo, "commit", "-q", "-m", "Someone else's commit")
+    moved = git(repo, "rev-parse", "HEAD").strip()
+    with pytest.raises(MjError, match="HEAD moved while mj committed"):
+        writes._commit_tree(repo, "Stale", tree, old)
+    assert git(repo, "rev-parse", "HEAD").strip() == moved
+    with pytest.raises(MjError, match="HEAD moved"):  # an unborn branch that was born
+        writes._commit_tree(repo, "Stale", tree, None)
+
+
+def test_stripspace_is_gits(tmp_path: Path) -> None:
+    """Against `git stripspace` itself, on random text made of the characters that
+    matter (spaces, tabs, carriage returns, blank lines, a form feed git keeps)."""
+    rng = random.Random(11)
+    pieces = ["a", "b c", " ", "\t", "\r", "\n", "\n\n", "\f", "  x  ", "#", "é"]
+    cases = ["", "\n\n", "one", "  lead\n\n\nmid  \n\n", "a\r\nb\r\n"]
+    cases += ["".join(rng.choice(pieces) for _ in range(rng.randrange(30))) for _ in range(300)]
+    for text in cases:
+        expected = subprocess.run(
+            ["git", "stripspace"], input=text.encode(), capture_output=True, check=True,
+            env={**os.environ, "LC_ALL": "C"}, timeout=30,
+        ).stdout.decode()  # fmt: skip
+        assert writes.stripspace(text) == expected, repr(text)
