@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TextIO
 
+    from mentorjournal.index.gitstate import Git
     from mentorjournal.model import Journal
     from mentorjournal.render.terminal import Palette
     from mentorjournal.reports.program import Program
@@ -123,13 +124,16 @@ def notice(root: Path, err: TextIO) -> None:
         err.write(terminal_text(line) + "\n")
 
 
-def commit(root: Path, message: str | None, colours: Palette) -> tuple[str, str | None]:
+def commit(
+    root: Path, message: str | None, colours: Palette, status: Git | None = None
+) -> tuple[str, str | None]:
     """`mj commit`: (what to print, the refusal when the journal has errors: the
-    findings are in what to print). Other refusals are raised (MjError)."""
+    findings are in what to print). Other refusals are raised (MjError). ``status``:
+    the journal's `git status` (``gitstate.STATUS``), started while mj was imported."""
     from mentorjournal.git.committing import commit_journal, plan_commit
     from mentorjournal.reports.changes import plural
 
-    plan = plan_commit(root)
+    plan = plan_commit(root, status)
     if plan.errors:
         from mentorjournal.render.findings import findings_text
 

@@ -47,6 +47,12 @@ def main() -> None:
             cli_main()
             return
         sys.stdout.flush()
+        sys.stderr.flush()
+        # Answered, and all of it written: skip the interpreter's teardown, which frees
+        # every module and object one by one (~7 ms of a 40 ms `mj status`, more after
+        # a journal was read). Files are written in with-blocks and pools joined, so
+        # nothing waits on it.
+        os._exit(code)
     except KeyboardInterrupt:
         sys.stderr.write("\nAborted!\n")  # the blank line closes the terminal's ^C
         code = 1

@@ -8,12 +8,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
 from mentorjournal.git.gitrepo import _JOURNAL_FILE, StatusEntry
 from mentorjournal.model import Finding
 from mentorjournal.reports.changes import Change, commit_message, journal_changes
+
+if TYPE_CHECKING:
+    from mentorjournal.index.gitstate import Git
 
 __all__ = ["CommitOutcome", "CommitPlan", "commit_journal", "plan_commit"]
 
@@ -94,9 +98,10 @@ def _journal_files_to_stage(root: Path, entries: Sequence[StatusEntry]) -> list[
     return sorted(set(paths))
 
 
-def plan_commit(root: Path) -> CommitPlan:
+def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
     """Refuse what must be refused (no repository, mid-merge, lock, detached HEAD,
-    private files staged), validate the working tree, and list the files to stage."""
+    private files staged), validate the working tree, and list the files to stage.
+    ``status``: `git status` of the journal (``gitstate.STATUS``) started earlier."""
     from mentorjournal.git import gitrepo, writes
 
     located = gitrepo.locate(root)
@@ -104,7 +109,7 @@ def plan_commit(root: Path) -> CommitPlan:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
     writes.ensure_can_commit(root, located)
     prefix = _prefix(root, located[0])
-    entries = gitrepo.status_entries(root, prefix)
+    entries = gitrepo.status_entries(root, prefix, status.output() if status else None)
     staged_private = [
         path
         for entry in entries
@@ -155,17 +160,18 @@ def _findings_if_staged(
     commit nor the hook hash it again) and the history it was checked under."""
     from mentorjournal.git import gitrepo, writes
     from mentorjournal.git.writes import trial_index
-    from mentorjournal.index.stagedcheck import staged_findings
+    from mentorjournal.index.stagedcheck import staged_check
 
     with trial_index(root, copy=True) as (index, before, trial_file):
         writes.stage(root, to_stage)
-        findings = staged_findings(root)[0]
+        findings, _, alone = staged_check(root)
         if any(f.severity == "error" for f in findings):
             return findings, None, None
         if before is None:  # no index yet: nothing to put in place, so no skip either
             return findings, None, None
         checked = None
-        if whole_repository and not gitrepo.other_journals(top):
+        # The fast check answers only for an index that holds no journal in a folder.
+        if whole_repository and (alone or not gitrepo.other_journals(top)):
             checked = f"{gitrepo.write_tree(root)} {gitrepo.head_commit(root) or ''}"
         staged = gitrepo.changed_in_index(top)
         after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()

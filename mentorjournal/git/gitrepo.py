@@ -241,13 +241,15 @@ def changed_in_index(journal_root: Path) -> dict[str, tuple[str | None, str | No
     return dict(sorted(found.items()))
 
 
-def status_entries(journal_root: Path, prefix: str | None = None) -> list[StatusEntry]:
+def status_entries(
+    journal_root: Path, prefix: str | None = None, raw: bytes | None = None
+) -> list[StatusEntry]:
     """`git status` for the journal: staged, unstaged and untracked files, renames kept.
-    ``prefix``: the journal's path in the repository, when the caller knows it."""
+    ``prefix``: the journal's path in the repository, when the caller knows it; ``raw``:
+    what ``gitstate.STATUS`` printed, when the caller ran it (None: run it now)."""
     prefix = _prefix(journal_root) if prefix is None else prefix
-    raw = _run(
-        journal_root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."]
-    ).stdout
+    if raw is None:
+        raw = _run(journal_root, gitstate.STATUS).stdout
     entries: list[StatusEntry] = []
     for code, path, orig in gitstate.status_records(raw):
         if not path.startswith(prefix):

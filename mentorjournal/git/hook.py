@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-import tempfile
 from pathlib import Path
 
 from mentorjournal.errors import MjError
@@ -123,6 +122,8 @@ def _toplevel(repo_root: Path) -> Path:
 
 def _write_executable(path: Path, content: bytes) -> None:
     """Replace `path` atomically with `content`, mode 0755."""
+    import tempfile  # here: `mj commit` imports this module for is_ours alone
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

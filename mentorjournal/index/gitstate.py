@@ -313,6 +313,11 @@ def ls_files(root: str) -> Git:
     return Git(root, ["ls-files", "-s", "-z", "--", "."])
 
 
+# `git status` of a journal (run in its root) as `mj commit` reads it: every change,
+# untracked files one by one (``gitrepo.status_entries``).
+STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+
+
 def changed_files(root: str) -> Git:
     """Tracked files whose working copy differs from the index (untracked ones are listed
     by the caller's own walk, so git need not look for them)."""

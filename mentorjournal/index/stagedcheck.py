@@ -87,6 +87,13 @@ def save(root: str, loaded: Loaded, findings: list[Finding], judged: str | None)
 def staged_findings(root: Path) -> tuple[list[Finding], int]:
     """(findings, documents checked) of the index's journal at ``root``: the fast check
     when it can answer, else the full one (which leaves a snapshot for next time)."""
+    findings, count, _ = staged_check(root)
+    return findings, count
+
+
+def staged_check(root: Path) -> tuple[list[Finding], int, bool]:
+    """``staged_findings``, and whether the index is known to hold no journal in a
+    folder (the fast check answers only then; the full one does not say)."""
     from mentorjournal.model import Finding
 
     if os.environ.get("MJ_NO_CACHE"):
@@ -94,11 +101,11 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
         from mentorjournal.index.store import load_cached
 
         journal = load_cached(root, staged=True)
-        return validate(journal), len(journal.documents)
+        return validate(journal), len(journal.documents), False
     checked = check_staged(str(root))
     if checked is not None:
         rows, count = checked
-        return [Finding(*row) for row in rows], count  # type: ignore[arg-type]
+        return [Finding(*row) for row in rows], count, True  # type: ignore[arg-type]
     # Only here: the signatures module alone costs a commit ~10 ms to import.
     from mentorjournal.checks.signatures import reads_history
     from mentorjournal.checks.validate import validate
@@ -110,7 +117,7 @@ def staged_findings(root: Path) -> tuple[list[Finding], int]:
     judged = gitstate.history_mark(str(root)) if keyed else None
     findings = validate(loaded.journal)
     save(str(root), loaded, findings, judged)
-    return findings, len(loaded.journal.documents)
+    return findings, len(loaded.journal.documents), False
 
 
 def check_staged(root: str) -> tuple[list[Row], int] | None:
