@@ -160,23 +160,45 @@ def _findings_if_staged(
     commit nor the hook hash it again) and the history it was checked under."""
     from mentorjournal.git import gitrepo, writes
     from mentorjournal.git.writes import trial_index
+    from mentorjournal.index.gitstate import Git
     from mentorjournal.index.stagedcheck import staged_check
 
     with trial_index(root, copy=True) as (index, before, trial_file):
-        writes.stage(root, to_stage)
-        findings, _, alone = staged_check(root)
-        if any(f.severity == "error" for f in findings):
-            return findings, None, None
+        writes.stage(root, to_stage, meanwhile=_prefetch_check)
         if before is None:  # no index yet: nothing to put in place, so no skip either
-            return findings, None, None
-        checked = None
-        # The fast check answers only for an index that holds no journal in a folder.
-        if whole_repository and (alone or not gitrepo.other_journals(top)):
-            checked = f"{gitrepo.write_tree(root)} {gitrepo.head_commit(root) or ''}"
-        staged = gitrepo.changed_in_index(top)
+            return staged_check(root)[0], None, None
+        # What the commit needs of git is asked now, and runs on the other core while
+        # the check runs on this one; it is used only if the check passes.
+        tree = Git(str(root), ["write-tree"]) if whole_repository else None
+        head, diff = Git(str(root), gitrepo.HEAD_COMMIT), Git(str(top), gitrepo.DIFF_CACHED)
+        try:
+            findings, _, alone = staged_check(root)
+            if any(f.severity == "error" for f in findings):
+                return findings, None, None
+            checked = None
+            # The fast check answers only for an index that holds no journal in a folder.
+            if tree is not None and (alone or not gitrepo.other_journals(top)):
+                tree_id = _said(tree) or gitrepo.write_tree(root)  # git's words if it failed
+                checked = f"{tree_id} {_said(head) or gitrepo.head_commit(root) or ''}"
+            staged = gitrepo.changed_in_index(top, diff.output())
+        finally:
+            for git in (tree, head, diff):  # the trial index is git's until they end
+                if git is not None:
+                    git.output()
         after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()
         trial = Trial(index, before, after, (times.st_atime_ns, times.st_mtime_ns), staged)
         return findings, checked, trial
+
+
+def _said(git: Git) -> str:
+    """What ``git`` printed, stripped; empty when it failed."""
+    return (git.output() or b"").decode("utf-8", "surrogateescape").strip()
+
+
+def _prefetch_check() -> None:
+    """What checking a staged note imports (~10 ms), while git stages it."""
+    from mentorjournal.checks import crossfile, filecheck  # noqa: F401
+    from mentorjournal.format import yamldata  # noqa: F401
 
 
 @contextmanager

@@ -226,13 +226,19 @@ def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def changed_in_index(journal_root: Path) -> dict[str, tuple[str | None, str | None]]:
+# What differs between HEAD and the index, as ``changed_in_index`` reads it.
+DIFF_CACHED = ("diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative")
+HEAD_COMMIT = ("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+
+
+def changed_in_index(
+    journal_root: Path, raw: bytes | None = None
+) -> dict[str, tuple[str | None, str | None]]:
     """Journal-relative path -> (HEAD's blob, the index's blob; None where the file is
-    absent) of each path whose index version differs from HEAD, sorted by path."""
-    raw = _run(
-        journal_root,
-        ["diff", "--cached", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative", "--", "."],
-    ).stdout
+    absent) of each path whose index version differs from HEAD, sorted by path.
+    ``raw``: what ``DIFF_CACHED -- .`` printed in ``journal_root``, when the caller ran it."""
+    if raw is None:
+        raw = _run(journal_root, [*DIFF_CACHED, "--", "."]).stdout
     fields = _split_z(raw)  # ":old-mode new-mode old-blob new-blob status", then the path
     found = {}
     for meta, path in zip(fields[::2], fields[1::2], strict=True):
@@ -303,7 +309,7 @@ def head_commit(repo: Path) -> str | None:
 
 
 def _commit_of(repo: Path, ref: str, ok_codes: tuple[int, ...] = (0, 1)) -> str | None:
-    proc = _run(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=ok_codes)
+    proc = _run(repo, [*HEAD_COMMIT[:3], f"{ref}^{{commit}}"], ok_codes=ok_codes)
     return proc.stdout.decode("ascii", "replace").strip() if proc.returncode == 0 else None
 
 

@@ -8,7 +8,7 @@ itself writes an index."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -157,15 +157,23 @@ def init_repo(path: Path) -> Path:
     return top
 
 
-def stage(repo: Path, paths: Sequence[str | Path]) -> None:
-    """`git add` exactly these paths (relative to `repo` or absolute), deletions included."""
+def stage(
+    repo: Path, paths: Sequence[str | Path], meanwhile: Callable[[], object] | None = None
+) -> None:
+    """`git add` exactly these paths (relative to `repo` or absolute), deletions included;
+    ``meanwhile`` is called while git adds them."""
     if not paths:
         return
     # Only the directory is resolved, so a tracked symlink is staged as itself.
     base = repo.resolve()
-    absolute = [str(base / path) for path in paths]
-    # A file named `*.md` or `:(glob)x` is a file, not a pattern.
-    _run(repo, ["add", "--", *absolute], env={"GIT_LITERAL_PATHSPECS": "1"})
+    arguments = ["add", "--", *(str(base / path) for path in paths)]
+    literal = {"GIT_LITERAL_PATHSPECS": "1"}  # a file named `*.md` or `:(glob)x` is a file
+    if meanwhile is not None:
+        adding = gitstate.Git(str(repo), arguments, env=literal)
+        meanwhile()
+        if adding.output() is not None:
+            return
+    _run(repo, arguments, env=literal)  # again, for git's own words on what went wrong
 
 
 def promote_index(index: str, before: bytes, after: bytes, times: tuple[int, int]) -> bool:

@@ -219,8 +219,15 @@ class Git:
 
     __slots__ = ("_fd", "_pid")
 
-    def __init__(self, root: str, arguments: Sequence[str], given: bytes = b"") -> None:
-        """Start git; ``given`` is written to its stdin (keep it under a pipe's 64 KiB)."""
+    def __init__(
+        self,
+        root: str,
+        arguments: Sequence[str],
+        given: bytes = b"",
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """Start git; ``given`` is written to its stdin (keep it under a pipe's 64 KiB);
+        ``env``: variables to set for it."""
         command = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", root, *arguments]
         read, write = os.pipe()
         _widen(read)
@@ -231,7 +238,7 @@ class Git:
             self._pid = os.posix_spawnp(
                 "git",
                 command,
-                os.environ,
+                {**os.environ, **env} if env else os.environ,
                 file_actions=[
                     (os.POSIX_SPAWN_DUP2, stdin_read, 0),
                     (os.POSIX_SPAWN_DUP2, write, 1),
