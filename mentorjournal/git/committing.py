@@ -104,7 +104,7 @@ def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
     ``status``: `git status` of the journal (``gitstate.STATUS``) started earlier."""
     from mentorjournal.git import gitrepo, writes
 
-    located = gitrepo.locate(root)
+    located = _locate(root)
     if located is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
     writes.ensure_can_commit(root, located)
@@ -139,6 +139,22 @@ def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
     if errors:
         return CommitPlan(root, to_stage, errors, located, prefix)
     return CommitPlan(root, to_stage, errors, located, prefix, checked, trial)
+
+
+def _locate(root: Path) -> tuple[Path, Path] | None:
+    """(top level, this worktree's git directory), as ``gitrepo.locate`` finds them,
+    read from the `.git` folder or file (a git process less) unless git's own
+    variables say where the repository is."""
+    import os
+
+    from mentorjournal.git import gitrepo
+    from mentorjournal.index import gitstate
+
+    own = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES")
+    found = None if any(map(os.environ.get, own)) else gitstate.git_location(str(root))
+    if found is None:
+        return gitrepo.locate(root)
+    return Path(os.path.realpath(found[2])), Path(os.path.realpath(found[1]))
 
 
 def _prefix(root: Path, top: Path) -> str:
@@ -254,6 +270,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:
         raise MjError(_NOTHING)  # known before anything of the user's is staged
+    settings = writes.commit_settings(root) if checked else None  # read while mj words it
     with _interrupts_deferred() as interrupted:
         promoted = trial is not None and writes.promote_index(
             trial.index, trial.before, trial.after, trial.times
@@ -276,5 +293,12 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
         message = commit_message(changes, user_message)
         if interrupted:  # Ctrl-C while staging: stop before the commit, not after it
             raise KeyboardInterrupt
-        sha = writes.commit(root, message, located=plan.located, staged_known=True, checked=checked)
+        sha = writes.commit(
+            root,
+            message,
+            located=plan.located,
+            staged_known=True,
+            checked=checked,
+            settings=settings,
+        )
     return CommitOutcome(sha, message, plan.to_stage, tuple(changes))

@@ -223,6 +223,7 @@ def commit(
     located: tuple[Path, Path] | None = None,
     staged_known: bool = False,
     checked: str | None = None,
+    settings: gitstate.Git | None = None,
 ) -> str:
     """Commit the index with `message` (hooks run); return the new commit's sha.
 
@@ -230,13 +231,14 @@ def commit(
     ``staged_known``: the caller has found the index holds a change.
     ``checked``: "TREE HEAD" that mj's own check has just passed; mj's hook skips its
     check when the commit records exactly that tree on that HEAD (``hook.render_script``).
+    ``settings``: ``commit_settings`` started earlier.
     """
     ensure_can_commit(repo, located)
     if not staged_known:
         staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
         if staged.returncode == 0:
             raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    if checked and _only_mj_hooks(repo):
+    if checked and _only_mj_hooks(repo, settings):
         tree, _, parent = checked.partition(" ")
         return _commit_tree(repo, message, tree, parent or None)
     env = {"MJ_CHECKED": checked or ""}  # never one mj did not compute: an export, an outer run
@@ -255,7 +257,13 @@ _COMMIT_HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-index-
 _COMMIT_SETTINGS = r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$"
 
 
-def _only_mj_hooks(repo: Path) -> bool:
+def commit_settings(repo: Path) -> gitstate.Git:
+    """The settings that make git commit do more than commit-tree (``_COMMIT_SETTINGS``),
+    asked in the background: the answer is read when committing."""
+    return gitstate.Git(str(repo), ["config", "-z", "--get-regexp", _COMMIT_SETTINGS])
+
+
+def _only_mj_hooks(repo: Path, settings: gitstate.Git | None) -> bool:
     """Whether `git commit` of a tree mj has just checked would do only what
     `commit-tree` and `update-ref` do: no hook would run but mj's pre-commit hook,
     which skips a checked tree, and no setting signs the commit or words it otherwise.
@@ -265,8 +273,12 @@ def _only_mj_hooks(repo: Path) -> bool:
     location = gitstate.git_location(str(repo))
     if location is None:
         return False
-    said = _run(repo, ["config", "-z", "--get-regexp", _COMMIT_SETTINGS], ok_codes=(0, 1))
-    for entry in said.stdout.split(b"\0"):
+    said = (settings or commit_settings(repo)).output(ok=(0, 1))  # 1: none is set
+    if said is None:  # again, for git's own words on what went wrong
+        said = _run(
+            repo, ["config", "-z", "--get-regexp", _COMMIT_SETTINGS], ok_codes=(0, 1)
+        ).stdout
+    for entry in said.split(b"\0"):
         key, equals, value = entry.partition(b"\n")
         off = equals and value.strip().lower() in (b"false", b"no", b"off", b"0", b"")
         if key and not (key == b"commit.gpgsign" and off):

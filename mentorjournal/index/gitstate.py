@@ -259,8 +259,9 @@ class Git:
             for fd in (write, stdin_read, stdin_write, null):
                 os.close(fd)
 
-    def output(self) -> bytes | None:
-        """Everything git wrote; None when it could not run or failed."""
+    def output(self, ok: tuple[int, ...] = (0,)) -> bytes | None:
+        """Everything git wrote; None when it could not run or exited with a code not
+        in ``ok``."""
         if self._fd is None or self._pid is None:
             return None
         chunks = []
@@ -272,7 +273,7 @@ class Git:
             self._fd = None
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
-        return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+        return b"".join(chunks) if os.waitstatus_to_exitcode(status) in ok else None
 
 
 def _widen(pipe: int) -> None:

@@ -77,6 +77,11 @@ def test_mj_writes_the_commit_git_commit_writes(
     """The same commit object (sha), HEAD and branch reflogs worded alike, on a branch
     with history and on an unborn one; a commit-msg hook makes git commit the second."""
     plumbing, porcelain = _pair(tmp_path, unborn=unborn)
+    # None of the settings set at all: git config then answers nothing, with exit code 1.
+    git(plumbing, "config", "--global", "--unset", "commit.gpgsign")
+    for repo in (plumbing, porcelain):
+        git(repo, "config", "--unset", "commit.gpgsign")
+    assert not git(plumbing, "config", "--get-regexp", "commit", check=False)
     if not unborn:  # one parent for both: the first commits must be the same object
         first = git(porcelain, "rev-parse", "HEAD").strip()
         git(plumbing, "fetch", "-q", str(porcelain), "main")
