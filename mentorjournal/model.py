@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj commit` stays off typing (~3 ms)
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from mentorjournal.format.items import ItemRow
 
-Severity = Literal["error", "warning"]
-Kind = Literal["agreement", "goal", "session", "other"]
-ItemState = Literal["open", "done", "cancelled"]
+    Severity = Literal["error", "warning"]
+    Kind = Literal["agreement", "goal", "session", "other"]
+    ItemState = Literal["open", "done", "cancelled"]
 
 # A location inside front matter: keys and list indexes from the root.
 KeyPath = tuple["str | int", ...]

@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from mentorjournal import sshkeys
 from mentorjournal.errors import MjError
-from mentorjournal.model import Document, Finding, KeyPath, Severity
+from mentorjournal.model import Document, Finding, KeyPath
 
 if TYPE_CHECKING:
     from mentorjournal.git.gitlog import CommitInfo
+    from mentorjournal.model import Severity
 
     Version = tuple[CommitInfo | None, Document]
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
@@ -16,6 +15,7 @@ from mentorjournal.git.gitrepo import _JOURNAL_FILE, StatusEntry
 from mentorjournal.model import Finding
 from mentorjournal.reports.changes import Change, commit_message, journal_changes
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj commit` stays off typing
 if TYPE_CHECKING:
     from mentorjournal.index.gitstate import Git
 

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mentorjournal.errors import MjError
 from mentorjournal.index import gitstate
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj commit` stays off typing
+if TYPE_CHECKING:
+    import subprocess
 
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
@@ -87,6 +90,8 @@ def _run(
 ) -> subprocess.CompletedProcess[bytes]:
     """Run a git command in `cwd` (``env`` added to the environment); git's failure, or
     running past ``timeout`` seconds, becomes an `MjError` with what git said."""
+    import subprocess  # here: `mj commit` and the hook start git without it (~5 ms)
+
     argv = ["git", "--no-optional-locks", "-C", str(cwd), *args]
     try:
         proc = subprocess.run(

@@ -300,12 +300,17 @@ def _commit_tree(repo: Path, message: str, tree: str, parent: str | None) -> str
     the same way, its reflog entries worded the same), moving HEAD's branch only if
     it is still at ``parent``."""
     text = stripspace(message)
+    data = text.encode("utf-8", "surrogateescape")
     args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
-    sha = _run(repo, args, stdin=text.encode("utf-8", "surrogateescape")).stdout.decode().strip()
+    # Through gitstate.Git (no subprocess module to import), and again through _run for
+    # git's own words when it fails. A message for a pipe's buffer: _run writes larger.
+    written = gitstate.Git(str(repo), args, data).output() if len(data) < 1 << 15 else None
+    sha = (written or _run(repo, args, stdin=data).stdout).decode().strip()
     subject = text.split("\n", 1)[0]
     reflog = f"commit{'' if parent else ' (initial)'}: {subject}"
-    proc = _run(repo, ["update-ref", "-m", reflog, "HEAD", sha, parent or ""], ok_codes=(0, 1, 128))
-    if proc.returncode != 0:
+    moved = ["update-ref", "-m", reflog, "HEAD", sha, parent or ""]
+    if gitstate.Git(str(repo), moved).output() is None:
+        proc = _run(repo, moved, ok_codes=range(256))  # what git says of the refusal
         said = proc.stderr.decode("utf-8", "replace").strip()
         raise MjError(
             f"not committed: HEAD moved while mj committed ({said}); the changes stay "

@@ -12,11 +12,14 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from mentorjournal.audience import quotable
 from mentorjournal.format.document import parse_document
 from mentorjournal.model import ActionItem, Document
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj commit` stays off typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # A longer subject keeps its first parts and lists every part in the body (the
 # issue's own example, four parts, is 125 characters: keep such a message whole).
