@@ -325,6 +325,7 @@ def view(
             value = kept[1]
             if isinstance(value, kind):
                 return value
+        del kept  # an old report's text (~10 MB at 10,000 notes) must not outlive the miss
     gc.disable()
     try:
         read = [_records(root, False, survey).journal]
