@@ -67,7 +67,7 @@ def summary(
         raise MjError(f"--since {since} is after --until {until}")
     root = _state(ctx).root()
     colours = palette() if output is None and output_format == "text" else Palette(False)
-    text = commands.summary(root, output_format, today, since, until, audience, colours)
+    text, _ = commands.summary(root, output_format, today, since, until, audience, colours)
     _print_or_write(_state(ctx).directory, output, text)
 
 
@@ -174,7 +174,7 @@ def calendar(
 
     root = _state(ctx).root()
     try:
-        text, errors = commands.calendar(root, audience, owner, today, at)
+        text, errors, _ = commands.calendar(root, audience, owner, today, at)
     except UnknownOwnerError as exc:
         raise click.BadParameter(str(exc), param_hint="--owner") from None
     if errors:

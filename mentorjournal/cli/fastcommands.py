@@ -126,10 +126,14 @@ def summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | 
 
     colours = palette_for(out) if output_format == "text" else Palette(False)
     try:
-        text = commands.summary(Path(root), output_format, today, since, until, audience, colours)
+        text, clean = commands.summary(
+            Path(root), output_format, today, since, until, audience, colours
+        )
     except MjError as exc:
         return refused(err, exc)
-    say(out, text.rstrip("\n") + "\n")
+    if colours.enabled != palette_for(out).enabled:
+        clean = False  # judged for other colours than the gate's: the gate judges again
+    say(out, text.rstrip("\n") + "\n", clean=clean)
     return 0
 
 
@@ -155,14 +159,14 @@ def calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     from mentorjournal.errors import MjError
 
     try:
-        text, errors = commands.calendar(Path(root), audience, owner, today, at)
+        text, errors, clean = commands.calendar(Path(root), audience, owner, today, at)
     except ValueError:
         return None  # reports.calendar.UnknownOwnerError, a usage error: click words it
     except MjError as exc:
         return refused(err, exc)
     if errors:
         say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
-    say(out, text, crlf=True)
+    say(out, text, crlf=True, clean=clean)
     return 0
 
 

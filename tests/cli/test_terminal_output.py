@@ -111,6 +111,23 @@ def test_summary(evil: Path, audience: str, output_format: str) -> None:
         assert "Evil \\x1b[2K\\u202e title" in out
 
 
+def test_calendar_kept_or_made_shows_every_escape_visibly(evil: Path) -> None:
+    """Made (click), then kept (the fast path answers from the kept feed, whose check
+    by the gate was kept with it): the same escaped text, CRLF line ends intact."""
+    args = ("calendar", "--today", TODAY)
+    made = run(evil, *args)  # (click's runner reads CRLF as LF)
+    assert "Evil \\\\x1b]0\\;pwned\\\\x07 item" in made  # escaped, then iCalendar-escaped
+    kept = fast(evil, *args)
+    assert kept == fast(evil, *args) and kept.count("\r\n") > 10
+    assert kept.replace("\r\n", "\n") == made
+    clean = evil / "clean"  # no escape anywhere: the kept feed goes out as it is
+    make_repo(clean)
+    write(clean, "agreement.md", AGREEMENT.replace('"Ana \\e]0;pwned\\a"', "Ana Lima"))
+    write(clean, "sessions/2025-02-03.md", FILES[EVIL_FILE].replace(ERASE, ""))
+    first = fast(clean, *args)
+    assert first == fast(clean, *args) and first.replace("\r\n", "\n") == run(clean, *args)
+
+
 def test_validate_history_done_commit_and_errors(evil: Path) -> None:
     found = run(evil, "validate", code=1)
     assert printable(EVIL_FILE) in found
