@@ -146,7 +146,7 @@ def verify(handle: str, key: str, message: bytes, sig: str) -> bool:
 def _verdicts_path() -> str | None:
     if os.environ.get("MJ_NO_CACHE"):
         return None
-    from mentorjournal.index.gitstate import user_cache_dir
+    from mentorjournal.index.cachefile import user_cache_dir
 
     return str(Path(user_cache_dir(), "ssh-verdicts.marshal"))
 
@@ -160,7 +160,7 @@ def _load_verdicts() -> dict[str, bool]:
     if _verdicts is None:
         import marshal
 
-        from mentorjournal.index.gitstate import load
+        from mentorjournal.index.cachefile import load
 
         try:
             loaded = marshal.loads(load(path))
@@ -173,7 +173,7 @@ def _load_verdicts() -> dict[str, bool]:
 def _keep_verdict(entry: str, good: bool) -> None:
     import marshal
 
-    from mentorjournal.index.gitstate import store
+    from mentorjournal.index.cachefile import store
 
     path = _verdicts_path()
     if path is None:

@@ -145,7 +145,7 @@ def code_cache_dir() -> str | None:
     """Where generated validators are kept (the user's cache); None under MJ_NO_CACHE."""
     if os.environ.get("MJ_NO_CACHE"):
         return None
-    from mentorjournal.index.gitstate import user_cache_dir
+    from mentorjournal.index.cachefile import user_cache_dir
 
     return user_cache_dir()
 
@@ -186,7 +186,7 @@ def _codes(cache_dir: str | None) -> dict[str, Kept]:
         if path is not None:
             import marshal
 
-            from mentorjournal.index.gitstate import store
+            from mentorjournal.index.cachefile import store
 
             store(path, marshal.dumps((_code_key(), marshal.dumps(codes))))
     return codes
@@ -239,7 +239,7 @@ def _code_key() -> str:
     fingerprint (the schemas, mj's code and fastjsonschema's, by file)."""
     import sys
 
-    from mentorjournal.index.gitstate import fingerprint
+    from mentorjournal.index.cachefile import fingerprint
 
     return repr((_CODE_FORMAT, sys.version, fingerprint()))
 
@@ -252,7 +252,7 @@ def _read_codes(path: str) -> dict[str, Kept] | None:
     import marshal
     from types import CodeType
 
-    from mentorjournal.index.gitstate import load
+    from mentorjournal.index.cachefile import load
 
     try:
         stored = marshal.loads(load(path))  # a FIFO or a folder there reads as nothing

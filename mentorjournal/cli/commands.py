@@ -83,7 +83,7 @@ def calendar(
         import time
 
         from mentorjournal.checks.validate import file_errors
-        from mentorjournal.index import gitstate
+        from mentorjournal.index import cachefile, gitstate
         from mentorjournal.render.calendar_ics import calendar_ics
         from mentorjournal.render.terminal import feed_text
         from mentorjournal.reports.calendar import compute_calendar
@@ -99,15 +99,15 @@ def calendar(
         # mj or icalendar writes them again, with the same sequences.
         location = gitstate.git_location(str(root))
         name = f"calendar-{audience}"
-        where = gitstate.cache_path(str(root), location[0] if location else None, name)
+        where = cachefile.cache_path(str(root), location[0] if location else None, name)
         try:
-            stored = marshal.loads(gitstate.load(where))
+            stored = marshal.loads(cachefile.load(where))
         except (EOFError, ValueError, TypeError):
             stored = None
         # (code, kept), or as mj kept it before texts were kept: uid -> 3 values.
         code, kept = stored if isinstance(stored, tuple) and len(stored) == 2 else (None, stored)
         kept = kept if isinstance(kept, dict) else {}  # damaged: the feed starts afresh
-        same_code = code == gitstate.fingerprint()
+        same_code = code == cachefile.fingerprint()
         kept = {
             uid: (*v[:3], v[3] if same_code and len(v) == 4 and isinstance(v[3], str) else "")
             for uid, v in kept.items()
@@ -115,7 +115,7 @@ def calendar(
         }
         text, ledger = calendar_ics(built, kept, int(time.time()))
         if ledger != kept or not same_code:
-            gitstate.store(where, marshal.dumps((gitstate.fingerprint(), ledger)))
+            cachefile.store(where, marshal.dumps((cachefile.fingerprint(), ledger)))
         return text, errors, feed_text(text) is text
 
     owner = owner.lstrip("@") if owner else None

@@ -48,10 +48,9 @@ def commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | N
         return None
     # git status first: it runs on the other core while mj imports what it needs (~20 ms).
     # Not with git's paths in the environment: relative ones would be read from root.
-    from mentorjournal.index.gitstate import STATUS, Git
+    from mentorjournal.index.gitstate import STATUS, Git, located_elsewhere
 
-    own_paths = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
-    status = None if any(map(os.environ.get, own_paths)) else Git(root, STATUS)
+    status = None if located_elsewhere() else Git(root, STATUS)
     from pathlib import Path
 
     from mentorjournal.cli import commands

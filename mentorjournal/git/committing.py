@@ -150,8 +150,7 @@ def _locate(root: Path) -> tuple[Path, Path] | None:
     from mentorjournal.git import gitrepo
     from mentorjournal.index import gitstate
 
-    own = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES")
-    found = None if any(map(os.environ.get, own)) else gitstate.git_location(str(root))
+    found = None if gitstate.located_elsewhere() else gitstate.git_location(str(root))
     if found is None:
         return gitrepo.locate(root)
     return Path(os.path.realpath(found[2])), Path(os.path.realpath(found[1]))
@@ -194,9 +193,10 @@ def _findings_if_staged(
             checked = None
             # The fast check answers only for an index that holds no journal in a folder.
             if tree is not None and (alone or not gitrepo.other_journals(top)):
-                tree_id = _said(tree) or gitrepo.write_tree(root)  # git's words if it failed
-                checked = f"{tree_id} {_said(head) or gitrepo.head_commit(root) or ''}"
-            staged = gitrepo.changed_in_index(top, diff.output())
+                tree_id = gitrepo.answer(tree, root, ["write-tree"])
+                parent = gitrepo.answer(head, root, gitrepo.HEAD_COMMIT, ok=(0, 1))  # 1: unborn
+                checked = f"{tree_id.decode().strip()} {parent.decode().strip()}"
+            staged = gitrepo.changed_in_index(top, gitrepo.answer(diff, top, gitrepo.DIFF_CACHED))
         finally:
             for git in (tree, head, diff):  # the trial index is git's until they end
                 if git is not None:
@@ -204,11 +204,6 @@ def _findings_if_staged(
         after, times = Path(trial_file).read_bytes(), Path(trial_file).stat()
         trial = Trial(index, before, after, (times.st_atime_ns, times.st_mtime_ns), staged)
         return findings, checked, trial
-
-
-def _said(git: Git) -> str:
-    """What ``git`` printed, stripped; empty when it failed."""
-    return (git.output() or b"").decode("utf-8", "surrogateescape").strip()
 
 
 def _prefetch_check() -> None:
@@ -262,7 +257,7 @@ def _staged_versions(
 
 def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitOutcome:
     """Stage the plan's files and commit them with a message saying what changed."""
-    from mentorjournal.git import gitrepo, writes
+    from mentorjournal.git import commitwriter, gitrepo, writes
 
     if plan.errors:
         raise MjError("the journal has errors: fix them (see `mj validate`), then retry")
@@ -270,7 +265,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:
         raise MjError(_NOTHING)  # known before anything of the user's is staged
-    settings = writes.commit_settings(root) if checked else None  # read while mj words it
+    settings = commitwriter.commit_settings(root) if checked else None  # read meanwhile
     with _interrupts_deferred() as interrupted:
         promoted = trial is not None and writes.promote_index(
             trial.index, trial.before, trial.after, trial.times
@@ -293,7 +288,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
         message = commit_message(changes, user_message)
         if interrupted:  # Ctrl-C while staging: stop before the commit, not after it
             raise KeyboardInterrupt
-        sha = writes.commit(
+        sha = commitwriter.commit(
             root,
             message,
             located=plan.located,

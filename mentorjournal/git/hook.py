@@ -14,7 +14,7 @@ start of it does nothing, and it never starts the framework that started it.
 
 `mj commit` has checked its commit already: it passes ``MJ_CHECKED`` ("TREE HEAD" of
 what it checked), and the script skips the check when `git write-tree` and `git
-rev-parse HEAD` give exactly those (``writes.commit``).
+rev-parse HEAD` give exactly those (``commitwriter.commit``).
 """
 
 from __future__ import annotations

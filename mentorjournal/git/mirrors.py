@@ -21,7 +21,7 @@ from pathlib import Path
 from mentorjournal.errors import MjError
 from mentorjournal.git.gitrepo import _run, check_ref_value
 from mentorjournal.git.remote import _safe_env
-from mentorjournal.index.gitstate import user_cache_dir
+from mentorjournal.index.cachefile import user_cache_dir
 
 TIMEOUT = 120.0  # seconds for one clone or fetch
 AT_ONCE = 8

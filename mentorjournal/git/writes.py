@@ -17,7 +17,6 @@ from mentorjournal.git.gitrepo import (
     _JOURNAL_FILE,
     _run,
     current_branch,
-    head_commit,
     locate,
     repo_toplevel,
     status_entries,
@@ -28,13 +27,11 @@ from mentorjournal.index import gitstate
 Trial = tuple[str, bytes | None, str]
 
 __all__ = [
-    "commit",
     "ensure_can_commit",
     "ensure_can_sync",
     "init_repo",
     "promote_index",
     "stage",
-    "stripspace",
     "trial_index",
 ]
 
@@ -168,12 +165,13 @@ def stage(
     base = repo.resolve()
     arguments = ["add", "--", *(str(base / path) for path in paths)]
     literal = {"GIT_LITERAL_PATHSPECS": "1"}  # a file named `*.md` or `:(glob)x` is a file
-    if meanwhile is not None:
-        adding = gitstate.Git(str(repo), arguments, env=literal)
-        meanwhile()
-        if adding.output() is not None:
-            return
-    _run(repo, arguments, env=literal)  # again, for git's own words on what went wrong
+    if meanwhile is None:
+        _run(repo, arguments, env=literal)
+        return
+    adding = gitstate.Git(str(repo), arguments, env=literal)
+    meanwhile()
+    if adding.output() is None:
+        _run(repo, arguments, env=literal)  # again, for git's own words on what went wrong
 
 
 def promote_index(index: str, before: bytes, after: bytes, times: tuple[int, int]) -> bool:
@@ -214,127 +212,6 @@ def promote_index(index: str, before: bytes, after: bytes, times: tuple[int, int
         return False
     lock.replace(index)  # from here on the lock is gone, and may be another's
     return True
-
-
-def commit(
-    repo: Path,
-    message: str,
-    *,
-    located: tuple[Path, Path] | None = None,
-    staged_known: bool = False,
-    checked: str | None = None,
-    settings: gitstate.Git | None = None,
-) -> str:
-    """Commit the index with `message` (hooks run); return the new commit's sha.
-
-    ``located``: the repository's (top level, git directory), when known;
-    ``staged_known``: the caller has found the index holds a change.
-    ``checked``: "TREE HEAD" that mj's own check has just passed; mj's hook skips its
-    check when the commit records exactly that tree on that HEAD (``hook.render_script``).
-    ``settings``: ``commit_settings`` started earlier.
-    """
-    ensure_can_commit(repo, located)
-    if not staged_known:
-        staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
-        if staged.returncode == 0:
-            raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
-    if checked and _only_mj_hooks(repo, settings):
-        tree, _, parent = checked.partition(" ")
-        return _commit_tree(repo, message, tree, parent or None)
-    env = {"MJ_CHECKED": checked or ""}  # never one mj did not compute: an export, an outer run
-    _run(repo, ["commit", "--quiet", "-m", message], env=env)
-    sha = head_commit(repo)
-    if sha is None:
-        raise MjError(f"git commit left no commit in {repo}")
-    return sha
-
-
-# The hooks `git commit` runs besides pre-commit (reference-transaction: update-ref
-# runs it too). With any of them, or a hook mj's pre-commit hook runs first, git commits.
-_COMMIT_HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-index-change")
-# Settings under which `git commit` does more than commit-tree and update-ref: a hooks
-# folder of another tool, a signature, another message cleanup, another encoding.
-_COMMIT_SETTINGS = r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$"
-
-
-def commit_settings(repo: Path) -> gitstate.Git:
-    """The settings that make git commit do more than commit-tree (``_COMMIT_SETTINGS``),
-    asked in the background: the answer is read when committing."""
-    return gitstate.Git(str(repo), ["config", "-z", "--get-regexp", _COMMIT_SETTINGS])
-
-
-def _only_mj_hooks(repo: Path, settings: gitstate.Git | None) -> bool:
-    """Whether `git commit` of a tree mj has just checked would do only what
-    `commit-tree` and `update-ref` do: no hook would run but mj's pre-commit hook,
-    which skips a checked tree, and no setting signs the commit or words it otherwise.
-    Then mj writes the commit itself, without git commit's ~25 ms (10,000 notes)."""
-    from mentorjournal.git.hook import HOOK_NAME, KEPT, is_ours
-
-    location = gitstate.git_location(str(repo))
-    if location is None:
-        return False
-    said = (settings or commit_settings(repo)).output(ok=(0, 1))  # 1: none is set
-    if said is None:  # again, for git's own words on what went wrong
-        said = _run(
-            repo, ["config", "-z", "--get-regexp", _COMMIT_SETTINGS], ok_codes=(0, 1)
-        ).stdout
-    for entry in said.split(b"\0"):
-        key, equals, value = entry.partition(b"\n")
-        off = equals and value.strip().lower() in (b"false", b"no", b"off", b"0", b"")
-        if key and not (key == b"commit.gpgsign" and off):
-            return False
-    hooks = Path(location[0]) / "hooks"
-    pre_commit = hooks / HOOK_NAME
-    if _runs(pre_commit) and not is_ours(pre_commit):
-        return False
-    return not any(_runs(hooks / name) for name in (*_COMMIT_HOOKS, KEPT))
-
-
-def _runs(hook: Path) -> bool:
-    """Whether git would run ``hook`` (an executable file; git skips any other)."""
-    return hook.is_file() and os.access(hook, os.X_OK)
-
-
-def _commit_tree(repo: Path, message: str, tree: str, parent: str | None) -> str:
-    """Commit ``tree`` on ``parent`` as `git commit -m` would (its message cleaned up
-    the same way, its reflog entries worded the same), moving HEAD's branch only if
-    it is still at ``parent``."""
-    text = stripspace(message)
-    data = text.encode("utf-8", "surrogateescape")
-    args = ["commit-tree", tree, *(["-p", parent] if parent else [])]
-    # Through gitstate.Git (no subprocess module to import), and again through _run for
-    # git's own words when it fails. A message for a pipe's buffer: _run writes larger.
-    written = gitstate.Git(str(repo), args, data).output() if len(data) < 1 << 15 else None
-    sha = (written or _run(repo, args, stdin=data).stdout).decode().strip()
-    subject = text.split("\n", 1)[0]
-    reflog = f"commit{'' if parent else ' (initial)'}: {subject}"
-    moved = ["update-ref", "-m", reflog, "HEAD", sha, parent or ""]
-    if gitstate.Git(str(repo), moved).output() is None:
-        proc = _run(repo, moved, ok_codes=range(256))  # what git says of the refusal
-        said = proc.stderr.decode("utf-8", "replace").strip()
-        raise MjError(
-            f"not committed: HEAD moved while mj committed ({said}); the changes stay "
-            "staged: run `mj commit` again"
-        )
-    return sha
-
-
-def stripspace(message: str) -> str:
-    """``message`` as `git commit -m` cleans it (`git stripspace`, cleanup mode
-    "whitespace"): trailing whitespace off every line, blank lines at either end
-    dropped, runs of blank lines made one, and a final newline."""
-    lines: list[str] = []
-    gap = False
-    for line in message.split("\n"):
-        line = line.rstrip(" \t\r")
-        if not line:
-            gap = bool(lines)
-            continue
-        if gap:
-            lines.append("")
-            gap = False
-        lines.append(line)
-    return "".join(line + "\n" for line in lines)
 
 
 @contextmanager

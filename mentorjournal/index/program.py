@@ -32,7 +32,7 @@ import os
 
 from mentorjournal.digest import blob_id
 from mentorjournal.format import layout
-from mentorjournal.index import gitstate
+from mentorjournal.index import cachefile, gitstate
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: a warm run imports little
 if TYPE_CHECKING:
@@ -66,14 +66,14 @@ def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str
         folder, file_name = os.path.split(where)
         output = os.path.join(folder, file_name.replace("program-", f"program-{name}-", 1))
         try:
-            tag, kept_generation, kept_key, text = marshal.loads(gitstate.load(output))
+            tag, kept_generation, kept_key, text = marshal.loads(cachefile.load(output))
             if (tag, kept_generation, kept_key) == (_TAG, generation, key):
                 return str(text)
         except (EOFError, ValueError, TypeError):
             pass  # missing or damaged: computed below
     text = compute(sorted((path, entry[4]) for path, entry in pairs.items()))
     if output is not None:
-        gitstate.store(output, marshal.dumps((_TAG, generation, key, text)))
+        cachefile.store(output, marshal.dumps((_TAG, generation, key, text)))
     return text
 
 
@@ -86,7 +86,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     common_dir, worktree_dir, top = location
     running = gitstate.changed_files(root)  # runs on another core meanwhile
     checksum = gitstate.index_checksum(worktree_dir)
-    where = gitstate.cache_path(root, common_dir, "program")
+    where = cachefile.cache_path(root, common_dir, "program")
     keep = not os.environ.get("MJ_NO_CACHE")
     generation, old_checksum, walked, entries = (_read(where) if keep else None) or _EMPTY
     listing_git = gitstate.ls_files(root) if checksum is None or checksum != old_checksum else None
@@ -146,8 +146,8 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     changed = fresh or remarked or checksum != old_checksum or rewalked
     if keep and (changed or set(current) != set(entries)):
         listing: tuple[Any, ...] = (journals.paths, [], journals.dirs, journals.started_ns)
-        state = (_TAG, gitstate.fingerprint(), generation, checksum, listing, current)
-        gitstate.store(where, marshal.dumps(state))
+        state = (_TAG, cachefile.fingerprint(), generation, checksum, listing, current)
+        cachefile.store(where, marshal.dumps(state))
     return current, generation, where if keep else None
 
 
@@ -172,10 +172,10 @@ def _stale(root: str, roots: set[str], entries: dict[str, Entry], changed: list[
 
 def _read(where: str) -> tuple[bytes, bytes | None, tuple[Any, ...], dict[str, Entry]] | None:
     try:
-        tag, mark, generation, checksum, walked, entries = marshal.loads(gitstate.load(where))
+        tag, mark, generation, checksum, walked, entries = marshal.loads(cachefile.load(where))
     except (EOFError, ValueError, TypeError):
         return None
-    if (tag, mark) != (_TAG, gitstate.fingerprint()) or not isinstance(entries, dict):
+    if (tag, mark) != (_TAG, cachefile.fingerprint()) or not isinstance(entries, dict):
         return None
     if not isinstance(walked, tuple) or len(walked) != 4:
         return None  # damaged: rebuilt

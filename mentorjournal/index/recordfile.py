@@ -15,7 +15,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mentorjournal.index import gitstate
+from mentorjournal.index import cachefile
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,7 +61,7 @@ def _unpack(where: str, fingerprint: str) -> dict[str, Stored] | None:
 
 def _parts(where: str) -> Iterator[bytes]:
     """The marshals of a cache file, one at a time: the file is never held whole."""
-    handle = gitstate.open_cache(where)
+    handle = cachefile.open_cache(where)
     if handle is None:
         return
     with handle:
@@ -98,8 +98,8 @@ def write(
     added = {key: stored for key, stored in current.items() if key not in whole}
     stale = len(whole) - (len(current) - len(added))
     if whole and len(added) + stale <= MOST_ADDED:
-        gitstate.store(_beside(where), _framed(fingerprint, added))
+        cachefile.store(_beside(where), _framed(fingerprint, added))
         return
-    gitstate.store(where, _framed(fingerprint, current))
+    cachefile.store(where, _framed(fingerprint, current))
     with suppress(OSError):  # a cache that cannot be written only costs speed
         Path(_beside(where)).unlink(missing_ok=True)  # its records are in the whole file now

@@ -15,6 +15,7 @@ import zlib
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
+    import mmap
     from collections.abc import Callable, Iterator, Sequence
     from typing import Any, Self
 
@@ -189,3 +190,32 @@ class Chunks:
             if len(run) > 2 * self.SIZE:
                 self._runs[number : number + 1] = [run[: self.SIZE], run[self.SIZE :]]
                 self._firsts.insert(number + 1, self._key(run[self.SIZE]))
+
+
+def framed(facts: tuple[Any, ...], groups: tuple[Sequence[Buffer], ...]) -> list[Buffer]:
+    """A file of ``groups`` of pieces: a directory (``facts``, then how long each piece
+    of each group is) as a marshal after its length, then the pieces, which a reader
+    slices out without copying (one marshal of them all would copy every piece on
+    every read: 15 MB for the status snapshot's body at 10,000 notes)."""
+    lengths = tuple(tuple(len(piece) for piece in group) for group in groups)
+    directory = marshal.dumps((*facts, lengths))
+    return [len(directory).to_bytes(8, "little"), directory, *(p for g in groups for p in g)]
+
+
+def unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
+    """(``facts``..., groups of pieces as memoryviews of ``data``), as ``framed`` wrote
+    them; raises as marshal does when cut short or damaged."""
+    size = int.from_bytes(data[:8], "little")
+    view = memoryview(data)
+    *facts, lengths = marshal.loads(view[8 : 8 + size])
+    at = 8 + size
+    groups = []
+    for group in lengths:
+        pieces = []
+        for length in group:
+            pieces.append(view[at : at + length])
+            at += length
+        groups.append(pieces)
+    if at != len(data) or not isinstance(lengths, tuple):
+        raise EOFError("a snapshot body cut short")
+    return (*facts, groups)

@@ -26,17 +26,14 @@ import marshal
 import os
 
 from mentorjournal.audience import is_private
-from mentorjournal.index import gitstate
-from mentorjournal.index.shelf import Chunks, PrefixShelf, Shelf
+from mentorjournal.index import cachefile
+from mentorjournal.index.shelf import Chunks, PrefixShelf, Shelf, framed, unframe
 from mentorjournal.reports import statuscore
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
-    import mmap
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator
     from typing import Any
-
-    Buffer = bytes | memoryview  # a piece of a file, unpacked when first needed
 
     # What status keeps of one file: (blob it was read from, index blob or None,
     # kind, date of the session held or None, error count, open rows, short item ids,
@@ -54,7 +51,7 @@ if TYPE_CHECKING:
     Rows = tuple[statuscore.JsonRow, ...]
     # (sorted session dates, records, counts, open ids, marshal of the paths, open rows
     # in status order, [how many open rows, how many of them in private notes])
-    Body = tuple[list[str], Shelf, Shelf, PrefixShelf, bytes, Chunks, list[int]]
+    Body = tuple[list[str], Shelf, Shelf, PrefixShelf, bytes | memoryview, Chunks, list[int]]
 
 _TAG = "mj-status-snapshot"
 _ID_LENGTH = 6  # items.ID_LENGTH, without importing items
@@ -75,7 +72,9 @@ class Snapshot:
     many items use each short id (``counts``); which notes hold the open items of
     each id (``open_ids``, shelved by the id's first two characters, so that `mj
     done a1b2` unpacks one shard); and every open row in status order (``order``),
-    in runs of 512. All of them are shelved in small pieces, so that a changed note
+    in runs of 512 (each open row is kept twice: in its record, which an edit
+    touches, and in the order, which status reads whole). All of them are shelved in
+    small pieces, so that a changed note
     costs unpacking a few hundred entries, not 50,000, and only `mj status` unpacks
     every row. The paths that have a record are kept apart too (one marshal of
     strings): when a folder changed, comparing them with a new walk says which files
@@ -119,8 +118,8 @@ class Snapshot:
         generation."""
         if self._body is None:
             try:
-                tag, mark, generation, dates, tally, firsts, pieces = _unframe(
-                    gitstate.mapped(_part(self._where, "body"))
+                tag, mark, generation, dates, tally, firsts, pieces = unframe(
+                    cachefile.mapped(_part(self._where, "body"))
                 )
                 records, counts, ids, (paths,), runs = pieces
                 if len(tally) != 2:
@@ -136,7 +135,7 @@ class Snapshot:
                 )
             except (EOFError, ValueError, TypeError) as damaged:
                 raise ValueError("no snapshot body") from damaged
-            if (tag, mark, generation) != (_TAG, gitstate.fingerprint(), self._base):
+            if (tag, mark, generation) != (_TAG, cachefile.fingerprint(), self._base):
                 self._body = None
                 raise ValueError("a snapshot body of another generation")
             if self.generation != self._base:
@@ -146,7 +145,9 @@ class Snapshot:
     def _replay(self) -> None:
         """Apply the delta file: the records that changed since the body was written."""
         try:
-            tag, base, generation, delta = marshal.loads(gitstate.load(_part(self._where, "delta")))
+            tag, base, generation, delta = marshal.loads(
+                cachefile.load(_part(self._where, "delta"))
+            )
         except (EOFError, ValueError, TypeError) as damaged:
             raise ValueError("no snapshot delta") from damaged
         if (tag, base, generation) != (_TAG, self._base, self.generation):
@@ -197,10 +198,10 @@ class Snapshot:
         dates, records, counts, ids, paths, order, tally = self.body()
         self.generation = os.urandom(8)
         self.rewritten = True
-        mark = gitstate.fingerprint()
+        mark = cachefile.fingerprint()
         if self._base is not None and len(self._delta) <= _MOST_DELTA:
             delta = (_TAG, self._base, self.generation, self._delta)
-            gitstate.store(_part(self._where, "delta"), marshal.dumps(delta))
+            cachefile.store(_part(self._where, "delta"), marshal.dumps(delta))
         else:
             if self._paths_changed:
                 paths = marshal.dumps(tuple(sorted(self.known_paths())))
@@ -209,18 +210,18 @@ class Snapshot:
             firsts, runs = order.pack()
             pieces = (records.pack(), counts.pack(), ids.pack(), (paths,), runs)
             facts = (_TAG, mark, self.generation, dates, tuple(tally), firsts)
-            gitstate.store(_part(self._where, "body"), _framed(facts, pieces))
+            cachefile.store(_part(self._where, "body"), framed(facts, pieces))
             self._base, self._delta = self.generation, {}
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
         data = (_TAG, mark, self.generation, (*head, self._base))
-        gitstate.store(self._where, marshal.dumps(data))
+        cachefile.store(self._where, marshal.dumps(data))
 
     @classmethod
     def read(cls, where: str) -> Snapshot | None:
         """The head at ``where``; None when missing, foreign or damaged."""
         try:
-            tag, mark, generation, head = marshal.loads(gitstate.load(where))
-            if (tag, mark) != (_TAG, gitstate.fingerprint()) or len(head) != 7:
+            tag, mark, generation, head = marshal.loads(cachefile.load(where))
+            if (tag, mark) != (_TAG, cachefile.fingerprint()) or len(head) != 7:
                 return None
             if len(head[3]) != 8:
                 return None
@@ -262,7 +263,7 @@ class Snapshot:
     def kept_output(self, kind: str, key: str) -> str | None:
         """The output of `mj status` kept for this generation and ``key``, if any."""
         try:
-            tag, generation, kept_key, text = marshal.loads(gitstate.load(self._output(kind)))
+            tag, generation, kept_key, text = marshal.loads(cachefile.load(self._output(kind)))
         except (EOFError, ValueError, TypeError):
             return None
         if (tag, generation, kept_key) != (_TAG, self.generation, key):
@@ -270,7 +271,7 @@ class Snapshot:
         return text if isinstance(text, str) else None
 
     def keep_output(self, kind: str, key: str, text: str) -> None:
-        gitstate.store(self._output(kind), marshal.dumps((_TAG, self.generation, key, text)))
+        cachefile.store(self._output(kind), marshal.dumps((_TAG, self.generation, key, text)))
 
     def _output(self, kind: str) -> str:
         folder, name = os.path.split(self._where)
@@ -368,41 +369,13 @@ _ID_SHARDS = 256  # ~140 short ids each
 
 
 def _where(root: str, git_dir: str) -> str:
-    return gitstate.cache_path(root, git_dir, "status")
+    return cachefile.cache_path(root, git_dir, "status")
 
 
 def _part(where: str, part: str) -> str:
     """The file beside the head at ``where`` that holds ``part`` (body, delta)."""
     folder, name = os.path.split(where)
     return os.path.join(folder, name.replace("status-", f"status-{part}-", 1))
-
-
-def _framed(facts: tuple[Any, ...], groups: tuple[Sequence[Buffer], ...]) -> list[Buffer]:
-    """The body file: its directory (``facts``, then how long each piece of each group
-    is) as a marshal after its length, then the pieces, which a reader slices out
-    without copying (a marshal of them all would copy 15 MB on every read)."""
-    lengths = tuple(tuple(len(piece) for piece in group) for group in groups)
-    directory = marshal.dumps((*facts, lengths))
-    return [len(directory).to_bytes(8, "little"), directory, *(p for g in groups for p in g)]
-
-
-def _unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
-    """(``facts``..., groups of pieces as memoryviews of ``data``), as ``_framed`` wrote
-    them; raises as marshal does when cut short or damaged."""
-    size = int.from_bytes(data[:8], "little")
-    view = memoryview(data)
-    *facts, lengths = marshal.loads(view[8 : 8 + size])
-    at = 8 + size
-    groups = []
-    for group in lengths:
-        pieces = []
-        for length in group:
-            pieces.append(view[at : at + length])
-            at += length
-        groups.append(pieces)
-    if at != len(data) or not isinstance(lengths, tuple):
-        raise EOFError("a snapshot body cut short")
-    return (*facts, groups)
 
 
 def _ids_still_unique(counts: Shelf, old: tuple[str, ...], new: tuple[str, ...]) -> bool:

@@ -27,7 +27,7 @@ import marshal
 import os
 
 from mentorjournal.format import layout
-from mentorjournal.index import gitstate
+from mentorjournal.index import cachefile, gitstate
 from mentorjournal.index.shelf import Shelf
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
@@ -51,7 +51,7 @@ _SHARDS = 64  # ~160 files each in a 10,000-session journal
 
 
 def _where(root: str, git_dir: str) -> str:
-    return gitstate.cache_path(root, git_dir, "staged")
+    return cachefile.cache_path(root, git_dir, "staged")
 
 
 def save(root: str, loaded: Loaded, findings: list[Finding], judged: str | None) -> None:
@@ -80,8 +80,8 @@ def save(root: str, loaded: Loaded, findings: list[Finding], judged: str | None)
     summary = (found, sum(entry[1] for entry in files.values()), sorted(_folders(files)))
     shelved = Shelf.build(files, _SHARDS).pack()
     # No index listing: the next check lists the index in full once.
-    data = marshal.dumps((_TAG, gitstate.fingerprint(), context, None, shelved, summary))
-    gitstate.store(_where(root, location[0]), data)
+    data = marshal.dumps((_TAG, cachefile.fingerprint(), context, None, shelved, summary))
+    cachefile.store(_where(root, location[0]), data)
 
 
 def staged_findings(root: Path) -> tuple[list[Finding], int]:
@@ -129,7 +129,7 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
     listing = gitstate.ls_files(root)
     where = _where(root, location[0])
     try:
-        tag, mark, context, listed_before, packed, summary = marshal.loads(gitstate.load(where))
+        tag, mark, context, listed_before, packed, summary = marshal.loads(cachefile.load(where))
         files = Shelf(packed, _SHARDS)
         findings: dict[str, tuple[FindingRow, ...]]
         folders: list[str]
@@ -142,7 +142,7 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         return None  # a damaged snapshot: the full check writes a new one
     judged = context[2] if isinstance(context, tuple) and len(context) == 3 else None
     history = gitstate.history_mark(root) if judged is not None else None  # git lists meanwhile
-    if (tag, mark) != (_TAG, gitstate.fingerprint()):
+    if (tag, mark) != (_TAG, cachefile.fingerprint()):
         listing.output()
         return None
     # Also while git lists: what checking a staged note takes (~20 ms to import, and a
@@ -181,7 +181,7 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         except (EOFError, ValueError, TypeError, IndexError):
             return None  # a damaged shard: the full check writes a new snapshot
         summary = (findings, documents, sorted(set(folders) | _folders(blobs)))
-        gitstate.store(where, marshal.dumps((_TAG, mark, context, listed, files.pack(), summary)))
+        cachefile.store(where, marshal.dumps((_TAG, mark, context, listed, files.pack(), summary)))
     rows = {(path, *finding) for path, found in findings.items() for finding in found}
     return sorted(rows, key=lambda r: (r[0], r[1], r[2], r[4], r[5])), documents
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from mentorjournal.format import layout
-from mentorjournal.index import gitstate, recordfile
+from mentorjournal.index import cachefile, gitstate, recordfile
 from mentorjournal.index.survey import Survey, take_survey
 
 # The parser, the records and the journal's assembly are imported where a record
@@ -97,7 +97,7 @@ def _parse_many(root: str, trusted: int, jobs: list[Job]) -> bytes:
 def cache_file(root: Path) -> Path:
     """Where the parse cache of the journal at ``root`` lives."""
     location = gitstate.git_location(str(root))
-    return Path(gitstate.cache_path(str(root), location[0] if location else None, "cache"))
+    return Path(cachefile.cache_path(str(root), location[0] if location else None, "cache"))
 
 
 # ---------------------------------------------------------------- loading
@@ -228,8 +228,8 @@ def load(root: Path, *, staged: bool = False, given: tuple[bytes, bytes] | None 
 
 def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
     """The documents of a survey: records from the store, the misses parsed now."""
-    fingerprint = gitstate.fingerprint()
-    where = gitstate.cache_path(str(root), survey.git_dir, "cache")
+    fingerprint = cachefile.fingerprint()
+    where = cachefile.cache_path(str(root), survey.git_dir, "cache")
     keep = not os.environ.get("MJ_NO_CACHE")
     whole, added = recordfile.read(where, fingerprint) if keep else ({}, {})
     entries = {**whole, **added} if added else whole
@@ -307,18 +307,18 @@ def view(
 
     def digest() -> str:
         made = hashlib.sha256()
-        for part in (gitstate.fingerprint(), *args, *sorted(survey.keys.values())):
+        for part in (cachefile.fingerprint(), *args, *sorted(survey.keys.values())):
             made.update(part.encode("utf-8", "surrogateescape") + b"\0")
         for finding in survey.findings:
             made.update(repr(finding).encode("utf-8", "surrogateescape"))
         return made.hexdigest()
 
     key = digest()
-    where = gitstate.cache_path(str(root), survey.git_dir, f"view-{name}")
+    where = cachefile.cache_path(str(root), survey.git_dir, f"view-{name}")
     keep = not os.environ.get("MJ_NO_CACHE")
     if keep:
         try:
-            kept = marshal.loads(gitstate.load(where))
+            kept = marshal.loads(cachefile.load(where))
         except (EOFError, ValueError, TypeError):
             kept = None  # missing or damaged: computed again below
         if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
@@ -341,5 +341,5 @@ def view(
             kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
         except ValueError:  # not plain data: nothing to keep, still the right answer
             return value
-        gitstate.store(where, kept_bytes)
+        cachefile.store(where, kept_bytes)
     return value

@@ -14,7 +14,7 @@ from gitutil import AGREEMENT, git, git_sandbox, make_journal, make_repo, write 
 from sshutil import make_key
 
 from mentorjournal.errors import MjError
-from mentorjournal.git import writes
+from mentorjournal.git import commitwriter
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
@@ -44,13 +44,13 @@ def _mj_commit(repo: Path, message: str, monkeypatch: pytest.MonkeyPatch) -> boo
     for name, value in SAME_TIME.items():
         monkeypatch.setenv(name, value)
     written: list[str] = []
-    commit_tree = writes._commit_tree
+    commit_tree = commitwriter._commit_tree
 
     def noted(*args: object) -> str:
         written.append(commit_tree(*args))  # type: ignore[arg-type]
         return written[-1]
 
-    monkeypatch.setattr(writes, "_commit_tree", noted)
+    monkeypatch.setattr(commitwriter, "_commit_tree", noted)
     result = mj("commit", "-m", message, cwd=repo)
     assert result.exit_code == 0, result.output
     return bool(written)
@@ -152,11 +152,11 @@ def test_a_branch_moved_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     git(repo, "add", "--", "sessions/2025-07-18.md")
     git(repo, "commit", "-q", "-m", "Someone else's commit")
     moved = git(repo, "rev-parse", "HEAD").strip()
-    with pytest.raises(MjError, match="HEAD moved while mj committed"):
-        writes._commit_tree(repo, "Stale", tree, old)
+    with pytest.raises(MjError, match="could not move HEAD"):
+        commitwriter._commit_tree(repo, "Stale", tree, old)
     assert git(repo, "rev-parse", "HEAD").strip() == moved
-    with pytest.raises(MjError, match="HEAD moved"):  # an unborn branch that was born
-        writes._commit_tree(repo, "Stale", tree, None)
+    with pytest.raises(MjError, match="could not move HEAD"):  # an unborn branch that was born
+        commitwriter._commit_tree(repo, "Stale", tree, None)
 
 
 def test_stripspace_is_gits(tmp_path: Path) -> None:
@@ -171,4 +171,54 @@ def test_stripspace_is_gits(tmp_path: Path) -> None:
             ["git", "stripspace"], input=text.encode(), capture_output=True, check=True,
             env={**os.environ, "LC_ALL": "C"}, timeout=30,
         ).stdout.decode()  # fmt: skip
-        assert writes.stripspace(text) == expected, repr(text)
+        assert commitwriter.stripspace(text) == expected, repr(text)
+
+
+def test_a_refused_update_is_said_once_and_nothing_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reference-transaction hook that refuses the first update: mj says git's words
+    and commits nothing (it never asks a second time, which could succeed)."""
+    repo = make_journal(tmp_path / "repo")
+    assert mj("hook", "install", cwd=repo).exit_code == 0
+    before = git(repo, "rev-parse", "HEAD")
+    marker = tmp_path / "refused-once"
+    _hook(
+        repo,
+        "reference-transaction",
+        f'[ "$1" = prepared ] || exit 0\n[ -e "{marker}" ] && exit 0\n'
+        f'touch "{marker}"; echo "busy right now" >&2; exit 1',
+    )
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    for name, value in SAME_TIME.items():
+        monkeypatch.setenv(name, value)
+    result = mj("commit", "-m", "Refused", cwd=repo)
+    assert result.exit_code == 1
+    assert "could not move HEAD" in result.output and "busy right now" in result.output
+    assert git(repo, "rev-parse", "HEAD") == before
+    assert "A  sessions/2025-07-18.md" in git(repo, "status", "--porcelain")  # still staged
+
+
+def test_after_a_squash_merge_git_commits_and_gives_back_the_stashed_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`git merge --squash --autostash` leaves SQUASH_MSG and the user's stashed edits
+    (MERGE_AUTOSTASH) for git commit to finish: mj lets git commit."""
+    repo = make_journal(tmp_path / "repo")
+    assert mj("hook", "install", cwd=repo).exit_code == 0
+    git(repo, "checkout", "-q", "-b", "other")
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    git(repo, "add", "--", "sessions/2025-07-18.md")
+    git(repo, "commit", "-q", "-m", "other")
+    git(repo, "checkout", "-q", "main")
+    write(repo, "notes.txt", "local\n")
+    git(repo, "add", "notes.txt")
+    git(repo, "commit", "-q", "-m", "notes")
+    write(repo, "notes.txt", "local\ndirty\n")
+    git(repo, "merge", "-q", "--squash", "--autostash", "other")
+    assert (repo / ".git" / "MERGE_AUTOSTASH").exists()
+    write(repo, "sessions/2025-07-18.md", NOTE + "- [ ] @ben Another\n")
+    assert not _mj_commit(repo, "Squashed", monkeypatch)
+    assert (repo / "notes.txt").read_text() == "local\ndirty\n"  # the edit is back
+    assert not (repo / ".git" / "SQUASH_MSG").exists()
+    assert not (repo / ".git" / "MERGE_AUTOSTASH").exists()

@@ -24,7 +24,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
 )
 
 from mentorjournal.errors import MjError
-from mentorjournal.git import exchange, gitlog, gitrepo, remote, writes
+from mentorjournal.git import commitwriter, exchange, gitlog, gitrepo, remote, writes
 
 pytestmark = pytest.mark.usefixtures("git_sandbox")
 
@@ -275,7 +275,7 @@ def test_commit_refused_with_index_lock_which_is_left_alone(tmp_path: Path) -> N
     lock.write_bytes(b"")
     write(repo, "agreement.md", AGREEMENT + "more\n")
     with pytest.raises(MjError) as excinfo:
-        writes.commit(repo, "should not happen")
+        commitwriter.commit(repo, "should not happen")
     assert str(lock) in str(excinfo.value)
     assert lock.exists()
 
@@ -304,7 +304,7 @@ def test_init_stage_commit(tmp_path: Path) -> None:
     write(top, "-odd name*.md", "x\n")
     writes.stage(top, ["agreement.md", "-odd name*.md"])
     assert set(gitrepo.changed_in_index(top)) == {"agreement.md", "-odd name*.md"}
-    sha = writes.commit(top, "Start the journal")
+    sha = commitwriter.commit(top, "Start the journal")
     assert sha == head(top)
     assert git(top, "status", "--porcelain").strip() == "?? secrets.env"
 
@@ -327,7 +327,7 @@ def test_commit_failure_from_a_hook_becomes_mj_error(tmp_path: Path) -> None:
     write(repo, "agreement.md", AGREEMENT + "x\n")
     writes.stage(repo, ["agreement.md"])
     with pytest.raises(MjError, match="journal is invalid"):
-        writes.commit(repo, "edit")
+        commitwriter.commit(repo, "edit")
 
 
 # --------------------------------------------------------------------------- sync
@@ -508,7 +508,7 @@ def test_commit_with_nothing_staged_is_refused(tmp_path: Path) -> None:
     write(repo, "agreement.md", AGREEMENT + "unstaged\n")
     before = head(repo)
     with pytest.raises(MjError, match="nothing to commit"):
-        writes.commit(repo, "empty")
+        commitwriter.commit(repo, "empty")
     assert head(repo) == before
 
 

@@ -14,9 +14,22 @@ def _key(item: tuple[str, int]) -> tuple[str, int]:
     return item
 
 
-def test_runs_stay_sorted_through_random_adds_and_removes() -> None:
-    """Against a plain sorted list, across packing and unpacking, with runs that
-    split (past twice their size) and vanish (emptied)."""
+@pytest.mark.parametrize("size", [1, 2, 3, 8, 512])
+def test_runs_stay_sorted_through_random_adds_and_removes(
+    monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Against a plain sorted list, across packing and unpacking, with runs of a few
+    items, so that runs split (past twice their size) and vanish (emptied) often."""
+    monkeypatch.setattr(Chunks, "SIZE", size)
+    events = {"split": 0, "vanish": 0}
+    settle = Chunks._settle
+
+    def counted(chunks: Chunks) -> None:
+        before = len(chunks._runs)
+        settle(chunks)
+        events["split" if len(chunks._runs) > before else "vanish"] += len(chunks._runs) != before
+
+    monkeypatch.setattr(Chunks, "_settle", counted)
     rng = random.Random(7)
     for trial in range(40):
         present: set[tuple[str, int]] = set()
@@ -42,6 +55,8 @@ def test_runs_stay_sorted_through_random_adds_and_removes() -> None:
                 assert list(chunks) == sorted(present), (trial, step)
         assert list(chunks) == sorted(present)
         assert list(Chunks(*chunks.pack(), _key)) == sorted(present)
+    if size < 512:
+        assert events["split"] and events["vanish"], events
 
 
 def test_changes_wait_until_the_list_is_read(monkeypatch: pytest.MonkeyPatch) -> None:

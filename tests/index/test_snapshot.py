@@ -22,7 +22,7 @@ from gitutil import git
 
 from mentorjournal.cli import fastpath
 from mentorjournal.index import snapshot
-from mentorjournal.index.gitstate import cache_path
+from mentorjournal.index.cachefile import cache_path
 from mentorjournal.index.shelf import Chunks, Shelf
 from mentorjournal.reports import statuscore
 

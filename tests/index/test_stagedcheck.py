@@ -22,7 +22,7 @@ from gitutil import commit_files, git, head, make_repo
 from sshutil import make_key, public
 
 from mentorjournal.cli import fastpath
-from mentorjournal.index.gitstate import cache_path
+from mentorjournal.index.cachefile import cache_path
 
 VIEWS = [("validate", "--staged"), ("validate", "--staged", "--json", "--strict")]
 
@@ -438,15 +438,15 @@ def test_only_the_entries_between_common_ends_are_compared() -> None:
 def test_a_snapshot_whose_listing_is_not_bytes_is_set_aside(
     sample_repo: Path, listing: object
 ) -> None:
-    from mentorjournal.index import gitstate, stagedcheck
+    from mentorjournal.index import cachefile, stagedcheck
 
     assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0
     stage(sample_repo, "sessions/2026-11-20.md", NOTE.format(date="2026-11-20", task="a"))
     assert fast(sample_repo, "validate", "--staged")[0] == 0
     where = stagedcheck._where(str(sample_repo), str(sample_repo / ".git"))
-    kept = list(marshal.loads(gitstate.load(where)))
+    kept = list(marshal.loads(cachefile.load(where)))
     kept[3] = listing
-    gitstate.store(where, marshal.dumps(tuple(kept)))
+    cachefile.store(where, marshal.dumps(tuple(kept)))
     stage(sample_repo, "sessions/2026-11-21.md", NOTE.format(date="2026-11-21", task="b"))
     assert fast(sample_repo, "validate", "--staged")[0] in (0, None)
     assert mj("validate", "--staged", cwd=sample_repo).exit_code == 0

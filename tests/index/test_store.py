@@ -372,7 +372,7 @@ def test_index_and_worktree_bytes_of_one_blob_are_kept_apart(
 def test_the_fingerprint_follows_every_module_and_template() -> None:
     """Kept views depend on the reports' and renderers' code, not only the parser's."""
     import mentorjournal
-    from mentorjournal.index.gitstate import fingerprint
+    from mentorjournal.index.cachefile import fingerprint
 
     package = Path(mentorjournal.__file__).parent
     printed = fingerprint()

@@ -296,7 +296,7 @@ def _blocks(data: bytes) -> dict[str, bytes]:
 
 def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
     """Unchanged events are written as the ledger kept them, byte for byte; the ledger
-    is kept per mj code (``gitstate.fingerprint``), so another mj writes them anew."""
+    is kept per mj code (``cachefile.fingerprint``), so another mj writes them anew."""
     first = feed(repo)
     ledger = next((repo / ".git" / "mentorjournal").glob("calendar-pair-*.marshal"))
     code, kept = marshal.loads(ledger.read_bytes())
