@@ -331,6 +331,9 @@ def view(
         read = [_records(root, False, survey).journal]
     finally:
         gc.enable()
+    # What the records were found by is done with (~4 MB at 10,000 notes); the key
+    # needs only the keys and the findings.
+    survey.blobs, survey.current_blobs, survey.listing = {}, {}, None
     # The call holds the only reference: ``compute`` may let the journal (most of a
     # run's memory) go once it has computed what it renders.
     value = compute(read.pop())
