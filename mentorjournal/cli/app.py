@@ -150,6 +150,20 @@ output_option = click.option(
 )
 
 
+def format_option(*choices: str, help: str = "Output format.") -> Callable[[F], F]:
+    """``--format``, one of ``choices``: the first by default."""
+    kind = click.Choice(choices)
+    return click.option(
+        "--format", "output_format", type=kind, default=choices[0], show_default=True, help=help
+    )
+
+
+def audience_option(help: str) -> Callable[[F], F]:
+    """``--audience``: pair (the default) or sponsor."""
+    kind = click.Choice(["pair", "sponsor"])
+    return click.option("--audience", type=kind, default="pair", show_default=True, help=help)
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",

@@ -13,6 +13,7 @@ from mentorjournal.cli.app import (
     _notice,
     _print_or_write,
     _state,
+    format_option,
     main,
     output_option,
     palette,
@@ -146,13 +147,8 @@ def history(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command("agreement")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "html", "pdf"]),
-    default="text",
-    show_default=True,
-    help="Output format; pdf is printed by Chromium and needs -o.",
+@format_option(
+    "text", "md", "html", "pdf", help="Output format; pdf is printed by Chromium and needs -o."
 )
 @output_option
 @click.pass_context

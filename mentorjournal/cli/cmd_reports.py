@@ -12,6 +12,8 @@ from mentorjournal.cli.app import (
     _echo,
     _print_or_write,
     _state,
+    audience_option,
+    format_option,
     main,
     output_option,
     palette,
@@ -24,23 +26,10 @@ if TYPE_CHECKING:
 
 
 @main.command()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "json", "html"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "md", "json", "html")
 @click.option("--since", metavar="DATE", callback=_date_option, help="Window start.")
 @click.option("--until", metavar="DATE", callback=_date_option, help="Window end (default today).")
-@click.option(
-    "--audience",
-    type=click.Choice(["pair", "sponsor"]),
-    default="pair",
-    show_default=True,
-    help="sponsor: counts and goal titles, only of what the agreement's consent allows.",
-)
+@audience_option("sponsor: counts and goal titles, only of what the agreement's consent allows.")
 @output_option
 @today_option
 @click.pass_context
@@ -80,14 +69,7 @@ def summary(
     help="Every repository listed in FILE (paths or URLs, one a line, # comments), "
     "copied into mj's cache folder and fetched on later runs.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "csv", "html"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", "csv", "html")
 @output_option
 @today_option
 @click.pass_context
@@ -135,13 +117,7 @@ def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.t
 
 @main.command()
 @click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review stay).")
-@click.option(
-    "--audience",
-    type=click.Choice(["pair", "sponsor"]),
-    default="pair",
-    show_default=True,
-    help="sponsor: no item text, nothing from confidential or private notes.",
-)
+@audience_option("sponsor: no item text, nothing from confidential or private notes.")
 @click.option(
     "--at",
     metavar="HH:MM",

@@ -166,8 +166,7 @@ def _refuse_rewritten(top: Path, upstream: Upstream, before: str | None, head: s
     back, when the shared history was rewritten: what we had from it is gone from it
     (a force-push), or it shares no commit with ours."""
     theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
-    ancestor = ["merge-base", "--is-ancestor"]
-    gone = before is not None and _run(top, [*ancestor, before, theirs], ok_codes=(0, 1)).returncode
+    gone = before is not None and not _is_ancestor(top, before, theirs)
     apart = head is not None and _run(top, ["merge-base", head, theirs], ok_codes=(0, 1)).returncode
     if not gone and not apart:
         return theirs
@@ -182,13 +181,28 @@ def _refuse_rewritten(top: Path, upstream: Upstream, before: str | None, head: s
     )
 
 
+def _is_ancestor(top: Path, commit: str, of: str) -> bool:
+    return _run(top, ["merge-base", "--is-ancestor", commit, of], ok_codes=(0, 1)).returncode == 0
+
+
+def _fetched(journal_root: Path) -> tuple[Path, str, Upstream, bool, str | None]:
+    """(top, branch, upstream, whether the branch has no upstream yet, the tracking ref's
+    commit before the fetch moved it), once the other side's work is fetched."""
+    ensure_can_sync(journal_root)
+    top = repo_toplevel(journal_root)
+    branch = current_branch(journal_root)
+    assert top is not None and branch is not None  # ensure_can_sync checked both
+    found = upstream_of(top, branch)  # checks the branch name first
+    upstream = found or Upstream(choose_remote(top), branch)
+    before = _commit_of(top, upstream.tracking_ref)
+    fetch(top, upstream.remote)
+    return top, branch, upstream, found is None, before
+
+
 def _merged_commit(top: Path, head: str | None, theirs: str, message: str) -> str | dict[str, str]:
     """The commit sync would move to: theirs (fast forward) or a merge commit made from
     the in-memory merge; or the files that conflict."""
-    if (
-        head is None
-        or _run(top, ["merge-base", "--is-ancestor", head, theirs], ok_codes=(0, 1)).returncode == 0
-    ):
+    if head is None or _is_ancestor(top, head, theirs):
         return theirs
     merged = _merge_tree(top, head, theirs)
     if isinstance(merged, dict):
@@ -216,13 +230,7 @@ def start_merge(journal_root: Path) -> dict[str, str]:
     """`mj sync --merge`: merge the other side's work here, leaving each clash marked in
     its file; the files that need a person (repository-relative), with how
     (``_kinds``)."""
-    ensure_can_sync(journal_root)
-    top = repo_toplevel(journal_root)
-    branch = current_branch(journal_root)
-    assert top is not None and branch is not None
-    upstream = upstream_of(top, branch) or Upstream(choose_remote(top), branch)
-    before = _commit_of(top, upstream.tracking_ref)  # before the fetch moves it
-    fetch(top, upstream.remote)
+    top, branch, upstream, _, before = _fetched(journal_root)
     if _commit_of(top, upstream.tracking_ref) is None:
         raise MjError(f"{upstream} does not exist yet: there is nothing to merge")
     head = head_commit(top)
@@ -279,16 +287,7 @@ def sync(journal_root: Path) -> SyncResult:
     A merge the person resolved by hand (`mj sync --merge`) is finished first.
     """
     _finish_merge(journal_root)
-    ensure_can_sync(journal_root)
-    top = repo_toplevel(journal_root)
-    branch = current_branch(journal_root)
-    assert top is not None and branch is not None  # ensure_can_sync checked both
-    found = upstream_of(top, branch)  # checks the branch name first
-    upstream = found or Upstream(choose_remote(top), branch)
-    set_upstream = found is None
-
-    before = _commit_of(top, upstream.tracking_ref)  # before the fetch moves it
-    fetch(top, upstream.remote)
+    top, branch, upstream, set_upstream, before = _fetched(journal_root)
     head = head_commit(top)
     remote_has_branch = _commit_of(top, upstream.tracking_ref) is not None
     if head is None and not remote_has_branch:

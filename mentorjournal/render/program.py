@@ -11,13 +11,7 @@ from mentorjournal.reports.statuscore import SIGNATURES
 WIDTH = 100
 # One letter per flag in the table, in FLAGS order.
 LETTERS = dict(zip(FLAGS, "RUASE", strict=True))
-LEGEND = {
-    "review-overdue": "review overdue",
-    "unsigned": "unsigned",
-    "overdue-actions": "overdue actions",
-    "no-recent-session": "no recent session",
-    "errors": "errors",
-}
+LEGEND = {flag: flag.replace("-", " ") for flag in FLAGS}  # "review-overdue": "review overdue"
 
 
 def row_json(row: PairRow) -> dict[str, Any]:

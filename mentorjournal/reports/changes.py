@@ -310,14 +310,14 @@ def commit_message(changes: Sequence[Change], user_message: str | None = None) -
     parts = [change.summary for change in changes] or ["update the journal"]
     # The body names everything: each item of an items change on a line of its own.
     lines = [line for c in changes for line in (c.details or (c.summary,))] or parts
-    cut = any(c.summary.endswith(" more") for c in changes)
+    body = "\n\n" + "".join(f"- {line}\n" for line in lines)
     user = (user_message or "").strip()
     if user:
-        return user + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n"
+        return user + body
     subject = "; ".join(parts)
     if len(subject) <= _SUBJECT_LIMIT:
-        body = "\n".join(f"- {line}" for line in lines) if cut else ""
-        return _capitalised(subject) + ("\n\n" + body if body else "") + "\n"
+        cut = any(c.summary.endswith(" more") for c in changes)
+        return _capitalised(subject) + (body if cut else "\n")
     shown: list[str] = []
     for part in parts:
         if shown and len("; ".join([*shown, part])) + len("; and 99 more") > _SUBJECT_LIMIT:
@@ -329,4 +329,4 @@ def commit_message(changes: Sequence[Change], user_message: str | None = None) -
         head += f"; and {rest} more"
     elif len(head) > _SUBJECT_LIMIT:  # one long change: its words are whole in the body
         head = head[: _SUBJECT_LIMIT - 1].rstrip() + "…"
-    return head + "\n\n" + "\n".join(f"- {line}" for line in lines) + "\n"
+    return head + body

@@ -204,6 +204,7 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
 
     from mentorjournal.errors import MjError
     from mentorjournal.git import gitrepo
+    from mentorjournal.index.program import _prefix
 
     if staged:
         from mentorjournal.git.hook import hook_run_targets
@@ -227,9 +228,6 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
             results.append((directory / relative, findings, documents))
     listed: list[Finding] = []
     for root, findings, _ in results:
-        prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(directory))
-        prefix = prefix.replace(os.sep, "/")
-        for finding in findings:
-            path = finding.path if prefix == "." else f"{prefix}/{finding.path}"
-            listed.append(replace(finding, path=path))
+        prefix = _prefix(str(root), str(directory))
+        listed += [replace(finding, path=prefix + finding.path) for finding in findings]
     return listed, sum(checked for *_, checked in results)
