@@ -60,6 +60,16 @@ def main() -> None:
         # Python flushes stdout again at exit: point it at nothing so that is quiet too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
+    except OSError as exc:
+        import errno
+
+        # What a write to a full or failing disk raises; anything else is not ours to word.
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            raise
+        # The output could not be written (`mj status > /dev/full`): say so, once.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(f"mj: the output could not be written: {exc.strerror}\n")
+        code = 1
     sys.exit(code)
 
 
@@ -240,7 +250,8 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
         try:
             text = _status_output(fast, today, owner, as_json, out)
         except ValueError:
-            return None  # no body to compute from: the full path writes a new snapshot
+            fast.forget()  # a damaged body: the full path writes a new snapshot
+            return None
         if not fast.rewritten:  # right after an edit, another edit is likely: keep later
             fast.keep_output(kind, key, text)
     out.write(text)

@@ -292,16 +292,18 @@ def change(root: Path, wanted: str, command: str, day: dt.date | None = None) ->
     """`mj done/cancel/reopen/due`: no change is lost, none is doubled."""
     from mentorjournal.index import views
 
-    # The open items the status snapshot keeps answer almost every call; what they
-    # cannot (an unknown or closed item, a snapshot behind the files) every item of
-    # the journal as it is now answers.
-    if command != "reopen":
-        lowered = " ".join(wanted.split()).lower()
-        prefix = lowered if _HEX.fullmatch(lowered) else ""  # only ids can match then
-        open_now = views.open_items(root, may_name(wanted), prefix)
-        if open_now is not None:
+    # The open items the status snapshot keeps answer a whole id (ids are unique
+    # journal-wide, so the whole journal names the same item). Anything else the whole
+    # journal answers: a prefix may be a done item's whole id (which names that one),
+    # and a name by text must be matched against every item's text as written (the
+    # snapshot keeps open items only, their goal links dropped).
+    lowered = " ".join(wanted.split()).lower()
+    if command != "reopen" and _HEX.fullmatch(lowered):
+        open_now = views.open_items(root, may_name(wanted), lowered)
+        whole = [item for item in open_now or () if item.id.lower() == lowered]
+        if whole:
             try:
-                return apply(root, open_now, wanted, command, day)
+                return apply(root, whole, wanted, command, day)
             except MjError:
                 pass
     journal = views.journal(root)

@@ -70,16 +70,13 @@ class Snapshot:
     The body (``status-body-*``) is read only when something must be computed:
     session dates; the records of all files, open rows included (``records``); how
     many items use each short id (``counts``); which notes hold the open items of
-    each id (``open_ids``, shelved by the id's first two characters, so that `mj
-    done a1b2` unpacks one shard); and every open row in status order (``order``),
-    in runs of 512 (each open row is kept twice: in its record, which an edit
-    touches, and in the order, which status reads whole). All of them are shelved in
-    small pieces, so that a changed note
-    costs unpacking a few hundred entries, not 50,000, and only `mj status` unpacks
-    every row. The paths that have a record are kept apart too (one marshal of
-    strings): when a folder changed, comparing them with a new walk says which files
-    came or went without unpacking every record. Head and body carry the same
-    generation; a mismatch (a writer between our two reads) reads as no snapshot.
+    each id (``open_ids``, by the id's first two characters: `mj done a1b2c3`
+    unpacks one shard); every open row in status order (``order``, in runs of 512:
+    rows are kept twice, in the records an edit touches and in the order status
+    reads whole). In small pieces, a changed note costs a few hundred entries, not
+    50,000. The paths that have a record are kept apart (one marshal of strings):
+    compared with a new walk, they say which files came or went. Head and body carry
+    the same generation; a mismatch (a writer between our two reads) is no snapshot.
     """
 
     __slots__ = (
@@ -215,6 +212,13 @@ class Snapshot:
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
         data = (_TAG, mark, self.generation, (*head, self._base))
         cachefile.store(self._where, marshal.dumps(data))
+
+    def forget(self) -> None:
+        """Found damaged after it was read as fresh: no later run may take it for one."""
+        try:  # noqa: SIM105 (contextlib is not imported on mj status's fast path)
+            os.remove(self._where)
+        except OSError:
+            pass  # a cache that cannot be changed only costs speed
 
     @classmethod
     def read(cls, where: str) -> Snapshot | None:
