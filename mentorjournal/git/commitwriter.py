@@ -58,6 +58,8 @@ def commit(
     if checked and _only_mj_hooks(repo, settings):
         tree, _, parent = checked.partition(" ")
         return _commit_tree(repo, message, tree, parent or None)
+    if settings is not None:
+        settings.output()  # not needed after all: waited for, not left behind
     env = {"MJ_CHECKED": checked or ""}  # never one mj did not compute: an export, an outer run
     _run(repo, ["commit", "--quiet", "-m", message], env=env)
     sha = head_commit(repo)
