@@ -28,8 +28,10 @@ from mentorjournal.index import gitstate
 __all__ = ["commit", "commit_settings", "stripspace"]
 
 _COMMIT_HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-index-change")
-_SETTINGS = ["config", "-z", "--get-regexp"]
-_SETTINGS.append(r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$")
+_SETTINGS = (
+    *("config", "-z", "--get-regexp"),
+    r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$",
+)
 _UNFINISHED = ("SQUASH_MSG", "MERGE_MSG", "MERGE_AUTOSTASH", "MERGE_MODE", "MERGE_RR", "sequencer")
 
 

@@ -119,13 +119,14 @@ def answer(
     args: Sequence[str],
     stdin: bytes = b"",
     ok: tuple[int, ...] = (0,),
+    env: dict[str, str] | None = None,
 ) -> bytes:
     """What ``started`` (git ``args`` in ``cwd``, run in the background without the
     subprocess module: ~5 ms of `mj commit`) printed; when it failed, git ``args``
     once more through ``_run``, whose MjError gives git's own words. Only for
     commands that may run twice (reads, and writes that write the same again)."""
     said = started.output(ok)
-    return said if said is not None else _run(cwd, args, stdin=stdin, ok_codes=ok).stdout
+    return said if said is not None else _run(cwd, args, stdin=stdin, ok_codes=ok, env=env).stdout
 
 
 def _out(cwd: Path, *args: str) -> str:

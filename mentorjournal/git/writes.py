@@ -16,6 +16,7 @@ from mentorjournal.errors import MjError
 from mentorjournal.git.gitrepo import (
     _JOURNAL_FILE,
     _run,
+    answer,
     current_branch,
     locate,
     repo_toplevel,
@@ -170,8 +171,7 @@ def stage(
         return
     adding = gitstate.Git(str(repo), arguments, env=literal)
     meanwhile()
-    if adding.output() is None:
-        _run(repo, arguments, env=literal)  # again, for git's own words on what went wrong
+    answer(adding, repo, arguments, env=literal)
 
 
 def promote_index(index: str, before: bytes, after: bytes, times: tuple[int, int]) -> bool:

@@ -208,6 +208,8 @@ def unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
     size = int.from_bytes(data[:8], "little")
     view = memoryview(data)
     *facts, lengths = marshal.loads(view[8 : 8 + size])
+    if not isinstance(lengths, tuple):
+        raise TypeError("a damaged directory")
     at = 8 + size
     groups = []
     for group in lengths:
@@ -216,6 +218,6 @@ def unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
             pieces.append(view[at : at + length])
             at += length
         groups.append(pieces)
-    if at != len(data) or not isinstance(lengths, tuple):
-        raise EOFError("a snapshot body cut short")
+    if at != len(data):
+        raise EOFError("a file of pieces cut short")
     return (*facts, groups)

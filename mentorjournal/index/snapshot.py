@@ -110,9 +110,9 @@ class Snapshot:
         self._paths_changed = False
 
     def body(self) -> Body:
-        """(sorted session dates, records, counts, open ids, paths, order, private
-        open rows); ValueError when the body file is missing, damaged or of another
-        generation."""
+        """(sorted session dates, records, counts, open ids, paths, order, [open rows,
+        those in private notes]); ValueError when the body file is missing, damaged or
+        of another generation."""
         if self._body is None:
             try:
                 tag, mark, generation, dates, tally, firsts, pieces = unframe(
@@ -307,7 +307,7 @@ class Snapshot:
             else:
                 known.add(path)
             self._paths_changed = True
-        shared = not is_private(path)
+        private = is_private(path)
         if old is not None:
             for row in old[5]:
                 order.remove(row)
@@ -318,7 +318,7 @@ class Snapshot:
                 holders.remove(path)
                 ids.put(name, tuple(holders) or None)
             tally[0] -= len(old[5])
-            tally[1] -= 0 if shared else len(old[5])
+            tally[1] -= len(old[5]) if private else 0
             if old[3] is not None:
                 index = bisect.bisect_left(dates, old[3])
                 if index == len(dates) or dates[index] != old[3]:
@@ -330,7 +330,7 @@ class Snapshot:
                 name = row[0].lower()
                 ids.put(name, (*(ids.get(name) or ()), path))
             tally[0] += len(new[5])
-            tally[1] += 0 if shared else len(new[5])
+            tally[1] += len(new[5]) if private else 0
             if new[3] is not None:
                 bisect.insort(dates, new[3])
 
