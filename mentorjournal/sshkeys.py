@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import re
 import subprocess
 import tempfile
 from pathlib import Path
 
+from mentorjournal.digest import sha256, sha256_hex
 from mentorjournal.errors import MjError
 
 NAMESPACE = "mentorjournal"
@@ -53,7 +53,7 @@ def key_id(text: object) -> str | None:
 
 def fingerprint(key: str) -> str:
     """``SHA256:...`` as `ssh-keygen -l` prints it."""
-    digest = hashlib.sha256(base64.b64decode(key.split()[1])).digest()
+    digest = sha256(base64.b64decode(key.split()[1]))
     return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 
 
@@ -130,7 +130,7 @@ def verify(handle: str, key: str, message: bytes, sig: str) -> bool:
     """Whether ``sig`` is ``handle``'s signature of ``message`` with ``key``."""
     if not _HANDLE.fullmatch(handle) or signer(sig) != key_id(key):
         return False  # another key made it, or it is no signature: no need to ask
-    entry = hashlib.sha256("\0".join((handle, key, sig)).encode() + b"\0" + message).hexdigest()
+    entry = sha256_hex("\0".join((handle, key, sig)).encode() + b"\0" + message)
     kept = _load_verdicts()
     if entry in kept:
         return kept[entry]

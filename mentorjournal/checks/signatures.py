@@ -16,7 +16,6 @@ reported (which commit, who committed it) and the person's signatures do not cou
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentorjournal import sshkeys
+from mentorjournal.digest import sha256_hex
 from mentorjournal.errors import MjError
 from mentorjournal.model import Document, Finding, KeyPath
 
@@ -76,7 +76,7 @@ def agreement_digest(agreement: Document) -> str:
     meta = {key: value for key, value in agreement.meta.items() if key != "signatures"}
     canonical = json.dumps(meta, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     body = "\n".join(line.rstrip() for line in agreement.body.strip().split("\n"))
-    return "sha256:" + hashlib.sha256(f"{canonical}\n{body}".encode()).hexdigest()
+    return "sha256:" + sha256_hex(f"{canonical}\n{body}".encode())
 
 
 def people_of(meta: Mapping[str, Any]) -> dict[str, tuple[KeyPath, str | None]]:

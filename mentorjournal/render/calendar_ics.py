@@ -18,12 +18,12 @@ ever held as objects.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
 
+from mentorjournal.digest import sha256_hex
 from mentorjournal.render.terminal import printable
 from mentorjournal.reports.calendar import DayEvent, Feed, Meetings
 
@@ -55,7 +55,7 @@ def calendar_ics(
     for entry in entries:
         # The entry's data, not its iCalendar text: cheaper, and a change of this
         # module's wording alone is no revision of the event.
-        digest = hashlib.sha256(repr(entry).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        digest = sha256_hex(repr(entry).encode("utf-8", "surrogateescape"))[:20]
         before = kept.get(entry.uid)
         if before is not None and before[0] == digest:
             if before[3]:

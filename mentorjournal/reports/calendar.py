@@ -25,12 +25,12 @@ re-import updates an event instead of adding a second.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from mentorjournal.audience import Gate, is_confidential
+from mentorjournal.digest import sha256_hex
 from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date, parse_every
 from mentorjournal.journal import people
@@ -78,7 +78,7 @@ def identity(meta: Mapping[str, Any]) -> str:
     """The journal's identity: the same in every clone and checkout of it."""
     handles = [_handle(meta, role) for role in ("mentor", "mentee")]
     text = "\n".join([str(meta.get("start", "")), *handles])
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return sha256_hex(text.encode("utf-8", "surrogateescape"))[:16]
 
 
 def compute_calendar(
