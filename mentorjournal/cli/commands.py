@@ -11,12 +11,13 @@ import datetime as dt
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the fast path stays off typing
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import TextIO
+    from typing import Any, TextIO
 
     from mentorjournal.index.gitstate import Git
     from mentorjournal.model import Journal
     from mentorjournal.render.terminal import Palette
     from mentorjournal.reports.program import Program
+    from mentorjournal.reports.summary import Summary
 
 SUMMARY_FORMATS = ("text", "md", "json", "html")
 
@@ -37,11 +38,6 @@ def summary(
 
     def gated(journal: Journal) -> tuple[str, bool]:
         from mentorjournal.render.terminal import terminal_text
-
-        text = report(journal)
-        return text, terminal_text(text, colours.enabled) == text
-
-    def report(journal: Journal) -> str:
         from mentorjournal.reports.cadence import agreement_timeline
         from mentorjournal.reports.summary import compute_summary
 
@@ -49,18 +45,22 @@ def summary(
         result = compute_summary(
             journal, today, since, until, "sponsor" if audience == "sponsor" else "pair", timeline
         )
-        del journal  # the last reference (store.view keeps none): ~60 MB at 10,000 notes
+        del journal  # the last reference (store.view keeps none): ~55 MB at 10,000 notes
+        text = render(result)
+        return text, terminal_text(text, colours.enabled) == text
+
+    def render(result: Summary) -> str:
         if output_format == "json":
-            from mentorjournal.render.summary_json import summary_json as render
+            from mentorjournal.render.summary_json import summary_json as as_text
         elif output_format == "md":
-            from mentorjournal.render.summary_markdown import summary_markdown as render
+            from mentorjournal.render.summary_markdown import summary_markdown as as_text
         elif output_format == "html":
-            from mentorjournal.render.summary_html import summary_html as render
+            from mentorjournal.render.summary_html import summary_html as as_text
         else:
             from mentorjournal.render.summary_text import summary_text
 
             return summary_text(result, colours)
-        return render(result)
+        return as_text(result)
 
     # The agreement's history is HEAD's; everything else the report reads is a file.
     head = gitstate.history_mark(str(root))
@@ -79,13 +79,10 @@ def calendar(
     from mentorjournal.index import store
 
     def feed(journal: Journal) -> tuple[str, int, bool]:
-        import marshal
         import time
 
         from mentorjournal.checks.validate import file_errors
         from mentorjournal.index import cachefile, gitstate
-        from mentorjournal.render.calendar_ics import calendar_ics
-        from mentorjournal.render.terminal import feed_text
         from mentorjournal.reports.calendar import compute_calendar
 
         built = compute_calendar(
@@ -93,6 +90,10 @@ def calendar(
         )
         errors = file_errors(journal)
         del journal  # the last reference (store.view keeps none): ~60 MB at 10,000 notes
+        # Imported now, icalendar's ~10 MB of code fill what the journal left behind.
+        from mentorjournal.render.calendar_ics import calendar_ics
+        from mentorjournal.render.terminal import feed_text
+
         # What the feed last said of each event (render/calendar_ics): kept beside the
         # cache, per audience, for every owner's feed alike. The events' texts are
         # kept for this code only (the fingerprint follows icalendar's too): another
@@ -100,13 +101,7 @@ def calendar(
         location = gitstate.git_location(str(root))
         name = f"calendar-{audience}"
         where = cachefile.cache_path(str(root), location[0] if location else None, name)
-        try:
-            stored = marshal.loads(cachefile.load(where))
-        except (EOFError, ValueError, TypeError):
-            stored = None
-        # (code, kept), or as mj kept it before texts were kept: uid -> 3 values.
-        code, kept = stored if isinstance(stored, tuple) and len(stored) == 2 else (None, stored)
-        kept = kept if isinstance(kept, dict) else {}  # damaged: the feed starts afresh
+        code, kept = _ledger(where)
         same_code = code == cachefile.fingerprint()
         kept = {
             uid: (*v[:3], v[3] if same_code and len(v) == 4 and isinstance(v[3], str) else "")
@@ -115,12 +110,32 @@ def calendar(
         }
         text, ledger = calendar_ics(built, kept, int(time.time()))
         if ledger != kept or not same_code:
-            cachefile.store(where, marshal.dumps((cachefile.fingerprint(), ledger)))
+            cachefile.store(where, cachefile.framed_dict(cachefile.fingerprint(), ledger))
         return text, errors, feed_text(text) is text
 
     owner = owner.lstrip("@") if owner else None
     depends = (audience, owner or "", str(today), at.isoformat())
     return store.view(root, "calendar", depends, feed, tuple)
+
+
+def _ledger(where: str) -> tuple[object, dict[Any, Any]]:
+    """The calendar's ledger: (the code that wrote it, uid -> what the feed last said),
+    read in parts (~12 MB at 20,000 events); as mj kept it before (one marshal of
+    (code, kept), or of uid -> 3 values before texts were kept); empty when damaged:
+    the feed then starts afresh."""
+    from mentorjournal.index import cachefile
+
+    found = cachefile.unframed_dict(where)
+    if found is not None:
+        return found
+    import marshal
+
+    try:
+        stored = marshal.loads(cachefile.load(where))
+    except (EOFError, ValueError, TypeError):
+        stored = None
+    code, kept = stored if isinstance(stored, tuple) and len(stored) == 2 else (None, stored)
+    return code, kept if isinstance(kept, dict) else {}
 
 
 def notice(root: Path, err: TextIO) -> None:

@@ -132,7 +132,7 @@ def summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | 
         return refused(err, exc)
     if colours.enabled != palette_for(out).enabled:
         clean = False  # judged for other colours than the gate's: the gate judges again
-    say(out, text.rstrip("\n") + "\n", clean=clean)
+    say(out, text, clean=clean, ended=True)
     return 0
 
 
@@ -216,5 +216,5 @@ def program(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | 
         text = commands.program(where, output_format, today)
     except MjError as exc:
         return refused(err, exc)
-    say(out, text.rstrip("\n") + "\n")
+    say(out, text, ended=True)
     return 0

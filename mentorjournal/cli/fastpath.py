@@ -176,18 +176,25 @@ def refused(err: TextIO, exc: Exception) -> int:
     return 1
 
 
-def say(stream: TextIO, text: str, crlf: bool = False, clean: bool = False) -> None:
+def say(
+    stream: TextIO, text: str, crlf: bool = False, clean: bool = False, ended: bool = False
+) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``.
-    ``clean``: the gate was found to leave ``text`` as it is when it was made."""
-    from mentorjournal.render.terminal import feed_text, palette_for, terminal_text
+    ``clean``: the gate was found to leave ``text`` as it is when it was made.
+    ``ended``: end it with one line break, however many it has (a report of 10 MB is
+    not copied to do so)."""
+    from mentorjournal.render.terminal import feed_text, palette_for, terminal_text, written
 
-    if clean:
-        stream.write(text)
+    if not clean:
+        text = feed_text(text) if crlf else terminal_text(text, palette_for(stream).enabled)
+    if not ended:
+        written(stream, text)
         return
-    if crlf:  # lines that end in CRLF (an iCalendar feed): those CRs pass
-        stream.write(feed_text(text))
-        return
-    stream.write(terminal_text(text, palette_for(stream).enabled))
+    end = len(text)
+    while end and text[end - 1] == "\n":
+        end -= 1
+    written(stream, text, end)
+    stream.write("\n")
 
 
 def _help(out: TextIO) -> int | None:

@@ -12,10 +12,10 @@ import os
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
     import mmap
-    from collections.abc import Iterable
-    from typing import BinaryIO
+    from collections.abc import Iterable, Iterator
+    from typing import Any, BinaryIO
 
-FORMAT = 6
+FORMAT = 7
 # The modules whose code decides what the caches hold.
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 
@@ -144,3 +144,70 @@ def store(where: str, data: bytes | Iterable[bytes | memoryview]) -> None:
             os.remove(temp)
         except OSError:
             pass
+
+
+# Entries a part of a framed cache file holds (``framed_dict``).
+_PART = 1024
+
+
+def framed(values: Iterable[object]) -> Iterator[bytes]:
+    """A cache file's pieces for ``store``: each value a marshal after its length, so
+    that neither writing nor reading holds a second copy of a large file at once (a
+    16 MB marshal costs twice that while it is made)."""
+    import marshal
+
+    for value in values:
+        part = marshal.dumps(value)  # type: ignore[arg-type]
+        yield len(part).to_bytes(8, "little")
+        yield part
+
+
+def parts(where: str) -> Iterator[Any]:
+    """The values of a file ``framed`` wrote, one at a time (the file is never held
+    whole); raises EOFError or ValueError where it is damaged, and ends at once when
+    ``open_cache`` finds no file to read."""
+    import marshal
+
+    handle = open_cache(where)
+    if handle is None:
+        return
+    with handle:
+        left = os.fstat(handle.fileno()).st_size
+        while size := handle.read(8):
+            wanted = int.from_bytes(size, "little")
+            if len(size) != 8 or wanted > left:  # damaged: never ask for more than is there
+                raise EOFError("a cache file cut short")
+            part = handle.read(wanted)
+            left -= 8 + len(part)
+            yield marshal.loads(part)
+
+
+def framed_dict(head: object, entries: dict[str, Any]) -> Iterator[bytes]:
+    """``framed``: ``head`` (what the reader must find first: a fingerprint), then the
+    entries 1,024 at a time."""
+    from itertools import chain
+
+    keys = list(entries)
+    chunks = (
+        {key: entries[key] for key in keys[at : at + _PART]} for at in range(0, len(keys), _PART)
+    )
+    yield from framed(chain((head,), chunks))
+
+
+def unframed_dict(where: str, wanted: object = None) -> tuple[object, dict[str, Any]] | None:
+    """(the head, the entries) ``framed_dict`` wrote; None when the file is missing or
+    damaged, or when its head is not ``wanted`` (unless that is None): then the rest
+    is not read."""
+    entries: dict[str, Any] = {}
+    try:
+        values = parts(where)
+        head = next(values, None)
+        if head is None or (wanted is not None and head != wanted):
+            return None
+        for chunk in values:
+            if not isinstance(chunk, dict):
+                return None
+            entries.update(chunk)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return head, entries

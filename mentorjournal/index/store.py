@@ -20,6 +20,7 @@ import marshal
 import os
 import sys
 import time
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -160,14 +161,26 @@ def _stored(packed: Packed) -> Stored:
     return (kind, meta, marshal.dumps(positions), kept, body_line, items, findings, private, parsed)
 
 
+# Tuples of plain values that records share (an item's owners, goal links, owner
+# columns), one object each, so that marshal writes each once per part of the file
+# and loads one object for all of them (~5 MB of copies at 10,000 notes).
+_TUPLES: dict[tuple[object, ...], tuple[object, ...]] = {}
+
+
 def _shared(value: T) -> T:
-    """``value`` with its short strings interned: marshal then writes each once and
-    loads one object for every record that has it (a key name, a handle, a goal id,
-    a due date: ~10 MB of copies at 10,000 notes)."""
+    """``value`` with its short strings interned and its tuples of strings and numbers
+    shared: marshal then writes each once and loads one object for every record that
+    has it (a key name, a handle, a goal id, a due date: ~10 MB of copies at 10,000
+    notes)."""
     if isinstance(value, str):
         return sys.intern(value) if len(value) < 32 else value  # type: ignore[return-value]
-    if isinstance(value, tuple | list):
-        return type(value)(_shared(part) for part in value)
+    if isinstance(value, tuple):
+        parts = tuple(_shared(part) for part in value)
+        if len(_TUPLES) < 10_000 and all(type(part) in (str, int) for part in parts):
+            return _TUPLES.setdefault(parts, parts)  # type: ignore[return-value]
+        return parts  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [_shared(part) for part in value]  # type: ignore[return-value]
     if isinstance(value, dict):
         return {_shared(key): _shared(part) for key, part in value.items()}  # type: ignore[return-value]
     return value
@@ -301,30 +314,22 @@ def view(
     change. The value (a ``kind``: text, or tuples of plain values) is remembered under
     a digest of every record key it was computed from; a miss computes it the one way.
     """
-    import hashlib
+    from mentorjournal.digest import sha256_hex
 
     survey = take_survey(root, False)
 
     def digest() -> str:
-        made = hashlib.sha256()
-        for part in (cachefile.fingerprint(), *args, *sorted(survey.keys.values())):
-            made.update(part.encode("utf-8", "surrogateescape") + b"\0")
-        for finding in survey.findings:
-            made.update(repr(finding).encode("utf-8", "surrogateescape"))
-        return made.hexdigest()
+        parts = (cachefile.fingerprint(), *args, *sorted(survey.keys.values()), "")
+        said = "".join(map(repr, survey.findings))
+        return sha256_hex(("\0".join(parts) + said).encode("utf-8", "surrogateescape"))
 
     key = digest()
     where = cachefile.cache_path(str(root), survey.git_dir, f"view-{name}")
     keep = not os.environ.get("MJ_NO_CACHE")
     if keep:
-        try:
-            kept = marshal.loads(cachefile.load(where))
-        except (EOFError, ValueError, TypeError):
-            kept = None  # missing or damaged: computed again below
-        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
-            value = kept[1]
-            if isinstance(value, kind):
-                return value
+        kept = _kept_value(where, key)
+        if isinstance(kept, kind):
+            return kept
         del kept  # an old report's text (~10 MB at 10,000 notes) must not outlive the miss
     gc.disable()
     try:
@@ -340,9 +345,51 @@ def view(
     if keep:
         if survey.rekeyed:  # a file saved while the journal was read has another key
             key = digest()
-        try:
-            kept_bytes = marshal.dumps((key, value))  # type: ignore[arg-type]
-        except ValueError:  # not plain data: nothing to keep, still the right answer
-            return value
-        cachefile.store(where, kept_bytes)
+        _keep_value(where, key, value)
     return value
+
+
+# A view's text longer than this is kept in pieces of about this size (``_keep_value``).
+_PIECE = 1 << 20
+
+
+def _keep_value(where: str, key: str, value: object) -> None:
+    """Keep ``value`` under ``key``, framed (``cachefile.framed``): the key, the value
+    with its long texts left out (None in their place) and where they go, then each
+    such text in pieces: a 10 MB report is never marshalled whole beside itself."""
+    whole = (value,) if isinstance(value, str) else value
+    if not isinstance(whole, tuple):
+        return
+    holes = tuple(
+        at for at, part in enumerate(whole) if isinstance(part, str) and len(part) > _PIECE
+    )
+    shape = tuple(None if at in holes else part for at, part in enumerate(whole))
+    try:
+        marshal.dumps(shape)
+    except ValueError:  # not plain data: nothing to keep, still the right answer
+        return
+    texts = [whole[at] for at in holes]
+    counts = tuple(-(-len(text) // _PIECE) for text in texts)
+    pieces = (text[at : at + _PIECE] for text in texts for at in range(0, len(text), _PIECE))
+    head = (key, isinstance(value, str), shape, tuple(zip(holes, counts, strict=True)))
+    cachefile.store(where, cachefile.framed(chain((head,), pieces)))
+
+
+def _kept_value(where: str, key: str) -> object:
+    """What ``_keep_value`` kept under ``key``; None when missing, damaged or kept
+    under another key (then only the key is read)."""
+    try:
+        values = cachefile.parts(where)
+        head = next(values, None)
+        if not (isinstance(head, tuple) and len(head) == 4 and head[0] == key):
+            return None
+        _, alone, shape, holes = head
+        whole = list(shape)
+        for at, count in holes:
+            pieces = [next(values) for _ in range(count)]
+            if not all(isinstance(piece, str) for piece in pieces):
+                return None
+            whole[at] = "".join(pieces)
+    except (OSError, EOFError, ValueError, TypeError, IndexError, StopIteration):
+        return None
+    return whole[0] if alone else tuple(whole)

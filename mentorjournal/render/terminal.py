@@ -6,6 +6,7 @@ import os
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj status` imports this on its fast path
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import TextIO
 
 _CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
@@ -28,6 +29,8 @@ _IN_JSON = {code: f"\\u{code:04x}" for code in (*_CONTROLS[0x20:], *_UNDECODED)}
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 # The colour codes Palette writes (and its reset): the only escapes let through.
 _SGR = {"0", *_CODES.values()}
+# How much of a long text is checked or written at once.
+_PIECE = 1 << 20
 # Cursor home, then erase the screen: how `mj watch` draws each screen over the last.
 # mj's own sequence, written before text that has passed the gate, never from a file.
 CLEAR_SCREEN = "\x1b[H\x1b[2J"
@@ -60,9 +63,7 @@ def feed_text(text: str) -> str:
     """``terminal_text`` of lines that end in CRLF (an iCalendar feed), the CRs kept.
     A feed mj rendered escapes its own text, so one check usually answers."""
     if text.isascii():  # every CR and LF in a CRLF pair, nothing else below space or DEL
-        data = text.encode("ascii")
-        rest = data.translate(None, _PRINTABLE_ASCII)
-        if len(rest) == 2 * data.count(b"\r\n") and not rest.translate(None, b"\r\n"):
+        if all(_ascii_only(piece, _PRINTABLE_ASCII, b"\r\n") for piece in _pieces(text)):
             return text
     elif text.replace("\r\n", "").isprintable():
         return text
@@ -72,11 +73,41 @@ def feed_text(text: str) -> str:
 def _escaped(text: str) -> str:
     # Checking first costs ~3 ms a megabyte (ASCII: ~0.6 ms); translating, up to ~50 ms.
     if text.isascii():
-        if not text.encode("ascii").translate(None, _PRINTABLE_ASCII + b"\t\n"):
+        if all(_ascii_only(piece, _PRINTABLE_ASCII + b"\t\n") for piece in _pieces(text)):
             return text
     elif text.replace("\n", "").replace("\t", "").isprintable():
         return text
     return text.translate(_IN_TEXT)
+
+
+def _pieces(text: str, stop: int | None = None) -> Iterator[str]:
+    """``text[:stop]`` in pieces of about 1 MiB, each ending with a line, so that
+    checking or writing a report of 10 MB never holds another 10 MB (or two) at once."""
+    start, stop = 0, len(text) if stop is None else stop
+    while start < stop:
+        end = min(text.find("\n", start + _PIECE, stop) + 1 or stop, stop)
+        yield text[start:end]
+        start = end
+
+
+def _ascii_only(piece: str, allowed: bytes, pairs: bytes = b"") -> bool:
+    """Whether ASCII ``piece`` holds only ``allowed`` bytes, and ``pairs`` (CRLF) only
+    as that pair: deleting the allowed bytes leaves nothing else."""
+    data = piece.encode("ascii")
+    rest = data.translate(None, allowed)
+    if not pairs:
+        return not rest
+    return len(rest) == len(pairs) * data.count(pairs) and not rest.translate(None, pairs)
+
+
+def written(stream: TextIO, text: str, stop: int | None = None) -> None:
+    """``stream.write(text[:stop])`` a piece at a time: a text stream encodes what it
+    is given whole, another copy of a 10 MB report."""
+    if len(text) <= _PIECE:
+        stream.write(text[:stop])
+        return
+    for piece in _pieces(text, stop):
+        stream.write(piece)
 
 
 def json_text(value: object, indent: int | None = None) -> str:

@@ -399,3 +399,65 @@ def test_positions_kept_by_the_store_are_read_when_asked_and_equal_a_fresh_parse
         fresh = parse_document(doc.path, (sample_repo / doc.path).read_bytes())
         assert doc.positions == fresh.positions and dict(doc.positions) == fresh.positions
         assert all(doc.position(path) == fresh.position(path) for path in fresh.positions)
+
+
+def test_a_long_kept_view_is_kept_in_pieces_and_read_back_whole(sample_repo: Path) -> None:
+    """A report of megabytes is kept as pieces (never marshalled whole beside itself)
+    and read back as it was; a file cut short is computed again."""
+    from mentorjournal.index import cachefile, store
+
+    long = "".join(f"line {n}: é ✓ 😀\n" for n in range(250_000))  # ~5 MB, not ASCII
+    computed: list[int] = []
+
+    def compute(journal: object) -> tuple[str, int, bool]:
+        computed.append(1)
+        return long, 7, True
+
+    def text(journal: object) -> str:
+        computed.append(1)
+        return long[:100] + long
+
+    for value, call in ((long, 7, True), compute), (long[:100] + long, text):
+        computed.clear()
+        kind = str if isinstance(value, str) else tuple
+        assert store.view(sample_repo, "long", ("x",), call, kind) == value  # type: ignore[arg-type]
+        assert store.view(sample_repo, "long", ("x",), call, kind) == value  # type: ignore[arg-type]
+        assert len(computed) == 1
+        kept = cache_file(sample_repo).with_name(
+            cache_file(sample_repo).name.replace("cache-", "view-long-")
+        )
+        assert len(list(cachefile.parts(str(kept)))) > 4  # the head, then pieces of ~1 MiB
+        data = kept.read_bytes()
+        kept.write_bytes(data[: len(data) // 2])
+        assert store.view(sample_repo, "long", ("x",), call, kind) == value  # type: ignore[arg-type]
+        assert len(computed) == 2
+
+
+def test_records_share_the_tuples_their_items_repeat(sample_repo: Path) -> None:
+    """An owner list, goal links or columns that many items repeat are one object once
+    read back from the store (~5 MB of copies at 10,000 notes)."""
+    import subprocess
+    import sys
+
+    mj("validate", cwd=sample_repo)  # fills the store
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from mentorjournal.journal import load_journal\n"
+        "items = [i for d in load_journal(Path(sys.argv[1])).documents for i in d.items]\n"
+        "seen = {}\n"
+        "for i in items:\n"
+        "    for part in (i.owners, i.owner_columns, i.hashtags):\n"
+        "        seen.setdefault(part, set()).add(id(part))\n"
+        "shared = [part for part, ids in seen.items() if len(ids) == 1]\n"
+        "print(len(items), len(seen), len(shared))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(sample_repo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    items, distinct, shared = map(int, out)
+    assert items > 20 and distinct == shared

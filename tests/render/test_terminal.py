@@ -123,6 +123,33 @@ def test_the_gate_escapes_exactly_the_controls_ascii_or_not() -> None:
     assert terminal.feed_text(big[0]) is big[0] and terminal.terminal_text(big[1]) is big[1]
 
 
+def test_long_texts_are_checked_and_written_a_piece_at_a_time() -> None:
+    """A report of megabytes is checked and written in pieces of about 1 MiB, never
+    copied whole: a control in any piece is still escaped, a CRLF feed keeps its CRs
+    wherever a piece ends, and what is written is the text, to the last byte."""
+    from mentorjournal.render import terminal
+
+    line = "DESCRIPTION:plain text é\r\n"
+    feed = line * 120_000  # ~3 MB, so ~3 pieces
+    assert terminal.feed_text(feed) is feed
+    for at in (10, len(feed) // 2, len(feed) - 3):  # a lone CR, early, midway, at the end
+        bad = feed[:at] + "\r" + feed[at:]
+        assert terminal.feed_text(bad) != bad and "\\x0d" in terminal.feed_text(bad)
+        ascii_bad = bad.replace("é", "e")
+        assert terminal.feed_text(ascii_bad) != ascii_bad
+    text = "x\ty\n" * 1_000_000
+    assert terminal.terminal_text(text) is text
+    late = text + "\x1b[2J"
+    assert terminal.terminal_text(late) == text + "\\x1b[2J"
+    for ending in ("", "\n", "\n\n\n"):
+        out = io.StringIO()
+        fastpath.say(out, late + ending, clean=True, ended=True)
+        assert out.getvalue() == late + "\n"
+    out = io.StringIO()
+    terminal.written(out, feed)
+    assert out.getvalue() == feed
+
+
 def test_json_text_is_json_dumps_with_the_terminal_s_codes_escaped() -> None:
     """Encoded in batches, the text is json.dumps' own with DEL, C1 controls and lone
     surrogates as \\u escapes, batches of plain ASCII and others mixed, and it reads

@@ -18,6 +18,7 @@ from icalendar import Calendar
 
 from mentorjournal.cli import fastpath
 from mentorjournal.format.dates import next_after, parse_every
+from mentorjournal.index import cachefile
 
 TODAY = "2025-03-03"
 ODD_TEXT = (
@@ -294,12 +295,19 @@ def _blocks(data: bytes) -> dict[str, bytes]:
     return found
 
 
+def _ledger(path: Path) -> tuple[object, dict[str, tuple[str, int, int, str]]]:
+    """(the code that wrote it, uid -> what the feed last said), read in parts."""
+    found = cachefile.unframed_dict(str(path))
+    assert found is not None
+    return found
+
+
 def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
     """Unchanged events are written as the ledger kept them, byte for byte; the ledger
     is kept per mj code (``cachefile.fingerprint``), so another mj writes them anew."""
     first = feed(repo)
     ledger = next((repo / ".git" / "mentorjournal").glob("calendar-pair-*.marshal"))
-    code, kept = marshal.loads(ledger.read_bytes())
+    code, kept = _ledger(ledger)
     before = _blocks(first)
     assert len(before) > 3 and all(kept[uid][3] for uid in before)
     assert {uid: b"BEGIN:VEVENT\r\n" + b + b"END:VEVENT\r\n" for uid, b in before.items()} == {
@@ -309,18 +317,24 @@ def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
     note.write_text(note.read_text().replace("due:2025-03-10", "due:2025-03-17"))
     after = _blocks(feed(repo))
     assert [uid for uid in after if after[uid] != before[uid]] == [
-        uid for uid in after if marshal.loads(ledger.read_bytes())[1][uid][1] == 1
+        uid for uid in after if _ledger(ledger)[1][uid][1] == 1
     ]
     assert sum(after[uid] != before[uid] for uid in after) == 1
     gone = repo / "sessions/2025-02-24.md"  # its item's event leaves the feed
     listed = set(_blocks(feed(repo)))
     gone.unlink()
     gone_uids = listed - set(_blocks(feed(repo)))
-    kept_now = marshal.loads(ledger.read_bytes())[1]
+    kept_now = _ledger(ledger)[1]
     assert gone_uids and all(kept_now[uid][1:] == (0, kept_now[uid][2], "") for uid in gone_uids)
     after = _blocks(feed(repo))
-    now_kept = marshal.loads(ledger.read_bytes())[1]
-    ledger.write_bytes(marshal.dumps(("another mj", now_kept)))  # texts of other code
+    now_kept = _ledger(ledger)[1]
+    ledger.write_bytes(
+        marshal.dumps(("another mj", now_kept))
+    )  # as mj kept it before, of other code
     note.write_text(note.read_text() + "\nAnother line.\n")  # the kept feed is stale
     assert _blocks(feed(repo)) == after  # written anew: the same sequences and stamps
-    assert marshal.loads(ledger.read_bytes())[0] == code
+    assert _ledger(ledger)[0] == code
+    # As mj kept it before texts were: uid -> 3 values, the same sequences and stamps.
+    ledger.write_bytes(marshal.dumps({uid: entry[:3] for uid, entry in _ledger(ledger)[1].items()}))
+    note.write_text(note.read_text() + "\nOne more line.\n")
+    assert _blocks(feed(repo)) == after
