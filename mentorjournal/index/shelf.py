@@ -16,7 +16,7 @@ import zlib
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
     import mmap
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator
     from typing import Any, Self
 
     Buffer = bytes | memoryview  # a piece of a file, unpacked when first needed
@@ -34,19 +34,24 @@ class Shelf:
     __slots__ = ("_dirty", "_open", "_packed")
     PREFIX = 0  # 0: the whole key
 
-    def __init__(self, packed: Sequence[Buffer], size: int) -> None:
-        if len(packed) != size or not all(isinstance(s, (bytes, memoryview)) for s in packed):
-            raise ValueError("not a shelf of this size")
+    def __init__(self, packed: Iterable[Buffer], size: int) -> None:
         self._packed = list(packed)
+        if len(self._packed) != size or not all(
+            isinstance(s, (bytes, memoryview)) for s in self._packed
+        ):
+            raise ValueError("not a shelf of this size")
         self._open: dict[int, dict[str, Any]] = {}
         self._dirty: set[int] = set()
 
     @classmethod
     def build(cls, entries: dict[str, Any], size: int) -> Self:
-        shards: list[dict[str, Any]] = [{} for _ in range(size)]
+        """Every shard open and changed: ``pack`` makes each marshal as it is written."""
+        shelf = cls([b""] * size, size)
+        shelf._open = {number: {} for number in range(size)}
         for key, value in entries.items():
-            shards[cls._number(key, size)][key] = value
-        return cls([marshal.dumps(shard) for shard in shards], size)
+            shelf._open[cls._number(key, size)][key] = value
+        shelf._dirty = set(shelf._open)
+        return shelf
 
     def _shard(self, key: str) -> dict[str, Any]:
         return self._open_shard(self._number(key, len(self._packed)))
@@ -89,11 +94,12 @@ class Shelf:
             found.update(self._open_shard(number))
         return found
 
-    def pack(self) -> tuple[Buffer, ...]:
-        for number in self._dirty:
-            self._packed[number] = marshal.dumps(self._open[number])
-        self._dirty.clear()
-        return tuple(self._packed)
+    def pack(self) -> Iterator[Buffer]:
+        """The shards in order, a changed one marshalled only as it is asked for and not
+        kept (a built shelf of 10,000 records is ~10 MB of marshals: a file written
+        piece by piece never holds them all)."""
+        for number, packed in enumerate(self._packed):
+            yield marshal.dumps(self._open[number]) if number in self._dirty else packed
 
     @classmethod
     def _number(cls, key: str, size: int) -> int:
@@ -124,20 +130,24 @@ class Chunks:
     SIZE = 512
 
     def __init__(
-        self, firsts: list[Any], runs: Sequence[Buffer], key: Callable[[Any], Any]
+        self, firsts: list[Any], runs: Iterable[Buffer], key: Callable[[Any], Any]
     ) -> None:
-        if len(firsts) != len(runs) or not all(isinstance(r, (bytes, memoryview)) for r in runs):
+        self._runs: list[Any] = list(runs)  # bytes until unpacked, then a list
+        if len(firsts) != len(self._runs) or not all(
+            isinstance(r, (bytes, memoryview)) for r in self._runs
+        ):
             raise ValueError("not a list of runs")
         self._key = key
         self._firsts = firsts  # the key of each run's first item
-        self._runs: list[Any] = list(runs)  # bytes until unpacked, then a list
         self._pending: list[tuple[bool, Any]] = []  # (add, item), in the order asked
 
     @classmethod
     def build(cls, items: list[Any], key: Callable[[Any], Any]) -> Chunks:
         """From ``items`` already sorted by ``key``."""
         runs = [items[at : at + cls.SIZE] for at in range(0, len(items), cls.SIZE)]
-        return cls([key(run[0]) for run in runs], [marshal.dumps(run) for run in runs], key)
+        chunks = cls([], [], key)
+        chunks._firsts, chunks._runs = [key(run[0]) for run in runs], runs
+        return chunks
 
     def add(self, item: Any) -> None:
         self._pending.append((True, item))
@@ -150,9 +160,11 @@ class Chunks:
         for number in range(len(self._runs)):
             yield from self._run(number)
 
-    def pack(self) -> tuple[list[Any], list[Buffer]]:
+    def pack(self) -> tuple[list[Any], Iterator[Buffer]]:
+        """(the first key of each run, the runs: each unpacked one marshalled only as
+        it is asked for)."""
         self._settle()
-        runs = [marshal.dumps(run) if isinstance(run, list) else run for run in self._runs]
+        runs = (marshal.dumps(run) if isinstance(run, list) else run for run in self._runs)
         return list(self._firsts), runs
 
     def _run(self, number: int) -> list[Any]:
@@ -192,25 +204,38 @@ class Chunks:
                 self._firsts.insert(number + 1, self._key(run[self.SIZE]))
 
 
-def framed(facts: tuple[Any, ...], groups: tuple[Sequence[Buffer], ...]) -> list[Buffer]:
-    """A file of ``groups`` of pieces: a directory (``facts``, then how long each piece
-    of each group is) as a marshal after its length, then the pieces, which a reader
-    slices out without copying (one marshal of them all would copy every piece on
-    every read: 15 MB for the status snapshot's body at 10,000 notes)."""
-    lengths = tuple(tuple(len(piece) for piece in group) for group in groups)
-    directory = marshal.dumps((*facts, lengths))
-    return [len(directory).to_bytes(8, "little"), directory, *(p for g in groups for p in g)]
+def framed(facts: tuple[Any, ...], groups: tuple[Iterable[Buffer], ...]) -> Iterator[Buffer]:
+    """A file of ``groups`` of pieces, for ``cachefile.store``: the pieces, each
+    written as it is made (none of them kept), then a directory (``facts``, then how
+    long each piece of each group is), then the directory's length (8 bytes). A reader
+    slices the pieces out without copying: one marshal of them all would copy every
+    piece on every read (15 MB for the status snapshot's body at 10,000 notes)."""
+    lengths = []
+    for group in groups:
+        sizes = []
+        for piece in group:
+            sizes.append(len(piece))
+            yield piece
+        lengths.append(tuple(sizes))
+    directory = marshal.dumps((*facts, tuple(lengths)))
+    yield directory
+    yield len(directory).to_bytes(8, "little")
 
 
 def unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
     """(``facts``..., groups of pieces as memoryviews of ``data``), as ``framed`` wrote
     them; raises as marshal does when cut short or damaged."""
-    size = int.from_bytes(data[:8], "little")
+    if len(data) < 8:
+        raise EOFError("a file of pieces cut short")
     view = memoryview(data)
-    *facts, lengths = marshal.loads(view[8 : 8 + size])
+    size = int.from_bytes(view[-8:], "little")
+    end = len(data) - 8 - size
+    if end < 0:
+        raise EOFError("a file of pieces cut short")
+    *facts, lengths = marshal.loads(view[end:-8])
     if not isinstance(lengths, tuple):
         raise TypeError("a damaged directory")
-    at = 8 + size
+    at = 0
     groups = []
     for group in lengths:
         pieces = []
@@ -218,6 +243,6 @@ def unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
             pieces.append(view[at : at + length])
             at += length
         groups.append(pieces)
-    if at != len(data):
+    if at != end:
         raise EOFError("a file of pieces cut short")
     return (*facts, groups)

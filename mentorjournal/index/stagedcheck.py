@@ -78,7 +78,7 @@ def save(root: str, loaded: Loaded, findings: list[Finding], judged: str | None)
     context = (tuple(people(journal)), tuple(journal.goals), judged)
     found = {path: tuple(rows) for path, rows in by_path.items()}
     summary = (found, sum(entry[1] for entry in files.values()), sorted(_folders(files)))
-    shelved = Shelf.build(files, _SHARDS).pack()
+    shelved = tuple(Shelf.build(files, _SHARDS).pack())
     # No index listing: the next check lists the index in full once.
     data = marshal.dumps((_TAG, cachefile.fingerprint(), context, None, shelved, summary))
     cachefile.store(_where(root, location[0]), data)
@@ -181,7 +181,9 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         except (EOFError, ValueError, TypeError, IndexError):
             return None  # a damaged shard: the full check writes a new snapshot
         summary = (findings, documents, sorted(set(folders) | _folders(blobs)))
-        cachefile.store(where, marshal.dumps((_TAG, mark, context, listed, files.pack(), summary)))
+        cachefile.store(
+            where, marshal.dumps((_TAG, mark, context, listed, tuple(files.pack()), summary))
+        )
     rows = {(path, *finding) for path, found in findings.items() for finding in found}
     return sorted(rows, key=lambda r: (r[0], r[1], r[2], r[4], r[5])), documents
 

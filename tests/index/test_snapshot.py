@@ -164,9 +164,9 @@ def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
     part = {"records": 1, "counts": 2, "open ids": 3, "order": 5}[shelf]
     if shelf == "order":
         firsts, runs = body[part].pack()
-        body[part] = Chunks(firsts, [damage] * len(runs), statuscore.row_key)
+        body[part] = Chunks(firsts, [damage] * len(list(runs)), statuscore.row_key)
     else:
-        size = len(body[part].pack())
+        size = len(list(body[part].pack()))
         body[part] = type(body[part])([damage] * size, size)
     kept._body = tuple(body)  # type: ignore[assignment]
     kept._base = None  # write the whole body, not a delta
@@ -273,7 +273,8 @@ def test_clashing_short_ids_send_the_full_path() -> None:
 
 def test_a_shelf_unpacks_only_the_shards_it_is_asked_for() -> None:
     entries = {f"sessions/2026-01-{day:02}.md": day for day in range(1, 29)}
-    shelf = Shelf.build(entries, 8)
+    shelf = Shelf(Shelf.build(entries, 8).pack(), 8)
+    assert not shelf._open  # read from its marshals: nothing unpacked yet
     shelf.put("sessions/2026-01-01.md", None)
     shelf.put("sessions/new.md", 99)
     assert len(shelf._open) <= 2
