@@ -26,7 +26,7 @@ from pathlib import Path
 
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
-from mentorjournal.git.setupcheck import MARKER
+from mentorjournal.git.setupcheck import ENTRY, MARKER
 
 __all__ = ["MARKER", "hook_run_targets", "install", "is_ours", "render_script", "uninstall"]
 
@@ -71,7 +71,7 @@ if [ -n "${{MJ_CHECKED:-}}" ] &&
     exit 0  # `mj commit` has just checked exactly this tree on this history
 fi
 if [ -x "$MJ_PYTHON" ]; then
-    exec "$MJ_PYTHON" -m mentorjournal hook-run "$@"
+    exec "$MJ_PYTHON" -P -c '{entry}' hook-run "$@"
 fi
 if command -v mj >/dev/null 2>&1; then
     echo "mj hook: $MJ_PYTHON is gone; using mj from PATH." \\
@@ -88,7 +88,11 @@ exit 1
 def render_script(python: str) -> str:
     """The hook script that runs mj through `python`."""
     return _SCRIPT.format(
-        marker=MARKER, kept=KEPT, framework=FRAMEWORK_MARK, python=shlex.quote(python)
+        marker=MARKER,
+        kept=KEPT,
+        framework=FRAMEWORK_MARK,
+        python=shlex.quote(python),
+        entry=ENTRY,
     )
 
 

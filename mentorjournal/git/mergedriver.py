@@ -30,6 +30,7 @@ from typing import Any
 
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
+from mentorjournal.git.setupcheck import ENTRY
 
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"
@@ -47,7 +48,7 @@ def driver_command(python: str = sys.executable) -> str:
     fallback = "git merge-file -L yours -L base -L theirs --marker-size=%L %A %O %B"
     py = shlex.quote(python)
     return (
-        f"if [ -x {py} ]; then exec {py} -m mentorjournal merge-driver %O %A %B %L %P; "
+        f"if [ -x {py} ]; then exec {py} -P -c {shlex.quote(ENTRY)} merge-driver %O %A %B %L %P; "
         f"else {fallback}; fi"
     )
 

@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 # The line that makes a hook mj's; never change it, or older installs become "foreign".
 MARKER = "# mj-hook: installed by mentorjournal (mj hook install)"
 DRIVER_SECTION = '[merge "mentorjournal"]'
+# How the hook and the merge driver start mj: ``python -P -c ENTRY ARGS``. Git runs
+# both in the work tree, and ``python -m mentorjournal`` put that folder first on
+# sys.path: a yaml.py in the journal, which the other person can push, would run in
+# its place. -P (Python 3.11) leaves it off; -c also skips runpy (~1.5 ms).
+ENTRY = 'import sys; sys.argv[0] = "mj"; from mentorjournal.cli.fastpath import main; main()'
+# What an older mj wrote instead (`mj hook install` writes both afresh).
+_UNSAFE = "-m mentorjournal "
 
 
 def _text(path: str) -> str:
@@ -46,15 +53,21 @@ def missing_setup(root: Path) -> str | None:
     if any("hookspath" in text.lower() for text in configs):
         return None  # the hooks are the user's arrangement: `mj hook install` says more
     lacking = []
-    hooks = os.path.join(common, "hooks")
-    if not any(  # a hook of mj's carries its marker line
-        MARKER in _text(os.path.join(hooks, name)).splitlines()
-        for name in ("pre-commit", "pre-commit.legacy")
-    ):
+    hooks = [
+        _text(os.path.join(common, "hooks", name)) for name in ("pre-commit", "pre-commit.legacy")
+    ]
+    mine = [text for text in hooks if MARKER in text.splitlines()]  # mj's carries its marker
+    if not mine:
         lacking.append("pre-commit hook")
     if not any(DRIVER_SECTION in text for text in configs):
         lacking.append("merge driver")
     if not lacking:
+        if any(_UNSAFE in text for text in (*mine, configs[0])):
+            return (
+                "note: this clone's mj hook or merge driver is an older mj's, which let a "
+                "file in the journal's folder (a yaml.py) stand in for a library: run "
+                "`mj hook install` again"
+            )
         return None
     return (
         f"note: this clone has no mj {' and no '.join(lacking)}: run `mj hook install` once "

@@ -120,7 +120,10 @@ def test_interpreter_path_with_spaces_and_quotes_is_quoted(tmp_path: Path) -> No
     hook.install(repo, python=str(fake))
     _stage_edit(repo)
     assert _commit(repo, "-m", "edit").returncode == 0
-    assert (odd / "python-args").read_text().split() == ["-m", "mentorjournal", "hook-run"]
+    from mentorjournal.git.setupcheck import ENTRY
+
+    # -P: not the work tree (a yaml.py of the journal's) first on sys.path.
+    assert (odd / "python-args").read_text() == f"-P -c {ENTRY} hook-run\n"
 
 
 def test_foreign_hook_is_kept_run_first_and_restored(tmp_path: Path) -> None:

@@ -335,6 +335,38 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
 
 
+def test_a_pushed_module_never_runs_in_the_others_hook_or_merge_driver(pair: Pair) -> None:
+    """Git runs the hook and the merge driver in the work tree: a yaml.py (or any module
+    mj imports) that one person pushes must not run on the other's machine in place of
+    the library. An older mj's setup, which let it, is named for reinstalling."""
+    ran = pair.ana.parent / "module-ran"
+    shadow = f"open({str(ran)!r}, 'a').write('ran\\n')\nfrom yaml import *  # noqa\n"
+    base = _session(pair.ben)
+    write(pair.ben, "yaml.py", shadow)
+    write(pair.ben, "sessions/2025-07-18.md", base + "- [ ] @ben Ben's\n")
+    git(pair.ben, "add", "--", "yaml.py", "sessions")
+    git(pair.ben, "commit", "--quiet", "-m", "b")  # through Ben's own hook
+    _ok("sync", cwd=pair.ben)
+    # Ana's own edit to the same note: pulling merges it through the driver; then her
+    # commit goes through the hook (git commit, not mj commit, which checks itself).
+    _commit(pair.ana, {"sessions/2025-07-18.md": base + "- [ ] @ana Ana's\n"}, "a")
+    _ok("sync", cwd=pair.ana)
+    assert (pair.ana / "yaml.py").exists() and "Ben's" in _session(pair.ana)
+    assert "Ana's" in _session(pair.ana) and "<<<<<<<" not in _session(pair.ana)
+    write(pair.ana, "sessions/2025-07-19.md", SESSION.replace("2025-07-18", "2025-07-19"))
+    git(pair.ana, "add", "--", "sessions")
+    git(pair.ana, "commit", "--quiet", "-m", "through the hook")
+    assert not ran.exists()
+    # An older mj started both with `python -m mentorjournal`, from the work tree.
+    installed = pair.ana / ".git" / "hooks" / "pre-commit"
+    installed.write_text(installed.read_text().replace("-P -c", "-m mentorjournal #"))
+    write(pair.ana, "sessions/2025-07-20.md", SESSION.replace("2025-07-18", "2025-07-20"))
+    assert "older mj's" in _ok("commit", cwd=pair.ana)
+    _ok("hook", "install", cwd=pair.ana)
+    write(pair.ana, "sessions/2025-07-21.md", SESSION.replace("2025-07-18", "2025-07-21"))
+    assert "note:" not in _ok("commit", cwd=pair.ana)
+
+
 def test_init_adds_the_driver_line_to_an_existing_gitattributes(tmp_path: Path) -> None:
     folder = tmp_path / "j"
     write(folder, ".gitattributes", b"*.png binary")  # no final newline
