@@ -40,10 +40,13 @@ def latest_session(root: Path) -> Path:
     except OSError:
         names = []
     # Session names start with their date, so the latest is the greatest name: when
-    # that one is a session's (no README.md beside them), nothing else need be matched.
+    # that one is a session's note (no README.md beside them, no folder or FIFO of
+    # that name), nothing else need be matched or looked at.
     latest = max(names, default=None)
-    if latest is None or not _SESSION_NAME.fullmatch(latest):
-        latest = max(filter(_SESSION_NAME.fullmatch, names), default=None)
+    folder = root / "sessions"
+    if latest is None or not (_SESSION_NAME.fullmatch(latest) and (folder / latest).is_file()):
+        dated = sorted(filter(_SESSION_NAME.fullmatch, names), reverse=True)
+        latest = next((name for name in dated if (folder / name).is_file()), None)
     if latest is None:
         raise MjError("the journal has no session yet: `mj new session` writes one, or --to FILE")
     return root / "sessions" / latest
@@ -231,6 +234,8 @@ def add_item(
     if layout.kind_for_path(relative) not in ("session", "goal"):
         raise MjError(f"{relative} is not a session or goal file (sessions/*.md, goals/*.md)")
     if not path.is_file():
+        if path.exists():
+            raise MjError(f"{relative} is not a file (a folder, a FIFO or a device?)")
         raise MjError(f"{relative} does not exist; `mj new session` or `mj new goal` first")
     item = rewrite(root, path, lambda data: _added(relative, data, line, due_text))
     return Changed(_journal_id(root, item), path, due_text)

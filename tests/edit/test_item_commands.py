@@ -233,6 +233,22 @@ def test_add_finds_the_latest_session_beside_other_files(repo: Path) -> None:
     assert "(sessions/2025-08-01.md:" in added(repo, "Same day", "--owner", "ana").output
 
 
+def test_add_passes_over_a_folder_or_fifo_named_as_the_latest_session(repo: Path) -> None:
+    """Only a note is a session to add to: a folder or a FIFO with a later date's name
+    is passed over, and named for what it is when given with --to."""
+    import os
+
+    sessions = repo / "sessions"
+    (sessions / "2099-01-01.md").mkdir()
+    os.mkfifo(sessions / "2099-02-01.md")
+    said = added(repo, "Past the odd names", "--owner", "ana").output
+    assert "(sessions/2025-08-01.md:" in said
+    for odd in ("2099-01-01.md", "2099-02-01.md"):
+        refused = added(repo, "Here", "--to", f"sessions/{odd}", code=1).output
+        assert f"sessions/{odd} is not a file" in refused and "does not exist" not in refused
+    assert "does not exist" in added(repo, "Here", "--to", "sessions/2099-03-01.md", code=1).output
+
+
 def test_add_continues_a_numbered_list_with_crlf_and_uses_obsidian_dates(repo: Path) -> None:
     note = repo / "sessions" / "2025-07-18.md"
     added(repo, "Print the handouts", "--owner", "ana", "--due", "2025-08-10", "--to", str(note))
