@@ -67,16 +67,7 @@ def find_item(
     wanted = " ".join(wanted.split())
     if not wanted:
         raise MjError("name the item by its id (`mj status` lists them) or by its text")
-    lowered = wanted.lower()
-    matches = [item for item in items if item.id == wanted] or [
-        item for item in items if item.id.lower() == lowered
-    ]
-    if not matches and len(wanted) >= MIN_PREFIX and _ID_SHAPE.fullmatch(wanted):
-        matches = [
-            item
-            for item in items
-            if item.id.lower().startswith(lowered) or item.key.startswith(lowered)
-        ]
+    matches = _by_id(items, wanted)
     by_text = not matches and not _HEX.fullmatch(wanted)
     if by_text:
         folded = wanted.casefold()
@@ -98,16 +89,20 @@ def find_item(
     raise MjError(_not_found(items, wanted))
 
 
-def may_name(wanted: str) -> Callable[[str, str], bool]:
-    """Whether an item of (id, text) may be the one ``wanted`` names (``find_item``
-    decides): a cheap first cut over every open item of a large journal."""
-    lowered = " ".join(wanted.split()).lower()
-    if _HEX.fullmatch(lowered):
-        return lambda item_id, text: item_id.lower().startswith(lowered)
-    folded = lowered.casefold()
-    return lambda item_id, text: (
-        item_id.lower().startswith(lowered) or folded in " ".join(text.split()).casefold()
-    )
+def _by_id(items: Sequence[ActionItem], wanted: str) -> list[ActionItem]:
+    """The items ``wanted`` names by id: that id (exactly, else in any case), else
+    those whose id or key starts with it (MIN_PREFIX characters or more)."""
+    lowered = wanted.lower()
+    matches = [item for item in items if item.id == wanted] or [
+        item for item in items if item.id.lower() == lowered
+    ]
+    if not matches and len(wanted) >= MIN_PREFIX and _ID_SHAPE.fullmatch(wanted):
+        matches = [
+            item
+            for item in items
+            if item.id.lower().startswith(lowered) or item.key.startswith(lowered)
+        ]
+    return matches
 
 
 def _not_found(items: Sequence[ActionItem], wanted: str) -> str:
@@ -288,24 +283,45 @@ def apply(
     return rewrite(root, path, lambda data: edited(path, item, data, command, day))
 
 
+def _items_in(root: Path, paths: set[str] | None) -> list[ActionItem]:
+    """The items of these notes as they are on disk; none when one cannot be read.
+    Their ids are the journal's while no short id among them is shared (which
+    ``views.item_notes`` checks for the ones a name can match)."""
+    from mentorjournal.format.document import parse_document
+    from mentorjournal.format.layout import read_head
+
+    items: list[ActionItem] = []
+    for path in sorted(paths or ()):
+        data = read_head(str(root / path))
+        if data is None:
+            return []
+        items += parse_document(path, data).items
+    return items
+
+
 def change(root: Path, wanted: str, command: str, day: dt.date | None = None) -> Changed:
     """`mj done/cancel/reopen/due`: no change is lost, none is doubled."""
     from mentorjournal.index import views
 
     # The open items the status snapshot keeps answer a whole id (ids are unique
-    # journal-wide, so the whole journal names the same item). Anything else the whole
-    # journal answers: a prefix may be a done item's whole id (which names that one),
-    # and a name by text must be matched against every item's text as written (the
-    # snapshot keeps open items only, their goal links dropped).
+    # journal-wide, so the whole journal names the same item). An id or a prefix of
+    # one is looked for in the notes the snapshot says hold every item, open or closed,
+    # that it may name: all that the whole journal would find by it are there. A name
+    # by text, or one that names nothing there, the whole journal answers: texts are
+    # matched as written in every note, and "no such item" lists the close ones.
     lowered = " ".join(wanted.split()).lower()
-    if command != "reopen" and _HEX.fullmatch(lowered):
-        open_now = views.open_items(root, may_name(wanted), lowered)
-        whole = [item for item in open_now or () if item.id.lower() == lowered]
-        if whole:
+    found = views.named_items(root, lowered) if _HEX.fullmatch(lowered) else None
+    if found is not None:
+        open_now, notes = found
+        whole = [item for item in open_now if item.id.lower() == lowered]
+        if whole and command != "reopen":
             try:
                 return apply(root, whole, wanted, command, day)
             except MjError:
                 pass
+        items = _items_in(root, notes)
+        if _by_id(items, " ".join(wanted.split())):
+            return apply(root, items, wanted, command, day)
     journal = views.journal(root)
     try:
         return apply(root, journal.items(), wanted, command, day)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from typing import Any, BinaryIO
 
-FORMAT = 7
+FORMAT = 8
 # The modules whose code decides what the caches hold.
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 

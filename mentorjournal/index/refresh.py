@@ -75,9 +75,14 @@ def _record(
     )
     # The ids items get before clashes are lengthened (explicit ids never clash).
     ids = tuple(key[:_ID_LENGTH] for *_, key, explicit in items if not explicit)
+    # Every item's, open or closed, as `mj done` names it: that short id, or its own.
+    names = tuple(
+        dict.fromkeys(key.lower() if explicit else key[:_ID_LENGTH] for *_, key, explicit in items)
+    )
     held = parse_date(meta.get("date")) if counts_as_held(path, kind) and parsed else None
     hidden = not quotable(path, meta)
-    return (blob, index_blob, kind, held.isoformat() if held else None, errors, rows, ids, hidden)
+    day = held.isoformat() if held else None
+    return (blob, index_blob, kind, day, errors, rows, ids, hidden, names)
 
 
 def _facts(journal: Journal) -> tuple[Any, ...]:
@@ -116,7 +121,7 @@ def save(root: str, loaded: Loaded) -> None:
         index_blob = loaded.index_blobs.get(path)
         doc = documents.get(path)
         if doc is None:  # read, but not a journal document (README.md and the like)
-            files[path] = (blob, index_blob, "other", None, 0, (), (), False)
+            files[path] = (blob, index_blob, "other", None, 0, (), (), False, ())
             continue
         files[path] = entry = record(doc, goal_ids, blob, index_blob)
         for short in entry[6]:
@@ -233,7 +238,7 @@ def _load_fresh(root: str, meanwhile: Callable[[], None] | None) -> Snapshot | N
         for path in candidates:
             entry = records.get(path)
             if entry is not None:
-                if not isinstance(entry, tuple) or len(entry) != 8:
+                if not isinstance(entry, tuple) or len(entry) != 9:
                     return None
                 old_records[path] = entry
     except (EOFError, ValueError, TypeError):

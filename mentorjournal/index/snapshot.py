@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
     # What status keeps of one file: (blob it was read from, index blob or None,
     # kind, date of the session held or None, error count, open rows, short item ids,
-    # whether its text must not be copied out of it: ``audience.quotable``).
+    # whether its text must not be copied out of it: ``audience.quotable``, the names
+    # `mj done` finds its items by, open or closed: lowercase explicit or short ids).
     Record = tuple[
         str,
         str | None,
@@ -47,10 +48,11 @@ if TYPE_CHECKING:
         tuple[statuscore.JsonRow, ...],
         tuple[str, ...],
         bool,
+        tuple[str, ...],
     ]
     Rows = tuple[statuscore.JsonRow, ...]
-    # (sorted session dates, records, counts, open ids, marshal of the paths, open rows
-    # in status order, [how many open rows, how many of them in private notes])
+    # (sorted session dates, records, counts, item names, marshal of the paths, open
+    # rows in status order, [how many open rows, how many of them in private notes])
     Body = tuple[list[str], Shelf, Shelf, PrefixShelf, bytes | memoryview, Chunks, list[int]]
 
 _TAG = "mj-status-snapshot"
@@ -69,9 +71,9 @@ class Snapshot:
 
     The body (``status-body-*``) is read only when something must be computed:
     session dates; the records of all files, open rows included (``records``); how
-    many items use each short id (``counts``); which notes hold the open items of
-    each id (``open_ids``, by the id's first two characters: `mj done a1b2c3`
-    unpacks one shard); every open row in status order (``order``, in runs of 512:
+    many items use each short id (``counts``); which notes hold the items of each
+    name, open or closed (``names``, by the name's first two characters: `mj done
+    a1b2` unpacks one shard); every open row in status order (``order``, in runs of 512:
     rows are kept twice, in the records an edit touches and in the order status
     reads whole). In small pieces, a changed note costs a few hundred entries, not
     50,000. The paths that have a record are kept apart (one marshal of strings):
@@ -110,7 +112,7 @@ class Snapshot:
         self._paths_changed = False
 
     def body(self) -> Body:
-        """(sorted session dates, records, counts, open ids, paths, order, [open rows,
+        """(sorted session dates, records, counts, item names, paths, order, [open rows,
         those in private notes]); ValueError when the body file is missing, damaged or
         of another generation."""
         if self._body is None:
@@ -175,9 +177,10 @@ class Snapshot:
         record = self.records.get(path)
         return record[5] if record else ()
 
-    def open_ids(self, prefix: str) -> dict[str, tuple[str, ...]]:
-        """Open item ids (lowercase) that start with ``prefix`` (two characters or
-        more), and the notes that hold them (raises as marshal does when damaged)."""
+    def names(self, prefix: str) -> dict[str, tuple[str, ...]]:
+        """The items' names (lowercase explicit or short ids, open or closed) that start
+        with ``prefix`` (two characters or more), and the notes that hold them (raises
+        as marshal does when damaged). A lengthened id starts with its short one."""
         return self.body()[3].starting(prefix.lower())
 
     def known_paths(self) -> set[str]:
@@ -247,8 +250,7 @@ class Snapshot:
         watch = {path: entry[0] for path, entry in files.items() if entry[0] != entry[1]}
         ids: dict[str, tuple[str, ...]] = {}
         for path, entry in files.items():
-            for row in entry[5]:
-                name = row[0].lower()
+            for name in entry[8]:
                 ids[name] = (*ids.get(name, ()), path)
         private = sum(len(entry[5]) for path, entry in files.items() if is_private(path))
         order = statuscore.sort_rows(row for entry in files.values() for row in entry[5])
@@ -311,10 +313,10 @@ class Snapshot:
         if old is not None:
             for row in old[5]:
                 order.remove(row)
-                name = row[0].lower()
+            for name in old[8]:
                 holders = list(ids.get(name) or ())
                 if path not in holders:
-                    raise ValueError("a damaged snapshot: an open id is not listed")
+                    raise ValueError("a damaged snapshot: an item's name is not listed")
                 holders.remove(path)
                 ids.put(name, tuple(holders) or None)
             tally[0] -= len(old[5])
@@ -327,7 +329,7 @@ class Snapshot:
         if new is not None:
             for row in new[5]:
                 order.add(row)
-                name = row[0].lower()
+            for name in new[8]:
                 ids.put(name, (*(ids.get(name) or ()), path))
             tally[0] += len(new[5])
             tally[1] += len(new[5]) if private else 0

@@ -72,13 +72,35 @@ def open_items(
     id starts with ``prefix`` (any case); None when the snapshot cannot answer and the
     whole journal must. A prefix of two characters or more reads only the notes that
     hold such ids, not every open item."""
+    found = _named(root, prefix, named)
+    return found[0] if found else None
+
+
+def named_items(root: Path, prefix: str) -> tuple[list[ActionItem], set[str] | None] | None:
+    """``open_items`` whose id starts with ``prefix`` (two characters or more), and the
+    notes that hold every item, open or closed, whose id or key starts with it (what
+    `mj done a1b2` must read rather than the whole journal; None when such an item's
+    short id is shared: its id is lengthened journal-wide). None when the snapshot
+    cannot answer."""
+    return _named(root, prefix, None) if len(prefix) >= 2 else None
+
+
+def _named(
+    root: Path, prefix: str, named: Callable[[str, str], bool] | None
+) -> tuple[list[ActionItem], set[str] | None] | None:
     kept = _snapshot(root)
     if kept is None:
         return None
+    notes: set[str] | None = None
     try:
         if len(prefix) >= 2:
-            paths = {path for holders in kept.open_ids(prefix).values() for path in holders}
-            rows = [row for path in sorted(paths) for row in kept.rows_of(path)]
+            # Names are short ids (an id lengthened for a clash starts with its short
+            # one) or explicit ids: the first six characters find every item.
+            names = kept.names(prefix[:6])
+            notes = {path for holders in names.values() for path in holders}
+            rows = [row for path in sorted(notes) for row in kept.rows_of(path)]
+            if any((kept.counts.get(name) or 0) > 1 for name in names):
+                notes = None
         else:
             rows = kept.open_rows(None)
     except (EOFError, ValueError, TypeError):
@@ -86,11 +108,12 @@ def open_items(
         return None  # a damaged snapshot: the whole journal answers, and writes a new one
     lowered = prefix.lower()
     # Rows are (id, text, owners, due, goals, path, line, ...): tested before unpacking.
-    return [
+    items = [
         ActionItem(row[5], row[6], "open", row[1], row[2], row[3], None, row[4], row[0])
         for row in rows
         if row[0].lower().startswith(lowered) and (named is None or named(row[0], row[1]))
     ]
+    return items, notes
 
 
 def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
@@ -108,12 +131,12 @@ def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
         rows = to_review(kept.ordered(), last, day)
         unlisted = kept.shared_open() - len(rows)
         chosen = open_items_of(rows, day.isoformat())
-        # A record's last value says whether its text may be copied (audience.quotable).
+        # A record says whether its text may be copied (audience.quotable): its 8th value.
         records = {path: kept.records.get(path) for path in {item.path for item in chosen}}
     except (EOFError, ValueError, TypeError):
         kept.forget()
         return None  # a damaged snapshot: the whole journal answers, and writes a new one
-    hidden = {path for path, record in records.items() if not record or record[-1] is not False}
+    hidden = {path for path, record in records.items() if not record or record[7] is not False}
     listed, confidential = review_items(chosen, hidden.__contains__)
     first = not kept.dates
     return SessionPlan(
