@@ -1,4 +1,4 @@
-"""`python -m mentorjournal`: the same as `mj` (the pre-commit hook relies on it)."""
+"""`python -m mentorjournal`: the same as `mj`."""
 
 from mentorjournal.cli.fastpath import main
 

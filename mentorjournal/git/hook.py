@@ -26,7 +26,13 @@ from pathlib import Path
 
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
-from mentorjournal.git.setupcheck import ENTRY, MARKER
+from mentorjournal.git.setupcheck import MARKER
+
+# How the hook and the merge driver start mj: ``python -P -c ENTRY ARGS``. Git runs
+# both in the work tree, and ``python -m mentorjournal`` put that folder first on
+# sys.path: a yaml.py in the journal, which the other person can push, would run in
+# its place. -P (Python 3.11) leaves it off; -c also skips runpy (~1.3 ms).
+ENTRY = 'import sys; sys.argv[0] = "mj"; from mentorjournal.cli.fastpath import main; main()'
 
 __all__ = ["MARKER", "hook_run_targets", "install", "is_ours", "render_script", "uninstall"]
 
@@ -71,7 +77,7 @@ if [ -n "${{MJ_CHECKED:-}}" ] &&
     exit 0  # `mj commit` has just checked exactly this tree on this history
 fi
 if [ -x "$MJ_PYTHON" ]; then
-    exec "$MJ_PYTHON" -P -c '{entry}' hook-run "$@"
+    exec "$MJ_PYTHON" -P -c {entry} hook-run "$@"
 fi
 if command -v mj >/dev/null 2>&1; then
     echo "mj hook: $MJ_PYTHON is gone; using mj from PATH." \\
@@ -92,7 +98,7 @@ def render_script(python: str) -> str:
         kept=KEPT,
         framework=FRAMEWORK_MARK,
         python=shlex.quote(python),
-        entry=ENTRY,
+        entry=shlex.quote(ENTRY),
     )
 
 

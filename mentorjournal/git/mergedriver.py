@@ -30,7 +30,7 @@ from typing import Any
 
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
-from mentorjournal.git.setupcheck import ENTRY
+from mentorjournal.git.hook import ENTRY
 
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"

@@ -17,13 +17,10 @@ if TYPE_CHECKING:
 # The line that makes a hook mj's; never change it, or older installs become "foreign".
 MARKER = "# mj-hook: installed by mentorjournal (mj hook install)"
 DRIVER_SECTION = '[merge "mentorjournal"]'
-# How the hook and the merge driver start mj: ``python -P -c ENTRY ARGS``. Git runs
-# both in the work tree, and ``python -m mentorjournal`` put that folder first on
-# sys.path: a yaml.py in the journal, which the other person can push, would run in
-# its place. -P (Python 3.11) leaves it off; -c also skips runpy (~1.5 ms).
-ENTRY = 'import sys; sys.argv[0] = "mj"; from mentorjournal.cli.fastpath import main; main()'
-# What an older mj wrote instead (`mj hook install` writes both afresh).
-_UNSAFE = "-m mentorjournal "
+# How an older mj's hook and merge driver started it (``hook.ENTRY`` says why no
+# longer): `mj hook install` writes both afresh.
+_UNSAFE_HOOK = "-m mentorjournal hook-run"
+_UNSAFE_DRIVER = "-m mentorjournal merge-driver"
 
 
 def _text(path: str) -> str:
@@ -62,7 +59,9 @@ def missing_setup(root: Path) -> str | None:
     if not any(DRIVER_SECTION in text for text in configs):
         lacking.append("merge driver")
     if not lacking:
-        if any(_UNSAFE in text for text in (*mine, configs[0])):
+        if any(_UNSAFE_HOOK in text for text in mine) or any(
+            _UNSAFE_DRIVER in text for text in configs
+        ):
             return (
                 "note: this clone's mj hook or merge driver is an older mj's, which let a "
                 "file in the journal's folder (a yaml.py) stand in for a library: run "

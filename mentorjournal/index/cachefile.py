@@ -130,8 +130,10 @@ def mapped(where: str) -> bytes | mmap.mmap:
 
 
 def store(where: str, data: bytes | Iterable[bytes | memoryview]) -> None:
-    """Replace a cache file atomically (``data``: its bytes, or its pieces in order);
-    a cache that cannot be written only costs speed."""
+    """Replace a cache file atomically (``data``: its bytes, or its pieces in order,
+    made as they are written); a cache that cannot be written only costs speed.
+    Whatever stops the writing (a piece that cannot be made, Ctrl-C) takes the
+    temporary file with it: it may hold a report's text."""
     temp = f"{where}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(where), exist_ok=True)
@@ -139,11 +141,13 @@ def store(where: str, data: bytes | Iterable[bytes | memoryview]) -> None:
             for piece in [data] if isinstance(data, bytes) else data:
                 handle.write(piece)
         os.replace(temp, where)
-    except OSError:
+    except BaseException as stopped:
         try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
             os.remove(temp)
         except OSError:
             pass
+        if not isinstance(stopped, OSError):
+            raise
 
 
 # Entries a part of a framed cache file holds (``framed_dict``).
@@ -184,14 +188,15 @@ def parts(where: str) -> Iterator[Any]:
 
 def framed_dict(head: object, entries: dict[str, Any]) -> Iterator[bytes]:
     """``framed``: ``head`` (what the reader must find first: a fingerprint), then the
-    entries 1,024 at a time."""
+    entries 1,024 at a time, then how many there are (so that a file cut where a part
+    ends is not taken for a smaller one)."""
     from itertools import chain
 
     keys = list(entries)
     chunks = (
         {key: entries[key] for key in keys[at : at + _PART]} for at in range(0, len(keys), _PART)
     )
-    yield from framed(chain((head,), chunks))
+    yield from framed(chain((head,), chunks, (len(entries),)))
 
 
 def unframed_dict(where: str, wanted: object = None) -> tuple[object, dict[str, Any]] | None:
@@ -205,9 +210,10 @@ def unframed_dict(where: str, wanted: object = None) -> tuple[object, dict[str, 
         if head is None or (wanted is not None and head != wanted):
             return None
         for chunk in values:
-            if not isinstance(chunk, dict):
-                return None
+            if not isinstance(chunk, dict):  # the count that ends the file, and nothing after
+                whole = type(chunk) is int and chunk == len(entries) and next(values, None) is None
+                return (head, entries) if whole else None
             entries.update(chunk)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return head, entries
+    return None  # cut short: no count at its end

@@ -204,7 +204,7 @@ class Chunks:
                 self._firsts.insert(number + 1, self._key(run[self.SIZE]))
 
 
-def framed(facts: tuple[Any, ...], groups: tuple[Iterable[Buffer], ...]) -> Iterator[Buffer]:
+def pieces_file(facts: tuple[Any, ...], groups: tuple[Iterable[Buffer], ...]) -> Iterator[Buffer]:
     """A file of ``groups`` of pieces, for ``cachefile.store``: the pieces, each
     written as it is made (none of them kept), then a directory (``facts``, then how
     long each piece of each group is), then the directory's length (8 bytes). A reader
@@ -222,8 +222,8 @@ def framed(facts: tuple[Any, ...], groups: tuple[Iterable[Buffer], ...]) -> Iter
     yield len(directory).to_bytes(8, "little")
 
 
-def unframe(data: bytes | mmap.mmap) -> tuple[Any, ...]:
-    """(``facts``..., groups of pieces as memoryviews of ``data``), as ``framed`` wrote
+def read_pieces_file(data: bytes | mmap.mmap) -> tuple[Any, ...]:
+    """(``facts``..., groups of pieces as memoryviews of ``data``), as ``pieces_file`` wrote
     them; raises as marshal does when cut short or damaged."""
     if len(data) < 8:
         raise EOFError("a file of pieces cut short")

@@ -27,7 +27,7 @@ import os
 
 from mentorjournal.audience import is_private
 from mentorjournal.index import cachefile
-from mentorjournal.index.shelf import Chunks, PrefixShelf, Shelf, framed, unframe
+from mentorjournal.index.shelf import Chunks, PrefixShelf, Shelf, pieces_file, read_pieces_file
 from mentorjournal.reports import statuscore
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
@@ -117,7 +117,7 @@ class Snapshot:
         of another generation."""
         if self._body is None:
             try:
-                tag, mark, generation, dates, tally, firsts, pieces = unframe(
+                tag, mark, generation, dates, tally, firsts, pieces = read_pieces_file(
                     cachefile.mapped(_part(self._where, "body"))
                 )
                 records, counts, ids, (paths,), runs = pieces
@@ -210,7 +210,7 @@ class Snapshot:
             firsts, runs = order.pack()
             pieces = (records.pack(), counts.pack(), ids.pack(), (paths,), runs)
             facts = (_TAG, mark, self.generation, dates, tuple(tally), firsts)
-            cachefile.store(_part(self._where, "body"), framed(facts, pieces))
+            cachefile.store(_part(self._where, "body"), pieces_file(facts, pieces))
             self._base, self._delta = self.generation, {}
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
         data = (_TAG, mark, self.generation, (*head, self._base))

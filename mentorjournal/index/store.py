@@ -364,15 +364,14 @@ def _keep_value(where: str, key: str, value: object) -> None:
         at for at, part in enumerate(whole) if isinstance(part, str) and len(part) > _PIECE
     )
     shape = tuple(None if at in holes else part for at, part in enumerate(whole))
-    try:
-        marshal.dumps(shape)
-    except ValueError:  # not plain data: nothing to keep, still the right answer
-        return
     texts = [whole[at] for at in holes]
     counts = tuple(-(-len(text) // _PIECE) for text in texts)
     pieces = (text[at : at + _PIECE] for text in texts for at in range(0, len(text), _PIECE))
     head = (key, isinstance(value, str), shape, tuple(zip(holes, counts, strict=True)))
-    cachefile.store(where, cachefile.framed(chain((head,), pieces)))
+    try:  # noqa: SIM105 (contextlib is not imported on a warm report's path)
+        cachefile.store(where, cachefile.framed(chain((head,), pieces)))
+    except ValueError:
+        pass  # not plain data: nothing kept, the answer still right
 
 
 def _kept_value(where: str, key: str) -> object:

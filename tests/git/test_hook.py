@@ -120,7 +120,7 @@ def test_interpreter_path_with_spaces_and_quotes_is_quoted(tmp_path: Path) -> No
     hook.install(repo, python=str(fake))
     _stage_edit(repo)
     assert _commit(repo, "-m", "edit").returncode == 0
-    from mentorjournal.git.setupcheck import ENTRY
+    from mentorjournal.git.hook import ENTRY
 
     # -P: not the work tree (a yaml.py of the journal's) first on sys.path.
     assert (odd / "python-args").read_text() == f"-P -c {ENTRY} hook-run\n"

@@ -356,13 +356,31 @@ def test_a_pushed_module_never_runs_in_the_others_hook_or_merge_driver(pair: Pai
     write(pair.ana, "sessions/2025-07-19.md", SESSION.replace("2025-07-18", "2025-07-19"))
     git(pair.ana, "add", "--", "sessions")
     git(pair.ana, "commit", "--quiet", "-m", "through the hook")
+    # Now that the module is in both work trees, both edit the note again: the
+    # driver merges it where the module sits.
+    _ok("sync", cwd=pair.ana)
+    _ok("sync", cwd=pair.ben)
+    again = _session(pair.ben)
+    _commit(pair.ben, {"sessions/2025-07-18.md": again + "- [ ] @ben Ben again\n"}, "b2")
+    _ok("sync", cwd=pair.ben)
+    _commit(pair.ana, {"sessions/2025-07-18.md": again + "- [ ] @ana Ana again\n"}, "a2")
+    _ok("sync", cwd=pair.ana)
+    merged = _session(pair.ana)
+    assert "Ben again" in merged and "Ana again" in merged and "<<<<<<<" not in merged
     assert not ran.exists()
     # An older mj started both with `python -m mentorjournal`, from the work tree.
     installed = pair.ana / ".git" / "hooks" / "pre-commit"
-    installed.write_text(installed.read_text().replace("-P -c", "-m mentorjournal #"))
+    lines = installed.read_text().splitlines()
+    lines = [
+        '    exec "$MJ_PYTHON" -m mentorjournal hook-run "$@"' if "-P -c" in line else line
+        for line in lines
+    ]
+    installed.write_text("\n".join(lines) + "\n")
     write(pair.ana, "sessions/2025-07-20.md", SESSION.replace("2025-07-18", "2025-07-20"))
     assert "older mj's" in _ok("commit", cwd=pair.ana)
     _ok("hook", "install", cwd=pair.ana)
+    # Only mj's own lines count: an alias of the user's that runs mj is none of them.
+    git(pair.ana, "config", "alias.mjs", "!python3 -m mentorjournal status")
     write(pair.ana, "sessions/2025-07-21.md", SESSION.replace("2025-07-18", "2025-07-21"))
     assert "note:" not in _ok("commit", cwd=pair.ana)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -461,3 +462,36 @@ def test_records_share_the_tuples_their_items_repeat(sample_repo: Path) -> None:
     ).stdout.split()
     items, distinct, shared = map(int, out)
     assert items > 20 and distinct == shared
+
+
+def test_a_framed_cache_file_cut_anywhere_is_no_file(tmp_path: Path) -> None:
+    """A file of parts cut where a part ends is not taken for a smaller one (a
+    calendar ledger missing events would restart their SEQUENCE); a write stopped
+    by anything leaves no temporary file (it may hold a report's text)."""
+    from mentorjournal.index import cachefile
+
+    where = str(tmp_path / "kept.marshal")
+    entries = {f"uid-{n}": (f"digest{n}", n, 1700000000, "x" * n) for n in range(2500)}
+    cachefile.store(where, cachefile.framed_dict("code", entries))
+    assert cachefile.unframed_dict(where) == ("code", entries)
+    assert cachefile.unframed_dict(where, "other code") is None
+    data = (tmp_path / "kept.marshal").read_bytes()
+    ends, at = [], 0
+    while at < len(data):
+        at += 8 + int.from_bytes(data[at : at + 8], "little")
+        ends.append(at)
+    assert len(ends) == 5  # the head, three parts of 1,024 and fewer, the count
+    for cut in [*ends[:-1], 3, len(data) - 1]:
+        (tmp_path / "kept.marshal").write_bytes(data[:cut])
+        assert cachefile.unframed_dict(where) is None, cut
+    (tmp_path / "kept.marshal").write_bytes(data + data[-20:])
+    assert cachefile.unframed_dict(where) is None  # something after the count
+
+    def stopped(error: BaseException) -> Iterator[bytes]:
+        yield b"the start of a report"
+        raise error
+
+    for error in (ValueError("not plain data"), KeyboardInterrupt()):
+        with pytest.raises(type(error)):
+            cachefile.store(where, stopped(error))
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.marshal"]
