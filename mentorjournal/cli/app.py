@@ -183,8 +183,10 @@ def main(ctx: click.Context, directory: Path | None) -> None:
     if directory is not None and not directory.is_dir():
         raise click.BadParameter(f"{directory} is not a directory", param_hint="-C")
     from mentorjournal.cli.fastpath import escape_undecodable
+    from mentorjournal.index.gitstate import anchor_locating
 
     escape_undecodable()
+    anchor_locating()
     ctx.obj = State(directory or Path.cwd())
 
 

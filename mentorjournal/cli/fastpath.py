@@ -39,6 +39,10 @@ def main() -> None:
         if getattr(sys, name) is None:  # started with `>&-`
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (for the run's life)
     escape_undecodable()
+    if any(name.startswith("GIT_") for name in os.environ):
+        from mentorjournal.index.gitstate import anchor_locating
+
+        anchor_locating()
     try:
         code = run(sys.argv[1:], sys.stdout, sys.stderr)
         if code is None:
@@ -293,10 +297,6 @@ def _status_output(
     palette = palette_for(out)
     text = status_text(result, palette, names, terminal_width(), owner)
     return terminal_text(text + "\n", palette.enabled)
-
-
-def _import_json() -> None:
-    import json  # noqa: F401
 
 
 def _hook_run(directory: str) -> int | None:

@@ -294,12 +294,6 @@ def other_journals(top: Path) -> bool:
     return bool(listed)
 
 
-def write_tree(repo: Path) -> str:
-    """The id of the tree the index holds. Not a read: `git write-tree` writes the tree
-    objects and keeps the tree in the index (mj runs it on a trial index only)."""
-    return _out(repo, "write-tree")
-
-
 def current_branch(repo: Path) -> str | None:
     """The checked-out branch name, or None on a detached HEAD."""
     proc = _run(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"], ok_codes=(0, 1))

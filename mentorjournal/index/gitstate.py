@@ -41,12 +41,25 @@ def git_location(root: str) -> tuple[str, str, str] | None:
         directory = parent
 
 
+# Git's variables that say where the repository, its work tree or its index is.
+LOCATING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE")
+
+
 def located_elsewhere() -> bool:
     """Whether git's own variables say where the repository, its work tree or its index
     is, or how far up to look: then only git itself finds them (``git_location`` does
     not read them)."""
-    names = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE")
-    return any(map(os.environ.get, (*names, "GIT_CEILING_DIRECTORIES")))
+    return any(map(os.environ.get, (*LOCATING, "GIT_CEILING_DIRECTORIES")))
+
+
+def anchor_locating() -> None:
+    """Make git's locating variables absolute, from the folder mj was started in: git
+    reads a relative one from its own working folder, and mj runs git from the
+    journal's root (`cd sessions && GIT_DIR=../.git mj commit`)."""
+    for name in LOCATING:
+        value = os.environ.get(name)
+        if value and not os.path.isabs(value):
+            os.environ[name] = os.path.abspath(value)
 
 
 def _read_text(path: str) -> str | None:

@@ -222,3 +222,27 @@ def test_after_a_squash_merge_git_commits_and_gives_back_the_stashed_edits(
     assert (repo / "notes.txt").read_text() == "local\ndirty\n"  # the edit is back
     assert not (repo / ".git" / "SQUASH_MSG").exists()
     assert not (repo / ".git" / "MERGE_AUTOSTASH").exists()
+
+
+def test_a_relative_git_dir_is_read_from_where_mj_was_started(tmp_path: Path) -> None:
+    """`cd sessions && GIT_DIR=../.git mj commit`: git would read the relative path from
+    the journal's root, where mj runs it; mj reads it from where it was started, as git
+    itself does (the console script, and the click CLI it falls back to)."""
+    import sys
+
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", NOTE)
+    console = Path(sys.executable).with_name("mj")
+    env = {**os.environ, "GIT_DIR": "../.git", "GIT_WORK_TREE": ".."}
+    for args in (("commit", "-m", "From a subfolder"), ("status", "--json")):
+        done = subprocess.run(
+            [str(console), *args],
+            cwd=repo / "sessions",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+    assert git(repo, "log", "-1", "--format=%s").strip() == "From a subfolder"
+    assert "sessions/2025-07-18.md" in git(repo, "show", "--name-only", "--format=", "HEAD")
