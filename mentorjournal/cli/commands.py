@@ -106,7 +106,12 @@ def calendar(
         kept = {
             uid: (*v[:3], v[3] if same_code and len(v) == 4 and isinstance(v[3], str) else "")
             for uid, v in kept.items()
-            if isinstance(v, tuple) and len(v) in (3, 4)
+            if isinstance(v, tuple)
+            and len(v) in (3, 4)
+            and isinstance(v[0], str)
+            and type(v[1]) is type(v[2]) is int
+            and 0 <= v[1] < 2**31
+            and 0 <= v[2] < 2**36
         }
         text, ledger = calendar_ics(built, kept, int(time.time()))
         if ledger != kept or not same_code:
