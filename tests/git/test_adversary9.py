@@ -131,3 +131,22 @@ def test_calendar_sequence_grows_past_a_lost_ledger(journal: Path) -> None:
     note.write_text(note.read_text().replace("due:2025-08-03", "due:2025-08-04"))
     after = _sequence(mj("calendar", cwd=journal).output, "Draft case study 1")
     assert after > before
+
+
+@pytest.mark.xfail(strict=True, reason="a kept view's 'already gated' flag is trusted unchecked")
+@pytest.mark.parametrize(
+    ("command", "word"), [("summary", b"Retrospectives"), ("calendar", b"VERSION")]
+)
+def test_damaged_view_sends_nothing_raw(sample_repo: Path, command: str, word: bytes) -> None:
+    """A byte of a kept report damaged on disk (ESC where a letter was) must not reach
+    the terminal raw: the report is kept with a flag saying it passed the gate, and a
+    kept report goes out without the gate."""
+    argv = [sys.executable, "-P", "-c", "from mentorjournal.cli.fastpath import main; main()"]
+    run = [*argv, "-C", str(sample_repo), command]
+    subprocess.run(run, capture_output=True, timeout=TIMEOUT, check=True)
+    (view,) = (sample_repo / ".git" / "mentorjournal").glob(f"view-{command}-*.marshal")
+    data = view.read_bytes()
+    at = data.index(word)
+    view.write_bytes(data[:at] + b"\x1b[2J" + data[at + 4 :])
+    again = subprocess.run(run, capture_output=True, timeout=TIMEOUT, check=False)
+    assert b"\x1b" not in again.stdout
