@@ -131,6 +131,10 @@ def agreement_html(doc: AgreementDocument) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # A pushed agreement's ![](http://...) must not make the reader's browser (or
+        # the Chromium that prints the PDF) call a server: local and inline only.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data: file:\">",
         f"<title>{escape(doc.title)}: {escape(doc.pair)}</title>",
         f"<style>{CSS}</style></head><body><main>",
         f"<h1>{escape(doc.title)}</h1>",

@@ -143,3 +143,37 @@ def test_printed_it_fits_one_or_two_a4_pages(pair: Path, tmp_path: Path, journal
     pages = _pages(pdf.read_bytes())
     assert pages == 1 if journal == "new" else 1 <= pages <= 2, pages
     assert pdf.stat().st_mode & 0o777 != 0o600
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium to print")
+def test_printing_a_pushed_image_calls_no_server(pair: Path, tmp_path: Path) -> None:
+    """The other person can push `![](http://...)` into the agreement: printing it (or
+    opening the HTML) must not tell their server who printed it, and when."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        agreement = pair / "agreement.md"
+        url = f"http://127.0.0.1:{server.server_port}/beacon.png"
+        agreement.write_text(
+            agreement.read_text().replace("## Resources\n", f"## Resources\n\n![logo]({url})\n")
+        )
+        assert "Content-Security-Policy" in _run(pair, "--format", "html")
+        _run(pair, "--format", "pdf", "-o", str(tmp_path / "a.pdf"))
+    finally:
+        server.shutdown()
+    assert asked == []
