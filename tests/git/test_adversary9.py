@@ -112,7 +112,7 @@ def _sequence(output: str, text: str) -> int:
     return int(event.split("SEQUENCE:")[1].split()[0])
 
 
-@pytest.mark.xfail(strict=True, reason="a ledger cut at a frame boundary reads as complete")
+@pytest.mark.xfail(strict=True, reason="a lost or damaged ledger restarts SEQUENCE at 0")
 def test_calendar_sequence_grows_past_a_lost_ledger(journal: Path) -> None:
     """RFC 5545: an importer skips an update whose SEQUENCE did not grow. A ledger cut
     right after its head (a crash, a full disk, a copied .git) reads as empty, so the
