@@ -5,7 +5,6 @@ to go."""
 
 from __future__ import annotations
 
-import marshal
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, mj
 from gitutil import git, make_repo
+
+from mentorjournal.index.cachefile import framed_dict
 
 TIMEOUT = 60
 
@@ -97,8 +98,7 @@ def test_calendar_ledger_of_odd_values_starts_afresh(
     folder = journal / ".git" / "mentorjournal"
     (ledger,) = folder.glob("calendar-pair-*.marshal")
     uids = [line[4:].strip() for line in first.output.splitlines() if line.startswith("UID:")]
-    entries = [marshal.dumps(part) for part in ("any head", {uid: value for uid in uids})]
-    ledger.write_bytes(b"".join(len(e).to_bytes(8, "little") + e for e in entries))
+    ledger.write_bytes(b"".join(framed_dict("any head", {uid: value for uid in uids})))
     for view in folder.glob("view-calendar-*"):
         view.unlink()
     again = mj("calendar", cwd=journal)
