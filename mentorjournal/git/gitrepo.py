@@ -92,7 +92,7 @@ def _run(
     running past ``timeout`` seconds, becomes an `MjError` with what git said."""
     import subprocess  # here: `mj commit` and the hook start git without it (~5 ms)
 
-    argv = ["git", "--no-optional-locks", "-C", str(cwd), *args]
+    argv = ["git", *gitstate.SAFE, "--no-optional-locks", "-C", str(cwd), *args]
     try:
         proc = subprocess.run(
             argv,
@@ -106,6 +106,14 @@ def _run(
         raise MjError("git is not installed or not on PATH: install git and retry") from exc
     except subprocess.TimeoutExpired:
         raise MjError(f"git {args[0]} gave no answer within {timeout:.0f} s in {cwd}") from None
+    if proc.returncode == 128 and b"safe.bareRepository" in proc.stderr:  # gitstate.SAFE
+        refused = _summarise(proc.stderr.decode("utf-8", "replace"))
+        raise MjError(
+            f"git takes a folder of the journal for a repository of its own: it holds HEAD, "
+            f"config, objects/ and refs/, which anyone can commit and whose config can make "
+            f"git run commands, so mj runs no git there ({refused}). Remove them from the "
+            f"journal, or keep the journal at the top of its repository"
+        )
     if proc.returncode not in tuple(ok_codes):
         said = proc.stderr.strip() or proc.stdout.strip()  # `git commit` says why on stdout
         summary = _summarise(said.decode("utf-8", "replace"))

@@ -31,6 +31,7 @@ from typing import Any
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
 from mentorjournal.git.hook import ENTRY
+from mentorjournal.index import gitstate
 
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"
@@ -84,18 +85,33 @@ def add_attribute(journal_root: Path) -> bool:
 # --------------------------------------------------------------------------- merging
 
 
-def _chunks(base: list[bytes], side: list[bytes], which: int) -> list[Chunk]:
+# Lines compared pairwise at most, past the lines both ends share: SequenceMatcher is
+# quadratic, and a note of 12,000 equal lines changed at both ends took minutes.
+# Beyond, a person decides (git's own merge has already found a conflict).
+_MOST_PAIRS = 4_000_000
+
+
+def _chunks(base: list[bytes], side: list[bytes], which: int) -> list[Chunk] | None:
     """The changes from base to side; a replacement of n lines by n lines is n changes,
-    so that ticks of neighbouring items stay apart."""
+    so that ticks of neighbouring items stay apart. None when too long to compare."""
+    start, shortest = 0, min(len(base), len(side))
+    while start < shortest and base[start] == side[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and base[-1 - end] == side[-1 - end]:
+        end += 1
+    old, new = base[start : len(base) - end], side[start : len(side) - end]
+    if len(old) * len(new) > _MOST_PAIRS:
+        return None
     chunks: list[Chunk] = []
-    matcher = SequenceMatcher(None, base, side, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
+        i1, i2 = i1 + start, i2 + start
         if tag == "replace" and i2 - i1 == j2 - j1:
-            chunks += [(i1 + k, i1 + k + 1, (side[j1 + k],), which) for k in range(i2 - i1)]
+            chunks += [(i1 + k, i1 + k + 1, (new[j1 + k],), which) for k in range(i2 - i1)]
         else:
-            chunks.append((i1, i2, tuple(side[j1:j2]), which))
+            chunks.append((i1, i2, tuple(new[j1:j2]), which))
     return chunks
 
 
@@ -127,9 +143,10 @@ def _resolve(cluster: list[Chunk], base: list[bytes]) -> list[Chunk] | None:
 
 def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> list[bytes] | None:
     """The line-by-line merge described in the module docstring, or None."""
-    chunks = sorted(
-        _chunks(base, ours, 0) + _chunks(base, theirs, 1), key=lambda c: (c[0], c[1], c[3])
-    )
+    mine, yours = _chunks(base, ours, 0), _chunks(base, theirs, 1)
+    if mine is None or yours is None:
+        return None
+    chunks = sorted(mine + yours, key=lambda c: (c[0], c[1], c[3]))
     applied: list[Chunk] = []
     cluster: list[Chunk] = []
     end = -1
@@ -231,7 +248,15 @@ def _git_merge_file(
         for path, data in zip(paths, (ours, base, theirs), strict=True):
             Path(path).write_bytes(data)
         labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
-        argv = ["git", "merge-file", "-p", f"--marker-size={marker_size}", *labels, *paths]
+        argv = [
+            "git",
+            *gitstate.SAFE,
+            "merge-file",
+            "-p",
+            f"--marker-size={marker_size}",
+            *labels,
+            *paths,
+        ]
         proc = subprocess.run(argv, capture_output=True, check=False)
     if proc.returncode < 0 or proc.returncode > 127:
         raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")

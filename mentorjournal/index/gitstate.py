@@ -43,6 +43,12 @@ def git_location(root: str) -> tuple[str, str, str] | None:
 
 # Git's variables that say where the repository, its work tree or its index is.
 LOCATING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE")
+# Given to every git mj starts. Looking for the repository from a journal in a folder,
+# git would take that folder for a bare repository of its own if it held HEAD,
+# objects/, refs/ and config: files the other person can push, whose config can run
+# any command (core.fsmonitor). Git then stops instead, saying why (git 2.38; older
+# gits ignore the setting).
+SAFE = ("-c", "safe.bareRepository=explicit")
 
 
 def located_elsewhere() -> bool:
@@ -126,7 +132,8 @@ class Git:
         ``env``: variables to set for it; ``said``: its stderr joins its stdout (for a
         command that prints little)."""
         self.code: int | None = None
-        command = ["git", "-c", "core.quotepath=off", "--no-optional-locks", "-C", root, *arguments]
+        command = ["git", *SAFE, "-c", "core.quotepath=off", "--no-optional-locks", "-C", root]
+        command += arguments
         read, write = os.pipe()
         _widen(read)
         stdin_read, stdin_write = os.pipe()

@@ -4,9 +4,10 @@ folding, escaping and value types are what every calendar program reads.
 DTSTAMP, LAST-MODIFIED and SEQUENCE come from ``kept``, what the feed last said of each
 UID (a digest of the entry, its sequence, when that version first appeared, and the
 event's text as written then): an unchanged event keeps them, so the same journal
-gives the same bytes run after run; a changed one gets the next sequence and the
-current time, so a calendar that imports the feed again takes the new version
-(importers skip an update whose SEQUENCE did not grow).
+gives the same bytes run after run; a changed one gets the current time and a greater
+sequence, at least the seconds since 2020 (``clock_sequence``), so a calendar that
+imports the feed again takes the new version (importers skip an update whose SEQUENCE
+did not grow), even after the ledger was lost.
 
 An unchanged event's text is taken from ``kept`` rather than built again: building
 20,000 events (a journal with that many open items) costs icalendar seven seconds
@@ -64,7 +65,7 @@ def calendar_ics(
                 continue
             sequence, stamp = before[1], before[2]
         else:
-            sequence, stamp = (before[1] + 1 if before else 0), now
+            sequence, stamp = max(before[1] + 1 if before else 0, clock_sequence(now)), now
         event = _meetings(entry) if isinstance(entry, Meetings) else _day(entry)
         when = dt.datetime.fromtimestamp(stamp, dt.UTC)
         event.add("dtstamp", when)
@@ -75,6 +76,16 @@ def calendar_ics(
         texts.append(text)
     texts.append("END:VCALENDAR\r\n" + end)
     return "".join(texts), ledger
+
+
+def clock_sequence(now: int) -> int:
+    """The least SEQUENCE of a version of an event first written at ``now``: the
+    seconds since 2020 (within RFC 5545's 32 bits until 2088). An importer skips an
+    update whose SEQUENCE did not grow, and the ledger that holds the last one can be
+    lost (a new clone, a cleared cache): counting from 0 again would hide every change
+    until it passed the old number. Tied to the clock, a version written later has a
+    greater number, ledger or not (unless an event changed more than once a second)."""
+    return max(0, now - 1_577_836_800)
 
 
 def rrule(every: tuple[int, str], start: dt.date, until: dt.date | None) -> dict[str, Any]:

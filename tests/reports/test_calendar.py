@@ -8,6 +8,7 @@ import io
 import json
 import marshal
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from icalendar import Calendar
 from mentorjournal.cli import fastpath
 from mentorjournal.format.dates import next_after, parse_every
 from mentorjournal.index import cachefile
+from mentorjournal.render.calendar_ics import clock_sequence
 
 TODAY = "2025-03-03"
 ODD_TEXT = (
@@ -282,7 +284,11 @@ def test_a_damaged_record_of_the_feed_starts_it_afresh(repo: Path) -> None:
         ledgers[0].write_bytes(damage)
         note = repo / "sessions/2025-02-24.md"
         note.write_text(note.read_text() + "\nAnother line.\n")  # the kept feed is stale
-        assert {e["SEQUENCE"] for e in events(feed(repo)).values()} == {0}
+        started = int(time.time())
+        sequences = {e["SEQUENCE"] for e in events(feed(repo)).values()}
+        # Every event written anew, numbered by the clock (render/calendar_ics).
+        assert len(sequences) == 1
+        assert clock_sequence(started) <= sequences.pop() <= clock_sequence(int(time.time()))
 
 
 def _blocks(data: bytes) -> dict[str, bytes]:
@@ -317,7 +323,7 @@ def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
     note.write_text(note.read_text().replace("due:2025-03-10", "due:2025-03-17"))
     after = _blocks(feed(repo))
     assert [uid for uid in after if after[uid] != before[uid]] == [
-        uid for uid in after if _ledger(ledger)[1][uid][1] == 1
+        uid for uid in after if _ledger(ledger)[1][uid][1] > kept[uid][1]
     ]
     assert sum(after[uid] != before[uid] for uid in after) == 1
     gone = repo / "sessions/2025-02-24.md"  # its item's event leaves the feed
@@ -325,7 +331,8 @@ def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
     gone.unlink()
     gone_uids = listed - set(_blocks(feed(repo)))
     kept_now = _ledger(ledger)[1]
-    assert gone_uids and all(kept_now[uid][1:] == (0, kept_now[uid][2], "") for uid in gone_uids)
+    assert gone_uids and all(kept_now[uid][1] == kept[uid][1] for uid in gone_uids)
+    assert all(kept_now[uid][3] == "" for uid in gone_uids)  # its sequence kept, not its text
     after = _blocks(feed(repo))
     now_kept = _ledger(ledger)[1]
     ledger.write_bytes(
