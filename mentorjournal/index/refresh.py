@@ -11,7 +11,7 @@ import os
 from mentorjournal.digest import blob_id
 from mentorjournal.format import layout
 from mentorjournal.index import gitstate
-from mentorjournal.index.snapshot import _ID_LENGTH, Snapshot, _ids_still_unique, _where
+from mentorjournal.index.snapshot import Snapshot, _ids_still_unique, _where
 from mentorjournal.reports import statuscore
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from mentorjournal.index.snapshot import Record
     from mentorjournal.index.store import Loaded
     from mentorjournal.model import Document, Journal
+
+_ID_LENGTH = 6  # items.ID_LENGTH, without importing items
 
 
 # ---------------------------------------------------------------- building (full path)

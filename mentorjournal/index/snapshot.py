@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     Body = tuple[list[str], Shelf, Shelf, PrefixShelf, bytes | memoryview, Chunks, list[int]]
 
 _TAG = "mj-status-snapshot"
-_ID_LENGTH = 6  # items.ID_LENGTH, without importing items
 
 
 class Snapshot:
@@ -70,15 +69,14 @@ class Snapshot:
     that is all a warm run reads.
 
     The body (``status-body-*``) is read only when something must be computed:
-    session dates; the records of all files, open rows included (``records``); how
-    many items use each short id (``counts``); which notes hold the items of each
-    name, open or closed (``names``, by the name's first two characters: `mj done
-    a1b2` unpacks one shard); every open row in status order (``order``, in runs of 512:
-    rows are kept twice, in the records an edit touches and in the order status
-    reads whole). In small pieces, a changed note costs a few hundred entries, not
-    50,000. The paths that have a record are kept apart (one marshal of strings):
-    compared with a new walk, they say which files came or went. Head and body carry
-    the same generation; a mismatch (a writer between our two reads) is no snapshot.
+    session dates; each file's record, open rows included (``records``); how many
+    items use each short id (``counts``); the notes that hold each item name, open or
+    closed (``names``, by its first two characters: `mj done a1b2` unpacks one shard);
+    the open rows in status order (``order``, in runs of 512; rows are kept twice, in
+    the records an edit touches and in the order status reads whole). A changed note
+    costs a few hundred entries, not 50,000. The paths that have a record, compared
+    with a new walk, say which files came or went. Head and body carry the same
+    generation; a mismatch (a writer between our two reads) is no snapshot.
     """
 
     __slots__ = (
