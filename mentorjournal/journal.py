@@ -28,7 +28,7 @@ def outside_findings(listing: layout.Listing) -> list[Finding]:
             f"a symlinked folder ({target}): mj reads and writes only real folders in the "
             "journal, so its notes are not read; make it a real folder"
             if relative.endswith("/")
-            else f"symlink points outside the journal ({target}); not followed",
+            else f"symlink points outside the journal's notes ({target}); not followed",
         )
         for relative, target in listing.outside
     ]

@@ -250,7 +250,11 @@ def list_journal(root: str) -> Listing:
             relative = prefix + name
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
-                if target != root_real and not target.startswith(root_real + os.sep):
+                inside = target.startswith(root_real + os.sep)
+                # Nor into what the walk never enters (.git/config: a pushed link there
+                # would show this clone's remotes and tokens as a note).
+                folders = target[len(root_real) + 1 :].split(os.sep)[:-1] if inside else []
+                if not inside or any(p[:1] == "." or p in SKIP_DIRS for p in folders):
                     outside.append((relative, target))
                     continue
             found.append(relative)

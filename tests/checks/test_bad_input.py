@@ -165,6 +165,26 @@ def test_symlink_inside_the_journal_is_read(journal: Path) -> None:
     assert run_validate(journal)[0] == 0
 
 
+def test_a_symlink_into_git_or_a_hidden_folder_is_not_followed(journal: Path) -> None:
+    """A pushed `sessions/x.md -> ../.git/config` would show this clone's remotes (and
+    the tokens in their URLs) as a note: the walk never enters .git or hidden folders,
+    and neither does a symlink."""
+    (journal / ".git").mkdir()
+    (journal / ".git" / "config").write_text("[remote]\n\turl = https://TOKEN@host/x\n")
+    (journal / ".hidden").mkdir()
+    (journal / ".hidden" / "n.md").write_text("---\ndate: 2025-07-21\n---\nHIDDEN\n")
+    (journal / "sessions" / "2025-07-20.md").symlink_to("../.git/config")
+    (journal / "sessions" / "2025-07-21.md").symlink_to(journal / ".hidden" / "n.md")
+    code, report = run_validate(journal)
+    assert code == 1
+    assert [(f["path"], f["code"]) for f in report["findings"]] == [
+        ("sessions/2025-07-20.md", "symlink-outside"),
+        ("sessions/2025-07-21.md", "symlink-outside"),
+    ]
+    status = mj("status", "--json", cwd=journal).output
+    assert "TOKEN" not in json.dumps(report) + status and "HIDDEN" not in status
+
+
 def test_outside_any_journal(tmp_path: Path) -> None:
     result = mj("status", cwd=tmp_path)
     assert result.exit_code == 1
