@@ -143,15 +143,16 @@ def signatures_added(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
     return list(dict.fromkeys(by for by, digest in _signers(after) if (by, digest) not in old))
 
 
-ITEM_VERBS = ("tick", "add", "cancel", "reopen", "remove")
+ITEM_VERBS = ("tick", "add", "cancel", "reopen", "re-date", "remove")
 # A commit subject names items while it stays this short; the body names every one.
 _NAMED_LIMIT = 100
 
 
 def _item_changes(old: Document | None, new: Document | None) -> dict[str, list[str | None]]:
-    """The items added, ticked, cancelled, reopened and removed between two versions, by
-    verb: each its text, or None when the file's text may not be copied (a confidential
-    session's: ``audience.quotable``)."""
+    """The items added, ticked, cancelled, reopened, re-dated and removed between two
+    versions, by verb: each its text (a re-dated one's with its new due date), or None
+    when the file's text may not be copied (a confidential session's:
+    ``audience.quotable``)."""
     found: dict[str, list[str | None]] = {verb: [] for verb in ITEM_VERBS}
     before = {i.key or i.id: i for i in (old.items if old else ())}
     after = {i.key or i.id: i for i in (new.items if new else ())}
@@ -163,10 +164,14 @@ def _item_changes(old: Document | None, new: Document | None) -> dict[str, list[
         previous = before.get(key)
         if previous is None:
             verb = "add"
-        elif previous.state == item.state:
+        elif previous.state != item.state:
+            verb = {"done": "tick", "cancelled": "cancel"}.get(item.state, "reopen")
+        elif previous.due != item.due:
+            text = name(new, item)
+            found["re-date"].append(text and f"{text} -> {item.due or 'no due date'}")
             continue
         else:
-            verb = {"done": "tick", "cancelled": "cancel"}.get(item.state, "reopen")
+            continue
         found[verb].append(name(new, item))
     found["remove"] = [name(old, item) for key, item in before.items() if key not in after]
     return found

@@ -225,6 +225,34 @@ def test_ticks_are_named(tmp_path: Path) -> None:
     )
 
 
+def test_a_new_due_date_is_named(tmp_path: Path) -> None:
+    """`mj due` then `mj commit`: the message says which item got which date (found by
+    a newcomer's trial: it said "Update the journal"), and a confidential session's
+    item is counted, not named."""
+    repo = make_journal(tmp_path / "j")
+    note = "sessions/2025-09-01.md"
+    items = ("- [ ] @ana Send the outline due:2025-09-10", "- [ ] @ana Book the room")
+    commit_files(repo, {note: _session("2025-09-01", *items)}, "s")
+    text = (repo / note).read_text()
+    write(repo, note, text.replace("due:2025-09-10", "due:2025-09-17"))
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert _message(repo) == "Re-date: Send the outline -> 2025-09-17"
+    secret = "sessions/2025-09-02.md"
+    hidden = _session("2025-09-02", "- [ ] @ana SECRETCANARY due:2025-09-10")
+    commit_files(repo, {secret: hidden.replace("---\n#", "confidential: true\n---\n#", 1)}, "c")
+    write(repo, secret, (repo / secret).read_text().replace("2025-09-10", "2025-09-12"))
+    write(
+        repo,
+        note,
+        (repo / note).read_text().replace("Book the room", "Book the room due:2025-09-20"),
+    )
+    assert mj("commit", cwd=repo).exit_code == 0
+    message = _message(repo)
+    assert "SECRETCANARY" not in message
+    assert message.startswith("Re-date: Book the room -> 2025-09-20 and 1 more")
+    assert "- re-date 1 action in a confidential session" in message
+
+
 def test_many_ticks_name_the_first_and_list_all_in_the_body(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     texts = [f"Read chapter {n} of the design systems book" for n in range(1, 13)]
