@@ -129,9 +129,14 @@ def status_text(
                 words[-1] = (words[-1][0] + ";", words[-1][1])
             words += _words(f"{label} {printable(', '.join(handles))}", colour)
     out += _wrapped("Signatures    ", 14, words or [("none", ())], width, 14, paint)
-    if sigs.stale or sigs.missing:
-        signer = (*sigs.stale, *sigs.missing)[0]
-        out.append(paint(f"              sign with: mj sign --as {signer}", "dim"))
+    waiting = (*sigs.stale, *sigs.missing)
+    if waiting:  # the person asked about first: each signs in their own clone
+        signer = owner if owner in waiting else waiting[0]
+        hint = f"sign with: mj sign --as {signer}"
+        others = [handle for handle in waiting if handle != signer]
+        if others:
+            hint += f" (and {', '.join(others)}, each in their own clone)"
+        out += _wrapped(" " * 14, 14, _words(printable(hint), "dim"), width, 14, paint)
     if sigs.invalid:
         why = _words(f"why they do not count: {printable(sigs.why) or 'mj validate'}", "dim")
         out += _wrapped(" " * 14, 14, why, width, 14, paint)

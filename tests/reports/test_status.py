@@ -165,6 +165,16 @@ def test_human_view_groups_by_owner(journal: Path) -> None:
     assert "\x1b[" not in out
 
 
+def test_the_signing_hint_names_the_person_asked_about(journal: Path) -> None:
+    """Each person signs in their own clone: with --owner the hint is that person's,
+    and the others still to sign are named (a newcomer read `--as ben` in Ana's clone
+    as meant for her)."""
+    for owner, first, rest in (("ana", "ana", "ben"), ("ben", "ben", "ana")):
+        out = mj("status", "--owner", f"@{owner}", "--today", "2025-08-05", cwd=journal).stdout
+        said = " ".join(out.split())
+        assert f"sign with: mj sign --as {first} (and {rest}, each in their own clone)" in said
+
+
 def test_colour_only_on_a_terminal_and_never_with_no_color(journal: Path) -> None:
     import datetime as dt
 
