@@ -213,7 +213,9 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         return None
     parsed = parse_date(value)
     if parsed is None:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx=ctx, param=param)
+        shaped = len(value) == 10 and value[4] == value[7] == "-"
+        what = "is not a real date" if shaped else "is not a date YYYY-MM-DD"
+        raise click.BadParameter(f"{value!r} {what}", ctx=ctx, param=param)
     return parsed
 
 

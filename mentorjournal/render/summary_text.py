@@ -133,11 +133,14 @@ def _cadence(cadence: Cadence, until: str) -> list[str]:
     out = [f"  {kept}" + (f" ({printable(rhythm(cadence))})" if rhythm(cadence) else "")]
     out += [f"    {printable(line)}" for line in phase_lines(cadence)]
     if cadence.longest_gap_days is not None:
-        out.append(f"  longest gap {cadence.longest_gap_days} days")
-    if cadence.days_since_last is not None:
-        out.append(f"  last session {cadence.days_since_last} days before {until}")
+        out.append(f"  longest gap {plural(cadence.longest_gap_days, 'day')}")
+    if cadence.days_since_last == 0:
+        out.append(f"  last session on {until}")
+    elif cadence.days_since_last is not None:
+        out.append(f"  last session {plural(cadence.days_since_last, 'day')} before {until}")
     if cadence.agenda_by:
-        out.append("  agenda by " + ", ".join(f"@{h} {n}" for h, n in cadence.agenda_by))
+        led = ", ".join(f"@{h} ({plural(n, 'session')})" for h, n in cadence.agenda_by)
+        out.append(f"  agenda set by {led}")
     if cadence.confidential:
         confidential = plural(cadence.confidential, "confidential session")
         out.append(f"  {confidential}, counted, not quoted")

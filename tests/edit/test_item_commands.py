@@ -169,7 +169,7 @@ def test_each_command_refuses_what_does_not_apply_and_writes_nothing(repo: Path)
     out = run(repo, "done", "room-2", code=1).output
     assert "is cancelled" in out and "`mj reopen room-2`" in out
     out = run(repo, "due", "room-2", "2025-02-30", code=2).output
-    assert "'2025-02-30' is not a date YYYY-MM-DD" in out
+    assert "'2025-02-30' is not a real date" in out
     git(repo, "checkout", "--", ".")
     assert {p: p.read_bytes() for p in (repo / "sessions").iterdir()} == before
 
@@ -285,7 +285,7 @@ def test_add_to_a_goal_a_file_without_such_section_or_final_newline(repo: Path) 
             1,
             "there is no goal 'speaking' (goals/speaking.md); the goals: portfolio",
         ),
-        (("Do it", "--due", "2025-02-30"), 2, "'2025-02-30' is not a date YYYY-MM-DD"),
+        (("Do it", "--due", "2025-02-30"), 2, "'2025-02-30' is not a real date"),
         (("Do it due:2025-08-09", "--due", "2025-08-10"), 1, "already has a due date (2025-08-09)"),
         (("Do it", "--to", "agreement.md"), 1, "agreement.md is not a session or goal file"),
         (("Do it", "--to", "sessions/2025-09-09.md"), 1, "does not exist; `mj new session`"),

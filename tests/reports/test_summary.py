@@ -254,6 +254,10 @@ def test_markdown_and_text_show_the_same_numbers(fixture_journal: Path) -> None:
     assert "11 opened, 4 done, 5 open, 3 overdue" in text
     assert "1/2 milestones" in text
     assert "self-rating 2 → 3 → 4" in text
+    # Said in words: "on" the day itself, "1 session" (a newcomer read "0 days before"
+    # and "agenda by @ana 3").
+    assert "last session on 2025-03-03" in text
+    assert "agenda set by @ana (3 sessions), @ben (1 session)" in text
     md = summary(fixture_journal, "--format", "md")
     assert "| Portfolio with case studies (`portfolio`) | active | 1/2 | 1 / 1 / 1 | 3 |" in md
     assert "- Sessions held: 4 of 5 expected (biweekly)" in md
