@@ -55,14 +55,17 @@ class State:
 
 
 def refusals(command: F) -> F:
-    """Turn the library's MjError into a clean message and exit code 1."""
+    """Turn the library's MjError into a clean message and exit code 1 (2, with the
+    usage line, for a UsageError)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mentorjournal.errors import MjError
+        from mentorjournal.errors import MjError, UsageError
 
         try:
             return command(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
         except MjError as exc:
             raise click.ClickException(str(exc)) from None
 

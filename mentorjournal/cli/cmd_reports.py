@@ -49,11 +49,11 @@ def summary(
     notes are not part of any report.
     """
     from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
+    from mentorjournal.errors import UsageError
     from mentorjournal.render.terminal import Palette
 
     if since and until and since > until:
-        raise MjError(f"--since {since} is after --until {until}")
+        raise UsageError(f"--since {since} is after --until {until}")
     root = _state(ctx).root()
     colours = palette() if output is None and output_format == "text" else Palette(False)
     text, _ = commands.summary(root, output_format, today, since, until, audience, colours)

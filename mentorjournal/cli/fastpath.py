@@ -174,8 +174,14 @@ def journal_root(directory: str) -> str | None:
     return layout.find_root(directory)
 
 
-def refused(err: TextIO, exc: Exception) -> int:
-    """What click prints for a refused operation (ClickException), and its exit code."""
+def refused(err: TextIO, exc: Exception) -> int | None:
+    """What click prints for a refused operation (ClickException), and its exit code;
+    None for a usage error, which the CLI words with its usage line (nothing was
+    written: usage errors are found first)."""
+    from mentorjournal.errors import UsageError
+
+    if isinstance(exc, UsageError):
+        return None
     say(err, f"Error: {exc}\n")
     return 1
 

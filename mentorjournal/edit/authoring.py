@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from mentorjournal.audience import is_private, quotable
 from mentorjournal.edit.writer import create_new, render_markdown
-from mentorjournal.errors import MjError
+from mentorjournal.errors import MjError, UsageError
 
 if TYPE_CHECKING:  # the journal's module only when a goal is written: not a session's cost
     from mentorjournal.model import Journal
@@ -247,7 +247,9 @@ def new_session(
 ) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
     if slug is not None and not _NAME.fullmatch(slug):
-        raise MjError(f"slug {slug!r} must be lowercase letters, digits and '-' (e.g. 'mock-talk')")
+        raise UsageError(
+            f"slug {slug!r} must be lowercase letters, digits and '-' (e.g. 'mock-talk')"
+        )
     path = root / "sessions" / f"{day.isoformat()}{f'-{slug}' if slug else ''}.md"
     create_new(path, session_text(plan, day, kind).encode(), root=root)
     return path
@@ -266,13 +268,13 @@ def new_goal(
     """Write ``goals/<id>.md``, with its success criterion and an empty milestones section;
     refuse if it exists."""
     if not _NAME.fullmatch(goal_id):
-        raise MjError(
+        raise UsageError(
             f"goal id {goal_id!r} must be lowercase letters, digits and '-' (e.g. 'portfolio')"
         )
     if not title.strip():
-        raise MjError("a goal needs a title (--title)")
+        raise UsageError("a goal needs a title (--title)")
     if status not in GOAL_STATUSES:
-        raise MjError(f"status {status!r} is not one of {', '.join(GOAL_STATUSES)}")
+        raise UsageError(f"status {status!r} is not one of {', '.join(GOAL_STATUSES)}")
     if target is not None and target < today:
         raise MjError(f"target {target} is before the goal is opened ({today})")
     from mentorjournal.journal import mentee_handle

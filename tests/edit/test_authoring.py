@@ -120,8 +120,8 @@ def test_new_session_bad_slug_and_date(fixture_journal: Path) -> None:
     result = mj(
         "new", "session", "--slug", "Bad Slug", "--today", "2025-03-17", cwd=fixture_journal
     )
-    assert result.exit_code == 1
-    assert "slug 'Bad Slug'" in result.output
+    assert result.exit_code == 2  # a usage error, with the usage line
+    assert "slug 'Bad Slug'" in result.output and "new session [OPTIONS]" in result.output
     assert mj("new", "session", "--date", "2025-02-30", cwd=fixture_journal).exit_code == 2
     assert not list((fixture_journal / "sessions").glob("2025-03-17*"))
 
@@ -180,7 +180,7 @@ def test_new_goal_refusals(fixture_journal: Path) -> None:
     assert result.exit_code == 1 and "already exists" in result.output
     assert (fixture_journal / "goals" / "talk.md").read_bytes() == before
     result = mj("new", "goal", "Bad_Id", "--title", "X", cwd=fixture_journal)
-    assert result.exit_code == 1 and "goal id 'Bad_Id'" in result.output
+    assert result.exit_code == 2 and "goal id 'Bad_Id'" in result.output
     result = mj(
         "new", "goal", "late", "--title", "X", "--target", "2025-01-01", "--today", "2025-03-03",
         cwd=fixture_journal,

@@ -243,7 +243,7 @@ def test_output_file_and_bad_options(fixture_journal: Path, tmp_path: Path) -> N
     assert result.exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     result = mj("summary", "--since", "2025-03-01", "--until", "2025-02-01", cwd=fixture_journal)
-    assert result.exit_code == 1 and "is after" in result.output
+    assert result.exit_code == 2 and "is after" in result.output
     assert mj("summary", "--since", "2025-13-01", cwd=fixture_journal).exit_code == 2
     assert mj("summary", "--format", "pdf", cwd=fixture_journal).exit_code == 2
 
