@@ -52,23 +52,26 @@ def parse_and_check(path: str, data: bytes) -> Packed:
 # A template's prompt left as it was: "Replace with ..." opening a line, a list item or
 # a front-matter value (edit/templates/, scaffold.agreement_meta, a new goal's success).
 PLACEHOLDER = "Replace with "
-_PROMPT = re.compile(rb"^[ \t>]*(?:[-*+][ \t]+)?(?:[A-Za-z_]+:[ \t]*)?[\"']?(Replace with )", re.M)
+_PROMPT = re.compile(
+    rb"^[ \t>]*(?:[-*+][ \t]+)?(?:([A-Za-z_]+):[ \t]*)?[\"']?(Replace with )", re.M
+)
+_HEADING = re.compile(rb"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 
 
 def placeholder_rows(data: bytes) -> tuple[FindingRow, ...]:
-    """A ``placeholder`` warning at each template prompt not yet written over."""
+    """A ``placeholder`` warning at each template prompt not yet written over, naming
+    where it is: the front-matter key, or the heading above it."""
     if PLACEHOLDER.encode() not in data:
         return ()
-    return tuple(
-        (
-            data.count(b"\n", 0, found.start()) + 1,
-            found.start(1) - found.start() + 1,
-            "warning",
-            "placeholder",
-            "template text not filled in yet: write your own words here",
-        )
-        for found in _PROMPT.finditer(data)
-    )
+    rows: list[FindingRow] = []
+    for found in _PROMPT.finditer(data):
+        headings = [h.group(1) for h in _HEADING.finditer(data, 0, found.start())]
+        where = found.group(1) or (headings[-1] if headings else b"")
+        said = f" ({where.decode('utf-8', 'replace')})" if where else ""
+        line = data.count(b"\n", 0, found.start()) + 1
+        message = f"template text not filled in yet{said}: write your own words here"
+        rows.append((line, found.start(2) - found.start() + 1, "warning", "placeholder", message))
+    return tuple(rows)
 
 
 def refuse_placeholders(root: str) -> None:

@@ -24,6 +24,10 @@ def test_init_in_an_empty_folder_then_validate_and_status(tmp_path: Path) -> Non
     validated = json.loads(mj("validate", "--json", cwd=target).stdout)
     assert validated["ok"] is True  # the prompts left to fill in are warnings, not errors
     assert {f["code"] for f in validated["findings"]} == {"placeholder"}
+    # Each says where it is: the front-matter key, or the heading above it.
+    said = {f["message"] for f in validated["findings"]}
+    assert "template text not filled in yet (purpose): write your own words here" in said
+    assert any("(Roles and responsibilities)" in message for message in said)
     status = json.loads(mj("status", "--json", "--today", "2026-01-10", cwd=target).stdout)
     assert status["review"] == {"due": "2026-04-10", "overdue": False}
     assert status["signatures"]["missing"] == ["ben", "ana"]
