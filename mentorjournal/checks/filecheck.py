@@ -10,6 +10,7 @@ document with schema problems is built into a Document for ``validate`` to expla
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from mentorjournal.checks import schemas
@@ -63,12 +64,16 @@ def placeholder_rows(data: bytes) -> tuple[FindingRow, ...]:
     where it is: the front-matter key, or the heading above it."""
     if PLACEHOLDER.encode() not in data:
         return ()
+    headings = [(h.start(), h.group(1)) for h in _HEADING.finditer(data)]  # read once
+    starts = [start for start, _ in headings]
     rows: list[FindingRow] = []
+    line, counted = 1, 0  # lines counted once, prompt to prompt (a file of 60,000: 9 s)
     for found in _PROMPT.finditer(data):
-        headings = [h.group(1) for h in _HEADING.finditer(data, 0, found.start())]
-        where = found.group(1) or (headings[-1] if headings else b"")
+        above = bisect.bisect_left(starts, found.start()) - 1
+        where = found.group(1) or (headings[above][1] if above >= 0 else b"")
         said = f" ({where.decode('utf-8', 'replace')})" if where else ""
-        line = data.count(b"\n", 0, found.start()) + 1
+        line += data.count(b"\n", counted, found.start())
+        counted = found.start()
         message = f"template text not filled in yet{said}: write your own words here"
         rows.append((line, found.start(2) - found.start() + 1, "warning", "placeholder", message))
     return tuple(rows)

@@ -286,7 +286,7 @@ def apply(
 def _items_in(root: Path, paths: set[str] | None) -> list[ActionItem]:
     """The items of these notes as they are on disk; none when one cannot be read.
     Their ids are the journal's while no short id among them is shared (which
-    ``views.item_notes`` checks for the ones a name can match)."""
+    ``views.named_items`` checks for the ones a name can match)."""
     from mentorjournal.format.document import parse_document
     from mentorjournal.format.layout import read_head
 

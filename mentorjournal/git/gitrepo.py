@@ -70,7 +70,7 @@ def _git_env() -> dict[str, str]:
     `GIT_DIR`) possibly relative to it; `git -C elsewhere` would misread them.
     """
     env = dict(os.environ)
-    for name in ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"):
+    for name in gitstate.LOCATING:  # as the entry points do (gitstate.anchor_locating)
         value = env.get(name)
         if value and not Path(value).is_absolute():
             env[name] = str(Path.cwd() / value)

@@ -59,9 +59,9 @@ def missing_setup(root: Path) -> str | None:
     if not any(DRIVER_SECTION in text for text in configs):
         lacking.append("merge driver")
     if not lacking:
-        if any(_UNSAFE_HOOK in text for text in mine) or any(
-            _UNSAFE_DRIVER in text for text in configs
-        ):
+        # The driver git runs: this clone's, else the user's (configs in that order).
+        driver = next(text for text in configs if DRIVER_SECTION in text)
+        if any(_UNSAFE_HOOK in text for text in mine) or _UNSAFE_DRIVER in driver:
             return (
                 "note: this clone's mj hook or merge driver is an older mj's, which let a "
                 "file in the journal's folder (a yaml.py) stand in for a library: run "

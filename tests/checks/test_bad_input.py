@@ -185,6 +185,28 @@ def test_a_symlink_into_git_or_a_hidden_folder_is_not_followed(journal: Path) ->
     assert "TOKEN" not in json.dumps(report) + status and "HIDDEN" not in status
 
 
+def test_a_note_of_placeholders_is_checked_in_linear_time(journal: Path) -> None:
+    """40,000 template prompts in one note (under 1 MiB): each warning names the
+    heading above it and its line, and the check ends in well under a second (counting
+    lines from the start for each prompt took 9 s)."""
+    note = journal / "sessions" / "2025-07-18.md"
+    head = note.read_text(encoding="utf-8")
+    note.write_text(head + "\n## Plans\n" + "- Replace with a plan\n" * 40_000, encoding="utf-8")
+    start = time.perf_counter()
+    code, report = run_validate(journal)
+    assert time.perf_counter() - start < 5.0
+    found = [f for f in report["findings"] if f["code"] == "placeholder"]
+    assert len(found) == 40_000 and code == 0
+    first_line = head.count("\n") + 3
+    assert (found[0]["line"], found[-1]["line"]) == (first_line, first_line + 39_999)
+    assert all("(Plans)" in f["message"] for f in found[::5000])
+    from mentorjournal.checks.filecheck import placeholder_rows
+
+    start = time.perf_counter()
+    assert len(placeholder_rows(note.read_bytes())) == 40_000
+    assert time.perf_counter() - start < 0.5  # counted from the start each time: ~4 s
+
+
 def test_outside_any_journal(tmp_path: Path) -> None:
     result = mj("status", cwd=tmp_path)
     assert result.exit_code == 1

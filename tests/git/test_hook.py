@@ -72,6 +72,23 @@ def _stage_edit(repo: Path) -> None:
 # --------------------------------------------------------------------------- install
 
 
+def test_only_the_driver_git_runs_counts_as_an_older_setup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older driver in the user's global config is the one git runs while the clone
+    sets none, and is named; once `mj hook install` sets this clone's, it is not."""
+    from mentorjournal.git.setupcheck import missing_setup
+
+    repo = make_journal(tmp_path / "j")
+    hook.install(repo)
+    old = '[merge "mentorjournal"]\n\tdriver = python -m mentorjournal merge-driver %O\n'
+    (tmp_path / "global").write_text(old)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "global"))
+    assert "older mj's" in (missing_setup(repo) or "")
+    assert mj("hook", "install", cwd=repo).exit_code == 0  # this clone's driver, first
+    assert missing_setup(repo) is None
+
+
 def test_install_writes_an_executable_marked_hook(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     path = hook.install(repo)
