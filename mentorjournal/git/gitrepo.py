@@ -203,11 +203,6 @@ def common_git_dir(path: Path) -> Path | None:
     return (path / text).resolve() if text else None
 
 
-def core_hooks_path(path: Path) -> str | None:
-    """The `core.hooksPath` setting in effect for this repository, or None if unset."""
-    return _config(path, "core.hooksPath")
-
-
 def hooks_dir(path: Path) -> Path:
     """Where git looks for hooks: `core.hooksPath` if set, else the common `hooks/`."""
     return (path / _out(path, "rev-parse", "--git-path", "hooks")).resolve()

@@ -179,7 +179,7 @@ def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | No
     pre-commit framework's hook is installed, mj's goes beside it as its legacy hook.
     """
     top = _toplevel(repo_root)
-    hooks_path = gitrepo.core_hooks_path(top)
+    hooks_path = gitrepo._config(top, "core.hooksPath")
     if hooks_path and not force_hooks_path:
         raise MjError(
             f"core.hooksPath is set to {hooks_path!r}, so git runs hooks from there and "

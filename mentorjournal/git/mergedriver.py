@@ -248,16 +248,8 @@ def _git_merge_file(
         for path, data in zip(paths, (ours, base, theirs), strict=True):
             Path(path).write_bytes(data)
         labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
-        argv = [
-            "git",
-            *gitstate.SAFE,
-            "merge-file",
-            "-p",
-            f"--marker-size={marker_size}",
-            *labels,
-            *paths,
-        ]
-        proc = subprocess.run(argv, capture_output=True, check=False)
+        argv = ["git", *gitstate.SAFE, "merge-file", "-p", f"--marker-size={marker_size}"]
+        proc = subprocess.run([*argv, *labels, *paths], capture_output=True, check=False)
     if proc.returncode < 0 or proc.returncode > 127:
         raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")
     return proc.returncode, proc.stdout

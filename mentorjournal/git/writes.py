@@ -184,8 +184,6 @@ def promote_index(index: str, before: bytes, after: bytes, times: tuple[int, int
     times (``times``: atime, mtime in ns): git re-reads a file whose stat matches its
     entry only when the file is not older than the index ("racy git"), so a later
     time would hide a note edited again in the second the trial was written."""
-    import os
-
     lock = Path(index + ".lock")
     try:
         fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -71,17 +71,11 @@ class Status:
         """A Status from the plain values statuscore works with."""
         return cls(
             today=today,
-            open=tuple(_open_item(row, today) for row in rows),
+            open=tuple(open_items_of(rows, today)),
             next_meeting=NextMeeting(*meeting),
             review=Review(review, statuscore.overdue(review, today)),
             signatures=signatures,
         )
-
-
-def _open_item(row: statuscore.Row | statuscore.JsonRow, today: str) -> OpenItem:
-    item_id, text, owners, due, goals, path, line = row[:7]
-    overdue = statuscore.overdue(due, today)
-    return OpenItem(item_id, text, owners, due, overdue, goals, path, line)
 
 
 def open_row(item: ActionItem, goal_ids: set[str]) -> statuscore.Row:
@@ -103,7 +97,10 @@ def open_items_of(
     rows: Iterable[statuscore.Row | statuscore.JsonRow], today: str
 ) -> list[OpenItem]:
     """OpenItems from status rows (as sorted), overdue as of ``today``."""
-    return [_open_item(row, today) for row in rows]
+    return [
+        OpenItem(item_id, text, owners, due, statuscore.overdue(due, today), goals, path, line)
+        for item_id, text, owners, due, goals, path, line, *_ in rows
+    ]
 
 
 def session_dates(journal: Journal) -> list[str]:
