@@ -109,7 +109,7 @@ def _item(item: QuotedItem) -> dict[str, Any]:
     }
 
 
-def summary_as_json(summary: Summary) -> dict[str, Any]:
+def summary_json(summary: Summary) -> str:
     agreement = summary.agreement
     found: dict[str, Any] = {
         "today": summary.today,
@@ -145,8 +145,4 @@ def summary_as_json(summary: Summary) -> dict[str, Any]:
             }
             for r in summary.retrospectives
         ]
-    return found
-
-
-def summary_json(summary: Summary) -> str:
-    return json_text(summary_as_json(summary), indent=2)
+    return json_text(found, indent=2)
