@@ -72,28 +72,19 @@ def check_document(doc: Document) -> list[Finding]:
     """Schema findings and unknown keys of one document: a function of the document alone."""
     if not doc.parsed or doc.kind not in schemas.KINDS:
         return []
-    findings = [_schema_finding(doc, error) for error in _schema_errors(doc)]
-    findings.extend(_unknown_keys(doc))
-    return [finding for group in findings for finding in _flatten(group)]
-
-
-def _flatten(value: Finding | list[Finding]) -> list[Finding]:
-    return value if isinstance(value, list) else [value]
-
-
-def _schema_errors(doc: Document) -> list[ValidationError]:
     meta = dict(doc.meta)
     # Most documents are valid: fastjsonschema's code says so without importing
     # jsonschema (~75 ms); jsonschema then explains the others.
     if schemas.is_valid(doc.kind, meta):
-        return []
-    return list(schemas.validator(doc.kind).iter_errors(meta))
+        return _unknown_keys(doc)
+    found = [_schema_finding(doc, e) for e in schemas.validator(doc.kind).iter_errors(meta)]
+    flat = [f for group in found for f in (group if isinstance(group, list) else [group])]
+    return flat + _unknown_keys(doc)
 
 
 def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Finding]:
     path: KeyPath = tuple(error.absolute_path)
     label = _label(path)
-    line, column = doc.position(path)
 
     def finding(message: str, at: KeyPath = path, code: str = "schema") -> Finding:
         line, column = doc.position(at) if at else (1, 1)
@@ -168,7 +159,7 @@ def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Fin
             )
             for key in bad
         ] or finding(error.message, code="invalid-value")
-    return Finding(doc.path, line, column, "error", "schema", f"{label}: {error.message}")
+    return finding(f"{label}: {error.message}")
 
 
 def _unknown_keys(doc: Document) -> list[Finding]:
