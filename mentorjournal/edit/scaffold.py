@@ -17,12 +17,11 @@ from mentorjournal.format.dates import add_months, parse_date
 from mentorjournal.format.layout import AGREEMENT
 
 TEMPLATES = Path(__file__).parent / "templates"
-_HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
+HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
 class Scaffolded:
-    root: Path
     written: tuple[str, ...]
     git_initialised: bool
     hook: Path | None
@@ -87,7 +86,7 @@ def read_answer(field: str, text: str, today: dt.date) -> Any:
     """One answer (typed or a flag), read and checked; MjError says what is expected."""
     text = " ".join(text.split())
     if field in ("mentor", "mentee"):
-        if not _HANDLE.fullmatch(text):
+        if not HANDLE.fullmatch(text):
             raise MjError(
                 f"{text!r} is not a handle: start with a lowercase letter, then lowercase "
                 "letters, digits, '_', '.' or '-'"
@@ -248,4 +247,4 @@ def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
     if mergedriver.add_attribute(directory):
         written.append(".gitattributes")
     mergedriver.configure(top)
-    return Scaffolded(directory, tuple(written), initialised, hook_path)
+    return Scaffolded(tuple(written), initialised, hook_path)

@@ -22,18 +22,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def rewrite(
-    root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]], attempts: int = 20
-) -> T:
+def rewrite(root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]]) -> T:
     """Compare-and-swap ``path`` (in the journal at ``root``) to the bytes ``change``
     makes of its current bytes; return the result ``change`` gives beside them.
 
     ``change`` raises MjError when its edit does not apply. When the file changed
     between the read and the rename (another mj, an editor's save), nothing is written
     and ``change`` runs again on the fresh bytes. Each retry means another write
-    landed, so ``attempts`` writers at once all get through.
+    landed, so 20 writers at once all get through.
     """
-    for _ in range(attempts):
+    for _ in range(20):
         data = _read_whole(path)
         new, result = change(data)
         if new == data:
