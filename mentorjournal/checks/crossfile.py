@@ -61,8 +61,7 @@ def document_rows(
     known: Collection[str],
     goal_ids: Collection[str],
 ) -> list[FindingRow]:
-    """The findings (line, column, severity, code, message) of the cross-file rules on
-    one document, given the people the agreement names and the goal ids."""
+    """The cross-file rules' findings on one document: (line, column, severity, code, message)."""
     found: list[FindingRow] = []
 
     def at(key_path: KeyPath, code: str, message: str) -> None:

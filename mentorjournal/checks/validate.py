@@ -177,8 +177,7 @@ def cross_checks(journal: Journal) -> list[Finding]:
 def document_cross_checks(
     doc: Document, known: Collection[str], goal_ids: Collection[str]
 ) -> list[Finding]:
-    """The cross-file rules as they bear on one document (``crossfile.document_rows``),
-    given the people the agreement names and the goal ids."""
+    """The cross-file rules as they bear on one document (``crossfile.document_rows``)."""
     owned = (
         (item.line, item.state, item.owners, item.owner_columns, item.inherited_owner)
         for item in doc.items
