@@ -16,9 +16,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from mentorjournal.checks.crossfile import GOAL_ID
 from mentorjournal.edit.actions import ITEM_LINE, Changed
-from mentorjournal.edit.scaffold import HANDLE
 from mentorjournal.edit.writer import refuse_conflicts, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
@@ -27,6 +25,8 @@ from mentorjournal.format.fields import dialect, insert_field
 from mentorjournal.format.items import extract_items
 from mentorjournal.model import ActionItem, Document
 
+_HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
+_GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SESSION_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})(-[a-z0-9][a-z0-9-]*)?\.md")
 _HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*\r?$")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -79,12 +79,12 @@ def item_text(
     parts = [words]
     if owner is not None:
         owner = owner.removeprefix("@")
-        if not HANDLE.fullmatch(owner):
+        if not _HANDLE.fullmatch(owner):
             raise MjError(f"owner {owner!r} is not a handle like ana (letters, digits, _.-)")
         parts.insert(0, f"@{owner}")
     if goal is not None:
         goal = goal.removeprefix("#")
-        if not GOAL_ID.fullmatch(goal) or not (root / "goals" / f"{goal}.md").is_file():
+        if not _GOAL_ID.fullmatch(goal) or not (root / "goals" / f"{goal}.md").is_file():
             goals = sorted(p.stem for p in (root / "goals").glob("*.md"))
             listed = ", ".join(goals) or "none yet (`mj new goal`)"
             raise MjError(f"there is no goal {goal!r} (goals/{goal}.md); the goals: {listed}")

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentorjournal.audience import is_private, quotable
-from mentorjournal.checks.crossfile import GOAL_ID  # also the shape of a session's slug
 from mentorjournal.edit.writer import create_new, render_markdown
 from mentorjournal.errors import MjError, UsageError
 
@@ -26,6 +25,8 @@ from mentorjournal.reports.status import OpenItem, open_items_of, open_rows, ses
 TEMPLATES = Path(__file__).parent / "templates"
 SESSION_KINDS = ("kickoff", "regular", "check-in", "retro", "closing")
 GOAL_STATUSES = ("proposed", "active", "achieved", "paused", "dropped")
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # a session's slug, a goal's id
 
 _RETRO_PROMPTS = """\
 ### What helped you grow this period?
@@ -245,7 +246,7 @@ def new_session(
     root: Path, plan: SessionPlan, day: dt.date, slug: str | None = None, kind: str | None = None
 ) -> Path:
     """Write ``sessions/<day>[-slug].md``; refuse if it exists."""
-    if slug is not None and not GOAL_ID.fullmatch(slug):
+    if slug is not None and not _NAME.fullmatch(slug):
         raise UsageError(
             f"slug {slug!r} must be lowercase letters, digits and '-' (e.g. 'mock-talk')"
         )
@@ -266,7 +267,7 @@ def new_goal(
 ) -> Path:
     """Write ``goals/<id>.md``, with its success criterion and an empty milestones section;
     refuse if it exists."""
-    if not GOAL_ID.fullmatch(goal_id):
+    if not _NAME.fullmatch(goal_id):
         raise UsageError(
             f"goal id {goal_id!r} must be lowercase letters, digits and '-' (e.g. 'portfolio')"
         )

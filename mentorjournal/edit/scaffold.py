@@ -17,7 +17,7 @@ from mentorjournal.format.dates import add_months, parse_date
 from mentorjournal.format.layout import AGREEMENT
 
 TEMPLATES = Path(__file__).parent / "templates"
-HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
+_HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def read_answer(field: str, text: str, today: dt.date) -> Any:
     """One answer (typed or a flag), read and checked; MjError says what is expected."""
     text = " ".join(text.split())
     if field in ("mentor", "mentee"):
-        if not HANDLE.fullmatch(text):
+        if not _HANDLE.fullmatch(text):
             raise MjError(
                 f"{text!r} is not a handle: start with a lowercase letter, then lowercase "
                 "letters, digits, '_', '.' or '-'"
