@@ -97,10 +97,7 @@ class Gate:
         nothing (its consent is unknown), never the default."""
         agreement = journal.agreement
         if agreement is None or not agreement.parsed:
-            gate = cls(audience, {})
-            if audience == "sponsor":
-                gate.parts = ()
-            return gate
+            return cls(audience, {"consent": "unknown"})  # unreadable consent allows nothing
         return cls(audience, agreement.meta)
 
     def shows(self, part: str) -> bool:

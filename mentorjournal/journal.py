@@ -18,20 +18,17 @@ def find_root(start: Path) -> Path:
 
 
 def outside_findings(listing: layout.Listing) -> list[Finding]:
-    return [
-        Finding(
-            relative,
-            1,
-            1,
-            "error",
-            "symlink-outside",
-            f"a symlinked folder ({target}): mj reads and writes only real folders in the "
-            "journal, so its notes are not read; make it a real folder"
-            if relative.endswith("/")
-            else f"symlink points outside the journal's notes ({target}); not followed",
-        )
-        for relative, target in listing.outside
-    ]
+    found = []
+    for relative, target in listing.outside:
+        if relative.endswith("/"):
+            message = (
+                f"a symlinked folder ({target}): mj reads and writes only real folders in the "
+                "journal, so its notes are not read; make it a real folder"
+            )
+        else:
+            message = f"symlink points outside the journal's notes ({target}); not followed"
+        found.append(Finding(relative, 1, 1, "error", "symlink-outside", message))
+    return found
 
 
 def load_journal(root: Path, *, staged: bool = False) -> Journal:
@@ -64,13 +61,9 @@ def people(journal: Journal) -> dict[str, Person]:
 
 
 def mentee_handle(agreement: Document | None) -> str | None:
-    if agreement is None:
-        return None
-    mentee = agreement.meta.get("mentee")
-    if isinstance(mentee, dict) and isinstance(mentee.get("handle"), str):
-        handle: str = mentee["handle"]
-        return handle
-    return None
+    mentee = agreement.meta.get("mentee") if agreement is not None else None
+    handle = mentee.get("handle") if isinstance(mentee, dict) else None
+    return handle if isinstance(handle, str) else None
 
 
 def assemble(documents: list[Document]) -> Iterable[Document]:

@@ -74,23 +74,10 @@ class ActionItem:
 
     @classmethod
     def from_row(cls, path: str, row: ItemRow) -> ActionItem:
-        """The item ``items.item_rows`` gives as plain values (the caches' form)."""
-        line, state, text, owners, due, done, hashtags, id, key, explicit, depth, columns = row
-        return cls(
-            path=path,
-            line=line,
-            state=state,
-            text=text,
-            owners=owners,
-            due=due,
-            done=done,
-            hashtags=hashtags,
-            id=id,
-            key=key,
-            explicit_id=explicit,
-            depth=depth,
-            owner_columns=columns,
-        )
+        """The item ``items.item_rows`` gives as plain values (the caches' form): its
+        fields in order up to ``depth``, then ``owner_columns`` (``inherited_owner`` is
+        the journal's to set)."""
+        return cls(path, *row[:11], owner_columns=row[11])
 
 
 class KeptPositions(Mapping[KeyPath, tuple[int, int]]):

@@ -61,8 +61,7 @@ def document_rows(
     known: Collection[str],
     goal_ids: Collection[str],
 ) -> list[FindingRow]:
-    """The findings (line, column, severity, code, message) of the cross-file rules on
-    one document, given the people the agreement names and the goal ids."""
+    """The cross-file rules' findings on one document: (line, column, severity, code, message)."""
     found: list[FindingRow] = []
 
     def at(key_path: KeyPath, code: str, message: str) -> None:
@@ -73,7 +72,14 @@ def document_rows(
             hint = suggest(handle, known)
             at(key_path, "unknown-person", f"{what} {handle!r} is not in the agreement{hint}")
 
-    found += _owner_rows(owned, known)
+    for line, state, owners, columns, inherited in owned:
+        for owner, column in zip(owners, columns or (1,) * len(owners), strict=True):
+            if owner not in known and not inherited:
+                message = f"owner @{owner} is not in the agreement{suggest(owner, known)}"
+                found.append((line, column, "error", "unknown-person", message))
+        if not owners and state == "open":
+            message = "action item has no owner: add @handle of who commits to it"
+            found.append((line, 1, "warning", "no-owner", message))
     name = path.rsplit("/", 1)[-1]
     stem = name[:-3] if name.endswith(".md") else name
     if kind == "goal" and not GOAL_ID.fullmatch(stem):
@@ -84,7 +90,20 @@ def document_rows(
         )
         found.append((1, 1, "error", "invalid-goal-id", message))
     if kind == "session" and path.startswith(_KIND_FOLDERS):
-        found += _session_name_rows(stem, meta, positions, parsed)
+        named = SESSION_NAME.fullmatch(stem)
+        date = meta.get("date")
+        if not named:
+            message = (
+                "session file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md "
+                "(slug: lowercase letters, digits, -)"
+            )
+            found.append((1, 1, "error", "invalid-file-name", message))
+        elif parse_date(named.group(1)) is None:
+            message = f"{named.group(1)} in the file name is not a real date"
+            found.append((1, 1, "error", "invalid-file-name", message))
+        elif parsed and isinstance(date, str) and parse_date(date) and date != named.group(1):
+            message = f"date {date} does not match the file name's date {named.group(1)}"
+            at(("date",), "date-mismatch", message)
     if not parsed:
         return found
     if kind == "session":
@@ -121,41 +140,4 @@ def document_rows(
             if roles:
                 message = f"{handle!r} is already the {roles[0]}"
                 at(("others", index, "handle"), "duplicate-person", message)
-    return found
-
-
-def _session_name_rows(
-    stem: str,
-    meta: Mapping[str, Any],
-    positions: Mapping[KeyPath, tuple[int, int]],
-    parsed: bool,
-) -> list[FindingRow]:
-    match = SESSION_NAME.fullmatch(stem)
-    if not match:
-        message = (
-            "session file name must be YYYY-MM-DD.md or YYYY-MM-DD-slug.md "
-            "(slug: lowercase letters, digits, -)"
-        )
-        return [(1, 1, "error", "invalid-file-name", message)]
-    name_date = match.group(1)
-    if parse_date(name_date) is None:
-        message = f"{name_date} in the file name is not a real date"
-        return [(1, 1, "error", "invalid-file-name", message)]
-    date = meta.get("date")
-    if parsed and isinstance(date, str) and parse_date(date) and date != name_date:
-        message = f"date {date} does not match the file name's date {name_date}"
-        return [(*position_of(positions, ("date",)), "error", "date-mismatch", message)]
-    return []
-
-
-def _owner_rows(owned: Iterable[Owned], known: Collection[str]) -> list[FindingRow]:
-    found: list[FindingRow] = []
-    for line, state, owners, columns, inherited in owned:
-        for owner, column in zip(owners, columns or (1,) * len(owners), strict=True):
-            if owner not in known and not inherited:
-                message = f"owner @{owner} is not in the agreement{suggest(owner, known)}"
-                found.append((line, column, "error", "unknown-person", message))
-        if not owners and state == "open":
-            message = "action item has no owner: add @handle of who commits to it"
-            found.append((line, 1, "warning", "no-owner", message))
     return found

@@ -22,19 +22,6 @@ if TYPE_CHECKING:
     from mentorjournal.format.items import FindingRow
 
 
-def schema_findings(path: str, packed: Packed) -> tuple[FindingRow, ...]:
-    """``validate.check_document`` of a parsed file, as finding rows."""
-    kind, meta, _, _, _, _, _, _, parsed = packed
-    if not parsed or kind not in schemas.KINDS:
-        return ()
-    if schemas.is_valid(kind, meta) and next(schemas.unknown_keys(kind, meta), None) is None:
-        return ()
-    from mentorjournal.checks.validate import check_document
-
-    found = check_document(document_from_packed(path, packed))
-    return tuple((f.line, f.column, f.severity, f.code, f.message) for f in found)
-
-
 def parse_and_check(path: str, data: bytes) -> Packed:
     """Parse one file and run its own schema checks: everything that is a function of it.
 
@@ -44,7 +31,16 @@ def parse_and_check(path: str, data: bytes) -> Packed:
     """
     packed = parse_packed(path, data)
     kind, meta, positions, body, body_line, items, findings, private, parsed = packed
-    findings += schema_findings(path, packed) + placeholder_rows(data)
+    if (
+        parsed
+        and kind in schemas.KINDS
+        and (not schemas.is_valid(kind, meta) or next(schemas.unknown_keys(kind, meta), None))
+    ):
+        from mentorjournal.checks.validate import check_document
+
+        found = check_document(document_from_packed(path, packed))
+        findings += tuple((f.line, f.column, f.severity, f.code, f.message) for f in found)
+    findings += placeholder_rows(data)
     if kind != "agreement" and meta.get("kind") not in ("retro", "closing"):
         body = None  # the summary quotes only retrospectives' decisions
     return (kind, meta, positions, body, body_line, items, findings, private, parsed)

@@ -61,20 +61,14 @@ def schema_dir() -> str:
 
 
 @cache
-def schema_text(kind: str) -> str:
-    """The schema file of ``kind``, as it is on disk."""
-    with open(os.path.join(schema_dir(), f"{kind}.schema.json"), encoding="utf-8") as handle:
-        return handle.read()
-
-
-@cache
 def schema(kind: str) -> dict[str, Any]:
     kept = _KEPT.get(kind)
     if kept is not None:  # kept with the generated code: no json to import and parse
         return kept[2]
     import json  # here: freshness needs schema_dir on every fast run, not json
 
-    loaded: dict[str, Any] = json.loads(schema_text(kind))
+    with open(os.path.join(schema_dir(), f"{kind}.schema.json"), encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
     return loaded
 
 

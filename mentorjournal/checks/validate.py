@@ -72,49 +72,37 @@ def check_document(doc: Document) -> list[Finding]:
     """Schema findings and unknown keys of one document: a function of the document alone."""
     if not doc.parsed or doc.kind not in schemas.KINDS:
         return []
-    findings = [_schema_finding(doc, error) for error in _schema_errors(doc)]
-    findings.extend(_unknown_keys(doc))
-    return [finding for group in findings for finding in _flatten(group)]
-
-
-def _flatten(value: Finding | list[Finding]) -> list[Finding]:
-    return value if isinstance(value, list) else [value]
-
-
-def _schema_errors(doc: Document) -> list[ValidationError]:
     meta = dict(doc.meta)
     # Most documents are valid: fastjsonschema's code says so without importing
     # jsonschema (~75 ms); jsonschema then explains the others.
     if schemas.is_valid(doc.kind, meta):
-        return []
-    return list(schemas.validator(doc.kind).iter_errors(meta))
+        return _unknown_keys(doc)
+    errors = schemas.validator(doc.kind).iter_errors(meta)
+    return [f for error in errors for f in _schema_findings(doc, error)] + _unknown_keys(doc)
 
 
-def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Finding]:
+def _schema_findings(doc: Document, error: ValidationError) -> list[Finding]:
     path: KeyPath = tuple(error.absolute_path)
     label = _label(path)
-    line, column = doc.position(path)
 
-    def finding(message: str, at: KeyPath = path, code: str = "schema") -> Finding:
+    def finding(code: str, message: str, at: KeyPath = path) -> list[Finding]:
         line, column = doc.position(at) if at else (1, 1)
-        return Finding(doc.path, line, column, "error", code, message)
+        return [Finding(doc.path, line, column, "error", code, message)]
 
     keyword = error.validator
     instance: Any = error.instance
-    expected_value: Any = error.validator_value
+    expected: Any = error.validator_value
     sub = error.schema if isinstance(error.schema, dict) else {}
     if keyword == "required":
         properties = sub.get("properties", {})
-        missing = [key for key in expected_value if key not in instance]
         found = []
-        for key in missing:
+        for key in [key for key in expected if key not in instance]:
             hint = properties.get(key, {}).get("description")
             where = f"{label}." if path else ""
             text = f"missing required key '{where}{key}'" + (f": {hint}" if hint else "")
-            found.append(finding(text, code="missing-key"))
+            found += finding("missing-key", text)
         return found
     if keyword == "type":
-        expected = expected_value
         words = _JSON_TYPES.get(expected, str(expected)) if isinstance(expected, str) else "valid"
         text = f"{label} should be {words}, not {_describe(instance)}"
         if expected == "string" and isinstance(instance, bool):
@@ -123,52 +111,39 @@ def _schema_finding(doc: Document, error: ValidationError) -> Finding | list[Fin
             text += " (put it in quotes)"
         elif expected == "array" and isinstance(instance, str):
             text += " (write a list: [a, b])"
-        return finding(text, code="wrong-type")
+        return finding("wrong-type", text)
     if keyword in ("enum", "const"):
-        allowed = expected_value if keyword == "enum" else [expected_value]
+        allowed = expected if keyword == "enum" else [expected]
         hint = suggest(str(instance), [str(v) for v in allowed])
         choices = ", ".join(str(v) for v in allowed)
-        return finding(
-            f"{label} must be one of {choices}, not {_describe(instance)}{hint}",
-            code="invalid-value",
-        )
-    if keyword == "format" and expected_value == "date":
-        return finding(f"{label} {instance!r} is not a real date", code="invalid-date")
+        text = f"{label} must be one of {choices}, not {_describe(instance)}{hint}"
+        return finding("invalid-value", text)
+    if keyword == "format" and expected == "date":
+        return finding("invalid-date", f"{label} {instance!r} is not a real date")
+    if keyword == "pattern" and sub.get("format") == "date":
+        text = f"{label} should be a date YYYY-MM-DD, not {_describe(instance)}"
+        return finding("invalid-date", text)
     if keyword == "pattern":
-        if "format" in sub and sub.get("format") == "date":
-            return finding(
-                f"{label} should be a date YYYY-MM-DD, not {_describe(instance)}",
-                code="invalid-date",
-            )
-        described = sub.get("description") or f"text matching {expected_value}"
-        return finding(
-            f"{label} {instance!r} is not valid: expected {described}", code="invalid-value"
-        )
+        described = sub.get("description") or f"text matching {expected}"
+        return finding("invalid-value", f"{label} {instance!r} is not valid: expected {described}")
+    if keyword in ("minimum", "maximum") and path and path[0] == "ratings":
+        text = f"rating for {path[-1]!r} must be between 1 and 5, not {instance}"
+        return finding("invalid-rating", text)
     if keyword in ("minimum", "maximum"):
-        if path and path[0] == "ratings":
-            return finding(
-                f"rating for {path[-1]!r} must be between 1 and 5, not {instance}",
-                code="invalid-rating",
-            )
         bound = "at least" if keyword == "minimum" else "at most"
-        return finding(
-            f"{label} must be {bound} {expected_value}, not {instance}", code="invalid-value"
-        )
+        return finding("invalid-value", f"{label} must be {bound} {expected}, not {instance}")
     if keyword == "minLength":
-        return finding(f"{label} must not be empty", code="invalid-value")
+        return finding("invalid-value", f"{label} must not be empty")
     if keyword == "minItems":
-        return finding(f"{label} must list at least one entry", code="invalid-value")
+        return finding("invalid-value", f"{label} must list at least one entry")
     if keyword == "propertyNames":
         bad = [key for key in instance if not GOAL_ID.fullmatch(str(key))]
-        return [
-            finding(
-                f"{key!r} is not a goal id (lowercase letters, digits, -)",
-                (*path, key),
-                code="invalid-value",
-            )
-            for key in bad
-        ] or finding(error.message, code="invalid-value")
-    return Finding(doc.path, line, column, "error", "schema", f"{label}: {error.message}")
+        text = "is not a goal id (lowercase letters, digits, -)"
+        found = [
+            f for key in bad for f in finding("invalid-value", f"{key!r} {text}", (*path, key))
+        ]
+        return found or finding("invalid-value", error.message)
+    return finding("schema", f"{label}: {error.message}")
 
 
 def _unknown_keys(doc: Document) -> list[Finding]:
@@ -202,8 +177,7 @@ def cross_checks(journal: Journal) -> list[Finding]:
 def document_cross_checks(
     doc: Document, known: Collection[str], goal_ids: Collection[str]
 ) -> list[Finding]:
-    """The cross-file rules as they bear on one document (``crossfile.document_rows``),
-    given the people the agreement names and the goal ids."""
+    """The cross-file rules as they bear on one document (``crossfile.document_rows``)."""
     owned = (
         (item.line, item.state, item.owners, item.owner_columns, item.inherited_owner)
         for item in doc.items

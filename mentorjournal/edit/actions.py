@@ -287,7 +287,6 @@ def _items_in(root: Path, paths: set[str] | None) -> list[ActionItem]:
     """The items of these notes as they are on disk; none when one cannot be read.
     Their ids are the journal's while no short id among them is shared (which
     ``views.named_items`` checks for the ones a name can match)."""
-    from mentorjournal.format.document import parse_document
     from mentorjournal.format.layout import read_head
 
     items: list[ActionItem] = []

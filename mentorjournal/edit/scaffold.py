@@ -22,7 +22,6 @@ _HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
 
 @dataclass(frozen=True)
 class Scaffolded:
-    root: Path
     written: tuple[str, ...]
     git_initialised: bool
     hook: Path | None
@@ -248,4 +247,4 @@ def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
     if mergedriver.add_attribute(directory):
         written.append(".gitattributes")
     mergedriver.configure(top)
-    return Scaffolded(directory, tuple(written), initialised, hook_path)
+    return Scaffolded(tuple(written), initialised, hook_path)

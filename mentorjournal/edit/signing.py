@@ -31,10 +31,7 @@ _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 
 @dataclass(frozen=True)
 class SignResult:
-    path: Path
-    by: str
     date: str
-    digest: str
     # True when an earlier signature by the same person was replaced.
     replaced: bool
     # True when the file already held a valid signature of this text by this person.
@@ -44,7 +41,6 @@ class SignResult:
 
 @dataclass(frozen=True)
 class KeyResult:
-    handle: str
     fingerprint: str
     replaced: str | None  # the fingerprint of the key it replaced
     unchanged: bool
@@ -229,7 +225,7 @@ def sign_agreement(
     mine = [v for v in checks.verdicts(agreement, history) if v.by == handle]
     if mine and mine[0].state == "valid":
         entry = checks.entries(agreement.meta)[handle][1]
-        return SignResult(path, handle, str(entry.get("date")), digest, False, True)
+        return SignResult(str(entry.get("date")), False, True)
     if history.unchecked:
         raise MjError(
             f"{history.unchecked}, so mj cannot tell whether a key is {handle}'s. Nothing "
@@ -273,7 +269,7 @@ def sign_agreement(
         )
         new = with_signature(data, current, entries)
         expected = {**current.meta, "signatures": entries}
-        result = SignResult(path, handle, date, digest, replaced, False, sshkeys.fingerprint(made))
+        result = SignResult(date, replaced, False, sshkeys.fingerprint(made))
         return _checked(current, new, expected), result
 
     return rewrite(root, path, signed)
@@ -322,7 +318,7 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
         agreement = _agreement(path, data, f"mj key --as {handle}")
         where, own = _person(agreement, handle, "have a key")
         if own == wanted:
-            return data, KeyResult(handle, fingerprint, None, True)
+            return data, KeyResult(fingerprint, None, True)
         before = sshkeys.fingerprint(own) if own else None
         if before and not replace:
             raise MjError(
@@ -342,6 +338,6 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
                 f"{handle} run `mj key` on their own computer."
             )
         trusted = wanted in history.allowed(handle)
-        return new, KeyResult(handle, fingerprint, before, False, trusted)
+        return new, KeyResult(fingerprint, before, False, trusted)
 
     return rewrite(root, path, keyed)

@@ -22,18 +22,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def rewrite(
-    root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]], attempts: int = 20
-) -> T:
+def rewrite(root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]]) -> T:
     """Compare-and-swap ``path`` (in the journal at ``root``) to the bytes ``change``
     makes of its current bytes; return the result ``change`` gives beside them.
 
     ``change`` raises MjError when its edit does not apply. When the file changed
     between the read and the rename (another mj, an editor's save), nothing is written
     and ``change`` runs again on the fresh bytes. Each retry means another write
-    landed, so ``attempts`` writers at once all get through.
+    landed, so 20 writers at once all get through.
     """
-    for _ in range(attempts):
+    for _ in range(20):
         data = _read_whole(path)
         new, result = change(data)
         if new == data:
@@ -88,12 +86,18 @@ def atomic_write(
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         temp = _write_temp(path, data, mode)
         try:
-            with _folder_lock(path.parent):
+            import fcntl
+
+            lock = os.open(path.parent, os.O_RDONLY)  # the folder's own: no lock file left
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX)
                 if expected is not None and _read_whole(path) != expected:
                     raise ChangedMeanwhileError(
                         f"{path} changed while mj was working on it; run the command again"
                     )
                 os.replace(temp, path)
+            finally:
+                os.close(lock)  # closing releases the lock
         finally:
             Path(temp).unlink(missing_ok=True)
 
@@ -133,22 +137,22 @@ def _os_errors(path: Path) -> Iterator[None]:
         raise MjError(f"{path} cannot be written: {exc.strerror or exc}") from None
 
 
-@contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``folder`` (its own fd: no lock file left behind)."""
-    import fcntl
-
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def _write_temp(path: Path, data: bytes, mode: int) -> str:
-    """``data`` written and synced to a temp file beside ``path``; returns its name."""
-    fd, temp = _create_temp(path)
+    """``data`` written and synced to a new file beside ``path`` that no one else has
+    open; returns its name. Made as ``tempfile.mkstemp`` makes it (mode 0600, never
+    through a symlink), without importing tempfile, shutil and random on every `mj
+    done` (~3 ms)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.mj-tmp")
+        try:
+            fd = os.open(temp, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name beside {path}")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -159,21 +163,6 @@ def _write_temp(path: Path, data: bytes, mode: int) -> str:
         Path(temp).unlink(missing_ok=True)
         raise
     return temp
-
-
-def _create_temp(path: Path) -> tuple[int, str]:
-    """A new file beside ``path`` that no one else has open, as ``tempfile.mkstemp``
-    makes it (mode 0600, never through a symlink), without importing tempfile, shutil
-    and random on every `mj done` (~3 ms)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        temp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.mj-tmp")
-        try:
-            return os.open(temp, flags, 0o600), temp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def _umask() -> int:

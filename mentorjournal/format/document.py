@@ -132,13 +132,8 @@ def parse_packed(path: str, data: bytes) -> Packed:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        finding(
-            line,
-            column,
-            "error",
-            "invalid-utf8",
-            f"byte 0x{data[exc.start]:02X} is not valid UTF-8; save the file as UTF-8",
-        )
+        message = f"byte 0x{data[exc.start]:02X} is not valid UTF-8; save the file as UTF-8"
+        finding(line, column, "error", "invalid-utf8", message)
         return unreadable()
     if text.startswith(codecs.BOM_UTF8.decode()):
         text = text[1:]
@@ -157,22 +152,16 @@ def parse_packed(path: str, data: bytes) -> Packed:
         finding(line, 1, "error", "conflict-marker", "merge conflict marker: resolve the conflict")
 
     if not text.strip():
-        finding(
-            1, 1, "error", "empty-file", "file is empty; it needs front matter between --- lines"
-        )
+        message = "file is empty; it needs front matter between --- lines"
+        finding(1, 1, "error", "empty-file", message)
         return unreadable()
     if not _FENCE.fullmatch(lines[0]):
         finding(1, 1, "error", "no-front-matter", "file must start with front matter: a line '---'")
         return unreadable()
     close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
     if close is None:
-        finding(
-            1,
-            1,
-            "error",
-            "unclosed-front-matter",
-            "front matter opened here is never closed with '---'",
-        )
+        message = "front matter opened here is never closed with '---'"
+        finding(1, 1, "error", "unclosed-front-matter", message)
         return unreadable()
 
     body_line = close + 2
@@ -181,20 +170,20 @@ def parse_packed(path: str, data: bytes) -> Packed:
     positions: dict[KeyPath, tuple[int, int]] = {}
     parsed = False
     if not any(line <= close + 1 for line in conflicts):
-        loaded = _front_matter("\n".join(lines[1:close]) + "\n", finding)
-        if loaded is not None:
-            value, where = loaded
+        # Imported here: reading records from a cache (document_from_packed) needs no YAML.
+        from mentorjournal.format import yamldata
+
+        try:
+            value, where = yamldata.load("\n".join(lines[1:close]) + "\n", first_line=2)
+        except yamldata.YamlLoadError as exc:
+            finding(exc.line, exc.column, "error", exc.code, exc.message)
+        else:
             if value is None:
                 finding(1, 1, "error", "empty-front-matter", "front matter is empty")
             elif not isinstance(value, dict):
                 shape = "a list" if isinstance(value, list) else "a single value"
-                finding(
-                    2,
-                    1,
-                    "error",
-                    "front-matter-not-mapping",
-                    f"front matter is {shape}; it must be keys and values (key: value)",
-                )
+                message = f"front matter is {shape}; it must be keys and values (key: value)"
+                finding(2, 1, "error", "front-matter-not-mapping", message)
             else:
                 meta, positions, parsed = value, where, True
 
@@ -207,21 +196,6 @@ def parse_packed(path: str, data: bytes) -> Packed:
         if declared in ("goal", "session"):
             kind = declared
     return (kind, meta, positions, body, body_line, tuple(items), tuple(findings), private, parsed)
-
-
-def _front_matter(
-    text: str, finding: Callable[[int, int, Severity, str, str], None]
-) -> tuple[Any, dict[KeyPath, tuple[int, int]]] | None:
-    """The front matter's value and positions (it starts on line 2); None: unreadable,
-    with the finding given."""
-    # Imported here: reading records from a cache (document_from_packed) needs no YAML.
-    from mentorjournal.format import yamldata
-
-    try:
-        return yamldata.load(text, first_line=2)
-    except yamldata.YamlLoadError as exc:
-        finding(exc.line, exc.column, "error", exc.code, exc.message)
-        return None
 
 
 _ODD_BREAKS = {

@@ -95,10 +95,6 @@ def _item_paragraphs(body: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _strip_trailing(value: str) -> str:
-    return value.rstrip(TRAILING)
-
-
 def _column(source_line: str, needle: str, raw: str = "", at: int = 0) -> int:
     """Where ``needle`` is on the line: its first occurrence, or the one found at
     ``raw[at:]`` (``raw``: the item's text, blanks collapsed) when it occurs more than
@@ -109,15 +105,6 @@ def _column(source_line: str, needle: str, raw: str = "", at: int = 0) -> int:
         if index < 0:
             return 1  # on a line the item continues on
     return index + 1
-
-
-def item_key(path: str, words: str, occurrence: int) -> str:
-    """The digest an item's id is cut from: its path, its ``words`` (the text with
-    blanks collapsed and ``_`` read as ``*``, so that a formatter's ``*x*`` -> ``_x_``
-    keeps the id) and how many items before it in the file have the same words."""
-    # surrogatepass: a file name that is not UTF-8 reaches us as lone surrogates.
-    key = f"{path}\0{words}\0{occurrence}".encode("utf-8", "surrogatepass")
-    return sha1_hex(key)
 
 
 def extract_items(
@@ -146,81 +133,70 @@ def item_rows(
     if paragraphs is None:
         paragraphs = _item_paragraphs(body)
     for offset, depth, content in paragraphs:
-        match = _CHECKBOX.match(content)
-        if not match:
+        box = _CHECKBOX.match(content)
+        if not box:
             continue
         line = offset + body_line
         source = source_lines[line - 1] if line - 1 < len(source_lines) else ""
-        raw = " ".join(content[match.end() :].split())
-        item, item_findings = _parse_item(
-            path, line, source, _STATES[match.group(1)], raw, depth, seen
-        )
-        items.append(item)
-        findings.extend(item_findings)
-    return items, findings
-
-
-def _parse_item(
-    path: str,
-    line: int,
-    source: str,
-    state: ItemState,
-    raw: str,
-    depth: int,
-    seen: dict[str, int],
-) -> tuple[ItemRow, list[FindingRow]]:
-    findings: list[FindingRow] = []
-    cut: list[tuple[int, int]] = []
-    found: dict[str, str] = {}
-    for name, value, _, start, end, _, _ in item_fields(raw):
-        cut.append((start, end))
-        if name in DATE_FIELDS:
-            value = _strip_trailing(value.strip())
-            if parse_date(value) is None:
-                shape = re.fullmatch(_DATE, value)
-                if shape or name in ("due", "done"):  # other dates count when date-shaped
-                    reason = "is not a real date" if shape else "is not a date YYYY-MM-DD"
-                    # At the date itself, which is what is wrong (and which an editor marks).
-                    needle = value if value and value in raw[start:end] else raw[start:end]
-                    column = _column(source, needle, raw, raw.find(needle, start, end))
-                    message = f"{name} date {value!r} {reason}"
-                    findings.append((line, column, "error", "invalid-date", message))
+        raw = " ".join(content[box.end() :].split())
+        cut: list[tuple[int, int]] = []
+        found: dict[str, str] = {}
+        for name, value, _, start, end, _, _ in item_fields(raw):
+            cut.append((start, end))
+            if name in DATE_FIELDS:
+                value = value.strip().rstrip(TRAILING)
+                if parse_date(value) is None:
+                    shape = re.fullmatch(_DATE, value)
+                    if shape or name in ("due", "done"):  # other dates count when date-shaped
+                        reason = "is not a real date" if shape else "is not a date YYYY-MM-DD"
+                        # At the date itself, which is what is wrong (and an editor marks).
+                        needle = value if value and value in raw[start:end] else raw[start:end]
+                        column = _column(source, needle, raw, raw.find(needle, start, end))
+                        message = f"{name} date {value!r} {reason}"
+                        findings.append((line, column, "error", "invalid-date", message))
+                    continue
+            elif name == "id" and not re.fullmatch(TASK_ID, value):
                 continue
-        elif name == "id" and not re.fullmatch(TASK_ID, value):
-            continue
-        found.setdefault(name, value)
+            found.setdefault(name, value)
 
-    owners: list[str] = []
-    columns: list[int] = []
-    for match in _OWNER.finditer(raw):
-        handle = _strip_trailing(match.group(1))
-        cut.append((match.start(), match.start() + 1 + len(handle)))
-        if handle not in owners:
-            owners.append(handle)
-            columns.append(_column(source, "@" + handle))
+        owners: list[str] = []
+        columns: list[int] = []
+        for match in _OWNER.finditer(raw):
+            handle = match.group(1).rstrip(TRAILING)
+            cut.append((match.start(), match.start() + 1 + len(handle)))
+            if handle not in owners:
+                owners.append(handle)
+                columns.append(_column(source, "@" + handle))
 
-    explicit = found.get("id")
-    hashtags = tuple(dict.fromkeys(_strip_trailing(m.group(1)) for m in HASHTAG.finditer(raw)))
-    text = _remove_spans(raw, cut)
-    words = text.replace("_", "*")  # ``text`` has its blanks collapsed already
-    occurrence = seen.get(words, 0)
-    seen[words] = occurrence + 1
-    key = explicit or item_key(path, words, occurrence)
-    item: ItemRow = (
-        line,
-        state,
-        text,
-        tuple(owners),
-        found.get("due"),
-        found.get("done"),
-        hashtags,
-        key[:ID_LENGTH] if explicit is None else explicit,
-        key,
-        explicit is not None,
-        depth,
-        tuple(columns),
-    )
-    return item, findings
+        explicit = found.get("id")
+        hashtags = tuple(dict.fromkeys(m.group(1).rstrip(TRAILING) for m in HASHTAG.finditer(raw)))
+        text = _remove_spans(raw, cut)
+        words = text.replace("_", "*")
+        occurrence = seen.get(words, 0)
+        seen[words] = occurrence + 1
+        # The id is cut from the path, the words (blanks collapsed, ``_`` read as ``*``,
+        # so that a formatter's ``*x*`` -> ``_x_`` keeps the id) and how many items before
+        # it in the file have the same words. surrogatepass: a path that is not UTF-8.
+        key = explicit or sha1_hex(
+            f"{path}\0{words}\0{occurrence}".encode("utf-8", "surrogatepass")
+        )
+        items.append(
+            (
+                line,
+                _STATES[box.group(1)],
+                text,
+                tuple(owners),
+                found.get("due"),
+                found.get("done"),
+                hashtags,
+                key[:ID_LENGTH] if explicit is None else explicit,
+                key,
+                explicit is not None,
+                depth,
+                tuple(columns),
+            )
+        )
+    return items, findings
 
 
 def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -241,5 +217,5 @@ def remove_hashtags(text: str, tags: set[str]) -> str:
     """``text`` without the ``#tag`` markers named in ``tags`` (goal links)."""
     if not tags:
         return text
-    spans = [m.span() for m in HASHTAG.finditer(text) if _strip_trailing(m.group(1)) in tags]
+    spans = [m.span() for m in HASHTAG.finditer(text) if m.group(1).rstrip(TRAILING) in tags]
     return _remove_spans(text, spans)
