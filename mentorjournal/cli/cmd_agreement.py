@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
 
-@main.command()
+@main.command(short_help="Sign the current agreement text as H, with H's SSH key.")
 @click.option("--as", "handle", required=True, metavar="H", help="Your handle.")
 @click.option("--key", metavar="FILE", help="Your SSH key (default: git's user.signingKey).")
 @click.option("--confirm-key", is_flag=True, help="Confirm H's new key, signing with the earlier.")
@@ -57,7 +57,7 @@ def sign(
     _notice(root)
 
 
-@main.command()
+@main.command(short_help="Put your SSH public key in the agreement, to sign with it.")
 @click.option("--as", "handle", metavar="H", help="Whose key (default: git's user.email's).")
 @click.option("--file", "key_file", type=click.Path(path_type=Path), help="Key to add.")
 @click.option("--generate", is_flag=True, help="Make a new ed25519 key without asking.")
@@ -133,7 +133,7 @@ def key(
     _notice(root)
 
 
-@main.command()
+@main.command(short_help="The agreement's versions and goal status changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
 @click.pass_context
 @refusals

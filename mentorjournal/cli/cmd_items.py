@@ -41,7 +41,7 @@ def _open_editor(root: Path, path: Path) -> None:
         _echo(findings_text(findings, palette(sys.stderr)), err=True)
 
 
-@new.command("session")
+@new.command("session", short_help="Write sessions/DATE[-SLUG].md with the open items to review.")
 @click.option("--date", "day", metavar="DATE", callback=_date_option, help="Session date.")
 @click.option("--slug", metavar="S", help="Name suffix: sessions/DATE-S.md.")
 @click.option(
@@ -75,7 +75,7 @@ def new_session(
         _open_editor(root, path)
 
 
-@new.command("goal")
+@new.command("goal", short_help="Write goals/ID.md with its success criterion and milestones.")
 @click.argument("goal_id", metavar="ID")
 @click.option("--title", required=True, metavar="T", help="What the goal is, in a few words.")
 @click.option("--success", metavar="S", help="Observable, time-bound success criterion.")

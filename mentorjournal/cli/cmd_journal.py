@@ -73,10 +73,12 @@ def init(
         _echo("git     initialised a repository")
     no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
     _echo(f"hook    {result.hook or no_hook}")
+    _echo("merge   driver set up: items and signatures edited on both sides merge")
     _echo(
         "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
         "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
-        "and both `mj sign`."
+        "and both `mj sign`.\nTo share it: `git remote add origin URL` (an empty "
+        "repository), `mj sync`; the other person runs `mj clone URL`."
     )
 
 
@@ -105,7 +107,7 @@ def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> 
     return answer
 
 
-@main.command()
+@main.command(short_help="Check journal files against the schemas and cross-file rules.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--staged", is_flag=True, help="Check what the index holds (what will be committed).")
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (--format json).")
@@ -227,7 +229,7 @@ def _relative(root: Path, path: Path, given: Path) -> str:
     return "" if relative == "." else relative
 
 
-@main.command()
+@main.command(short_help="A Language Server: findings as you type in your editor.")
 @click.option(
     "--stdio",
     is_flag=True,
@@ -248,7 +250,7 @@ def lsp(stdio: bool) -> None:
     serve()
 
 
-@main.command()
+@main.command(short_help="Open action items by owner, next meeting, review, signatures.")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @click.option("--owner", metavar="H", help="Only items owned by H (ana or @ana).")
 @today_option
@@ -281,11 +283,12 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
 
     errors = file_errors(journal)
     if errors:
-        said = f"{errors} file error" + ("s" if errors != 1 else "")
-        _echo(f"\n{said} may hide items: run `mj validate`", err=True)
+        from mentorjournal.cli.fastpath import errors_note
+
+        _echo("\n" + errors_note(errors, "items"), err=True)
 
 
-@main.command()
+@main.command(short_help="Re-validate on every save and redraw the findings and status.")
 @today_option
 @click.pass_context
 @refusals

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
 
-@main.command()
+@main.command(short_help="Progress report: goals, cadence, actions, ratings, retros.")
 @format_option("text", "md", "json", "html")
 @click.option("--since", metavar="DATE", callback=_date_option, help="Window start.")
 @click.option("--until", metavar="DATE", callback=_date_option, help="Window end (default today).")
@@ -60,7 +60,7 @@ def summary(
     _print_or_write(_state(ctx).directory, output, text)
 
 
-@main.command()
+@main.command(short_help="A coordinator's roll-up of every journal under DIRECTORY.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--repos",
@@ -115,7 +115,7 @@ def _time_option(ctx: click.Context, param: click.Parameter, value: str) -> dt.t
         raise click.BadParameter(f"{value!r} is not a time HH:MM", ctx=ctx, param=param) from None
 
 
-@main.command()
+@main.command(short_help="An iCalendar feed: meetings, review date, items due.")
 @click.option("--owner", metavar="H", help="Only the items of handle H (meetings and review stay).")
 @audience_option("sponsor: no item text, nothing from confidential or private notes.")
 @click.option(
@@ -154,7 +154,9 @@ def calendar(
     except UnknownOwnerError as exc:
         raise click.BadParameter(str(exc), param_hint="--owner") from None
     if errors:
-        _echo(f"{errors} file error(s) may hide events: run `mj validate`", err=True)
+        from mentorjournal.cli.fastpath import errors_note
+
+        _echo(errors_note(errors, "events"), err=True)
     if output is None:
         _echo(text, crlf=True)
         return

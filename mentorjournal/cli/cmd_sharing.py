@@ -10,7 +10,7 @@ import click
 from mentorjournal.cli.app import _echo, _notice, _show_findings, _state, main, palette, refusals
 
 
-@main.command()
+@main.command(short_help="Validate and commit the journal's files, saying what changed.")
 @click.option("-m", "--message", metavar="MSG", help="Your words as the subject line.")
 @click.pass_context
 @refusals
@@ -33,7 +33,7 @@ def commit(ctx: click.Context, message: str | None) -> None:
     _notice(root)
 
 
-@main.command()
+@main.command(short_help="Clone a shared journal and set it up as `mj init` does.")
 @click.argument("url")
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.pass_context
@@ -116,8 +116,10 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         ctx.exit(1)
     from mentorjournal.reports.changes import plural
 
-    pulled = f"pulled {plural(result.pulled, 'commit')} from {result.upstream}"
-    _echo(pulled if result.pulled else f"up to date with {result.upstream}")
+    if result.pulled:
+        _echo(f"pulled {plural(result.pulled, 'commit')} from {result.upstream}")
+    elif not result.set_upstream:  # a first push: there was nothing to be up to date with
+        _echo(f"up to date with {result.upstream}")
     if result.pushed:
         where = f"pushed to {result.upstream}"
         if result.set_upstream:
@@ -164,12 +166,14 @@ def _explain_conflicts(result: Any) -> None:
     )
 
 
-@main.group("hook")
+@main.group("hook", short_help="The pre-commit hook that checks what is about to be committed.")
 def hook_group() -> None:
     """The git pre-commit hook that checks what is about to be committed."""
 
 
-@hook_group.command("install")
+@hook_group.command(
+    "install", short_help="Install the pre-commit hook; one already there still runs."
+)
 @click.option(
     "--follow-hooks-path",
     is_flag=True,

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import os
 
-from mentorjournal.cli.fastpath import journal_root, parse_dates, parse_options, refused, say
+from mentorjournal.cli.fastpath import (
+    errors_note,
+    journal_root,
+    parse_dates,
+    parse_options,
+    refused,
+    say,
+)
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
@@ -164,7 +171,7 @@ def calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     except MjError as exc:
         return refused(err, exc)
     if errors:
-        say(err, f"{errors} file error(s) may hide events: run `mj validate`\n")
+        say(err, errors_note(errors, "events") + "\n")
     say(out, text, crlf=True, clean=clean)
     return 0
 

@@ -273,9 +273,14 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
             fast.keep_output(kind, key, text)
     out.write(text)
     if fast.errors and not as_json:
-        said = f"{fast.errors} file error" + ("s" if fast.errors != 1 else "")
-        err.write(f"\n{said} may hide items: run `mj validate`\n")
+        err.write(f"\n{errors_note(fast.errors, 'items')}\n")
     return 0
+
+
+def errors_note(errors: int, what: str) -> str:
+    """What status and calendar say below their output when files hold errors."""
+    count = f"{errors} error" + ("s" if errors != 1 else "")
+    return f"{count} in the journal's files: some {what} may be missing (`mj validate` shows where)"
 
 
 def _status_output(

@@ -289,7 +289,9 @@ def journal_changes(
         assert doc is not None
         if doc.kind == "other" or doc.private:
             verb = "remove" if new_bytes is None else "add" if old_bytes is None else "update"
-            changes.append(Change("file", f"{verb} {path}"))
+            # A folder's placeholder is the folder, as far as the two people are concerned.
+            shown = path.removesuffix(".gitkeep") if path.endswith("/.gitkeep") else path
+            changes.append(Change("file", f"{verb} {shown}"))
             continue
         changes.extend(_document_changes(path, old, new))
         found = _item_changes(old, new)

@@ -6,6 +6,7 @@ import importlib.util
 import re
 
 import click
+from click.testing import CliRunner
 from conftest import ROOT
 
 from mentorjournal.cli.app import main
@@ -47,6 +48,16 @@ def test_every_command_has_help() -> None:
             assert found is not None
             command = found
         assert command.help, f"mj {' '.join(path)} has no help text"
+
+
+def test_command_lists_are_not_cut_short() -> None:
+    """Every listing of commands (`mj --help`, `mj new --help`, `mj hook --help`) shows
+    each one's whole line at 80 columns: click ends a longer one with "..."."""
+    generator = _load_generator()
+    for path in generator.commands(main, []):  # type: ignore[attr-defined]
+        said = CliRunner().invoke(main, [*path, "--help"], terminal_width=78).output
+        listed = said.partition("\nCommands:\n")[2]
+        assert "..." not in listed, f"mj {' '.join(path)} --help cuts a line short:\n{listed}"
 
 
 def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one() -> None:

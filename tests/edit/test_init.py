@@ -21,6 +21,10 @@ def test_init_in_an_empty_folder_then_validate_and_status(tmp_path: Path) -> Non
     assert (target / "goals").is_dir() and (target / "sessions").is_dir()
     assert (target / ".gitignore").read_text() == "private/\n"
     assert is_ours(target / ".git" / "hooks" / "pre-commit")
+    # What init set up, and how to share: the merge driver is configured and named.
+    assert git(target, "config", "merge.mentorjournal.driver").strip()
+    assert "merge   driver set up" in result.output
+    assert "`git remote add origin URL`" in result.output and "`mj clone URL`" in result.output
     validated = json.loads(mj("validate", "--json", cwd=target).stdout)
     assert validated["ok"] is True  # the prompts left to fill in are warnings, not errors
     assert {f["code"] for f in validated["findings"]} == {"placeholder"}

@@ -98,6 +98,8 @@ def test_commit_stages_deletions_and_mj_managed_files(tmp_path: Path) -> None:
     assert mj("commit", cwd=repo).exit_code == 0
     assert _files_in(repo) == {"agreement.md", ".gitignore", "goals/.gitkeep"}
     assert _message(repo).startswith("Remove session 2025-07-04")
+    # A folder's placeholder is named as the folder.
+    assert _message(repo).splitlines()[0] == "Remove session 2025-07-04; add .gitignore; add goals/"
 
 
 def test_a_foreign_gitignore_is_not_staged(tmp_path: Path) -> None:

@@ -128,7 +128,8 @@ def test_first_sync_sets_the_upstream(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     git(repo, "remote", "add", "origin", str(remote))
     output = _ok("sync", cwd=repo)
-    assert "now its upstream" in output
+    assert output.splitlines()[-1] == "1 commit pushed to origin/main (now its upstream)"
+    assert "up to date" not in output  # origin/main did not exist before this push
     assert git(repo, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
     assert git(remote, "rev-parse", "main").strip() == head(repo)
 

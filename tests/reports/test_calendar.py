@@ -345,3 +345,16 @@ def test_an_edit_writes_only_the_events_it_changed(repo: Path) -> None:
     ledger.write_bytes(marshal.dumps({uid: entry[:3] for uid, entry in _ledger(ledger)[1].items()}))
     note.write_text(note.read_text() + "\nOne more line.\n")
     assert _blocks(feed(repo)) == after
+
+
+def test_a_file_with_errors_is_named_below_the_feed_on_both_paths(repo: Path) -> None:
+    write(
+        repo, "sessions/2025-02-26.md", "---\ndate: 2025-02-26\nattendees: ana\n---\n- [ ] @ana x\n"
+    )
+    said = "1 error in the journal's files: some events may be missing (`mj validate` shows where)"
+    assert (
+        mj("calendar", "--today", TODAY, "-o", "cal.ics", cwd=repo).stderr.splitlines()[0] == said
+    )
+    err = io.StringIO()
+    assert fastpath.run(["-C", str(repo), "calendar", "--today", TODAY], io.StringIO(), err) == 0
+    assert err.getvalue().strip() == said
