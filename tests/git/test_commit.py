@@ -102,6 +102,16 @@ def test_commit_stages_deletions_and_mj_managed_files(tmp_path: Path) -> None:
     assert _message(repo).splitlines()[0] == "Remove session 2025-07-04; add .gitignore; add goals/"
 
 
+def test_a_removed_placeholder_is_named_as_the_file_not_its_folder(tmp_path: Path) -> None:
+    # An added placeholder makes the folder, but removing it (once the folder holds notes)
+    # removes no folder: "Remove goals/" would tell the other person their goals went.
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"goals/.gitkeep": ""}, "Placeholder")
+    (repo / "goals" / ".gitkeep").unlink()
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert _message(repo) == "Remove goals/.gitkeep"
+
+
 def test_a_foreign_gitignore_is_not_staged(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     write(repo, ".gitignore", "*.log\n")
