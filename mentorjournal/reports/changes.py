@@ -289,8 +289,10 @@ def journal_changes(
         assert doc is not None
         if doc.kind == "other" or doc.private:
             verb = "remove" if new_bytes is None else "add" if old_bytes is None else "update"
-            # A folder's placeholder is the folder, as far as the two people are concerned.
-            shown = path.removesuffix(".gitkeep") if path.endswith("/.gitkeep") else path
+            # A folder's placeholder, added, is the folder as far as the two people are
+            # concerned; removed, it is only itself (the folder may hold notes by now).
+            placeholder = verb == "add" and path.endswith("/.gitkeep")
+            shown = path.removesuffix(".gitkeep") if placeholder else path
             changes.append(Change("file", f"{verb} {shown}"))
             continue
         changes.extend(_document_changes(path, old, new))
