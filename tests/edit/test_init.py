@@ -79,6 +79,19 @@ def test_init_inside_a_repository_keeps_its_gitignore(tmp_path: Path) -> None:
     assert git(repo, "status", "--porcelain") != ""
 
 
+def test_init_in_a_shared_repository_does_not_say_to_add_a_remote(tmp_path: Path) -> None:
+    # The repository is the user's and already has its origin: `git remote add origin`
+    # would fail with "remote origin already exists".
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    repo = make_repo(tmp_path / "program")
+    git(repo, "remote", "add", "origin", str(remote))
+    result = mj("init", "pairs/ana-ben", "--mentor", "ben", "--mentee", "ana", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert "git remote add" not in result.output
+    assert "merge   driver set up" in result.output
+
+
 def test_bad_handle_is_refused(tmp_path: Path) -> None:
     result = mj("init", str(tmp_path / "j"), "--mentor", "Ben")
     assert result.exit_code == 2  # a usage error: the flag's value
