@@ -77,9 +77,13 @@ def init(
     _echo(
         "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
         "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
-        "and both `mj sign`.\nTo share it: `git remote add origin URL` (an empty "
-        "repository), `mj sync`; the other person runs `mj clone URL`."
+        "and both `mj sign`."
     )
+    if result.git_initialised:  # a repository that was there may be shared already
+        _echo(
+            "To share it: `git remote add origin URL` (an empty repository), `mj sync`; "
+            "the other person runs `mj clone URL`."
+        )
 
 
 def _ask(field: str, question: str, answers: dict[str, str], today: dt.date) -> str:
