@@ -164,3 +164,23 @@ def test_nested_journal_is_its_own(journal: Path) -> None:
 def test_usage_error_exits_two(journal: Path) -> None:
     assert mj("validate", "--bogus", cwd=journal).exit_code == 2
     assert mj("status", "--today", "2025-02-30", cwd=journal).exit_code == 2
+
+
+def test_each_missing_key_is_one_finding_and_status_counts_what_validate_shows(
+    journal: Path,
+) -> None:
+    # jsonschema reports each missing required key as an error of its own, each naming
+    # every required key: four missing keys made sixteen findings, and the note below
+    # `mj status` counted all of them while `mj validate` (which drops repeats) showed four.
+    (journal / "goals" / "talk.md").write_text("---\nowner: ana\n---\n")
+    from mentorjournal.checks.validate import check_document
+    from mentorjournal.format.document import parse_document
+
+    doc = parse_document("goals/talk.md", (journal / "goals" / "talk.md").read_bytes())
+    missing = [f.message for f in check_document(doc) if f.code == "missing-key"]
+    assert len(missing) == len(set(missing)) >= 3
+    report = json.loads(mj("validate", "--json", cwd=journal).stdout)
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert {f["path"] for f in errors} == {"goals/talk.md"}
+    said = mj("status", "--today", "2025-08-01", cwd=journal).stderr
+    assert f"{len(errors)} errors in the journal's files" in said
