@@ -78,7 +78,9 @@ def check_document(doc: Document) -> list[Finding]:
     if schemas.is_valid(doc.kind, meta):
         return _unknown_keys(doc)
     errors = schemas.validator(doc.kind).iter_errors(meta)
-    return [f for error in errors for f in _schema_findings(doc, error)] + _unknown_keys(doc)
+    found = [f for error in errors for f in _schema_findings(doc, error)]
+    # One `required` error per missing key, each naming them all: each finding once.
+    return list(dict.fromkeys(found)) + _unknown_keys(doc)
 
 
 def _schema_findings(doc: Document, error: ValidationError) -> list[Finding]:
