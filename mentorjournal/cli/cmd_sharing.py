@@ -118,14 +118,14 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
 
     if result.pulled:
         _echo(f"pulled {plural(result.pulled, 'commit')} from {result.upstream}")
-    elif not result.set_upstream:  # a first push: there was nothing to be up to date with
+    elif not (result.set_upstream and result.pushed_commits):
+        # (A first push to a branch the remote lacks has nothing to be up to date with.)
         _echo(f"up to date with {result.upstream}")
-    if result.pushed:
-        where = f"pushed to {result.upstream}"
-        if result.set_upstream:
-            where += " (now its upstream)"
-        count = f"{plural(result.pushed_commits, 'commit')} " if result.pushed_commits else ""
-        _echo(f"{count}{where}".strip())
+    if result.pushed_commits:
+        upstream = " (now its upstream)" if result.set_upstream else ""
+        _echo(f"{plural(result.pushed_commits, 'commit')} pushed to {result.upstream}{upstream}")
+    elif result.set_upstream:
+        _echo(f"{result.upstream} is now this branch's upstream")
     else:
         _echo("nothing to push")
     if result.findings:

@@ -132,6 +132,11 @@ def test_first_sync_sets_the_upstream(tmp_path: Path) -> None:
     assert "up to date" not in output  # origin/main did not exist before this push
     assert git(repo, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
     assert git(remote, "rev-parse", "main").strip() == head(repo)
+    # The branch is there but not its upstream (unset by hand): nothing moves either way.
+    git(repo, "branch", "--unset-upstream")
+    again = _ok("sync", cwd=repo).splitlines()[-2:]
+    assert again == ["up to date with origin/main", "origin/main is now this branch's upstream"]
+    assert git(repo, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
 
 
 def test_unreachable_remote_keeps_local_commits(tmp_path: Path) -> None:
