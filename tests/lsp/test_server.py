@@ -532,3 +532,24 @@ def test_mark_done_edits_the_line_as_mj_done_writes_it(root: Path, tmp_path: Pat
         assert mj("done", item["id"], "--today", TODAY, cwd=twin).exit_code == 0
     # The editor's edits, made to the unsaved text, are the bytes `mj done` writes.
     assert edited["text"] == (twin / SESSION).read_text(encoding="utf-8")
+
+
+def test_a_range_past_the_end_of_the_file_answers_at_once(root: Path) -> None:
+    """A client may send any range up to 2**31-1 lines (an adversarial trial's did): the
+    server looks at the file's own lines, instead of working through them all for an hour."""
+
+    async def script(editor: Editor) -> None:
+        uri = editor.open(SESSION)
+        await editor.diagnostics(uri)
+        far = lsp.Range(
+            start=lsp.Position(line=0, character=0), end=lsp.Position(line=2**31 - 1, character=0)
+        )
+        params = lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=far,
+            context=lsp.CodeActionContext(diagnostics=[]),
+        )
+        actions = await asyncio.wait_for(editor.text_document_code_action_async(params), STEP)
+        assert actions and all(a.title.startswith("Mark done: ") for a in actions)
+
+    run(root, script)
