@@ -98,7 +98,7 @@ class JournalServer(LanguageServer):
 
 def _where(uri: str) -> tuple[str, str] | None:
     path = to_fs_path(uri)
-    return journal_path(path) if path else None
+    return journal_path(path) if path and "\0" not in path else None  # no file has a NUL
 
 
 def _units(codec: PositionCodec, lines: list[str], row: int, column: int) -> lsp.Position:

@@ -553,3 +553,29 @@ def test_a_range_past_the_end_of_the_file_answers_at_once(root: Path) -> None:
         assert actions and all(a.title.startswith("Mark done: ") for a in actions)
 
     run(root, script)
+
+
+def test_a_lone_surrogate_or_a_nul_in_a_uri_is_a_finding_not_an_error(root: Path) -> None:
+    """JSON may carry a lone surrogate (``"\\ud800"``), and a URI may spell a NUL
+    (``%00``): the first is an invalid-utf8 finding at its line, the second no journal
+    file; neither a traceback in the editor (both were, before an adversarial trial)."""
+
+    async def script(editor: Editor) -> None:
+        uri = editor.uri("sessions/2025-07-20.md")
+        text = "---\ndate: 2025-07-20\nattendees: [ana, ben]\n---\n- [ ] @ana \ud800 x\n"
+        item = lsp.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        editor.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=item))
+        assert [(d.range.start.line, d.code) for d in await editor.diagnostics(uri)] == [
+            (4, "invalid-utf8")
+        ]
+        nul = editor.uri("sessions") + "/%00.md"
+        item = lsp.TextDocumentItem(uri=nul, language_id="markdown", version=1, text=text)
+        editor.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=item))
+        assert await editor.diagnostics(nul) == []
+        where = lsp.TextDocumentPositionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(4, 8)
+        )
+        hover = lsp.HoverParams(text_document=where.text_document, position=where.position)
+        assert await asyncio.wait_for(editor.text_document_hover_async(hover), STEP) is None
+
+    run(root, script)
