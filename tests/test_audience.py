@@ -325,6 +325,30 @@ def test_a_new_session_copies_no_private_or_confidential_text(
     )
 
 
+@pytest.mark.parametrize("breakage", ["confidential: true\n", "\tindented: with a tab\n"])
+def test_a_confidential_session_whose_front_matter_breaks_stays_closed(
+    pair: SharedRepo, monkeypatch: pytest.MonkeyPatch, breakage: str
+) -> None:
+    """A typo in its front matter (a duplicate key, a tab) leaves ``confidential: true``
+    unread: its text must still stay in the file, in the new note the pair shares above
+    all (found by the session-10 adversarial trial: it was copied there, and quoted by
+    the pair's summary and calendar)."""
+    ana = pair.mentee
+    retro = ana / "sessions" / "2025-02-10-retro.md"
+    text = retro.read_text(encoding="utf-8")
+    retro.write_text(text.replace("confidential: true\n", "confidential: true\n" + breakage))
+    for cached in ("", "1"):
+        monkeypatch.setenv("MJ_NO_CACHE", cached)
+        said = run(ana, "new", "session", "--today", TODAY)
+        note = ana / "sessions" / "2025-03-10.md"
+        clean(said + note.read_text(encoding="utf-8"), CONFIDENTIAL)
+        note.unlink()
+        for output_format in FORMATS:
+            clean(run(ana, "summary", "--format", output_format, "--today", TODAY), CONFIDENTIAL)
+        clean(run(ana, "calendar", "--today", TODAY), CONFIDENTIAL)
+    assert CONFIDENTIAL in run(ana, "status", "--today", TODAY).lower()  # her own, as ever
+
+
 def test_the_gate_on_its_own() -> None:
     assert sponsor_consent({}) == ("cadence", "goals", "actions")
     assert sponsor_consent({"consent": {"sponsor": ["ratings", "goals", "bogus"]}}) == (

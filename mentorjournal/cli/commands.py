@@ -262,12 +262,15 @@ def program(directory: str, output_format: str, today: dt.date) -> str:
 def program_of_repositories(listed: Path, output_format: str, today: dt.date) -> str:
     """`mj program --repos FILE`: every journal of every listed repository, each copied
     (or brought up to date) in the cache first; a repository out of reach is a row."""
+    import re
+
     from mentorjournal.git.mirrors import mirror_all, read_list
     from mentorjournal.index import program as index
     from mentorjournal.reports.program import compute_program, pair_row, unreadable_row
 
     rows = []
-    for entry, copy in mirror_all(read_list(listed)):
+    for address, copy in mirror_all(read_list(listed)):
+        entry = re.sub(r"://[^/@]*@", "://", address)  # a token in the URL stays out of rows
         if isinstance(copy, str):
             rows.append(unreadable_row(entry, copy))
             continue

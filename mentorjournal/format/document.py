@@ -177,6 +177,7 @@ def parse_packed(path: str, data: bytes) -> Packed:
             value, where = yamldata.load("\n".join(lines[1:close]) + "\n", first_line=2)
         except yamldata.YamlLoadError as exc:
             finding(exc.line, exc.column, "error", exc.code, exc.message)
+            meta = {"confidential": "unreadable"}  # fail closed: its text is never quoted
         else:
             if value is None:
                 finding(1, 1, "error", "empty-front-matter", "front matter is empty")

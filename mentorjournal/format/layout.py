@@ -254,7 +254,9 @@ def list_journal(root: str) -> Listing:
                 # Nor into what the walk never enters (.git/config: a pushed link there
                 # would show this clone's remotes and tokens as a note).
                 folders = target[len(root_real) + 1 :].split(os.sep)[:-1] if inside else []
-                if not inside or any(p[:1] == "." or p in SKIP_DIRS for p in folders):
+                hidden = any(p[:1] == "." or p in SKIP_DIRS for p in folders)
+                private = folders[:1] == ["private"] and not relative.startswith("private/")
+                if not inside or hidden or private:  # a shared path into private/: no
                     outside.append((relative, target))
                     continue
             found.append(relative)

@@ -43,7 +43,7 @@ def read_list(path: Path) -> list[str]:
         if entry:
             local = not _URL.match(entry)
             entries.append(str((path.parent / entry).resolve()) if local else entry)
-    return entries
+    return list(dict.fromkeys(entries))  # twice in the list: one copy, one row
 
 
 def mirror_all(entries: list[str], timeout: float = TIMEOUT) -> list[tuple[str, Path | str]]:

@@ -61,7 +61,7 @@ class Buffer:
 def open_buffer(path: str, text: str, on_disk: Journal) -> Buffer | None:
     """``text`` as the file ``path`` of the journal ``on_disk``; None when mj would not
     read such a file as a journal file (a README without ``type:``)."""
-    data = text.encode("utf-8", "surrogateescape")
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate: an invalid-utf8 finding
     if not layout.is_candidate(path, data):
         return None
     own = document_from_packed(path, parse_and_check(path, data), checked=True)

@@ -98,7 +98,7 @@ class JournalServer(LanguageServer):
 
 def _where(uri: str) -> tuple[str, str] | None:
     path = to_fs_path(uri)
-    return journal_path(path) if path else None
+    return journal_path(path) if path and "\0" not in path else None  # no file has a NUL
 
 
 def _units(codec: PositionCodec, lines: list[str], row: int, column: int) -> lsp.Position:
@@ -224,7 +224,7 @@ def make_server() -> JournalServer:
         codec = ls.workspace.get_text_document(uri).position_codec
         lines = buffer.text.split("\n")
         actions = []
-        for row in range(params.range.start.line, params.range.end.line + 1):
+        for row in range(params.range.start.line, min(params.range.end.line + 1, len(lines))):
             line = marked_done(buffer, row, today())
             item = item_at(buffer, row)
             if line is None or item is None:

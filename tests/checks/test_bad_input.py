@@ -185,6 +185,31 @@ def test_a_symlink_into_git_or_a_hidden_folder_is_not_followed(journal: Path) ->
     assert "TOKEN" not in json.dumps(report) + status and "HIDDEN" not in status
 
 
+def test_a_shared_path_linked_into_private_is_not_followed(journal: Path) -> None:
+    """`sessions/x.md -> ../private/...` would make a private note a shared one: the pair's
+    summary quoted it and `mj new session` copied its items (an adversarial trial's find).
+    Inside private/ a link to another private note is read as ever."""
+    note = (
+        "---\ndate: 2025-07-20\nattendees: [ana, ben]\n---\n- [ ] @ana PRIVCANARY due:2025-08-01\n"
+    )
+    (journal / "private" / "sessions").mkdir(parents=True)
+    (journal / "private" / "sessions" / "2025-07-20.md").write_text(note)
+    (journal / "sessions" / "2025-07-20.md").symlink_to("../private/sessions/2025-07-20.md")
+    (journal / "private" / "sessions" / "2025-07-20-b.md").symlink_to("2025-07-20.md")
+    code, report = run_validate(journal)
+    assert code == 1
+    assert [(f["path"], f["code"]) for f in report["findings"]] == [
+        ("sessions/2025-07-20.md", "symlink-outside")
+    ]
+    summary = mj("summary", "--format", "json", cwd=journal).output
+    assert "PRIVCANARY" not in summary
+    status = json.loads(mj("status", "--json", cwd=journal).output)
+    assert sorted(i["path"] for i in status["open"] if "PRIVCANARY" in i["text"]) == [
+        "private/sessions/2025-07-20-b.md",
+        "private/sessions/2025-07-20.md",
+    ]
+
+
 def test_a_note_of_placeholders_is_checked_in_linear_time(journal: Path) -> None:
     """40,000 template prompts in one note (under 1 MiB): each warning names the
     heading above it and its line, and the check ends in well under a second (counting

@@ -532,3 +532,50 @@ def test_mark_done_edits_the_line_as_mj_done_writes_it(root: Path, tmp_path: Pat
         assert mj("done", item["id"], "--today", TODAY, cwd=twin).exit_code == 0
     # The editor's edits, made to the unsaved text, are the bytes `mj done` writes.
     assert edited["text"] == (twin / SESSION).read_text(encoding="utf-8")
+
+
+def test_a_range_past_the_end_of_the_file_answers_at_once(root: Path) -> None:
+    """A client may send any range up to 2**31-1 lines (an adversarial trial's did): the
+    server looks at the file's own lines, instead of working through them all for an hour."""
+
+    async def script(editor: Editor) -> None:
+        uri = editor.open(SESSION)
+        await editor.diagnostics(uri)
+        far = lsp.Range(
+            start=lsp.Position(line=0, character=0), end=lsp.Position(line=2**31 - 1, character=0)
+        )
+        params = lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=far,
+            context=lsp.CodeActionContext(diagnostics=[]),
+        )
+        actions = await asyncio.wait_for(editor.text_document_code_action_async(params), STEP)
+        assert actions and all(a.title.startswith("Mark done: ") for a in actions)
+
+    run(root, script)
+
+
+def test_a_lone_surrogate_or_a_nul_in_a_uri_is_a_finding_not_an_error(root: Path) -> None:
+    """JSON may carry a lone surrogate (``"\\ud800"``), and a URI may spell a NUL
+    (``%00``): the first is an invalid-utf8 finding at its line, the second no journal
+    file; neither a traceback in the editor (both were, before an adversarial trial)."""
+
+    async def script(editor: Editor) -> None:
+        uri = editor.uri("sessions/2025-07-20.md")
+        text = "---\ndate: 2025-07-20\nattendees: [ana, ben]\n---\n- [ ] @ana \ud800 x\n"
+        item = lsp.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        editor.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=item))
+        assert [(d.range.start.line, d.code) for d in await editor.diagnostics(uri)] == [
+            (4, "invalid-utf8")
+        ]
+        nul = editor.uri("sessions") + "/%00.md"
+        item = lsp.TextDocumentItem(uri=nul, language_id="markdown", version=1, text=text)
+        editor.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=item))
+        assert await editor.diagnostics(nul) == []
+        where = lsp.TextDocumentPositionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(4, 8)
+        )
+        hover = lsp.HoverParams(text_document=where.text_document, position=where.position)
+        assert await asyncio.wait_for(editor.text_document_hover_async(hover), STEP) is None
+
+    run(root, script)

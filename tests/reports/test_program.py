@@ -490,6 +490,34 @@ def test_repositories_from_a_list(
     assert max(len(line) for line in text.splitlines()) <= 100
 
 
+def test_a_repository_listed_twice_is_one_row_and_a_token_stays_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an adversarial trial: the same repository on two lines (``a.git`` and
+    ``./a.git``) was cloned twice at once into one cache folder, and both rows said
+    "destination path already exists"; a token in a URL was printed in every format."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    single = make_repo(tmp_path / "single")
+    commit_files(
+        single,
+        {"agreement.md": agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")},
+        "start",
+    )
+    hosted = bare_copy(single, tmp_path / "single.git")
+    listed = tmp_path / "repos.txt"
+    listed.write_text(f"single.git\n./single.git\n{hosted}\nhttps://kim:s3cret@127.0.0.1:9/x.git\n")
+    for output_format in ("json", "csv", "text", "html"):
+        result = mj("program", "--repos", str(listed), "--format", output_format, cwd=tmp_path)
+        assert "s3cret" not in result.output, output_format
+    pairs = json.loads(
+        mj("program", "--repos", str(listed), "--format", "json", cwd=tmp_path).stdout
+    )["pairs"]
+    assert sorted((p["path"], p["errors"]) for p in pairs) == [
+        (str(hosted), 0),
+        ("https://127.0.0.1:9/x.git", 1),
+    ]
+
+
 # ---------------------------------------------------------------- at a program's root
 
 
