@@ -2,8 +2,9 @@
 
 Each repository (a local path or a URL git understands) is kept in the user's cache
 folder, ``~/.cache/mentorjournal/program/<name>-<hash>``: ``git clone --quiet`` the
-first time, ``git fetch`` of the remote's HEAD and a reset to it afterwards. The
-copies are mj's own, never a user's work tree, so the reset loses nothing. git runs
+first time, ``git fetch`` of the remote's HEAD and a reset to it afterwards, unless
+that history was rewritten (then the pair's row says so). The copies are mj's own,
+never a user's work tree, so the reset loses nothing. git runs
 with a timeout, no terminal prompt and no stdin, and ``ext::`` is refused, as for
 ``mj sync``; a repository that cannot be reached is reported with git's reason,
 never raised. Several are fetched at once: the time is spent waiting on networks.
@@ -71,6 +72,15 @@ def mirror(entry: str, cache: Path, timeout: float = TIMEOUT) -> Path:
     if (folder / ".git").is_dir():
         fetch = ["fetch", "--quiet", "--no-recurse-submodules", "--", "origin", "HEAD"]
         _run(folder, fetch, stdin=b"", env=env, timeout=timeout)
+        # A history that no longer holds what was fetched before was forced over: it can
+        # hold sign-offs nobody made (a key swapped in at the start). The copy stays.
+        kept = ["merge-base", "--is-ancestor", "HEAD", "FETCH_HEAD"]
+        if _run(folder, kept, stdin=b"", ok_codes=(0, 1), timeout=timeout).returncode:
+            raise MjError(
+                f"its history was rewritten (a forced push) since mj last fetched it, so its "
+                f"sign-offs cannot be trusted; ask the pair why. To take the new history as "
+                f"it is, delete {folder} and run mj program again"
+            )
         _run(folder, ["reset", "--quiet", "--hard", "FETCH_HEAD"], stdin=b"", timeout=timeout)
         return folder
     shutil.rmtree(folder, ignore_errors=True)  # a copy broken off half-way: cloned again

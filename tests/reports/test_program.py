@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -516,6 +517,42 @@ def test_a_repository_listed_twice_is_one_row_and_a_token_stays_out(
         (str(hosted), 0),
         ("https://127.0.0.1:9/x.git", 1),
     ]
+
+
+def test_a_history_forced_over_is_not_taken_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an adversarial trial: the copy was reset to whatever the remote held, so a
+    history rewritten by one person (the other's first key swapped for one of theirs,
+    then a sign-off "by" the other) was read as it came. The row says so instead."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    single = make_repo(tmp_path / "single")
+    commit_files(
+        single,
+        {"agreement.md": agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")},
+        "start",
+    )
+    hosted = bare_copy(single, tmp_path / "single.git")
+    listed = tmp_path / "repos.txt"
+    listed.write_text("single.git\n")
+
+    def row() -> dict[str, object]:
+        result = mj("program", "--repos", str(listed), "--format", "json", cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        (pair,) = json.loads(result.stdout)["pairs"]
+        return pair  # type: ignore[no-any-return]
+
+    assert row()["mentor"] == "kim"
+    write(single, "agreement.md", agreement("kim", "max", "2025-08-01", "2025-12-01", "weekly"))
+    git(single, "commit", "--quiet", "--all", "--amend", "-m", "a history of its own")
+    git(single, "push", "--quiet", "--force", str(hosted), "main")
+    forced = row()
+    assert forced["errors"] == 1 and "history was rewritten" in str(forced["error"])
+    (copy,) = (tmp_path / "cache" / "mentorjournal" / "program").iterdir()
+    assert "lee" in (copy / "agreement.md").read_text()  # the copy kept what it had
+    assert str(copy) in str(forced["error"])
+    shutil.rmtree(copy)  # what the message says to do to take the new history
+    assert row()["mentee"] == "max"
 
 
 # ---------------------------------------------------------------- at a program's root
