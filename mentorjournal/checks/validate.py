@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
+from mentorjournal.audience import is_private
 from mentorjournal.checks import schemas
 from mentorjournal.checks.crossfile import GOAL_ID, document_rows, suggest
 from mentorjournal.format.dates import parse_date
@@ -165,15 +166,25 @@ def _unknown_keys(doc: Document) -> list[Finding]:
 def cross_checks(journal: Journal) -> list[Finding]:
     """Rules that need more than one file: people, goal ids, dates against file names."""
     known = people(journal)
-    goal_ids = set(journal.goals)
+    goal_ids, shared = set(journal.goals), linkable_goals(journal, "")  # "": a shared note
     findings: list[Finding] = []
     agreement = journal.agreement
     if agreement is not None and agreement.parsed:
         findings.extend(_agreement_checks(agreement, journal.root))
     for doc in journal.documents:
-        findings.extend(document_cross_checks(doc, known, goal_ids))
+        findings.extend(
+            document_cross_checks(doc, known, goal_ids if is_private(doc.path) else shared)
+        )
     findings.extend(_duplicate_ids(journal))
     return findings
+
+
+def linkable_goals(journal: Journal, path: str) -> set[str]:
+    """The goal ids the note at ``path`` may name: any, from a note in private/; only the
+    shared ones from a shared note, as in what is committed (``--staged``, `mj commit`)."""
+    if is_private(path):
+        return set(journal.goals)
+    return {goal for goal, doc in journal.goals.items() if not is_private(doc.path)}
 
 
 def document_cross_checks(

@@ -20,7 +20,7 @@ from typing import Any
 from mentorjournal.audience import Gate
 from mentorjournal.checks import schemas
 from mentorjournal.checks.filecheck import parse_and_check
-from mentorjournal.checks.validate import cross_checks, document_cross_checks
+from mentorjournal.checks.validate import cross_checks, document_cross_checks, linkable_goals
 from mentorjournal.format import layout
 from mentorjournal.format.dates import today
 from mentorjournal.format.document import document_from_packed
@@ -75,7 +75,7 @@ def buffer_findings(buffer: Buffer) -> list[Finding]:
     """What `mj validate` reports for this file, were it saved as it is."""
     doc, journal = buffer.document, buffer.journal
     found = [*(f for f in journal.findings if f.path == doc.path), *doc.findings]
-    found += document_cross_checks(doc, people(journal), set(journal.goals))
+    found += document_cross_checks(doc, people(journal), linkable_goals(journal, doc.path))
     if doc.kind == "agreement" or any(item.explicit_id for item in doc.items):
         # The agreement's own rules and ids used twice need every file.
         found += [f for f in cross_checks(journal) if f.path == doc.path]

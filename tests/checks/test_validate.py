@@ -193,3 +193,29 @@ def test_each_missing_key_is_one_finding_and_status_counts_what_validate_shows(
     err = io.StringIO()
     assert fastpath.run(["-C", str(journal), "status"], io.StringIO(), err) == 0
     assert said in err.getvalue()
+
+
+def test_a_shared_note_naming_a_private_goal_is_refused_before_commit_too(
+    tmp_path: Path,
+) -> None:
+    """Found by an adversarial trial: the working tree's check resolved a shared note's
+    goal links against private/ goals too, so `mj validate` (and watch, and the editor)
+    said "valid" and the pre-commit check, which sees what is committed, said
+    unknown-goal. A private note may still name any goal."""
+    root = make_repo(tmp_path / "j")
+    copytree(DATA / "base-journal", root, dirs_exist_ok=True)
+    (root / ".gitignore").write_text("private/\n")
+    goal = (root / "goals" / "portfolio.md").read_text()
+    (root / "private" / "goals").mkdir(parents=True)
+    (root / "private" / "goals" / "side-plan.md").write_text(goal)
+    shared = "---\ndate: 2025-08-01\nattendees: [ana, ben]\ngoals: [side-plan]\n---\n"
+    (root / "sessions" / "2025-08-01.md").write_text(shared)
+    (root / "private" / "sessions").mkdir()
+    (root / "private" / "sessions" / "2025-08-02.md").write_text(shared.replace("01", "02"))
+    git(root, "add", "--", ".")
+
+    def unknown(*args: str) -> list[tuple[str, int]]:
+        found = json.loads(mj("validate", "--json", *args, cwd=root).stdout)["findings"]
+        return [(f["path"], f["line"]) for f in found if f["code"] == "unknown-goal"]
+
+    assert unknown() == unknown("--staged") == [("sessions/2025-08-01.md", 4)]

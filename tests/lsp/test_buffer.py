@@ -19,6 +19,7 @@ EDITS: dict[str, Callable[[str], str]] = {
     "as saved": lambda text: text,
     "an unknown person": lambda text: text.replace("@ana", "@anna", 1).replace("- ana", "- bob"),
     "an unknown goal": lambda text: text.replace("portfolio", "portfolioo"),
+    "a private goal": lambda text: text.replace("portfolio", "side-plan"),
     "an id used twice": lambda text: text + "\n- [ ] @ana A 🆔 abc123\n- [ ] @ben B 🆔 abc123\n",
     "broken front matter": lambda text: text.replace(":", "", 1),
     "typo, bad date": lambda text: text.replace("---\n", "---\natendees: 2025-02-30\n", 1),
@@ -30,6 +31,9 @@ EDITS: dict[str, Callable[[str], str]] = {
 def test_buffer_findings_are_what_validate_reports(tmp_path: Path, edit: str) -> None:
     root = tmp_path / "journal"
     shutil.copytree(SAMPLE, root)
+    # A goal of one person's: a shared note naming it names what the other never gets.
+    (root / "private" / "goals").mkdir(parents=True)
+    shutil.copy(root / "goals" / "portfolio.md", root / "private" / "goals" / "side-plan.md")
     paths = ["agreement.md", *(f"{d}/{p.name}" for d in ("goals", "sessions")
                                for p in sorted((root / d).iterdir()))]  # fmt: skip
     on_disk = load_cached(root)
