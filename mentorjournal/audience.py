@@ -51,6 +51,15 @@ def quotable(path: str, meta: Mapping[str, Any]) -> bool:
     return not is_private(path) and not is_confidential(meta)
 
 
+def withheld_place(path: str) -> str:
+    """Where an item whose text is withheld is said to be: its session's date, not the
+    file's name (a slug is the session's own words: "2026-09-15-leaving-the-company")."""
+    day = path.rpartition("/")[2][:10]
+    if len(day) == 10 and day[4] == day[7] == "-" and (day[:4] + day[5:7] + day[8:]).isdigit():
+        return f"the confidential session of {day}"
+    return "a confidential session"
+
+
 def counts_as_held(path: str, kind: str) -> bool:
     """A session note that says a meeting took place (a private note never does)."""
     return kind == "session" and not is_private(path)

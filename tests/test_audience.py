@@ -313,10 +313,15 @@ def test_a_new_session_copies_no_private_or_confidential_text(
 
     clean(from_snapshot + said, PRIVATE, CONFIDENTIAL)
     assert SHARED in from_snapshot.lower()
-    # The confidential item is pointed to (id, owner, due, where), its text left behind.
-    confidential = [line for line in from_snapshot.splitlines() if "2025-02-10-retro" in line]
+    # The confidential item is pointed to (id, owner, due, its session's day), its text
+    # and its file's name (the slug is the session's own words) left behind.
+    assert "2025-02-10-retro" not in from_snapshot
+    assert "2025-02-10-retro" not in run(ana, "calendar", "--today", TODAY)  # a feed travels
+    confidential = [line for line in from_snapshot.splitlines() if "2025-02-10" in line]
     assert len(confidential) == 1
-    assert "` (in a confidential session), due 2025-02-20 (overdue)" in confidential[0]
+    assert confidential[0].endswith(
+        "` (in the confidential session of 2025-02-10), due 2025-02-20 (overdue)"
+    )
     assert "goals:\n- portfolio\n" in from_snapshot  # the private goal is not listed
     committed = run(ana, "commit")
     clean(committed + git(ana, "log", "--format=%B", "-1"), PRIVATE, CONFIDENTIAL)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mentorjournal.audience import is_private, quotable
+from mentorjournal.audience import is_private, quotable, withheld_place
 from mentorjournal.edit.writer import create_new, render_markdown
 from mentorjournal.errors import MjError, UsageError
 
@@ -193,13 +193,14 @@ def review_lines(plan: SessionPlan) -> list[str]:
         due = ""
         if item.due:
             due = f", due {item.due}" + (" (overdue)" if item.overdue else "")
-        if item.path in plan.confidential:
-            text = "(in a confidential session)"
+        if item.path in plan.confidential:  # neither its text nor its file's name
+            text, where = f"(in {withheld_place(item.path)})", ""
         else:
             text = item.text + "".join(f" #{goal}" for goal in item.goals)
             text = text if len(text) <= 200 else text[:199] + "…"
+            where = f" ({item.path}:{item.line})"
         with_ = f" (with {' '.join('@' + o for o in others)})" if others else ""
-        line = f"- `{item.id}` {text}{with_}{due} ({item.path}:{item.line})"
+        line = f"- `{item.id}` {text}{with_}{due}{where}"
         groups.setdefault(owner, []).append(line)
     order = sorted(
         groups, key=lambda o: (o not in (plan.mentee, plan.mentor), o != plan.mentee, o == "", o)

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mentorjournal.audience import Gate, is_confidential
+from mentorjournal.audience import Gate, is_confidential, withheld_place
 from mentorjournal.digest import sha256_hex
 from mentorjournal.errors import MjError
 from mentorjournal.format.dates import parse_date, parse_every
@@ -176,10 +176,11 @@ def _items(
             if not quoted:
                 text = f"Action item ({' '.join('@' + h for h in owners) or 'no owner'})"
                 said.append(
-                    "(in a confidential session)" if pair else "Its text stays with the pair."
+                    f"(in {withheld_place(path)})" if pair else "Its text stays with the pair."
                 )
             if pair:
-                said += [f"From: {path}:{line}", f"Tick it with: mj done {item_id}"]
+                said += [f"From: {path}:{line}"] if quoted else []
+                said.append(f"Tick it with: mj done {item_id}")
             key = item.id if item.explicit_id else item.key[:16]  # not lengthened by a clash
             uid = f"item-{key}-{ident}@mentorjournal"
             event = DayEvent(uid, due, text, "\n".join(said), 1)

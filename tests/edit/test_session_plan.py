@@ -72,7 +72,7 @@ def test_what_one_meeting_reviews_by_person(pair: Path, cache: bool) -> None:
     ana = review.split("### @ana")[1]
     assert "Draft case study 1, due 2025-08-01 (agreement.md:" in ana  # due today
     assert "Old and overdue, due 2025-07-20 (overdue)" in ana
-    assert "(in a confidential session)" in ana and "SECRETCANARY" not in review
+    assert "(in the confidential session of 2025-07-25)" in ana and "SECRETCANARY" not in review
     assert "Old and not due yet" not in review and "Old without a date" not in review
     assert "Done already" not in review
     # Since 2025-07-25: the confidential note's item is new; the 07-18 items are not.
