@@ -17,12 +17,14 @@ __all__ = ["choose_remote", "clone", "fetch", "push"]
 
 
 def _safe_env() -> dict[str, str]:
-    """Config for network commands: forbid ext:: even if a user config allows it."""
+    """Config for network commands: forbid ext:: (it runs a command) and fd:: (it waits on
+    a file descriptor mj never gives), even if a user config allows them."""
     env = _git_env()
     count = int(env.get("GIT_CONFIG_COUNT", "0") or "0")
-    env["GIT_CONFIG_COUNT"] = str(count + 1)
-    env[f"GIT_CONFIG_KEY_{count}"] = "protocol.ext.allow"
-    env[f"GIT_CONFIG_VALUE_{count}"] = "never"
+    for at, transport in enumerate(("ext", "fd"), start=count):
+        env[f"GIT_CONFIG_KEY_{at}"] = f"protocol.{transport}.allow"
+        env[f"GIT_CONFIG_VALUE_{at}"] = "never"
+    env["GIT_CONFIG_COUNT"] = str(count + 2)
     return env
 
 

@@ -216,6 +216,18 @@ def test_ext_url_on_a_configured_remote_is_never_run(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+def test_an_fd_url_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    """From an adversarial trial: `fd::0` in `mj program --repos` waited out the whole
+    timeout on a descriptor nobody writes to. (The short timeout bounds this test.)"""
+    from mentorjournal.git import mirrors
+
+    started = time.monotonic()
+    with pytest.raises(MjError, match="clone failed") as refused:
+        mirrors.mirror("fd::0", tmp_path / "cache", timeout=5)
+    assert "gave no answer" not in str(refused.value)
+    assert time.monotonic() - started < 4
+
+
 def _conflicting_branches(repo: Path) -> None:
     git(repo, "switch", "--quiet", "-c", "side")
     commit_files(repo, {"agreement.md": AGREEMENT.replace("biweekly", "weekly")}, "side")
