@@ -57,7 +57,8 @@ def summary(
     root = _state(ctx).root()
     colours = palette() if output is None and output_format == "text" else Palette(False)
     text, _ = commands.summary(root, output_format, today, since, until, audience, colours)
-    _print_or_write(_state(ctx).directory, output, text)
+    whole = text if isinstance(text, str) else "".join(text)  # JSON comes in pieces
+    _print_or_write(_state(ctx).directory, output, whole)
 
 
 @main.command(short_help="A coordinator's roll-up of every journal under DIRECTORY.")

@@ -30,13 +30,14 @@ def summary(
     until: dt.date | None,
     audience: str,
     colours: Palette,
-) -> tuple[str, bool]:
+) -> tuple[str | tuple[str, ...], bool]:
     """`mj summary`'s text, kept by the index until a file, HEAD or an option changes,
     and whether the terminal gate (``terminal_text`` with ``colours``) leaves it as it
-    is: then a kept text is printed without passing the gate again (~10 ms at 10 MB)."""
+    is: then a kept text is printed without passing the gate again (~10 ms at 10 MB).
+    JSON comes in pieces (``terminal.json_pieces``), which the gate always leaves."""
     from mentorjournal.index import gitstate, store
 
-    def gated(journal: Journal) -> tuple[str, bool]:
+    def gated(journal: Journal) -> tuple[str | tuple[str, ...], bool]:
         from mentorjournal.render.terminal import terminal_text
         from mentorjournal.reports.cadence import agreement_timeline
         from mentorjournal.reports.summary import compute_summary
@@ -46,13 +47,15 @@ def summary(
             journal, today, since, until, "sponsor" if audience == "sponsor" else "pair", timeline
         )
         del journal  # the last reference (store.view keeps none): ~55 MB at 10,000 notes
+        if output_format == "json":
+            from mentorjournal.render.summary_json import summary_json
+
+            return summary_json(result), True
         text = render(result)
         return text, terminal_text(text, colours.enabled) == text
 
     def render(result: Summary) -> str:
-        if output_format == "json":
-            from mentorjournal.render.summary_json import summary_json as as_text
-        elif output_format == "md":
+        if output_format == "md":
             from mentorjournal.render.summary_markdown import summary_markdown as as_text
         elif output_format == "html":
             from mentorjournal.render.summary_html import summary_html as as_text

@@ -187,14 +187,24 @@ def refused(err: TextIO, exc: Exception) -> int | None:
 
 
 def say(
-    stream: TextIO, text: str, crlf: bool = False, clean: bool = False, ended: bool = False
+    stream: TextIO,
+    text: str | tuple[str, ...],
+    crlf: bool = False,
+    clean: bool = False,
+    ended: bool = False,
 ) -> None:
     """Write ``text`` as the CLI's echo does: through ``terminal.terminal_text``.
     ``clean``: the gate was found to leave ``text`` as it is when it was made.
     ``ended``: end it with one line break, however many it has (a report of 10 MB is
-    not copied to do so)."""
+    not copied to do so). A text in pieces (``terminal.json_pieces``) is written as
+    they are, and ends without one."""
     from mentorjournal.render.terminal import feed_text, palette_for, terminal_text, written
 
+    if isinstance(text, tuple):
+        for piece in text:
+            stream.write(piece if clean else terminal_text(piece))
+        stream.write("\n" if ended else "")
+        return
     if not clean:
         text = feed_text(text) if crlf else terminal_text(text, palette_for(stream).enabled)
     if not ended:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorjournal.render.terminal import json_text
+from mentorjournal.render.terminal import json_pieces
 from mentorjournal.reports.cadence import Cadence
 from mentorjournal.reports.summary import GoalSummary, Summary
 from mentorjournal.reports.summary_actions import Actions, QuotedItem
@@ -109,7 +109,8 @@ def _item(item: QuotedItem) -> dict[str, Any]:
     }
 
 
-def summary_json(summary: Summary) -> str:
+def summary_json(summary: Summary) -> tuple[str, ...]:
+    """The report as JSON, in the pieces ``terminal.json_pieces`` makes."""
     agreement = summary.agreement
     found: dict[str, Any] = {
         "today": summary.today,
@@ -145,4 +146,4 @@ def summary_json(summary: Summary) -> str:
             }
             for r in summary.retrospectives
         ]
-    return json_text(found, indent=2)
+    return json_pieces(found, indent=2)

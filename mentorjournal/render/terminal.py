@@ -111,7 +111,14 @@ def written(stream: TextIO, text: str, stop: int | None = None) -> None:
 
 
 def json_text(value: object, indent: int | None = None) -> str:
-    """``json.dumps`` (UTF-8 kept) with what a terminal acts on written as \\u escapes.
+    """``json.dumps`` (UTF-8 kept) with what a terminal acts on written as \\u escapes:
+    ``terminal_text`` leaves it as it is."""
+    return "".join(json_pieces(value, indent))
+
+
+def json_pieces(value: object, indent: int | None = None) -> tuple[str, ...]:
+    """``json_text`` in the pieces it is made of, for a report too long to hold twice
+    (joined, a 10,000-session summary's ~9 MB would be: it is written piece by piece).
 
     Encoded in batches: with ``indent`` json joins one string per token, ~1.5 million
     for a 10,000-session summary, which held at once cost ~50 MB more than the text.
@@ -120,14 +127,14 @@ def json_text(value: object, indent: int | None = None) -> str:
     from itertools import islice
 
     if indent is None:  # json's C encoder, which makes few pieces
-        return json.dumps(value, ensure_ascii=False).translate(_IN_JSON)
+        return (json.dumps(value, ensure_ascii=False).translate(_IN_JSON),)
     chunks = json.JSONEncoder(ensure_ascii=False, indent=indent).iterencode(value)
     parts = []
     while batch := "".join(islice(chunks, 8192)):
         # ASCII holds nothing to escape but DEL; JSON escapes the C0 controls itself.
         safe = batch.isascii() and "\x7f" not in batch
         parts.append(batch if safe else batch.translate(_IN_JSON))
-    return "".join(parts)
+    return tuple(parts)
 
 
 class Palette:

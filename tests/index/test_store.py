@@ -418,7 +418,15 @@ def test_a_long_kept_view_is_kept_in_pieces_and_read_back_whole(sample_repo: Pat
         computed.append(1)
         return long[:100] + long
 
-    for value, call in ((long, 7, True), compute), (long[:100] + long, text):
+    # A text in pieces (summary JSON) is kept in those pieces and read back in them.
+    pieces = tuple(long[at : at + 50_000] for at in range(0, len(long), 50_000))
+
+    def in_pieces(journal: object) -> tuple[tuple[str, ...], bool]:
+        computed.append(1)
+        return pieces, True
+
+    cases = ((long, 7, True), compute), (long[:100] + long, text), ((pieces, True), in_pieces)
+    for value, call in cases:
         computed.clear()
         kind = str if isinstance(value, str) else tuple
         assert store.view(sample_repo, "long", ("x",), call, kind) == value  # type: ignore[arg-type]
