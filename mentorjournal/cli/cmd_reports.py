@@ -151,13 +151,14 @@ def calendar(
 
     root = _state(ctx).root()
     try:
-        text, errors, _ = commands.calendar(root, audience, owner, today, at)
+        pieces, errors, _ = commands.calendar(root, audience, owner, today, at)
     except UnknownOwnerError as exc:
         raise click.BadParameter(str(exc), param_hint="--owner") from None
     if errors:
         from mentorjournal.cli.fastpath import errors_note
 
         _echo(errors_note(errors, "events"), err=True)
+    text = "".join(pieces)
     if output is None:
         _echo(text, crlf=True)
         return

@@ -73,15 +73,16 @@ def summary(
 
 def calendar(
     root: Path, audience: str, owner: str | None, today: dt.date, at: dt.time
-) -> tuple[str, int, bool]:
-    """`mj calendar`'s iCalendar text, the count of file errors that may hide events,
-    and whether the feed's gate (``terminal.feed_text``) leaves the text as it is (a
-    kept feed then goes out without the ~20 ms check of 10 MB), kept by the index until
-    a file, the day or an option changes. Raises ``reports.calendar.UnknownOwnerError``
-    for an ``owner`` the agreement does not name."""
+) -> tuple[tuple[str, ...], int, bool]:
+    """`mj calendar`'s iCalendar text (in pieces: ``terminal.joined``), the count of
+    file errors that may hide events, and whether the feed's gate
+    (``terminal.feed_text``) leaves the text as it is (a kept feed then goes out
+    without the ~20 ms check of 10 MB), kept by the index until a file, the day or an
+    option changes. Raises ``reports.calendar.UnknownOwnerError`` for an ``owner``
+    the agreement does not name."""
     from mentorjournal.index import store
 
-    def feed(journal: Journal) -> tuple[str, int, bool]:
+    def feed(journal: Journal) -> tuple[tuple[str, ...], int, bool]:
         import time
 
         from mentorjournal.checks.validate import file_errors
@@ -95,7 +96,7 @@ def calendar(
         del journal  # the last reference (store.view keeps none): ~60 MB at 10,000 notes
         # Imported now, icalendar's ~10 MB of code fill what the journal left behind.
         from mentorjournal.render.calendar_ics import calendar_ics
-        from mentorjournal.render.terminal import feed_text
+        from mentorjournal.render.terminal import feed_text, joined
 
         # What the feed last said of each event (render/calendar_ics): kept beside the
         # cache, per audience, for every owner's feed alike. The events' texts are
@@ -116,10 +117,12 @@ def calendar(
             and 0 <= v[1] < 2**31
             and 0 <= v[2] < 2**36
         }
-        text, ledger = calendar_ics(built, kept, int(time.time()))
+        texts, ledger = calendar_ics(built, kept, int(time.time()))
         if ledger != kept or not same_code:
             cachefile.store(where, cachefile.framed_dict(cachefile.fingerprint(), ledger))
-        return text, errors, feed_text(text) is text
+        del ledger, kept  # the events' texts are in ``texts`` alone: joined, they go
+        pieces = joined(texts)
+        return pieces, errors, all(feed_text(piece) is piece for piece in pieces)
 
     owner = owner.lstrip("@") if owner else None
     depends = (audience, owner or "", str(today), at.isoformat())

@@ -200,9 +200,10 @@ def say(
     they are, and ends without one."""
     from mentorjournal.render.terminal import feed_text, palette_for, terminal_text, written
 
-    if isinstance(text, tuple):
+    if isinstance(text, tuple):  # each piece ends where a token, an event or a line does
         for piece in text:
-            stream.write(piece if clean else terminal_text(piece))
+            gated = feed_text(piece) if crlf else terminal_text(piece)
+            stream.write(piece if clean else gated)
         stream.write("\n" if ended else "")
         return
     if not clean:

@@ -36,10 +36,11 @@ PRODID = "-//mentorjournal//mj calendar//EN"
 
 def calendar_ics(
     feed: Feed, kept: Mapping[str, tuple[str, int, int, str]], now: int
-) -> tuple[str, Kept]:
-    """The feed as iCalendar text, and the ledger to keep: ``kept`` with this feed's
-    events as written. An event no longer in the feed keeps its sequence (back, it
-    must get a higher one) but not its text."""
+) -> tuple[list[str], Kept]:
+    """The feed as iCalendar text, in its calendar's and events' texts (to be joined by
+    ``terminal.joined`` once the ledger is written), and the ledger to keep: ``kept``
+    with this feed's events as written. An event no longer in the feed keeps its
+    sequence (back, it must get a higher one) but not its text."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -75,7 +76,7 @@ def calendar_ics(
         ledger[entry.uid] = (digest, sequence, stamp, text)
         texts.append(text)
     texts.append("END:VCALENDAR\r\n" + end)
-    return "".join(texts), ledger
+    return texts, ledger
 
 
 def clock_sequence(now: int) -> int:

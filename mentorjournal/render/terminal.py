@@ -90,6 +90,22 @@ def _pieces(text: str, stop: int | None = None) -> Iterator[str]:
         start = end
 
 
+def joined(texts: list[str]) -> tuple[str, ...]:
+    """``texts`` joined into pieces of about 1 MiB, the list emptied as it goes: each
+    text is let go once joined, so a 10 MB feed is not held twice."""
+    pieces: list[str] = []
+    batch: list[str] = []
+    size = 0
+    texts.reverse()
+    while texts:
+        batch.append(texts.pop())
+        size += len(batch[-1])
+        if size >= _PIECE or not texts:
+            pieces.append("".join(batch))
+            batch, size = [], 0
+    return tuple(pieces)
+
+
 def _ascii_only(piece: str, allowed: bytes, pairs: bytes = b"") -> bool:
     """Whether ASCII ``piece`` holds only ``allowed`` bytes, and ``pairs`` (CRLF) only
     as that pair: deleting the allowed bytes leaves nothing else."""

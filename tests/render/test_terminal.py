@@ -148,6 +148,19 @@ def test_long_texts_are_checked_and_written_a_piece_at_a_time() -> None:
     out = io.StringIO()
     terminal.written(out, feed)
     assert out.getvalue() == feed
+    # A text in pieces: joined ~1 MiB at a time (the list emptied), written, and gated
+    # piece by piece when it was not found clean.
+    texts = [line] * 120_000
+    pieces = terminal.joined(texts)
+    assert texts == [] and "".join(pieces) == feed and len(pieces) == 3
+    assert all(len(piece) >= 1 << 20 for piece in pieces[:-1])
+    for clean in (True, False):
+        out = io.StringIO()
+        fastpath.say(out, (*pieces, "\x1b[2J"), crlf=True, clean=clean, ended=True)
+        assert out.getvalue() == feed + ("\x1b[2J" if clean else "\\x1b[2J") + "\n"
+    out = io.StringIO()
+    fastpath.say(out, ('{"a": "\r"', "\x1b}"))
+    assert out.getvalue() == '{"a": "\\x0d"\\x1b}'
 
 
 def test_json_text_is_json_dumps_with_the_terminal_s_codes_escaped() -> None:
