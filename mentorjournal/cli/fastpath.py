@@ -202,8 +202,9 @@ def say(
 
     if isinstance(text, tuple):  # each piece ends where a token, an event or a line does
         for piece in text:
-            gated = feed_text(piece) if crlf else terminal_text(piece)
-            stream.write(piece if clean else gated)
+            if not clean:
+                piece = feed_text(piece) if crlf else terminal_text(piece)
+            stream.write(piece)
         stream.write("\n" if ended else "")
         return
     if not clean:
