@@ -217,3 +217,68 @@ def unframed_dict(where: str, wanted: object = None) -> tuple[object, dict[str, 
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return None  # cut short: no count at its end
+
+
+# A kept value's text longer than this is kept in pieces of about this size (``keep``).
+_PIECE = 1 << 20
+
+
+def _long(part: object) -> bool:
+    """A text, or a text in pieces (a tuple of them), too long to marshal beside itself."""
+    if isinstance(part, str):
+        return len(part) > _PIECE
+    if isinstance(part, tuple) and all(isinstance(piece, str) for piece in part):
+        return sum(len(piece) for piece in part) > _PIECE
+    return False
+
+
+def _pieces(text: str | tuple[str, ...]) -> Iterator[str]:
+    """A long text as it is kept: in its own pieces, or in pieces of ``_PIECE``."""
+    if isinstance(text, tuple):
+        yield from text
+        return
+    for at in range(0, len(text), _PIECE):
+        yield text[at : at + _PIECE]
+
+
+def keep(where: str, key: str, value: object) -> None:
+    """Keep ``value`` (text, or a tuple of plain values) under ``key``, ``framed``: the
+    key, the value with its long texts left out (None in their place) and where they
+    go, then each such text in pieces (``_pieces``): a 10 MB report is never marshalled
+    whole beside itself. A value marshal cannot write is not kept."""
+    from itertools import chain
+
+    whole = (value,) if isinstance(value, str) else value
+    if not isinstance(whole, tuple):
+        return
+    holes = tuple(at for at, part in enumerate(whole) if _long(part))
+    shape = tuple(None if at in holes else part for at, part in enumerate(whole))
+    texts = [whole[at] for at in holes]
+    counts = [len(text) if isinstance(text, tuple) else -(-len(text) // _PIECE) for text in texts]
+    joined = [isinstance(text, str) for text in texts]
+    pieces = chain.from_iterable(map(_pieces, texts))
+    head = (key, isinstance(value, str), shape, tuple(zip(holes, counts, joined, strict=True)))
+    try:  # noqa: SIM105 (contextlib is not imported on a warm report's path)
+        store(where, framed(chain((head,), pieces)))
+    except ValueError:
+        pass  # not plain data: nothing kept, the answer still right
+
+
+def kept(where: str, key: str) -> object:
+    """What ``keep`` kept under ``key``; None when missing, damaged or kept
+    under another key (then only the key is read)."""
+    try:
+        values = parts(where)
+        head = next(values, None)
+        if not (isinstance(head, tuple) and len(head) == 4 and head[0] == key):
+            return None
+        _, alone, shape, holes = head
+        whole = list(shape)
+        for at, count, joined in holes:
+            pieces = tuple(next(values) for _ in range(count))
+            if not all(isinstance(piece, str) for piece in pieces):
+                return None
+            whole[at] = "".join(pieces) if joined else pieces
+    except (OSError, EOFError, ValueError, TypeError, IndexError, StopIteration):
+        return None
+    return whole[0] if alone else tuple(whole)

@@ -20,7 +20,6 @@ import marshal
 import os
 import sys
 import time
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -37,7 +36,7 @@ PARALLEL_THRESHOLD = 400
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from mentorjournal.format.document import Packed, Stored
     from mentorjournal.model import Journal
@@ -327,7 +326,7 @@ def view(
     where = cachefile.cache_path(str(root), survey.git_dir, f"view-{name}")
     keep = not os.environ.get("MJ_NO_CACHE")
     if keep:
-        kept = _kept_value(where, key)
+        kept = cachefile.kept(where, key)
         if isinstance(kept, kind):
             return kept
         del kept  # an old report's text (~10 MB at 10,000 notes) must not outlive the miss
@@ -345,68 +344,5 @@ def view(
     if keep:
         if survey.rekeyed:  # a file saved while the journal was read has another key
             key = digest()
-        _keep_value(where, key, value)
+        cachefile.keep(where, key, value)
     return value
-
-
-# A view's text longer than this is kept in pieces of about this size (``_keep_value``).
-_PIECE = 1 << 20
-
-
-def _long(part: object) -> bool:
-    """A text, or a text in pieces (a tuple of them), too long to marshal beside itself."""
-    if isinstance(part, str):
-        return len(part) > _PIECE
-    if isinstance(part, tuple) and all(isinstance(piece, str) for piece in part):
-        return sum(len(piece) for piece in part) > _PIECE
-    return False
-
-
-def _pieces(text: str | tuple[str, ...]) -> Iterator[str]:
-    """A long text as it is kept: in its own pieces, or in pieces of ``_PIECE``."""
-    if isinstance(text, tuple):
-        yield from text
-        return
-    for at in range(0, len(text), _PIECE):
-        yield text[at : at + _PIECE]
-
-
-def _keep_value(where: str, key: str, value: object) -> None:
-    """Keep ``value`` under ``key``, framed (``cachefile.framed``): the key, the value
-    with its long texts left out (None in their place) and where they go, then each
-    such text in pieces (``_pieces``): a 10 MB report is never marshalled whole beside
-    itself."""
-    whole = (value,) if isinstance(value, str) else value
-    if not isinstance(whole, tuple):
-        return
-    holes = tuple(at for at, part in enumerate(whole) if _long(part))
-    shape = tuple(None if at in holes else part for at, part in enumerate(whole))
-    texts = [whole[at] for at in holes]
-    counts = [len(text) if isinstance(text, tuple) else -(-len(text) // _PIECE) for text in texts]
-    joined = [isinstance(text, str) for text in texts]
-    pieces = chain.from_iterable(map(_pieces, texts))
-    head = (key, isinstance(value, str), shape, tuple(zip(holes, counts, joined, strict=True)))
-    try:  # noqa: SIM105 (contextlib is not imported on a warm report's path)
-        cachefile.store(where, cachefile.framed(chain((head,), pieces)))
-    except ValueError:
-        pass  # not plain data: nothing kept, the answer still right
-
-
-def _kept_value(where: str, key: str) -> object:
-    """What ``_keep_value`` kept under ``key``; None when missing, damaged or kept
-    under another key (then only the key is read)."""
-    try:
-        values = cachefile.parts(where)
-        head = next(values, None)
-        if not (isinstance(head, tuple) and len(head) == 4 and head[0] == key):
-            return None
-        _, alone, shape, holes = head
-        whole = list(shape)
-        for at, count, joined in holes:
-            pieces = tuple(next(values) for _ in range(count))
-            if not all(isinstance(piece, str) for piece in pieces):
-                return None
-            whole[at] = "".join(pieces) if joined else pieces
-    except (OSError, EOFError, ValueError, TypeError, IndexError, StopIteration):
-        return None
-    return whole[0] if alone else tuple(whole)
