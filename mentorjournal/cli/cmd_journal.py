@@ -289,7 +289,7 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
     if errors:
         from mentorjournal.cli.fastpath import errors_note
 
-        _echo("\n" + errors_note(errors, "items"), err=True)
+        _echo("\n" + errors_note("items"), err=True)
 
 
 @main.command(short_help="Re-validate on every save and redraw the findings and status.")

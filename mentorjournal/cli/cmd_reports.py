@@ -157,7 +157,7 @@ def calendar(
     if errors:
         from mentorjournal.cli.fastpath import errors_note
 
-        _echo(errors_note(errors, "events"), err=True)
+        _echo(errors_note("events"), err=True)
     text = "".join(pieces)
     if output is None:
         _echo(text, crlf=True)

@@ -171,7 +171,7 @@ def calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     except MjError as exc:
         return refused(err, exc)
     if errors:
-        say(err, errors_note(errors, "events") + "\n")
+        say(err, errors_note("events") + "\n")
     say(out, text, crlf=True, clean=clean)
     return 0
 

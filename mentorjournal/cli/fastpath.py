@@ -285,14 +285,15 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
             fast.keep_output(kind, key, text)
     out.write(text)
     if fast.errors and not as_json:
-        err.write(f"\n{errors_note(fast.errors, 'items')}\n")
+        err.write(f"\n{errors_note('items')}\n")
     return 0
 
 
-def errors_note(errors: int, what: str) -> str:
-    """What status and calendar say below their output when files hold errors."""
-    count = f"{errors} error" + ("s" if errors != 1 else "")
-    return f"{count} in the journal's files: some {what} may be missing (`mj validate` shows where)"
+def errors_note(what: str) -> str:
+    """What status and calendar say below their output when a file holds an error of its
+    own (one that may keep its items from being read). No count: `mj validate` also
+    counts the errors between files (an unknown owner), which hide nothing."""
+    return f"Some files have errors, so some {what} may be missing: `mj validate` shows them."
 
 
 def _status_output(

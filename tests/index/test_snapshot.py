@@ -107,7 +107,8 @@ def test_a_broken_note_still_counts_its_errors(
         "---\ndate: 2026-11-19\nattendees: ana\n---\n- [ ] @ana Fix me\n"
     )
     assert_same(sample_repo, monkeypatch, expect_fast=True)
-    assert "some items may be missing" in fast(sample_repo, "status", "--today", TODAY)[2]
+    said = fast(sample_repo, "status", "--today", TODAY)[2]
+    assert "so some items may be missing: `mj validate` shows them" in said
 
 
 @pytest.mark.parametrize(

@@ -352,7 +352,7 @@ def test_a_file_with_errors_is_named_below_the_feed_on_both_paths(repo: Path) ->
     write(
         repo, "sessions/2025-02-26.md", "---\ndate: 2025-02-26\nattendees: ana\n---\n- [ ] @ana x\n"
     )
-    said = "1 error in the journal's files: some events may be missing (`mj validate` shows where)"
+    said = "Some files have errors, so some events may be missing: `mj validate` shows them."
     assert (
         mj("calendar", "--today", TODAY, "-o", "cal.ics", cwd=repo).stderr.splitlines()[0] == said
     )
