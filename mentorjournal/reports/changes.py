@@ -37,7 +37,25 @@ class FieldChange:
     after: Any
 
     def describe(self) -> str:
-        return f"{self.path}: {render_value(self.before)} -> {render_value(self.after)}"
+        name = self.path.rpartition(".")[2]
+        before, after = (
+            render_value(_keys_shown(value, name)) for value in (self.before, self.after)
+        )
+        return f"{self.path}: {before} -> {after}"
+
+
+def _keys_shown(value: Any, name: str) -> Any:
+    """``value`` with each SSH public key (a ``key:``) as its fingerprint, as `ssh-keygen
+    -l` prints it: a whole key (~100 characters) filled a commit's subject line."""
+    if isinstance(value, Mapping):
+        return {key: _keys_shown(part, str(key)) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_keys_shown(part, name) for part in value]
+    if name == "key" and isinstance(value, str):
+        from mentorjournal.sshkeys import fingerprint, key_id
+
+        return fingerprint(value) if key_id(value) else value
+    return value
 
 
 @dataclass(frozen=True)

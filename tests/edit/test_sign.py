@@ -408,3 +408,22 @@ def test_without_ssh_keygen_signing_fails_clearly_and_nothing_counts(
     assert f"not signed: ben; invalid: ana ({why})" in said["summary"]
     history = mj("history", cwd=keyed).output
     assert f"signed by ana on 2025-07-20 with {_print(keys['ana'])}: invalid ({why})" in history
+
+
+def test_a_key_is_named_by_its_fingerprint_in_commit_messages_and_history(
+    journal: Path, keys: dict[str, Path]
+) -> None:
+    """From a newcomer's trial: `mj key` then `mj commit` wrote the whole public key
+    (~100 characters) into the commit's subject line, and `mj history` repeated it."""
+    from mentorjournal.reports.changes import journal_changes
+
+    before = (journal / "agreement.md").read_bytes()
+    assert mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal).exit_code == 0
+    assert mj("key", "--as", "carla", "--file", str(keys["carla"]), cwd=journal).exit_code == 0
+    after = (journal / "agreement.md").read_bytes()
+    said = "\n".join(
+        c.summary for c in journal_changes({"agreement.md": before}, {"agreement.md": after})
+    )
+    assert _print(keys["ana"]) in said and _print(keys["carla"]) in said
+    assert public(keys["ana"]).split()[1] not in said
+    assert public(keys["carla"]).split()[1] not in said
