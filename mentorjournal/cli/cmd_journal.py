@@ -73,11 +73,11 @@ def init(
         _echo("git     initialised a repository")
     no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
     _echo(f"hook    {result.hook or no_hook}")
-    _echo("merge   driver set up: items and signatures edited on both sides merge")
+    _echo("merge   driver set up: items and signatures edited on both sides merge by themselves")
     _echo(
         "\nNext: write the agreement's sections together (`mj validate` lists what is left), "
-        "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit` "
-        "and both `mj sign`."
+        "add goals with `mj new goal ID`, read it with `mj agreement`, then `mj commit`; "
+        "each of you adds a key once (`mj key`) and signs (`mj sign`)."
     )
     if result.git_initialised:  # a repository that was there may be shared already
         _echo(

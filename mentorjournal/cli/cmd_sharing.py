@@ -50,7 +50,7 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
     _echo(f"cloned {url} into {target}")
     no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
     _echo(f"hook    {hook_path or no_hook}")
-    _echo("merge   items and signatures edited on both sides merge by themselves")
+    _echo("merge   driver set up: items and signatures edited on both sides merge by themselves")
     _echo(f"next    cd {target} && mj status")
 
 
@@ -199,7 +199,7 @@ def hook_install(ctx: click.Context, follow_hooks_path: bool) -> None:
         _echo(f"added {root / '.gitattributes'}: record it with `mj commit`")
     beside = " (run by the pre-commit framework's hook)" if path.name == hook.LEGACY else ""
     _echo(f"hook installed: {path}{beside}")
-    _echo("merge driver set up: items and signatures edited on both sides merge")
+    _echo("merge driver set up: items and signatures edited on both sides merge by themselves")
 
 
 @hook_group.command("uninstall")

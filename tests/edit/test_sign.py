@@ -111,6 +111,9 @@ def test_sign_edit_stale_resign_valid(keyed: Path, keys: dict[str, Path]) -> Non
     assert _signatures(keyed) == _state([], ["ana", "ben"], [], [])
     assert _findings(keyed) == [("stale-signature", "warning")]
     assert mj("validate", cwd=keyed).exit_code == 0  # stale is a warning
+    # Someone who signed before has a key: the hint is only to sign again.
+    said = " ".join(mj("status", "--owner", "ana", cwd=keyed).stdout.split())
+    assert "sign with: mj sign --as ana (and ben, each in their own clone)" in said
 
     assert "re-signed" in _sign(keyed, "ana", keys["ana"], "2025-08-01")
     assert _signatures(keyed) == _state(["ana"], ["ben"], [], [])

@@ -172,7 +172,8 @@ def test_the_signing_hint_names_the_person_asked_about(journal: Path) -> None:
     for owner, first, rest in (("ana", "ana", "ben"), ("ben", "ben", "ana")):
         out = mj("status", "--owner", f"@{owner}", "--today", "2025-08-05", cwd=journal).stdout
         said = " ".join(out.split())
-        assert f"sign with: mj sign --as {first} (and {rest}, each in their own clone)" in said
+        hint = f"mj key --as {first} (once), then mj sign --as {first} (and {rest}, each in"
+        assert f"sign with: {hint} their own clone)" in said
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(journal: Path) -> None:
