@@ -161,15 +161,26 @@ def _move_to(top: Path, branch: str, old: str | None, new: str) -> None:
         _run(top, ["update-ref", "ORIG_HEAD", old])
 
 
-def _refuse_rewritten(top: Path, upstream: Upstream, before: str | None, head: str | None) -> str:
+def _refuse_rewritten(
+    top: Path, upstream: Upstream, before: str | None, head: str | None, first: bool = False
+) -> str:
     """The commit the remote branch now holds; refused, with the tracking branch put
     back, when the shared history was rewritten: what we had from it is gone from it
-    (a force-push), or it shares no commit with ours."""
+    (a force-push), or it shares no commit with ours. ``first``: the branch has never
+    been shared there (no upstream yet), so a history apart is another journal's."""
     theirs = _out(top, "rev-parse", "--verify", f"{upstream.tracking_ref}^{{commit}}")
     gone = before is not None and not _is_ancestor(top, before, theirs)
     apart = head is not None and _run(top, ["merge-base", head, theirs], ok_codes=(0, 1)).returncode
     if not gone and not apart:
         return theirs
+    if first and before is None:  # never shared there: another journal's history
+        raise MjError(
+            f"{upstream} ({theirs[:7]}) holds another history, which shares no commit with "
+            f"this journal's: it is not where this journal is shared. Nothing was changed. "
+            f"To join the journal there, `mj clone URL` into another folder; to share this "
+            f"one, point {upstream.remote} at an empty repository (`git remote set-url "
+            f"{upstream.remote} URL`)."
+        )
     if before is not None:
         _run(top, ["update-ref", "-m", "mj sync: rewritten", upstream.tracking_ref, before])
     lost = "no longer holds the commits you had from it" if gone else "shares no commit with yours"
@@ -230,11 +241,11 @@ def start_merge(journal_root: Path) -> dict[str, str]:
     """`mj sync --merge`: merge the other side's work here, leaving each clash marked in
     its file; the files that need a person (repository-relative), with how
     (``_kinds``)."""
-    top, branch, upstream, _, before = _fetched(journal_root)
+    top, branch, upstream, first, before = _fetched(journal_root)
     if _commit_of(top, upstream.tracking_ref) is None:
         raise MjError(f"{upstream} does not exist yet: there is nothing to merge")
     head = head_commit(top)
-    theirs = _refuse_rewritten(top, upstream, before, head)
+    theirs = _refuse_rewritten(top, upstream, before, head, first)
     _refuse_overwrites(top, head, theirs)
     message = f"Merge {upstream} into {branch} (mj sync)"
     _run(
@@ -295,7 +306,7 @@ def sync(journal_root: Path) -> SyncResult:
 
     target, pulled = head, 0
     if remote_has_branch:
-        theirs = _refuse_rewritten(top, upstream, before, head)
+        theirs = _refuse_rewritten(top, upstream, before, head, set_upstream)
         pulled = _count(top, f"HEAD..{theirs}" if head else theirs)
         if pulled:
             merged = _merged_commit(top, head, theirs, f"Merge {upstream} into {branch} (mj sync)")

@@ -11,10 +11,12 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     MENTEE,
     MENTOR,
     SharedRepo,
+    commit_files,
     git,
     git_sandbox,
     head,
     make_journal,
+    make_repo,
     make_shared,
     repo_state,
     write,
@@ -137,6 +139,26 @@ def test_first_sync_sets_the_upstream(tmp_path: Path) -> None:
     again = _ok("sync", cwd=repo).splitlines()[-2:]
     assert again == ["up to date with origin/main", "origin/main is now this branch's upstream"]
     assert git(repo, "rev-parse", "--abbrev-ref", "main@{upstream}").strip() == "origin/main"
+
+
+def test_a_first_sync_to_another_journal_says_so(tmp_path: Path) -> None:
+    """From a newcomer's trial: a new journal pointed at a repository that holds another
+    journal was told "the shared history was rewritten by someone", as if one of the
+    two had force-pushed. Nothing changes either way."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    other = make_repo(tmp_path / "other")
+    commit_files(other, {"agreement.md": AGREEMENT.replace("biweekly", "weekly")}, "Theirs")
+    git(other, "push", "--quiet", str(remote), "main")
+    repo = make_journal(tmp_path / "j")
+    git(repo, "remote", "add", "origin", str(remote))
+    before = head(repo)
+    result = mj("sync", cwd=repo)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "rewritten" not in said
+    assert "holds another history" in said and "`mj clone URL`" in said
+    assert "an empty repository" in said
+    assert head(repo) == before and git(remote, "rev-parse", "main").strip() == head(other)
 
 
 def test_unreachable_remote_keeps_local_commits(tmp_path: Path) -> None:
