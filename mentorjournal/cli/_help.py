@@ -32,7 +32,7 @@ MAIN_HELP = (
     "  reopen     Open a done or cancelled item ID again.\n"
     "  sign       Sign the current agreement text as H, with H's SSH key.\n"
     "  status     Open action items by owner, next meeting, review, signatures.\n"
-    "  summary    Progress report: goals, cadence, actions, ratings, retros.\n"
+    "  summary    Progress: goals, cadence, actions, ratings, agreement, retros.\n"
     "  sync       Bring the other side's commits in, then send yours out.\n"
     "  validate   Check journal files against the schemas and cross-file rules.\n"
     "  watch      Re-validate on every save and redraw the findings and status.\n"

@@ -23,7 +23,8 @@ def _init_options(command: F) -> F:
 
     for field, question in reversed(QUESTIONS):
         flag = "--" + field.replace("_", "-")
-        command = click.option(flag, field, metavar="TEXT", help=question + ".")(command)
+        metavar = {"length": "MINUTES", "review": "DATE"}.get(field, "TEXT")
+        command = click.option(flag, field, metavar=metavar, help=question + ".")(command)
     return command
 
 

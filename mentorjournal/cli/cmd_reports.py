@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
 
-@main.command(short_help="Progress report: goals, cadence, actions, ratings, retros.")
+@main.command(short_help="Progress: goals, cadence, actions, ratings, agreement, retros.")
 @format_option("text", "md", "json", "html")
 @click.option("--since", metavar="DATE", callback=_date_option, help="Window start.")
 @click.option("--until", metavar="DATE", callback=_date_option, help="Window end (default today).")

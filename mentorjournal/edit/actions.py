@@ -204,7 +204,11 @@ def _refuse(item: ActionItem, command: str) -> None:
     where = f"({item.path}:{item.line})"
     if command in ("done", "cancel") and item.state == "done":
         when = f" on {item.done}" if item.done else ""
-        hint = "" if command == "done" else f"; `mj reopen {item.id}` first"
+        hint = (
+            f"; `mj reopen {item.id}` opens it again"
+            if command == "done"
+            else f"; `mj reopen {item.id}` first"
+        )
         raise MjError(f"item {item.id} is already done{when} {where}{hint}")
     if command in ("done", "cancel") and item.state == "cancelled":
         hint = f"; `mj reopen {item.id}` to open it again"

@@ -41,7 +41,7 @@ QUESTIONS = (
     ("mentee", "Mentee's handle"),
     ("mentee_name", "Mentee's name"),
     ("purpose", "Your shared purpose, one paragraph (empty: write it later)"),
-    ("cadence", "How often you meet (weekly, biweekly, monthly, N weeks)"),
+    ("cadence", "How often you meet (weekly, biweekly, monthly, N weeks, N days)"),
     ("length", "How long a meeting is, in minutes"),
     ("mode", "How you meet (" + ", ".join(MODES) + ")"),
     ("review", "When you review this agreement (YYYY-MM-DD)"),

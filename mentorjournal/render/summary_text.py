@@ -137,7 +137,11 @@ def _cadence(cadence: Cadence, until: str) -> list[str]:
     if cadence.days_since_last == 0:
         out.append(f"  last session on {until}")
     elif cadence.days_since_last is not None:
-        out.append(f"  last session {plural(cadence.days_since_last, 'day')} before {until}")
+        import datetime as dt
+
+        last = dt.date.fromisoformat(until) - dt.timedelta(days=cadence.days_since_last)
+        ago = f"{plural(cadence.days_since_last, 'day')} before {until}"
+        out.append(f"  last session {last.isoformat()} ({ago})")
     if cadence.agenda_by:
         led = ", ".join(f"@{h} ({plural(n, 'session')})" for h, n in cadence.agenda_by)
         out.append(f"  agenda set by {led}")

@@ -292,7 +292,9 @@ def test_done_refuses_done_cancelled_unknown_and_ambiguous(tmp_path: Path) -> No
 
     result = done(root, item(root, "Finished").id)
     assert result.exit_code == 1
-    assert "already done on 2025-07-20 (sessions/2025-07-18.md:6)" in result.output
+    finished = item(root, "Finished").id
+    said = f"already done on 2025-07-20 (sessions/2025-07-18.md:6); `mj reopen {finished}` opens"
+    assert said in " ".join(result.output.split())
 
     result = done(root, item(root, "Dropped").id)
     assert result.exit_code == 1 and "cancelled" in result.output

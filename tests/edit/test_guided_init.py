@@ -31,7 +31,7 @@ def test_init_on_a_terminal_asks_every_question(tmp_path: Path) -> None:
     term.type("")  # the default
     term.expect("shared purpose")
     term.type("Ana grows into a design lead who runs her own studio.")
-    term.expect("How often you meet (weekly, biweekly, monthly, N weeks) [biweekly]")
+    term.expect("How often you meet (weekly, biweekly, monthly, N weeks, N days) [biweekly]")
     term.type("every now and then")
     assert "is not a cadence" in term.expect("How often you meet")
     term.type("monthly")

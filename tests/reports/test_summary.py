@@ -257,6 +257,8 @@ def test_markdown_and_text_show_the_same_numbers(fixture_journal: Path) -> None:
     # Said in words: "on" the day itself, "1 session" (a newcomer read "0 days before"
     # and "agenda by @ana 3").
     assert "last session on 2025-03-03" in text
+    earlier = summary(fixture_journal, "--until", "2025-03-10")  # its date, then how long ago
+    assert "last session 2025-03-03 (7 days before 2025-03-10)" in earlier
     assert "agenda set by @ana (3 sessions), @ben (1 session)" in text
     md = summary(fixture_journal, "--format", "md")
     assert "| Portfolio with case studies (`portfolio`) | active | 1/2 | 1 / 1 / 1 | 3 |" in md
