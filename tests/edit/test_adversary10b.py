@@ -65,7 +65,7 @@ def _editor_save(note: Path, how: str) -> None:
         spare.write_text(text, "utf-8")
         os.replace(spare, note)
     else:  # some editors truncate the note and write it in place
-        with open(note, "r+", encoding="utf-8") as handle:
+        with note.open("r+", encoding="utf-8") as handle:
             handle.truncate(0)
             handle.write(text)
 
