@@ -148,3 +148,28 @@ def test_commit_names_a_new_note_that_git_ignores_instead_of_nothing_changed(
     result = mj("commit", cwd=ana)
     committed = "sessions/2027-02-01.md" in git(ana, "ls-tree", "-r", "--name-only", "HEAD")
     assert committed or ("sessions/2027-02-01.md" in result.output and "ignore" in result.output)
+
+
+@pytest.mark.xfail(strict=True, reason="-o writes over a journal document (defect 4)")
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (("agreement", "--format", "md"), "agreement.md"),
+        (("summary", "--format", "md"), NOTE),
+        (("calendar",), NOTE),
+    ],
+)
+def test_a_report_is_never_written_over_a_journal_document(
+    tmp_path: Path, args: tuple[str, ...], target: str
+) -> None:
+    """`mj agreement --format md -o agreement.md` (one letter from `-o agreement-doc.md`)
+    replaced the agreement, its front matter and signatures with the rendered page, and
+    `mj summary -o` / `mj calendar -o` a session note, uncommitted edits and all."""
+    root = tmp_path / "journal"
+    (root / "sessions").mkdir(parents=True)
+    (root / "agreement.md").write_text(AGREEMENT, "utf-8")
+    (root / NOTE).write_text(SESSION + "Uncommitted thoughts.\n", "utf-8")
+    before = (root / target).read_bytes()
+    result = mj(*args, "-o", target, cwd=root)
+    assert (root / target).read_bytes() == before
+    assert result.exit_code == 1 and target in result.output
