@@ -11,6 +11,9 @@ so the day it is fixed the test says so.
 2. `mj done/add/...` write during a rebase that stopped on a conflict, while `mj commit`
    and `mj sync` refuse and advise `git rebase --abort`, which resets the work tree:
    the item mj wrote is silently gone.
+3. A new note that a .gitignore or info/exclude pattern hides: `mj commit` says "no
+   journal file changed", `mj sync` "nothing to push"; it is never shared.
+4. `mj agreement/summary/calendar -o FILE` write over a journal document.
 """
 
 from __future__ import annotations
