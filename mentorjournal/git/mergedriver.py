@@ -170,7 +170,8 @@ def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> li
         out += new
         position = max(position, i2)
     out += base[position:]
-    return out
+    # A side's last line without its newline, followed by more: two lines would be one.
+    return None if any(not line.endswith(b"\n") for line in out[:-1]) else out
 
 
 def _signatures_merged(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:

@@ -144,6 +144,19 @@ def test_both_append_items_at_the_end_and_both_are_kept(pair: Pair) -> None:
     assert _session(pair.ben) == base + "- [ ] @ben Book a room\n- [ ] @ana Send the draft\n"
 
 
+def test_an_item_appended_without_a_final_newline_is_never_joined_to_theirs(pair: Pair) -> None:
+    """Ben's editor saves without a final newline (VS Code's default): the driver put
+    his last item and Ana's new one on one line, "Book a room- [ ] @ana Send the
+    draft", so a clean sync pushed Ana's item as part of Ben's. A person decides now."""
+    base = _session(pair.ana)
+    _commit(pair.ana, {"sessions/2025-07-18.md": base + "- [ ] @ana Send the draft\n"}, "ana")
+    _commit(pair.ben, {"sessions/2025-07-18.md": base + "- [ ] @ben Book a room"}, "ben")
+    _ok("sync", cwd=pair.ana)
+    stopped = mj("sync", cwd=pair.ben)
+    assert stopped.exit_code == 1 and "sessions/2025-07-18.md" in stopped.output
+    assert _session(pair.ben) == base + "- [ ] @ben Book a room"
+
+
 def test_both_sign_on_their_own_machines_and_both_signatures_count(
     pair: Pair, tmp_path: Path
 ) -> None:
@@ -301,6 +314,8 @@ def test_driver_without_its_python_falls_back_to_gits_own_conflict(pair: Pair) -
         ("- [x] a\n- [ ] b\n", "- [-] a\n- [ ] b\n", None),
         # Prose next to an item: a person decides.
         ("- [x] a\n- [ ] b\n", "- [ ] a\nprose\n", None),
+        # A last line without its newline is never joined to a line appended after it.
+        ("- [ ] a\n- [ ] b\n- [ ] c", "- [ ] a\n- [ ] b\n- [ ] d\n", None),
         # CRLF lines keep their endings.
         ("- [x] a\r\n- [ ] b\r\n", "- [ ] a\r\n- [x] b\r\n", "- [x] a\r\n- [x] b\r\n"),
     ],
