@@ -242,6 +242,18 @@ def _print_or_write(base: Path, output: Path | None, text: str, data: bytes | No
     from mentorjournal.edit.writer import atomic_write
 
     target = output if output.is_absolute() else base / output
+    try:
+        with target.open("rb") as held:
+            start = held.read(7).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        start = b""  # none there (or unreadable: the write says why)
+    if start[:4] in (b"---\n", b"---\r"):  # a note or the agreement, one letter off a name
+        from mentorjournal.errors import MjError
+
+        raise MjError(
+            f"{target} starts with front matter, as a journal file does: a report is never "
+            "written over one; choose another name"
+        )
     atomic_write(target, (text.rstrip("\n") + "\n").encode() if data is None else data)
     _echo(f"wrote   {target}", err=True)
 
