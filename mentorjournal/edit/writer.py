@@ -30,7 +30,22 @@ def rewrite(root: Path, path: Path, change: Callable[[bytes], tuple[bytes, T]]) 
     between the read and the rename (another mj, an editor's save), nothing is written
     and ``change`` runs again on the fresh bytes. Each retry means another write
     landed, so 20 writers at once all get through.
+
+    Refused while a rebase, merge, cherry-pick or revert is unfinished there: abandoning
+    it (`git rebase --abort`, which `mj commit` names as a way out) resets the files, and
+    the change would go with them.
     """
+    from mentorjournal.index.gitstate import git_location, operation_in_progress
+
+    location = git_location(str(root))
+    operation = operation_in_progress(location[1]) if location else None
+    if operation is not None:
+        what, how = operation
+        raise MjError(
+            f"cannot change {path.name}: {what} is unfinished in this repository, and "
+            f"ending it may reset the files and this change with them. Finish it first "
+            f"({how}), then run the command again"
+        )
     for _ in range(20):
         data = _read_whole(path)
         new, result = change(data)

@@ -37,28 +37,6 @@ __all__ = [
 ]
 
 
-def _operation_in_progress(gdir: Path) -> tuple[str, str] | None:
-    """(what, how to finish or abandon it) for an unfinished git operation, or None."""
-    if (gdir / "rebase-merge").is_dir():
-        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
-    if (gdir / "rebase-apply").is_dir():
-        if (gdir / "rebase-apply" / "applying").exists():
-            return ("a `git am`", "`git am --continue` or `git am --abort`")
-        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
-    if (gdir / "MERGE_HEAD").exists():
-        return (
-            "a merge",
-            "resolve the conflicts, `git add` the files and `git commit`, or `git merge --abort`",
-        )
-    if (gdir / "CHERRY_PICK_HEAD").exists():
-        return ("a cherry-pick", "`git cherry-pick --continue` or `git cherry-pick --abort`")
-    if (gdir / "REVERT_HEAD").exists():
-        return ("a revert", "`git revert --continue` or `git revert --abort`")
-    if (gdir / "sequencer").is_dir():
-        return ("a cherry-pick or revert sequence", "`git cherry-pick --abort` or `--continue`")
-    return None
-
-
 def _repo_dirs(path: Path) -> tuple[Path, Path]:
     """(top level, git directory) of the repository holding ``path``; refused outside one."""
     located = locate(path)
@@ -79,7 +57,7 @@ def _ensure_no_lock_or_operation(
             f"or one crashed. Wait for it to finish; if no git program is running, delete "
             f"{lock} yourself and retry."
         )
-    operation = _operation_in_progress(gdir)
+    operation = gitstate.operation_in_progress(str(gdir))
     if operation is not None:
         what, finish = operation
         raise MjError(

@@ -193,6 +193,33 @@ def _widen(pipe: int) -> None:
         pass
 
 
+def operation_in_progress(git_dir: str) -> tuple[str, str] | None:
+    """(what, how to finish or abandon it) for an unfinished git operation in the work
+    tree whose git directory is ``git_dir``, or None."""
+
+    def there(name: str) -> bool:
+        return os.path.exists(os.path.join(git_dir, name))
+
+    if there("rebase-merge"):
+        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
+    if there("rebase-apply"):
+        if there(os.path.join("rebase-apply", "applying")):
+            return ("a `git am`", "`git am --continue` or `git am --abort`")
+        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
+    if there("MERGE_HEAD"):
+        return (
+            "a merge",
+            "resolve the conflicts, `git add` the files and `git commit`, or `git merge --abort`",
+        )
+    if there("CHERRY_PICK_HEAD"):
+        return ("a cherry-pick", "`git cherry-pick --continue` or `git cherry-pick --abort`")
+    if there("REVERT_HEAD"):
+        return ("a revert", "`git revert --continue` or `git revert --abort`")
+    if there("sequencer"):
+        return ("a cherry-pick or revert sequence", "`git cherry-pick --abort` or `--continue`")
+    return None
+
+
 # An unfinished operation owns the index: refreshing it then is not mj's to do.
 _OPERATIONS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 

@@ -8,9 +8,9 @@ so the day it is fixed the test says so.
    editor's save is never overwritten"). Under load (2 busy cores, an editor saving
    every ~8 ms) 3 of 17 `mj done/due/add` writes lost a save. The test stops mj at the
    rename with strace (a real syscall delay, nothing in mj mocked) and saves meanwhile.
-2. `mj done/add/...` write during a rebase that stopped on a conflict, while `mj commit`
+2. `mj done/add/...` wrote during a rebase that stopped on a conflict, while `mj commit`
    and `mj sync` refuse and advise `git rebase --abort`, which resets the work tree:
-   the item mj wrote is silently gone.
+   the item mj wrote was silently gone (fixed: mj edits nothing until it is finished).
 3. A new note that a .gitignore or info/exclude pattern hides: `mj commit` says "no
    journal file changed", `mj sync` "nothing to push"; it is never shared.
 4. `mj agreement/summary/calendar -o FILE` wrote over a journal document (fixed: a
@@ -112,7 +112,6 @@ def test_an_editor_save_while_mj_renames_its_write_is_not_lost(tmp_path: Path, h
     assert SAVED in note.read_text("utf-8"), (run.returncode, out, err)
 
 
-@pytest.mark.xfail(strict=True, reason="mj edits during a stopped rebase (defect 2)")
 def test_an_item_added_during_a_rebase_survives_the_abort_mj_advises(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
     ana, ben = shared.mentee, shared.mentor
@@ -131,9 +130,13 @@ def test_an_item_added_during_a_rebase_survives_the_abort_mj_advises(tmp_path: P
     added = mj("add", "Book the room", "--owner", "ana", "--to", "sessions/2025-07-25.md", cwd=ana)
     refused = mj("commit", cwd=ana)
     assert refused.exit_code == 1 and "git rebase --abort" in refused.output
-    if added.exit_code == 0:  # mj wrote it: the way out mj gives must keep it
-        git(ana, "rebase", "--abort")
-        assert "Book the room" in (ana / "sessions/2025-07-25.md").read_text("utf-8")
+    # mj writes nothing a way out of the rebase would reset: it says to finish it first.
+    assert added.exit_code == 1 and "a rebase is unfinished" in " ".join(added.output.split())
+    assert "Book the room" not in (ana / "sessions/2025-07-25.md").read_text("utf-8")
+    git(ana, "rebase", "--abort")
+    added = mj("add", "Book the room", "--owner", "ana", "--to", "sessions/2025-07-25.md", cwd=ana)
+    assert added.exit_code == 0
+    assert "Book the room" in (ana / "sessions/2025-07-25.md").read_text("utf-8")
 
 
 @pytest.mark.xfail(strict=True, reason="an ignored journal file is silently skipped (defect 3)")
