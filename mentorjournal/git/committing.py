@@ -30,6 +30,36 @@ _NOTHING = (
 )
 
 
+def _nothing(root: Path) -> str:
+    """Why there is nothing to commit, naming the journal's notes git ignores (a pattern in
+    .gitignore, perhaps pushed by the other person, or in .git/info/exclude): they are
+    never staged, so never shared, while `mj status` lists their items."""
+    from mentorjournal.git import gitrepo
+
+    def git(*args: str) -> str:
+        said = gitrepo._run(root, args, ok_codes=(0, 1)).stdout
+        return said.decode("utf-8", "surrogateescape")
+
+    others = ("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--")
+    notes = [
+        p
+        for p in git(*others, "agreement.md", "goals", "sessions").split("\0")
+        if p.endswith(".md")
+    ]
+    if not notes:
+        return _NOTHING
+    # "SOURCE:LINE:PATTERN<TAB>PATH": where the rule that hides the first one is.
+    rule = git("check-ignore", "--verbose", "--", notes[0]).partition("\t")[0]
+    source, _, rest = rule.partition(":")
+    where = f" ({source}:{rest.replace(':', ': ', 1)})" if rest else ""
+    shown = ", ".join(notes[:5]) + (" ..." if len(notes) > 5 else "")
+    return (
+        f"nothing to commit, but git ignores {shown}{where}, so it is never staged and "
+        "never shared. Remove that rule, or add the note once with `git add -f -- FILE`; "
+        "then `mj commit`."
+    )
+
+
 @dataclass(frozen=True)
 class Trial:
     """The copy of the index the check passed, with the plan's files staged in it."""
@@ -264,7 +294,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
     root, prefix = plan.root, plan.prefix
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:
-        raise MjError(_NOTHING)  # known before anything of the user's is staged
+        raise MjError(_nothing(root))  # known before anything of the user's is staged
     settings = commitwriter.commit_settings(root) if checked else None  # read meanwhile
     with _interrupts_deferred() as interrupted:
         promoted = trial is not None and writes.promote_index(
@@ -277,7 +307,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
             staged = gitrepo.changed_in_index(plan.located[0])  # the whole repository's
             checked = None  # the index changed meanwhile: not what was checked
         if not staged:
-            raise MjError(_NOTHING)
+            raise MjError(_nothing(root))
         changed = {p[len(prefix) :]: blobs for p, blobs in staged.items() if p.startswith(prefix)}
         before, after = _staged_versions(root, changed)
         changes = journal_changes(before, after)

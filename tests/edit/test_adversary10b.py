@@ -11,8 +11,9 @@ so the day it is fixed the test says so.
 2. `mj done/add/...` wrote during a rebase that stopped on a conflict, while `mj commit`
    and `mj sync` refuse and advise `git rebase --abort`, which resets the work tree:
    the item mj wrote was silently gone (fixed: mj edits nothing until it is finished).
-3. A new note that a .gitignore or info/exclude pattern hides: `mj commit` says "no
-   journal file changed", `mj sync` "nothing to push"; it is never shared.
+3. A new note that a .gitignore or info/exclude pattern hides: `mj commit` said "no
+   journal file changed", `mj sync` "nothing to push"; it was never shared (now: when
+   nothing else changed, `mj commit` names the ignored notes and the rule).
 4. `mj agreement/summary/calendar -o FILE` wrote over a journal document (fixed: a
    file that starts with front matter is refused).
 """
@@ -139,7 +140,6 @@ def test_an_item_added_during_a_rebase_survives_the_abort_mj_advises(tmp_path: P
     assert "Book the room" in (ana / "sessions/2025-07-25.md").read_text("utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="an ignored journal file is silently skipped (defect 3)")
 def test_commit_names_a_new_note_that_git_ignores_instead_of_nothing_changed(
     tmp_path: Path,
 ) -> None:
@@ -153,8 +153,12 @@ def test_commit_names_a_new_note_that_git_ignores_instead_of_nothing_changed(
     (ana / "sessions").mkdir()
     (ana / "sessions/2027-02-01.md").write_text(SESSION.replace("2025-07-18", "2027-02-01"))
     result = mj("commit", cwd=ana)
-    committed = "sessions/2027-02-01.md" in git(ana, "ls-tree", "-r", "--name-only", "HEAD")
-    assert committed or ("sessions/2027-02-01.md" in result.output and "ignore" in result.output)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "git ignores sessions/2027-02-01.md" in said
+    assert ".git/info/exclude:1: sessions/2027-*" in said and "`git add -f -- FILE`" in said
+    git(ana, "add", "-f", "--", "sessions/2027-02-01.md")  # what it says to do
+    assert mj("commit", cwd=ana).exit_code == 0
+    assert "sessions/2027-02-01.md" in git(ana, "ls-tree", "-r", "--name-only", "HEAD")
 
 
 @pytest.mark.parametrize(
