@@ -61,7 +61,8 @@ def _ensure_no_lock_or_operation(
     if operation is not None:
         what, finish = operation
         raise MjError(
-            f"cannot {doing}: {what} is in progress in {top}. Finish it with {finish}, then retry."
+            f"cannot {doing}: {what} is in progress in {top}. Finish it first ({finish}), "
+            "then retry."
         )
     return top, gdir
 
