@@ -107,7 +107,12 @@ def push(
     said = _network(repo, ["push", "--quiet", *upstream, "--", remote, refspec])
     if said is None:
         return
-    if "rejected" in said or "non-fast-forward" in said or "fetch first" in said:
+    if "remote rejected" in said:  # a hook or a rule of the server's, not a race
+        advice = (
+            "The remote's own rules refused it (a hook, a protected branch): its reason is "
+            "above; ask whoever runs it."
+        )
+    elif "rejected" in said or "non-fast-forward" in said or "fetch first" in said:
         advice = "The remote has work you do not have yet: run `mj sync` again."
     else:
         advice = "Check the network and your access to the remote, then run `mj sync` again."

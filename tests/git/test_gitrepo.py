@@ -487,8 +487,10 @@ def test_refused_push_leaves_local_commits_intact(tmp_path: Path) -> None:
     hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
     hook.chmod(0o755)
     sha = commit_files(shared.mentor, {"sessions/2025-07-18.md": SESSION}, "local work")
-    with pytest.raises(MjError, match=r"refused.*protected branch.*intact"):
+    with pytest.raises(MjError, match=r"refused.*protected branch.*intact") as refused:
         exchange.sync(shared.mentor)
+    # Its own rules, not the other person's work (a newer run of mj sync would not help).
+    assert "remote's own rules" in str(refused.value) and "mj sync" not in str(refused.value)
     assert head(shared.mentor) == sha
     assert git(shared.remote, "log", "--format=%s", "-1").strip() == "Start the journal"
 
