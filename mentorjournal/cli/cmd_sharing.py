@@ -89,15 +89,26 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         _echo("merged, but these files need you:")
         for path, kind in left.items():
             _echo(f"  {printable(path)}  ({exchange.KIND_WORDS[kind]})")
-        _echo(
-            "Where you both changed lines, each clash is marked in the file: keep what you "
-            "both want and delete the marker lines. Where one of you deleted the file, keep "
-            "it with `git add -- FILE` or delete it with `git rm -- FILE`. Then run `mj sync` "
-            "(it checks the files and finishes the merge; no editor opens)."
+        said = []  # only what these files need
+        if "both" in left.values():
+            said.append(
+                "Where you both changed lines, each clash is marked in the file: keep what "
+                "you both want and delete the marker lines."
+            )
+        if set(left.values()) - {"both"}:
+            said.append(
+                "Where one of you deleted the file, keep it with `git add -- FILE` or delete "
+                "it with `git rm -- FILE`."
+            )
+        said.append(
+            "Then run `mj sync` (it checks the files and finishes the merge; no editor opens)."
         )
+        _echo(" ".join(said))
         ctx.exit(1)
     result = exchange.sync(root)
     _notice(root)
+    if result.finished:
+        _echo(f"merge finished: {printable(', '.join(result.finished))}")
     if result.conflicts:
         _explain_conflicts(result)
         ctx.exit(1)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,8 @@ class SyncResult:
     refused: bool = False
     # How each conflict came about: "both", "they-deleted", "you-deleted".
     kinds: dict[str, str] = field(default_factory=dict)
+    # The files of a merge finished first (resolved by hand after `mj sync --merge`).
+    finished: tuple[str, ...] = ()
 
 
 KIND_WORDS = {
@@ -254,12 +256,13 @@ def start_merge(journal_root: Path) -> dict[str, str]:
     return _unmerged(top)
 
 
-def _finish_merge(journal_root: Path) -> None:
+def _finish_merge(journal_root: Path) -> tuple[str, ...]:
     """Conclude a merge the person has resolved: stage the files that were in conflict
-    (nothing else), check the journal, and commit with git's prepared message."""
+    (nothing else), check the journal, and commit with git's prepared message; the files
+    it staged (none: there was no merge to finish)."""
     top, gdir = _repo_dirs(journal_root)
     if not (gdir / "MERGE_HEAD").exists() or (gdir / "index.lock").exists():
-        return
+        return ()
     unmerged = _unmerged(top)
     deleted = [p for p, kind in unmerged.items() if kind != "both"]
     if deleted:
@@ -288,6 +291,7 @@ def _finish_merge(journal_root: Path) -> None:
             "Fix them, then run `mj sync` again."
         )
     _run(top, ["commit", "--no-edit", "--no-verify", "--quiet"])
+    return tuple(sorted(unmerged))
 
 
 def sync(journal_root: Path) -> SyncResult:
@@ -297,7 +301,12 @@ def sync(journal_root: Path) -> SyncResult:
     is invalid (``refused``), or when a file that is not tracked would be overwritten.
     A merge the person resolved by hand (`mj sync --merge`) is finished first.
     """
-    _finish_merge(journal_root)
+    finished = _finish_merge(journal_root)
+    result = _sync(journal_root)
+    return replace(result, finished=finished) if finished else result
+
+
+def _sync(journal_root: Path) -> SyncResult:
     top, branch, upstream, set_upstream, before = _fetched(journal_root)
     head = head_commit(top)
     remote_has_branch = _commit_of(top, upstream.tracking_ref) is not None

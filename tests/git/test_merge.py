@@ -210,6 +210,7 @@ def test_same_line_changed_twice_stops_then_merges_by_hand_without_an_editor(
     monkeypatch.setenv("GIT_EDITOR", "false")
     marked = mj("sync", "--merge", cwd=pair.ben)
     assert marked.exit_code == 1 and "sessions/2025-07-18.md" in marked.output
+    assert "delete the marker lines" in marked.output and "git rm" not in marked.output
     text = _session(pair.ben)
     assert "<<<<<<< yours" in text and ">>>>>>> theirs" in text
     assert "Draft case study 1" in text  # the rest of the file is intact
@@ -221,7 +222,8 @@ def test_same_line_changed_twice_stops_then_merges_by_hand_without_an_editor(
 
     resolved = base.replace(line, "- [ ] @ana Read the critique guide twice, then summarise it\n")
     write(pair.ben, "sessions/2025-07-18.md", resolved)
-    assert "pushed" in _ok("sync", cwd=pair.ben)
+    finished = _ok("sync", cwd=pair.ben)
+    assert "merge finished: sessions/2025-07-18.md" in finished and "pushed" in finished
     assert not (pair.ben / ".git" / "MERGE_HEAD").exists()
     parents = git(pair.ben, "log", "-1", "--format=%P").split()
     assert len(parents) == 2
@@ -483,6 +485,7 @@ def test_a_file_one_deleted_and_the_other_changed_needs_a_decision(pair: Pair) -
     assert "goals/portfolio.md  (they deleted it, you changed it)" in stopped.output
     merged = mj("sync", "--merge", cwd=pair.ben)
     assert merged.exit_code == 1 and "they deleted it, you changed it" in merged.output
+    assert "git rm -- FILE" in merged.output and "marker lines" not in merged.output
     undecided = mj("sync", cwd=pair.ben)  # nothing chosen yet: never keep one side silently
     assert undecided.exit_code == 1 and "git rm -- FILE" in undecided.output
     assert (pair.ben / ".git" / "MERGE_HEAD").exists()
