@@ -58,8 +58,8 @@ def mirror_all(entries: list[str], timeout: float = TIMEOUT) -> list[tuple[str, 
 def _mirror_or_why(entry: str, cache: Path, timeout: float) -> Path | str:
     try:
         return mirror(entry, cache, timeout)
-    except MjError as exc:
-        return str(exc)
+    except MjError as exc:  # where in mj's cache git ran is no business of the reader's
+        return re.sub(rf" in {re.escape(str(cache))}\S*(?=:)", "", str(exc))
 
 
 def mirror(entry: str, cache: Path, timeout: float = TIMEOUT) -> Path:

@@ -472,6 +472,7 @@ def test_repositories_from_a_list(
     gone = found["http://127.0.0.1:9/nobody/here.git"]
     assert (gone["errors"], gone["flags"], gone["mentor"]) == (1, ["errors"], None)
     assert "could not" in gone["error"] or "fail" in gone["error"]
+    assert "mentorjournal/program" not in gone["error"]  # mj's cache folder is mj's business
     assert found[f"file://{second}/pairs/cleo-dan"] == {
         **EXPECTED["pairs/cleo-dan"],
         "path": f"file://{second}/pairs/cleo-dan",
