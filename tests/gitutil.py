@@ -34,6 +34,19 @@ class Identity:
 MENTOR = Identity("Ben Mentor", "ben@example.org")
 MENTEE = Identity("Ana Mentee", "ana@example.org")
 
+# The least agreement a journal needs (two people, weekly), for tests that write notes.
+SMALL_AGREEMENT = b"""---
+mentor: {handle: ben, name: Ben}
+mentee: {handle: ana, name: Ana}
+purpose: Grow.
+start: 2025-07-01
+review: 2025-10-01
+cadence: {every: weekly, length: 30, mode: video}
+---
+
+# Agreement
+"""
+
 AGREEMENT = """\
 ---
 mentor: {handle: ben, name: Ben Mentor}

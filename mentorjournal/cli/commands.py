@@ -277,8 +277,8 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
     rows = []
     for address, copy in mirror_all(read_list(listed)):
         entry = re.sub(r"://[^/@]*@", "://", address)  # a token in the URL stays out of rows
-        if isinstance(copy, str):
-            rows.append(unreadable_row(entry, copy))
+        if isinstance(copy, str):  # git's reason may quote the URL too
+            rows.append(unreadable_row(entry, re.sub(r"://[^/@\s]*@", "://", copy)))
             continue
         found = index.facts(str(copy))
         if not found:

@@ -205,7 +205,8 @@ def say(
             if not clean:
                 piece = feed_text(piece) if crlf else terminal_text(piece)
             stream.write(piece)
-        stream.write("\n" if ended else "")
+        if ended:
+            stream.write("\n")
         return
     if not clean:
         text = feed_text(text) if crlf else terminal_text(text, palette_for(stream).enabled)

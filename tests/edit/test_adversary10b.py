@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from conftest import mj
+from gitutil import SMALL_AGREEMENT as AGREEMENT
 from gitutil import commit_files, git, make_shared
 
 from mentorjournal.journal import load_journal
@@ -36,17 +37,6 @@ from mentorjournal.journal import load_journal
 MJ = Path(sys.executable).with_name("mj")
 TIMEOUT = 60
 NOTE = "sessions/2025-07-18.md"
-AGREEMENT = """---
-mentor: {handle: ben, name: Ben}
-mentee: {handle: ana, name: Ana}
-purpose: Grow.
-start: 2025-07-01
-review: 2025-10-01
-cadence: {every: weekly, length: 30, mode: video}
----
-
-# Agreement
-"""
 SESSION = "---\ndate: 2025-07-18\nattendees: [ana, ben]\n---\n# Notes\n\n- [ ] @ana First\n"
 SAVED = "Saved by the editor while mj renamed.\n"
 
@@ -81,7 +71,7 @@ def _editor_save(note: Path, how: str) -> None:
 def test_an_editor_save_while_mj_renames_its_write_is_not_lost(tmp_path: Path, how: str) -> None:
     root = tmp_path / "journal"
     (root / "sessions").mkdir(parents=True)
-    (root / "agreement.md").write_text(AGREEMENT, "utf-8")
+    (root / "agreement.md").write_bytes(AGREEMENT)
     note = root / NOTE
     note.write_text(SESSION, "utf-8")
     item = next(i.id for i in load_journal(root).items() if i.text == "First")
@@ -177,7 +167,7 @@ def test_a_report_is_never_written_over_a_journal_document(
     `mj summary -o` / `mj calendar -o` a session note, uncommitted edits and all."""
     root = tmp_path / "journal"
     (root / "sessions").mkdir(parents=True)
-    (root / "agreement.md").write_text(AGREEMENT, "utf-8")
+    (root / "agreement.md").write_bytes(AGREEMENT)
     (root / NOTE).write_text(SESSION + "Uncommitted thoughts.\n", "utf-8")
     before = (root / target).read_bytes()
     result = mj(*args, "-o", target, cwd=root)

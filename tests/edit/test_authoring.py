@@ -9,22 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import DATA, mj
+from gitutil import SMALL_AGREEMENT as AGREEMENT
 
 from mentorjournal.cli.app import main
 from mentorjournal.journal import load_journal
 from mentorjournal.model import ActionItem
-
-AGREEMENT = b"""---
-mentor: {handle: ben, name: Ben}
-mentee: {handle: ana, name: Ana}
-purpose: Grow.
-start: 2025-07-01
-review: 2025-10-01
-cadence: {every: weekly, length: 30, mode: video}
----
-
-# Agreement
-"""
 
 
 @pytest.fixture

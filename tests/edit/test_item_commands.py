@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from conftest import mj
+from gitutil import SMALL_AGREEMENT as AGREEMENT
 from gitutil import git, make_repo
 
 from mentorjournal.journal import load_journal
@@ -18,17 +19,6 @@ from mentorjournal.model import ActionItem
 
 MJ = Path(sys.executable).with_name("mj")  # the console script a user runs
 TODAY = "2025-08-05"
-AGREEMENT = b"""---
-mentor: {handle: ben, name: Ben}
-mentee: {handle: ana, name: Ana}
-purpose: Grow.
-start: 2025-07-01
-review: 2025-10-01
-cadence: {every: weekly, length: 30, mode: video}
----
-
-# Agreement
-"""
 GOAL = b"""---
 title: Portfolio
 status: active

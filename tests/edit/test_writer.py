@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import mj
+from gitutil import SMALL_AGREEMENT as AGREEMENT
 from gitutil import git, make_repo
 
 from mentorjournal.cli import fastpath
@@ -26,17 +27,6 @@ from mentorjournal.journal import load_journal
 MJ = Path(sys.executable).with_name("mj")
 TIMEOUT = 60
 
-AGREEMENT = b"""---
-mentor: {handle: ben, name: Ben}
-mentee: {handle: ana, name: Ana}
-purpose: Grow.
-start: 2025-07-01
-review: 2025-10-01
-cadence: {every: weekly, length: 30, mode: video}
----
-
-# Agreement
-"""
 NOTE = "sessions/2025-07-18.md"
 HEAD = b"---\ndate: 2025-07-18\nattendees: [ana, ben]\n---\n# Notes\n\n"
 

@@ -440,16 +440,19 @@ def bare_copy(source: Path, bare: Path) -> Path:
     return bare
 
 
+def kim_and_lee(path: Path) -> Path:
+    """A repository holding one pair's journal: an agreement, nothing else yet."""
+    single = make_repo(path)
+    agreed = agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")
+    commit_files(single, {"agreement.md": agreed}, "start")
+    return single
+
+
 def test_repositories_from_a_list(
     program_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    single = make_repo(tmp_path / "single")
-    commit_files(
-        single,
-        {"agreement.md": agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")},
-        "start",
-    )
+    single = kim_and_lee(tmp_path / "single")
     first = bare_copy(single, tmp_path / "hosted" / "single.git")
     second = bare_copy(program_repo, tmp_path / "hosted" / "program.git")
     listed = tmp_path / "repos.txt"
@@ -499,12 +502,7 @@ def test_a_repository_listed_twice_is_one_row_and_a_token_stays_out(
     ``./a.git``) was cloned twice at once into one cache folder, and both rows said
     "destination path already exists"; a token in a URL was printed in every format."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    single = make_repo(tmp_path / "single")
-    commit_files(
-        single,
-        {"agreement.md": agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")},
-        "start",
-    )
+    single = kim_and_lee(tmp_path / "single")
     hosted = bare_copy(single, tmp_path / "single.git")
     listed = tmp_path / "repos.txt"
     listed.write_text(f"single.git\n./single.git\n{hosted}\nhttps://kim:s3cret@127.0.0.1:9/x.git\n")
@@ -527,12 +525,7 @@ def test_a_history_forced_over_is_not_taken_in(
     history rewritten by one person (the other's first key swapped for one of theirs,
     then a sign-off "by" the other) was read as it came. The row says so instead."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    single = make_repo(tmp_path / "single")
-    commit_files(
-        single,
-        {"agreement.md": agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly")},
-        "start",
-    )
+    single = kim_and_lee(tmp_path / "single")
     hosted = bare_copy(single, tmp_path / "single.git")
     listed = tmp_path / "repos.txt"
     listed.write_text("single.git\n")
