@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # Files `mj commit` stages; an untracked one of these is uncommitted journal work.
 _JOURNAL_FILE = re.compile(r"^(agreement\.md|goals/[^/]+\.md|sessions/[^/]+\.md)$")
 _MAX_ERROR_LINES = 6
+_HOOK_WARNING = re.compile(r"^\S.*:\d+:\d+: warning\[[a-z0-9-]+\] |^0 errors, \d+ warnings? in ")
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,12 @@ def _out(cwd: Path, *args: str) -> str:
 
 
 def _summarise(stderr: str) -> str:
-    """git's error lines without hints and progress noise, short enough to read."""
+    """git's error lines without hints, progress noise and the warnings of mj's hook
+    (``FILE:LINE:COL: warning[CODE]``, "0 errors, N warnings": they did not stop it),
+    short enough to read."""
     lines = [line.strip() for line in stderr.replace("\r", "\n").splitlines()]
     keep = [line for line in lines if line and not line.startswith("hint:")]
+    keep = [line for line in keep if not _HOOK_WARNING.search(line)]
     important = [
         line
         for line in keep

@@ -369,6 +369,29 @@ def test_refuses_when_nothing_changed(tmp_path: Path) -> None:
     _refused(repo, "nothing to commit")
 
 
+def test_a_refused_commit_names_gits_reason_not_the_checks_warnings(tmp_path: Path) -> None:
+    # A hook of the user's own prints mj's warnings (eight items with no owner) and
+    # passes; then commit-msg refuses. The error is that refusal, not six warnings.
+    repo = make_journal(tmp_path / "j")
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    for name, script in {
+        "pre-commit": f'exec "{sys.executable}" -m mentorjournal validate --staged\n',
+        "commit-msg": "echo 'commit message must name a ticket'\nexit 1\n",
+    }.items():
+        (hooks / name).write_text("#!/bin/sh\n" + script)
+        (hooks / name).chmod(0o755)
+    items = [f"- [ ] Read chapter {n}" for n in range(8)]
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18", *items))
+
+    result = mj("commit", cwd=repo)
+
+    assert result.exit_code != 0
+    reason = result.output.split("git commit failed in", 1)[1]
+    assert "commit message must name a ticket" in reason
+    assert "warning" not in reason
+
+
 def test_refuses_with_index_lock_and_never_deletes_it(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
