@@ -182,6 +182,8 @@ def commit(
     subject, *body = outcome.message.splitlines()
     lines = [f"committed {outcome.sha[:7]}: {subject}"]
     lines += [f"  {line}" for line in body if line.strip()]
+    if outcome.left_behind:
+        lines.append(f"not committed: {outcome.left_behind}")
     return "\n".join(lines), None
 
 

@@ -30,33 +30,26 @@ _NOTHING = (
 )
 
 
-def _nothing(root: Path) -> str:
-    """Why there is nothing to commit, naming the journal's notes git ignores (a pattern in
-    .gitignore, perhaps pushed by the other person, or in .git/info/exclude): they are
-    never staged, so never shared, while `mj status` lists their items."""
+def _nothing(root: Path, ignored: Sequence[str]) -> str:
+    """Why there is nothing to commit, naming the journal's notes git ignores."""
+    return f"nothing to commit, but {_ignored(root, ignored)}" if ignored else _NOTHING
+
+
+def _ignored(root: Path, notes: Sequence[str]) -> str:
+    """What to say of journal notes git ignores (a pattern in .gitignore, perhaps pushed
+    by the other person, or in .git/info/exclude): they are never staged, so never
+    shared, while `mj status` lists their items. Names the rule that hides the first."""
     from mentorjournal.git import gitrepo
 
-    def git(*args: str) -> str:
-        said = gitrepo._run(root, args, ok_codes=(0, 1)).stdout
-        return said.decode("utf-8", "surrogateescape")
-
-    others = ("ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--")
-    notes = [
-        p
-        for p in git(*others, "agreement.md", "goals", "sessions").split("\0")
-        if p.endswith(".md")
-    ]
-    if not notes:
-        return _NOTHING
-    # "SOURCE:LINE:PATTERN<TAB>PATH": where the rule that hides the first one is.
-    rule = git("check-ignore", "--verbose", "--", notes[0]).partition("\t")[0]
+    said = gitrepo._run(root, ("check-ignore", "--verbose", "--", notes[0]), ok_codes=(0, 1))
+    # "SOURCE:LINE:PATTERN<TAB>PATH"
+    rule = said.stdout.decode("utf-8", "surrogateescape").partition("\t")[0]
     source, _, rest = rule.partition(":")
     where = f" ({source}:{rest.replace(':', ': ', 1)})" if rest else ""
     shown = ", ".join(notes[:5]) + (" ..." if len(notes) > 5 else "")
     return (
-        f"nothing to commit, but git ignores {shown}{where}, so it is never staged and "
-        "never shared. Remove that rule, or add the note once with `git add -f -- FILE`; "
-        "then `mj commit`."
+        f"git ignores {shown}{where}, so it is never staged and never shared. Remove that "
+        "rule, or add the note once with `git add -f -- FILE`; then `mj commit`."
     )
 
 
@@ -86,6 +79,8 @@ class CommitPlan:
     # journal is the repository and holds no other): the hook then skips its check.
     checked: str | None = None
     trial: Trial | None = None
+    # The journal's notes (or its notes' folders) an ignore rule keeps out of git.
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +89,8 @@ class CommitOutcome:
     message: str
     staged: tuple[str, ...]
     changes: tuple[Change, ...]
+    # What to say of notes git ignores, which were left behind (``_ignored``).
+    left_behind: str | None = None
 
 
 def _is_managed(root: Path, path: str) -> bool:
@@ -133,13 +130,22 @@ def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
     private files staged), validate the working tree, and list the files to stage.
     ``status``: `git status` of the journal (``gitstate.STATUS``) started earlier."""
     from mentorjournal.git import gitrepo, writes
+    from mentorjournal.index import gitstate
 
     located = _locate(root)
     if located is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
     writes.ensure_can_commit(root, located)
     prefix = _prefix(root, located[0])
-    entries = gitrepo.status_entries(root, prefix, status.output() if status else None)
+    raw = status.output() if status else None
+    if raw is None:  # not started, or it failed: again, for git's own words
+        raw = gitrepo._run(root, gitstate.STATUS).stdout
+    entries = gitrepo.status_entries(root, prefix, raw)
+    ignored = tuple(
+        entry.path
+        for entry in gitrepo.status_entries(root, prefix, raw, ignored=True)
+        if _JOURNAL_FILE.match(entry.path) or entry.path in ("goals/", "sessions/")
+    )
     staged_private = [
         path
         for entry in entries
@@ -167,8 +173,8 @@ def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
         and (not f.path.startswith("private/") or f.code == "private-staged")
     )
     if errors:
-        return CommitPlan(root, to_stage, errors, located, prefix)
-    return CommitPlan(root, to_stage, errors, located, prefix, checked, trial)
+        return CommitPlan(root, to_stage, errors, located, prefix, ignored=ignored)
+    return CommitPlan(root, to_stage, errors, located, prefix, checked, trial, ignored)
 
 
 def _locate(root: Path) -> tuple[Path, Path] | None:
@@ -294,7 +300,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
     root, prefix = plan.root, plan.prefix
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:
-        raise MjError(_nothing(root))  # known before anything of the user's is staged
+        raise MjError(_nothing(root, plan.ignored))  # known before anything of the user's is staged
     settings = commitwriter.commit_settings(root) if checked else None  # read meanwhile
     with _interrupts_deferred() as interrupted:
         promoted = trial is not None and writes.promote_index(
@@ -307,7 +313,7 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
             staged = gitrepo.changed_in_index(plan.located[0])  # the whole repository's
             checked = None  # the index changed meanwhile: not what was checked
         if not staged:
-            raise MjError(_nothing(root))
+            raise MjError(_nothing(root, plan.ignored))
         changed = {p[len(prefix) :]: blobs for p, blobs in staged.items() if p.startswith(prefix)}
         before, after = _staged_versions(root, changed)
         changes = journal_changes(before, after)
@@ -326,4 +332,5 @@ def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitO
             checked=checked,
             settings=settings,
         )
-    return CommitOutcome(sha, message, plan.to_stage, tuple(changes))
+    left_behind = _ignored(root, plan.ignored) if plan.ignored else None
+    return CommitOutcome(sha, message, plan.to_stage, tuple(changes), left_behind)

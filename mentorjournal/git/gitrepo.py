@@ -276,9 +276,10 @@ def changed_in_index(
 
 
 def status_entries(
-    journal_root: Path, prefix: str | None = None, raw: bytes | None = None
+    journal_root: Path, prefix: str | None = None, raw: bytes | None = None, ignored: bool = False
 ) -> list[StatusEntry]:
-    """`git status` for the journal: staged, unstaged and untracked files, renames kept.
+    """`git status` for the journal: staged, unstaged and untracked files, renames kept;
+    with ``ignored``, only the files and folders an ignore rule names instead.
     ``prefix``: the journal's path in the repository, when the caller knows it; ``raw``:
     what ``gitstate.STATUS`` printed, when the caller ran it (None: run it now)."""
     prefix = _prefix(journal_root) if prefix is None else prefix
@@ -286,7 +287,7 @@ def status_entries(
         raw = _run(journal_root, gitstate.STATUS).stdout
     entries: list[StatusEntry] = []
     for code, path, orig in gitstate.status_records(raw):
-        if not path.startswith(prefix):
+        if not path.startswith(prefix) or (code == "!!") != ignored:
             continue
         rel_orig = orig[len(prefix) :] if orig and orig.startswith(prefix) else None
         entries.append(StatusEntry(code, path[len(prefix) :], rel_orig))

@@ -255,8 +255,11 @@ def ls_files(root: str) -> Git:
 
 
 # `git status` of a journal (run in its root) as `mj commit` reads it: every change,
-# untracked files one by one (``gitrepo.status_entries``).
-STATUS = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+# untracked files one by one, and the files an ignore rule names ("!!"; an ignored
+# folder's files are not walked), which `gitrepo.status_entries` keeps apart.
+STATUS = (
+    "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", "."
+)  # fmt: skip
 
 
 def changed_files(root: str) -> Git:

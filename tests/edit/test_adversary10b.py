@@ -175,3 +175,27 @@ def test_a_report_is_never_written_over_a_journal_document(
     assert result.exit_code == 1 and target in result.output
     for _ in range(2):  # a report written before is written over, as ever
         assert mj(*args, "-o", "report.out", cwd=root).exit_code == 0
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_commit_of_other_notes_names_the_note_git_ignores(tmp_path: Path, fast: bool) -> None:
+    """The same note, when another note changed too: it was left behind in silence."""
+    shared = make_shared(tmp_path)
+    ana = shared.mentee
+    (ana / ".gitignore").write_text("private/\nsessions/2027-*\n", "utf-8")
+    git(ana, "add", ".gitignore")
+    (ana / "sessions").mkdir()
+    (ana / "sessions/2027-02-01.md").write_text(SESSION.replace("2025-07-18", "2027-02-01"))
+    (ana / "sessions/2025-07-18.md").write_text(SESSION)
+    if fast:  # the console script's own path, as a user runs it
+        argv = [sys.executable, "-m", "mentorjournal", "commit"]
+        run = subprocess.run(argv, cwd=ana, capture_output=True, text=True, timeout=60)
+        code, said = run.returncode, " ".join((run.stdout + run.stderr).split())
+    else:
+        result = mj("commit", cwd=ana)
+        code, said = result.exit_code, " ".join(result.output.split())
+    assert code == 0 and "committed " in said
+    ignored = "git ignores sessions/2027-02-01.md (.gitignore:2: sessions/2027-*)"
+    assert f"not committed: {ignored}" in said
+    tracked = git(ana, "ls-tree", "-r", "--name-only", "HEAD")
+    assert "sessions/2025-07-18.md" in tracked and "2027-02-01" not in tracked
