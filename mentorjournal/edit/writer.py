@@ -7,6 +7,7 @@ and the whole of ``mj summary -o``.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,11 +90,13 @@ def atomic_write(
 ) -> None:
     """Replace ``path`` with ``data`` via a temp file and ``os.replace``.
 
-    With ``expected`` this is a compare-and-swap: the file is read again right before
-    the rename, under a lock on its folder that every mj write takes, and when it no
-    longer holds those bytes nothing is written and ChangedMeanwhileError says so. The
-    slow part (writing and syncing the temp file) happens before the lock, so the window
-    an editor could hit is tiny. With ``root`` the path must lie in that journal.
+    With ``expected`` this is a compare-and-swap, under a lock on the file's folder that
+    every mj write takes: when the file no longer holds those bytes, nothing is written
+    and ChangedMeanwhileError says so. An editor takes no lock, so on Linux the temp
+    file and the note are swapped in one step and what came out is compared: a save
+    made meanwhile goes back in (``_swap_in``). Elsewhere the file is read again right
+    before the rename. The slow part (writing and syncing the temp file) happens before
+    the lock. With ``root`` the path must lie in that journal.
     """
     _confined(root, path)
     with _os_errors(path):
@@ -106,15 +109,68 @@ def atomic_write(
             lock = os.open(path.parent, os.O_RDONLY)  # the folder's own: no lock file left
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                if expected is not None and _read_whole(path) != expected:
-                    raise ChangedMeanwhileError(
-                        f"{path} changed while mj was working on it; run the command again"
-                    )
-                os.replace(temp, path)
+                if expected is None:
+                    os.replace(temp, path)
+                elif not _swap_in(temp, path, expected):  # no swap here: check, rename
+                    if _read_whole(path) != expected:
+                        raise _changed(path)
+                    os.replace(temp, path)
             finally:
                 os.close(lock)  # closing releases the lock
         finally:
             Path(temp).unlink(missing_ok=True)
+
+
+def _changed(path: Path) -> ChangedMeanwhileError:
+    return ChangedMeanwhileError(
+        f"{path} changed while mj was working on it; run the command again"
+    )
+
+
+def _swap_in(temp: str, path: Path, expected: bytes) -> bool:
+    """Swap ``temp`` in for ``path`` when what ``path`` holds is ``expected``; False when
+    this system cannot swap two files (nothing done). An editor's save that landed after
+    the caller read ``expected`` comes out of the swap and is swapped back in; one that
+    lands while that happens is newer still and stays."""
+    ours = os.lstat(temp).st_ino
+    if not _exchange(temp, str(path)):
+        return False
+    try:
+        if _read_whole(Path(temp)) == expected:
+            return True
+    except MjError:  # the editor left something mj does not read (a link, a folder)
+        pass
+    _exchange(temp, str(path))
+    if os.lstat(temp).st_ino != ours:
+        _exchange(temp, str(path))
+    raise _changed(path)
+
+
+def _exchange(one: str, other: str) -> bool:
+    """Swap two files in one step (Linux's ``renameat2`` with RENAME_EXCHANGE); False
+    where the C library or the file system cannot, and nothing was done."""
+    try:
+        import ctypes
+
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (ImportError, OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE (linux/fs.h)
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    if renameat2(at_cwd, os.fsencode(one), at_cwd, os.fsencode(other), exchange) == 0:
+        return True
+    failed = ctypes.get_errno()
+    if failed in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # an old kernel, a file system without it (NFS), a seccomp filter
+    if failed == errno.ENOENT:  # the note was removed meanwhile
+        raise _changed(Path(other))
+    raise OSError(failed, os.strerror(failed), other)
 
 
 def create_new(path: Path, data: bytes, *, root: Path) -> None:
