@@ -360,13 +360,13 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
         line, column = agreement.position(path)
         findings.append(Finding(agreement.path, line, column, severity, code, message))
 
-    if stale := ", ".join(v.by for v in found if v.state == "stale"):
-        message = f"the agreement changed after {stale} signed; re-sign with `mj sign --as`"
-        at(("signatures",), "warning", "stale-signature", message)
     for v in found:
         if v.by not in people:
             message = f"signature by {v.by!r}, who is not in the agreement"
             at(("signatures", v.index, "by"), "error", "unknown-person", message)
+        elif v.state == "stale":
+            message = f"the agreement changed after {v.by} signed; re-sign: `mj sign --as {v.by}`"
+            at(("signatures", v.index, "by"), "warning", "stale-signature", message)
         elif v.state in ("invalid", "unverified"):
             message = f"{v.by}'s signature does not count: {v.why}"
             severity: Severity = "error" if v.forged else "warning"

@@ -222,9 +222,12 @@ def test_ana_cannot_sign_as_ben(pair: Pair) -> None:
     out = _refused("sign", "--as", "ben", cwd=pair.ana)
     assert "is not ben's key in the agreement" in out
     assert _status(pair.ana) == _state([], ["ben", "ana"], [], [])
-    line = _line(pair.ana, "signatures:")
-    stale = "the agreement changed after ben, ana signed; re-sign with `mj sign --as`"
-    assert _findings(pair.ana) == [("stale-signature", "warning", line, stale)]
+    # One finding per signer, at that signature, naming the command to run.
+    assert _findings(pair.ana) == [
+        ("stale-signature", "warning", _line(pair.ana, f"- by: {who}"),
+         f"the agreement changed after {who} signed; re-sign: `mj sign --as {who}`")
+        for who in ("ben", "ana")
+    ]  # fmt: skip
 
 
 def test_copying_bens_signature_onto_a_new_text_does_not_count(pair: Pair) -> None:
@@ -366,8 +369,8 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair, tmp_
         (
             "stale-signature",
             "warning",
-            _line(pair.ben, "signatures:"),
-            "the agreement changed after ana signed; re-sign with `mj sign --as`",
+            _line(pair.ben, "- by: ana"),
+            "the agreement changed after ana signed; re-sign: `mj sign --as ana`",
         )
     ]
 
@@ -383,8 +386,8 @@ def test_ben_replaces_his_own_key_and_confirms_it_with_the_earlier_one(
     assert _status(pair.ben) == _state([], ["ana"], [], ["ben"])
     assert [f[0] for f in _findings(pair.ben)] == [
         "key-changed",
-        "stale-signature",
         "invalid-signature",
+        "stale-signature",
     ]
     # The new key cannot confirm itself; the earlier one can, when asked to.
     for args in (["--key", str(new)], ["--key", str(new), "--confirm-key"]):
