@@ -237,6 +237,13 @@ def hook_run(ctx: click.Context) -> None:
     findings = (program_findings(_state(ctx).directory, staged=True) or ([], 0))[0]
     if findings:
         _echo(findings_text(findings, palette()))
+    if any(f.code == "private-staged" for f in findings):  # skipping the check leaks it
+        _echo(
+            "mj: commit stopped: a private note is staged (above). Unstage it with `git "
+            "restore --staged -- FILE`: private/ never leaves this computer.",
+            err=True,
+        )
+        ctx.exit(1)
     if any(f.severity == "error" for f in findings):
         _echo(
             "mj: commit stopped: the staged journal files above have errors. Fix them and "

@@ -446,6 +446,8 @@ def test_a_private_note_forced_into_git_is_refused_everywhere(pair: Pair) -> Non
     assert staged.exit_code == 1 and "private/mine.md:1:1: error[private-staged]" in staged.output
     hooked = commit_through_hook(pair.ben, "-m", "leak")
     assert hooked.returncode != 0 and "private-staged" in hooked.stdout
+    # The way out it names is to unstage the note, never to skip the check.
+    assert "git restore --staged" in hooked.stdout and "--no-verify" not in hooked.stdout
     git(pair.ben, "commit", "--quiet", "--no-verify", "-m", "leak anyway")
     remote_before = git(pair.remote, "rev-parse", "main")
     result = mj("sync", cwd=pair.ben)
