@@ -55,17 +55,28 @@ def test_github_workflow_annotates_the_findings(tmp_path: Path) -> None:
 
 
 def test_github_workflow_for_a_program_repository(tmp_path: Path) -> None:
-    source = (ROOT / "docs" / "ci" / "github-actions.yml").read_text()
-    commented = source.split("# - name: mj validate (every journal)\n")[1]
-    uncommented = "\n".join(line.lstrip()[2:] for line in commented.splitlines())
-    script = yaml.safe_load(textwrap.dedent(uncommented))["run"]
+    # The same step checks every journal, a pair whose folder has a space in it too.
+    script = github_steps()["mj validate"]
     program = make_program(tmp_path / "program")
     assert run(script, program).returncode == 0
-    write(program, "pairs/cy-dee/sessions/2025-07-18.md", BROKEN)
-    git(program, "add", "--", ".")
+    write(
+        program, "pairs/cy dee/agreement.md", (program / "pairs/ana-ben/agreement.md").read_text()
+    )
+    write(program, "pairs/cy dee/sessions/2025-07-18.md", BROKEN)
     result = run(script, program)
     assert result.returncode == 1
-    assert result.stdout.startswith("::error file=pairs/cy-dee/sessions/2025-07-18.md,line=3,")
+    assert result.stdout.startswith("::error file=pairs/cy dee/sessions/2025-07-18.md,line=3,")
+
+
+def test_both_checkouts_take_the_whole_history() -> None:
+    """Signatures are checked against the history: in a shallow clone none counts."""
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "github-actions.yml").read_text())
+    checkout = next(
+        s for s in workflow["jobs"]["validate"]["steps"] if "checkout" in s.get("uses", "")
+    )
+    assert checkout["with"]["fetch-depth"] == 0
+    job = yaml.safe_load((ROOT / "docs" / "ci" / "gitlab-ci.yml").read_text())["mj-validate"]
+    assert job["variables"]["GIT_DEPTH"] == 0
 
 
 @pytest.mark.parametrize("broken", [False, True])
