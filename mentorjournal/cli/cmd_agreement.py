@@ -127,10 +127,29 @@ def key(
         )
         _echo(f"It replaces {result.replaced}" + ("." if result.trusted else confirm))
     usual = found[1] in (sshkeys.configured_key(root), "git's user.signingKey")
-    _echo(
-        f"Next: `mj commit`, then `mj sign --as {handle}{'' if usual else ' --key ' + found[1]}`."
-    )
+    sign = f"`mj sign --as {handle}{'' if usual else ' --key ' + found[1]}`"
+    waiting = _keyless(root)
+    if waiting:  # a key added later changes the agreement, and a signature made now
+        first = waiting[0]
+        _echo(
+            f"Next: `mj commit` and `mj sync`. {', '.join(waiting)} has no key yet "
+            f"(`mj key --as {first}`, on {first}'s computer): once every key is in, "
+            f"{sign}, or the signature goes stale when the key is added."
+        )
+    else:
+        _echo(f"Next: `mj commit`, then {sign}.")
     _notice(root)
+
+
+def _keyless(root: Path) -> list[str]:
+    """The mentor and mentee (whose signatures the agreement needs) who have no key in it."""
+    from mentorjournal.checks.signatures import people_of
+    from mentorjournal.format.document import parse_document
+    from mentorjournal.format.layout import AGREEMENT
+
+    agreement = parse_document(AGREEMENT, (root / AGREEMENT).read_bytes())
+    people = people_of(agreement.meta).items()
+    return [who for who, (path, key) in people if len(path) == 1 and key is None]
 
 
 @main.command(short_help="The agreement's versions and goal status changes.")

@@ -80,7 +80,10 @@ def test_key_writes_one_line_and_sign_appends_a_block(
     original = path.read_bytes()
     result = mj("key", "--as", "ana", "--file", str(keys["ana"]), cwd=journal)
     assert result.exit_code == 0, result.output
-    assert "mj sign --as ana --key" in result.output
+    # Ben's key, added later, changes the agreement: she is told to sign after it.
+    said = " ".join(result.output.split())
+    assert "ben has no key yet (`mj key --as ben`, on ben's computer)" in said
+    assert "once every key is in, `mj sign --as ana --key" in said
     with_key = path.read_bytes()
     line = f"  key: {public(keys['ana'])}\n".encode()
     assert with_key == original.replace(b"  name: Ana Lima\n", b"  name: Ana Lima\n" + line)
@@ -98,6 +101,8 @@ def test_key_writes_one_line_and_sign_appends_a_block(
     block = f"signatures:\n- by: ana\n  date: 2025-07-20\n  digest: {digest}\n  sig: |\n{armour}"
     assert path.read_bytes() == head + b"phase: 1\n" + block.encode() + body
     assert _signatures(journal) == _state(["ana"], [], ["ben"], [])
+    last = mj("key", "--as", "ben", "--file", str(keys["ben"]), cwd=journal).output
+    assert "Next: `mj commit`, then `mj sign --as ben --key" in " ".join(last.split())
 
 
 def test_sign_edit_stale_resign_valid(keyed: Path, keys: dict[str, Path]) -> None:
