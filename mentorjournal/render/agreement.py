@@ -168,6 +168,11 @@ def browser() -> str | None:
 def print_pdf(html: str, timeout: float = 120) -> bytes:
     """``html`` printed to A4 PDF by headless Chromium; MjError naming what to install."""
     program = browser()
+    if program is None and os.environ.get("MJ_BROWSER"):
+        raise MjError(
+            f"MJ_BROWSER names {os.environ['MJ_BROWSER']!r}, which is not a program on PATH: "
+            "set it to a Chromium-family browser (a path or a name), or unset it"
+        )
     if program is None:
         raise MjError(
             "a PDF needs Chromium (or Google Chrome) to print it, and none is installed: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,10 +126,19 @@ def test_output_file_and_pdf_usage(pair: Path, tmp_path: Path) -> None:
 def test_pdf_without_a_browser_is_a_clear_refusal(
     pair: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MJ_BROWSER", "no-such-browser-here")
+    only_git = tmp_path / "bin"
+    only_git.mkdir()
+    (only_git / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(only_git))
+    monkeypatch.delenv("MJ_BROWSER", raising=False)
     result = mj("agreement", "--format", "pdf", "-o", str(tmp_path / "a.pdf"), cwd=pair)
     assert result.exit_code == 1
     assert "needs Chromium" in result.output and "apt install chromium" in result.output
+    # A browser named in MJ_BROWSER that is not there is named, not "none is installed".
+    monkeypatch.setenv("MJ_BROWSER", "no-such-browser-here")
+    result = mj("agreement", "--format", "pdf", "-o", str(tmp_path / "a.pdf"), cwd=pair)
+    assert result.exit_code == 1
+    assert "MJ_BROWSER names 'no-such-browser-here', which is not a program" in result.output
     assert not (tmp_path / "a.pdf").exists()
 
 
