@@ -241,5 +241,17 @@ def make_server() -> JournalServer:
 
 
 def serve() -> None:
-    """Speak LSP on standard input and output until the client says exit."""
+    """Speak LSP on standard input and output until the client says exit. What pygls
+    logs (a message it cannot read, which it answers and goes on) goes to the editor's
+    log on standard error as one line, never a traceback."""
+    import logging
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            error = record.exc_info[1] if record.exc_info else None
+            return f"mj lsp: {record.getMessage()}" + (f": {error}" if error else "")
+
+    said = logging.StreamHandler()
+    said.setFormatter(OneLine())
+    logging.getLogger("pygls").addHandler(said)
     make_server().start_io()

@@ -579,3 +579,23 @@ def test_a_lone_surrogate_or_a_nul_in_a_uri_is_a_finding_not_an_error(root: Path
         assert await asyncio.wait_for(editor.text_document_hover_async(hover), STEP) is None
 
     run(root, script)
+
+
+def test_a_message_it_cannot_read_is_one_line_in_the_log_and_it_goes_on() -> None:
+    import subprocess
+
+    def framed(body: bytes) -> bytes:
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    shutdown = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "shutdown"}).encode()
+    leave = json.dumps({"jsonrpc": "2.0", "method": "exit"}).encode()
+    run = subprocess.run(
+        [sys.executable, "-m", "mentorjournal", "lsp"],
+        input=framed(b"{bad}") + framed(shutdown) + framed(leave),
+        capture_output=True,
+        timeout=STEP,
+    )
+    log = run.stderr.decode()
+    assert "Traceback" not in log
+    assert "mj lsp: Unable to handle message: Expecting property name" in log
+    assert b'"id": 1' in run.stdout and run.returncode == 0  # shutdown was answered
