@@ -157,7 +157,17 @@ def _move_to(top: Path, branch: str, old: str | None, new: str) -> None:
     # A file whose times alone changed (a touch, a copy) reads as "not uptodate" to
     # read-tree until the index's stat data is refreshed.
     _run(top, ["update-index", "-q", "--refresh"], ok_codes=(0, 1))
-    _run(top, ["read-tree", "-m", "-u", *([old] if old else []), new])
+    moved = _run(top, ["read-tree", "-m", "-u", *([old] if old else []), new], ok_codes=range(256))
+    if moved.returncode:  # read-tree checks every file before it changes any
+        said = moved.stderr.decode("utf-8", "replace")
+        if dirty := re.findall(r"^error: Entry '(.+)' not uptodate\. Cannot merge\.$", said, re.M):
+            raise MjError(
+                f"mj sync stopped before changing anything: {', '.join(dirty)} has changes "
+                "here that are not committed, and the other side changed it too. Commit "
+                "them (`git commit -- FILE`) or put them aside (`git stash`), then run "
+                "`mj sync` again."
+            )
+        raise MjError(f"git read-tree failed in {top}: {_summarise(said)}")
     _run(top, ["update-ref", "-m", "mj sync", f"refs/heads/{branch}", new, old or "0" * 40])
     if old is not None:
         _run(top, ["update-ref", "ORIG_HEAD", old])

@@ -172,3 +172,19 @@ def test_unreachable_remote_keeps_local_commits(tmp_path: Path) -> None:
     assert "commits are intact" in result.output
     assert "Traceback" not in result.output
     assert repo_state(repo) == before
+
+
+def test_a_changed_file_here_that_they_changed_too_is_named_in_words(shared: SharedRepo) -> None:
+    commit_files(shared.mentor, {"README.md": "# Our mentorship\n"}, "readme")
+    _ok("sync", cwd=shared.mentor)
+    _ok("sync", cwd=shared.mentee)
+    commit_files(shared.mentor, {"README.md": "# Ana and Ben\n"}, "readme, renamed")
+    _ok("sync", cwd=shared.mentor)
+    write(shared.mentee, "README.md", "# Our mentorship, Ana's draft\n")
+    before = repo_state(shared.mentee)
+    result = mj("sync", cwd=shared.mentee)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "README.md has changes here that are not committed" in said, said
+    assert "git stash" in said and "not uptodate" not in said
+    assert repo_state(shared.mentee) == before  # nothing changed, the draft kept
