@@ -135,6 +135,8 @@ def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return today(value)
     except ValueError as exc:
+        if value is None:  # MJ_TODAY's, not an option's
+            raise click.UsageError(str(exc), ctx=ctx) from None
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 

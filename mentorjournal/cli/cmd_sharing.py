@@ -51,7 +51,7 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
     no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
     _echo(f"hook    {hook_path or no_hook}")
     _echo("merge   driver set up: items and signatures edited on both sides merge by themselves")
-    _echo(f"next    cd {target} && mj status")
+    _echo(f"next    {remote.next_step(target)}")
 
 
 @main.command()

@@ -33,17 +33,18 @@ if TYPE_CHECKING:
 
 def main() -> None:
     """Console-script entry point. As click does: Ctrl-C says "Aborted!" (exit 1), a
-    reader that went away (``mj status | head``) ends the run quietly (exit 1), and
-    a closed stdout or stderr swallows what is written to it."""
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:  # started with `>&-`
-            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (for the run's life)
-    escape_undecodable()
-    if any(name.startswith("GIT_") for name in os.environ):
-        from mentorjournal.index.gitstate import anchor_locating
-
-        anchor_locating()
+    reader that went away (``mj status | head``) ends the run quietly (exit 1), a
+    closed stdout or stderr swallows what is written to it, and a closed stdin reads
+    as empty (no answer to a question)."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:  # started with `<&-` or `>&-`
+            setattr(sys, name, open(os.devnull, mode))  # noqa: SIM115 (for the run's life)
     try:
+        escape_undecodable()
+        if any(name.startswith("GIT_") for name in os.environ):  # GIT_SSH_COMMAND, ...
+            from mentorjournal.index.gitstate import anchor_locating
+
+            anchor_locating()
         code = run(sys.argv[1:], sys.stdout, sys.stderr)
         if code is None:
             from mentorjournal.cli.app import main as cli_main
@@ -338,10 +339,15 @@ def _hook_run(directory: str) -> int | None:
     if checked is None:  # nothing kept yet: the full check, which keeps its results
         from pathlib import Path
 
+        from mentorjournal.errors import MjError
         from mentorjournal.git.hook import hook_run_targets
 
         top = Path(location[2]).resolve()
-        if any(target.resolve() != top for target in hook_run_targets(top)):
+        try:
+            targets = hook_run_targets(top)
+        except MjError:
+            return None  # git could not list the index: the CLI says why
+        if any(target.resolve() != top for target in targets):
             return None  # journals in folders: the CLI checks each one the commit touches
         return 0 if not stagedcheck.staged_findings(top)[0] else None
     return 0 if not checked[0] else None

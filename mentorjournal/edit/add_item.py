@@ -177,6 +177,9 @@ def _added(relative: str, data: bytes, text: str, due: str | None) -> tuple[byte
     every other item as it was."""
     before = parse_document(relative, data)
     refuse_conflicts(before, "mj add")
+    if before.body_line == 1:  # not read at all (not UTF-8, no front matter ...): say why
+        why = next(f for f in before.findings if f.severity == "error")
+        raise MjError(f"{relative}:{why.line}: {why.message}; mj adds nothing to it till then")
     if due is not None:
         lines = data.decode("utf-8", "surrogateescape").split("\n")
         kinds = {dialect(lines[i.line - 1].partition("]")[2]) for i in before.items}
@@ -228,14 +231,15 @@ def add_item(
     line, due_text = item_text(root, text, owner, due, goal)
     path = target if target is not None else latest_session(root)
     try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
+        # realpath, not Path.resolve: that raises RuntimeError on a symlink to itself
+        relative = Path(os.path.realpath(path)).relative_to(root.resolve()).as_posix()
     except ValueError:
         raise MjError(f"{path} is not a file of the journal at {root}") from None
     if layout.kind_for_path(relative) not in ("session", "goal"):
         raise MjError(f"{relative} is not a session or goal file (sessions/*.md, goals/*.md)")
     if not path.is_file():
-        if path.exists():
-            raise MjError(f"{relative} is not a file (a folder, a FIFO or a device?)")
+        if os.path.lexists(path):
+            raise MjError(f"{relative} cannot be written: {layout.why_unreadable(str(path))}")
         raise MjError(f"{relative} does not exist; `mj new session` or `mj new goal` first")
     item = rewrite(root, path, lambda data: _added(relative, data, line, due_text))
     return Changed(_journal_id(root, item), path, due_text)

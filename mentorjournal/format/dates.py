@@ -26,7 +26,8 @@ def today(override: str | None = None) -> dt.date:
     if value:
         parsed = parse_date(value)
         if parsed is None:
-            raise ValueError(f"today must be a date YYYY-MM-DD, got {value!r}")
+            source = "today" if override else "MJ_TODAY (in the environment)"
+            raise ValueError(f"{source} must be a real date YYYY-MM-DD, got {value!r}")
         return parsed
     return dt.date.today()
 

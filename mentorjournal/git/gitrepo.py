@@ -118,6 +118,11 @@ def _run(
     if proc.returncode not in tuple(ok_codes):
         said = proc.stderr.strip() or proc.stdout.strip()  # `git commit` says why on stdout
         summary = _summarise(said.decode("utf-8", "replace"))
+        if b"Please tell me who you are" in said:  # git's hint lines, which _summarise drops
+            summary += (
+                '. Tell git who you are, once: git config --global user.name "Your Name"'
+                " and git config --global user.email you@example.com, then retry"
+            )
         raise MjError(f"git {args[0]} failed in {cwd}: {summary}")
     return proc
 

@@ -11,16 +11,27 @@ import re
 from pathlib import Path
 
 from mentorjournal.errors import MjError
-from mentorjournal.git.gitrepo import _git_env, _out, _run, _summarise, check_ref_value
+from mentorjournal.git.gitrepo import (
+    _git_env,
+    _out,
+    _run,
+    _summarise,
+    check_ref_value,
+    head_commit,
+    other_journals,
+)
 
-__all__ = ["choose_remote", "clone", "fetch", "push"]
+__all__ = ["choose_remote", "clone", "fetch", "next_step", "push"]
 
 
 def _safe_env() -> dict[str, str]:
     """Config for network commands: forbid ext:: (it runs a command) and fd:: (it waits on
     a file descriptor mj never gives), even if a user config allows them."""
     env = _git_env()
-    count = int(env.get("GIT_CONFIG_COUNT", "0") or "0")
+    given = env.get("GIT_CONFIG_COUNT") or "0"
+    if not given.isdigit():
+        return env  # git refuses to run at all with it, and says why
+    count = int(given)
     for at, transport in enumerate(("ext", "fd"), start=count):
         env[f"GIT_CONFIG_KEY_{at}"] = f"protocol.{transport}.allow"
         env[f"GIT_CONFIG_VALUE_{at}"] = "never"
@@ -76,6 +87,26 @@ def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | Non
         return target, hook.install(target)
     except MjError:
         return target, None
+
+
+def next_step(clone: Path) -> str:
+    """What to do first in a new clone: the journal's status, or why it has none."""
+    if (clone / "agreement.md").is_file():
+        return f"cd {clone} && mj status"
+    if head_commit(clone) is None:
+        listed = _out(clone, "for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/")
+        if branches := [name for name in listed.split("\n") if name and name != "HEAD"]:
+            return (
+                "nothing checked out: the repository's HEAD names a branch it does not have."
+                f" Its branches: {', '.join(branches)}; `git -C {clone} switch {branches[0]}`"
+            )
+        return (
+            f"the repository is empty: start the journal with `mj init {clone} --mentor H"
+            " --mentee H`, then `mj commit` and `mj sync`"
+        )
+    if other_journals(clone):
+        return f"its journals are in folders: `mj program {clone}` rolls them up"
+    return f"no agreement.md at its top, so it is no journal: check the address ({clone})"
 
 
 def fetch(repo: Path, remote: str) -> None:

@@ -34,7 +34,9 @@ def git_location(root: str) -> tuple[str, str, str] | None:
             gitdir = os.path.join(directory, text.removeprefix("gitdir:").strip())
             common = _read_text(os.path.join(gitdir, "commondir"))
             shared = gitdir if common is None else os.path.realpath(os.path.join(gitdir, common))
-            return shared, gitdir, directory
+            # Git says "not a git repository" here: so do we, and no cache is made at a
+            # path that a file names.
+            return (shared, gitdir, directory) if os.path.isdir(shared) else None
         parent = os.path.dirname(directory)
         if parent == directory:
             return None

@@ -96,6 +96,10 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
         if not in_git:
             from mentorjournal.errors import MjError
 
+            if location:  # a repository whose index git cannot read: git's words say why
+                from mentorjournal.git.gitrepo import _run
+
+                _run(root, ["ls-files", "--stage"])
             raise MjError(f"--staged needs a git repository, and {root} is not in one")
         for path, blob in blobs.items():
             if path.endswith(".md") and layout.in_journal(str(root), path):

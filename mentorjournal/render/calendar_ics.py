@@ -122,7 +122,8 @@ def _meetings(meetings: Meetings) -> Event:
 def _day(day: DayEvent) -> Event:
     event = _event(day.uid, day.summary, day.description)
     event.add("dtstart", day.day)
-    event.add("dtend", day.day + dt.timedelta(days=1))
+    if day.day < dt.date.max:  # without DTEND a DATE event lasts one day (RFC 5545 3.6.1)
+        event.add("dtend", day.day + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     event.add_component(_alarm(dt.timedelta(days=day.remind_days), day.summary))
     return event

@@ -235,7 +235,7 @@ def test_add_passes_over_a_folder_or_fifo_named_as_the_latest_session(repo: Path
     assert "(sessions/2025-08-01.md:" in said
     for odd in ("2099-01-01.md", "2099-02-01.md"):
         refused = added(repo, "Here", "--to", f"sessions/{odd}", code=1).output
-        assert f"sessions/{odd} is not a file" in refused and "does not exist" not in refused
+        assert f"sessions/{odd} cannot be written: " in refused and "not a" in refused
     assert "does not exist" in added(repo, "Here", "--to", "sessions/2099-03-01.md", code=1).output
 
 
