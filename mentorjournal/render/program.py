@@ -112,11 +112,11 @@ def program_text(program: Program) -> str:
     numeric = {3, 4, 5, 7}
 
     def line(cells: tuple[str, ...]) -> str:
-        shown = [
-            _fit(cell, widths[n]).rjust(widths[n]) if n in numeric else _fit(cell, widths[n])
-            for n, cell in enumerate(cells)
-        ]
-        return "  ".join(cell.ljust(widths[n]) for n, cell in enumerate(shown)).rstrip()
+        shown = [_fit(cell, widths[n], keep_end=n == 0) for n, cell in enumerate(cells)]
+        return "  ".join(
+            cell.rjust(widths[n]) if n in numeric else cell.ljust(widths[n])
+            for n, cell in enumerate(shown)
+        ).rstrip()
 
     count = len(program.pairs)
     lines = [
@@ -138,5 +138,9 @@ def program_text(program: Program) -> str:
     return "\n".join(lines)
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _fit(text: str, width: int, keep_end: bool = False) -> str:
+    """``text`` cut to ``width``; a pair's path keeps its end, which tells pairs apart
+    (``…/remotes/ana.git`` and ``…/remotes/ben.git``, not ``file:///srv/remo…`` twice)."""
+    if len(text) <= width:
+        return text
+    return "…" + text[len(text) - width + 1 :] if keep_end else text[: width - 1] + "…"

@@ -518,6 +518,26 @@ def test_a_repository_listed_twice_is_one_row_and_a_token_stays_out(
     ]
 
 
+def test_text_keeps_the_end_of_a_long_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a coordinator's trial: the table cut a long address at its end, so every
+    ``file:///srv/.../remotes/NAME.git`` row read ``file:///srv/.../remo…`` and no two
+    pairs could be told apart. The end of a path is what tells them apart."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    single = kim_and_lee(tmp_path / "single")
+    hosted = tmp_path / "hosted" / ("a-long-folder-of-hosted-pairs-" * 2)
+    listed = tmp_path / "repos.txt"
+    listed.write_text(
+        "".join(f"file://{bare_copy(single, hosted / name)}\n" for name in ("ana.git", "ben.git"))
+    )
+    text = mj("program", "--repos", str(listed), "--today", TODAY, cwd=tmp_path).stdout
+    shown = [line.split()[0] for line in text.splitlines()[3:5]]
+    assert [cell[0] for cell in shown] == ["…", "…"]  # cut, as the table is 100 columns
+    assert sorted(cell[-7:] for cell in shown) == ["ana.git", "ben.git"]
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
 def test_a_history_forced_over_is_not_taken_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
