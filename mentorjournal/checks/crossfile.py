@@ -67,14 +67,16 @@ def document_rows(
     def at(key_path: KeyPath, code: str, message: str) -> None:
         found.append((*position_of(positions, key_path), "error", code, message))
 
+    # No one known: the agreement cannot be read, and says so itself; every handle in
+    # every note "not in the agreement" would bury that one error under hundreds.
     def check_person(key_path: KeyPath, handle: Any, what: str) -> None:
-        if isinstance(handle, str) and handle not in known:
+        if isinstance(handle, str) and known and handle not in known:
             hint = suggest(handle, known)
             at(key_path, "unknown-person", f"{what} {handle!r} is not in the agreement{hint}")
 
     for line, state, owners, columns, inherited in owned:
         for owner, column in zip(owners, columns or (1,) * len(owners), strict=True):
-            if owner not in known and not inherited:
+            if known and owner not in known and not inherited:
                 message = f"owner @{owner} is not in the agreement{suggest(owner, known)}"
                 found.append((line, column, "error", "unknown-person", message))
         if not owners and state == "open":

@@ -220,3 +220,28 @@ def test_a_shared_note_naming_a_private_goal_is_refused_before_commit_too(
         return [(f["path"], f["line"]) for f in found if f["code"] == "unknown-goal"]
 
     assert unknown() == unknown("--staged") == [("sessions/2025-08-01.md", 4)]
+
+
+def test_an_unreadable_agreement_is_one_error_not_one_per_handle(tmp_path: Path) -> None:
+    """Found by a coordinator's trial: with the agreement's YAML broken, every attendee
+    and owner of every note was also "not in the agreement" (24 errors for one slip in
+    a pair of 6 sessions), and `mj program` showed the pair with 24 errors."""
+    repo = make_repo(tmp_path / "repo")
+    copytree(DATA / "base-journal", repo, dirs_exist_ok=True)
+    agreement = repo / "agreement.md"
+    agreement.write_text(agreement.read_text().replace("mentor:", "mentor: [", 1))
+    for args in (("validate", "--json"), ("validate", "--staged", "--json")):
+        git(repo, "add", "--", ".")
+        result = mj(*args, cwd=repo)
+        found = json.loads(result.stdout)["findings"]
+        errors = [(f["path"], f["code"]) for f in found if f["severity"] == "error"]
+        assert errors == [("agreement.md", "yaml-syntax")]
+        assert result.exit_code == 1
+    (repo / "sessions" / "2025-09-01.md").write_text(
+        "---\ndate: 2025-09-01\nattendees: [ana, ben]\n---\n\n- [ ] @ana Write it\n"
+    )
+    git(repo, "add", "--", ".")  # one more note: the staged check of a session alone
+    staged = json.loads(mj("validate", "--staged", "--json", cwd=repo).stdout)["findings"]
+    assert [f["code"] for f in staged if f["severity"] == "error"] == ["yaml-syntax"]
+    rows = json.loads(mj("program", "--format", "json", cwd=repo).stdout)["pairs"]
+    assert [row["errors"] for row in rows] == [1]
