@@ -131,19 +131,28 @@ def _swap_in(temp: str, path: Path, expected: bytes) -> bool:
     """Swap ``temp`` in for ``path`` when what ``path`` holds is ``expected``; False when
     this system cannot swap two files (nothing done). An editor's save that landed after
     the caller read ``expected`` comes out of the swap and is swapped back in; one that
-    lands while that happens is newer still and stays."""
+    lands while that happens is newer still and stays.
+
+    Between the swaps that save is in ``temp``, which the caller deletes: Ctrl-C, a
+    closed terminal or a kill wait until it is back (blocked, not ignored)."""
+    import signal
+
     ours = os.lstat(temp).st_ino
-    if not _exchange(temp, str(path)):
-        return False
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGHUP, signal.SIGTERM))
     try:
-        if _read_whole(Path(temp)) == expected:
-            return True
-    except MjError:  # the editor left something mj does not read (a link, a folder)
-        pass
-    _exchange(temp, str(path))
-    if os.lstat(temp).st_ino != ours:
+        if not _exchange(temp, str(path)):
+            return False
+        try:
+            if _read_whole(Path(temp)) == expected:
+                return True
+        except MjError:  # the editor left something mj does not read (a link, a folder)
+            pass
         _exchange(temp, str(path))
-    raise _changed(path)
+        if os.lstat(temp).st_ino != ours:
+            _exchange(temp, str(path))
+        raise _changed(path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _exchange(one: str, other: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -111,6 +112,54 @@ def test_an_editor_save_while_mj_renames_its_write_is_not_lost(tmp_path: Path, h
         == SESSION.replace("[ ] @ana First", "[x] @ana First done:2025-08-01") + SAVED
     )
     assert not list(note.parent.glob("*.mj-tmp"))
+
+
+@pytest.mark.skipif(not _strace_works(), reason="needs strace and ptrace")
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_a_signal_between_the_two_swaps_does_not_delete_the_editors_save(
+    tmp_path: Path, signal_name: str
+) -> None:
+    """Between the swap that took a save out and the one that puts it back, that save is
+    in mj's temp file: Ctrl-C (or a kill) there must not delete it with the temp file."""
+    root = tmp_path / "journal"
+    (root / "sessions").mkdir(parents=True)
+    (root / "agreement.md").write_bytes(AGREEMENT)
+    note = root / NOTE
+    note.write_text(SESSION, "utf-8")
+    item = next(i.id for i in load_journal(root).items() if i.text == "First")
+    log = tmp_path / "strace.log"
+    # The first swap waits 1 s to start (the editor saves then) and 3 s once done (the
+    # signal comes then, with the save in the temp file).
+    run = subprocess.Popen(
+        ["strace", "-f", "-qq", "-o", str(log), "-e", "trace=renameat2",
+         "-e", "inject=renameat2:delay_enter=1000000:delay_exit=3000000:when=1",
+         str(MJ), "-C", str(root), "done", item, "--today", "2025-08-01"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not (log.exists() and "RENAME_EXCHANGE" in log.read_text()):
+            assert run.poll() is None, run.communicate()
+            assert time.monotonic() < deadline, "mj never reached its swap"
+            time.sleep(0.01)
+        entered = time.monotonic()
+        _editor_save(note, "rename")
+        time.sleep(max(0.0, entered + 2 - time.monotonic()))  # the swap is done, held
+        mj_pid = int(log.read_text().split()[0])  # strace -f: each line starts with it
+        os.kill(mj_pid, getattr(signal, signal_name))
+        out, err = run.communicate(timeout=TIMEOUT)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, 9)
+            run.communicate()
+    assert "Traceback" not in err
+    assert run.returncode != 0, (out, err)  # stopped
+    assert note.read_text("utf-8") == SESSION + SAVED  # the save, as the editor made it
+    # SIGTERM's default ends mj at once: its temp file may stay, holding only mj's bytes.
+    left = [temp.read_text("utf-8") for temp in note.parent.glob("*.mj-tmp")]
+    assert not left if signal_name == "SIGINT" else all(SAVED not in text for text in left)
+    assert signal_name != "SIGINT" or "Aborted!" in err
 
 
 @pytest.mark.skipif(not _strace_works(), reason="needs strace and ptrace")
