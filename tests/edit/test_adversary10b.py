@@ -284,3 +284,26 @@ def test_a_commit_of_other_notes_names_the_note_git_ignores(tmp_path: Path, fast
     assert f"not committed: {ignored}" in said
     tracked = git(ana, "ls-tree", "-r", "--name-only", "HEAD")
     assert "sessions/2025-07-18.md" in tracked and "2027-02-01" not in tracked
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_ignored_editor_lock_file_is_not_named_as_a_note(tmp_path: Path, fast: bool) -> None:
+    """Emacs keeps `.#NOTE.md` (a symlink) beside a note it edits, and a usual ignore
+    rule (`.#*`) hides it: that is no note left behind, and no rule to remove."""
+    shared = make_shared(tmp_path)
+    ana = shared.mentee
+    (ana / ".git/info/exclude").write_text(".#*\n", "utf-8")
+    (ana / "sessions").mkdir()
+    (ana / "sessions/2025-07-18.md").write_text(SESSION)
+    (ana / "sessions/.#2025-07-18.md").symlink_to("ana@host.4242:1700000000")
+    if fast:  # the console script's own path, as a user runs it
+        argv = [sys.executable, "-m", "mentorjournal", "commit"]
+        run = subprocess.run(argv, cwd=ana, capture_output=True, text=True, timeout=60)
+        code, said = run.returncode, " ".join((run.stdout + run.stderr).split())
+    else:
+        result = mj("commit", cwd=ana)
+        code, said = result.exit_code, " ".join(result.output.split())
+    assert code == 0 and "committed " in said
+    assert "not committed" not in said and ".#" not in said
+    tracked = git(ana, "ls-tree", "-r", "--name-only", "HEAD")
+    assert "sessions/2025-07-18.md" in tracked and ".#" not in tracked
