@@ -131,19 +131,28 @@ def _swap_in(temp: str, path: Path, expected: bytes) -> bool:
     """Swap ``temp`` in for ``path`` when what ``path`` holds is ``expected``; False when
     this system cannot swap two files (nothing done). An editor's save that landed after
     the caller read ``expected`` comes out of the swap and is swapped back in; one that
-    lands while that happens is newer still and stays."""
+    lands while that happens is newer still and stays.
+
+    Between the swaps that save is in ``temp``, which the caller deletes: Ctrl-C, a
+    closed terminal or a kill wait until it is back (blocked, not ignored)."""
+    import signal
+
     ours = os.lstat(temp).st_ino
-    if not _exchange(temp, str(path)):
-        return False
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGHUP, signal.SIGTERM))
     try:
-        if _read_whole(Path(temp)) == expected:
-            return True
-    except MjError:  # the editor left something mj does not read (a link, a folder)
-        pass
-    _exchange(temp, str(path))
-    if os.lstat(temp).st_ino != ours:
+        if not _exchange(temp, str(path)):
+            return False
+        try:
+            if _read_whole(Path(temp)) == expected:
+                return True
+        except MjError:  # the editor left something mj does not read (a link, a folder)
+            pass
         _exchange(temp, str(path))
-    raise _changed(path)
+        if os.lstat(temp).st_ino != ours:
+            _exchange(temp, str(path))
+        raise _changed(path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _exchange(one: str, other: str) -> bool:
@@ -216,8 +225,9 @@ def _write_temp(path: Path, data: bytes, mode: int) -> str:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        # The name cut short: a note named near the 255-byte limit stays editable.
-        temp = str(path.parent / f".{path.name[:60]}.{os.urandom(6).hex()}.mj-tmp")
+        # The name cut short: a note named near the 255-byte limit stays editable (40
+        # characters: at most 160 bytes, with 21 more within 255).
+        temp = str(path.parent / f".{path.name[:40]}.{os.urandom(6).hex()}.mj-tmp")
         try:
             fd = os.open(temp, flags, 0o600)
             break

@@ -144,7 +144,11 @@ def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
     ignored = tuple(
         entry.path
         for entry in gitrepo.status_entries(root, prefix, raw, ignored=True)
-        if _JOURNAL_FILE.match(entry.path) or entry.path in ("goals/", "sessions/")
+        if entry.path in ("goals/", "sessions/")
+        or (
+            _JOURNAL_FILE.match(entry.path)
+            and not layout.is_editor_temp(entry.path.rsplit("/", 1)[-1])
+        )
     )
     staged_private = [
         path

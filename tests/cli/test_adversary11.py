@@ -94,6 +94,12 @@ def test_a_note_named_near_the_length_limit_can_be_ticked(sample_repo: Path) -> 
     done = run(sample_repo, "done", "Long named", "--today", "2026-11-21")
     assert done.returncode == 0, done.stderr
     assert "- [x] @ana Long named done:2026-11-21" in (sample_repo / name).read_text()
+    # Its first characters cut short, in bytes: 60 four-byte characters were 261 bytes.
+    wide = f"goals/{chr(0x1F3AF) * 60}.md"
+    (sample_repo / wide).write_text("---\ntitle: Aim\n---\n- [ ] @ana Wide named\n")
+    done = run(sample_repo, "add", "Second", "--owner", "ana", "--to", wide)
+    assert done.returncode == 0, done.stderr
+    assert "- [ ] @ana Second" in (sample_repo / wide).read_text()
 
 
 def test_mj_today_from_the_environment_is_blamed_by_name(sample_repo: Path) -> None:
@@ -150,4 +156,3 @@ def test_a_git_file_naming_no_directory_makes_none(tmp_path: Path, sample_repo: 
 def test_a_garbage_git_config_count_is_git_words(tmp_path: Path) -> None:
     done = run(tmp_path, "clone", str(tmp_path / "x"), env={"GIT_CONFIG_COUNT": "abc"})
     assert done.returncode == 1 and "bogus count in GIT_CONFIG_COUNT" in done.stderr
-

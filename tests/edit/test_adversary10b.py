@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -111,6 +112,54 @@ def test_an_editor_save_while_mj_renames_its_write_is_not_lost(tmp_path: Path, h
         == SESSION.replace("[ ] @ana First", "[x] @ana First done:2025-08-01") + SAVED
     )
     assert not list(note.parent.glob("*.mj-tmp"))
+
+
+@pytest.mark.skipif(not _strace_works(), reason="needs strace and ptrace")
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_a_signal_between_the_two_swaps_does_not_delete_the_editors_save(
+    tmp_path: Path, signal_name: str
+) -> None:
+    """Between the swap that took a save out and the one that puts it back, that save is
+    in mj's temp file: Ctrl-C (or a kill) there must not delete it with the temp file."""
+    root = tmp_path / "journal"
+    (root / "sessions").mkdir(parents=True)
+    (root / "agreement.md").write_bytes(AGREEMENT)
+    note = root / NOTE
+    note.write_text(SESSION, "utf-8")
+    item = next(i.id for i in load_journal(root).items() if i.text == "First")
+    log = tmp_path / "strace.log"
+    # The first swap waits 1 s to start (the editor saves then) and 3 s once done (the
+    # signal comes then, with the save in the temp file).
+    run = subprocess.Popen(
+        ["strace", "-f", "-qq", "-o", str(log), "-e", "trace=renameat2",
+         "-e", "inject=renameat2:delay_enter=1000000:delay_exit=3000000:when=1",
+         str(MJ), "-C", str(root), "done", item, "--today", "2025-08-01"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not (log.exists() and "RENAME_EXCHANGE" in log.read_text()):
+            assert run.poll() is None, run.communicate()
+            assert time.monotonic() < deadline, "mj never reached its swap"
+            time.sleep(0.01)
+        entered = time.monotonic()
+        _editor_save(note, "rename")
+        time.sleep(max(0.0, entered + 2 - time.monotonic()))  # the swap is done, held
+        mj_pid = int(log.read_text().split()[0])  # strace -f: each line starts with it
+        os.kill(mj_pid, getattr(signal, signal_name))
+        out, err = run.communicate(timeout=TIMEOUT)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, 9)
+            run.communicate()
+    assert "Traceback" not in err
+    assert run.returncode != 0, (out, err)  # stopped
+    assert note.read_text("utf-8") == SESSION + SAVED  # the save, as the editor made it
+    # SIGTERM's default ends mj at once: its temp file may stay, holding only mj's bytes.
+    left = [temp.read_text("utf-8") for temp in note.parent.glob("*.mj-tmp")]
+    assert not left if signal_name == "SIGINT" else all(SAVED not in text for text in left)
+    assert signal_name != "SIGINT" or "Aborted!" in err
 
 
 @pytest.mark.skipif(not _strace_works(), reason="needs strace and ptrace")
@@ -235,3 +284,26 @@ def test_a_commit_of_other_notes_names_the_note_git_ignores(tmp_path: Path, fast
     assert f"not committed: {ignored}" in said
     tracked = git(ana, "ls-tree", "-r", "--name-only", "HEAD")
     assert "sessions/2025-07-18.md" in tracked and "2027-02-01" not in tracked
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_ignored_editor_lock_file_is_not_named_as_a_note(tmp_path: Path, fast: bool) -> None:
+    """Emacs keeps `.#NOTE.md` (a symlink) beside a note it edits, and a usual ignore
+    rule (`.#*`) hides it: that is no note left behind, and no rule to remove."""
+    shared = make_shared(tmp_path)
+    ana = shared.mentee
+    (ana / ".git/info/exclude").write_text(".#*\n", "utf-8")
+    (ana / "sessions").mkdir()
+    (ana / "sessions/2025-07-18.md").write_text(SESSION)
+    (ana / "sessions/.#2025-07-18.md").symlink_to("ana@host.4242:1700000000")
+    if fast:  # the console script's own path, as a user runs it
+        argv = [sys.executable, "-m", "mentorjournal", "commit"]
+        run = subprocess.run(argv, cwd=ana, capture_output=True, text=True, timeout=60)
+        code, said = run.returncode, " ".join((run.stdout + run.stderr).split())
+    else:
+        result = mj("commit", cwd=ana)
+        code, said = result.exit_code, " ".join(result.output.split())
+    assert code == 0 and "committed " in said
+    assert "not committed" not in said and ".#" not in said
+    tracked = git(ana, "ls-tree", "-r", "--name-only", "HEAD")
+    assert "sessions/2025-07-18.md" in tracked and ".#" not in tracked
