@@ -365,7 +365,8 @@ def signature_findings(agreement: Document, root: str | Path | None) -> list[Fin
             message = f"signature by {v.by!r}, who is not in the agreement"
             at(("signatures", v.index, "by"), "error", "unknown-person", message)
         elif v.state == "stale":
-            message = f"the agreement changed after {v.by} signed; re-sign: `mj sign --as {v.by}`"
+            again = f"{v.by} signs again: `mj sign --as {v.by}`"
+            message = f"the agreement changed after {v.by} signed; {again}"
             at(("signatures", v.index, "by"), "warning", "stale-signature", message)
         elif v.state in ("invalid", "unverified"):
             message = f"{v.by}'s signature does not count: {v.why}"

@@ -132,7 +132,8 @@ def key(
     if waiting:  # a key added later changes the agreement, and a signature made now
         first = waiting[0]
         _echo(
-            f"Next: `mj commit` and `mj sync`. {', '.join(waiting)} has no key yet "
+            f"Next: `mj commit` and `mj sync`. {' and '.join(waiting)} "
+            f"{'has' if len(waiting) == 1 else 'have'} no key yet "
             f"(`mj key --as {first}`, on {first}'s computer): once every key is in, "
             f"{sign}, or the signature goes stale when the key is added."
         )

@@ -111,7 +111,7 @@ def atomic_write(
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 if expected is None:
                     os.replace(temp, path)
-                elif not _swap_in(temp, path, expected):  # no swap here: check, rename
+                elif not _swap_in(temp, path, expected, data):  # no swap: check, rename
                     if _read_whole(path) != expected:
                         raise _changed(path)
                     os.replace(temp, path)
@@ -127,11 +127,12 @@ def _changed(path: Path) -> ChangedMeanwhileError:
     )
 
 
-def _swap_in(temp: str, path: Path, expected: bytes) -> bool:
-    """Swap ``temp`` in for ``path`` when what ``path`` holds is ``expected``; False when
-    this system cannot swap two files (nothing done). An editor's save that landed after
-    the caller read ``expected`` comes out of the swap and is swapped back in; one that
-    lands while that happens is newer still and stays.
+def _swap_in(temp: str, path: Path, expected: bytes, data: bytes) -> bool:
+    """Swap ``temp`` (holding ``data``) in for ``path`` when what ``path`` holds is
+    ``expected``; False when this system cannot swap two files (nothing done). An
+    editor's save that landed after the caller read ``expected`` comes out of the swap
+    and is swapped back in; one that lands while that happens (a new file, or written
+    into mj's) is newer still and stays.
 
     Between the swaps that save is in ``temp``, which the caller deletes: Ctrl-C, a
     closed terminal or a kill wait until it is back (blocked, not ignored)."""
@@ -148,7 +149,7 @@ def _swap_in(temp: str, path: Path, expected: bytes) -> bool:
         except MjError:  # the editor left something mj does not read (a link, a folder)
             pass
         _exchange(temp, str(path))
-        if os.lstat(temp).st_ino != ours:
+        if os.lstat(temp).st_ino != ours or Path(temp).read_bytes() != data:
             _exchange(temp, str(path))
         raise _changed(path)
     finally:

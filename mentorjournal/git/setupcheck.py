@@ -46,8 +46,9 @@ def _framework_checks(hooks: list[str], top: str) -> bool:
     mj's check (the guide's `mj-validate` hook, or a local one running `mj validate`)."""
     if not any(FRAMEWORK_MARK in text for text in hooks):
         return False
-    config = _text(os.path.join(top, ".pre-commit-config.yaml"))
-    return "mj-validate" in config or "mj validate" in config
+    config = _text(os.path.join(top, ".pre-commit-config.yaml")).splitlines()
+    used = [line.partition("#")[0] for line in config]  # a commented-out hook runs nothing
+    return any("mj-validate" in line or "mj validate" in line for line in used)
 
 
 def missing_setup(root: Path) -> str | None:

@@ -225,7 +225,7 @@ def test_ana_cannot_sign_as_ben(pair: Pair) -> None:
     # One finding per signer, at that signature, naming the command to run.
     assert _findings(pair.ana) == [
         ("stale-signature", "warning", _line(pair.ana, f"- by: {who}"),
-         f"the agreement changed after {who} signed; re-sign: `mj sign --as {who}`")
+         f"the agreement changed after {who} signed; {who} signs again: `mj sign --as {who}`")
         for who in ("ben", "ana")
     ]  # fmt: skip
 
@@ -370,7 +370,7 @@ def test_replacing_bens_key_with_hers_is_shown_and_never_counts(pair: Pair, tmp_
             "stale-signature",
             "warning",
             _line(pair.ben, "- by: ana"),
-            "the agreement changed after ana signed; re-sign: `mj sign --as ana`",
+            "the agreement changed after ana signed; ana signs again: `mj sign --as ana`",
         )
     ]
 

@@ -344,6 +344,13 @@ def test_framework_users_are_checked_on_a_commit_that_only_deletes(
     # The framework checks the commits: mj does not ask for its own hook after a write.
     added = mj("add", "Book a room", "--owner", "ana", "--to", "sessions/2025-07-18.md", cwd=repo)
     assert added.exit_code == 0 and "pre-commit hook" not in added.output, added.output
+    config = repo / ".pre-commit-config.yaml"
+    kept = config.read_text()
+    commented = "\n".join(f"# {line}" if "mj" in line else line for line in kept.splitlines())
+    config.write_text(commented + "\n")  # the hook commented out: no check, so the note
+    added = mj("add", "Book a hall", "--owner", "ana", "--to", "sessions/2025-07-18.md", cwd=repo)
+    assert "no mj pre-commit hook" in added.output, added.output
+    config.write_text(kept)
     git(repo, "add", "--", "sessions")
     assert _commit(repo, tmp_path, "A goal and a session").returncode == 0
     before = head(repo)
