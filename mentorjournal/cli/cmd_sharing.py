@@ -240,7 +240,8 @@ def hook_run(ctx: click.Context) -> None:
     if any(f.code == "private-staged" for f in findings):  # skipping the check leaks it
         _echo(
             "mj: commit stopped: a private note is staged (above). Unstage it with `git "
-            "restore --staged -- FILE`: private/ never leaves this computer.",
+            "restore --staged -- FILE` (before the first commit: `git rm --cached -- FILE`): "
+            "private/ never leaves this computer.",
             err=True,
         )
         ctx.exit(1)

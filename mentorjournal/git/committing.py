@@ -161,7 +161,8 @@ def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
         shown = ", ".join(staged_private[:5])
         raise MjError(
             f"private notes are staged ({shown}); private/ never leaves this computer. "
-            "Unstage them with `git restore --staged -- private/`, then retry."
+            "Unstage them with `git restore --staged -- private/` (before the first "
+            "commit: `git rm -r --cached -- private/`), then retry."
         )
     to_stage = tuple(_journal_files_to_stage(root, entries))
     for path in to_stage:  # git refuses paths beyond a symlink; say why in words
