@@ -268,6 +268,36 @@ def _load(given: dict[str, Given], root: str, top: str, mark: str | None) -> dic
     return dict(zip(given, results, strict=True))
 
 
+def pairs_given(root: str, pairs: list[str]) -> tuple[dict[str, Given], str | None]:
+    """What one `git ls-files` and one `git status` of the program say of each pair in
+    ``pairs`` (None: the pair asks git itself, a repository of its own), and the history
+    mark of the program's repository: three git processes, not three a pair."""
+    location = gitstate.git_location(root)
+    if location is None:
+        return dict.fromkeys(pairs), None
+    top = location[2]
+    running, listing = gitstate.changed_files(root), gitstate.ls_files(root)
+    mark = gitstate.history_mark(root)
+    changed, listed = running.output(), listing.output()
+    if changed is None or listed is None:
+        return dict.fromkeys(pairs), None
+    records, prefix, split = (
+        gitstate.status_records(changed),
+        _prefix(root, top),
+        _split(listed, set(pairs)),
+    )
+    given: dict[str, Given] = {}
+    for pair in pairs:
+        own = gitstate.git_location(os.path.join(root, pair))
+        if own is None or os.path.realpath(own[2]) != os.path.realpath(top):
+            given[pair] = None
+            continue
+        here = prefix + _folder(pair)
+        status = b"".join(_status_record(r) for r in records if r[1].startswith(here))
+        given[pair] = (split.get(pair, b""), status)
+    return given, mark
+
+
 def _touched(
     top: str, judged: set[str | None], mark: str, agreements: dict[str, str]
 ) -> set[str] | None:

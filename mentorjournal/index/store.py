@@ -308,14 +308,16 @@ def view(
     args: tuple[str, ...],
     compute: Callable[[Journal], T],
     kind: type[T],
+    given: tuple[bytes, bytes] | None = None,
 ) -> T:
     """``compute`` of the working tree's journal, kept until a file, the code or ``args``
     change. The value (a ``kind``: text, or tuples of plain values) is remembered under
     a digest of every record key it was computed from; a miss computes it the one way.
+    ``given``: as for ``load``.
     """
     from mentorjournal.digest import sha256_hex
 
-    survey = take_survey(root, False)
+    survey = take_survey(root, False, given)
 
     def digest() -> str:
         parts = (cachefile.fingerprint(), *args, *sorted(survey.keys.values()), "")

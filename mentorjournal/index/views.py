@@ -35,11 +35,17 @@ def _findings_rows(journal: Journal) -> tuple[tuple[object, ...], tuple[str, ...
     return rows, tuple(sorted(names)), len(journal.documents)
 
 
-def findings(root: Path) -> tuple[list[Finding], list[str], int]:
+def findings(
+    root: Path, given: tuple[bytes, bytes] | None = None, mark: str | None = None
+) -> tuple[list[Finding], list[str], int]:
     """Every finding of the working tree's journal (sorted as ``validate`` sorts them),
-    the paths of the files it holds, and how many documents it has."""
-    mark = gitstate.history_mark(str(root))  # signatures read the agreement's history
-    rows, names, documents = store.view(root, "findings", (mark,), _findings_rows, tuple)
+    the paths of the files it holds, and how many documents it has. ``given`` and
+    ``mark``: what git said of it and its history mark, when asked once for many (a
+    program's pairs, ``program.pairs_given``)."""
+    if given is None or mark is None:
+        mark = gitstate.history_mark(str(root))  # signatures read the agreement's history
+    args = (mark,)
+    rows, names, documents = store.view(root, "findings", args, _findings_rows, tuple, given)
     return [Finding(*row) for row in rows], list(names), documents
 
 

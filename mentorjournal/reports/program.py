@@ -222,9 +222,12 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
         found = layout.find_journals(str(directory)).paths
         if not found:
             return None
+        from mentorjournal.index.program import pairs_given
+
+        given, mark = pairs_given(str(directory), found)
         results = []
         for relative in found:
-            findings, _, documents = views.findings(directory / relative)
+            findings, _, documents = views.findings(directory / relative, given[relative], mark)
             results.append((directory / relative, findings, documents))
     listed: list[Finding] = []
     for root, findings, _ in results:

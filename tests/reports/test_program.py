@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -599,6 +600,58 @@ def test_validate_at_the_root_checks_every_pair(
     findings = json.loads(staged.stdout)["findings"]
     paths = {f["path"] for f in findings if f["severity"] == "error"}
     assert paths == {"pairs/cleo-dan/sessions/2025-09-08.md"}
+
+
+def test_the_roots_findings_are_each_pairs_own(program_repo: Path) -> None:
+    """The root asks git once for every pair (not three processes a pair): what it finds
+    is what each pair's own `mj validate` finds, uncommitted edits, a staged change and
+    a pair that is a repository of its own included, on a cold and a warm run."""
+    write(program_repo, "pairs/ana-ben/sessions/2025-09-20.md", session("2025-09-20", "ana, zoe"))
+    write(program_repo, "pairs/cleo-dan/sessions/2025-09-21.md", session("2025-09-21", "cleo"))
+    git(program_repo, "add", "--", "pairs/cleo-dan")
+    own = make_repo(program_repo / "pairs" / "own")
+    write(own, "agreement.md", agreement("kim", "lee", "2025-08-01", "2025-12-01", "weekly"))
+    git(own, "add", "--", ".")
+    git(own, "commit", "--quiet", "--no-verify", "-m", "a pair of its own")
+    write(own, "sessions/2025-09-22.md", session("2025-09-22", "kim, max"))
+
+    def each_pairs_own() -> list[tuple[str, int, str]]:
+        found = []
+        for pair in ("ana-ben", "cleo-dan", "gus-hal", "ivy-jo", "own"):
+            if not (program_repo / "pairs" / pair).is_dir():
+                continue
+            said = json.loads(mj("validate", "--json", cwd=program_repo / "pairs" / pair).stdout)
+            found += [(f"pairs/{pair}/{f['path']}", f["line"], f["code"]) for f in said["findings"]]
+        return sorted(found)
+
+    def at_the_root() -> list[tuple[str, int, str]]:
+        said = json.loads(mj("validate", "--json", cwd=program_repo).stdout)
+        return sorted((f["path"], f["line"], f["code"]) for f in said["findings"])
+
+    expected = each_pairs_own()
+    paths = {path for path, _, code in expected if code == "unknown-person"}
+    assert {"pairs/ana-ben/sessions/2025-09-20.md", "pairs/own/sessions/2025-09-22.md"} <= paths
+    shutil.rmtree(program_repo / ".git" / "mentorjournal", ignore_errors=True)
+    assert at_the_root() == expected  # cold
+    assert at_the_root() == expected  # warm
+    write(own, "sessions/2025-09-22.md", session("2025-09-22", "kim, lee"))
+    write(program_repo, "pairs/ana-ben/sessions/2025-09-20.md", session("2025-09-20", "ana"))
+    assert at_the_root() == each_pairs_own()
+    assert not any(
+        "2025-09-2" in path and code == "unknown-person" for path, _, code in at_the_root()
+    )
+    # How many git processes a warm run starts: the program's three, and the three of the
+    # pair that is a repository of its own (three a pair would be 15).
+    bin_dir = program_repo.parent / "bin"
+    bin_dir.mkdir()
+    log = program_repo.parent / "git.log"
+    real = shutil.which("git")
+    (bin_dir / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (bin_dir / "git").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    argv = [sys.executable, "-m", "mentorjournal", "validate"]
+    subprocess.run(argv, cwd=program_repo, env=env, capture_output=True, timeout=120, check=False)
+    assert len(log.read_text().splitlines()) <= 6, log.read_text()
 
 
 @pytest.mark.parametrize("command", ["status", "summary"])
