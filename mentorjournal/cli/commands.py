@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mentorjournal.index.gitstate import Git
     from mentorjournal.model import Journal
     from mentorjournal.render.terminal import Palette
-    from mentorjournal.reports.program import Program
+    from mentorjournal.reports.program import Facts, PairRow, Program
     from mentorjournal.reports.summary import Summary
 
 SUMMARY_FORMATS = ("text", "md", "json", "html")
@@ -252,16 +252,16 @@ def program(directory: str, output_format: str, today: dt.date) -> str:
     from mentorjournal.index import program as index
 
     def report(pairs: list[tuple[str, tuple[object, ...]]]) -> str:
-        from mentorjournal.reports.program import compute_program, pair_row
+        from mentorjournal.reports.program import compute_program
 
-        if not pairs:
+        if not any(facts is not None for _, facts in pairs):
             from mentorjournal.errors import MjError
 
             raise MjError(
                 f"no journal (agreement.md) in {directory} or below: `mj program` rolls up "
                 "the journals of a program (pairs/NAME/agreement.md), or give --repos FILE"
             )
-        rows = [pair_row(path, facts, today) for path, facts in pairs]
+        rows = [_row(path, facts, today) for path, facts in pairs]
         return render_program(compute_program(rows, today), output_format)
 
     return index.view(directory, output_format, today.isoformat(), report)
@@ -274,7 +274,7 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
 
     from mentorjournal.git.mirrors import mirror_all, read_list
     from mentorjournal.index import program as index
-    from mentorjournal.reports.program import compute_program, pair_row, unreadable_row
+    from mentorjournal.reports.program import compute_program, unreadable_row
 
     rows = []
     for address, copy in mirror_all(read_list(listed)):
@@ -283,11 +283,22 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
             rows.append(unreadable_row(entry, re.sub(r"://[^/@\s]*@", "://", copy)))
             continue
         found = index.facts(str(copy))
-        if not found:
+        if not any(facts is not None for _, facts in found):
             rows.append(unreadable_row(entry, "no journal (agreement.md) in this repository"))
+            continue
         for path, facts in found:
-            rows.append(pair_row(entry if path == "." else f"{entry}/{path}", facts, today))
+            rows.append(_row(entry if path == "." else f"{entry}/{path}", facts, today, path))
     return render_program(compute_program(rows, today), output_format)
+
+
+def _row(path: str, facts: Facts | None, today: dt.date, folder: str = "") -> PairRow:
+    """A pair's row; a folder with notes but no agreement.md (None) is an error row
+    (``folder``: its path in its repository, when ``path`` is not)."""
+    from mentorjournal.reports.program import no_agreement, pair_row, unreadable_row
+
+    if facts is None:
+        return unreadable_row(path, no_agreement(folder or path))
+    return pair_row(path, facts, today)
 
 
 def render_program(result: Program, output_format: str) -> str:

@@ -267,6 +267,7 @@ def list_journal(root: str) -> Listing:
 
 # A journal's own note folders: never searched for journals nested in them.
 _NOTE_DIRS = frozenset({"sessions", "goals", "private"})
+_ORPHANED = frozenset({"sessions", "goals"})  # a folder with these is a journal's
 
 
 def find_journals(directory: str, max_depth: int | None = None) -> Listing:
@@ -276,13 +277,16 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
     Hidden folders, node_modules and a journal's sessions/, goals/ and private/ are
     not searched; ``dirs`` holds every folder looked at, so that an unchanged Listing
     says no journal came or went. ``max_depth`` limits how deep (1: direct children).
+    ``outside`` names the folders below, in no journal, that hold sessions/ or goals/
+    but no agreement.md (one deleted, say): their notes belong to no journal.
     """
     started = time.time_ns()
     found: list[str] = []
+    orphans: list[tuple[str, str]] = []
     dirs: dict[str, int] = {}
-    pending: list[tuple[str, int]] = [("", 0)]
+    pending: list[tuple[str, int, bool]] = [("", 0, False)]
     while pending:
-        prefix, depth = pending.pop()
+        prefix, depth, inside = pending.pop()
         folder = os.path.join(directory, prefix) if prefix else directory
         try:
             dirs[prefix.rstrip("/")] = os.stat(folder).st_mtime_ns
@@ -292,6 +296,8 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
         journal = any(entry.name == AGREEMENT and entry.is_file() for entry in entries)
         if journal:
             found.append(prefix.rstrip("/") or ".")
+        elif prefix and not inside and any(e.name in _ORPHANED and e.is_dir() for e in entries):
+            orphans.append((prefix.rstrip("/"), "no agreement.md"))
         if max_depth is not None and depth >= max_depth:
             continue
         for entry in entries:
@@ -299,6 +305,6 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
             if name.startswith(".") or name in SKIP_DIRS or (journal and name in _NOTE_DIRS):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                pending.append((f"{prefix}{name}/", depth + 1))
+                pending.append((f"{prefix}{name}/", depth + 1, inside or journal))
     found.sort()
-    return Listing(found, [], dirs, started)
+    return Listing(found, sorted(orphans), dirs, started)

@@ -52,15 +52,16 @@ _FEW = 4  # stale pairs that each ask git themselves; more share one `git ls-fil
 _PARALLEL = 24  # stale pairs worth starting worker processes for
 
 
-def facts(directory: str) -> list[tuple[str, Facts]]:
+def facts(directory: str) -> list[tuple[str, Facts | None]]:
     """Every journal under ``directory`` (path relative to it, "." for itself) and its
-    facts, sorted by path."""
-    return sorted((path, entry[4]) for path, entry in _refresh(directory)[0].items())
+    facts, sorted by path; a folder with notes but no agreement.md has None."""
+    pairs, _, _, orphans = _refresh(directory)
+    return _listed(pairs, orphans)
 
 
 def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str]) -> str:
     """``compute(facts(directory))``, kept until a pair's facts or ``key`` change."""
-    pairs, generation, where = _refresh(directory)
+    pairs, generation, where, orphans = _refresh(directory)
     output = None
     if where is not None:
         folder, file_name = os.path.split(where)
@@ -71,18 +72,28 @@ def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str
                 return str(text)
         except (EOFError, ValueError, TypeError):
             pass  # missing or damaged: computed below
-    text = compute(sorted((path, entry[4]) for path, entry in pairs.items()))
+    text = compute(_listed(pairs, orphans))
     if output is not None:
         cachefile.store(output, marshal.dumps((_TAG, generation, key, text)))
     return text
 
 
-def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
+def _listed(pairs: dict[str, Entry], orphans: list[str]) -> list[tuple[str, Facts | None]]:
+    """Each pair's facts by path, and the folders whose agreement.md is missing (None)."""
+    return sorted(
+        [*((path, entry[4]) for path, entry in pairs.items()), *dict.fromkeys(orphans).items()]
+    )
+
+
+def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, list[str]]:
     """Every pair's entry, brought up to date; the generation of their facts; where
-    they are kept (None: not kept, outside git or with MJ_NO_CACHE)."""
+    they are kept (None: not kept, outside git or with MJ_NO_CACHE); the folders with
+    notes but no agreement.md (``layout.find_journals``)."""
     location = gitstate.git_location(root)
     if location is None:
-        return _load(dict.fromkeys(layout.find_journals(root).paths), root, "", None), b"", None
+        alone = layout.find_journals(root)
+        lost = [folder for folder, _ in alone.outside]
+        return _load(dict.fromkeys(alone.paths), root, "", None), b"", None, lost
     common_dir, worktree_dir, top = location
     running = gitstate.changed_files(root)  # runs on another core meanwhile
     checksum = gitstate.index_checksum(worktree_dir)
@@ -95,10 +106,11 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
     if journals is None or rewalked:
         journals = layout.find_journals(root)
     roots = set(journals.paths)
+    lost = [folder for folder, _ in journals.outside]
     changed_raw = running.output()
     listed = listing_git.output() if listing_git is not None else None
     if changed_raw is None or (listing_git is not None and listed is None):
-        return _load(dict.fromkeys(roots), root, top, None), b"", None  # git failed
+        return _load(dict.fromkeys(roots), root, top, None), b"", None, lost  # git failed
     records = gitstate.status_records(changed_raw)
     prefix = _prefix(root, top)
     split = _split(listed, roots) if listed is not None else None
@@ -139,16 +151,19 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None]:
         mark = gitstate.history_mark(root)
     fresh = _load(given, root, top, mark)
     current = {pair: fresh.get(pair) or entries[pair] for pair in roots}
-    if set(current) != set(entries) or any(
-        pair not in entries or entry[4] != entries[pair][4] for pair, entry in fresh.items()
+    if (
+        set(current) != set(entries)
+        or any(pair not in entries or entry[4] != entries[pair][4] for pair, entry in fresh.items())
+        or (walked and list(walked[1]) != journals.outside)
     ):
         generation = os.urandom(8)  # retires the kept outputs
     changed = fresh or remarked or checksum != old_checksum or rewalked
     if keep and (changed or set(current) != set(entries)):
-        listing: tuple[Any, ...] = (journals.paths, [], journals.dirs, journals.started_ns)
+        outside = journals.outside
+        listing: tuple[Any, ...] = (journals.paths, outside, journals.dirs, journals.started_ns)
         state = (_TAG, cachefile.fingerprint(), generation, checksum, listing, current)
         cachefile.store(where, marshal.dumps(state))
-    return current, generation, where if keep else None
+    return current, generation, where if keep else None, lost
 
 
 def _stale(root: str, roots: set[str], entries: dict[str, Entry], changed: list[str]) -> set[str]:

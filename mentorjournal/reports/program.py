@@ -139,6 +139,16 @@ def pair_row(path: str, facts: Facts, today: dt.date) -> PairRow:
     )
 
 
+def no_agreement(folder: str) -> str:
+    """What is wrong with a folder of a program that has sessions/ or goals/ and no
+    agreement.md (``layout.find_journals``)."""
+    return (
+        "a folder with sessions/ or goals/ but no agreement.md: its notes belong to no "
+        "journal, so nothing checks or counts them. Restore its agreement.md (`git "
+        f"restore -- {folder}/agreement.md`), or start one with `mj init {folder}`"
+    )
+
+
 def unreadable_row(path: str, problem: str) -> PairRow:
     """The row of a repository that could not be read: one error, and why."""
     empty: tuple[str, ...] = ()
@@ -218,17 +228,20 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
             return None
     else:
         from mentorjournal.index import views
-
-        found = layout.find_journals(str(directory)).paths
-        if not found:
-            return None
         from mentorjournal.index.program import pairs_given
 
+        journals = layout.find_journals(str(directory))
+        found = journals.paths
+        if not found:
+            return None
         given, mark = pairs_given(str(directory), found)
         results = []
         for relative in found:
             findings, _, documents = views.findings(directory / relative, given[relative], mark)
             results.append((directory / relative, findings, documents))
+        lost = [Finding(f"{folder}/", 1, 1, "error", "no-agreement", no_agreement(folder))
+                for folder, _ in journals.outside]  # fmt: skip
+        results.append((directory, lost, 0))
     listed: list[Finding] = []
     for root, findings, _ in results:
         prefix = _prefix(str(root), str(directory))

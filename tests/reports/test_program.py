@@ -654,6 +654,31 @@ def test_the_roots_findings_are_each_pairs_own(program_repo: Path) -> None:
     assert len(log.read_text().splitlines()) <= 6, log.read_text()
 
 
+def test_a_pair_whose_agreement_is_gone_is_a_row_and_a_finding(program_repo: Path) -> None:
+    """A pair folder that lost its agreement.md vanished from both: one pair fewer."""
+    before = pairs(program_repo)  # kept: the next run must see the change
+    (program_repo / "pairs/gus-hal/agreement.md").unlink()
+    rows = pairs(program_repo)
+    assert set(rows) == set(before)
+    gone = rows["pairs/gus-hal"]
+    assert gone["errors"] == 1 and gone["flags"] == ["errors"]
+    assert "no agreement.md" in str(gone["error"])
+    assert "`git restore -- pairs/gus-hal/agreement.md`" in str(gone["error"])
+    assert "pairs/gus-hal" in rollup(program_repo, output_format="text")
+    result = mj("validate", "--json", cwd=program_repo)
+    assert result.exit_code == 1
+    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "no-agreement"]
+    assert [(f["path"], f["line"], f["severity"]) for f in found] == [
+        ("pairs/gus-hal/", 1, "error")
+    ]
+    git(program_repo, "checkout", "--", "pairs/gus-hal/agreement.md")  # what it says
+    assert pairs(program_repo) == before
+    assert "no-agreement" not in mj("validate", cwd=program_repo).output
+    # A folder inside a journal is the journal's business, not a lost pair.
+    write(program_repo, "pairs/ana-ben/archive/sessions/2024-01-01.md", "old\n")
+    assert set(pairs(program_repo)) == set(before)
+
+
 @pytest.mark.parametrize("command", ["status", "summary"])
 def test_status_and_summary_point_at_the_program(
     program_repo: Path, command: str, monkeypatch: pytest.MonkeyPatch
