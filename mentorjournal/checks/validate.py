@@ -9,6 +9,7 @@ from mentorjournal.audience import is_private
 from mentorjournal.checks import schemas
 from mentorjournal.checks.crossfile import GOAL_ID, document_rows, suggest
 from mentorjournal.format.dates import parse_date
+from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.journal import people
 from mentorjournal.model import Document, Finding, Journal, KeyPath
 
@@ -171,12 +172,27 @@ def cross_checks(journal: Journal) -> list[Finding]:
     agreement = journal.agreement
     if agreement is not None and agreement.parsed:
         findings.extend(_agreement_checks(agreement, journal.root))
+    elif agreement is None and (journal.sessions or journal.goals):  # the index's, unstaged
+        findings.append(no_agreement(""))
     for doc in journal.documents:
         findings.extend(
             document_cross_checks(doc, known, goal_ids if is_private(doc.path) else shared)
         )
     findings.extend(_duplicate_ids(journal))
     return findings
+
+
+def no_agreement(folder: str) -> Finding:
+    """The error of a folder (from the journal or program checked, "" for itself) whose
+    sessions/ or goals/ have no agreement.md beside them: a deleted or unstaged one."""
+    where = f"{folder}/" if folder else ""
+    message = (
+        f"{folder or 'the journal'} has notes (sessions/, goals/) but no agreement.md: they "
+        "belong to no journal, so nothing checks or counts them. Put it back (`git checkout "
+        f"HEAD -- {where}{AGREEMENT}` restores a deleted one, `git add -- {where}{AGREEMENT}` "
+        f"stages one that is there), or start one with `mj init {folder or '.'}`"
+    )
+    return Finding(f"{where}{AGREEMENT}", 1, 1, "error", "no-agreement", message)
 
 
 def linkable_goals(journal: Journal, path: str) -> set[str]:

@@ -294,10 +294,11 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
 def _row(path: str, facts: Facts | None, today: dt.date, folder: str = "") -> PairRow:
     """A pair's row; a folder with notes but no agreement.md (None) is an error row
     (``folder``: its path in its repository, when ``path`` is not)."""
-    from mentorjournal.reports.program import no_agreement, pair_row, unreadable_row
+    from mentorjournal.checks.validate import no_agreement
+    from mentorjournal.reports.program import pair_row, unreadable_row
 
     if facts is None:
-        return unreadable_row(path, no_agreement(folder or path))
+        return unreadable_row(path, no_agreement(folder or path).message)
     return pair_row(path, facts, today)
 
 

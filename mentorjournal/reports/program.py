@@ -139,16 +139,6 @@ def pair_row(path: str, facts: Facts, today: dt.date) -> PairRow:
     )
 
 
-def no_agreement(folder: str) -> str:
-    """What is wrong with a folder of a program that has sessions/ or goals/ and no
-    agreement.md (``layout.find_journals``)."""
-    return (
-        "a folder with sessions/ or goals/ but no agreement.md: its notes belong to no "
-        "journal, so nothing checks or counts them. Restore its agreement.md (`git "
-        f"restore -- {folder}/agreement.md`), or start one with `mj init {folder}`"
-    )
-
-
 def unreadable_row(path: str, problem: str) -> PairRow:
     """The row of a repository that could not be read: one error, and why."""
     empty: tuple[str, ...] = ()
@@ -212,6 +202,7 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
     is no journal to check."""
     from dataclasses import replace
 
+    from mentorjournal.checks.validate import no_agreement
     from mentorjournal.errors import MjError
     from mentorjournal.git import gitrepo
     from mentorjournal.index.program import _prefix
@@ -224,8 +215,10 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
             raise MjError(f"--staged needs a git repository, and {directory} is not in one")
         roots = hook_run_targets(directory)
         results = [(root, *staged_findings(root)) for root in roots]
-        if not roots and not layout.find_journals(str(directory), max_depth=3).paths:
+        lost = [no_agreement(folder) for folder in _agreements_lost(directory)]
+        if not roots and not lost and not layout.find_journals(str(directory), max_depth=3).paths:
             return None
+        results.append((directory, lost, 0))
     else:
         from mentorjournal.index import views
         from mentorjournal.index.program import pairs_given
@@ -239,11 +232,34 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
         for relative in found:
             findings, _, documents = views.findings(directory / relative, given[relative], mark)
             results.append((directory / relative, findings, documents))
-        lost = [Finding(f"{folder}/", 1, 1, "error", "no-agreement", no_agreement(folder))
-                for folder, _ in journals.outside]  # fmt: skip
+        lost = [no_agreement(folder) for folder, _ in journals.outside]
         results.append((directory, lost, 0))
     listed: list[Finding] = []
     for root, findings, _ in results:
         prefix = _prefix(str(root), str(directory))
         listed += [replace(finding, path=prefix + finding.path) for finding in findings]
     return listed, sum(checked for *_, checked in results)
+
+
+def _agreements_lost(directory: Path) -> list[str]:
+    """The folders (from ``directory``, "" for itself) whose notes the index holds
+    without their agreement.md, in no journal: a commit that deletes an agreement."""
+    from mentorjournal.git import gitrepo
+
+    listed = gitrepo._run(directory, ["ls-files", "-z", "--", "."]).stdout.split(b"\0")
+    paths = {path.decode("utf-8", "surrogateescape") for path in listed if path}
+    journals = {
+        path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == layout.AGREEMENT
+    }
+    lost = set()
+    for path in paths:
+        folder, _, rest = path.rpartition("/")
+        owner, _, notes = folder.rpartition("/")
+        if notes not in ("sessions", "goals") or not rest.endswith(".md"):
+            continue
+        inside = owner
+        while inside not in journals and inside:
+            inside = inside.rpartition("/")[0]
+        if inside not in journals:
+            lost.add(owner)
+    return sorted(lost)

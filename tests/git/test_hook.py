@@ -585,3 +585,36 @@ def test_the_hook_skips_only_on_the_history_mj_commit_checked(tmp_path: Path) ->
         assert bounded(["git", "commit", "-q", "-m", day], repo, env).returncode == 0
         # "start" ran it; a HEAD other than the one checked on runs it; the same skips it
         assert (logs / "ran").read_text() == ran
+
+
+@pytest.mark.parametrize("how", [("rm", "-q"), ("rm", "-q", "--cached")])
+def test_a_commit_that_removes_the_agreement_is_refused(
+    tmp_path: Path, how: tuple[str, ...]
+) -> None:
+    """Deleting agreement.md (or unstaging it) left the notes a journal of no one's,
+    and the hook let the commit through: nothing checked or counted them after."""
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"sessions/2025-07-18.md": SESSION}, "a session")
+    hook.install(repo)
+    before = head(repo)
+    git(repo, *how, "--", "agreement.md")
+    refused = _commit(repo, "-m", "drop the agreement")
+    assert refused.returncode != 0 and head(repo) == before
+    assert "agreement.md:1:1: error[no-agreement] the journal has notes" in refused.stdout
+    staged = mj("validate", "--staged", cwd=repo)
+    assert staged.exit_code == 1 and "no-agreement" in staged.output
+
+
+def test_a_commit_that_removes_a_pairs_agreement_is_refused(tmp_path: Path) -> None:
+    program = make_program(tmp_path / "program")
+    commit_files(program, {"pairs/ana-ben/sessions/2025-07-18.md": SESSION}, "a session")
+    hook.install(program)
+    before = head(program)
+    git(program, "rm", "-q", "--", "pairs/ana-ben/agreement.md")
+    refused = _commit(program, "-m", "drop a pair's agreement")
+    assert refused.returncode != 0 and head(program) == before
+    assert "pairs/ana-ben/agreement.md:1:1: error[no-agreement]" in refused.stdout
+    git(program, "checkout", "HEAD", "--", "pairs/ana-ben/agreement.md")  # what it says
+    # Removing the whole pair, its notes with it, is no such error.
+    git(program, "rm", "-q", "-r", "--", "pairs/ana-ben")
+    assert _commit(program, "-m", "the pair ended").returncode == 0

@@ -663,13 +663,13 @@ def test_a_pair_whose_agreement_is_gone_is_a_row_and_a_finding(program_repo: Pat
     gone = rows["pairs/gus-hal"]
     assert gone["errors"] == 1 and gone["flags"] == ["errors"]
     assert "no agreement.md" in str(gone["error"])
-    assert "`git restore -- pairs/gus-hal/agreement.md`" in str(gone["error"])
+    assert "`git checkout HEAD -- pairs/gus-hal/agreement.md`" in str(gone["error"])
     assert "pairs/gus-hal" in rollup(program_repo, output_format="text")
     result = mj("validate", "--json", cwd=program_repo)
     assert result.exit_code == 1
     found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "no-agreement"]
     assert [(f["path"], f["line"], f["severity"]) for f in found] == [
-        ("pairs/gus-hal/", 1, "error")
+        ("pairs/gus-hal/agreement.md", 1, "error")
     ]
     git(program_repo, "checkout", "--", "pairs/gus-hal/agreement.md")  # what it says
     assert pairs(program_repo) == before
