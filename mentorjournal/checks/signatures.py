@@ -1,11 +1,10 @@
 """What a signature covers, whose signatures count, and whose key changed.
 
-A signature is ``{by, date, digest, sig}``: ``sig`` is ``ssh-keygen -Y sign -n
-mentorjournal`` over ``digest`` with the signer's SSH key. It is valid when it verifies
-with the key the agreement holds for ``by`` and ``digest`` is the current text's; stale
-when it verifies over an older text; invalid otherwise (no ``sig``, no ``key``, made
-with another key, an entry edited after signing, a key that is another person's);
-unverified (and so invalid) when the history its keys are trusted from is not there.
+A signature is ``{by, date, digest, sig}``: ``sig`` is ``ssh-keygen -Y sign -n mentorjournal``
+over ``digest`` with the signer's SSH key. Valid: it verifies with the key the agreement
+holds for ``by``, and ``digest`` is the current text's. Stale: it verifies over an older
+text. Invalid: anything else (no ``sig`` or ``key``, another key, an entry edited after
+signing, another person's key), or unverified (no history to trust its keys from).
 
 Keys are trusted on first use, as ssh trusts a host: a person's first key in the
 agreement's whole history (every branch: two different first keys trust neither). A

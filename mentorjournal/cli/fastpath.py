@@ -33,9 +33,8 @@ if TYPE_CHECKING:
 
 def main() -> None:
     """Console-script entry point. As click does: Ctrl-C says "Aborted!" (exit 1), a
-    reader that went away (``mj status | head``) ends the run quietly (exit 1), a
-    closed stdout or stderr swallows what is written to it, and a closed stdin reads
-    as empty (no answer to a question)."""
+    reader that went away (``mj status | head``) ends the run quietly (exit 1), a closed
+    stdout or stderr swallows what is written to it, a closed stdin reads as empty."""
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:  # started with `<&-` or `>&-`
             setattr(sys, name, open(os.devnull, mode))  # noqa: SIM115 (for the run's life)
