@@ -8,7 +8,8 @@ put in each clone's config). The driver:
 1. takes git's own merge (`git merge-file`) when it is clean;
 2. else merges line by line, accepting what git calls a conflict only where both
    sides touched *action items*: ticking, cancelling or re-dating different items
-   of one list, or both appending items at the same place (ours first, then theirs);
+   of one list, or both appending items at the same place (ours first, then theirs;
+   blank lines that come with them, as `mj add` writes before a list's first item);
 3. in agreement.md, merges the `signatures` lists by person, so two people signing
    on their own machines both count;
 4. anything else is git's own conflict, with markers labelled `yours` and `theirs`.
@@ -126,19 +127,37 @@ def _resolve(cluster: list[Chunk], base: list[bytes]) -> list[Chunk] | None:
     common = {c[:3] for c in cluster if c[3] == 0} & {c[:3] for c in cluster if c[3] == 1}
     single = [c for c in cluster if c[:3] not in common]
     for i1, i2, new, side in single:
-        if not (_all_items(base[i1:i2]) and _all_items(new)):
+        # Appended items may come with blank lines (`mj add` opens an empty list with one).
+        added = [line for line in new if line.strip()] if i1 == i2 else new
+        if not (_all_items(base[i1:i2]) and _all_items(added)):
             return None
         if any(o[3] != side and i1 < o[1] and o[0] < i2 for o in single):
             return None  # both changed the same line
-    # Both appended at one place: each new line once, ours first.
-    seen: set[bytes] = set()
     result: list[Chunk] = [c for c in cluster if c[:3] in common and c[3] == 0]
+    appended: dict[int, tuple[bytes, ...]] = {}  # ours, where theirs append at one place
     for i1, i2, new, side in sorted(single, key=lambda c: c[3]):
-        if i1 == i2:
-            new = tuple(line for line in new if line not in seen)
-            seen.update(new)
-        result.append((i1, i2, new, side))
+        if i1 != i2 or i1 not in appended:
+            result.append((i1, i2, new, side))
+            if i1 == i2:
+                appended[i1] = new
+            continue
+        # Both appended here: the lines both begin and end with once, ours first, then
+        # theirs that ours has not (the same item written by both stays one).
+        mine = appended[i1]
+        lead = _shared(mine, new)
+        trail = _shared(mine[lead:][::-1], new[lead:][::-1])
+        theirs = [line for line in new[lead : len(new) - trail] if line not in mine]
+        joined = (*mine[: len(mine) - trail], *theirs, *mine[len(mine) - trail :])
+        result[result.index((i1, i2, mine, 0))] = (i1, i2, joined, 0)
     return result
+
+
+def _shared(one: tuple[bytes, ...], other: tuple[bytes, ...]) -> int:
+    """How many lines ``one`` and ``other`` begin with alike."""
+    count = 0
+    while count < min(len(one), len(other)) and one[count] == other[count]:
+        count += 1
+    return count
 
 
 def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> list[bytes] | None:

@@ -144,6 +144,54 @@ def test_both_append_items_at_the_end_and_both_are_kept(pair: Pair) -> None:
     assert _session(pair.ben) == base + "- [ ] @ben Book a room\n- [ ] @ana Send the draft\n"
 
 
+def test_both_add_the_first_item_of_a_new_session_and_both_are_kept(pair: Pair) -> None:
+    """`mj add` opens an empty list with a blank line: two people adding the first
+    action of the note of the meeting they just had conflicted every time."""
+    _ok("new", "session", "--date", "2025-07-25", cwd=pair.ben)
+    _ok("commit", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    note = "sessions/2025-07-25.md"
+    _ok("add", "Book a room", "--owner", "ben", "--to", note, cwd=pair.ben)
+    _ok("commit", cwd=pair.ben)
+    _ok("sync", cwd=pair.ben)
+    _ok("add", "Send the draft", "--owner", "ana", "--to", note, cwd=pair.ana)
+    _ok("commit", cwd=pair.ana)
+    said = _ok("sync", cwd=pair.ana)
+    assert "merged" in said or "pushed" in said
+    text = (pair.ana / note).read_text("utf-8")
+    assert "<<<<<<<" not in text
+    ben, ana = text.index("- [ ] @ben Book a room"), text.index("- [ ] @ana Send the draft")
+    assert ana < ben  # yours first, then theirs
+    assert "\n\n\n" not in text  # the blank line mj add opened the list with, once
+    assert mj("validate", cwd=pair.ana).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "expected"),
+    [
+        # Each opens the empty list with a blank line, then an item: the line once.
+        ("\n- [ ] b1\n", "\n- [ ] a1\n", "\n- [ ] b1\n- [ ] a1\n"),
+        # One typed the item under the heading, the other used `mj add`.
+        ("- [ ] b1\n", "\n- [ ] a1\n", "- [ ] b1\n\n- [ ] a1\n"),
+        # Prose that comes with an item is still for a person to merge.
+        ("\nDecided: b\n- [ ] b1\n", "\n- [ ] a1\n", None),
+    ],
+)
+def test_items_appended_with_blank_lines_merge(
+    ours: str, theirs: str, expected: str | None
+) -> None:
+    head_text = "---\ndate: 2025-07-18\n---\n## Next actions\n<!-- one line each -->\n"
+    tail = "\n## Notes\nWe met.\n"
+    merged = mergedriver.merge_bytes(
+        (head_text + tail).encode(),
+        (head_text + ours + tail).encode(),
+        (head_text + theirs + tail).encode(),
+        name="sessions/2025-07-18.md",
+    )
+    assert merged == (None if expected is None else (head_text + expected + tail).encode())
+
+
 def test_an_item_appended_without_a_final_newline_is_never_joined_to_theirs(pair: Pair) -> None:
     """Ben's editor saves without a final newline (VS Code's default): the driver put
     his last item and Ana's new one on one line, "Book a room- [ ] @ana Send the
