@@ -110,7 +110,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
     if result.finished:
         _echo(f"merge finished: {printable(', '.join(result.finished))}")
     if result.conflicts:
-        _explain_conflicts(result)
+        _explain_conflicts(result, root)
         ctx.exit(1)
     if result.refused:
         _echo(
@@ -146,10 +146,19 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         ctx.exit(1)
 
 
-def _explain_conflicts(result: Any) -> None:
+def _explain_conflicts(result: Any, root: Path) -> None:
     """Say in plain words which files both people changed and how to go on."""
     from mentorjournal.git.exchange import KIND_WORDS
+    from mentorjournal.git.setupcheck import missing_setup
     from mentorjournal.render.terminal import printable
+
+    if "merge driver" in (missing_setup(root) or ""):
+        _echo(
+            "This clone has no mj merge driver, which combines ticks and items you both "
+            "added by itself: run `mj hook install` once, then `mj sync` again. If it "
+            "still stops, this is why:",
+            err=True,
+        )
 
     _echo(
         "mj sync stopped before changing anything: you and the other side changed the same "

@@ -400,6 +400,37 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
 
 
+def test_a_clash_the_driver_would_merge_names_the_missing_driver(
+    pair: Pair, tmp_path: Path
+) -> None:
+    """A plain `git clone` has no merge driver: both appending an item stopped with the
+    usual 'edit the markers by hand', though `mj hook install` then merged it alone."""
+    plain = tmp_path / "plain"
+    git(tmp_path, "clone", "--quiet", str(pair.remote), str(plain))
+    configure(plain, MENTEE)
+    base = _session(pair.ben)
+    _commit(pair.ben, {"sessions/2025-07-18.md": base + "- [ ] @ben Book a room\n"}, "ben")
+    _ok("sync", cwd=pair.ben)
+    write(plain, "sessions/2025-07-18.md", base + "- [ ] @ana Send the draft\n")
+    git(plain, "commit", "--quiet", "--no-verify", "-am", "ana")
+    stopped = mj("sync", cwd=plain)
+    said = " ".join(stopped.output.split())
+    assert stopped.exit_code == 1
+    assert "This clone has no mj merge driver" in said and "`mj hook install` once" in said
+    _ok("hook", "install", cwd=plain)
+    _ok("sync", cwd=plain)  # what it said: now it merges by itself
+    text = (plain / "sessions/2025-07-18.md").read_text("utf-8")
+    assert "@ana Send the draft" in text and "@ben Book a room" in text and "<<<<" not in text
+    # A clone that has the driver is not told to install it.
+    write(pair.ana, "sessions/2025-07-18.md", base.replace("Kick-off", "Ana's"))
+    git(pair.ana, "commit", "--quiet", "--no-verify", "-am", "ana")
+    write(pair.ben, "sessions/2025-07-18.md", _session(pair.ben).replace("Kick-off", "Ben's"))
+    git(pair.ben, "commit", "--quiet", "--no-verify", "-am", "ben")
+    _ok("sync", cwd=pair.ben)
+    clash = mj("sync", cwd=pair.ana)
+    assert clash.exit_code == 1 and "merge driver" not in clash.output
+
+
 def test_a_pushed_module_never_runs_in_the_others_hook_or_merge_driver(pair: Pair) -> None:
     """Git runs the hook and the merge driver in the work tree: a yaml.py (or any module
     mj imports) that one person pushes must not run on the other's machine in place of
