@@ -42,6 +42,7 @@ class SignatureState:
     missing: tuple[str, ...]
     invalid: tuple[str, ...] = ()
     why: str = ""  # the reason all the invalid ones share, if one
+    keyless: tuple[str, ...] = ()  # of ``missing``, those with no key in the agreement yet
 
 
 @dataclass(frozen=True)
@@ -295,22 +296,21 @@ def verdicts(doc: Document, history: Trail) -> list[Verdict]:
 
 
 def signature_state(agreement: Document, root: str | Path | None = None) -> SignatureState:
-    """Mentor and mentee must sign; every entry is valid, stale or invalid (unverified ones
-    do not count: invalid). With the journal's ``root``, keys are trusted as its git
-    history says; without, as they are."""
+    """Mentor and mentee must sign; every entry is valid, stale or invalid (unverified
+    too). Keys are trusted as the git history of ``root`` says; without it, as they are."""
     found = verdicts(agreement, trail(root, agreement))
     signed = {v.by for v in found}
     people = people_of(agreement.meta).items()
-    missing = [h for h, (path, _) in people if len(path) == 1 and h not in signed]  # a role's
+    missing = tuple(h for h, (path, _) in people if len(path) == 1 and h not in signed)  # roles'
+    keyless = tuple(h for h, (_, key) in people if h in missing and key is None)
 
     def named(*states: str) -> tuple[str, ...]:
         return tuple(v.by for v in found if v.state in states)
 
     reasons = {v.why for v in found if v.state in ("invalid", "unverified")}
     why = reasons.pop() if len(reasons) == 1 else ""
-    return SignatureState(
-        named("valid"), named("stale"), tuple(missing), named("invalid", "unverified"), why
-    )
+    invalid = named("invalid", "unverified")
+    return SignatureState(named("valid"), named("stale"), missing, invalid, why, keyless)
 
 
 def _print(key: str | None) -> str | None:

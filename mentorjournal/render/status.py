@@ -133,7 +133,7 @@ def status_text(
     if waiting:  # the person asked about first: each signs in their own clone
         signer = owner if owner in waiting else waiting[0]
         hint = f"sign with: mj sign --as {signer}"
-        if signer in sigs.missing:  # never signed: may have no key in the agreement yet
+        if signer in sigs.keyless:  # no key in the agreement yet: that comes first
             hint = f"sign with: mj key --as {signer} (once), then mj sign --as {signer}"
         others = [handle for handle in waiting if handle != signer]
         if others:

@@ -106,6 +106,10 @@ def test_key_writes_one_line_and_sign_appends_a_block(
 
 
 def test_sign_edit_stale_resign_valid(keyed: Path, keys: dict[str, Path]) -> None:
+    # Both keys are in, no one has signed: the hint is to sign, not to add a key again.
+    for who in ("ana", "ben"):
+        said = " ".join(mj("status", "--owner", who, cwd=keyed).stdout.split())
+        assert f"sign with: mj sign --as {who} (and " in said and "mj key" not in said
     _sign(keyed, "ana", keys["ana"])
     _sign(keyed, "ben", keys["ben"], "2025-07-21")
     assert _signatures(keyed) == _state(["ana", "ben"], [], [], [])
