@@ -54,6 +54,13 @@ def sign(
     verb = "re-signed" if result.replaced else "signed"
     _echo(f"{handle} {verb} the agreement on {result.date} with key {result.fingerprint}")
     _echo("Record it with `mj commit`.")
+    if waiting := _keyless(root):  # their key, when added, changes what was signed
+        who = " and ".join(waiting)
+        _echo(
+            f"Note: {who} {'has' if len(waiting) == 1 else 'have'} no key in the agreement "
+            "yet: adding it changes the agreement, and this signature then goes stale (sign "
+            "again once every key is in)."
+        )
     _notice(root)
 
 

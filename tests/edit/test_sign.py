@@ -90,6 +90,7 @@ def test_key_writes_one_line_and_sign_appends_a_block(
 
     output = _sign(journal, "ana", keys["ana"])
     assert "ana signed the agreement on 2025-07-20 with key SHA256:" in output
+    assert "Note: ben has no key in the agreement yet" in " ".join(output.split())
     entry = _meta(journal)["signatures"][0]  # type: ignore[index]
     digest = agreement_digest(parse_document("agreement.md", with_key))
     assert (entry["by"], entry["date"], entry["digest"]) == ("ana", "2025-07-20", digest)
@@ -110,7 +111,7 @@ def test_sign_edit_stale_resign_valid(keyed: Path, keys: dict[str, Path]) -> Non
     for who in ("ana", "ben"):
         said = " ".join(mj("status", "--owner", who, cwd=keyed).stdout.split())
         assert f"sign with: mj sign --as {who} (and " in said and "mj key" not in said
-    _sign(keyed, "ana", keys["ana"])
+    assert "no key in the agreement yet" not in _sign(keyed, "ana", keys["ana"])
     _sign(keyed, "ben", keys["ben"], "2025-07-21")
     assert _signatures(keyed) == _state(["ana", "ben"], [], [], [])
     assert _findings(keyed) == []
