@@ -31,8 +31,25 @@ _NOTHING = (
 
 
 def _nothing(root: Path, ignored: Sequence[str]) -> str:
-    """Why there is nothing to commit, naming the journal's notes git ignores."""
-    return f"nothing to commit, but {_ignored(root, ignored)}" if ignored else _NOTHING
+    """Why there is nothing to commit, naming the journal's notes git ignores, or the
+    other tracked files that changed (a README: `mj commit` records none of them)."""
+    if ignored:
+        return f"nothing to commit, but {_ignored(root, ignored)}"
+    from mentorjournal.git import gitrepo
+
+    tracked = gitrepo._run(
+        root, ("status", "--porcelain=v1", "-z", "--untracked-files=no", "--", ".")
+    )
+    entries = gitrepo.status_entries(root, None, tracked.stdout)
+    others = [e.path for e in entries if not e.path.startswith("private/")]
+    if not others:
+        return _NOTHING
+    shown = " ".join(others[:3]) + (" ..." if len(others) > 3 else "")
+    return (
+        f"{_NOTHING.partition('. ')[0]}. {shown} changed, but `mj commit` records only the "
+        f"journal's files: commit {'it' if len(others) == 1 else 'them'} with git "
+        f"(`git commit -- {shown}`)."
+    )
 
 
 def _ignored(root: Path, notes: Sequence[str]) -> str:

@@ -366,7 +366,19 @@ def test_refuses_staged_private_notes(tmp_path: Path) -> None:
 def test_refuses_when_nothing_changed(tmp_path: Path) -> None:
     repo = make_journal(tmp_path / "j")
     write(repo, "secrets.env", "x\n")
-    _refused(repo, "nothing to commit")
+    said = " ".join(_refused(repo, "nothing to commit").split())
+    assert "secrets.env" not in said  # untracked: never suggested
+
+
+def test_a_changed_file_that_is_no_journal_file_is_named_with_the_way_to_commit_it(
+    tmp_path: Path,
+) -> None:
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"README.md": "# Ours\n"}, "readme")
+    write(repo, "README.md", "# Ours, edited\n")
+    said = " ".join(_refused(repo, "nothing to commit").split())
+    assert "README.md changed, but `mj commit` records only the journal's files" in said
+    assert "(`git commit -- README.md`)" in said
 
 
 def test_a_refused_commit_names_gits_reason_not_the_checks_warnings(tmp_path: Path) -> None:
