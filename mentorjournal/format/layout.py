@@ -277,8 +277,9 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
     Hidden folders, node_modules and a journal's sessions/, goals/ and private/ are
     not searched; ``dirs`` holds every folder looked at, so that an unchanged Listing
     says no journal came or went. ``max_depth`` limits how deep (1: direct children).
-    ``outside`` names the folders below, in no journal, that hold sessions/ or goals/
-    but no agreement.md (one deleted, say): their notes belong to no journal.
+    ``outside`` names the folders below, in no journal, whose sessions/ or goals/ hold
+    a note (``_holds_notes``) but no agreement.md (one deleted, say): their notes
+    belong to no journal.
     """
     started = time.time_ns()
     found: list[str] = []
@@ -296,8 +297,12 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
         journal = any(entry.name == AGREEMENT and entry.is_file() for entry in entries)
         if journal:
             found.append(prefix.rstrip("/") or ".")
-        elif prefix and not inside and any(e.name in _ORPHANED and e.is_dir() for e in entries):
-            orphans.append((prefix.rstrip("/"), "no agreement.md"))
+        elif not inside and _holds_notes(entries, dirs, prefix):
+            lost = prefix.rstrip("/")
+            if lost.rpartition("/")[2] == "private":  # a pair's private/sessions/: the pair
+                lost = lost.rpartition("/")[0]
+            if lost:
+                orphans.append((lost, "no agreement.md"))
         if max_depth is not None and depth >= max_depth:
             continue
         for entry in entries:
@@ -307,4 +312,22 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
             if entry.is_dir(follow_symlinks=False):
                 pending.append((f"{prefix}{name}/", depth + 1, inside or journal))
     found.sort()
-    return Listing(found, sorted(orphans), dirs, started)
+    return Listing(found, sorted(set(orphans)), dirs, started)
+
+
+def _holds_notes(entries: list[os.DirEntry[str]], dirs: dict[str, int], prefix: str) -> bool:
+    """Whether a sessions/ or goals/ among ``entries`` holds a note: Markdown opening
+    with front matter, as every note mj writes does (docs/sessions/slides.md is no
+    lost pair's). The folders looked in join ``dirs``: a note added there is seen."""
+    for folder in entries:
+        if folder.name not in _ORPHANED or not folder.is_dir(follow_symlinks=False):
+            continue
+        try:
+            dirs[prefix + folder.name] = os.stat(folder.path).st_mtime_ns
+            notes = [entry.path for entry in os.scandir(folder.path) if entry.name.endswith(".md")]
+        except OSError:
+            continue
+        for path in notes:
+            if (read_head(path) or b"").lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+                return True
+    return False

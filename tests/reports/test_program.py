@@ -679,6 +679,27 @@ def test_a_pair_whose_agreement_is_gone_is_a_row_and_a_finding(program_repo: Pat
     assert set(pairs(program_repo)) == set(before)
 
 
+def test_only_a_folder_holding_notes_is_a_lost_pair(program_repo: Path) -> None:
+    """docs/sessions/ of slides is no pair that lost its agreement (it failed CI as two
+    no-agreement errors); a pair with private notes only is named, not its private/;
+    a note added later is seen by the kept roll-up."""
+    before = pairs(program_repo)
+    write(program_repo, "docs/sessions/kickoff.md", "# Kickoff slides\n")
+    write(program_repo, "templates/goals/README.md", "How to write a goal.\n")
+    assert pairs(program_repo) == before
+    result = mj("validate", cwd=program_repo)
+    assert "no-agreement" not in result.output
+    private = "pairs/kim-lee/private/sessions/2025-09-01.md"
+    write(program_repo, private, session("2025-09-01", "kim"))
+    write(program_repo, "docs/sessions/2025-09-02.md", session("2025-09-02", "kim"))
+    rows = pairs(program_repo)
+    assert set(rows) - set(before) == {"pairs/kim-lee", "docs"}
+    assert "`mj init pairs/kim-lee`" in str(rows["pairs/kim-lee"]["error"])
+    found = json.loads(mj("validate", "--json", cwd=program_repo).stdout)["findings"]
+    lost = [f["path"] for f in found if f["code"] == "no-agreement"]
+    assert lost == ["docs/", "pairs/kim-lee/"]
+
+
 @pytest.mark.parametrize("command", ["status", "summary"])
 def test_status_and_summary_point_at_the_program(
     program_repo: Path, command: str, monkeypatch: pytest.MonkeyPatch
