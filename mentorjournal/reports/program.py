@@ -242,24 +242,20 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
 
 
 def _agreements_lost(directory: Path) -> list[str]:
-    """The folders (from ``directory``, "" for itself) whose notes the index holds
-    without their agreement.md, in no journal: a commit that deletes an agreement."""
+    """The folders (from ``directory``, "" for itself) whose agreement.md the index no
+    longer holds, as HEAD did, while it still holds their notes: a commit that deletes
+    an agreement and leaves its pair's notes behind, in no journal."""
     from mentorjournal.git import gitrepo
 
-    listed = gitrepo._run(directory, ["ls-files", "-z", "--", "."]).stdout.split(b"\0")
-    paths = {path.decode("utf-8", "surrogateescape") for path in listed if path}
-    journals = {
-        path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == layout.AGREEMENT
-    }
-    lost = set()
-    for path in paths:
-        folder, _, rest = path.rpartition("/")
-        owner, _, notes = folder.rpartition("/")
-        if notes not in ("sessions", "goals") or not rest.endswith(".md"):
-            continue
-        inside = owner
-        while inside not in journals and inside:
-            inside = inside.rpartition("/")[0]
-        if inside not in journals:
-            lost.add(owner)
-    return sorted(lost)
+    def listed(*args: str) -> list[str]:
+        said = gitrepo._run(directory, [*args, "-z", "--", "."]).stdout.split(b"\0")
+        return [path.decode("utf-8", "surrogateescape") for path in said if path]
+
+    deleted = listed("diff", "--cached", "--relative", "--name-only", "--diff-filter=D")
+    folders = {p.rpartition("/")[0] for p in deleted if p.rpartition("/")[2] == layout.AGREEMENT}
+    if not folders:
+        return []
+    notes = {p.rpartition("/")[0] for p in listed("ls-files") if p.endswith(".md")}
+    kept = {folder for folder in folders for kind in ("sessions", "goals")
+            if (f"{folder}/{kind}" if folder else kind) in notes}  # fmt: skip
+    return sorted(kept)

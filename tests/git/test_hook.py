@@ -618,3 +618,12 @@ def test_a_commit_that_removes_a_pairs_agreement_is_refused(tmp_path: Path) -> N
     # Removing the whole pair, its notes with it, is no such error.
     git(program, "rm", "-q", "-r", "--", "pairs/ana-ben")
     assert _commit(program, "-m", "the pair ended").returncode == 0
+
+
+def test_notes_of_no_pair_in_a_program_commit_as_before(tmp_path: Path) -> None:
+    """Only a deleted agreement is lost: docs/sessions/ of slides commits as any file."""
+    program = make_program(tmp_path / "program")
+    hook.install(program)
+    write(program, "docs/sessions/kickoff.md", "---\ntitle: Kickoff slides\n---\n# Slides\n")
+    git(program, "add", "--", "docs")
+    assert _commit(program, "-m", "slides").returncode == 0

@@ -697,7 +697,7 @@ def test_only_a_folder_holding_notes_is_a_lost_pair(program_repo: Path) -> None:
     assert "`mj init pairs/kim-lee`" in str(rows["pairs/kim-lee"]["error"])
     found = json.loads(mj("validate", "--json", cwd=program_repo).stdout)["findings"]
     lost = [f["path"] for f in found if f["code"] == "no-agreement"]
-    assert lost == ["docs/", "pairs/kim-lee/"]
+    assert lost == ["docs/agreement.md", "pairs/kim-lee/agreement.md"]
 
 
 @pytest.mark.parametrize("command", ["status", "summary"])
