@@ -48,10 +48,23 @@ class State:
                 words.insert(0, context.info_name or "")
                 context = context.parent
             command = " ".join(words) or "status"
-            hint = program_hint(start or self.directory, command)
+            where = start or self.directory
+            hint = program_hint(where, command) or _unchecked(where)
             if hint is None:
                 raise
             raise NoJournalError(hint) from None
+
+
+def _unchecked(folder: Path) -> str | None:
+    """In a clone with nothing checked out (its remote's HEAD names a branch it does not
+    have), which branch to switch to: not "run mj init"."""
+    from mentorjournal.git import gitrepo, remote
+
+    top = gitrepo.repo_toplevel(folder)
+    if top is None or gitrepo.head_commit(top) is not None:
+        return None
+    step = remote.next_step(top)
+    return step if step.startswith("nothing checked out") else None
 
 
 def refusals(command: F) -> F:

@@ -138,6 +138,11 @@ def test_clone_says_what_to_do_when_there_is_no_journal(tmp_path: Path) -> None:
     assert "the repository is empty: start the journal with `mj init" in said["empty.git"].stdout
     assert "no agreement.md at its top, so it is no journal" in said["other"].stdout
     assert "Its branches: main;" in said["odd.git"].stdout
+    # The same clone made with plain git: status names the branch, not `mj init`.
+    git(tmp_path, "clone", "-q", str(odd), "plain")
+    status = run(tmp_path / "plain", "status")
+    assert status.returncode == 1 and "switch main`" in status.stderr
+    assert "mj init" not in status.stderr
 
 
 def test_a_git_file_naming_no_directory_makes_none(tmp_path: Path, sample_repo: Path) -> None:
