@@ -184,9 +184,10 @@ def _item_changes(old: Document | None, new: Document | None) -> dict[str, list[
             verb = "add"
         elif previous.state != item.state:
             verb = {"done": "tick", "cancelled": "cancel"}.get(item.state, "reopen")
-        elif previous.due != item.due:
-            text = name(new, item)
-            found["re-date"].append(text and f"{text} -> {item.due or 'no due date'}")
+        elif previous.due != item.due or previous.done != item.done:
+            text, due = name(new, item), item.due or "no due date"
+            when = f"-> {due}" if previous.due != item.due else f"done {item.done or 'undated'}"
+            found["re-date"].append(text and f"{text} {when}")
             continue
         else:
             continue

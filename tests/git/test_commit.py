@@ -263,6 +263,13 @@ def test_a_new_due_date_is_named(tmp_path: Path) -> None:
     assert "SECRETCANARY" not in message
     assert message.startswith("Re-date: Book the room -> 2025-09-20 and 1 more")
     assert "- re-date 1 action in a confidential session" in message
+    # A done date written again (a tick dated wrong) is named too.
+    write(repo, note, (repo / note).read_text().replace("- [ ] @ana Send", "- [x] @ana Send"))
+    assert mj("commit", cwd=repo).exit_code == 0
+    done = (repo / note).read_text().replace("[x] @ana Send", "[x] @ana Send done:2025-09-11")
+    write(repo, note, done)
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert _message(repo) == "Re-date: Send the outline done 2025-09-11"
 
 
 def test_many_ticks_name_the_first_and_list_all_in_the_body(tmp_path: Path) -> None:
