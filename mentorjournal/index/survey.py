@@ -9,6 +9,8 @@ private notes in the index, notes in conflict, unreadable files.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,13 +114,15 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
         from mentorjournal.journal import outside_findings
 
         found.findings = outside_findings(listing)
+        converts = in_git and location is not None and may_convert(str(root), location)
         for path in listing.paths:
-            if path in blobs and path not in changed:
+            if path in blobs and path not in changed and not converts:
                 current_blobs[path] = blobs[path]
             else:
                 to_read.append(path)
 
-    # Working-tree files that differ from the index: hash their bytes.
+    # Working-tree files that differ from the index (or may, under a conversion): hash
+    # their bytes.
     for path in to_read:
         data = layout.read_head(str(root / path))
         if data is None:
@@ -137,6 +141,35 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
     found.keys = {path: f"{path}\0{side}\0{blob}" for path, blob in current_blobs.items()}
     found.blobs, found.in_git = blobs, in_git
     return found
+
+
+_CONVERTING = re.compile(
+    r"^\s*(?:core\.)?(?:autocrlf|eol)\s*=\s*(?:true|input|yes|on|1|crlf)\b", re.M
+)
+_CONVERTED = re.compile(r"^[^#\n]*\s-?(?:text|eol|crlf|filter|ident|working-tree-encoding)\b", re.M)
+
+
+def may_convert(root: str, location: tuple[str, str, str]) -> bool:
+    """Whether git may write a clean file with other bytes than its blob's (core.autocrlf,
+    core.eol, or a text, eol, filter... attribute): then a clean note is keyed by its
+    own bytes, not its index blob, or a note checked out again with CRLF (`autocrlf`
+    set meanwhile) would keep the record of its LF bytes. Reads a few small files."""
+    from mentorjournal.git.setupcheck import _global_configs, _text
+
+    common, top = Path(location[0]), Path(location[2])
+    configs = [_text(str(common / "config")), *map(_text, _global_configs())]
+    if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
+        configs.append(_text(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+    count = os.environ.get("GIT_CONFIG_COUNT", "")
+    for n in range(int(count) if count.isdigit() else 0):  # `git -c` and GIT_CONFIG_*
+        key, value = (os.environ.get(f"GIT_CONFIG_{part}_{n}") for part in ("KEY", "VALUE"))
+        configs.append(f"{key} = {value}")
+    if any(_CONVERTING.search(text.lower()) for text in configs):
+        return True
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path("~/.config").expanduser())
+    folders = (Path(root), top, Path(root, "sessions"), Path(root, "goals"))
+    files = [*(folder / ".gitattributes" for folder in folders), common / "info" / "attributes"]
+    return any(_CONVERTED.search(_text(str(f))) for f in (*files, xdg / "git" / "attributes"))
 
 
 def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -368,6 +370,25 @@ def test_index_and_worktree_bytes_of_one_blob_are_kept_apart(
         assert mj(*command, cwd=sample_repo).stdout == expected[command], command
     assert "crlf" in expected[("validate", "--json")]
     assert "crlf" not in expected[("validate", "--json", "--staged")]
+
+
+def test_a_note_checked_out_again_with_crlf_is_read_again(
+    sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records of clean notes are kept by their index blob. Set core.autocrlf after
+    they were kept and check the notes out again: the blob is the same, the bytes are
+    CRLF now, and the kept LF record said "all valid" where a cold run warns."""
+    before = mj("validate", "--json", cwd=sample_repo).stdout  # kept, LF
+    assert "crlf" not in before
+    git(sample_repo, "config", "core.autocrlf", "true")
+    shutil.rmtree(sample_repo / "sessions")
+    git(sample_repo, "checkout", "--", "sessions")
+    assert git(sample_repo, "status", "--porcelain").strip() == ""
+    warm = json.loads(mj("validate", "--json", cwd=sample_repo).stdout)
+    crlf = {f["path"] for f in warm["findings"] if f["code"] == "crlf"}
+    assert crlf and all(path.startswith("sessions/") for path in crlf)
+    monkeypatch.setenv("MJ_NO_CACHE", "1")
+    assert json.loads(mj("validate", "--json", cwd=sample_repo).stdout) == warm
 
 
 def test_the_fingerprint_follows_every_module_and_template() -> None:
