@@ -44,11 +44,13 @@ def _nothing(root: Path, ignored: Sequence[str]) -> str:
     others = [e.path for e in entries if not e.path.startswith("private/")]
     if not others:
         return _NOTHING
-    shown = " ".join(others[:3]) + (" ..." if len(others) > 3 else "")
+    import shlex
+
+    shown = " ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
     return (
         f"{_NOTHING.partition('. ')[0]}. {shown} changed, but `mj commit` records only the "
         f"journal's files: commit {'it' if len(others) == 1 else 'them'} with git "
-        f"(`git commit -- {shown}`)."
+        f"(`git commit -- {' '.join(map(shlex.quote, others))}`)."
     )
 
 

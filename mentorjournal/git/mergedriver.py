@@ -25,6 +25,7 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -141,19 +142,43 @@ def _resolve(cluster: list[Chunk], base: list[bytes]) -> list[Chunk] | None:
             if i1 == i2:
                 appended[i1] = new
             continue
-        # Both appended here: the lines both begin and end with once, ours first, then
-        # theirs that ours has not (the same item written by both stays one).
+        # Both appended here: as blocks (an item with its sub-items, a blank line), the
+        # blocks both begin and end with once, ours first, then theirs that ours has not
+        # (the same item written by both stays one). An item's sub-items stay under it.
         mine = appended[i1]
-        lead = _shared(mine, new)
-        trail = _shared(mine[lead:][::-1], new[lead:][::-1])
-        theirs = [line for line in new[lead : len(new) - trail] if line not in mine]
-        joined = (*mine[: len(mine) - trail], *theirs, *mine[len(mine) - trail :])
-        result[result.index((i1, i2, mine, 0))] = (i1, i2, joined, 0)
+        ours, others = _blocks(mine), _blocks(new)
+        if _indent(mine) != _indent(new):
+            return None  # sub-items of the item above beside new items
+        lead = _shared(ours, others)
+        trail = _shared(ours[lead:][::-1], others[lead:][::-1])
+        theirs = [block for block in others[lead : len(others) - trail] if block not in ours]
+        if {block[0] for block in theirs if block[0].strip()} & {block[0] for block in ours}:
+            return None  # the same item written by both, with other sub-items
+        joined = [*ours[: len(ours) - trail], *theirs, *ours[len(ours) - trail :]]
+        merged = tuple(line for block in joined for line in block)
+        result[result.index((i1, i2, mine, 0))] = (i1, i2, merged, 0)
     return result
 
 
-def _shared(one: tuple[bytes, ...], other: tuple[bytes, ...]) -> int:
-    """How many lines ``one`` and ``other`` begin with alike."""
+def _indent(lines: tuple[bytes, ...]) -> int:
+    """The least indentation of the lines that are not blank."""
+    return min((len(line) - len(line.lstrip(b" \t")) for line in lines if line.strip()), default=0)
+
+
+def _blocks(lines: tuple[bytes, ...]) -> list[tuple[bytes, ...]]:
+    """Appended lines as blocks: a line indented least with the lines below it indented
+    deeper (an item and its sub-items), a blank line on its own."""
+    least, blocks = _indent(lines), list[tuple[bytes, ...]]()
+    for line in lines:
+        if blocks and blocks[-1][0].strip() and line.strip() and _indent((line,)) > least:
+            blocks[-1] += (line,)
+        else:
+            blocks.append((line,))
+    return blocks
+
+
+def _shared(one: Sequence[object], other: Sequence[object]) -> int:
+    """How many elements ``one`` and ``other`` begin with alike."""
     count = 0
     while count < min(len(one), len(other)) and one[count] == other[count]:
         count += 1

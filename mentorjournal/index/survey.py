@@ -146,6 +146,8 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
 _CONVERTING = re.compile(
     r"^\s*(?:core\.)?(?:autocrlf|eol)\s*=\s*(?:true|input|yes|on|1|crlf)\b", re.M
 )
+_INCLUDED = re.compile(r'^\s*path\s*=\s*"?([^"\n]*?)"?\s*$', re.M)  # [include], [includeIf]
+_ATTRIBUTES = re.compile(r'^\s*attributesfile\s*=\s*"?([^"\n]*?)"?\s*$', re.M | re.I)
 _CONVERTED = re.compile(r"^[^#\n]*\s-?(?:text|eol|crlf|filter|ident|working-tree-encoding)\b", re.M)
 
 
@@ -157,9 +159,15 @@ def may_convert(root: str, location: tuple[str, str, str]) -> bool:
     from mentorjournal.git.setupcheck import _global_configs, _text
 
     common, top = Path(location[0]), Path(location[2])
-    configs = [_text(str(common / "config")), *map(_text, _global_configs())]
+    paths = [str(common / "config"), *_global_configs()]
     if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
-        configs.append(_text(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+        paths.append(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
+    configs: list[str] = []
+    while paths and len(configs) < 16:  # and the files they include, whatever the condition
+        path = paths.pop()
+        configs.append(_text(path))
+        included = _INCLUDED.findall(configs[-1])
+        paths += [str(Path(path).parent / Path(p).expanduser()) for p in included]
     count = os.environ.get("GIT_CONFIG_COUNT", "")
     for n in range(int(count) if count.isdigit() else 0):  # `git -c` and GIT_CONFIG_*
         key, value = (os.environ.get(f"GIT_CONFIG_{part}_{n}") for part in ("KEY", "VALUE"))
@@ -167,9 +175,11 @@ def may_convert(root: str, location: tuple[str, str, str]) -> bool:
     if any(_CONVERTING.search(text.lower()) for text in configs):
         return True
     xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path("~/.config").expanduser())
-    folders = (Path(root), top, Path(root, "sessions"), Path(root, "goals"))
-    files = [*(folder / ".gitattributes" for folder in folders), common / "info" / "attributes"]
-    return any(_CONVERTED.search(_text(str(f))) for f in (*files, xdg / "git" / "attributes"))
+    named = [Path(p).expanduser() for text in configs for p in _ATTRIBUTES.findall(text)]
+    folders = [Path(root, "sessions"), Path(root, "goals"), *Path(root).parents, Path(root)]
+    files = [folder / ".gitattributes" for folder in folders if folder.is_relative_to(top)]
+    files += [common / "info" / "attributes", *(named or [xdg / "git" / "attributes"])]
+    return any(_CONVERTED.search(_text(str(f))) for f in files)
 
 
 def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:

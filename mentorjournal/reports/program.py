@@ -251,7 +251,9 @@ def _agreements_lost(directory: Path) -> list[str]:
         said = gitrepo._run(directory, [*args, "-z", "--", "."]).stdout.split(b"\0")
         return [path.decode("utf-8", "surrogateescape") for path in said if path]
 
-    deleted = listed("diff", "--cached", "--relative", "--name-only", "--diff-filter=D")
+    deleted = listed(
+        "diff", "--cached", "--relative", "--name-only", "--no-renames", "--diff-filter=D"
+    )
     folders = {p.rpartition("/")[0] for p in deleted if p.rpartition("/")[2] == layout.AGREEMENT}
     if not folders:
         return []

@@ -386,6 +386,14 @@ def test_a_changed_file_that_is_no_journal_file_is_named_with_the_way_to_commit_
     said = " ".join(_refused(repo, "nothing to commit").split())
     assert "README.md changed, but `mj commit` records only the journal's files" in said
     assert "(`git commit -- README.md`)" in said
+    # The command runs as shown: every path, quoted where the shell needs it.
+    names = ["my notes.txt", "a.txt", "b.txt", "c.txt"]
+    commit_files(repo, dict.fromkeys(names, "x\n"), "more")
+    for name in names:
+        write(repo, name, "y\n")
+    said = " ".join(_refused(repo, "nothing to commit").split())
+    assert "and 2 more changed" in said and "..." not in said
+    assert "git commit -- README.md a.txt b.txt c.txt 'my notes.txt'`" in said
 
 
 def test_a_refused_commit_names_gits_reason_not_the_checks_warnings(tmp_path: Path) -> None:

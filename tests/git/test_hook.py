@@ -615,6 +615,13 @@ def test_a_commit_that_removes_a_pairs_agreement_is_refused(tmp_path: Path) -> N
     assert refused.returncode != 0 and head(program) == before
     assert "pairs/ana-ben/agreement.md:1:1: error[no-agreement]" in refused.stdout
     git(program, "checkout", "HEAD", "--", "pairs/ana-ben/agreement.md")  # what it says
+    # Moved to a new pair's folder (git would call it a rename): the notes still stay.
+    (program / "pairs" / "eve-fay").mkdir()
+    git(program, "mv", "--", "pairs/ana-ben/agreement.md", "pairs/eve-fay/agreement.md")
+    refused = _commit(program, "-m", "the agreement to a new pair")
+    assert refused.returncode != 0 and head(program) == before
+    assert "pairs/ana-ben/agreement.md:1:1: error[no-agreement]" in refused.stdout
+    git(program, "mv", "--", "pairs/eve-fay/agreement.md", "pairs/ana-ben/agreement.md")
     # Removing the whole pair, its notes with it, is no such error.
     git(program, "rm", "-q", "-r", "--", "pairs/ana-ben")
     assert _commit(program, "-m", "the pair ended").returncode == 0

@@ -176,6 +176,17 @@ def test_both_add_the_first_item_of_a_new_session_and_both_are_kept(pair: Pair) 
         ("- [ ] b1\n", "\n- [ ] a1\n", "- [ ] b1\n\n- [ ] a1\n"),
         # Prose that comes with an item is still for a person to merge.
         ("\nDecided: b\n- [ ] b1\n", "\n- [ ] a1\n", None),
+        # Items come with their sub-items: one ending alike stays under each parent (the
+        # shared last line moved under theirs, and ours lost its sub-item).
+        (
+            "- [ ] b1\n  - [ ] share\n",
+            "- [ ] a1\n  - [ ] share\n",
+            "- [ ] b1\n  - [ ] share\n- [ ] a1\n  - [ ] share\n",
+        ),
+        # The same item written by both, each with other sub-items: a person decides.
+        ("- [ ] x\n  - [ ] b\n", "- [ ] x\n  - [ ] a\n", None),
+        # Sub-items of the item above beside new items: whose parent is which is unclear.
+        ("- [ ] b1\n", "  - [ ] a1\n", None),
     ],
 )
 def test_items_appended_with_blank_lines_merge(

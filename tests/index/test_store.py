@@ -524,3 +524,35 @@ def test_a_framed_cache_file_cut_anywhere_is_no_file(tmp_path: Path) -> None:
         with pytest.raises(type(error)):
             cachefile.store(where, stopped(error))
         assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.marshal"]
+
+
+@pytest.mark.parametrize(
+    "how", ["include", "includeIf", "attributesFile", "a folder between", "none"]
+)
+def test_a_conversion_set_anywhere_git_reads_it_is_seen(tmp_path: Path, how: str) -> None:
+    """Clean notes are keyed by their own bytes where git may convert them: autocrlf in
+    a file the config includes, an attributes file core.attributesFile names, and a
+    .gitattributes between the journal and the top of the work tree all count."""
+    from mentorjournal.index.gitstate import git_location
+    from mentorjournal.index.survey import may_convert
+
+    repo = make_repo(tmp_path / "program")
+    root = repo / "pairs" / "ana-ben"
+    (root / "sessions").mkdir(parents=True)
+    extra = tmp_path / "extra"
+    extra.write_text("[core]\n\tautocrlf = true\n")
+    attributes = tmp_path / "attributes"
+    attributes.write_text("*.md text eol=crlf\n")
+    if how == "include":
+        git(repo, "config", "include.path", "../../extra")  # relative to .git/config
+    elif how == "includeIf":
+        git(repo, "config", f"includeIf.gitdir:{repo}/.path", str(extra))
+    elif how == "attributesFile":
+        git(repo, "config", "core.attributesFile", str(attributes))
+    elif how == "a folder between":
+        (repo / "pairs" / ".gitattributes").write_text("*.md text eol=crlf\n")
+    if how.startswith("include"):  # git reads it so
+        assert git(root, "config", "core.autocrlf").strip() == "true"
+    location = git_location(str(root))
+    assert location is not None
+    assert may_convert(str(root), location) is (how != "none")
