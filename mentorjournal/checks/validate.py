@@ -195,6 +195,19 @@ def no_agreement(folder: str) -> Finding:
     return Finding(f"{where}{AGREEMENT}", 1, 1, "error", "no-agreement", message)
 
 
+def lost_pair(folder: str, why: str) -> Finding:
+    """The error of a program's folder whose pair is not read (``layout.find_journals``):
+    it has notes but no agreement.md, or it is a symlink to a journal elsewhere."""
+    if why != "symlink":
+        return no_agreement(folder)
+    message = (
+        f"{folder} is a symlink to a journal elsewhere: mj reads only the program's own "
+        "folders, so this pair is neither checked nor counted. Make it a real folder (or "
+        f"check it alone: `mj -C {folder} validate`)"
+    )
+    return Finding(f"{folder}/", 1, 1, "error", "symlink-outside", message)
+
+
 def linkable_goals(journal: Journal, path: str) -> set[str]:
     """The goal ids the note at ``path`` may name: any, from a note in private/; only the
     shared ones from a shared note, as in what is committed (``--staged``, `mj commit`)."""

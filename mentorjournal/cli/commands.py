@@ -254,7 +254,7 @@ def program(directory: str, output_format: str, today: dt.date) -> str:
     def report(pairs: list[tuple[str, tuple[object, ...]]]) -> str:
         from mentorjournal.reports.program import compute_program
 
-        if not any(facts is not None for _, facts in pairs):
+        if not any(not isinstance(facts, str) for _, facts in pairs):
             from mentorjournal.errors import MjError
 
             raise MjError(
@@ -283,7 +283,7 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
             rows.append(unreadable_row(entry, re.sub(r"://[^/@\s]*@", "://", copy)))
             continue
         found = index.facts(str(copy))
-        if not any(facts is not None for _, facts in found):
+        if not any(not isinstance(facts, str) for _, facts in found):
             rows.append(unreadable_row(entry, "no journal (agreement.md) in this repository"))
             continue
         for path, facts in found:
@@ -291,14 +291,14 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
     return render_program(compute_program(rows, today), output_format)
 
 
-def _row(path: str, facts: Facts | None, today: dt.date, folder: str = "") -> PairRow:
-    """A pair's row; a folder with notes but no agreement.md (None) is an error row
-    (``folder``: its path in its repository, when ``path`` is not)."""
-    from mentorjournal.checks.validate import no_agreement
+def _row(path: str, facts: Facts | str, today: dt.date, folder: str = "") -> PairRow:
+    """A pair's row; a folder whose pair is not read (``facts`` says why) is an error
+    row (``folder``: its path in its repository, when ``path`` is not)."""
+    from mentorjournal.checks.validate import lost_pair
     from mentorjournal.reports.program import pair_row, unreadable_row
 
-    if facts is None:
-        return unreadable_row(path, no_agreement(folder or path).message)
+    if isinstance(facts, str):  # why the pair is not read
+        return unreadable_row(path, lost_pair(folder or path, facts).message)
     return pair_row(path, facts, today)
 
 

@@ -279,7 +279,7 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
     says no journal came or went. ``max_depth`` limits how deep (1: direct children).
     ``outside`` names the folders below, in no journal, whose sessions/ or goals/ hold
     a note (``_holds_notes``) but no agreement.md (one deleted, say): their notes
-    belong to no journal.
+    belong to no journal; and symlinks to a journal elsewhere, which are not followed.
     """
     started = time.time_ns()
     found: list[str] = []
@@ -311,6 +311,9 @@ def find_journals(directory: str, max_depth: int | None = None) -> Listing:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((f"{prefix}{name}/", depth + 1, inside or journal))
+            elif not (inside or journal) and entry.is_symlink():  # a pair linked in: not read
+                linked = os.path.isfile(os.path.join(entry.path, AGREEMENT))
+                orphans += [(f"{prefix}{name}", "symlink")] if linked else []
     found.sort()
     return Listing(found, sorted(set(orphans)), dirs, started)
 

@@ -46,15 +46,16 @@ if TYPE_CHECKING:
     # its signatures were judged under: None when nobody has a key)
     Entry = tuple[str, dict[str, int], int, dict[str, str], Facts, bool, str | None]
     Given = tuple[bytes, bytes] | None
+    Lost = list[tuple[str, str]]  # (folder, why its pair is not read): find_journals
 
 _TAG = "mj-program"
 _FEW = 4  # stale pairs that each ask git themselves; more share one `git ls-files`
 _PARALLEL = 24  # stale pairs worth starting worker processes for
 
 
-def facts(directory: str) -> list[tuple[str, Facts | None]]:
+def facts(directory: str) -> list[tuple[str, Facts | str]]:
     """Every journal under ``directory`` (path relative to it, "." for itself) and its
-    facts, sorted by path; a folder with notes but no agreement.md has None."""
+    facts, sorted by path; a folder whose pair is not read has why instead."""
     pairs, _, _, orphans = _refresh(directory)
     return _listed(pairs, orphans)
 
@@ -78,21 +79,19 @@ def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str
     return text
 
 
-def _listed(pairs: dict[str, Entry], orphans: list[str]) -> list[tuple[str, Facts | None]]:
-    """Each pair's facts by path, and the folders whose agreement.md is missing (None)."""
-    return sorted(
-        [*((path, entry[4]) for path, entry in pairs.items()), *dict.fromkeys(orphans).items()]
-    )
+def _listed(pairs: dict[str, Entry], orphans: Lost) -> list[tuple[str, Facts | str]]:
+    """Each pair's facts by path; for a folder whose pair is not read, why."""
+    return sorted([*((path, entry[4]) for path, entry in pairs.items()), *dict(orphans).items()])
 
 
-def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, list[str]]:
+def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, Lost]:
     """Every pair's entry, brought up to date; the generation of their facts; where
-    they are kept (None: not kept, outside git or with MJ_NO_CACHE); the folders with
-    notes but no agreement.md (``layout.find_journals``)."""
+    they are kept (None: not kept, outside git or with MJ_NO_CACHE); the folders whose
+    pair is not read (``layout.find_journals``)."""
     location = gitstate.git_location(root)
     if location is None:
         alone = layout.find_journals(root)
-        lost = [folder for folder, _ in alone.outside]
+        lost = alone.outside
         return _load(dict.fromkeys(alone.paths), root, "", None), b"", None, lost
     common_dir, worktree_dir, top = location
     running = gitstate.changed_files(root)  # runs on another core meanwhile
@@ -106,7 +105,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, list[str]]
     if journals is None or rewalked:
         journals = layout.find_journals(root)
     roots = set(journals.paths)
-    lost = [folder for folder, _ in journals.outside]
+    lost = journals.outside
     changed_raw = running.output()
     listed = listing_git.output() if listing_git is not None else None
     if changed_raw is None or (listing_git is not None and listed is None):

@@ -202,7 +202,7 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
     is no journal to check."""
     from dataclasses import replace
 
-    from mentorjournal.checks.validate import no_agreement
+    from mentorjournal.checks.validate import lost_pair, no_agreement
     from mentorjournal.errors import MjError
     from mentorjournal.git import gitrepo
     from mentorjournal.index.program import _prefix
@@ -232,7 +232,7 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
         for relative in found:
             findings, _, documents = views.findings(directory / relative, given[relative], mark)
             results.append((directory / relative, findings, documents))
-        lost = [no_agreement(folder) for folder, _ in journals.outside]
+        lost = [lost_pair(folder, why) for folder, why in journals.outside]
         results.append((directory, lost, 0))
     listed: list[Finding] = []
     for root, findings, _ in results:

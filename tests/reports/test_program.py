@@ -700,6 +700,28 @@ def test_only_a_folder_holding_notes_is_a_lost_pair(program_repo: Path) -> None:
     assert lost == ["docs/agreement.md", "pairs/kim-lee/agreement.md"]
 
 
+def test_a_pair_linked_in_from_elsewhere_is_a_row_and_a_finding(
+    program_repo: Path, tmp_path: Path
+) -> None:
+    """A symlinked pair folder was skipped by both in silence (adversarial trial)."""
+    before = pairs(program_repo)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(program_repo / "pairs" / "ana-ben", elsewhere)
+    (program_repo / "pairs" / "linked").symlink_to(elsewhere)
+    rows = pairs(program_repo)
+    assert set(rows) - set(before) == {"pairs/linked"}
+    assert "is a symlink to a journal elsewhere" in str(rows["pairs/linked"]["error"])
+    found = json.loads(mj("validate", "--json", cwd=program_repo).stdout)["findings"]
+    assert [(f["path"], f["code"]) for f in found if f["path"].startswith("pairs/linked")] == [
+        ("pairs/linked/", "symlink-outside")
+    ]
+    (program_repo / "pairs" / "linked").unlink()
+    assert pairs(program_repo) == before
+    # A link inside a pair is that journal's own business (its own symlink finding).
+    (program_repo / "pairs" / "ana-ben" / "old").symlink_to(elsewhere)
+    assert set(pairs(program_repo)) == set(before)
+
+
 @pytest.mark.parametrize("command", ["status", "summary"])
 def test_status_and_summary_point_at_the_program(
     program_repo: Path, command: str, monkeypatch: pytest.MonkeyPatch
