@@ -143,8 +143,9 @@ def take_survey(root: Path, staged: bool, given: tuple[bytes, bytes] | None = No
     return found
 
 
+# A bare `autocrlf` line means true, as any boolean key does in git's config.
 _CONVERTING = re.compile(
-    r"^\s*(?:core\.)?(?:autocrlf|eol)\s*=\s*(?:true|input|yes|on|1|crlf)\b", re.M
+    r"^\s*(?:core\.)?(?:autocrlf\s*$|(?:autocrlf|eol)\s*=\s*(?:true|input|yes|on|1|crlf)\b)", re.M
 )
 _INCLUDED = re.compile(r'^\s*path\s*=\s*"?([^"\n]*?)"?\s*$', re.M)  # [include], [includeIf]
 _ATTRIBUTES = re.compile(r'^\s*attributesfile\s*=\s*"?([^"\n]*?)"?\s*$', re.M | re.I)

@@ -527,7 +527,7 @@ def test_a_framed_cache_file_cut_anywhere_is_no_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "how", ["include", "includeIf", "attributesFile", "a folder between", "none"]
+    "how", ["include", "includeIf", "attributesFile", "a folder between", "bare key", "none"]
 )
 def test_a_conversion_set_anywhere_git_reads_it_is_seen(tmp_path: Path, how: str) -> None:
     """Clean notes are keyed by their own bytes where git may convert them: autocrlf in
@@ -551,8 +551,11 @@ def test_a_conversion_set_anywhere_git_reads_it_is_seen(tmp_path: Path, how: str
         git(repo, "config", "core.attributesFile", str(attributes))
     elif how == "a folder between":
         (repo / "pairs" / ".gitattributes").write_text("*.md text eol=crlf\n")
-    if how.startswith("include"):  # git reads it so
-        assert git(root, "config", "core.autocrlf").strip() == "true"
+    elif how == "bare key":  # a boolean key alone is true
+        with (repo / ".git" / "config").open("a") as config:
+            config.write("[core]\n\tautocrlf\n")
+    if how.startswith("include") or how == "bare key":  # git reads it so
+        assert git(root, "config", "--type=bool", "core.autocrlf").strip() == "true"
     location = git_location(str(root))
     assert location is not None
     assert may_convert(str(root), location) is (how != "none")
