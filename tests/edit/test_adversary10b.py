@@ -55,6 +55,16 @@ def _strace_works() -> bool:
     return probe.returncode == 0  # ptrace may be forbidden (a container, yama)
 
 
+def _journal_with_a_note(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A journal (no git) holding NOTE: its root, the note, and its item's id."""
+    root = tmp_path / "journal"
+    (root / "sessions").mkdir(parents=True)
+    (root / "agreement.md").write_bytes(AGREEMENT)
+    note = root / NOTE
+    note.write_text(SESSION, "utf-8")
+    return root, note, next(i.id for i in load_journal(root).items() if i.text == "First")
+
+
 def _editor_save(note: Path, how: str) -> None:
     text = note.read_text("utf-8") + SAVED
     if how == "rename":  # vim's way: a new file renamed over the note
@@ -70,12 +80,7 @@ def _editor_save(note: Path, how: str) -> None:
 @pytest.mark.skipif(not _strace_works(), reason="needs strace and ptrace")
 @pytest.mark.parametrize("how", ["rename", "in-place"])
 def test_an_editor_save_while_mj_renames_its_write_is_not_lost(tmp_path: Path, how: str) -> None:
-    root = tmp_path / "journal"
-    (root / "sessions").mkdir(parents=True)
-    (root / "agreement.md").write_bytes(AGREEMENT)
-    note = root / NOTE
-    note.write_text(SESSION, "utf-8")
-    item = next(i.id for i in load_journal(root).items() if i.text == "First")
+    root, note, item = _journal_with_a_note(tmp_path)
     log = tmp_path / "strace.log"
     renames = "rename,renameat,renameat2"
     run = subprocess.Popen(
@@ -121,12 +126,7 @@ def test_a_signal_between_the_two_swaps_does_not_delete_the_editors_save(
 ) -> None:
     """Between the swap that took a save out and the one that puts it back, that save is
     in mj's temp file: Ctrl-C (or a kill) there must not delete it with the temp file."""
-    root = tmp_path / "journal"
-    (root / "sessions").mkdir(parents=True)
-    (root / "agreement.md").write_bytes(AGREEMENT)
-    note = root / NOTE
-    note.write_text(SESSION, "utf-8")
-    item = next(i.id for i in load_journal(root).items() if i.text == "First")
+    root, note, item = _journal_with_a_note(tmp_path)
     log = tmp_path / "strace.log"
     # The first swap waits 1 s to start (the editor saves then) and 3 s once done (the
     # signal comes then, with the save in the temp file).
@@ -166,12 +166,7 @@ def test_a_signal_between_the_two_swaps_does_not_delete_the_editors_save(
 @pytest.mark.parametrize("error", ["EINVAL", "ENOSYS"])
 def test_where_files_cannot_be_swapped_mj_checks_and_renames(tmp_path: Path, error: str) -> None:
     # A file system without RENAME_EXCHANGE (NFS) answers EINVAL, an old kernel ENOSYS.
-    root = tmp_path / "journal"
-    (root / "sessions").mkdir(parents=True)
-    (root / "agreement.md").write_bytes(AGREEMENT)
-    note = root / NOTE
-    note.write_text(SESSION, "utf-8")
-    item = next(i.id for i in load_journal(root).items() if i.text == "First")
+    root, note, item = _journal_with_a_note(tmp_path)
     log = tmp_path / "strace.log"
     run = subprocess.run(
         ["strace", "-f", "-qq", "-o", str(log), "-e", "trace=renameat2,renameat,rename",
@@ -262,6 +257,17 @@ def test_a_report_is_never_written_over_a_journal_document(
         assert mj(*args, "-o", "report.out", cwd=root).exit_code == 0
 
 
+def _commit(repo: Path, fast: bool) -> tuple[int, str]:
+    """`mj commit` in-process, or (``fast``) through the console script's own path as a
+    user runs it: its exit code and what it said, on one line."""
+    if fast:
+        argv = [sys.executable, "-m", "mentorjournal", "commit"]
+        run = subprocess.run(argv, cwd=repo, capture_output=True, text=True, timeout=60)
+        return run.returncode, " ".join((run.stdout + run.stderr).split())
+    result = mj("commit", cwd=repo)
+    return result.exit_code, " ".join(result.output.split())
+
+
 @pytest.mark.parametrize("fast", [False, True])
 def test_a_commit_of_other_notes_names_the_note_git_ignores(tmp_path: Path, fast: bool) -> None:
     """The same note, when another note changed too: it was left behind in silence."""
@@ -272,13 +278,7 @@ def test_a_commit_of_other_notes_names_the_note_git_ignores(tmp_path: Path, fast
     (ana / "sessions").mkdir()
     (ana / "sessions/2027-02-01.md").write_text(SESSION.replace("2025-07-18", "2027-02-01"))
     (ana / "sessions/2025-07-18.md").write_text(SESSION)
-    if fast:  # the console script's own path, as a user runs it
-        argv = [sys.executable, "-m", "mentorjournal", "commit"]
-        run = subprocess.run(argv, cwd=ana, capture_output=True, text=True, timeout=60)
-        code, said = run.returncode, " ".join((run.stdout + run.stderr).split())
-    else:
-        result = mj("commit", cwd=ana)
-        code, said = result.exit_code, " ".join(result.output.split())
+    code, said = _commit(ana, fast)
     assert code == 0 and "committed " in said
     ignored = "git ignores sessions/2027-02-01.md (.gitignore:2: sessions/2027-*)"
     assert f"not committed: {ignored}" in said
@@ -296,13 +296,7 @@ def test_an_ignored_editor_lock_file_is_not_named_as_a_note(tmp_path: Path, fast
     (ana / "sessions").mkdir()
     (ana / "sessions/2025-07-18.md").write_text(SESSION)
     (ana / "sessions/.#2025-07-18.md").symlink_to("ana@host.4242:1700000000")
-    if fast:  # the console script's own path, as a user runs it
-        argv = [sys.executable, "-m", "mentorjournal", "commit"]
-        run = subprocess.run(argv, cwd=ana, capture_output=True, text=True, timeout=60)
-        code, said = run.returncode, " ".join((run.stdout + run.stderr).split())
-    else:
-        result = mj("commit", cwd=ana)
-        code, said = result.exit_code, " ".join(result.output.split())
+    code, said = _commit(ana, fast)
     assert code == 0 and "committed " in said
     assert "not committed" not in said and ".#" not in said
     tracked = git(ana, "ls-tree", "-r", "--name-only", "HEAD")
