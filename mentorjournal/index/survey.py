@@ -9,6 +9,7 @@ private notes in the index, notes in conflict, unreadable files.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -156,31 +157,57 @@ def may_convert(root: str, location: tuple[str, str, str]) -> bool:
     """Whether git may write a clean file with other bytes than its blob's (core.autocrlf,
     core.eol, or a text, eol, filter... attribute): then a clean note is keyed by its
     own bytes, not its index blob, or a note checked out again with CRLF (`autocrlf`
-    set meanwhile) would keep the record of its LF bytes. Reads a few small files."""
+    set meanwhile) would keep the record of its LF bytes. Reads a few small files;
+    the configs once while they stay as they were (``_configured``)."""
     from mentorjournal.git.setupcheck import _global_configs, _text
 
     common, top = Path(location[0]), Path(location[2])
     paths = [str(common / "config"), *_global_configs()]
     if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
         paths.append(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
+    count = os.environ.get("GIT_CONFIG_COUNT", "")
+    for n in range(int(count) if count.isdigit() else 0):  # `git -c` and GIT_CONFIG_*
+        key, value = (os.environ.get(f"GIT_CONFIG_{part}_{n}") for part in ("KEY", "VALUE"))
+        if _CONVERTING.search(f"{key} = {value}".lower()):
+            return True
+    converts, named = _configured(tuple(paths), tuple(map(_stamp, paths)))
+    if converts:
+        return True
+    folders = [Path(root, "sessions"), Path(root, "goals"), *Path(root).parents, Path(root)]
+    files = [folder / ".gitattributes" for folder in folders if folder.is_relative_to(top)]
+    files += [common / "info" / "attributes", *named]
+    return any(_CONVERTED.search(_text(str(f))) for f in files)
+
+
+def _stamp(path: str) -> int | None:
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _configured(
+    configs_read: tuple[str, ...], stamps: tuple[int | None, ...]
+) -> tuple[bool, tuple[Path, ...]]:
+    """Whether the configs git reads (and the files they include, whatever the
+    condition) set a conversion; and the attributes files they name
+    (``core.attributesFile``, else git's default one). Read again when one of
+    ``configs_read`` changed (``stamps``): a program's 500 pairs share one reading."""
+    from mentorjournal.git.setupcheck import _text
+
+    paths = list(configs_read)
     configs: list[str] = []
-    while paths and len(configs) < 16:  # and the files they include, whatever the condition
+    while paths and len(configs) < 16:
         path = paths.pop()
         configs.append(_text(path))
         included = _INCLUDED.findall(configs[-1])
         paths += [str(Path(path).parent / Path(p).expanduser()) for p in included]
-    count = os.environ.get("GIT_CONFIG_COUNT", "")
-    for n in range(int(count) if count.isdigit() else 0):  # `git -c` and GIT_CONFIG_*
-        key, value = (os.environ.get(f"GIT_CONFIG_{part}_{n}") for part in ("KEY", "VALUE"))
-        configs.append(f"{key} = {value}")
     if any(_CONVERTING.search(text.lower()) for text in configs):
-        return True
+        return True, ()
     xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path("~/.config").expanduser())
     named = [Path(p).expanduser() for text in configs for p in _ATTRIBUTES.findall(text)]
-    folders = [Path(root, "sessions"), Path(root, "goals"), *Path(root).parents, Path(root)]
-    files = [folder / ".gitattributes" for folder in folders if folder.is_relative_to(top)]
-    files += [common / "info" / "attributes", *(named or [xdg / "git" / "attributes"])]
-    return any(_CONVERTED.search(_text(str(f))) for f in files)
+    return False, tuple(named or [xdg / "git" / "attributes"])
 
 
 def _staged_links(root: Path, links: dict[str, str]) -> list[Finding]:
