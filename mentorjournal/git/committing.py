@@ -3,6 +3,7 @@ commit with a message (``reports/changes.py``) that says what changed."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -46,11 +47,20 @@ def _nothing(root: Path, ignored: Sequence[str]) -> str:
         return _NOTHING
     import shlex
 
+    # The command is run where the user is, so its paths start from there.
+    top, here = root.absolute(), Path.cwd()
+    if here == top or top in here.parents:  # in the journal
+        paths = [os.path.relpath(top / path) for path in others]
+        command = "git commit -- " + " ".join(map(shlex.quote, paths))
+    else:
+        command = f"git -C {shlex.quote(os.path.relpath(top))} commit -- " + " ".join(
+            map(shlex.quote, others)
+        )
     shown = " ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
     return (
         f"{_NOTHING.partition('. ')[0]}. {shown} changed, but `mj commit` records only the "
         f"journal's files: commit {'it' if len(others) == 1 else 'them'} with git "
-        f"(`git commit -- {' '.join(map(shlex.quote, others))}`)."
+        f"(`{command}`)."
     )
 
 

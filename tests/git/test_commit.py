@@ -378,14 +378,22 @@ def test_refuses_when_nothing_changed(tmp_path: Path) -> None:
 
 
 def test_a_changed_file_that_is_no_journal_file_is_named_with_the_way_to_commit_it(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = make_journal(tmp_path / "j")
     commit_files(repo, {"README.md": "# Ours\n"}, "readme")
     write(repo, "README.md", "# Ours, edited\n")
+    monkeypatch.chdir(repo)
     said = " ".join(_refused(repo, "nothing to commit").split())
     assert "README.md changed, but `mj commit` records only the journal's files" in said
     assert "(`git commit -- README.md`)" in said
+    # The command runs where the user is: from a folder inside the journal, or outside.
+    (repo / "goals").mkdir(exist_ok=True)
+    monkeypatch.chdir(repo / "goals")
+    assert "(`git commit -- ../README.md`)" in _refused(repo)
+    monkeypatch.chdir(tmp_path)
+    assert "(`git -C j commit -- README.md`)" in _refused(repo)
+    monkeypatch.chdir(repo)
     # The command runs as shown: every path, quoted where the shell needs it.
     names = ["my notes.txt", "a.txt", "b.txt", "c.txt"]
     commit_files(repo, dict.fromkeys(names, "x\n"), "more")
