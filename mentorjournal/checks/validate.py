@@ -185,14 +185,15 @@ def cross_checks(journal: Journal) -> list[Finding]:
 def no_agreement(folder: str) -> Finding:
     """The error of a folder (from the journal or program checked, "" for itself) whose
     sessions/ or goals/ have no agreement.md beside them: a deleted or unstaged one."""
-    where = f"{folder}/" if folder else ""
+    path = f"{folder}/{AGREEMENT}" if folder else AGREEMENT
     message = (
         f"{folder or 'the journal'} has notes (sessions/, goals/) but no agreement.md: they "
-        "belong to no journal, so nothing checks or counts them. Put it back (`git checkout "
-        f"HEAD -- {where}{AGREEMENT}` restores a deleted one, `git add -- {where}{AGREEMENT}` "
-        f"stages one that is there), or start one with `mj init {folder or '.'}`"
+        "belong to no journal, so nothing checks or counts them. Put it back: `git checkout "
+        f"HEAD -- {path}` if it was deleted since the last commit, `git add -- {path}` if it "
+        f"is there but not staged, `git checkout COMMIT^ -- {path}` if a commit deleted it "
+        f"(`git log -1 -- {path}` names that COMMIT). Or start one: `mj init {folder or '.'}`"
     )
-    return Finding(f"{where}{AGREEMENT}", 1, 1, "error", "no-agreement", message)
+    return Finding(path, 1, 1, "error", "no-agreement", message)
 
 
 def lost_pair(folder: str, why: str) -> Finding:

@@ -7,6 +7,7 @@ fast paths do not pay for what they do not use.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ class State:
                 context = context.parent
             command = " ".join(words) or "status"
             where = start or self.directory
-            hint = program_hint(where, command) or _unchecked(where)
+            hint = program_hint(where, command) or _unchecked(where) or _lost(where)
             if hint is None:
                 raise
             raise NoJournalError(hint) from None
@@ -65,6 +66,18 @@ def _unchecked(folder: Path) -> str | None:
         return None
     step = remote.next_step(top)
     return step if step.startswith("nothing checked out") else None
+
+
+def _lost(folder: Path) -> str | None:
+    """In a journal whose agreement.md was deleted (its sessions/ or goals/ still hold
+    notes), how to put it back: not "run mj init", which would start another."""
+    from mentorjournal.checks.validate import no_agreement
+
+    for place in (folder.absolute(), *folder.absolute().parents):
+        if any(next(place.glob(f"{notes}/*.md"), None) for notes in ("sessions", "goals")):
+            here = os.path.relpath(place)
+            return no_agreement("" if here == "." else here).message
+    return None
 
 
 def refusals(command: F) -> F:

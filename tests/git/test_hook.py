@@ -634,3 +634,19 @@ def test_notes_of_no_pair_in_a_program_commit_as_before(tmp_path: Path) -> None:
     write(program, "docs/sessions/kickoff.md", "---\ntitle: Kickoff slides\n---\n# Slides\n")
     git(program, "add", "--", "docs")
     assert _commit(program, "-m", "slides").returncode == 0
+
+
+def test_a_journal_whose_agreement_was_deleted_says_how_to_put_it_back(tmp_path: Path) -> None:
+    """Without agreement.md no journal is found; where sessions/ still hold notes, the
+    way out is to restore it, not `mj init` (which would start another agreement)."""
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"sessions/2025-07-18.md": SESSION}, "a session")
+    git(repo, "rm", "-q", "--", "agreement.md")
+    git(repo, "commit", "-q", "--no-verify", "-m", "drop the agreement")
+    run = [sys.executable, "-m", "mentorjournal", "status"]
+    said = bounded(run, repo / "sessions", dict(os.environ))
+    assert said.returncode == 1 and "run `mj init`" not in said.stdout
+    assert "`git log -1 -- ../agreement.md` names that COMMIT" in " ".join(said.stdout.split())
+    deleted = git(repo, "log", "-1", "--format=%h", "--", "agreement.md").strip()
+    git(repo, "checkout", f"{deleted}^", "--", "agreement.md")  # as the message says
+    assert bounded(run, repo / "sessions", dict(os.environ)).returncode == 0
