@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from mentorjournal.audience import is_private
 from mentorjournal.checks import schemas
-from mentorjournal.checks.crossfile import GOAL_ID, document_rows, suggest
+from mentorjournal.checks.crossfile import document_rows, suggest
 from mentorjournal.format.dates import parse_date
 from mentorjournal.format.layout import AGREEMENT
 from mentorjournal.journal import people
@@ -140,13 +140,6 @@ def _schema_findings(doc: Document, error: ValidationError) -> list[Finding]:
         return finding("invalid-value", f"{label} must not be empty")
     if keyword == "minItems":
         return finding("invalid-value", f"{label} must list at least one entry")
-    if keyword == "propertyNames":
-        bad = [key for key in instance if not GOAL_ID.fullmatch(str(key))]
-        text = "is not a goal id (lowercase letters, digits, -)"
-        found = [
-            f for key in bad for f in finding("invalid-value", f"{key!r} {text}", (*path, key))
-        ]
-        return found or finding("invalid-value", error.message)
     return finding("schema", f"{label}: {error.message}")
 
 

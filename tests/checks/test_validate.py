@@ -121,6 +121,22 @@ def test_unknown_keys_are_warnings_and_fail_only_with_strict(journal: Path) -> N
     assert json.loads(strict.stdout)["ok"] is False
 
 
+def test_out_of_range_and_empty_values_are_worded_for_people(journal: Path) -> None:
+    (journal / "sessions" / "2025-07-18.md").write_text(
+        "---\ndate: 2025-07-18\nattendees: []\nduration: 0\n"
+        "ratings: {Portfolio: 3, portfolio: 7}\n---\n"
+    )
+    said = mj("validate", cwd=journal).output
+    prefix = "sessions/2025-07-18.md:"
+    assert f"{prefix}3:1: error[invalid-value] attendees must list at least one entry" in said
+    assert f"{prefix}4:1: error[invalid-value] duration must be at least 1, not 0" in said
+    assert (
+        f"{prefix}5:1: error[invalid-value] ratings 'Portfolio' is not valid: expected a goal "
+        "id (lowercase letters, digits, -)"
+    ) in said
+    assert "error[invalid-rating] rating for 'portfolio' must be between 1 and 5, not 7" in said
+
+
 def test_staged_checks_the_index_not_the_working_tree(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     journal = repo / "pairs" / "ana-ben"
