@@ -18,7 +18,7 @@ from pathlib import Path
 
 from mentorjournal.edit.actions import ITEM_LINE, Changed
 from mentorjournal.edit.writer import refuse_conflicts, rewrite
-from mentorjournal.errors import MjError
+from mentorjournal.errors import MjError, UsageError
 from mentorjournal.format import layout
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.fields import dialect, insert_field
@@ -67,37 +67,37 @@ def item_text(
     root: Path, text: str, owner: str | None, due: dt.date | None, goal: str | None
 ) -> tuple[str, str | None]:
     """The new item's text after its checkbox, without its due date (written in the
-    target file's dialect), and that date; MjError for an unknown owner or goal, a
+    target file's dialect), and that date; UsageError for an unknown owner or goal, a
     second due date, or text that is not one line."""
     if "\n" in text or "\r" in text:
-        raise MjError("an item is one line: give its text without line breaks")
+        raise UsageError("an item is one line: give its text without line breaks")
     words = " ".join(text.split())
     # `mj add "- [ ] Send it"`: the marker is mj's to write, not part of the text.
     words = re.sub(r"^(?:(?:[-*+]|\d{1,9}[.)])\s+)?\[[ xX/-]\]\s*", "", words)
     if not words:
-        raise MjError("give the item's text, e.g. mj add 'Draft the case study' --owner ana")
+        raise UsageError("give the item's text, e.g. mj add 'Draft the case study' --owner ana")
     parts = [words]
     if owner is not None:
         owner = owner.removeprefix("@")
         if not _HANDLE.fullmatch(owner):
-            raise MjError(f"owner {owner!r} is not a handle like ana (letters, digits, _.-)")
+            raise UsageError(f"owner {owner!r} is not a handle like ana (letters, digits, _.-)")
         parts.insert(0, f"@{owner}")
     if goal is not None:
         goal = goal.removeprefix("#")
         if not _GOAL_ID.fullmatch(goal) or not (root / "goals" / f"{goal}.md").is_file():
             goals = sorted(p.stem for p in (root / "goals").glob("*.md"))
             listed = ", ".join(goals) or "none yet (`mj new goal`)"
-            raise MjError(f"there is no goal {goal!r} (goals/{goal}.md); the goals: {listed}")
+            raise UsageError(f"there is no goal {goal!r} (goals/{goal}.md); the goals: {listed}")
         parts.append(f"#{goal}")
     line = " ".join(parts)
     parsed = _parse_line(line)
     if parsed.due is not None and due is not None:
-        raise MjError(f"the text already has a due date ({parsed.due}); leave out --due")
+        raise UsageError(f"the text already has a due date ({parsed.due}); leave out --due")
     known = _people(root)
     unknown = [handle for handle in parsed.owners if handle not in known]
     if unknown:
         listed = ", ".join("@" + h for h in sorted(known))
-        raise MjError(f"@{unknown[0]} is not in the agreement; its people: {listed}")
+        raise UsageError(f"@{unknown[0]} is not in the agreement; its people: {listed}")
     return line, due.isoformat() if due else None
 
 
@@ -105,7 +105,7 @@ def _parse_line(text: str) -> ActionItem:
     items, findings = extract_items("x.md", f"- [ ] {text}\n", 1, [f"- [ ] {text}"])
     if len(items) != 1 or findings:
         problem = findings[0].message if findings else "it does not read as one item"
-        raise MjError(f"mj cannot add {text!r}: {problem}")
+        raise UsageError(f"mj cannot add {text!r}: {problem}")
     return items[0]
 
 
@@ -234,12 +234,12 @@ def add_item(
         # realpath, not Path.resolve: that raises RuntimeError on a symlink to itself
         relative = Path(os.path.realpath(path)).relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise MjError(f"{path} is not a file of the journal at {root}") from None
+        raise UsageError(f"{path} is not a file of the journal at {root}") from None
     if layout.kind_for_path(relative) not in ("session", "goal"):
-        raise MjError(f"{relative} is not a session or goal file (sessions/*.md, goals/*.md)")
+        raise UsageError(f"{relative} is not a session or goal file (sessions/*.md, goals/*.md)")
     if not path.is_file():
         if os.path.lexists(path):
             raise MjError(f"{relative} cannot be written: {layout.why_unreadable(str(path))}")
-        raise MjError(f"{relative} does not exist; `mj new session` or `mj new goal` first")
+        raise UsageError(f"{relative} does not exist; `mj new session` or `mj new goal` first")
     item = rewrite(root, path, lambda data: _added(relative, data, line, due_text))
     return Changed(_journal_id(root, item), path, due_text)

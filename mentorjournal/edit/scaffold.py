@@ -11,7 +11,7 @@ from typing import Any
 
 from mentorjournal.audience import PARTS, SPONSOR_DEFAULT
 from mentorjournal.edit.writer import create_new, render_markdown, rewrite
-from mentorjournal.errors import MjError
+from mentorjournal.errors import MjError, UsageError
 from mentorjournal.format import layout
 from mentorjournal.format.dates import add_months, parse_date
 from mentorjournal.format.layout import AGREEMENT
@@ -129,7 +129,7 @@ def make_setup(answers: dict[str, str], today: dt.date) -> Setup:
         text = answers.get(field)
         values[field] = read_answer(field, text or default_answer(field, values, today), today)
     if values["mentor"] == values["mentee"]:
-        raise MjError("mentor and mentee need different handles")
+        raise UsageError("mentor and mentee need different handles")
     return Setup(**values)
 
 

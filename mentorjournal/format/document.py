@@ -192,10 +192,15 @@ def parse_packed(path: str, data: bytes) -> Packed:
     if not conflicts:  # marker lines and both sides of a conflict are no one's items
         items, item_findings = item_rows(path, body, body_line, lines)
         findings.extend(item_findings)
-    if kind == "other" and isinstance(meta.get("type"), str):
-        declared = meta["type"]
+    if kind == "other":  # a file outside the folders that has `type:` (layout.is_candidate)
+        declared = meta.get("type")
         if declared in ("goal", "session"):
             kind = declared
+        else:  # kept only for its findings (index.store), never for its items
+            items = []
+            if parsed:
+                message = f"type must be goal or session, not {declared!r}"
+                finding(*positions.get(("type",), (1, 1)), "error", "invalid-value", message)
     return (kind, meta, positions, body, body_line, tuple(items), tuple(findings), private, parsed)
 
 

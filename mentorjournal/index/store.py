@@ -294,7 +294,7 @@ def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
     documents: list[Document] = []
     for path in sorted(keys):
         packed = current.pop(keys[path], None)  # the record's rows go once its items are made
-        if packed is not None and packed[0] != "other":
+        if packed is not None and (packed[0] != "other" or packed[6]):
             reader = _blob_reader(root, current_blobs[path]) if staged else _file_reader(root, path)
             documents.append(document_from_packed(path, packed, True, reader))
     journal = Journal(str(root), tuple(assemble(documents)), tuple(survey.findings))

@@ -170,6 +170,29 @@ def test_other_markdown_is_ignored_unless_typed(journal: Path) -> None:
     assert [(f["path"], f["code"]) for f in report["findings"]] == [("docs/note.md", "missing-key")]
 
 
+def test_typed_markdown_that_cannot_be_read_is_reported_not_skipped(journal: Path) -> None:
+    # A file carrying `type:` is checked (SPEC), but one whose front matter failed to
+    # read, or whose type was mistyped, was dropped in silence: exit 0, nothing said.
+    (journal / "docs").mkdir()
+    notes = {
+        "docs/dup.md": "---\ntype: session\ntype: session\ndate: 2025-07-30\n---\n",
+        "docs/tag.md": "---\ntype: goal\ntitle: !!python/name:os.system\n---\n",
+        "docs/typo.md": "---\ntype: sesion\ndate: 2025-07-30\n---\n- [ ] @zed x\n",
+    }
+    for path, text in notes.items():
+        (journal / path).write_text(text)
+    result = mj("validate", "--json", cwd=journal)
+    found = [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [
+        ("docs/dup.md", "duplicate-key"),
+        ("docs/tag.md", "yaml-tag"),
+        ("docs/typo.md", "invalid-value"),
+    ]
+    assert result.exit_code == 1
+    assert "not 'sesion'" in mj("validate", "docs/typo.md", cwd=journal).output
+    assert "@zed" not in mj("status", "--today", "2025-08-01", cwd=journal).output
+
+
 def test_nested_journal_is_its_own(journal: Path) -> None:
     inner = journal / "pairs" / "other"
     inner.mkdir(parents=True)

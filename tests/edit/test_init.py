@@ -97,6 +97,10 @@ def test_bad_handle_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2  # a usage error: the flag's value
     assert "'Ben' is not a handle" in result.output
     assert not (tmp_path / "j" / "agreement.md").exists()
+    # The two flags naming one person is a usage error too (it exited 1, a refusal).
+    same = mj("init", str(tmp_path / "j"), "--mentor", "ana", "--mentee", "ana")
+    assert same.exit_code == 2 and "mentor and mentee need different handles" in same.output
+    assert not (tmp_path / "j" / "agreement.md").exists()
 
 
 def _odd_gitignore(target: Path, kind: str) -> None:

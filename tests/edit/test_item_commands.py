@@ -236,7 +236,7 @@ def test_add_passes_over_a_folder_or_fifo_named_as_the_latest_session(repo: Path
     for odd in ("2099-01-01.md", "2099-02-01.md"):
         refused = added(repo, "Here", "--to", f"sessions/{odd}", code=1).output
         assert f"sessions/{odd} cannot be written: " in refused and "not a" in refused
-    assert "does not exist" in added(repo, "Here", "--to", "sessions/2099-03-01.md", code=1).output
+    assert "does not exist" in added(repo, "Here", "--to", "sessions/2099-03-01.md", code=2).output
 
 
 def test_add_continues_a_numbered_list_with_crlf_and_uses_obsidian_dates(repo: Path) -> None:
@@ -261,26 +261,28 @@ def test_add_to_a_goal_a_file_without_such_section_or_final_newline(repo: Path) 
     assert "note    the item has no owner" in said.stderr
 
 
+# Each is an argument that cannot be right: a usage error (2), as `mj status --owner`
+# and `mj calendar --owner` say of an unknown handle; they exited 1.
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [
         (
             ("Do it", "--owner", "carla"),
-            1,
+            2,
             "@carla is not in the agreement; its people: @ana, @ben",
         ),
-        (("Ask @carla about it",), 1, "@carla is not in the agreement"),
+        (("Ask @carla about it",), 2, "@carla is not in the agreement"),
         (
             ("Do it", "--goal", "speaking"),
-            1,
+            2,
             "there is no goal 'speaking' (goals/speaking.md); the goals: portfolio",
         ),
         (("Do it", "--due", "2025-02-30"), 2, "'2025-02-30' is not a real date"),
-        (("Do it due:2025-08-09", "--due", "2025-08-10"), 1, "already has a due date (2025-08-09)"),
-        (("Do it", "--to", "agreement.md"), 1, "agreement.md is not a session or goal file"),
-        (("Do it", "--to", "sessions/2025-09-09.md"), 1, "does not exist; `mj new session`"),
-        (("Line one\nline two",), 1, "an item is one line"),
-        (("  ",), 1, "give the item's text"),
+        (("Do it due:2025-08-09", "--due", "2025-08-10"), 2, "already has a due date (2025-08-09)"),
+        (("Do it", "--to", "agreement.md"), 2, "agreement.md is not a session or goal file"),
+        (("Do it", "--to", "sessions/2025-09-09.md"), 2, "does not exist; `mj new session`"),
+        (("Line one\nline two",), 2, "an item is one line"),
+        (("  ",), 2, "give the item's text"),
     ],
 )
 def test_add_refuses_before_writing_anything(
