@@ -198,9 +198,14 @@ def parse_packed(path: str, data: bytes) -> Packed:
             kind = declared
         else:  # kept only for its findings (index.store), never for its items
             items = []
-            if parsed:
-                message = f"type must be goal or session, not {declared!r}"
-                finding(*positions.get(("type",), (1, 1)), "error", "invalid-value", message)
+            if parsed:  # a warning, as an unknown key is: a note of the pair's own kind
+                from mentorjournal.checks.crossfile import suggest
+
+                message = (
+                    f"type {declared!r} is neither goal nor session, so mj reads this file as "
+                    f"neither{suggest(str(declared), ('goal', 'session'))}"
+                )
+                finding(*positions.get(("type",), (1, 1)), "warning", "unknown-type", message)
     return (kind, meta, positions, body, body_line, tuple(items), tuple(findings), private, parsed)
 
 

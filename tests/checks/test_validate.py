@@ -186,10 +186,14 @@ def test_typed_markdown_that_cannot_be_read_is_reported_not_skipped(journal: Pat
     assert found == [
         ("docs/dup.md", "duplicate-key"),
         ("docs/tag.md", "yaml-tag"),
-        ("docs/typo.md", "invalid-value"),
+        ("docs/typo.md", "unknown-type"),
     ]
     assert result.exit_code == 1
-    assert "not 'sesion'" in mj("validate", "docs/typo.md", cwd=journal).output
+    # A type of the pair's own is a warning, as an unknown key is; a typo gets a hint.
+    said = mj("validate", "docs/typo.md", cwd=journal)
+    assert said.exit_code == 0 and "warning[unknown-type]" in said.output
+    assert "type 'sesion' is neither goal nor session" in said.output
+    assert "(did you mean 'session'?)" in said.output
     assert "@zed" not in mj("status", "--today", "2025-08-01", cwd=journal).output
 
 
