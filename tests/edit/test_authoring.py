@@ -199,6 +199,20 @@ def test_new_goal_refusals(fixture_journal: Path) -> None:
     assert not (fixture_journal / "goals" / "x.md").exists()
 
 
+def test_new_goal_where_no_file_can_be(fixture_journal: Path) -> None:
+    """goals/ a file, or an id too long for a file name: refused naming the path and the
+    system's reason (write_refusal's lstat), never a traceback; no test reached it."""
+    long_id = "a" * 300
+    result = mj("new", "goal", long_id, "--title", "T", cwd=fixture_journal)
+    assert result.exit_code == 1 and "cannot be used: File name too long" in result.output
+    shutil.rmtree(fixture_journal / "goals")
+    (fixture_journal / "goals").write_text("x\n")
+    result = mj("new", "goal", "g", "--title", "T", cwd=fixture_journal)
+    assert result.exit_code == 1
+    assert f"{fixture_journal / 'goals' / 'g.md'} cannot be used: Not a directory" in result.output
+    assert (fixture_journal / "goals").read_text() == "x\n"
+
+
 def test_new_goal_without_success_still_validates(fixture_journal: Path) -> None:
     result = mj("new", "goal", "reading", "--title", "Read more", cwd=fixture_journal)
     assert result.exit_code == 0
