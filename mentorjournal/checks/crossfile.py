@@ -131,9 +131,9 @@ def document_rows(
             at(("target",), "target-before-opened", message)
     elif kind == "agreement" and isinstance(meta.get("others"), list):
         for index, other in enumerate(meta["others"]):
-            if not isinstance(other, dict):
+            handle = other.get("handle") if isinstance(other, dict) else None
+            if not isinstance(handle, str):  # none: a missing-key error (not "None is ...")
                 continue
-            handle = other.get("handle")
             roles = [
                 r
                 for r in ("mentor", "mentee")

@@ -108,10 +108,9 @@ def entries(meta: Mapping[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
 
 
 def _verified(handle: str, key: str, entry: Mapping[str, Any]) -> bool:
-    digest, sig = entry.get("digest"), entry.get("sig")
-    if not isinstance(digest, str) or not isinstance(sig, str):
-        return False
-    return sshkeys.verify(handle, key, digest.encode(), sig)
+    """Whether the entry's `sig` (text: ``key`` made it) is ``handle``'s over its `digest`."""
+    digest = entry.get("digest")
+    return isinstance(digest, str) and sshkeys.verify(handle, key, digest.encode(), entry["sig"])
 
 
 def _held(doc: Document, persons: Mapping[str, str]) -> list[tuple[str, str, str]]:

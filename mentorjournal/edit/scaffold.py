@@ -151,9 +151,8 @@ def agreement_meta(setup: Setup, today: dt.date) -> dict[str, Any]:
 
 def _preflight(directory: Path) -> bytes | None:
     """Refuse, before anything is written, what init cannot write over or into; return
-    the .gitignore's bytes (None when there is none)."""
-    if directory.exists() and not directory.is_dir():
-        raise MjError(f"{directory} is a file, not a folder: give mj init a folder")
+    the .gitignore's bytes (None when there is none). A file at ``directory`` itself is
+    click's refusal (``file_okay=False``)."""
     agreement = directory / AGREEMENT
     if os.path.lexists(agreement):
         raise MjError(f"{agreement} already exists; mj init never overwrites a file")

@@ -57,14 +57,11 @@ def _yaml_ready(value: Any) -> Any:
 
 
 def _lines(data: bytes) -> tuple[list[str], str, int]:
-    """The file's lines, its line ending, and the index of the closing fence."""
+    """The file's lines, its line ending, and the index of the closing fence (there: the
+    agreement parsed, ``_agreement``)."""
     lines = _LINE.findall(data.decode("utf-8"))
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    close = next(
-        (i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i].rstrip("\r\n"))), None
-    )
-    if close is None:
-        raise MjError("agreement.md has no closing '---' after its front matter: fix it first")
+    close = next(i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i].rstrip("\r\n")))
     return lines, newline, close
 
 
@@ -91,8 +88,6 @@ def _with_block(data: bytes, doc: Document, key: str, value: Any) -> bytes:
         start = doc.positions[(key,)][0] - 1
         end = _end(doc, lines, close, start, (key,))
         return "".join([*lines[:start], *new, *lines[end:]]).encode()
-    if not lines[close - 1].endswith("\n"):
-        lines[close - 1] += newline
     return "".join([*lines[:close], *new, *lines[close:]]).encode("utf-8")
 
 
@@ -310,8 +305,7 @@ def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
 
     path = root / AGREEMENT
     wanted = sshkeys.key_id(key)
-    if wanted is None:
-        raise MjError(f"not an SSH public key (`ssh-ed25519 AAAA... comment`): {key[:60]!r}")
+    assert wanted is not None  # the caller read it as one (find_public_key, generate)
     fingerprint = sshkeys.fingerprint(wanted)
 
     def keyed(data: bytes) -> tuple[bytes, KeyResult]:

@@ -225,17 +225,11 @@ def _write_temp(path: Path, data: bytes, mode: int) -> str:
     done` (~3 ms)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        # The name cut short: a note named near the 255-byte limit stays editable (40
-        # characters: at most 160 bytes, with 21 more within 255).
-        temp = str(path.parent / f".{path.name[:40]}.{os.urandom(6).hex()}.mj-tmp")
-        try:
-            fd = os.open(temp, flags, 0o600)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"no free temporary name beside {path}")
+    # The name cut short: a note named near the 255-byte limit stays editable (40
+    # characters: at most 160 bytes, with 21 more within 255). 48 random bits do not
+    # meet a name already there; if they did, O_EXCL refuses, and the write with it.
+    temp = str(path.parent / f".{path.name[:40]}.{os.urandom(6).hex()}.mj-tmp")
+    fd = os.open(temp, flags, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

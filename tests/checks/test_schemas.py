@@ -305,8 +305,16 @@ def test_generated_code_is_kept_and_used_next_time(tmp_path: Path) -> None:
 def test_a_damaged_or_foreign_cache_file_is_made_again(tmp_path: Path) -> None:
     path = Path(schemas.code_cache_path(str(tmp_path)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Damaged; then made for other schemas or another fastjsonschema or Python.
-    for content in (b"\x00garbage", marshal.dumps(("another key", marshal.dumps({})))):
+    # Damaged; then made for other schemas or another fastjsonschema or Python; then with
+    # this key but the code inside damaged (kinds missing, or entries of another shape).
+    key = schemas._code_key()
+    odd = marshal.dumps({kind: ("name", "not code", {}) for kind in KINDS})
+    for content in (
+        b"\x00garbage",
+        marshal.dumps(("another key", marshal.dumps({}))),
+        marshal.dumps((key, marshal.dumps({}))),
+        marshal.dumps((key, odd)),
+    ):
         path.write_bytes(content)
         validators = schemas.load_validators(str(tmp_path))
         assert sorted(validators) == sorted(KINDS)

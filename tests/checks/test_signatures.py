@@ -616,6 +616,25 @@ def test_one_key_for_two_people_counts_for_neither(tmp_path: Path) -> None:
     assert _status(pair.ana) == _state(["ben", "ana"], [], [], [])
 
 
+def test_a_signer_not_in_the_agreement_and_a_digest_that_is_no_text(pair: Pair) -> None:
+    """Both lines were never run by the tests: an entry `by` someone the agreement does not
+    name is an unknown-person error at its `by`, and a `digest` that is a number (under a
+    real `sig`) an error too; neither counts, on the fast path or the slow one."""
+    ben = _sig_block(pair.ana, "ben")
+    _edit(pair.ana, ben, ben + ben.replace("- by: ben", "- by: zed"))
+    hers = _sig_block(pair.ana, "ana")
+    _edit(pair.ana, hers, re.sub(r"digest: \S+", "digest: 5", hers))
+    assert _status(pair.ana) == _state(["ben"], [], [], ["zed", "ana"])
+    found = {(code, sev, line): m for code, sev, line, m in _findings(pair.ana)}
+    at = _line(pair.ana, "- by: zed")
+    said = found[("unknown-person", "error", at)]
+    assert said == "signature by 'zed', who is not in the agreement"
+    digest = _line(pair.ana, "digest: 5")
+    assert "should be text, not 5" in found[("wrong-type", "error", digest)]
+    line = _line(pair.ana, "- by: ana") + 3  # at its sig
+    assert found[("invalid-signature", "error", line)].endswith("`sig` does not match its digest")
+
+
 def test_without_the_history_signatures_are_unverified(pair: Pair, tmp_path: Path) -> None:
     """A `git clone --depth 1` (CI's usual checkout) and a `git archive` copy hold no
     history to trust keys from: no signature counts there, and each says why."""

@@ -288,3 +288,23 @@ def test_an_unreadable_agreement_is_one_error_not_one_per_handle(tmp_path: Path)
     assert [f["code"] for f in staged if f["severity"] == "error"] == ["yaml-syntax"]
     rows = json.loads(mj("program", "--format", "json", cwd=repo).stdout)["pairs"]
     assert [row["errors"] for row in rows] == [1]
+
+
+def test_someone_in_others_who_is_already_mentor_or_mentee(journal: Path) -> None:
+    """`others` naming the mentor again is a duplicate-person error at that handle. Found
+    walking uncovered lines: with no handle in `mentor` nor in an `others` entry, the
+    check also said "None is already the mentor" beside the two missing-key errors."""
+    agreement = journal / "agreement.md"
+    text = agreement.read_text()
+    agreement.write_text(text.replace("handle: carla", "handle: ben"))
+    said = mj("validate", cwd=journal).output
+    assert "agreement.md:9:5: error[duplicate-person] 'ben' is already the mentor" in said
+    nameless = text.replace("  handle: ben\n", "").replace("  - handle: carla\n    ", "  - ")
+    agreement.write_text(nameless)
+    found = json.loads(mj("validate", "--json", cwd=journal).stdout)["findings"]
+    codes = {(f["code"], f["message"]) for f in found if f["path"] == "agreement.md"}
+    assert {
+        ("missing-key", "missing required key 'mentor.handle'"),
+        ("missing-key", "missing required key 'others[0].handle'"),
+    } <= codes
+    assert "duplicate-person" not in {code for code, _ in codes}

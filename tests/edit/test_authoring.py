@@ -115,6 +115,24 @@ def test_new_session_bad_slug_and_date(fixture_journal: Path) -> None:
     assert not list((fixture_journal / "sessions").glob("2025-03-17*"))
 
 
+def test_new_session_refuses_an_agreement_it_cannot_read(fixture_journal: Path) -> None:
+    """Broken YAML, or no mentee handle: the note cannot say who attends, so none is
+    written and the message says to fix the agreement first."""
+    agreement = fixture_journal / "agreement.md"
+    text = agreement.read_text()
+    for broken, said in (
+        (
+            text.replace("mentor: {", "mentor: [{", 1),
+            "agreement.md cannot be read; run `mj validate`",
+        ),
+        (text.replace("{handle: ana, ", "{", 1), "agreement.md has no mentee handle; fix it"),
+    ):
+        agreement.write_text(broken)
+        result = mj("new", "session", "--date", "2025-03-17", cwd=fixture_journal)
+        assert result.exit_code == 1 and said in result.output, result.output
+        assert not list((fixture_journal / "sessions").glob("2025-03-17*"))
+
+
 def test_new_session_edit_runs_editor(fixture_journal: Path, tmp_path: Path) -> None:
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf -- "- [ ] @ana Added in the editor\\n" >> "$1"\n')
@@ -176,6 +194,23 @@ def test_new_goal_refusals(fixture_journal: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1 and "before the goal is opened" in result.output
     assert mj("new", "goal", "x", cwd=fixture_journal).exit_code == 2  # --title is required
+    result = mj("new", "goal", "x", "--title", "  ", cwd=fixture_journal)
+    assert result.exit_code == 2 and "Error: a goal needs a title (--title)" in result.output
+    assert not (fixture_journal / "goals" / "x.md").exists()
+
+
+def test_new_goal_where_no_file_can_be(fixture_journal: Path) -> None:
+    """goals/ a file, or an id too long for a file name: refused naming the path and the
+    system's reason (write_refusal's lstat), never a traceback; no test reached it."""
+    long_id = "a" * 300
+    result = mj("new", "goal", long_id, "--title", "T", cwd=fixture_journal)
+    assert result.exit_code == 1 and "cannot be used: File name too long" in result.output
+    shutil.rmtree(fixture_journal / "goals")
+    (fixture_journal / "goals").write_text("x\n")
+    result = mj("new", "goal", "g", "--title", "T", cwd=fixture_journal)
+    assert result.exit_code == 1
+    assert f"{fixture_journal / 'goals' / 'g.md'} cannot be used: Not a directory" in result.output
+    assert (fixture_journal / "goals").read_text() == "x\n"
 
 
 def test_new_goal_without_success_still_validates(fixture_journal: Path) -> None:

@@ -103,6 +103,38 @@ def test_bad_handle_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "j" / "agreement.md").exists()
 
 
+def test_init_refusals_that_had_no_test(tmp_path: Path) -> None:
+    """A blank name; a folder under a file; a goals/.gitkeep that is a symlink (mj never
+    writes through one): each refused with what is wrong, and no agreement written."""
+    result = mj("init", str(tmp_path / "a"), "--mentor", "ben", "--mentor-name", " ")
+    assert result.exit_code == 2 and "a name cannot be empty" in result.output
+    (tmp_path / "file").write_text("x\n")
+    result = mj("init", str(tmp_path / "file" / "j"), "--mentor", "ben", "--mentee", "ana")
+    assert result.exit_code == 1
+    assert f"mj init could not make {tmp_path / 'file' / 'j'}: Not a directory" in result.output
+    (tmp_path / "g" / "goals").mkdir(parents=True)
+    (tmp_path / "g" / "goals" / ".gitkeep").symlink_to(tmp_path / "file")
+    result = mj("init", str(tmp_path / "g"), "--mentor", "ben", "--mentee", "ana")
+    assert result.exit_code == 1
+    assert "goals/.gitkeep is a symlink" in result.output
+    assert (tmp_path / "file").read_text() == "x\n"
+    assert not any((tmp_path / name / "agreement.md").exists() for name in ("a", "g"))
+
+
+def test_init_keeps_a_gitignore_that_ignores_private_and_a_hooks_path(tmp_path: Path) -> None:
+    """A .gitignore that already ignores private/ is left as it is; with core.hooksPath
+    set, init still succeeds and says how to install the hook."""
+    repo = make_repo(tmp_path / "j")
+    (repo / ".gitignore").write_text("node_modules/\nprivate/\n")
+    git(repo, "config", "core.hooksPath", ".githooks")
+    result = mj("init", str(repo), "--mentor", "ben", "--mentee", "ana")
+    assert result.exit_code == 0, result.output
+    assert (repo / ".gitignore").read_text() == "node_modules/\nprivate/\n"
+    assert "wrote   .gitignore" not in result.output
+    assert "hook    not installed (core.hooksPath is set)" in result.output
+    assert not (repo / ".githooks").exists()
+
+
 def _odd_gitignore(target: Path, kind: str) -> None:
     if kind == "folder":
         (target / ".gitignore").mkdir()

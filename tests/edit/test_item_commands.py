@@ -347,3 +347,34 @@ def test_validate_refuses_to_call_a_file_it_does_not_check_valid(repo: Path) -> 
         result = mj("validate", path, cwd=repo)
         assert result.exit_code == 2 and "not a journal file" in result.output, path
     assert mj("validate", "sessions/2025-08-01.md", cwd=repo).exit_code == 0
+
+
+def test_a_blank_name_too_many_matches_and_a_date_on_a_later_line(journal: Path) -> None:
+    """A blank name; a text matching more than ten items (the list is cut, the rest
+    counted); a done or due date on an item's second line, which mj cannot change from
+    the first (it says so, and writes nothing)."""
+    note = journal / "sessions" / "2025-08-01.md"
+    chores = "".join(f"- [ ] @ana Common chore number {n}\n" for n in range(1, 13))
+    note.write_text(
+        "---\ndate: 2025-08-01\nattendees: [ana, ben]\n---\n\n"
+        "- [x] @ana Write the long report\n  for the team done:2025-08-01\n"
+        "- [ ] @ana Book the venue\n  for the offsite due:2025-08-09\n" + chores
+    )
+    before = note.read_bytes()
+    result = mj("done", "  ", cwd=journal)
+    assert result.exit_code == 1 and "name the item by its id" in result.output
+    result = mj("done", "common chore", cwd=journal)
+    assert result.exit_code == 1 and "text 'common chore' matches 12 items" in result.output
+    assert "Common chore number 10\n  ... and 2 more" in result.output
+    assert "number 11" not in result.output
+    for args, line, which in (
+        (("reopen", "long report"), 6, "done"),
+        (("due", "Book the venue", "2025-08-20"), 8, "due"),
+    ):
+        result = mj(*args, cwd=journal)
+        assert result.exit_code == 1
+        assert (
+            f"sessions/2025-08-01.md:{line}: mj cannot change this item on its first line "
+            f"alone (its {which} date is on a later line); change it by hand"
+        ) in result.output
+    assert note.read_bytes() == before

@@ -440,3 +440,14 @@ def test_a_key_is_named_by_its_fingerprint_in_commit_messages_and_history(
     assert _print(keys["ana"]) in said and _print(keys["carla"]) in said
     assert public(keys["ana"]).split()[1] not in said
     assert public(keys["carla"]).split()[1] not in said
+
+
+def test_an_agreement_over_1_mib_is_not_edited(journal: Path, keys: dict[str, Path]) -> None:
+    """The writer's own refusal (`mj key --yes` reaches it first): never run by a test."""
+    path = journal / "agreement.md"
+    path.write_bytes(path.read_bytes() + b"x" * (1 << 20) + b"\n")
+    before = path.read_bytes()
+    result = mj("key", "--as", "ana", "--yes", "--file", str(keys["ana"]), cwd=journal)
+    assert result.exit_code == 1
+    assert f"Error: {path} is larger than 1 MiB; mj does not edit it" in result.output
+    assert path.read_bytes() == before

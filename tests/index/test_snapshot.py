@@ -177,7 +177,7 @@ def test_a_damaged_shard_inside_the_snapshot_is_rebuilt(
     assert_same(sample_repo, monkeypatch, expect_fast=False)
 
 
-@pytest.mark.parametrize("damage", [b"", b"\x00garbage", "other generation"])
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage", "other generation", "deleted"])
 def test_a_missing_or_mismatched_body_is_rebuilt(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes | str
 ) -> None:
@@ -192,6 +192,8 @@ def test_a_missing_or_mismatched_body_is_rebuilt(
         kept._base = None
         kept.store()  # a new generation for both files...
         Path(head).write_bytes(before_head)  # ...then the old head comes back
+    elif damage == "deleted":
+        body.unlink()  # cachefile.mapped finds nothing to map
     else:
         body.write_bytes(damage)  # type: ignore[arg-type]
     # Kept output stays right for the head it was made for; an edit needs the body.
