@@ -195,8 +195,9 @@ def parse_packed(path: str, data: bytes) -> Packed:
         elif parsed:  # a warning, as an unknown key is: a note of the pair's own kind
             from mentorjournal.checks.crossfile import suggest
 
+            shown = "(empty)" if declared is None else repr(declared)  # not "type None"
             message = (
-                f"type {declared!r} is neither goal nor session, so mj reads this file as "
+                f"type {shown} is neither goal nor session, so mj reads this file as "
                 f"neither{suggest(str(declared), ('goal', 'session'))}"
             )
             finding(*positions.get(("type",), (1, 1)), "warning", "unknown-type", message)

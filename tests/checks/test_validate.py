@@ -208,6 +208,8 @@ def test_type_only_in_a_body_or_an_untyped_note_s_items_say_nothing(journal: Pat
     found = [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]]
     assert (found, result.exit_code) == ([("note.md", "unknown-type")], 0)
     assert "missing" not in mj("status", "--today", "2025-08-01", cwd=journal).output
+    (journal / "note.md").write_text("---\ntype:\n---\n")  # said "type None is ..."
+    assert "type (empty) is neither" in mj("validate", "note.md", cwd=journal).output
 
 
 def test_nested_journal_is_its_own(journal: Path) -> None:
