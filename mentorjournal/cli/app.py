@@ -79,7 +79,10 @@ def _lost(folder: Path) -> str | None:
     for place in (folder.absolute(), *folder.absolute().parents):
         if any(next(place.glob(f"{notes}/*.md"), None) for notes in ("sessions", "goals")):
             known = _run(place, ["log", "-1", "--format=%h", "--", AGREEMENT], ok_codes=range(256))
-            here = os.path.relpath(place)
+            try:
+                here = os.path.relpath(place)
+            except OSError:  # mj was started in a folder since removed (`mj -C DIR`)
+                here = str(place)
             return no_agreement("" if here == "." else here).message if known.stdout else None
     return None
 

@@ -663,3 +663,18 @@ def test_notes_git_never_knew_beside_no_agreement_still_say_run_mj_init(tmp_path
     said = bounded(run, home / "projects", dict(os.environ))
     assert said.returncode == 1 and "run `mj init`" in said.stdout
     assert "put it back" not in said.stdout.lower()
+
+
+def test_put_it_back_from_a_folder_since_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mj -C DIR status` started in a folder that is gone: the hint's paths cannot start
+    from there (os.path.relpath raised FileNotFoundError, a traceback), so they are whole."""
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"sessions/2025-07-18.md": SESSION}, "a session")
+    git(repo, "rm", "-q", "--", "agreement.md")
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    said = mj("status", cwd=repo)
+    assert said.exit_code == 1 and f"`git checkout HEAD -- {repo}/agreement.md`" in said.output
