@@ -70,13 +70,20 @@ def _unchecked(folder: Path) -> str | None:
 
 def _lost(folder: Path) -> str | None:
     """In a journal whose agreement.md was deleted (its sessions/ or goals/ still hold
-    notes), how to put it back: not "run mj init", which would start another."""
+    notes, and git has had it), how to put it back: not "run mj init", which would start
+    another. Notes git never saw beside one (a home folder's ~/goals/) are no journal."""
     from mentorjournal.checks.validate import no_agreement
+    from mentorjournal.format.layout import AGREEMENT
+    from mentorjournal.git.gitrepo import _run
 
     for place in (folder.absolute(), *folder.absolute().parents):
         if any(next(place.glob(f"{notes}/*.md"), None) for notes in ("sessions", "goals")):
-            here = os.path.relpath(place)
-            return no_agreement("" if here == "." else here).message
+            known = _run(place, ["log", "-1", "--format=%h", "--", AGREEMENT], ok_codes=range(256))
+            try:
+                here = os.path.relpath(place)
+            except OSError:  # mj was started in a folder since removed (`mj -C DIR`)
+                here = str(place)
+            return no_agreement("" if here == "." else here).message if known.stdout else None
     return None
 
 

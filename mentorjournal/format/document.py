@@ -188,24 +188,25 @@ def parse_packed(path: str, data: bytes) -> Packed:
             else:
                 meta, positions, parsed = value, where, True
 
-    items: list[ItemRow] = []
-    if not conflicts:  # marker lines and both sides of a conflict are no one's items
-        items, item_findings = item_rows(path, body, body_line, lines)
-        findings.extend(item_findings)
     if kind == "other":  # a file outside the folders that has `type:` (layout.is_candidate)
         declared = meta.get("type")
         if declared in ("goal", "session"):
             kind = declared
-        else:  # kept only for its findings (index.store), never for its items
-            items = []
-            if parsed:  # a warning, as an unknown key is: a note of the pair's own kind
-                from mentorjournal.checks.crossfile import suggest
+        elif parsed:  # a warning, as an unknown key is: a note of the pair's own kind
+            from mentorjournal.checks.crossfile import suggest
 
-                message = (
-                    f"type {declared!r} is neither goal nor session, so mj reads this file as "
-                    f"neither{suggest(str(declared), ('goal', 'session'))}"
-                )
-                finding(*positions.get(("type",), (1, 1)), "warning", "unknown-type", message)
+            shown = "(empty)" if declared is None else repr(declared)  # not "type None"
+            message = (
+                f"type {shown} is neither goal nor session, so mj reads this file as "
+                f"neither{suggest(str(declared), ('goal', 'session'))}"
+            )
+            finding(*positions.get(("type",), (1, 1)), "warning", "unknown-type", message)
+    items: list[ItemRow] = []
+    # Marker lines and both sides of a conflict are no one's items, nor a note read as
+    # neither goal nor session (index.store keeps it only for its findings).
+    if not conflicts and kind != "other":
+        items, item_findings = item_rows(path, body, body_line, lines)
+        findings.extend(item_findings)
     return (kind, meta, positions, body, body_line, tuple(items), tuple(findings), private, parsed)
 
 

@@ -36,11 +36,13 @@ def kind_for_path(path: str) -> Kind:
 
 
 def is_candidate(path: str, data: bytes) -> bool:
-    """Files outside the known folders count only when their front matter has ``type:``."""
+    """Files outside the known folders count only when their front matter has ``type:``
+    (before its closing fence: one in the body, a YAML example, is no key of it)."""
     if kind_for_path(path) != "other":
         return True
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
-    return head.startswith(b"---") and b"\ntype:" in head
+    front = head.split(b"\n---", 1)[0].split(b"\n...", 1)[0]
+    return head.startswith(b"---") and b"\ntype:" in front
 
 
 def read_head(path: str) -> bytes | None:

@@ -48,14 +48,15 @@ def _nothing(root: Path, ignored: Sequence[str]) -> str:
     import shlex
 
     # The command is run where the user is, so its paths start from there.
-    top, here = root.absolute(), Path.cwd()
-    if here == top or top in here.parents:  # in the journal
-        paths = [os.path.relpath(top / path) for path in others]
+    try:
+        up = os.path.relpath(root)
+    except OSError:  # mj was started in a folder since removed (`mj -C DIR`)
+        up = str(root.absolute())
+    if set(Path(up).parts) <= {os.pardir}:  # in the journal
+        paths = [str(Path(up) / path) for path in others]
         command = "git commit -- " + " ".join(map(shlex.quote, paths))
     else:
-        command = f"git -C {shlex.quote(os.path.relpath(top))} commit -- " + " ".join(
-            map(shlex.quote, others)
-        )
+        command = f"git -C {shlex.quote(up)} commit -- " + " ".join(map(shlex.quote, others))
     shown = " ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
     return (
         f"{_NOTHING.partition('. ')[0]}. {shown} changed, but `mj commit` records only the "

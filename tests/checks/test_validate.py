@@ -197,6 +197,21 @@ def test_typed_markdown_that_cannot_be_read_is_reported_not_skipped(journal: Pat
     assert "@zed" not in mj("status", "--today", "2025-08-01", cwd=journal).output
 
 
+def test_type_only_in_a_body_or_an_untyped_note_s_items_say_nothing(journal: Path) -> None:
+    # `type:` in a README's body (a YAML example) is no `type:` key in front matter:
+    # such a file was warned "type None is neither goal nor session". And the items of
+    # a note mj reads as neither are no one's: their bad dates made errors (exit 1, a
+    # blocked commit, "some items may be missing" in mj status) for a file mj ignores.
+    (journal / "README.md").write_text("---\ntitle: Readme\n---\n```yaml\ntype: x\n```\n")
+    (journal / "note.md").write_text("---\ntype: note\n---\n- [ ] @ana x due:2025-13-40\n")
+    result = mj("validate", "--json", cwd=journal)
+    found = [(f["path"], f["code"]) for f in json.loads(result.stdout)["findings"]]
+    assert (found, result.exit_code) == ([("note.md", "unknown-type")], 0)
+    assert "missing" not in mj("status", "--today", "2025-08-01", cwd=journal).output
+    (journal / "note.md").write_text("---\ntype:\n---\n")  # said "type None is ..."
+    assert "type (empty) is neither" in mj("validate", "note.md", cwd=journal).output
+
+
 def test_nested_journal_is_its_own(journal: Path) -> None:
     inner = journal / "pairs" / "other"
     inner.mkdir(parents=True)

@@ -393,6 +393,12 @@ def test_a_changed_file_that_is_no_journal_file_is_named_with_the_way_to_commit_
     assert "(`git commit -- ../README.md`)" in _refused(repo)
     monkeypatch.chdir(tmp_path)
     assert "(`git -C j commit -- README.md`)" in _refused(repo)
+    # `mj -C j commit` from a folder since removed: no path from there, so the journal's
+    # own (it was a FileNotFoundError traceback from Path.cwd).
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    assert f"(`git -C {repo} commit -- README.md`)" in _refused(repo)
     monkeypatch.chdir(repo)
     # The command runs as shown: every path, quoted where the shell needs it.
     names = ["my notes.txt", "a.txt", "b.txt", "c.txt"]

@@ -650,3 +650,31 @@ def test_a_journal_whose_agreement_was_deleted_says_how_to_put_it_back(tmp_path:
     deleted = git(repo, "log", "-1", "--format=%h", "--", "agreement.md").strip()
     git(repo, "checkout", f"{deleted}^", "--", "agreement.md")  # as the message says
     assert bounded(run, repo / "sessions", dict(os.environ)).returncode == 0
+
+
+def test_notes_git_never_knew_beside_no_agreement_still_say_run_mj_init(tmp_path: Path) -> None:
+    """A goals/ folder of one's own above a folder that is no journal (a home folder's
+    ~/goals/, a dotfiles repository) is no deleted journal: the way out is `mj init`,
+    not to "put back" an agreement.md git never had there, nor `mj init ..`."""
+    home = make_repo(tmp_path / "home")
+    commit_files(home, {"goals/2026.md": "# My goals\n"}, "goals")
+    (home / "projects").mkdir()
+    run = [sys.executable, "-m", "mentorjournal", "status"]
+    said = bounded(run, home / "projects", dict(os.environ))
+    assert said.returncode == 1 and "run `mj init`" in said.stdout
+    assert "put it back" not in said.stdout.lower()
+
+
+def test_put_it_back_from_a_folder_since_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mj -C DIR status` started in a folder that is gone: the hint's paths cannot start
+    from there (os.path.relpath raised FileNotFoundError, a traceback), so they are whole."""
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"sessions/2025-07-18.md": SESSION}, "a session")
+    git(repo, "rm", "-q", "--", "agreement.md")
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    said = mj("status", cwd=repo)
+    assert said.exit_code == 1 and f"`git checkout HEAD -- {repo}/agreement.md`" in said.output
