@@ -67,6 +67,12 @@ def main() -> None:
     except OSError as exc:
         import errno
 
+        if exc.errno == errno.ENOENT and not _cwd_exists():  # deleted in another terminal
+            sys.stderr.write(
+                "Error: the folder you are in no longer exists (deleted or "
+                "moved): cd to the journal, or name it with -C DIR\n"
+            )
+            sys.exit(1)
         # What a write to a full or failing disk raises; anything else is not ours to word.
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
             raise
@@ -75,6 +81,13 @@ def main() -> None:
         sys.stderr.write(f"mj: the output could not be written: {exc.strerror}\n")
         code = 1
     sys.exit(code)
+
+
+def _cwd_exists() -> bool:
+    try:
+        return bool(os.getcwd())
+    except FileNotFoundError:
+        return False
 
 
 def escape_undecodable() -> None:
@@ -232,24 +245,11 @@ def _help(out: TextIO) -> int | None:
 
 
 def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int | None:
-    as_json, owner, today_text = False, None, None
-    rest = list(options)
-    while rest:
-        option = rest.pop(0)
-        name, has_value, value = option.partition("=")
-        if option == "--json":
-            as_json = True
-        elif name in ("--owner", "--today"):
-            if not has_value:
-                if not rest or rest[0].startswith("-"):
-                    return None
-                value = rest.pop(0)
-            if name == "--owner":
-                owner = value
-            else:
-                today_text = value
-        else:
-            return None  # --help, a typo: click answers those
+    as_json = "--json" in options
+    parsed = parse_options([o for o in options if o != "--json"], ("--owner", "--today"))
+    if parsed is None or parsed[1]:
+        return None  # --help, a typo, an argument: click answers those
+    owner, today_text = parsed[0].get("--owner"), parsed[0].get("--today")
     root = journal_root(directory)
     if root is None:
         return None
@@ -301,7 +301,7 @@ def _status_output(
     fast: Snapshot, today: str, owner: str | None, as_json: bool, out: TextIO
 ) -> str:
     """The output as it is printed (and kept): through ``terminal.terminal_text``."""
-    from mentorjournal.render.terminal import palette_for, terminal_text
+    from mentorjournal.render.terminal import palette_for, terminal_text, terminal_width
 
     if as_json:
         return terminal_text(fast.status_json(today, owner) + "\n")
@@ -317,8 +317,6 @@ def _status_output(
         review,
         SignatureState(*signatures),
     )
-    from mentorjournal.render.terminal import terminal_width
-
     palette = palette_for(out)
     text = status_text(result, palette, names, terminal_width(), owner)
     return terminal_text(text + "\n", palette.enabled)

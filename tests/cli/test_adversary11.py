@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import mj
-from gitutil import git, make_repo
+from gitutil import git, make_journal, make_repo
 
 TIMEOUT = 60
 
@@ -161,3 +161,23 @@ def test_a_git_file_naming_no_directory_makes_none(tmp_path: Path, sample_repo: 
 def test_a_garbage_git_config_count_is_git_words(tmp_path: Path) -> None:
     done = run(tmp_path, "clone", str(tmp_path / "x"), env={"GIT_CONFIG_COUNT": "abc"})
     assert done.returncode == 1 and "bogus count in GIT_CONFIG_COUNT" in done.stderr
+
+
+def test_a_folder_deleted_under_mj_is_said_not_a_traceback(tmp_path: Path) -> None:
+    """The folder a shell is in can be deleted from another terminal; mj then has no
+    current folder. Each way in says so (fast path and click), and -C with a full
+    path still works."""
+    journal = make_journal(tmp_path / "j")
+    gone = tmp_path / "gone"
+    for args in (["status"], ["validate"], ["summary"], ["-C", str(journal), "commit"]):
+        gone.mkdir()
+        argv = [sys.executable, "-m", "mentorjournal", *args]
+        done = subprocess.run(
+            ["sh", "-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "sh", str(gone), *argv],
+            capture_output=True, text=True, timeout=TIMEOUT, check=False,
+        )  # fmt: skip
+        assert "Traceback" not in done.stderr, done.stderr
+        if args[0] == "-C":
+            assert "nothing to commit" in done.stderr
+        else:
+            assert done.returncode == 1 and "no longer exists" in done.stderr
