@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mentorjournal.edit.writer import refuse_conflicts, rewrite
-from mentorjournal.errors import MjError
+from mentorjournal.errors import MjError, UsageError
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.fields import insert_field, item_fields, remove_fields, replace_dates
 from mentorjournal.model import ActionItem
@@ -66,7 +66,7 @@ def find_item(
     ``applies`` to. A clear error otherwise."""
     wanted = " ".join(wanted.split())
     if not wanted:
-        raise MjError("name the item by its id (`mj status` lists them) or by its text")
+        raise UsageError("name the item by its id (`mj status` lists them) or by its text")
     matches = _by_id(items, wanted)
     by_text = not matches and not _HEX.fullmatch(wanted)
     if by_text:

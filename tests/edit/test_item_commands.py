@@ -362,7 +362,7 @@ def test_a_blank_name_too_many_matches_and_a_date_on_a_later_line(journal: Path)
     )
     before = note.read_bytes()
     result = mj("done", "  ", cwd=journal)
-    assert result.exit_code == 1 and "name the item by its id" in result.output
+    assert result.exit_code == 2 and "name the item by its id" in result.output  # usage
     result = mj("done", "common chore", cwd=journal)
     assert result.exit_code == 1 and "text 'common chore' matches 12 items" in result.output
     assert "Common chore number 10\n  ... and 2 more" in result.output
