@@ -188,3 +188,54 @@ def test_a_changed_file_here_that_they_changed_too_is_named_in_words(shared: Sha
     assert "README.md has changes here that are not committed" in said, said
     assert "git stash" in said and "not uptodate" not in said
     assert repo_state(shared.mentee) == before  # nothing changed, the draft kept
+
+
+def _clash(shared: SharedRepo) -> None:
+    """The mentor and the mentee changed the same agreement line; `mj sync --merge`."""
+    commit_files(shared.mentor, {"agreement.md": AGREEMENT.replace("biweekly", "weekly")}, "w")
+    _ok("sync", cwd=shared.mentor)
+    commit_files(shared.mentee, {"agreement.md": AGREEMENT.replace("biweekly", "monthly")}, "m")
+    assert mj("sync", "--merge", cwd=shared.mentee).exit_code == 1
+
+
+def test_a_merge_resolved_into_an_invalid_journal_is_not_committed(shared: SharedRepo) -> None:
+    _clash(shared)
+    write(shared.mentee, "agreement.md", AGREEMENT.replace("biweekly", "fortnightly"))
+    result = mj("sync", cwd=shared.mentee)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "the merge is not finished: the journal has errors" in said
+    assert "agreement.md:7:" in said and "Fix them, then run `mj sync` again" in said
+    assert (shared.mentee / ".git" / "MERGE_HEAD").exists()  # still mid-merge, nothing lost
+    fixed = AGREEMENT.replace("biweekly", "weekly")
+    write(shared.mentee, "agreement.md", fixed)  # as told: fix it, run mj sync again
+    _ok("sync", cwd=shared.mentee)
+    assert git(shared.remote, "show", "main:agreement.md") == fixed
+
+
+def test_a_conflicted_note_deleted_by_hand_is_merged_as_deleted(shared: SharedRepo) -> None:
+    note = "sessions/2025-07-18.md"
+    commit_files(shared.mentor, {note: _session("2025-07-18")}, "note")
+    _ok("sync", cwd=shared.mentor)
+    _ok("sync", cwd=shared.mentee)
+    commit_files(shared.mentor, {note: _session("2025-07-18", "Design")}, "design")
+    _ok("sync", cwd=shared.mentor)
+    commit_files(shared.mentee, {note: _session("2025-07-18", "Career")}, "career")
+    assert mj("sync", "--merge", cwd=shared.mentee).exit_code == 1
+    (shared.mentee / note).unlink()  # neither version: the person's own decision
+    said = _ok("sync", cwd=shared.mentee)
+    assert "Traceback" not in said
+    assert note not in _tracked(shared.mentee)
+    assert git(shared.mentee, "status", "--porcelain") == ""
+
+
+def test_sync_merge_before_the_other_side_ever_pushed(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    repo = make_journal(tmp_path / "j")
+    git(repo, "remote", "add", "origin", str(remote))
+    before = repo_state(repo)
+    result = mj("sync", "--merge", cwd=repo)
+    assert result.exit_code == 1
+    assert "origin/main does not exist yet: there is nothing to merge" in result.output
+    assert repo_state(repo) == before
