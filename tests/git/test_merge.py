@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import mj
 from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
+    AGREEMENT,
     MENTEE,
     MENTOR,
     commit_through_hook,
@@ -392,6 +394,72 @@ def test_merge_bytes_line_rules(ours: str, theirs: str, expected: str | None) ->
     )
     assert merged == (None if expected is None else (head_text + expected).encode())
     assert os.environ.get("GIT_EDITOR") is not None
+
+
+def test_merge_bytes_item_rules_past_gits_conflict() -> None:
+    def merged(base: list[str], ours: list[str], theirs: list[str]) -> bytes | None:
+        texts = ("---\ndate: 2025-07-18\n---\n" + "".join(lines) for lines in (base, ours, theirs))
+        return mergedriver.merge_bytes(*(t.encode() for t in texts), name="sessions/x.md")
+
+    items = [f"- [ ] {name}\n" for name in "abcdefg"]
+    ticked = [line.replace("[ ]", "[x]") for line in items]
+    # Neighbouring ticks on one side, and one next to the other side's tick (git: conflict).
+    ours = ticked[:2] + items[2:4] + ticked[4:5] + items[5:]
+    theirs = items[:5] + ticked[5:6] + items[6:]
+    both = "".join(ticked[:2] + items[2:4] + ticked[4:6] + items[6:])
+    assert merged(items, ours, theirs) == f"---\ndate: 2025-07-18\n---\n{both}".encode()
+    # Too long to compare line by line (both rewrote every line of a long note): a person.
+    long = [f"- [ ] item {n}\n" for n in range(2_100)]
+    assert (
+        merged(long, [f"{line} ours" for line in long], [f"{line} theirs" for line in long]) is None
+    )
+
+
+def _signed(*people: str, text: str = AGREEMENT) -> bytes:
+    lines = "".join(f"  - {{by: {who}, date: 2025-07-02, sig: s-{who}}}\n" for who in people)
+    return text.replace("---\n# Agreement", f"signatures:\n{lines}---\n# Agreement").encode()
+
+
+def test_agreement_merges_that_signatures_cannot_settle() -> None:
+    base = AGREEMENT.encode()
+
+    def merged(ours: bytes, theirs: bytes) -> bytes | None:
+        return mergedriver.merge_bytes(base, ours, theirs, name="agreement.md")
+
+    # One side signed: git's own merge. A side that no longer parses: git's own merge too.
+    assert merged(base, _signed("ana")) == _signed("ana")
+    broken = AGREEMENT.replace("mentor: {", "mentor: [{")
+    assert merged(broken.encode(), _signed("ben")) == _signed("ben", text=broken)
+    # `signatures` not a list on one side; one person signed differently on each side;
+    # both signed and both changed one line; both fine alone but a key twice merged.
+    assert merged(_signed().replace(b"signatures:\n", b"signatures: ana\n"), _signed("ana")) is None
+    assert merged(_signed("ana"), _signed("ana").replace(b"07-02", b"07-09")) is None
+    assert (
+        merged(
+            _signed("ana", text=AGREEMENT.replace("Grow", "Help")),
+            _signed("ben", text=AGREEMENT.replace("Grow", "Coach")),
+        )
+        is None
+    )
+    assert (
+        merged(
+            _signed("ana", text=AGREEMENT.replace("start:", "extra: 1\nstart:")),
+            _signed("ben", text=AGREEMENT.replace("cadence:", "extra: 2\ncadence:")),
+        )
+        is None
+    )
+
+
+def test_the_merge_driver_called_wrongly_says_how_it_is_called() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mentorjournal", "merge-driver", "base", "ours"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == "usage: mj merge-driver BASE OURS THEIRS MARKER_SIZE PATH\n"
 
 
 def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> None:
