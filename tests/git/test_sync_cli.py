@@ -239,3 +239,39 @@ def test_sync_merge_before_the_other_side_ever_pushed(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "origin/main does not exist yet: there is nothing to merge" in result.output
     assert repo_state(repo) == before
+
+
+def test_sync_and_clone_refusals_say_what_to_do(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    write(plain, "agreement.md", AGREEMENT)
+    result = mj("sync", cwd=plain)
+    assert result.exit_code == 1
+    assert f"{plain} is not inside a git repository: run `git init`" in result.output
+    repo = make_journal(tmp_path / "j")
+    git(repo, "checkout", "--quiet", "--detach")
+    result = mj("sync", cwd=repo)
+    assert result.exit_code == 1
+    assert "cannot sync: HEAD is detached" in result.output and "git switch" in result.output
+    for address, why in (("", "the address is empty: give one"), ("a\nb", "control characters")):
+        result = mj("clone", address, cwd=tmp_path)
+        assert result.exit_code == 1 and why in result.output, result.output
+
+
+def test_without_git_on_path_mj_says_to_install_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    for args in (["commit"], ["sync"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "mentorjournal", *args],
+            cwd=repo,
+            env={"PATH": str(tmp_path / "nowhere"), "HOME": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert "git is not installed or not on PATH: install git and retry" in proc.stderr
