@@ -479,6 +479,38 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
 
 
+def test_hooks_path_in_the_users_own_gitconfig_silences_the_setup_note(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No GIT_CONFIG_GLOBAL (as for most people): git and mj read ~/.gitconfig.
+    home = tmp_path / "home"
+    write(home, ".gitconfig", "[user]\n\tname = Ana\n\temail = a@x\n[core]\n\thooksPath = h\n")
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL")
+    monkeypatch.setenv("HOME", str(home))
+    plain = tmp_path / "plain"
+    git(tmp_path, "clone", "--quiet", str(pair.remote), str(plain))
+    write(plain, "sessions/2025-07-19.md", SESSION.replace("2025-07-18", "2025-07-19"))
+    assert "note:" not in _ok("commit", cwd=plain)  # the user's hooks: their arrangement
+
+
+def test_clone_with_hooks_elsewhere_or_journals_in_folders_says_what_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "program"
+    git(tmp_path, "init", "--quiet", str(program))
+    write(program, "pairs/ana-ben/agreement.md", AGREEMENT)
+    git(program, "add", "--", ".")
+    git(program, "commit", "--quiet", "-m", "pairs")
+    said = _ok("clone", str(program), "copy", cwd=tmp_path)
+    assert f"its journals are in folders: `mj program {tmp_path / 'copy'}`" in said
+    config = Path(os.environ["GIT_CONFIG_GLOBAL"])
+    config.write_text(config.read_text() + "[core]\n\thooksPath = /nowhere\n")
+    said = _ok("clone", str(program), "other", cwd=tmp_path)
+    assert "hook    not installed (core.hooksPath is set)" in said
+    assert not (tmp_path / "other" / ".git" / "hooks" / "pre-commit").exists()
+    assert git(tmp_path / "other", "config", "--get", DRIVER).strip()
+
+
 def test_a_clash_the_driver_would_merge_names_the_missing_driver(
     pair: Pair, tmp_path: Path
 ) -> None:

@@ -275,3 +275,20 @@ def test_without_git_on_path_mj_says_to_install_it(tmp_path: Path) -> None:
         )
         assert proc.returncode == 1, proc.stderr
         assert "git is not installed or not on PATH: install git and retry" in proc.stderr
+
+
+def test_sync_picks_the_only_remote_whatever_its_name_and_asks_among_several(
+    shared: SharedRepo, tmp_path: Path
+) -> None:
+    write(shared.mentee, "sessions/2025-08-01.md", _session("2025-08-01"))
+    _ok("commit", cwd=shared.mentee)
+    git(shared.mentee, "remote", "rename", "origin", "shared")
+    git(shared.mentee, "branch", "--quiet", "--unset-upstream")
+    assert "pushed to shared/main" in _ok("sync", cwd=shared.mentee)
+    git(shared.mentor, "remote", "rename", "origin", "one")
+    git(shared.mentor, "remote", "add", "two", str(tmp_path / "elsewhere.git"))
+    git(shared.mentor, "branch", "--quiet", "--unset-upstream")
+    result = mj("sync", cwd=shared.mentor)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "several remotes (one, two) and no upstream for this branch" in said
