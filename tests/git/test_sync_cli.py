@@ -292,3 +292,17 @@ def test_sync_picks_the_only_remote_whatever_its_name_and_asks_among_several(
     said = " ".join(result.output.split())
     assert result.exit_code == 1
     assert "several remotes (one, two) and no upstream for this branch" in said
+
+
+def test_sync_refusing_many_errors_shows_twenty_and_counts_the_rest(shared: SharedRepo) -> None:
+    bad = {
+        f"sessions/2025-08-{day:02d}.md": _session(f"2025-08-{day:02d}").replace("ana, ben", "zed")
+        for day in range(1, 26)
+    }
+    commit_files(shared.mentee, bad, "unchecked")  # --no-verify: past the hook
+    before = repo_state(shared.mentee)
+    result = mj("sync", cwd=shared.mentee)
+    assert result.exit_code == 1
+    assert result.output.count("error[unknown-person]") == 20
+    assert "... and 5 more (`mj validate`)" in result.output
+    assert repo_state(shared.mentee) == before
