@@ -323,3 +323,15 @@ def test_schema_messages_for_dates_and_empty_text(journal: Path) -> None:
         ("goals/portfolio.md", 5, "target should be a date YYYY-MM-DD, not '2025-12'"),
         ("sessions/2025-07-04-kickoff.md", 2, "date '2025-02-30' is not a real date"),
     ]
+
+
+def test_a_sponsor_consent_listed_twice_is_named_where(journal: Path) -> None:
+    agreement = journal / "agreement.md"
+    text = agreement.read_text()
+    end = text.index("\n---", 3)
+    agreement.write_text(f"{text[:end]}\nconsent: {{sponsor: [goals, goals]}}{text[end:]}")
+    result = mj("validate", cwd=journal)
+    assert result.exit_code == 1
+    assert re.search(
+        r"agreement\.md:\d+:\d+: error\[schema\] consent\.sponsor: .*non-unique", result.output
+    )
