@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +124,8 @@ def _schema_findings(doc: Document, error: ValidationError) -> list[Finding]:
         text = f"{label} must be one of {choices}, not {_describe(instance)}{hint}"
         return finding("invalid-value", text)
     if keyword == "format" and expected == "date":
+        if not re.match(sub.get("pattern", ""), str(instance)):
+            return []  # not even YYYY-MM-DD: the pattern's finding says so, once
         return finding("invalid-date", f"{label} {instance!r} is not a real date")
     if keyword == "pattern" and sub.get("format") == "date":
         text = f"{label} should be a date YYYY-MM-DD, not {_describe(instance)}"

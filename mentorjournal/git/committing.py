@@ -292,12 +292,8 @@ def _interrupts_deferred() -> Iterator[list[int]]:
     leaves `index.lock` behind; git itself, if it got the signal too, cleans up.
     """
     import signal
-    import threading
 
     received: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
 
     def remember(signum: int, frame: object) -> None:
         received.append(signum)
@@ -327,11 +323,10 @@ def _staged_versions(
 
 
 def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitOutcome:
-    """Stage the plan's files and commit them with a message saying what changed."""
+    """Stage the plan's files and commit them with a message saying what changed
+    (a plan without errors: its one caller, `mj commit`, shows those instead)."""
     from mentorjournal.git import commitwriter, gitrepo, writes
 
-    if plan.errors:
-        raise MjError("the journal has errors: fix them (see `mj validate`), then retry")
     root, prefix = plan.root, plan.prefix
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:

@@ -294,7 +294,8 @@ def _finish_merge(journal_root: Path) -> tuple[str, ...]:
     from mentorjournal.index.stagedcheck import staged_findings
 
     errors = [f for f in staged_findings(journal_root)[0] if f.severity == "error"]
-    if errors:
+    if errors:  # back in conflict, so that the next run stages the files as fixed then
+        _run(top, ["update-index", "--unresolve", *(f"./{path}" for path in unmerged)])
         shown = "\n  ".join(f"{f.path}:{f.line}: {f.message}" for f in errors[:20])
         raise MjError(
             f"the merge is not finished: the journal has errors:\n  {shown}\n"

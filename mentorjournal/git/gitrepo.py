@@ -237,12 +237,10 @@ def index_entries(journal_root: Path) -> dict[str, str]:
 
 
 def read_blobs(repo: Path, blob_ids: list[str]) -> dict[str, bytes]:
-    """The content of each object id (or `rev:path` name), read by one `git cat-file`."""
+    """The content of each object id (or `rev:path` name: mj's own, never with a line
+    break), read by one `git cat-file`."""
     if not blob_ids:
         return {}
-    for name in blob_ids:
-        if "\n" in name or "\r" in name:
-            raise MjError(f"object name {name!r} contains a line break: mj cannot read it")
     request = "".join(f"{name}\n" for name in blob_ids).encode("utf-8", "surrogateescape")
     raw = _run(repo, ["cat-file", "--batch"], stdin=request).stdout
     found: dict[str, bytes] = {}
@@ -348,7 +346,7 @@ def _count(repo: Path, revisions: str) -> int:
 def check_ref_value(value: str, what: str) -> str:
     """Refuse a remote, branch or ref value git could misread as an option or command."""
     if not value or not value.strip():
-        raise MjError(f"the {what} name is empty: give a {what} name")
+        raise MjError(f"the {what} is empty: give one")
     if value.startswith("-"):
         raise MjError(
             f"refusing {what} {value!r}: it starts with '-', which git would read as an "

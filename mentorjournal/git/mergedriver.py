@@ -57,12 +57,10 @@ def driver_command(python: str = sys.executable) -> str:
 
 
 def configure(repo: Path) -> None:
-    """Set this clone's config so that git runs the driver for journal files."""
-    top = gitrepo.repo_toplevel(repo)
-    if top is None:
-        raise MjError(f"{repo} is not inside a git repository")
-    gitrepo._run(top, ["config", f"merge.{NAME}.name", "mentorjournal: items and signatures"])
-    gitrepo._run(top, ["config", f"merge.{NAME}.driver", driver_command()])
+    """Set this clone's config so that git runs the driver for journal files (every
+    caller has made or found the repository: git config finds it from any folder)."""
+    gitrepo._run(repo, ["config", f"merge.{NAME}.name", "mentorjournal: items and signatures"])
+    gitrepo._run(repo, ["config", f"merge.{NAME}.driver", driver_command()])
 
 
 def add_attribute(journal_root: Path) -> bool:

@@ -323,3 +323,30 @@ def test_someone_in_others_who_is_already_mentor_or_mentee(journal: Path) -> Non
         ("missing-key", "missing required key 'others[0].handle'"),
     } <= codes
     assert "duplicate-person" not in {code for code, _ in codes}
+
+
+def test_schema_messages_for_dates_and_empty_text(journal: Path) -> None:
+    goal = journal / "goals" / "portfolio.md"
+    text = goal.read_text().replace("target: 2025-12-01", 'target: "2025-12"')
+    goal.write_text(text.replace("title: Portfolio site", 'title: ""'))
+    session = journal / "sessions" / "2025-07-04-kickoff.md"
+    session.write_text(session.read_text().replace("date: 2025-07-04", 'date: "2025-02-30"', 1))
+    findings = json.loads(mj("validate", "--json", cwd=journal).stdout)["findings"]
+    assert sorted((f["path"], f["line"], f["message"]) for f in findings) == [
+        ("goals/portfolio.md", 2, "title must not be empty"),
+        # One finding for a date not written YYYY-MM-DD (there were two).
+        ("goals/portfolio.md", 5, "target should be a date YYYY-MM-DD, not '2025-12'"),
+        ("sessions/2025-07-04-kickoff.md", 2, "date '2025-02-30' is not a real date"),
+    ]
+
+
+def test_a_sponsor_consent_listed_twice_is_named_where(journal: Path) -> None:
+    agreement = journal / "agreement.md"
+    text = agreement.read_text()
+    end = text.index("\n---", 3)
+    agreement.write_text(f"{text[:end]}\nconsent: {{sponsor: [goals, goals]}}{text[end:]}")
+    result = mj("validate", cwd=journal)
+    assert result.exit_code == 1
+    assert re.search(
+        r"agreement\.md:\d+:\d+: error\[schema\] consent\.sponsor: .*non-unique", result.output
+    )

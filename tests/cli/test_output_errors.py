@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import mj
 
 TODAY = "2026-11-21"
 
@@ -31,3 +32,10 @@ def test_a_full_disk_on_stdout_is_no_traceback(sample_repo: Path, no_cache: str)
         assert b"Traceback" not in done.stderr, done.stderr.decode()[-400:]
         assert done.returncode == 1
         assert b"the output could not be written: No space left on device" in done.stderr
+
+
+def test_a_directory_option_that_is_no_folder_is_refused(tmp_path: Path) -> None:
+    for args in (["status"], ["sync"], ["commit"]):
+        result = mj("-C", str(tmp_path / "nowhere"), *args)
+        assert result.exit_code == 2
+        assert f"Invalid value for -C: {tmp_path / 'nowhere'} is not a directory" in result.output

@@ -20,6 +20,7 @@ from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
     git_sandbox,
     head,
     make_journal,
+    make_repo,
     repo_state,
     snapshot,
     write,
@@ -110,6 +111,44 @@ def test_a_removed_placeholder_is_named_as_the_file_not_its_folder(tmp_path: Pat
     (repo / "goals" / ".gitkeep").unlink()
     assert mj("commit", cwd=repo).exit_code == 0
     assert _message(repo) == "Remove goals/.gitkeep"
+
+
+def test_deleting_mjs_gitignore_or_gitattributes_is_committed(tmp_path: Path) -> None:
+    # Once deleted there is nothing to read to tell mj's from another: tracked, so staged.
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {".gitignore": "private/\n", ".gitattributes": "*.log -diff\n"}, "mine")
+    (repo / ".gitignore").unlink()
+    (repo / ".gitattributes").unlink()
+    assert mj("commit", cwd=repo).exit_code == 0
+    assert _files_in(repo) == {"agreement.md"}
+
+
+def test_a_journal_in_a_folder_commits_with_what_was_staged_outside_it(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "program")
+    write(repo, "pairs/ana-ben/agreement.md", AGREEMENT)
+    write(repo, "README.md", "# Program\n")
+    git(repo, "add", "--", "README.md")
+    result = mj("commit", cwd=repo / "pairs" / "ana-ben")
+    assert result.exit_code == 0, result.output
+    assert _message(repo) == "Add the agreement; also README.md"
+    assert _files_in(repo) == {"README.md", "pairs/ana-ben/agreement.md"}
+
+
+def test_commit_outside_git_and_before_gits_first_index_say_what_to_do(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    write(plain, "agreement.md", AGREEMENT)
+    result = mj("commit", cwd=plain)
+    assert result.exit_code == 1
+    assert f"{plain} is not in a git repository: run `git init` there" in result.output
+    # A fresh repository (no index file yet) whose only note git ignores.
+    repo = make_repo(tmp_path / "fresh")
+    write(repo, "agreement.md", AGREEMENT)
+    write(repo, ".gitignore", "*.md\n")
+    result = mj("commit", cwd=repo)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "nothing to commit, but git ignores agreement.md (.gitignore:1: *.md)" in said
+    assert not (repo / ".git" / "index").exists()
 
 
 def test_a_foreign_gitignore_is_not_staged(tmp_path: Path) -> None:

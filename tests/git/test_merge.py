@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import mj
 from gitutil import (  # noqa: F401  (git_sandbox is a fixture)
+    AGREEMENT,
     MENTEE,
     MENTOR,
     commit_through_hook,
@@ -394,6 +396,72 @@ def test_merge_bytes_line_rules(ours: str, theirs: str, expected: str | None) ->
     assert os.environ.get("GIT_EDITOR") is not None
 
 
+def test_merge_bytes_item_rules_past_gits_conflict() -> None:
+    def merged(base: list[str], ours: list[str], theirs: list[str]) -> bytes | None:
+        texts = ("---\ndate: 2025-07-18\n---\n" + "".join(lines) for lines in (base, ours, theirs))
+        return mergedriver.merge_bytes(*(t.encode() for t in texts), name="sessions/x.md")
+
+    items = [f"- [ ] {name}\n" for name in "abcdefg"]
+    ticked = [line.replace("[ ]", "[x]") for line in items]
+    # Neighbouring ticks on one side, and one next to the other side's tick (git: conflict).
+    ours = ticked[:2] + items[2:4] + ticked[4:5] + items[5:]
+    theirs = items[:5] + ticked[5:6] + items[6:]
+    both = "".join(ticked[:2] + items[2:4] + ticked[4:6] + items[6:])
+    assert merged(items, ours, theirs) == f"---\ndate: 2025-07-18\n---\n{both}".encode()
+    # Too long to compare line by line (both rewrote every line of a long note): a person.
+    long = [f"- [ ] item {n}\n" for n in range(2_100)]
+    assert (
+        merged(long, [f"{line} ours" for line in long], [f"{line} theirs" for line in long]) is None
+    )
+
+
+def _signed(*people: str, text: str = AGREEMENT) -> bytes:
+    lines = "".join(f"  - {{by: {who}, date: 2025-07-02, sig: s-{who}}}\n" for who in people)
+    return text.replace("---\n# Agreement", f"signatures:\n{lines}---\n# Agreement").encode()
+
+
+def test_agreement_merges_that_signatures_cannot_settle() -> None:
+    base = AGREEMENT.encode()
+
+    def merged(ours: bytes, theirs: bytes) -> bytes | None:
+        return mergedriver.merge_bytes(base, ours, theirs, name="agreement.md")
+
+    # One side signed: git's own merge. A side that no longer parses: git's own merge too.
+    assert merged(base, _signed("ana")) == _signed("ana")
+    broken = AGREEMENT.replace("mentor: {", "mentor: [{")
+    assert merged(broken.encode(), _signed("ben")) == _signed("ben", text=broken)
+    # `signatures` not a list on one side; one person signed differently on each side;
+    # both signed and both changed one line; both fine alone but a key twice merged.
+    assert merged(_signed().replace(b"signatures:\n", b"signatures: ana\n"), _signed("ana")) is None
+    assert merged(_signed("ana"), _signed("ana").replace(b"07-02", b"07-09")) is None
+    assert (
+        merged(
+            _signed("ana", text=AGREEMENT.replace("Grow", "Help")),
+            _signed("ben", text=AGREEMENT.replace("Grow", "Coach")),
+        )
+        is None
+    )
+    assert (
+        merged(
+            _signed("ana", text=AGREEMENT.replace("start:", "extra: 1\nstart:")),
+            _signed("ben", text=AGREEMENT.replace("cadence:", "extra: 2\ncadence:")),
+        )
+        is None
+    )
+
+
+def test_the_merge_driver_called_wrongly_says_how_it_is_called() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mentorjournal", "merge-driver", "base", "ours"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == "usage: mj merge-driver BASE OURS THEIRS MARKER_SIZE PATH\n"
+
+
 def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     git(tmp_path, "clone", "--quiet", str(pair.remote), str(plain))
@@ -409,6 +477,38 @@ def test_a_plain_git_clone_is_told_how_to_set_up(pair: Pair, tmp_path: Path) -> 
     assert "mj hook install" not in _ok("commit", cwd=plain)
     # A set-up clone says nothing.
     assert "note:" not in _ok("new", "session", "--date", "2025-07-30", cwd=pair.ana)
+
+
+def test_hooks_path_in_the_users_own_gitconfig_silences_the_setup_note(
+    pair: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No GIT_CONFIG_GLOBAL (as for most people): git and mj read ~/.gitconfig.
+    home = tmp_path / "home"
+    write(home, ".gitconfig", "[user]\n\tname = Ana\n\temail = a@x\n[core]\n\thooksPath = h\n")
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL")
+    monkeypatch.setenv("HOME", str(home))
+    plain = tmp_path / "plain"
+    git(tmp_path, "clone", "--quiet", str(pair.remote), str(plain))
+    write(plain, "sessions/2025-07-19.md", SESSION.replace("2025-07-18", "2025-07-19"))
+    assert "note:" not in _ok("commit", cwd=plain)  # the user's hooks: their arrangement
+
+
+def test_clone_with_hooks_elsewhere_or_journals_in_folders_says_what_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "program"
+    git(tmp_path, "init", "--quiet", str(program))
+    write(program, "pairs/ana-ben/agreement.md", AGREEMENT)
+    git(program, "add", "--", ".")
+    git(program, "commit", "--quiet", "-m", "pairs")
+    said = _ok("clone", str(program), "copy", cwd=tmp_path)
+    assert f"its journals are in folders: `mj program {tmp_path / 'copy'}`" in said
+    config = Path(os.environ["GIT_CONFIG_GLOBAL"])
+    config.write_text(config.read_text() + "[core]\n\thooksPath = /nowhere\n")
+    said = _ok("clone", str(program), "other", cwd=tmp_path)
+    assert "hook    not installed (core.hooksPath is set)" in said
+    assert not (tmp_path / "other" / ".git" / "hooks" / "pre-commit").exists()
+    assert git(tmp_path / "other", "config", "--get", DRIVER).strip()
 
 
 def test_a_clash_the_driver_would_merge_names_the_missing_driver(

@@ -188,3 +188,121 @@ def test_a_changed_file_here_that_they_changed_too_is_named_in_words(shared: Sha
     assert "README.md has changes here that are not committed" in said, said
     assert "git stash" in said and "not uptodate" not in said
     assert repo_state(shared.mentee) == before  # nothing changed, the draft kept
+
+
+def _clash(shared: SharedRepo) -> None:
+    """The mentor and the mentee changed the same agreement line; `mj sync --merge`."""
+    commit_files(shared.mentor, {"agreement.md": AGREEMENT.replace("biweekly", "weekly")}, "w")
+    _ok("sync", cwd=shared.mentor)
+    commit_files(shared.mentee, {"agreement.md": AGREEMENT.replace("biweekly", "monthly")}, "m")
+    assert mj("sync", "--merge", cwd=shared.mentee).exit_code == 1
+
+
+def test_a_merge_resolved_into_an_invalid_journal_is_not_committed(shared: SharedRepo) -> None:
+    _clash(shared)
+    write(shared.mentee, "agreement.md", AGREEMENT.replace("biweekly", "fortnightly"))
+    result = mj("sync", cwd=shared.mentee)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "the merge is not finished: the journal has errors" in said
+    assert "agreement.md:7:" in said and "Fix them, then run `mj sync` again" in said
+    assert (shared.mentee / ".git" / "MERGE_HEAD").exists()  # still mid-merge, nothing lost
+    fixed = AGREEMENT.replace("biweekly", "weekly")
+    write(shared.mentee, "agreement.md", fixed)  # as told: fix it, run mj sync again
+    _ok("sync", cwd=shared.mentee)
+    assert git(shared.remote, "show", "main:agreement.md") == fixed
+
+
+def test_a_conflicted_note_deleted_by_hand_is_merged_as_deleted(shared: SharedRepo) -> None:
+    note = "sessions/2025-07-18.md"
+    commit_files(shared.mentor, {note: _session("2025-07-18")}, "note")
+    _ok("sync", cwd=shared.mentor)
+    _ok("sync", cwd=shared.mentee)
+    commit_files(shared.mentor, {note: _session("2025-07-18", "Design")}, "design")
+    _ok("sync", cwd=shared.mentor)
+    commit_files(shared.mentee, {note: _session("2025-07-18", "Career")}, "career")
+    assert mj("sync", "--merge", cwd=shared.mentee).exit_code == 1
+    (shared.mentee / note).unlink()  # neither version: the person's own decision
+    said = _ok("sync", cwd=shared.mentee)
+    assert "Traceback" not in said
+    assert note not in _tracked(shared.mentee)
+    assert git(shared.mentee, "status", "--porcelain") == ""
+
+
+def test_sync_merge_before_the_other_side_ever_pushed(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    repo = make_journal(tmp_path / "j")
+    git(repo, "remote", "add", "origin", str(remote))
+    before = repo_state(repo)
+    result = mj("sync", "--merge", cwd=repo)
+    assert result.exit_code == 1
+    assert "origin/main does not exist yet: there is nothing to merge" in result.output
+    assert repo_state(repo) == before
+
+
+def test_sync_and_clone_refusals_say_what_to_do(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    write(plain, "agreement.md", AGREEMENT)
+    result = mj("sync", cwd=plain)
+    assert result.exit_code == 1
+    assert f"{plain} is not inside a git repository: run `git init`" in result.output
+    repo = make_journal(tmp_path / "j")
+    git(repo, "checkout", "--quiet", "--detach")
+    result = mj("sync", cwd=repo)
+    assert result.exit_code == 1
+    assert "cannot sync: HEAD is detached" in result.output and "git switch" in result.output
+    for address, why in (("", "the address is empty: give one"), ("a\nb", "control characters")):
+        result = mj("clone", address, cwd=tmp_path)
+        assert result.exit_code == 1 and why in result.output, result.output
+
+
+def test_without_git_on_path_mj_says_to_install_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = make_journal(tmp_path / "j")
+    write(repo, "sessions/2025-07-18.md", _session("2025-07-18"))
+    for args in (["commit"], ["sync"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "mentorjournal", *args],
+            cwd=repo,
+            env={"PATH": str(tmp_path / "nowhere"), "HOME": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert "git is not installed or not on PATH: install git and retry" in proc.stderr
+
+
+def test_sync_picks_the_only_remote_whatever_its_name_and_asks_among_several(
+    shared: SharedRepo, tmp_path: Path
+) -> None:
+    write(shared.mentee, "sessions/2025-08-01.md", _session("2025-08-01"))
+    _ok("commit", cwd=shared.mentee)
+    git(shared.mentee, "remote", "rename", "origin", "shared")
+    git(shared.mentee, "branch", "--quiet", "--unset-upstream")
+    assert "pushed to shared/main" in _ok("sync", cwd=shared.mentee)
+    git(shared.mentor, "remote", "rename", "origin", "one")
+    git(shared.mentor, "remote", "add", "two", str(tmp_path / "elsewhere.git"))
+    git(shared.mentor, "branch", "--quiet", "--unset-upstream")
+    result = mj("sync", cwd=shared.mentor)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "several remotes (one, two) and no upstream for this branch" in said
+
+
+def test_sync_refusing_many_errors_shows_twenty_and_counts_the_rest(shared: SharedRepo) -> None:
+    bad = {
+        f"sessions/2025-08-{day:02d}.md": _session(f"2025-08-{day:02d}").replace("ana, ben", "zed")
+        for day in range(1, 26)
+    }
+    commit_files(shared.mentee, bad, "unchecked")  # --no-verify: past the hook
+    before = repo_state(shared.mentee)
+    result = mj("sync", cwd=shared.mentee)
+    assert result.exit_code == 1
+    assert result.output.count("error[unknown-person]") == 20
+    assert "... and 5 more (`mj validate`)" in result.output
+    assert repo_state(shared.mentee) == before

@@ -798,3 +798,11 @@ def test_a_commit_elsewhere_does_not_read_a_keyed_pair_again(
     assert after["pairs/ana-ben"] == EXPECTED["pairs/ana-ben"]
     monkeypatch.setenv("MJ_NO_CACHE", "1")
     assert pairs(program_repo) == after
+
+
+def test_a_list_of_repositories_that_is_not_text_is_refused_by_name(tmp_path: Path) -> None:
+    listed = tmp_path / "repos.txt"
+    listed.write_bytes(b"\xff\xfe hosted/one.git\n")
+    result = mj("program", "--repos", str(listed), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert f"cannot read the list of repositories {listed}: 'utf-8' codec" in result.output
