@@ -12,14 +12,31 @@ import os
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
     import mmap
-    from collections.abc import Iterable, Iterator
-    from typing import Any, BinaryIO
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any, BinaryIO, TypeVar
+
+    T = TypeVar("T")
 
 FORMAT = 8
 # The modules whose code decides what the caches hold.
 _LIBRARIES = ("yaml", "markdown_it", "jsonschema", "fastjsonschema", "icalendar")
 
 _FINGERPRINT: list[str] = []  # worked out once a process: its code cannot change under it
+
+
+def without_collector(call: Callable[[], T]) -> T:
+    """``call()`` with Python's cyclic collector paused. Reading the index makes ~100,000
+    small objects that all stay alive: collecting meanwhile only costs time (half of a
+    warm load; ~30 ms of `mj new session` at 20,000 open items)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return call()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def fingerprint() -> str:

@@ -10,7 +10,7 @@ import os
 
 from mentorjournal.digest import blob_id
 from mentorjournal.format import layout
-from mentorjournal.index import gitstate
+from mentorjournal.index import cachefile, gitstate
 from mentorjournal.index.snapshot import Snapshot, _ids_still_unique, _where
 from mentorjournal.reports import statuscore
 
@@ -145,17 +145,7 @@ def load_fresh(root: str, meanwhile: Callable[[], None] | None = None) -> Snapsh
     (``facts[7]``): once it moved (a commit, a merge, an unshallowed clone), they are
     judged again (the agreement is as it was: verdicts kept, no ssh-keygen).
     """
-    import gc
-
-    # Unpacking the body makes ~200,000 objects at 20,000 open items, all of which
-    # stay: the collector, run meanwhile, would cost as much again (~20 ms).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        snapshot = _load_fresh(root, meanwhile)
-    finally:
-        if collecting:
-            gc.enable()
+    snapshot = cachefile.without_collector(lambda: _load_fresh(root, meanwhile))
     judged = snapshot.facts[7] if snapshot is not None else None
     mark = gitstate.history_mark(root) if judged is not None else None
     if snapshot is None or mark == judged:

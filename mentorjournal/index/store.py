@@ -15,7 +15,6 @@ index's blob) the first time a command asks for it.
 
 from __future__ import annotations
 
-import gc
 import marshal
 import os
 import sys
@@ -229,13 +228,9 @@ def load(root: Path, *, staged: bool = False, given: tuple[bytes, bytes] | None 
     """``load_cached`` with the blob ids and listing it worked from. ``given``: what
     ``gitstate.ls_files`` and ``changed_files`` say of ``root``, when the caller asked
     git once for many journals (a program's pairs): a git process costs ~5 ms."""
-    # Loading allocates ~100,000 small objects that all stay alive: collecting
-    # meanwhile only costs time (measured: half of a warm load).
-    gc.disable()
-    try:
-        return _records(root, staged, take_survey(root, staged, given))
-    finally:
-        gc.enable()
+    return cachefile.without_collector(
+        lambda: _records(root, staged, take_survey(root, staged, given))
+    )
 
 
 def _records(root: Path, staged: bool, survey: Survey) -> Loaded:
@@ -332,11 +327,7 @@ def view(
         if isinstance(kept, kind):
             return kept
         del kept  # an old report's text (~10 MB at 10,000 notes) must not outlive the miss
-    gc.disable()
-    try:
-        read = [_records(root, False, survey).journal]
-    finally:
-        gc.enable()
+    read = [cachefile.without_collector(lambda: _records(root, False, survey).journal)]
     # What the records were found by is done with (~4 MB at 10,000 notes); the key
     # needs only the keys and the findings.
     survey.blobs, survey.current_blobs, survey.listing = {}, {}, None

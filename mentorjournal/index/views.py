@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mentorjournal.index import gitstate, store
+from mentorjournal.index import cachefile, gitstate, store
 from mentorjournal.model import ActionItem, Finding, Journal
 
 if TYPE_CHECKING:
@@ -94,6 +94,12 @@ def named_items(root: Path, prefix: str) -> tuple[list[ActionItem], set[str] | N
 def _named(
     root: Path, prefix: str, named: Callable[[str, str], bool] | None
 ) -> tuple[list[ActionItem], set[str] | None] | None:
+    return cachefile.without_collector(lambda: _items_named(root, prefix, named))
+
+
+def _items_named(
+    root: Path, prefix: str, named: Callable[[str, str], bool] | None
+) -> tuple[list[ActionItem], set[str] | None] | None:
     kept = _snapshot(root)
     if kept is None:
         return None
@@ -125,6 +131,10 @@ def _named(
 def session_plan(root: Path, day: dt.date) -> SessionPlan | None:
     """A new session's plan from the status snapshot (as ``authoring.session_plan`` makes
     it from the whole journal); None when the snapshot cannot answer."""
+    return cachefile.without_collector(lambda: _session_plan(root, day))
+
+
+def _session_plan(root: Path, day: dt.date) -> SessionPlan | None:
     from mentorjournal.edit.authoring import SessionPlan, last_session, review_items, to_review
     from mentorjournal.reports.status import open_items_of
 
