@@ -255,6 +255,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
         return None
     from mentorjournal.format.dates import today as resolve_today
     from mentorjournal.index import refresh
+    from mentorjournal.index.cachefile import without_collector
 
     try:
         today = resolve_today(today_text).isoformat()
@@ -278,7 +279,8 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     text = fast.kept_output(kind, key)
     if text is None:
         try:
-            text = _status_output(fast, today, owner, as_json, out)
+            # The body's rows (20,000 at B) all stay: no collector while they unpack.
+            text = without_collector(lambda: _status_output(fast, today, owner, as_json, out))
         except ValueError:
             fast.forget()  # a damaged body: the full path writes a new snapshot
             return None
