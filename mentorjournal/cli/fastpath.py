@@ -101,6 +101,8 @@ def escape_undecodable() -> None:
 
 def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
     """Answer ``argv`` on a fast path and return the exit code; None: use the CLI."""
+    from mentorjournal.index.cachefile import without_collector  # what they read stays
+
     if argv[:1] == ["merge-driver"]:  # run by git, never by a person (see git/mergedriver)
         from mentorjournal.git.mergedriver import run_driver
 
@@ -113,11 +115,11 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
     if argv[:1] == ["-C"] and len(argv) > 1:
         directory, argv = argv[1], argv[2:]
     if argv[:1] == ["status"]:
-        return _status(directory, argv[1:], out, err)
+        return without_collector(lambda: _status(directory, argv[1:], out, err))
     if argv[:1] == ["validate"] and "--staged" in argv:
-        return _validate_staged(directory, argv[1:], out, err)
+        return without_collector(lambda: _validate_staged(directory, argv[1:], out, err))
     if argv == ["hook-run"]:
-        return _hook_run(directory)
+        return without_collector(lambda: _hook_run(directory))
     from mentorjournal.cli import fastcommands
 
     if argv[:1] == ["add"]:
@@ -133,7 +135,7 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
     if argv[:1] == ["program"]:
         return fastcommands.program(directory, argv[1:], out, err)
     if argv[:1] == ["commit"]:
-        return fastcommands.commit(directory, argv[1:], out, err)
+        return without_collector(lambda: fastcommands.commit(directory, argv[1:], out, err))
     return None
 
 
@@ -255,7 +257,6 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
         return None
     from mentorjournal.format.dates import today as resolve_today
     from mentorjournal.index import refresh
-    from mentorjournal.index.cachefile import without_collector
 
     try:
         today = resolve_today(today_text).isoformat()
@@ -279,8 +280,7 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
     text = fast.kept_output(kind, key)
     if text is None:
         try:
-            # The body's rows (20,000 at B) all stay: no collector while they unpack.
-            text = without_collector(lambda: _status_output(fast, today, owner, as_json, out))
+            text = _status_output(fast, today, owner, as_json, out)
         except ValueError:
             fast.forget()  # a damaged body: the full path writes a new snapshot
             return None
