@@ -7,14 +7,36 @@ builds the value with an explicit stack, so deep nesting cannot raise RecursionE
 Dates stay strings, as JSON Schema expects them.
 
 Every file's front matter comes through here, on the fast paths too (`mj status`
-after an edit, the pre-commit check): so no dataclasses or typing at import time
-(importing PyYAML itself costs ~10 ms), and the loop over events is kept tight: ~30 us
-for a session note's front matter, of which libyaml's own events take ~15.
+after an edit, the pre-commit check): so no dataclasses or typing at import time, PyYAML
+is imported without its one slow line (below), and the loop over events is kept tight:
+~30 us for a session note's front matter, of which libyaml's own events take ~15.
 """
 
 from __future__ import annotations
 
-import yaml
+import re
+
+# Importing yaml/reader.py compiles a pattern that lists every printable code point:
+# ~10 ms of a ~20 ms import, on every command that reads front matter (the pre-commit
+# hook, `mj status` after an edit, done, add, new, commit). Only PyYAML's pure-Python
+# reader uses it. The same set written as its complement compiles in well under a
+# millisecond, and re's cache hands it to PyYAML for that one import (measured in the
+# installed hook at 10,000 sessions: 89 -> 79 ms). tests/format/test_yamldata.py
+# checks that both patterns match the same code points and that PyYAML still asks
+# for this one; where it does not, or re keeps no such cache, this changes nothing.
+_PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+_SAME_SET = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
+_re_cache: dict[object, object] = getattr(re, "_cache", {})
+if not isinstance(_re_cache, dict):  # another Python's re: seed a dict nobody reads
+    _re_cache = {}
+_seed = (str, _PYYAML_NON_PRINTABLE, 0)
+_seeded = _seed not in _re_cache
+if _seeded:
+    _re_cache[_seed] = re.compile(_SAME_SET)
+import yaml  # noqa: E402  (after the seed above)
+
+if _seeded:
+    _re_cache.pop(_seed, None)
 
 try:  # libyaml's parser is several times faster; PyYAML's own is the fallback.
     from yaml import CSafeLoader as _Loader

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -199,3 +200,29 @@ def test_import_stays_off_typing_and_dataclasses() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
     )
     assert run.stdout.strip() == "[]"
+
+
+def test_pyyaml_gets_the_same_printable_check_without_its_slow_compile() -> None:
+    """yamldata hands PyYAML's reader an equivalent of its non-printable pattern (see
+    the module): it must match exactly the same code points, PyYAML must still ask for
+    that pattern (else the seed is dead), and re's cache must not keep the stand-in."""
+    code = (
+        "import re, sys\n"
+        "from mentorjournal.format import yamldata\n"
+        "import yaml.reader\n"
+        "print(yaml.reader.Reader.NON_PRINTABLE.pattern == yamldata._SAME_SET)\n"
+        "print(re.compile(yamldata._PYYAML_NON_PRINTABLE).pattern"
+        " == yamldata._PYYAML_NON_PRINTABLE)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.stdout.split() == ["True", "True"]
+
+    every_code_point = "".join(map(chr, range(0x110000)))
+    theirs = re.compile(yamldata._PYYAML_NON_PRINTABLE)
+    ours = re.compile(yamldata._SAME_SET)
+    found = [m.start() for m in ours.finditer(every_code_point)]
+    assert found == [m.start() for m in theirs.finditer(every_code_point)]
+    # C0 but tab, LF and CR; DEL and C1 but NEL; the surrogates; U+FFFE and U+FFFF.
+    assert len(found) == (0x20 - 3) + (0x21 - 1) + 0x800 + 2
