@@ -288,7 +288,7 @@ def status(ctx: click.Context, as_json: bool, owner: str | None, today: dt.date)
 
     errors = file_errors(journal)
     if errors:
-        from mentorjournal.cli.fastpath import errors_note
+        from mentorjournal.render.terminal import errors_note
 
         _echo("\n" + errors_note("items"), err=True)
 

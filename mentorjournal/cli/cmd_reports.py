@@ -155,7 +155,7 @@ def calendar(
     except UnknownOwnerError as exc:
         raise click.BadParameter(str(exc), param_hint="--owner") from None
     if errors:
-        from mentorjournal.cli.fastpath import errors_note
+        from mentorjournal.render.terminal import errors_note
 
         _echo(errors_note("events"), err=True)
     text = "".join(pieces)

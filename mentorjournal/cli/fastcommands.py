@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 
 from mentorjournal.cli.fastpath import (
-    errors_note,
     journal_root,
     parse_dates,
     parse_options,
@@ -171,6 +170,8 @@ def calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     except MjError as exc:
         return refused(err, exc)
     if errors:
+        from mentorjournal.render.terminal import errors_note
+
         say(err, errors_note("events") + "\n")
     say(out, text, crlf=True, clean=clean)
     return 0

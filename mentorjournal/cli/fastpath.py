@@ -38,6 +38,9 @@ def main() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:  # started with `<&-` or `>&-`
             setattr(sys, name, open(os.devnull, mode))  # noqa: SIM115 (for the run's life)
+    if sys.getfilesystemencoding() == "ascii" and not sys.flags.utf8_mode:  # LC_ALL=C PYTHONUTF8=0
+        # Names, notes and arguments are UTF-8 (SPEC): read them so, not as escapes.
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
     try:
         escape_undecodable()
         if any(name.startswith("GIT_") for name in os.environ):  # GIT_SSH_COMMAND, ...
@@ -288,15 +291,10 @@ def _status(directory: str, options: list[str], out: TextIO, err: TextIO) -> int
             fast.keep_output(kind, key, text)
     out.write(text)
     if fast.errors and not as_json:
+        from mentorjournal.render.terminal import errors_note
+
         err.write(f"\n{errors_note('items')}\n")
     return 0
-
-
-def errors_note(what: str) -> str:
-    """What status and calendar say below their output when a file holds an error of its
-    own (one that may keep its items from being read). No count: `mj validate` also
-    counts the errors between files (an unknown owner), which hide nothing."""
-    return f"Some files have errors, so some {what} may be missing: `mj validate` shows them."
 
 
 def _status_output(

@@ -24,8 +24,8 @@ import re
 # installed hook at 10,000 sessions: 89 -> 79 ms). tests/format/test_yamldata.py
 # checks that both patterns match the same code points and that PyYAML still asks
 # for this one; where it does not, or re keeps no such cache, this changes nothing.
-_PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
-_SAME_SET = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
+_PYYAML_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+_SAME_SET = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 _re_cache: dict[object, object] = getattr(re, "_cache", {})
 if not isinstance(_re_cache, dict):  # another Python's re: seed a dict nobody reads
     _re_cache = {}

@@ -196,3 +196,10 @@ def terminal_width() -> int:
         except (AttributeError, ValueError, OSError):
             columns = 80
     return columns or 80
+
+
+def errors_note(what: str) -> str:
+    """What status and calendar say below their output when a file holds an error of its
+    own (one that may keep its items from being read). No count: `mj validate` also
+    counts the errors between files (an unknown owner), which hide nothing."""
+    return f"Some files have errors, so some {what} may be missing: `mj validate` shows them."
