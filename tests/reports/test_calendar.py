@@ -359,3 +359,52 @@ def test_a_file_with_errors_is_named_below_the_feed_on_both_paths(repo: Path) ->
     err = io.StringIO()
     assert fastpath.run(["-C", str(repo), "calendar", "--today", TODAY], io.StringIO(), err) == 0
     assert err.getvalue().strip() == said
+
+
+@pytest.mark.parametrize(
+    "value", [("d", "x", "y"), ("d", None, None, ""), ("d", 2**70, 1), ("d", 1.5, 1)]
+)
+def test_calendar_ledger_of_odd_values_starts_afresh(
+    journal: Path, value: tuple[object, ...]
+) -> None:
+    """A ledger entry of the right shape but the wrong types (a damaged or foreign file)
+    is dropped like a damaged file, not a traceback on every `mj calendar`."""
+    make_repo(journal)
+    first = mj("calendar", cwd=journal)
+    assert first.exit_code == 0, first.output
+    folder = journal / ".git" / "mentorjournal"
+    (ledger,) = folder.glob("calendar-pair-*.marshal")
+    uids = [line[4:].strip() for line in first.output.splitlines() if line.startswith("UID:")]
+    ledger.write_bytes(b"".join(cachefile.framed_dict("any head", {uid: value for uid in uids})))
+    for view in folder.glob("view-calendar-*"):
+        view.unlink()
+    again = mj("calendar", cwd=journal)
+    assert again.exit_code == 0, again.output
+    assert again.output.count("SEQUENCE:") == first.output.count("SEQUENCE:")
+
+
+def _sequence(output: str, text: str) -> int:
+    """The SEQUENCE of the event whose text holds ``text``."""
+    event = next(e for e in output.split("BEGIN:VEVENT") if text in e)
+    return int(event.split("SEQUENCE:")[1].split()[0])
+
+
+def test_calendar_sequence_grows_past_a_lost_ledger(journal: Path) -> None:
+    """RFC 5545: an importer skips an update whose SEQUENCE did not grow. A ledger cut
+    right after its head (a crash, a full disk, a copied .git) reads as empty, so the
+    next change of an event goes out as SEQUENCE 0 and calendars keep the old one."""
+    make_repo(journal)
+    note = journal / "sessions" / "2025-07-04-kickoff.md"
+    assert mj("calendar", cwd=journal).exit_code == 0
+    for old, new in (("01", "02"), ("02", "03")):
+        note.write_text(note.read_text().replace(f"due:2025-08-{old}", f"due:2025-08-{new}"))
+        assert mj("calendar", cwd=journal).exit_code == 0
+    before = _sequence(mj("calendar", cwd=journal).output, "Draft case study 1")
+    assert before >= 1
+    time.sleep(3)  # the ledger is lost after the feed last changed (not within a second)
+    (ledger,) = (journal / ".git" / "mentorjournal").glob("calendar-pair-*.marshal")
+    data = ledger.read_bytes()
+    ledger.write_bytes(data[: 8 + int.from_bytes(data[:8], "little")])
+    note.write_text(note.read_text().replace("due:2025-08-03", "due:2025-08-04"))
+    after = _sequence(mj("calendar", cwd=journal).output, "Draft case study 1")
+    assert after > before

@@ -1,6 +1,6 @@
-"""Losing the user's work (adversarial trial, session 10, second): defects found then,
-reproduced with real processes and real git. Each is marked xfail(strict) until fixed,
-so the day it is fixed the test says so.
+"""Nothing of the user's is lost when mj writes beside an editor, a rebase or git's
+ignore rules: each case a defect an adversarial trial found, reproduced with real
+processes and real git.
 
 1. The writer's compare-and-swap re-read the note under its folder lock, then renamed
    its temp file over it. An editor takes no such lock: a save that landed between that

@@ -1,4 +1,4 @@
-"""Odd machines, repositories and files (adversarial trial 11): each case is a clear
+"""Odd machines, repositories and files: each case is a clear
 message and the exit code the SPEC gives, never a traceback, and nothing changed that
 the user did not ask for. Every case runs the real `mj` as a process, with a timeout."""
 
