@@ -109,7 +109,7 @@ def new_goal(
     path = write_goal(root, load_journal(root), goal_id, title, success, target, today, status)
     _echo(f"wrote   {path.relative_to(root).as_posix()}")
     if not success:
-        _echo("note    write the success criterion in the file's `success:`", err=True)
+        _echo("note    write the success criterion in `success:` and under its heading", err=True)
     if edit:
         _open_editor(root, path)
 

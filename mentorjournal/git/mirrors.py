@@ -89,6 +89,19 @@ def mirror(entry: str, cache: Path, timeout: float = TIMEOUT) -> Path:
     try:
         clone = ["clone", "--quiet", "--no-recurse-submodules", "--", entry, str(partial)]
         _run(cache, clone, stdin=b"", env=env, timeout=timeout)
+        if _run(partial, ["rev-parse", "-q", "--verify", "HEAD"], ok_codes=(0, 1)).returncode:
+            # Not kept: a later run clones again, once HEAD names the journal's branch.
+            listed = _run(partial, ["branch", "-r", "--format=%(refname:lstrip=3)"]).stdout
+            names = [name for name in listed.decode().split() if name != "HEAD"]
+            raise MjError(
+                "its HEAD names no commit: "
+                + (
+                    f"its branches are {', '.join(names)}; ask the pair to make theirs the "
+                    f"default (a bare repository: git symbolic-ref HEAD refs/heads/{names[0]})"
+                    if names
+                    else "it is empty; ask the pair to push their journal"
+                )
+            )
         os.replace(partial, folder)
     finally:
         shutil.rmtree(partial, ignore_errors=True)

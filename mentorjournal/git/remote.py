@@ -82,7 +82,8 @@ def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | Non
     if said is not None:
         raise MjError(f"could not clone {url}: {said}. Check the address and your access.")
     mergedriver.configure(target)
-    mergedriver.add_attribute(target)  # a journal started before mj had the driver
+    if head_commit(target) is not None:  # else a checkout to come would trip on the file
+        mergedriver.add_attribute(target)  # a journal started before mj had the driver
     try:
         return target, hook.install(target)
     except MjError:

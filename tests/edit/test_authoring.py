@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -179,6 +180,19 @@ def test_new_goal_validates(fixture_journal: Path) -> None:
     mj("new", "session", "--today", "2025-03-17", cwd=fixture_journal)
     session = (fixture_journal / "sessions" / "2025-03-17.md").read_text(encoding="utf-8")
     assert "goals:\n- critique\n- portfolio\n" in session
+
+
+def test_new_goal_without_success_says_both_places_to_write_it(fixture_journal: Path) -> None:
+    """Found by a newcomer's trial: the note said to write the criterion in `success:`
+    only; done so, a placeholder warning stayed for the body's "Success criterion"."""
+    result = mj("new", "goal", "critique", "--title", "Lead a critique", cwd=fixture_journal)
+    assert "in `success:` and under its heading" in result.output
+    goal = fixture_journal / "goals" / "critique.md"
+    text = goal.read_text(encoding="utf-8")  # as an editor would: where the note says
+    text = re.sub(r"success: '[^']*'\n", "success: Two critiques led by June\n", text)
+    text = re.sub(r"\nReplace with [^\n]*\n", "\nBy June\n", text)
+    goal.write_text(text, encoding="utf-8")
+    assert mj("validate", "--strict", cwd=fixture_journal).exit_code == 0
 
 
 def test_new_goal_refusals(fixture_journal: Path) -> None:

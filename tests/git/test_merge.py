@@ -629,6 +629,19 @@ def test_clone_of_a_journal_without_the_driver_line_adds_it(tmp_path: Path) -> N
     assert "committed" in output
 
 
+def test_a_clone_with_nothing_checked_out_can_switch_as_it_says(pair: Pair, tmp_path: Path) -> None:
+    """A bare remote made where git's default branch is master, holding only main: the
+    clone checks nothing out and says to `git switch main`, which must then work (it
+    failed: the clone had written .gitattributes, which main's checkout would overwrite)."""
+    git(pair.remote, "symbolic-ref", "HEAD", "refs/heads/master")
+    said = _ok("clone", str(pair.remote), "late", cwd=tmp_path)
+    assert "`git -C " in said and " switch main`" in said
+    clone = tmp_path / "late"
+    git(clone, "switch", "--quiet", "main")
+    assert mergedriver.ATTRIBUTE in (clone / ".gitattributes").read_text().splitlines()
+    assert git(clone, "status", "--porcelain") == ""
+
+
 def test_a_private_note_forced_into_git_is_refused_everywhere(pair: Pair) -> None:
     write(pair.ben, "private/mine.md", "Ben's own notes\n")
     git(pair.ben, "add", "--force", "--", "private/mine.md")

@@ -539,6 +539,27 @@ def test_text_keeps_the_end_of_a_long_address(
     assert max(len(line) for line in text.splitlines()) <= 100
 
 
+def test_a_repository_whose_head_names_no_commit_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a coordinator's trial: a bare repository made where git's default branch is
+    master, holding the pair's main, was "no journal (agreement.md) in this repository",
+    then "git fetch failed: couldn't find remote ref HEAD" on every later run. The row
+    says what is wrong, and once the pair fixes HEAD the next run reads the journal."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    hosted = bare_copy(kim_and_lee(tmp_path / "single"), tmp_path / "single.git")
+    git(hosted, "symbolic-ref", "HEAD", "refs/heads/master")
+    listed = tmp_path / "repos.txt"
+    listed.write_text("single.git\n")
+    for _ in range(2):
+        result = mj("program", "--repos", str(listed), "--format", "json", cwd=tmp_path)
+        (pair,) = json.loads(result.stdout)["pairs"]
+        assert "HEAD names no commit: its branches are main;" in str(pair["error"]), pair
+    git(hosted, "symbolic-ref", "HEAD", "refs/heads/main")
+    result = mj("program", "--repos", str(listed), "--format", "json", cwd=tmp_path)
+    assert json.loads(result.stdout)["pairs"][0]["mentor"] == "kim"
+
+
 def test_a_history_forced_over_is_not_taken_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
