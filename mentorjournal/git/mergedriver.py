@@ -12,7 +12,9 @@ put in each clone's config). The driver:
    blank lines that come with them, as `mj add` writes before a list's first item);
 3. in agreement.md, merges the `signatures` lists by person, so two people signing
    on their own machines both count;
-4. anything else is git's own conflict, with markers labelled `yours` and `theirs`.
+4. anything else is a conflict, with markers labelled `yours` and `theirs` around
+   only what clashes: the rest of the note (other items ticked, other paragraphs) is
+   merged as above, so a person redoes nothing but the clash.
 
 Nothing here guesses about prose: two edits of the same paragraph, or of one item's
 line, stay a conflict for a person to decide.
@@ -185,9 +187,38 @@ def _shared(one: Sequence[object], other: Sequence[object]) -> int:
 
 def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> list[bytes] | None:
     """The line-by-line merge described in the module docstring, or None."""
+    merged = _merge(base, ours, theirs, markers=0)
+    return None if merged is None else merged[0]
+
+
+def _conflict(cluster: list[Chunk], base: list[bytes], size: int) -> tuple[bytes, ...]:
+    """The lines a group of changes touches, as each side left them, between git's
+    conflict markers (`size` long, labelled as git's own merge labels them)."""
+    start, stop = min(c[0] for c in cluster), max(c[1] for c in cluster)
+    sides: list[list[bytes]] = []
+    for which in (0, 1):
+        lines, position = [], start
+        for i1, i2, new, _ in sorted(c for c in cluster if c[3] == which):
+            lines += [*base[position:i1], *new]
+            position = max(position, i2)
+        lines += base[position:stop]
+        sides.append([line if line.endswith(b"\n") else line + b"\n" for line in lines])
+    if sides[0] == sides[1]:
+        return tuple(sides[0])
+    marks = (b"<" * size + b" yours\n", b"=" * size + b"\n", b">" * size + b" theirs\n")
+    return (marks[0], *sides[0], marks[1], *sides[1], marks[2])
+
+
+def _merge(
+    base: list[bytes], ours: list[bytes], theirs: list[bytes], *, markers: int
+) -> tuple[list[bytes], int] | None:
+    """The merged lines and how many groups of changes conflict. With ``markers`` (their
+    length), each group that cannot be merged is left between conflict markers and the
+    rest is merged; without, such a group makes the whole merge None."""
     mine, yours = _chunks(base, ours, 0), _chunks(base, theirs, 1)
     if mine is None or yours is None:
         return None
+    conflicts = 0
     chunks = sorted(mine + yours, key=lambda c: (c[0], c[1], c[3]))
     applied: list[Chunk] = []
     cluster: list[Chunk] = []
@@ -200,7 +231,11 @@ def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> li
         if cluster:
             resolved = _resolve(cluster, base)
             if resolved is None:
-                return None
+                if not markers:
+                    return None
+                conflicts += 1
+                marked = _conflict(cluster, base, markers)
+                resolved = [(min(c[0] for c in cluster), max(c[1] for c in cluster), marked, 0)]
             applied += resolved
         if chunk is not None:
             cluster, end = [chunk], chunk[1]
@@ -213,7 +248,7 @@ def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> li
         position = max(position, i2)
     out += base[position:]
     # A side's last line without its newline, followed by more: two lines would be one.
-    return None if any(not line.endswith(b"\n") for line in out[:-1]) else out
+    return None if any(not line.endswith(b"\n") for line in out[:-1]) else (out, conflicts)
 
 
 def _signatures_merged(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
@@ -313,6 +348,13 @@ def run_driver(argv: list[str]) -> int:
     if merged is not None:
         Path(ours_path).write_bytes(merged)
         return 0
+    # A person decides only what clashes: the rest of the note (other items ticked, a
+    # paragraph further down) is merged around the markers, not marked with them.
+    lines = (_LINE.findall(data) for data in (base, ours, theirs))
+    marked = _merge(*lines, markers=int(size or 7))
+    if marked is not None and marked[1]:
+        Path(ours_path).write_bytes(b"".join(marked[0]))
+        return 1
     count, text = _git_merge_file(base, ours, theirs, marker_size=int(size or 7))
     Path(ours_path).write_bytes(text)
     return 1 if count else 0

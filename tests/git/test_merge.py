@@ -784,3 +784,63 @@ def test_a_sponsor_gets_nothing_consent_gated_when_the_agreement_is_unreadable(
         if fmt == "json":
             found = __import__("json").loads(result.stdout)
             assert "goals" not in found and "cadence" not in found and "actions" not in found
+
+
+def test_one_clash_in_a_note_marks_only_the_clash_and_merges_the_ticks(pair: Pair) -> None:
+    """Both rewrote the same heading, and each ticked a different item of the list
+    below it (two of them neighbours): the markers hold the heading alone, every tick
+    is merged, and resolving the heading is all that is left to do."""
+    base = _session(pair.ana)
+    lines = base.splitlines(keepends=True)
+    first, second = [i for i, line in enumerate(lines) if line.startswith("- [ ]")][:2]
+    ana_lines, ben_lines = list(lines), list(lines)
+    ana_lines[lines.index("# Kick-off\n")] = "# Kick-off with the design lead\n"
+    ben_lines[lines.index("# Kick-off\n")] = "# First session\n"
+    ana_lines[first] = lines[first].replace("[ ]", "[x]")
+    ben_lines[second] = lines[second].replace("[ ]", "[x]")
+    _commit(pair.ana, {"sessions/2025-07-18.md": "".join(ana_lines)}, "ana")
+    _commit(pair.ben, {"sessions/2025-07-18.md": "".join(ben_lines)}, "ben")
+    _ok("sync", cwd=pair.ana)
+
+    assert mj("sync", cwd=pair.ben).exit_code == 1
+    assert mj("sync", "--merge", cwd=pair.ben).exit_code == 1
+    text = _session(pair.ben)
+    heading = "# First session\n"
+    clash = f"<<<<<<< yours\n{heading}=======\n# Kick-off with the design lead\n>>>>>>> theirs\n"
+    assert clash in text and text.count("<<<<<<<") == 1
+    ticked = [
+        line.replace("[ ]", "[x]") if i in (first, second) else line for i, line in enumerate(lines)
+    ]
+    resolved = "".join(ticked).replace("# Kick-off\n", heading)
+    assert text.replace(clash, heading) == resolved
+
+    write(pair.ben, "sessions/2025-07-18.md", resolved)
+    assert "merge finished" in _ok("sync", cwd=pair.ben)
+    _ok("sync", cwd=pair.ana)
+    assert _session(pair.ana) == _session(pair.ben)
+    assert _session(pair.ana).count("- [x]") == 2
+
+
+@pytest.mark.parametrize(
+    ("base", "ours", "theirs", "expected"),
+    [
+        # The clash alone is marked; the tick two lines on merges.
+        (
+            "p\n- [ ] a\n- [ ] b\n",
+            "p1\n- [ ] a\n- [ ] b\n",
+            "p2\n- [ ] a\n- [x] b\n",
+            "<<<<<<<<< yours\np1\n=========\np2\n>>>>>>>>> theirs\n- [ ] a\n- [x] b\n",
+        ),
+        # A last line without its newline gets one, so no marker joins it.
+        ("x\ny", "x\ny1", "x\ny2", "x\n<<<<<<<<< yours\ny1\n=========\ny2\n>>>>>>>>> theirs\n"),
+    ],
+)
+def test_the_driver_marks_only_what_clashes(
+    tmp_path: Path, base: str, ours: str, theirs: str, expected: str
+) -> None:
+    paths = []
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        (tmp_path / name).write_text(text)
+        paths.append(str(tmp_path / name))
+    assert mergedriver.run_driver([*paths, "9", "sessions/2025-07-18.md"]) == 1
+    assert (tmp_path / "ours").read_text() == expected
