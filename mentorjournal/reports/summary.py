@@ -3,7 +3,7 @@
 Definitions (what every number means):
 
 * The window is ``since`` (default: the agreement's ``start``) to ``until`` (default:
-  today). A session is *held* when its date is inside the window.
+  today). A session is *held* when its date is inside the window and not after today.
 * Journal-wide ``actions`` are every task item, milestones included (as in
   ``mj status``), dated and counted as ``summary_actions.py`` says.
 * Per goal, ``milestones_*`` are the items in the goal's own file (cancelled
@@ -169,10 +169,12 @@ def compute_summary(
     sessions = [(doc, day) for doc in journal.sessions if (day := _session_date(doc))]
     until = until or today
     since = since or start or min((day for _, day in sessions), default=until)
-    held = [(doc, day) for doc, day in sessions if since <= day <= until]
     items = dated_items(journal, since, until, gate, {doc.path: day for doc, day in sessions})
+    # A session dated after today is planned, not held, whatever window was asked for.
+    past = [(doc, day) for doc, day in sessions if day <= today]
+    held = [(doc, day) for doc, day in past if since <= day <= until]
     shows, goal_ids = gate.shows, set(journal.goals)
-    goals = tuple(_goals(journal, held, sessions, items, until, gate)) if shows("goals") else None
+    goals = tuple(_goals(journal, held, past, items, until, gate)) if shows("goals") else None
     cadence = None
     if shows("cadence"):
         cadence = compute_cadence(meta, start, held, since, until, goal_ids, agreement_history)

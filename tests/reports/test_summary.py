@@ -384,3 +384,20 @@ def test_decisions_leave_out_task_items_of_every_state() -> None:
         "1. Keep the retro\n\n## Notes\n\n- not a decision\n"
     )
     assert decisions(body) == ("Move to monthly after the review", "Keep the retro")
+
+
+def test_a_session_planned_after_today_is_not_held_in_a_later_window(
+    fixture_journal: Path,
+) -> None:
+    """`mj new session --date` writes notes ahead: a window that reaches past today
+    counts them as planned, not held (nor discussed, nor rated)."""
+    asof_today = summary_json(fixture_journal)
+    (fixture_journal / "sessions" / "2025-03-10.md").write_text(
+        "---\ndate: 2025-03-10\nattendees: [ana, ben]\ngoals: [portfolio]\n"
+        "ratings:\n  portfolio: 5\n---\n# Planned\n"
+    )
+    ahead = summary_json(fixture_journal, "--until", "2025-04-30")
+    held = ("held", "longest_gap_days")
+    assert [ahead["cadence"][key] for key in held] == [asof_today["cadence"][key] for key in held]  # type: ignore[index]
+    for key in ("sessions", "last_discussed", "ratings"):
+        assert ahead["goals"][0][key] == asof_today["goals"][0][key]  # type: ignore[index]
