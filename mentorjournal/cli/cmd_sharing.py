@@ -129,8 +129,10 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
 
     if result.pulled:
         _echo(f"pulled {plural(result.pulled, 'commit')} from {result.upstream}")
-    elif not (result.set_upstream and result.pushed_commits):
-        # (A first push to a branch the remote lacks has nothing to be up to date with.)
+    elif result.pushed_commits:  # (not "up to date": it was behind by what is pushed)
+        if not result.set_upstream:  # (a first push: the remote had no such branch)
+            _echo(f"nothing new on {result.upstream}")
+    else:
         _echo(f"up to date with {result.upstream}")
     if result.pushed_commits:
         upstream = " (now its upstream)" if result.set_upstream else ""

@@ -49,7 +49,11 @@ def shared(tmp_path: Path) -> SharedRepo:
 def test_both_sides_add_sessions_and_sync_both_ways(shared: SharedRepo) -> None:
     write(shared.mentor, "sessions/2025-07-18.md", _session("2025-07-18", "Mentor notes"))
     _ok("commit", cwd=shared.mentor)
-    assert "pushed to origin/main" in _ok("sync", cwd=shared.mentor)
+    # Nothing came in, one commit went out: not "up to date", which reads as "nothing to do".
+    assert _ok("sync", cwd=shared.mentor).splitlines()[-2:] == [
+        "nothing new on origin/main",
+        "1 commit pushed to origin/main",
+    ]
 
     write(shared.mentee, "sessions/2025-08-01.md", _session("2025-08-01", "Mentee notes"))
     _ok("commit", cwd=shared.mentee)
