@@ -113,7 +113,8 @@ def key(
     if found is None:
         target = key_file or Path.home() / ".ssh" / "id_ed25519"
         try:
-            yes = generate or click.confirm(f"No SSH key found. Make one at {target}?")
+            asked = sys.stdin.isatty()  # no one to answer a prompt: ask nothing
+            yes = generate or (asked and click.confirm(f"No SSH key found. Make one at {target}?"))
         except click.Abort:
             yes = False
         if not yes:

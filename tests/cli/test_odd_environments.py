@@ -44,8 +44,10 @@ def test_a_closed_stdin_reads_as_no_answer(tmp_path: Path, sample_repo: Path) ->
     assert made.returncode == 0 and (tmp_path / "new" / "agreement.md").is_file()
     home = tmp_path / "empty-home"  # no SSH key there, so `mj key` would ask to make one
     home.mkdir()
-    key = run(sample_repo, "key", "--as", "ana", env={"HOME": str(home)}, shell_prefix="<&-")
-    assert key.returncode == 1 and "no key was made" in key.stderr
+    for closed in ("<&-", "</dev/null"):  # closed, or no terminal: no prompt is shown
+        key = run(sample_repo, "key", "--as", "ana", env={"HOME": str(home)}, shell_prefix=closed)
+        assert key.returncode == 1 and "no key was made" in key.stderr
+        assert "[y/N]" not in key.stdout + key.stderr
 
 
 def test_an_item_due_on_the_last_day_there_is_still_makes_a_calendar(sample_repo: Path) -> None:
