@@ -191,9 +191,12 @@ def merge_lines(base: list[bytes], ours: list[bytes], theirs: list[bytes]) -> li
     return None if merged is None else merged[0]
 
 
-def _conflict(cluster: list[Chunk], base: list[bytes], size: int) -> tuple[bytes, ...]:
+def _conflict(
+    cluster: list[Chunk], base: list[bytes], size: int, with_base: bool
+) -> tuple[bytes, ...]:
     """The lines a group of changes touches, as each side left them, between git's
-    conflict markers (`size` long, labelled as git's own merge labels them)."""
+    conflict markers (`size` long, labelled as git's own merge labels them); with the
+    base's lines too where merge.conflictStyle asks for them (diff3, zdiff3)."""
     start, stop = min(c[0] for c in cluster), max(c[1] for c in cluster)
     sides: list[list[bytes]] = []
     for which in (0, 1):
@@ -206,15 +209,22 @@ def _conflict(cluster: list[Chunk], base: list[bytes], size: int) -> tuple[bytes
     if sides[0] == sides[1]:
         return tuple(sides[0])
     marks = (b"<" * size + b" yours\n", b"=" * size + b"\n", b">" * size + b" theirs\n")
-    return (marks[0], *sides[0], marks[1], *sides[1], marks[2])
+    old = [line if line.endswith(b"\n") else line + b"\n" for line in base[start:stop]]
+    middle = (b"|" * size + b" base\n", *old) if with_base else ()
+    return (marks[0], *sides[0], *middle, marks[1], *sides[1], marks[2])
 
 
 def _merge(
-    base: list[bytes], ours: list[bytes], theirs: list[bytes], *, markers: int
+    base: list[bytes],
+    ours: list[bytes],
+    theirs: list[bytes],
+    *,
+    markers: int,
+    with_base: bool = False,
 ) -> tuple[list[bytes], int] | None:
     """The merged lines and how many groups of changes conflict. With ``markers`` (their
-    length), each group that cannot be merged is left between conflict markers and the
-    rest is merged; without, such a group makes the whole merge None."""
+    length), each group that cannot be merged is left between conflict markers (see
+    ``_conflict``) and the rest is merged; without, such a group makes the merge None."""
     mine, yours = _chunks(base, ours, 0), _chunks(base, theirs, 1)
     if mine is None or yours is None:
         return None
@@ -234,7 +244,7 @@ def _merge(
                 if not markers:
                     return None
                 conflicts += 1
-                marked = _conflict(cluster, base, markers)
+                marked = _conflict(cluster, base, markers, with_base)
                 resolved = [(min(c[0] for c in cluster), max(c[1] for c in cluster), marked, 0)]
             applied += resolved
         if chunk is not None:
@@ -351,7 +361,12 @@ def run_driver(argv: list[str]) -> int:
     # A person decides only what clashes: the rest of the note (other items ticked, a
     # paragraph further down) is merged around the markers, not marked with them.
     lines = (_LINE.findall(data) for data in (base, ours, theirs))
-    marked = _merge(*lines, markers=int(size or 7))
+    style = subprocess.run(
+        ["git", *gitstate.SAFE, "config", "--get", "merge.conflictStyle"],
+        capture_output=True,
+        check=False,
+    ).stdout.strip()
+    marked = _merge(*lines, markers=int(size or 7), with_base=style in (b"diff3", b"zdiff3"))
     if marked is not None and marked[1]:
         Path(ours_path).write_bytes(b"".join(marked[0]))
         return 1
