@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -182,12 +183,15 @@ def no_agreement(folder: str) -> Finding:
     """The error of a folder (from the journal or program checked, "" for itself) whose
     sessions/ or goals/ have no agreement.md beside them: a deleted or unstaged one."""
     path = f"{folder}/{AGREEMENT}" if folder else AGREEMENT
+    # `git -C FOLDER`: the commands work from wherever they are run, even outside the repository.
+    git = f"git -C {shlex.quote(folder)}" if folder else "git"
     message = (
         f"{folder or 'the journal'} has notes (sessions/, goals/) but no agreement.md: they "
-        "belong to no journal, so nothing checks or counts them. Put it back: `git checkout "
-        f"HEAD -- {path}` if it was deleted since the last commit, `git add -- {path}` if it "
-        f"is there but not staged, `git checkout COMMIT^ -- {path}` if a commit deleted it "
-        f"(`git log -1 -- {path}` names that COMMIT). Or start one: `mj init {folder or '.'}`"
+        f"belong to no journal, so nothing checks or counts them. Put it back: `{git} "
+        f"checkout HEAD -- {AGREEMENT}` if it was deleted since the last commit, `{git} add -- "
+        f"{AGREEMENT}` if it is there but not staged, `{git} checkout COMMIT^ -- {AGREEMENT}` "
+        f"if a commit deleted it (`{git} log -1 -- {AGREEMENT}` names that COMMIT). Or start "
+        f"one: `mj init {shlex.quote(folder or '.')}`"
     )
     return Finding(path, 1, 1, "error", "no-agreement", message)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -646,7 +648,7 @@ def test_a_journal_whose_agreement_was_deleted_says_how_to_put_it_back(tmp_path:
     run = [sys.executable, "-m", "mentorjournal", "status"]
     said = bounded(run, repo / "sessions", dict(os.environ))
     assert said.returncode == 1 and "run `mj init`" not in said.stdout
-    assert "`git log -1 -- ../agreement.md` names that COMMIT" in " ".join(said.stdout.split())
+    assert "`git -C .. log -1 -- agreement.md` names that COMMIT" in " ".join(said.stdout.split())
     deleted = git(repo, "log", "-1", "--format=%h", "--", "agreement.md").strip()
     git(repo, "checkout", f"{deleted}^", "--", "agreement.md")  # as the message says
     assert bounded(run, repo / "sessions", dict(os.environ)).returncode == 0
@@ -677,4 +679,19 @@ def test_put_it_back_from_a_folder_since_removed(
     monkeypatch.chdir(tmp_path / "gone")
     (tmp_path / "gone").rmdir()
     said = mj("status", cwd=repo)
-    assert said.exit_code == 1 and f"`git checkout HEAD -- {repo}/agreement.md`" in said.output
+    assert said.exit_code == 1 and f"`git -C {repo} checkout HEAD -- agreement.md`" in said.output
+
+
+def test_put_it_back_from_outside_the_repository_runs_as_written(tmp_path: Path) -> None:
+    """`mj -C j status` from the folder above the repository: the hint's git commands
+    must work from there, where git finds no repository of its own (`git -C j`)."""
+    repo = make_journal(tmp_path / "j")
+    commit_files(repo, {"sessions/2025-07-18.md": SESSION}, "a session")
+    (repo / "agreement.md").unlink()
+    said = bounded([sys.executable, "-m", "mentorjournal", "-C", "j", "status"], tmp_path)
+    command = re.search(
+        r"`(git -C j checkout HEAD -- agreement.md)`", " ".join(said.stdout.split())
+    )
+    assert said.returncode == 1 and command, said.stdout
+    subprocess.run(shlex.split(command[1]), cwd=tmp_path, check=True, timeout=60)
+    assert (repo / "agreement.md").is_file()

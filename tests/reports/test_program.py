@@ -684,7 +684,7 @@ def test_a_pair_whose_agreement_is_gone_is_a_row_and_a_finding(program_repo: Pat
     gone = rows["pairs/gus-hal"]
     assert gone["errors"] == 1 and gone["flags"] == ["errors"]
     assert "no agreement.md" in str(gone["error"])
-    assert "`git checkout HEAD -- pairs/gus-hal/agreement.md`" in str(gone["error"])
+    assert "`git -C pairs/gus-hal checkout HEAD -- agreement.md`" in str(gone["error"])
     assert "pairs/gus-hal" in rollup(program_repo, output_format="text")
     result = mj("validate", "--json", cwd=program_repo)
     assert result.exit_code == 1
