@@ -264,6 +264,7 @@ def test_numbers_count_shared_sessions_and_ratings_only(pair: SharedRepo) -> Non
     [
         ("", ["cadence", "goals", "actions"]),  # absent: the SPEC's default, no ratings
         ("consent: {sponsor: [goals]}\n", ["goals"]),
+        ("consent: {sponsor: [cadence]}\n", ["cadence"]),  # sessions held, not their goals
         ("consent: {sponsor: []}\n", []),
         ("consent: {}\n", ["cadence", "goals", "actions"]),
     ],
@@ -285,7 +286,7 @@ def test_a_sponsor_sees_only_what_consent_allows(
         out = run(pair.mentee, *args, "--format", output_format)
         clean(out, PRIVATE, CONFIDENTIAL, SHARED)
         if "goals" not in parts:
-            assert "Portfolio with case studies" not in out
+            assert "Portfolio with case studies" not in out and "portfolio" not in out
         if "cadence" not in parts:
             assert "biweekly" not in out
 

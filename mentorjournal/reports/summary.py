@@ -173,7 +173,8 @@ def compute_summary(
     # A session dated after today is planned, not held, whatever window was asked for.
     past = [(doc, day) for doc, day in sessions if day <= today]
     held = [(doc, day) for doc, day in past if since <= day <= until]
-    shows, goal_ids = gate.shows, set(journal.goals)
+    shows = gate.shows
+    goal_ids = set(journal.goals) if shows("goals") else set()  # a session's goals are goals
     goals = tuple(_goals(journal, held, past, items, until, gate)) if shows("goals") else None
     cadence = None
     if shows("cadence"):
