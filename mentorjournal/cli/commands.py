@@ -276,11 +276,17 @@ def program_of_repositories(listed: Path, output_format: str, today: dt.date) ->
     from mentorjournal.index import program as index
     from mentorjournal.reports.program import compute_program, unreadable_row
 
+    def shown(text: str) -> str:
+        """A URL as a row shows it: without the user or token before its host, nor the
+        query or fragment (where tokens travel too), in git's words quoting it as well."""
+        text = re.sub(r"://[^/@\s]*@", "://", text)
+        return re.sub(r"(://[^\s?#'\"]*)[?#][^\s'\"]*", r"\1", text)
+
     rows = []
     for address, copy in mirror_all(read_list(listed)):
-        entry = re.sub(r"://[^/@]*@", "://", address)  # a token in the URL stays out of rows
+        entry = shown(address)
         if isinstance(copy, str):  # git's reason may quote the URL too
-            rows.append(unreadable_row(entry, re.sub(r"://[^/@\s]*@", "://", copy)))
+            rows.append(unreadable_row(entry, shown(copy)))
             continue
         found = index.facts(str(copy))
         if not any(not isinstance(facts, str) for _, facts in found):

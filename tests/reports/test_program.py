@@ -506,16 +506,21 @@ def test_a_repository_listed_twice_is_one_row_and_a_token_stays_out(
     single = kim_and_lee(tmp_path / "single")
     hosted = bare_copy(single, tmp_path / "single.git")
     listed = tmp_path / "repos.txt"
-    listed.write_text(f"single.git\n./single.git\n{hosted}\nhttps://kim:s3cret@127.0.0.1:9/x.git\n")
+    listed.write_text(
+        f"single.git\n./single.git\n{hosted}\nhttps://kim:s3cret@127.0.0.1:9/x.git\n"
+        "https://127.0.0.1:9/y.git?private_token=q5ecret#access_token=f5ecret\n"
+    )
     for output_format in ("json", "csv", "text", "html"):
         result = mj("program", "--repos", str(listed), "--format", output_format, cwd=tmp_path)
-        assert "s3cret" not in result.output, output_format
+        for secret in ("s3cret", "q5ecret", "f5ecret"):  # the user part, query and fragment
+            assert secret not in result.output, output_format
     pairs = json.loads(
         mj("program", "--repos", str(listed), "--format", "json", cwd=tmp_path).stdout
     )["pairs"]
     assert sorted((p["path"], p["errors"]) for p in pairs) == [
         (str(hosted), 0),
         ("https://127.0.0.1:9/x.git", 1),
+        ("https://127.0.0.1:9/y.git", 1),
     ]
 
 
