@@ -35,8 +35,9 @@ if _seeded:
     _re_cache[_seed] = re.compile(_SAME_SET)
 import yaml  # noqa: E402  (after the seed above)
 
-if _seeded:
-    _re_cache.pop(_seed, None)
+if _seeded:  # (Python 3.12+ copies a hit into its second cache, re._cache2)
+    for _cache in (_re_cache, getattr(re, "_cache2", {})):
+        _cache.pop(_seed, None)
 
 try:  # libyaml's parser is several times faster; PyYAML's own is the fallback.
     from yaml import CSafeLoader as _Loader
