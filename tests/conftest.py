@@ -21,7 +21,7 @@ SAMPLE = ROOT / "sample-journal"
 @pytest.fixture(autouse=True)
 def _isolated(git_sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:  # noqa: F811
     monkeypatch.delenv("MJ_TODAY", raising=False)
-    for name in ("NO_COLOR", "FORCE_COLOR"):
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS"):  # COLUMNS: laid out for 80
         monkeypatch.delenv(name, raising=False)
     yield
 
