@@ -52,8 +52,8 @@ def summary(
     from mentorjournal.errors import UsageError
     from mentorjournal.render.terminal import Palette
 
-    if since and until and since > until:
-        raise UsageError(f"--since {since} is after --until {until}")
+    if since and since > (until or today):  # a window that would end before it starts
+        raise UsageError(f"--since {since} is after " + (f"--until {until}" if until else "today"))
     root = _state(ctx).root()
     colours = palette() if output is None and output_format == "text" else Palette(False)
     text, _ = commands.summary(root, output_format, today, since, until, audience, colours)

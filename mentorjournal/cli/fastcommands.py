@@ -122,7 +122,7 @@ def summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | 
 
     if output_format not in commands.SUMMARY_FORMATS or today is None:
         return None
-    if since and until and since > until:
+    if since and since > (until or today):
         return None
     from pathlib import Path
 

@@ -43,6 +43,7 @@ def test_summary_fast_and_click_agree(sample_repo: Path, args: tuple[str, ...]) 
         ("summary", "--format", "pdf"),  # not a format: click words the error
         ("summary", "-o", "report.html"),
         ("summary", "--since", "2026-12-01", "--until", "2026-11-01"),
+        ("summary", "--since", "2099-01-01"),  # after today: click words the refusal
         ("done",),
         ("done", "abcd", "--bogus"),
         ("summary", "--today", "2026-02-30"),

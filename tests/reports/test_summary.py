@@ -244,6 +244,9 @@ def test_output_file_and_bad_options(fixture_journal: Path, tmp_path: Path) -> N
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     result = mj("summary", "--since", "2025-03-01", "--until", "2025-02-01", cwd=fixture_journal)
     assert result.exit_code == 2 and "is after" in result.output
+    # --until is today by default: a later --since made a window ending before it began.
+    result = mj("summary", "--since", "2025-03-10", "--today", "2025-03-03", cwd=fixture_journal)
+    assert result.exit_code == 2 and "--since 2025-03-10 is after today" in result.output
     assert mj("summary", "--since", "2025-13-01", cwd=fixture_journal).exit_code == 2
     assert mj("summary", "--format", "pdf", cwd=fixture_journal).exit_code == 2
 
