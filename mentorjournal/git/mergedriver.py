@@ -198,6 +198,8 @@ def _conflict(
     conflict markers (`size` long, labelled as git's own merge labels them); with the
     base's lines too where merge.conflictStyle asks for them (diff3, zdiff3)."""
     start, stop = min(c[0] for c in cluster), max(c[1] for c in cluster)
+    near = [*base[max(start - 1, 0) : stop + 1], *(line for c in cluster for line in c[2])]
+    eol = b"\r\n" if any(line.endswith(b"\r\n") for line in near) else b"\n"  # as git does
     sides: list[list[bytes]] = []
     for which in (0, 1):
         lines, position = [], start
@@ -205,12 +207,12 @@ def _conflict(
             lines += [*base[position:i1], *new]
             position = max(position, i2)
         lines += base[position:stop]
-        sides.append([line if line.endswith(b"\n") else line + b"\n" for line in lines])
+        sides.append([line if line.endswith(b"\n") else line + eol for line in lines])
     if sides[0] == sides[1]:
         return tuple(sides[0])
-    marks = (b"<" * size + b" yours\n", b"=" * size + b"\n", b">" * size + b" theirs\n")
-    old = [line if line.endswith(b"\n") else line + b"\n" for line in base[start:stop]]
-    middle = (b"|" * size + b" base\n", *old) if with_base else ()
+    marks = (b"<" * size + b" yours" + eol, b"=" * size + eol, b">" * size + b" theirs" + eol)
+    old = [line if line.endswith(b"\n") else line + eol for line in base[start:stop]]
+    middle = (b"|" * size + b" base" + eol, *old) if with_base else ()
     return (marks[0], *sides[0], *middle, marks[1], *sides[1], marks[2])
 
 

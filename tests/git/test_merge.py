@@ -844,3 +844,18 @@ def test_the_driver_marks_only_what_clashes(
         paths.append(str(tmp_path / name))
     assert mergedriver.run_driver([*paths, "9", "sessions/2025-07-18.md"]) == 1
     assert (tmp_path / "ours").read_text() == expected
+
+
+def test_the_driver_marks_a_crlf_note_in_crlf(tmp_path: Path) -> None:
+    """As git's own merge does: in a note with CRLF line ends the markers (and the end
+    given to a last line without one) are CRLF too, not LF lines amid CRLF ones."""
+    base = b"x\r\n\r\n- [ ] a\r\n\r\ny"
+    ours, theirs = base.replace(b"x", b"x1") + b"1", base.replace(b"[ ]", b"[x]") + b"2"
+    texts = {"base": base, "ours": ours, "theirs": theirs}
+    for name, data in texts.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [str(tmp_path / name) for name in texts]
+    assert mergedriver.run_driver([*paths, "7", "sessions/2025-07-18.md"]) == 1
+    assert (tmp_path / "ours").read_bytes() == (
+        b"x1\r\n\r\n- [x] a\r\n\r\n<<<<<<< yours\r\ny1\r\n=======\r\ny2\r\n>>>>>>> theirs\r\n"
+    )
