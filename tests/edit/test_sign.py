@@ -318,13 +318,14 @@ def test_key_finds_ssh_default_or_makes_one_after_asking(journal: Path, git_sand
     assert result.exit_code == 1 and "mj key --generate" in result.output
     assert not ssh.exists()
 
-    from click.testing import CliRunner
+    from ptyutil import Terminal
 
-    from mentorjournal.cli.app import main
-
-    answered = CliRunner().invoke(main, ["-C", str(journal), "key", "--as", "ana"], input="y\n")
-    assert answered.exit_code == 0, answered.output
-    assert f"Make one at {ssh / 'id_ed25519'}?" in answered.output
+    # Asked on a terminal only (no one answers a pipe): a person answers it there.
+    terminal = Terminal("-C", str(journal), "key", "--as", "ana", cwd=journal)
+    terminal.expect(f"Make one at {ssh / 'id_ed25519'}? [y/N]")
+    terminal.type("y")
+    code, shown = terminal.finish()
+    assert code == 0, shown
     made = (ssh / "id_ed25519.pub").read_text().strip()
     assert oct((ssh / "id_ed25519").stat().st_mode & 0o777) == "0o600"
     assert _meta(journal)["mentee"]["key"] == made  # type: ignore[index]
