@@ -169,6 +169,7 @@ def compute_summary(
     sessions = [(doc, day) for doc in journal.sessions if (day := _session_date(doc))]
     until = until or today
     since = since or start or min((day for _, day in sessions), default=until)
+    since = min(since, until)  # an agreement starting later: an empty window, not backwards
     items = dated_items(journal, since, until, gate, {doc.path: day for doc, day in sessions})
     # A session dated after today is planned, not held, whatever window was asked for.
     past = [(doc, day) for doc, day in sessions if day <= today]

@@ -404,3 +404,13 @@ def test_a_session_planned_after_today_is_not_held_in_a_later_window(
     assert [ahead["cadence"][key] for key in held] == [asof_today["cadence"][key] for key in held]  # type: ignore[index]
     for key in ("sessions", "last_discussed", "ratings"):
         assert ahead["goals"][0][key] == asof_today["goals"][0][key]  # type: ignore[index]
+
+
+def test_an_agreement_that_starts_after_today_gives_an_empty_window_not_a_backwards_one(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "journal"
+    shutil.copytree(SAMPLE, root)  # its agreement starts on 2026-05-04
+    result = mj("summary", "--today", "2026-03-01", "--format", "json", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["window"] == {"since": "2026-03-01", "until": "2026-03-01"}
