@@ -161,11 +161,16 @@ def notice(root: Path, err: TextIO) -> None:
 
 
 def commit(
-    root: Path, message: str | None, colours: Palette, status: Git | None = None
+    root: Path,
+    message: str | None,
+    colours: Palette,
+    status: Git | None = None,
+    settings: Git | None = None,
 ) -> tuple[str, str | None]:
     """`mj commit`: (what to print, the refusal when the journal has errors: the
-    findings are in what to print). Other refusals are raised (MjError). ``status``:
-    the journal's `git status` (``gitstate.STATUS``), started while mj was imported."""
+    findings are in what to print). Other refusals are raised (MjError). ``status``
+    and ``settings``: the journal's `git status` (``gitstate.STATUS``) and its commit
+    settings (``gitstate.COMMIT_SETTINGS``), started while mj was imported."""
     from mentorjournal.git.committing import commit_journal, plan_commit
     from mentorjournal.reports.changes import plural
 
@@ -178,7 +183,7 @@ def commit(
             "(`mj validate` checks again), then run `mj commit`."
         )
         return findings_text(plan.errors, colours), refusal
-    outcome = commit_journal(plan, message)
+    outcome = commit_journal(plan, message, settings)
     subject, *body = outcome.message.splitlines()
     lines = [f"committed {outcome.sha[:7]}: {subject}"]
     lines += [f"  {line}" for line in body if line.strip()]

@@ -52,11 +52,14 @@ def commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | N
     root = journal_root(directory)
     if parsed is None or parsed[1] or len(parsed[0]) > 1 or root is None:
         return None
-    # git status first: it runs on the other core while mj imports what it needs (~20 ms).
-    # Not with git's paths in the environment: relative ones would be read from root.
-    from mentorjournal.index.gitstate import STATUS, Git, located_elsewhere
+    # git status first, and what committing asks of git's config: they run on the other
+    # core while mj imports what it needs (~20 ms). Not with git's paths in the
+    # environment: relative ones would be read from root.
+    from mentorjournal.index.gitstate import COMMIT_SETTINGS, STATUS, Git, located_elsewhere
 
-    status = None if located_elsewhere() else Git(root, STATUS)
+    status = settings = None
+    if not located_elsewhere():
+        status, settings = Git(root, STATUS), Git(root, COMMIT_SETTINGS)
     from pathlib import Path
 
     from mentorjournal.cli import commands
@@ -65,7 +68,7 @@ def commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | N
 
     message = parsed[0].get("-m", parsed[0].get("--message"))
     try:
-        said, refusal = commands.commit(Path(root), message, palette_for(out), status)
+        said, refusal = commands.commit(Path(root), message, palette_for(out), status, settings)
     except MjError as exc:
         return refused(err, exc)
     say(out, said + "\n")

@@ -322,16 +322,20 @@ def _staged_versions(
     return before, after
 
 
-def commit_journal(plan: CommitPlan, user_message: str | None = None) -> CommitOutcome:
+def commit_journal(
+    plan: CommitPlan, user_message: str | None = None, settings: Git | None = None
+) -> CommitOutcome:
     """Stage the plan's files and commit them with a message saying what changed
-    (a plan without errors: its one caller, `mj commit`, shows those instead)."""
+    (a plan without errors: its one caller, `mj commit`, shows those instead).
+    ``settings``: ``commitwriter.commit_settings`` started earlier."""
     from mentorjournal.git import commitwriter, gitrepo, writes
 
     root, prefix = plan.root, plan.prefix
     checked, trial = plan.checked, plan.trial
     if trial is not None and not trial.staged:
         raise MjError(_nothing(root, plan.ignored))  # known before anything of the user's is staged
-    settings = commitwriter.commit_settings(root) if checked else None  # read meanwhile
+    if settings is None and checked:
+        settings = commitwriter.commit_settings(root)  # read meanwhile
     with _interrupts_deferred() as interrupted:
         promoted = trial is not None and writes.promote_index(
             trial.index, trial.before, trial.after, trial.times

@@ -28,10 +28,6 @@ from mentorjournal.index import gitstate
 __all__ = ["commit", "commit_settings", "stripspace"]
 
 _COMMIT_HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-index-change")
-_SETTINGS = (
-    *("config", "-z", "--get-regexp"),
-    r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$",
-)
 _UNFINISHED = ("SQUASH_MSG", "MERGE_MSG", "MERGE_AUTOSTASH", "MERGE_MODE", "MERGE_RR", "sequencer")
 
 
@@ -73,7 +69,7 @@ def commit(
 def commit_settings(repo: Path) -> gitstate.Git:
     """The settings that make git commit do more than commit-tree, asked in the
     background: the answer is read when committing."""
-    return gitstate.Git(str(repo), _SETTINGS)
+    return gitstate.Git(str(repo), gitstate.COMMIT_SETTINGS)
 
 
 def _only_mj_hooks(repo: Path, settings: gitstate.Git | None) -> bool:
@@ -87,7 +83,8 @@ def _only_mj_hooks(repo: Path, settings: gitstate.Git | None) -> bool:
     common, own, _ = location
     if any((Path(own) / name).exists() for name in _UNFINISHED):
         return False
-    said = answer(settings or commit_settings(repo), repo, _SETTINGS, ok=(0, 1))  # 1: none
+    asked = settings or commit_settings(repo)
+    said = answer(asked, repo, gitstate.COMMIT_SETTINGS, ok=(0, 1))  # 1: none set
     for entry in said.split(b"\0"):
         key, equals, value = entry.partition(b"\n")
         off = equals and value.strip().lower() in (b"false", b"no", b"off", b"0", b"")

@@ -262,6 +262,11 @@ def ls_files(root: str) -> Git:
 STATUS = (
     "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", "."
 )  # fmt: skip
+# The settings that make `git commit` do more than commit-tree (``git/commitwriter``).
+COMMIT_SETTINGS = (
+    *("config", "-z", "--get-regexp"),
+    r"^(core\.hookspath|commit\.gpgsign|commit\.cleanup|i18n\.commitencoding)$",
+)
 
 
 def changed_files(root: str) -> Git:
