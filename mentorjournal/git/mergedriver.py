@@ -12,9 +12,8 @@ put in each clone's config). The driver:
    blank lines that come with them, as `mj add` writes before a list's first item);
 3. in agreement.md, merges the `signatures` lists by person, so two people signing
    on their own machines both count;
-4. anything else is a conflict, with markers labelled `yours` and `theirs` around
-   only what clashes: the rest of the note (other items ticked, other paragraphs) is
-   merged as above, so a person redoes nothing but the clash.
+4. anything else is a conflict for a person, marked (`yours`, `theirs`) around only
+   what clashes: the rest of the note (other ticks, other paragraphs) merges as above.
 
 Nothing here guesses about prose: two edits of the same paragraph, or of one item's
 line, stay a conflict for a person to decide.
@@ -117,8 +116,12 @@ def _chunks(base: list[bytes], side: list[bytes], which: int) -> list[Chunk] | N
     return chunks
 
 
-def _all_items(lines: Any) -> bool:
-    return all(_ITEM.match(line) for line in lines)
+def _items_only(chunk: Chunk, base: list[bytes]) -> bool:
+    """Whether a change touches task items only (appended items may come with blank
+    lines: `mj add` opens an empty list with one)."""
+    i1, i2, new, _ = chunk
+    added = [line for line in new if line.strip()] if i1 == i2 else new
+    return all(_ITEM.match(line) for line in (*base[i1:i2], *added))
 
 
 def _resolve(cluster: list[Chunk], base: list[bytes]) -> list[Chunk] | None:
@@ -128,9 +131,7 @@ def _resolve(cluster: list[Chunk], base: list[bytes]) -> list[Chunk] | None:
     common = {c[:3] for c in cluster if c[3] == 0} & {c[:3] for c in cluster if c[3] == 1}
     single = [c for c in cluster if c[:3] not in common]
     for i1, i2, new, side in single:
-        # Appended items may come with blank lines (`mj add` opens an empty list with one).
-        added = [line for line in new if line.strip()] if i1 == i2 else new
-        if not (_all_items(base[i1:i2]) and _all_items(added)):
+        if not _items_only((i1, i2, new, side), base):
             return None
         if any(o[3] != side and i1 < o[1] and o[0] < i2 for o in single):
             return None  # both changed the same line
@@ -216,6 +217,31 @@ def _conflict(
     return (marks[0], *sides[0], *middle, marks[1], *sides[1], marks[2])
 
 
+def _peeled(cluster: list[Chunk], base: list[bytes]) -> tuple[list[Chunk], list[Chunk]]:
+    """A group that cannot be merged, split in two: the item changes of one side that
+    share no line with a change of the other (a tick beside a clash), which merge as
+    usual, and the clash, which keeps any of them that falls among its lines."""
+
+    def apart(c: Chunk) -> bool:
+        return _items_only(c, base) and not any(o[3] != c[3] and _meet(c, o) for o in cluster)
+
+    clash = [c for c in cluster if not apart(c)] or cluster
+    while True:  # a change among the clash's lines joins it
+        span = (min(c[0] for c in clash), max(c[1] for c in clash), (), 0)
+        if not (grown := [c for c in cluster if c not in clash and _meet(c, span)]):
+            return [c for c in cluster if c not in clash], clash
+        clash += grown
+
+
+def _meet(one: Chunk, other: Chunk) -> bool:
+    """Whether two changes touch the same base lines (or insert at one place)."""
+    if one[0] == one[1]:
+        return other[0] <= one[0] <= other[1]
+    if other[0] == other[1]:
+        return one[0] <= other[0] <= one[1]
+    return one[0] < other[1] and other[0] < one[1]
+
+
 def _merge(
     base: list[bytes],
     ours: list[bytes],
@@ -246,8 +272,9 @@ def _merge(
                 if not markers:
                     return None
                 conflicts += 1
-                marked = _conflict(cluster, base, markers, with_base)
-                resolved = [(min(c[0] for c in cluster), max(c[1] for c in cluster), marked, 0)]
+                resolved, clash = _peeled(cluster, base)
+                marked = _conflict(clash, base, markers, with_base)
+                resolved.append((min(c[0] for c in clash), max(c[1] for c in clash), marked, 0))
             applied += resolved
         if chunk is not None:
             cluster, end = [chunk], chunk[1]
@@ -360,15 +387,11 @@ def run_driver(argv: list[str]) -> int:
     if merged is not None:
         Path(ours_path).write_bytes(merged)
         return 0
-    # A person decides only what clashes: the rest of the note (other items ticked, a
-    # paragraph further down) is merged around the markers, not marked with them.
+    # A person decides only what clashes: the rest is merged around the markers.
     lines = (_LINE.findall(data) for data in (base, ours, theirs))
-    style = subprocess.run(
-        ["git", *gitstate.SAFE, "config", "--get", "merge.conflictStyle"],
-        capture_output=True,
-        check=False,
-    ).stdout.strip()
-    marked = _merge(*lines, markers=int(size or 7), with_base=style in (b"diff3", b"zdiff3"))
+    style = gitrepo._run(Path(), ["config", "--get", "merge.conflictStyle"], ok_codes=range(256))
+    with_base = style.stdout.strip() in (b"diff3", b"zdiff3")
+    marked = _merge(*lines, markers=int(size or 7), with_base=with_base)
     if marked is not None and marked[1]:
         Path(ours_path).write_bytes(b"".join(marked[0]))
         return 1

@@ -831,6 +831,20 @@ def test_one_clash_in_a_note_marks_only_the_clash_and_merges_the_ticks(pair: Pai
             "p2\n- [ ] a\n- [x] b\n",
             "<<<<<<<<< yours\np1\n=========\np2\n>>>>>>>>> theirs\n- [ ] a\n- [x] b\n",
         ),
+        # Ticks on the lines beside the clash, one each side, merge outside the markers.
+        (
+            "p\n- [ ] a\n- [ ] b\n",
+            "p1\n- [x] a\n- [ ] b\n",
+            "p2\n- [ ] a\n- [x] b\n",
+            "<<<<<<<<< yours\np1\n=========\np2\n>>>>>>>>> theirs\n- [x] a\n- [x] b\n",
+        ),
+        # A tick between two lines both rewrote stays in the clash: it is among its lines.
+        (
+            "p\n- [ ] a\nq\n",
+            "p1\n- [ ] a\nq1\n",
+            "p2\n- [x] a\nq2\n",
+            "<<<<<<<<< yours\np1\n- [ ] a\nq1\n=========\np2\n- [x] a\nq2\n>>>>>>>>> theirs\n",
+        ),
         # A last line without its newline gets one, so no marker joins it.
         ("x\ny", "x\ny1", "x\ny2", "x\n<<<<<<<<< yours\ny1\n=========\ny2\n>>>>>>>>> theirs\n"),
     ],
