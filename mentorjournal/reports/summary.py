@@ -175,7 +175,8 @@ def compute_summary(
     past = [(doc, day) for doc, day in sessions if day <= today]
     held = [(doc, day) for doc, day in past if since <= day <= until]
     shows = gate.shows
-    goal_ids = set(journal.goals) if shows("goals") else set()  # a session's goals are goals
+    # The cadence lists the goals each session discussed: none where goals are withheld.
+    goal_ids = set(journal.goals) if shows("goals") else set()
     goals = tuple(_goals(journal, held, past, items, until, gate)) if shows("goals") else None
     cadence = None
     if shows("cadence"):
