@@ -146,8 +146,10 @@ def compute_cadence(
     until: dt.date,
     goal_ids: set[str],
     timeline: AgreementTimeline | None = None,
+    due_by: dt.date | None = None,
 ) -> Cadence:
-    """Held against expected, per phase, with what the sessions held were like."""
+    """Held against expected, per phase, with what the sessions held were like.
+    Meetings after ``due_by`` (today, for a window reaching past it) are not expected yet."""
     days = sorted(day for _, day in held)
     phases: list[CadencePhase] = []
     stretches = _stretches(meta, timeline, start, until) if start else []
@@ -158,7 +160,8 @@ def compute_cadence(
         every = parse_every(every_text)
         expected: list[dt.date] = []
         step = 0 if index == 0 else 1
-        while every and (day := next_after(first, every, step)) is not None and day <= last:
+        due = min(last, due_by or last)
+        while every and (day := next_after(first, every, step)) is not None and day <= due:
             if day >= since:
                 expected.append(day)
             step += 1

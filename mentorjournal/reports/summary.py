@@ -10,7 +10,7 @@ Definitions (what every number means):
   excluded), ``actions_*`` are items elsewhere that link to it with ``#goal-id``,
   as of ``until``; ``sessions`` counts held sessions listing the goal (or rating it).
 * ``cadence.expected`` counts the meetings the cadence in force asked for inside the
-  window, phase by phase (``reports/cadence.py``); ``longest_gap_days`` is the longest
+  window up to today, phase by phase (``reports/cadence.py``); ``longest_gap_days`` is the longest
   stretch between two consecutive held sessions.
 
 Audiences (``audience.Gate`` decides): ``pair`` (the default) may quote note text:
@@ -180,7 +180,9 @@ def compute_summary(
     goals = tuple(_goals(journal, held, past, items, until, gate)) if shows("goals") else None
     cadence = None
     if shows("cadence"):
-        cadence = compute_cadence(meta, start, held, since, until, goal_ids, agreement_history)
+        cadence = compute_cadence(
+            meta, start, held, since, until, goal_ids, agreement_history, min(until, today)
+        )
     return Summary(
         today=today.isoformat(),
         since=since.isoformat(),

@@ -414,3 +414,14 @@ def test_an_agreement_that_starts_after_today_gives_an_empty_window_not_a_backwa
     result = mj("summary", "--today", "2026-03-01", "--format", "json", cwd=root)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["window"] == {"since": "2026-03-01", "until": "2026-03-01"}
+
+
+def test_a_window_past_today_expects_only_the_meetings_due(fixture_journal: Path) -> None:
+    # Found in session 13: --until a later day counted the meetings not due yet, so a pair
+    # on time read as behind ("4 held of 8 expected"). Held and expected both stop today.
+    now = summary_json(fixture_journal)["cadence"]
+    later = summary_json(fixture_journal, "--until", "2025-05-01")["cadence"]
+    assert isinstance(now, dict) and isinstance(later, dict)
+    assert (later["held"], later["expected"]) == (now["held"], now["expected"]) == (4, 5)
+    assert later["expected_dates"] == now["expected_dates"]
+    assert later["days_since_last"] == 59  # still counted to the window's end, as before
