@@ -32,14 +32,7 @@ class Finding:
     message: str
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-        }
+        return {name: getattr(self, name) for name in self.__slots__}  # fields, in order
 
 
 @dataclass(frozen=True, slots=True)
