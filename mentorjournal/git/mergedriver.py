@@ -21,7 +21,6 @@ line, stay a conflict for a person to decide.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -67,20 +66,11 @@ def configure(repo: Path) -> None:
 def add_attribute(journal_root: Path) -> bool:
     """Add the driver's line to the journal's `.gitattributes` through the one writer;
     True when it was written."""
-    from mentorjournal.edit.writer import create_new, rewrite
+    from mentorjournal.edit.writer import add_line
 
+    line = ATTRIBUTE.encode()
     path = journal_root / ".gitattributes"
-    line = ATTRIBUTE.encode() + b"\n"
-    if not os.path.lexists(path):
-        create_new(path, line, root=journal_root)
-        return True
-
-    def added(data: bytes) -> tuple[bytes, bool]:
-        if ATTRIBUTE.encode() in data.splitlines():
-            return data, False
-        return data + (b"" if not data or data.endswith(b"\n") else b"\n") + line, True
-
-    return rewrite(journal_root, path, added)
+    return add_line(journal_root, path, line + b"\n", lambda data: line in data.splitlines())
 
 
 # --------------------------------------------------------------------------- merging
