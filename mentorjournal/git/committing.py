@@ -345,7 +345,6 @@ def commit_journal(
             root,
             message,
             located=plan.located,
-            staged_known=True,
             checked=checked,
             settings=settings,
         )
