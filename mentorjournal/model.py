@@ -161,10 +161,7 @@ class Journal:
     # Views over the documents, worked out on first use (the documents never change).
     @cached_property
     def agreement(self) -> Document | None:
-        for doc in self.documents:
-            if doc.path == "agreement.md":
-                return doc
-        return None
+        return next((doc for doc in self.documents if doc.path == "agreement.md"), None)
 
     @cached_property
     def goals(self) -> dict[str, Document]:
