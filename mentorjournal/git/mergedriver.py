@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -33,7 +32,6 @@ from typing import Any
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
 from mentorjournal.git.hook import ENTRY
-from mentorjournal.index import gitstate
 
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"
@@ -355,10 +353,9 @@ def _git_merge_file(
         for path, data in zip(paths, (ours, base, theirs), strict=True):
             Path(path).write_bytes(data)
         labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
-        argv = ["git", *gitstate.SAFE, "merge-file", "-p", f"--marker-size={marker_size}"]
-        proc = subprocess.run([*argv, *labels, *paths], capture_output=True, check=False)
-    if proc.returncode < 0 or proc.returncode > 127:
-        raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")
+        args = ["merge-file", "-p", f"--marker-size={marker_size}", *labels, *paths]
+        # Its exit code counts the conflicts, up to 127; above, git failed.
+        proc = gitrepo._run(Path(), args, ok_codes=range(128))
     return proc.returncode, proc.stdout
 
 
