@@ -18,47 +18,44 @@ _SMALL = 1 << 16  # bytes: below this CPython's own SHA-1 wins even counting the
 _BUILTIN = 1 << 21  # SHA-256 (~3 ms a MB), against loading OpenSSL (~3 ms, 3.5 MB)
 
 
-def sha1_hex(data: bytes) -> str:
-    """The SHA-1 of ``data``, in hex."""
-    if len(data) < _SMALL and "hashlib" not in sys.modules:
-        try:
-            from _sha1 import sha1  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:  # a Python built without it
-            pass
-        else:
-            return str(sha1(data).hexdigest())
+# CPython's own module of each hash, tried in turn (3.12 renamed _sha256 to _sha2).
+_MODULES = {"sha1": ("_sha1",), "sha256": ("_sha2", "_sha256")}
+_FOUND: dict[str, Any] = {}
+
+
+def _builtin(name: str) -> Any:
+    """CPython's own constructor of hash ``name`` (looked for once: a failed import
+    searches the whole path again), or None in a Python built without it."""
+    if name not in _FOUND:
+        _FOUND[name] = None
+        for module in _MODULES[name]:
+            try:
+                _FOUND[name] = getattr(__import__(module), name)
+                break
+            except ImportError:
+                continue
+    return _FOUND[name]
+
+
+def _hashed(name: str, data: bytes, below: int) -> Any:
+    """``data`` hashed by CPython's own module while it is shorter than ``below`` bytes
+    and OpenSSL is not loaded, else by hashlib."""
+    builtin = _builtin(name) if len(data) < below and "hashlib" not in sys.modules else None
+    if builtin is not None:
+        return builtin(data)
     import hashlib
 
-    return hashlib.sha1(data).hexdigest()
+    return getattr(hashlib, name)(data)
+
+
+def sha1_hex(data: bytes) -> str:
+    """The SHA-1 of ``data``, in hex."""
+    return str(_hashed("sha1", data, _SMALL).hexdigest())
 
 
 def sha256(data: bytes) -> bytes:
     """The SHA-256 of ``data``."""
-    if len(data) < _BUILTIN and "hashlib" not in sys.modules:
-        builtin = _builtin_sha256()
-        if builtin is not None:
-            return bytes(builtin(data).digest())
-    import hashlib
-
-    return hashlib.sha256(data).digest()
-
-
-_FOUND: list[Any] = []
-
-
-def _builtin_sha256() -> Any:
-    """CPython's own SHA-256 constructor (looked for once: a failed import searches
-    the whole path again), or None."""
-    if not _FOUND:
-        try:  # CPython 3.12 named its module _sha2
-            from _sha2 import sha256 as builtin  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            try:
-                from _sha256 import sha256 as builtin  # type: ignore[import-not-found,no-redef,unused-ignore]
-            except ImportError:  # a Python built without it
-                builtin = None
-        _FOUND.append(builtin)
-    return _FOUND[0]
+    return bytes(_hashed("sha256", data, _BUILTIN).digest())
 
 
 def sha256_hex(data: bytes) -> str:

@@ -32,14 +32,7 @@ class Finding:
     message: str
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-        }
+        return {name: getattr(self, name) for name in self.__slots__}  # fields, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +161,7 @@ class Journal:
     # Views over the documents, worked out on first use (the documents never change).
     @cached_property
     def agreement(self) -> Document | None:
-        for doc in self.documents:
-            if doc.path == "agreement.md":
-                return doc
-        return None
+        return next((doc for doc in self.documents if doc.path == "agreement.md"), None)
 
     @cached_property
     def goals(self) -> dict[str, Document]:

@@ -165,8 +165,6 @@ def watch(
     paint: Palette | None = None,
     notice: Callable[[str], None] | None = None,
     today: str | None = None,
-    quiet: float = DEBOUNCE,
-    factories: Iterable[Callable[[], Any]] | None = None,
 ) -> None:
     """Show a screen (``emit``: one text for the whole screen, which the caller draws
     over the last) now, then again after every burst of saves, until ``stop``."""
@@ -175,8 +173,8 @@ def watch(
     root = root.resolve()
     queue: list[str] = []
     lock = threading.Lock()
-    batcher = EventBatcher(quiet)
-    observer = start_observer(root, _handler(root, queue, lock), notice, factories)
+    batcher = EventBatcher()
+    observer = start_observer(root, _handler(root, queue, lock), notice)
     try:
         emit(screen(root, journal_report(root, paint, today), [], paint))
         while not stop.wait(0.05):

@@ -204,12 +204,8 @@ def _refuse(item: ActionItem, command: str) -> None:
     where = f"({item.path}:{item.line})"
     if command in ("done", "cancel") and item.state == "done":
         when = f" on {item.done}" if item.done else ""
-        hint = (
-            f"; `mj reopen {item.id}` opens it again"
-            if command == "done"
-            else f"; `mj reopen {item.id}` first"
-        )
-        raise MjError(f"item {item.id} is already done{when} {where}{hint}")
+        hint = "opens it again" if command == "done" else "first"
+        raise MjError(f"item {item.id} is already done{when} {where}; `mj reopen {item.id}` {hint}")
     if command in ("done", "cancel") and item.state == "cancelled":
         hint = f"; `mj reopen {item.id}` to open it again"
         raise MjError(f"item {item.id} is cancelled {where}{hint}")

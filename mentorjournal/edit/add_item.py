@@ -23,7 +23,7 @@ from mentorjournal.format import layout
 from mentorjournal.format.document import parse_document
 from mentorjournal.format.fields import dialect, insert_field
 from mentorjournal.format.items import extract_items
-from mentorjournal.model import ActionItem, Document
+from mentorjournal.model import ActionItem, Document, Journal
 
 _HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
 _GOAL_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -54,7 +54,6 @@ def latest_session(root: Path) -> Path:
 
 def _people(root: Path) -> set[str]:
     from mentorjournal.journal import people
-    from mentorjournal.model import Journal
 
     data = layout.read_head(str(root / layout.AGREEMENT))
     agreement = parse_document(layout.AGREEMENT, data) if data is not None else None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mentorjournal.audience import PARTS, SPONSOR_DEFAULT
-from mentorjournal.edit.writer import create_new, render_markdown, rewrite
+from mentorjournal.edit.writer import add_line, create_new, render_markdown
 from mentorjournal.errors import MjError, UsageError
 from mentorjournal.format import layout
 from mentorjournal.format.dates import add_months, parse_date
@@ -149,10 +149,10 @@ def agreement_meta(setup: Setup, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _preflight(directory: Path) -> bytes | None:
-    """Refuse, before anything is written, what init cannot write over or into; return
-    the .gitignore's bytes (None when there is none). A file at ``directory`` itself is
-    click's refusal (``file_okay=False``)."""
+def _preflight(directory: Path) -> None:
+    """Refuse, before anything is written, what init cannot write over or into (a
+    .gitignore it cannot read included). A file at ``directory`` itself is click's
+    refusal (``file_okay=False``)."""
     agreement = directory / AGREEMENT
     if os.path.lexists(agreement):
         raise MjError(f"{agreement} already exists; mj init never overwrites a file")
@@ -178,7 +178,7 @@ def _preflight(directory: Path) -> bytes | None:
             "not be ignored: replace it with a regular file, then run mj init again"
         )
     if not os.path.lexists(ignore):
-        return None
+        return
     if not ignore.is_file():
         what = "a folder" if ignore.is_dir() else "not a regular file"
         raise MjError(
@@ -186,20 +186,12 @@ def _preflight(directory: Path) -> bytes | None:
             "Move it away or rename it, then run mj init again."
         )
     try:
-        return ignore.read_bytes()
+        ignore.read_bytes()
     except OSError as exc:
         raise MjError(
             f"{ignore} cannot be read ({exc.strerror}): mj init adds `private/` to it. "
             "Fix its permissions, then run mj init again."
         ) from None
-
-
-def _ignoring_private(data: bytes) -> tuple[bytes, bool]:
-    """``.gitignore`` with ``private/`` in it, and whether it had to be added."""
-    if b"private/" in data.split():
-        return data, False
-    separator = b"" if not data or data.endswith(b"\n") else b"\n"
-    return data + separator + b"private/\n", True
 
 
 def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
@@ -208,7 +200,7 @@ def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
     body = (TEMPLATES / "agreement.md").read_text(encoding="utf-8")
     # Every refusal comes before the first write; the agreement is written last, so an
     # init that fails on the way (a full disk) can simply be run again.
-    existing = _preflight(directory)
+    _preflight(directory)
     written = [AGREEMENT]
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -219,10 +211,7 @@ def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
         if refusal is not None:
             raise MjError(refusal)
     ignore = directory / ".gitignore"
-    if existing is None:
-        create_new(ignore, b"private/\n", root=directory)
-        written.append(".gitignore")
-    elif rewrite(directory, ignore, _ignoring_private):
+    if add_line(directory, ignore, b"private/\n", lambda data: b"private/" in data.split()):
         written.append(".gitignore")
     for folder in ("goals", "sessions"):
         if not (directory / folder).is_dir() or not any((directory / folder).iterdir()):

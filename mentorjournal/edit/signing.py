@@ -18,6 +18,7 @@ from typing import Any
 
 from mentorjournal import sshkeys
 from mentorjournal.checks import signatures as checks
+from mentorjournal.edit.writer import refuse_conflicts, rewrite
 from mentorjournal.errors import MjError
 from mentorjournal.format import yamldata
 from mentorjournal.format.dates import parse_date
@@ -131,8 +132,6 @@ def _with_key(data: bytes, doc: Document, person: KeyPath, key: str) -> bytes:
 
 
 def _agreement(path: Path, data: bytes, command: str) -> Document:
-    from mentorjournal.edit.writer import refuse_conflicts
-
     agreement = parse_document(AGREEMENT, data)
     refuse_conflicts(agreement, command)
     if not agreement.parsed:
@@ -202,7 +201,6 @@ def sign_agreement(
     A new key of ``handle``'s is confirmed (signed with an earlier one) only with
     ``confirm``: re-signing a text must never vouch for a key someone else put there."""
     from mentorjournal.checks.filecheck import refuse_placeholders
-    from mentorjournal.edit.writer import rewrite
 
     refuse_placeholders(str(root))
     path = root / AGREEMENT
@@ -301,8 +299,6 @@ def is_them(root: Path, handle: str) -> bool | None:
 def set_key(root: Path, handle: str, key: str, replace: bool) -> KeyResult:
     """Write ``key`` as ``handle``'s `key` in the agreement; a different key already
     there is replaced only with ``replace``."""
-    from mentorjournal.edit.writer import rewrite
-
     path = root / AGREEMENT
     wanted = sshkeys.key_id(key)
     assert wanted is not None  # the caller read it as one (find_public_key, generate)

@@ -1,8 +1,8 @@
 """Writing the user's files: atomically, inside the journal, changing only the intended bytes.
 
-Every write of a journal file goes through here: ``rewrite`` (change a file), or
-``create_new`` (a file that must not exist yet). ``atomic_write`` is their last step,
-and the whole of ``mj summary -o``.
+Every write of a journal file goes through here: ``rewrite`` (change a file),
+``create_new`` (a file that must not exist yet), or ``add_line`` (one or the other).
+``atomic_write`` is their last step, and the whole of ``mj summary -o``.
 """
 
 from __future__ import annotations
@@ -200,6 +200,21 @@ def create_new(path: Path, data: bytes, *, root: Path) -> None:
             raise exists from None
         finally:
             Path(temp).unlink(missing_ok=True)
+
+
+def add_line(root: Path, path: Path, line: bytes, present: Callable[[bytes], bool]) -> bool:
+    """Append ``line`` to ``path`` in the journal at ``root`` (a new file when there is
+    none) unless ``present`` finds it in the bytes there; True when written."""
+    if not os.path.lexists(path):
+        create_new(path, line, root=root)
+        return True
+
+    def added(data: bytes) -> tuple[bytes, bool]:
+        if present(data):
+            return data, False
+        return data + (b"" if not data or data.endswith(b"\n") else b"\n") + line, True
+
+    return rewrite(root, path, added)
 
 
 def _confined(root: Path | None, path: Path) -> None:

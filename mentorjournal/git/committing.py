@@ -12,13 +12,11 @@ from pathlib import Path
 
 from mentorjournal.errors import MjError
 from mentorjournal.format import layout
+from mentorjournal.git import gitrepo, writes
 from mentorjournal.git.gitrepo import _JOURNAL_FILE, StatusEntry
+from mentorjournal.index import gitstate
 from mentorjournal.model import Finding
 from mentorjournal.reports.changes import Change, commit_message, journal_changes
-
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj commit` stays off typing
-if TYPE_CHECKING:
-    from mentorjournal.index.gitstate import Git
 
 __all__ = ["CommitOutcome", "CommitPlan", "commit_journal", "plan_commit"]
 
@@ -36,8 +34,6 @@ def _nothing(root: Path, ignored: Sequence[str]) -> str:
     other tracked files that changed (a README: `mj commit` records none of them)."""
     if ignored:
         return f"nothing to commit, but {_ignored(root, ignored)}"
-    from mentorjournal.git import gitrepo
-
     tracked = gitrepo._run(
         root, ("status", "--porcelain=v1", "-z", "--untracked-files=no", "--", ".")
     )
@@ -69,8 +65,6 @@ def _ignored(root: Path, notes: Sequence[str]) -> str:
     """What to say of journal notes git ignores (a pattern in .gitignore, perhaps pushed
     by the other person, or in .git/info/exclude): they are never staged, so never
     shared, while `mj status` lists their items. Names the rule that hides the first."""
-    from mentorjournal.git import gitrepo
-
     said = gitrepo._run(root, ("check-ignore", "--verbose", "--", notes[0]), ok_codes=(0, 1))
     # "SOURCE:LINE:PATTERN<TAB>PATH"
     rule = said.stdout.decode("utf-8", "surrogateescape").partition("\t")[0]
@@ -155,13 +149,10 @@ def _journal_files_to_stage(root: Path, entries: Sequence[StatusEntry]) -> list[
     return sorted(set(paths))
 
 
-def plan_commit(root: Path, status: Git | None = None) -> CommitPlan:
+def plan_commit(root: Path, status: gitstate.Git | None = None) -> CommitPlan:
     """Refuse what must be refused (no repository, mid-merge, lock, detached HEAD,
     private files staged), validate the working tree, and list the files to stage.
     ``status``: `git status` of the journal (``gitstate.STATUS``) started earlier."""
-    from mentorjournal.git import gitrepo, writes
-    from mentorjournal.index import gitstate
-
     located = _locate(root)
     if located is None:
         raise MjError(f"{root} is not in a git repository: run `git init` there, then retry")
@@ -216,11 +207,6 @@ def _locate(root: Path) -> tuple[Path, Path] | None:
     """(top level, this worktree's git directory), as ``gitrepo.locate`` finds them,
     read from the `.git` folder or file (a git process less) unless git's own
     variables say where the repository is."""
-    import os
-
-    from mentorjournal.git import gitrepo
-    from mentorjournal.index import gitstate
-
     found = None if gitstate.located_elsewhere() else gitstate.git_location(str(root))
     if found is None:
         return gitrepo.locate(root)
@@ -244,19 +230,17 @@ def _findings_if_staged(
     check (``whole_repository``, no other journal in the index), "TREE HEAD": the
     tree checked (`git write-tree`, which keeps it in the copy, so that neither git
     commit nor the hook hash it again) and the history it was checked under."""
-    from mentorjournal.git import gitrepo, writes
-    from mentorjournal.git.writes import trial_index
-    from mentorjournal.index.gitstate import Git
     from mentorjournal.index.stagedcheck import staged_check
 
-    with trial_index(root, copy=True) as (index, before, trial_file):
+    with writes.trial_index(root, copy=True) as (index, before, trial_file):
         writes.stage(root, to_stage, meanwhile=_prefetch_check)
         if before is None:  # no index yet: nothing to put in place, so no skip either
             return staged_check(root)[0], None, None
         # What the commit needs of git is asked now, and runs on the other core while
         # the check runs on this one; it is used only if the check passes.
-        tree = Git(str(root), ["write-tree"]) if whole_repository else None
-        head, diff = Git(str(root), gitrepo.HEAD_COMMIT), Git(str(top), gitrepo.DIFF_CACHED)
+        tree = gitstate.Git(str(root), ["write-tree"]) if whole_repository else None
+        head = gitstate.Git(str(root), gitrepo.HEAD_COMMIT)
+        diff = gitstate.Git(str(top), gitrepo.DIFF_CACHED)
         try:
             findings, _, alone = staged_check(root)
             if any(f.severity == "error" for f in findings):
@@ -311,7 +295,6 @@ def _staged_versions(
     """The HEAD and index bytes of the paths in ``blobs`` (path -> their two blob ids;
     None: absent). A staged version that is the file on disk, as a note just added
     is, is read from there; the rest in one `git cat-file`."""
-    from mentorjournal.git import gitrepo
     from mentorjournal.index.stagedcheck import on_disk
 
     found = on_disk(str(root), {path: new for path, (_, new) in blobs.items() if new})
@@ -323,12 +306,12 @@ def _staged_versions(
 
 
 def commit_journal(
-    plan: CommitPlan, user_message: str | None = None, settings: Git | None = None
+    plan: CommitPlan, user_message: str | None = None, settings: gitstate.Git | None = None
 ) -> CommitOutcome:
     """Stage the plan's files and commit them with a message saying what changed
     (a plan without errors: its one caller, `mj commit`, shows those instead).
     ``settings``: ``commitwriter.commit_settings`` started earlier."""
-    from mentorjournal.git import commitwriter, gitrepo, writes
+    from mentorjournal.git import commitwriter
 
     root, prefix = plan.root, plan.prefix
     checked, trial = plan.checked, plan.trial
@@ -362,7 +345,6 @@ def commit_journal(
             root,
             message,
             located=plan.located,
-            staged_known=True,
             checked=checked,
             settings=settings,
         )

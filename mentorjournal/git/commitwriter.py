@@ -36,23 +36,18 @@ def commit(
     message: str,
     *,
     located: tuple[Path, Path] | None = None,
-    staged_known: bool = False,
     checked: str | None = None,
     settings: gitstate.Git | None = None,
 ) -> str:
-    """Commit the index with `message` (hooks run); return the new commit's sha.
+    """Commit the index, which the caller has found to hold a change, with `message`
+    (hooks run); return the new commit's sha.
 
-    ``located``: the repository's (top level, git directory), when known;
-    ``staged_known``: the caller has found the index holds a change.
+    ``located``: the repository's (top level, git directory), when known.
     ``checked``: "TREE HEAD" that mj's own check has just passed; mj's hook skips its
     check when the commit records exactly that tree on that HEAD (``hook.render_script``).
     ``settings``: ``commit_settings`` started earlier.
     """
     ensure_can_commit(repo, located)
-    if not staged_known:
-        staged = _run(repo, ["diff", "--cached", "--quiet", "--no-ext-diff"], ok_codes=(0, 1))
-        if staged.returncode == 0:
-            raise MjError("nothing to commit: no change is staged. Edit a journal file first.")
     if checked and _only_mj_hooks(repo, settings):
         tree, _, parent = checked.partition(" ")
         return _commit_tree(repo, message, tree, parent or None)

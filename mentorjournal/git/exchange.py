@@ -41,7 +41,7 @@ from mentorjournal.git.gitrepo import (
     upstream_of,
 )
 from mentorjournal.git.remote import choose_remote, fetch, push
-from mentorjournal.git.writes import _repo_dirs, ensure_can_sync, stage
+from mentorjournal.git.writes import _repo_dirs, ensure_can_sync, stage, trial_index
 
 if TYPE_CHECKING:
     from mentorjournal.model import Finding
@@ -115,7 +115,6 @@ def _unmerged(repo: Path) -> dict[str, str]:
 
 def commit_findings(journal_root: Path, commit: str) -> list[Finding]:
     """What `mj validate --staged` would say of the journal as `commit` holds it."""
-    from mentorjournal.git.writes import trial_index
     from mentorjournal.index.stagedcheck import staged_findings
 
     with trial_index(journal_root, copy=False):

@@ -21,10 +21,8 @@ line, stay a conflict for a person to decide.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -34,7 +32,6 @@ from typing import Any
 from mentorjournal.errors import MjError
 from mentorjournal.git import gitrepo
 from mentorjournal.git.hook import ENTRY
-from mentorjournal.index import gitstate
 
 NAME = "mentorjournal"
 ATTRIBUTE = f"*.md merge={NAME}"
@@ -67,20 +64,11 @@ def configure(repo: Path) -> None:
 def add_attribute(journal_root: Path) -> bool:
     """Add the driver's line to the journal's `.gitattributes` through the one writer;
     True when it was written."""
-    from mentorjournal.edit.writer import create_new, rewrite
+    from mentorjournal.edit.writer import add_line
 
+    line = ATTRIBUTE.encode()
     path = journal_root / ".gitattributes"
-    line = ATTRIBUTE.encode() + b"\n"
-    if not os.path.lexists(path):
-        create_new(path, line, root=journal_root)
-        return True
-
-    def added(data: bytes) -> tuple[bytes, bool]:
-        if ATTRIBUTE.encode() in data.splitlines():
-            return data, False
-        return data + (b"" if not data or data.endswith(b"\n") else b"\n") + line, True
-
-    return rewrite(journal_root, path, added)
+    return add_line(journal_root, path, line + b"\n", lambda data: line in data.splitlines())
 
 
 # --------------------------------------------------------------------------- merging
@@ -365,10 +353,9 @@ def _git_merge_file(
         for path, data in zip(paths, (ours, base, theirs), strict=True):
             Path(path).write_bytes(data)
         labels = ["-L", "yours", "-L", "base", "-L", "theirs"]
-        argv = ["git", *gitstate.SAFE, "merge-file", "-p", f"--marker-size={marker_size}"]
-        proc = subprocess.run([*argv, *labels, *paths], capture_output=True, check=False)
-    if proc.returncode < 0 or proc.returncode > 127:
-        raise MjError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace')}")
+        args = ["merge-file", "-p", f"--marker-size={marker_size}", *labels, *paths]
+        # Its exit code counts the conflicts, up to 127; above, git failed.
+        proc = gitrepo._run(Path(), args, ok_codes=range(128))
     return proc.returncode, proc.stdout
 
 

@@ -517,15 +517,6 @@ def test_staged_files_inside_a_hook_see_what_the_commit_records(tmp_path: Path, 
     assert dump.read_bytes() == (AGREEMENT + "committed edit\n").encode()
 
 
-def test_commit_with_nothing_staged_is_refused(tmp_path: Path) -> None:
-    repo = make_journal(tmp_path / "j")
-    write(repo, "agreement.md", AGREEMENT + "unstaged\n")
-    before = head(repo)
-    with pytest.raises(MjError, match="nothing to commit"):
-        commitwriter.commit(repo, "empty")
-    assert head(repo) == before
-
-
 def test_sync_merge_commit_says_what_it_merged(tmp_path: Path) -> None:
     shared = make_shared(tmp_path)
     commit_files(shared.mentor, {"sessions/2025-07-18-a.md": SESSION}, "a")
