@@ -72,8 +72,7 @@ def init(
         _echo(f"wrote   {path}")
     if result.git_initialised:
         _echo("git     initialised a repository")
-    no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
-    _echo(f"hook    {result.hook or no_hook}")
+    _echo(f"hook    {result.hook}")
     _echo("merge   driver set up: items and signatures edited on both sides merge by themselves")
     _echo(
         "\nNext: write the agreement's sections together (`mj validate` lists what is left), "

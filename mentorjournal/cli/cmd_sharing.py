@@ -48,8 +48,7 @@ def clone(ctx: click.Context, url: str, directory: Path | None) -> None:
 
     target, hook_path = remote.clone(url, directory, _state(ctx).directory)
     _echo(f"cloned {url} into {target}")
-    no_hook = "not installed (core.hooksPath is set); see `mj hook install --help`"
-    _echo(f"hook    {hook_path or no_hook}")
+    _echo(f"hook    {hook_path}")
     _echo("merge   driver set up: items and signatures edited on both sides merge by themselves")
     _echo(f"next    {remote.next_step(target)}")
 

@@ -24,7 +24,7 @@ _HANDLE = re.compile(r"[a-z][a-z0-9_.-]*")
 class Scaffolded:
     written: tuple[str, ...]
     git_initialised: bool
-    hook: Path | None
+    hook: Path | str  # where the hook went, or why it is not installed
 
 
 MODES = ("in-person", "video", "phone", "async", "mixed")
@@ -227,11 +227,7 @@ def scaffold(directory: Path, setup: Setup, today: dt.date) -> Scaffolded:
         writes.init_repo(directory)
         initialised = True
         top = directory.resolve()
-    hook_path: Path | None
-    try:
-        hook_path = hook.install(top)
-    except MjError:
-        hook_path = None  # core.hooksPath set: init succeeds, the CLI says how to install
+    hook_path = hook.install_or_say_why(top)  # init succeeds without it
     if mergedriver.add_attribute(directory):
         written.append(".gitattributes")
     mergedriver.configure(top)

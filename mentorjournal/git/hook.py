@@ -34,7 +34,15 @@ from mentorjournal.git.setupcheck import FRAMEWORK_MARK, MARKER
 # its place. -P (Python 3.11) leaves it off; -c also skips runpy (~1.3 ms).
 ENTRY = 'import sys; sys.argv[0] = "mj"; from mentorjournal.cli.fastpath import main; main()'
 
-__all__ = ["MARKER", "hook_run_targets", "install", "is_ours", "render_script", "uninstall"]
+__all__ = [
+    "MARKER",
+    "hook_run_targets",
+    "install",
+    "install_or_say_why",
+    "is_ours",
+    "render_script",
+    "uninstall",
+]
 
 HOOK_NAME = "pre-commit"
 # Where the pre-commit framework keeps the hook it replaced, and runs it from.
@@ -179,7 +187,7 @@ def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | No
     top = _toplevel(repo_root)
     hooks_path = gitrepo._config(top, "core.hooksPath")
     if hooks_path and not force_hooks_path:
-        raise MjError(
+        raise HooksPathSet(
             f"core.hooksPath is set to {hooks_path!r}, so git runs hooks from there and "
             "another tool probably manages them. Either add `mj validate --staged` to that "
             "tool's pre-commit hook, or install mj's hook there anyway with "
@@ -187,16 +195,39 @@ def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | No
             "first), or `git config --unset core.hooksPath` and run `mj hook install` again."
         )
     hook = gitrepo.hooks_dir(top) / HOOK_NAME
-    _migrate(hook)
-    target = hook.with_name(LEGACY) if _is_framework(hook) else hook
-    content = render_script(python or sys.executable).encode()
-    if is_ours(target):
-        if target.read_bytes() == content and os.access(target, os.X_OK):
-            return target
-    elif os.path.lexists(target):
-        _keep(target, hook.with_name(KEPT))
-    _write_executable(target, content)
+    try:
+        _migrate(hook)
+        target = hook.with_name(LEGACY) if _is_framework(hook) else hook
+        content = render_script(python or sys.executable).encode()
+        if is_ours(target):
+            if target.read_bytes() == content and os.access(target, os.X_OK):
+                return target
+        elif os.path.lexists(target):
+            _keep(target, hook.with_name(KEPT))
+        _write_executable(target, content)
+    except OSError as exc:  # .git/hooks a file, a read-only folder, a full disk
+        folder = hook.parent.is_dir() or not os.path.lexists(hook.parent)
+        raise MjError(
+            f"could not write git's pre-commit hook in {hook.parent}: "
+            f"{exc.strerror if folder else 'it is not a folder'}. "
+            "Put that right, then run `mj hook install`."
+        ) from None
     return target
+
+
+class HooksPathSet(MjError):
+    """core.hooksPath names where git runs hooks from: another tool's, most likely."""
+
+
+def install_or_say_why(top: Path) -> Path | str:
+    """For `mj init` and `mj clone`, which go on without the hook: where it went, or
+    what to say instead of the path."""
+    try:
+        return install(top)
+    except HooksPathSet:
+        return "not installed (core.hooksPath is set); see `mj hook install --help`"
+    except MjError as exc:
+        return f"not installed: {exc}"
 
 
 def _candidate_hooks(top: Path) -> list[Path]:

@@ -65,10 +65,10 @@ def choose_remote(repo: Path) -> str:
     )
 
 
-def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | None]:
+def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | str]:
     """`git clone URL [DIR]`, then set the clone up as `mj init` does: the pre-commit hook
-    and the merge driver. Returns the new working tree and the hook (None when
-    core.hooksPath is set, as for `mj init`)."""
+    and the merge driver. Returns the new working tree and the hook (or why it is
+    not installed, as for `mj init`)."""
     from mentorjournal.git import hook, mergedriver
 
     check_ref_value(url, "address")
@@ -84,10 +84,7 @@ def clone(url: str, directory: Path | None, cwd: Path) -> tuple[Path, Path | Non
     mergedriver.configure(target)
     if head_commit(target) is not None:  # else a checkout to come would trip on the file
         mergedriver.add_attribute(target)  # a journal started before mj had the driver
-    try:
-        return target, hook.install(target)
-    except MjError:
-        return target, None
+    return target, hook.install_or_say_why(target)
 
 
 def next_step(clone: Path) -> str:

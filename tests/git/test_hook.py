@@ -224,6 +224,23 @@ def test_outside_a_repository_is_refused(tmp_path: Path) -> None:
         hook.install(tmp_path)
 
 
+def test_a_hooks_folder_that_cannot_be_written_is_said_not_a_traceback(tmp_path: Path) -> None:
+    # Found in session 14: .git/hooks a file gave FileExistsError's traceback from
+    # `mj hook install`, and `mj init` said "core.hooksPath is set", which it was not.
+    repo = tmp_path / "j"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.rmtree(repo / ".git" / "hooks", ignore_errors=True)
+    (repo / ".git" / "hooks").write_text("")
+    result = mj("hook", "install", cwd=repo)
+    said = f"could not write git's pre-commit hook in {repo / '.git' / 'hooks'}: it is not a folder"
+    assert result.exit_code == 1 and said in result.output
+    assert "Traceback" not in result.output
+    result = mj("init", "--mentor", "ben", "--mentee", "ana", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert f"hook    not installed: {said}" in result.output
+    assert (repo / "agreement.md").is_file() and (repo / ".git" / "hooks").is_file()
+
+
 # --------------------------------------------------------------------------- core.hooksPath
 
 
