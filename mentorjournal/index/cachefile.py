@@ -93,6 +93,14 @@ def cache_path(root: str, git_dir: str | None, name: str) -> str:
     return os.path.join(user_cache_dir(), f"{name}-{key}.marshal")
 
 
+def beside(where: str, part: str) -> str:
+    """The file beside the cache file ``where`` (``name-<key>.marshal``) that holds its
+    ``part``: ``name-part-<key>.marshal``."""
+    folder, file_name = os.path.split(where)
+    name, _, rest = file_name.partition("-")
+    return os.path.join(folder, f"{name}-{part}-{rest}")
+
+
 def open_cache(where: str) -> BinaryIO | None:
     """A cache file open for reading; None when it is missing, unreadable or not a
     regular file (a FIFO put there must not hang mj: it is opened without blocking,

@@ -33,8 +33,7 @@ def read(where: str, fingerprint: str) -> tuple[dict[str, Stored], dict[str, Sto
 
 
 def _beside(where: str) -> str:
-    path = Path(where)
-    return str(path.with_name(path.name.replace("cache-", "cache-added-", 1)))
+    return cachefile.beside(where, "added")
 
 
 def write(
