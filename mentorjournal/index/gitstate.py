@@ -202,11 +202,9 @@ def operation_in_progress(git_dir: str) -> tuple[str, str] | None:
     def there(name: str) -> bool:
         return os.path.exists(os.path.join(git_dir, name))
 
-    if there("rebase-merge"):
-        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
-    if there("rebase-apply"):
-        if there(os.path.join("rebase-apply", "applying")):
-            return ("a `git am`", "`git am --continue` or `git am --abort`")
+    if there(os.path.join("rebase-apply", "applying")):
+        return ("a `git am`", "`git am --continue` or `git am --abort`")
+    if there("rebase-merge") or there("rebase-apply"):
         return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
     if there("MERGE_HEAD"):
         return (

@@ -44,8 +44,7 @@ def findings(
     program's pairs, ``program.pairs_given``)."""
     if given is None or mark is None:
         mark = gitstate.history_mark(str(root))  # signatures read the agreement's history
-    args = (mark,)
-    rows, names, documents = store.view(root, "findings", args, _findings_rows, tuple, given)
+    rows, names, documents = store.view(root, "findings", (mark,), _findings_rows, tuple, given)
     return [Finding(*row) for row in rows], list(names), documents
 
 
