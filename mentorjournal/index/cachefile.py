@@ -167,12 +167,17 @@ def store(where: str, data: bytes | Iterable[bytes | memoryview]) -> None:
                 handle.write(piece)
         os.replace(temp, where)
     except BaseException as stopped:
-        try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
-            os.remove(temp)
-        except OSError:
-            pass
+        discard(temp)
         if not isinstance(stopped, OSError):
             raise
+
+
+def discard(where: str) -> None:
+    """Remove a cache file if it is there; one that cannot be removed only costs speed."""
+    try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
+        os.remove(where)
+    except OSError:
+        pass
 
 
 # Entries a part of a framed cache file holds (``framed_dict``).

@@ -8,8 +8,6 @@ to a small file beside it (``cache-added-*``) until there are many.
 
 from __future__ import annotations
 
-from contextlib import suppress
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mentorjournal.index import cachefile
@@ -47,5 +45,4 @@ def write(
         cachefile.store(_beside(where), cachefile.framed_dict(fingerprint, added))
         return
     cachefile.store(where, cachefile.framed_dict(fingerprint, current))
-    with suppress(OSError):  # a cache that cannot be written only costs speed
-        Path(_beside(where)).unlink(missing_ok=True)  # its records are in the whole file now
+    cachefile.discard(_beside(where))  # its records are in the whole file now

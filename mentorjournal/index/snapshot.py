@@ -214,10 +214,7 @@ class Snapshot:
 
     def forget(self) -> None:
         """Found damaged after it was read as fresh: no later run may take it for one."""
-        try:  # noqa: SIM105 (contextlib is not imported on mj status's fast path)
-            os.remove(self._where)
-        except OSError:
-            pass  # a cache that cannot be changed only costs speed
+        cachefile.discard(self._where)
 
     @classmethod
     def read(cls, where: str) -> Snapshot | None:
