@@ -249,16 +249,12 @@ def _read_codes(path: str) -> dict[str, Kept] | None:
         return None
     if not isinstance(codes, dict) or sorted(codes) != sorted(KINDS):
         return None
-    for entry in codes.values():
-        if not (
-            isinstance(entry, tuple)
-            and len(entry) == 3
-            and isinstance(entry[0], str)
-            and isinstance(entry[1], CodeType)
-            and isinstance(entry[2], dict)
-        ):
-            return None
-    return codes
+    shapes = (str, CodeType, dict)  # a Kept: the validator's name, its code, the schema
+    kept = all(
+        isinstance(entry, tuple) and len(entry) == 3 and all(map(isinstance, entry, shapes))
+        for entry in codes.values()
+    )
+    return codes if kept else None
 
 
 # ---------------------------------------------------------------- known keys
