@@ -162,13 +162,9 @@ class Rejected(ValueError):
 _EXCEPTIONS = {"JsonSchemaValueException", "JsonSchemaValuesException"}
 
 
-def load_validators(cache_dir: str | None) -> dict[str, Callable[[Any], Any]]:
-    """A validator per kind, from code fastjsonschema generates: kept in ``cache_dir``,
-    else made now (and kept there for the next run, unless ``cache_dir`` is None)."""
-    return {kind: _run(kind, kept) for kind, kept in _codes(cache_dir).items()}
-
-
 def _codes(cache_dir: str | None) -> dict[str, Kept]:
+    """The generated code of every kind: kept in ``cache_dir``, else made now (and kept
+    there for the next run, unless ``cache_dir`` is None)."""
     path = None if cache_dir is None else code_cache_path(cache_dir)
     codes = None if path is None else _read_codes(path)
     if codes is None:
@@ -253,16 +249,12 @@ def _read_codes(path: str) -> dict[str, Kept] | None:
         return None
     if not isinstance(codes, dict) or sorted(codes) != sorted(KINDS):
         return None
-    for entry in codes.values():
-        if not (
-            isinstance(entry, tuple)
-            and len(entry) == 3
-            and isinstance(entry[0], str)
-            and isinstance(entry[1], CodeType)
-            and isinstance(entry[2], dict)
-        ):
-            return None
-    return codes
+    shapes = (str, CodeType, dict)  # a Kept: the validator's name, its code, the schema
+    kept = all(
+        isinstance(entry, tuple) and len(entry) == 3 and all(map(isinstance, entry, shapes))
+        for entry in codes.values()
+    )
+    return codes if kept else None
 
 
 # ---------------------------------------------------------------- known keys

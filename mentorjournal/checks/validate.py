@@ -256,16 +256,10 @@ def _agreement_checks(agreement: Document, root: str) -> list[Finding]:
             message = f"{key} {value} is before start {start}"
             found.append(Finding(agreement.path, line, column, "error", "date-order", message))
     mentor, mentee = (meta.get(role) for role in ("mentor", "mentee"))
-    if (
-        isinstance(mentor, dict)
-        and isinstance(mentee, dict)
-        and isinstance(mentor.get("handle"), str)
-        and mentor.get("handle") == mentee.get("handle")
-    ):
+    handle = mentor.get("handle") if isinstance(mentor, dict) else None
+    if isinstance(handle, str) and isinstance(mentee, dict) and mentee.get("handle") == handle:
         line, column = agreement.position(("mentee", "handle"))
-        message = (
-            f"{mentee.get('handle')!r} is already the mentor: mentor and mentee are two people"
-        )
+        message = f"{handle!r} is already the mentor: mentor and mentee are two people"
         found.append(Finding(agreement.path, line, column, "error", "duplicate-person", message))
     from mentorjournal.checks.signatures import signature_findings  # hashlib: agreement only
 

@@ -237,10 +237,7 @@ def _conflict_lines(lines: list[str]) -> list[int]:
     found: list[int] = []
     inside = False
     for number, line in enumerate(lines, start=1):
-        if not line or line[0] not in "<>|=":
-            continue
-        match = _CONFLICT.match(line)
-        if not match:
+        if not line or line[0] not in "<>|=" or not _CONFLICT.match(line):
             continue
         if line[0] == "<":
             inside = True

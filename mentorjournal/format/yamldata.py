@@ -56,14 +56,8 @@ if TYPE_CHECKING:
 MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 _BREAKS = "\x85\u2028\u2029"  # line breaks to YAML 1.1, not to us (nor CR: see load)
 _PLAIN_TAGS = (None, "!")  # no tag, or the non-specific one: resolved as if untagged

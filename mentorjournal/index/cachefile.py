@@ -93,6 +93,14 @@ def cache_path(root: str, git_dir: str | None, name: str) -> str:
     return os.path.join(user_cache_dir(), f"{name}-{key}.marshal")
 
 
+def beside(where: str, part: str) -> str:
+    """The file beside the cache file ``where`` (``name-<key>.marshal``) that holds its
+    ``part``: ``name-part-<key>.marshal``."""
+    folder, file_name = os.path.split(where)
+    name, _, rest = file_name.partition("-")
+    return os.path.join(folder, f"{name}-{part}-{rest}")
+
+
 def open_cache(where: str) -> BinaryIO | None:
     """A cache file open for reading; None when it is missing, unreadable or not a
     regular file (a FIFO put there must not hang mj: it is opened without blocking,
@@ -159,12 +167,17 @@ def store(where: str, data: bytes | Iterable[bytes | memoryview]) -> None:
                 handle.write(piece)
         os.replace(temp, where)
     except BaseException as stopped:
-        try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
-            os.remove(temp)
-        except OSError:
-            pass
+        discard(temp)
         if not isinstance(stopped, OSError):
             raise
+
+
+def discard(where: str) -> None:
+    """Remove a cache file if it is there; one that cannot be removed only costs speed."""
+    try:  # noqa: SIM105  (contextlib is not imported on mj status's fast path)
+        os.remove(where)
+    except OSError:
+        pass
 
 
 # Entries a part of a framed cache file holds (``framed_dict``).

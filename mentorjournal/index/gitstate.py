@@ -202,11 +202,9 @@ def operation_in_progress(git_dir: str) -> tuple[str, str] | None:
     def there(name: str) -> bool:
         return os.path.exists(os.path.join(git_dir, name))
 
-    if there("rebase-merge"):
-        return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
-    if there("rebase-apply"):
-        if there(os.path.join("rebase-apply", "applying")):
-            return ("a `git am`", "`git am --continue` or `git am --abort`")
+    if there(os.path.join("rebase-apply", "applying")):
+        return ("a `git am`", "`git am --continue` or `git am --abort`")
+    if there("rebase-merge") or there("rebase-apply"):
         return ("a rebase", "`git rebase --continue` or `git rebase --abort`")
     if there("MERGE_HEAD"):
         return (
@@ -355,9 +353,14 @@ def has_links(listed: bytes) -> bool:
 def parse_status(output: bytes, root: str, top: str) -> set[str]:
     """Journal-relative paths named by ``git status --porcelain -z``."""
     # ls-files names paths from the journal; status from the top of the work tree.
-    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
-    prefix = "" if prefix == "." else prefix + "/"
+    prefix = relative_prefix(root, top)
     return {path.removeprefix(prefix) for _, path, _ in status_records(output)}
+
+
+def relative_prefix(root: str, top: str) -> str:
+    """``root`` relative to the top of its work tree ``top``, "" or ending in "/"."""
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
+    return "" if prefix == "." else prefix + "/"
 
 
 def status_records(output: bytes) -> list[tuple[str, str, str | None]]:

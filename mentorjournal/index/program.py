@@ -65,8 +65,7 @@ def view(directory: str, name: str, key: str, compute: Callable[[list[Any]], str
     pairs, generation, where, orphans = _refresh(directory)
     output = None
     if where is not None:
-        folder, file_name = os.path.split(where)
-        output = os.path.join(folder, file_name.replace("program-", f"program-{name}-", 1))
+        output = cachefile.beside(where, name)
         try:
             tag, kept_generation, kept_key, text = marshal.loads(cachefile.load(output))
             if (tag, kept_generation, kept_key) == (_TAG, generation, key):
@@ -91,8 +90,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, Lost]:
     location = gitstate.git_location(root)
     if location is None:
         alone = layout.find_journals(root)
-        lost = alone.outside
-        return _load(dict.fromkeys(alone.paths), root, "", None), b"", None, lost
+        return _load(dict.fromkeys(alone.paths), root, "", None), b"", None, alone.outside
     common_dir, worktree_dir, top = location
     running = gitstate.changed_files(root)  # runs on another core meanwhile
     checksum = gitstate.index_checksum(worktree_dir)
@@ -111,7 +109,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, Lost]:
     if changed_raw is None or (listing_git is not None and listed is None):
         return _load(dict.fromkeys(roots), root, top, None), b"", None, lost  # git failed
     records = gitstate.status_records(changed_raw)
-    prefix = _prefix(root, top)
+    prefix = gitstate.relative_prefix(root, top)
     split = _split(listed, roots) if listed is not None else None
     # Taken before any pair is read: a commit meanwhile is seen on the next run.
     keyed = any(entry[6] is not None for entry in entries.values())
@@ -158,8 +156,7 @@ def _refresh(root: str) -> tuple[dict[str, Entry], bytes, str | None, Lost]:
         generation = os.urandom(8)  # retires the kept outputs
     changed = fresh or remarked or checksum != old_checksum or rewalked
     if keep and (changed or set(current) != set(entries)):
-        outside = journals.outside
-        listing: tuple[Any, ...] = (journals.paths, outside, journals.dirs, journals.started_ns)
+        listing = (journals.paths, journals.outside, journals.dirs, journals.started_ns)
         state = (_TAG, cachefile.fingerprint(), generation, checksum, listing, current)
         cachefile.store(where, marshal.dumps(state))
     return current, generation, where if keep else None, lost
@@ -206,12 +203,6 @@ def _unsettled(root: str, pair: str, entry: Entry | None) -> bool:
     if entry is None or entry[5]:
         return True
     return not layout.Listing([], [], entry[1], entry[2]).still_valid(os.path.join(root, pair))
-
-
-def _prefix(root: str, top: str) -> str:
-    """``root`` relative to the top of the work tree, "" or ending in "/"."""
-    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
-    return "" if prefix == "." else prefix + "/"
 
 
 def _owner(path: str, roots: set[str]) -> str | None:
@@ -295,11 +286,8 @@ def pairs_given(root: str, pairs: list[str]) -> tuple[dict[str, Given], str | No
     changed, listed = running.output(), listing.output()
     if changed is None or listed is None:
         return dict.fromkeys(pairs), None
-    records, prefix, split = (
-        gitstate.status_records(changed),
-        _prefix(root, top),
-        _split(listed, set(pairs)),
-    )
+    records, prefix = gitstate.status_records(changed), gitstate.relative_prefix(root, top)
+    split = _split(listed, set(pairs))
     given: dict[str, Given] = {}
     for pair in pairs:
         own = gitstate.git_location(os.path.join(root, pair))

@@ -8,8 +8,6 @@ to a small file beside it (``cache-added-*``) until there are many.
 
 from __future__ import annotations
 
-from contextlib import suppress
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mentorjournal.index import cachefile
@@ -33,8 +31,7 @@ def read(where: str, fingerprint: str) -> tuple[dict[str, Stored], dict[str, Sto
 
 
 def _beside(where: str) -> str:
-    path = Path(where)
-    return str(path.with_name(path.name.replace("cache-", "cache-added-", 1)))
+    return cachefile.beside(where, "added")
 
 
 def write(
@@ -48,5 +45,4 @@ def write(
         cachefile.store(_beside(where), cachefile.framed_dict(fingerprint, added))
         return
     cachefile.store(where, cachefile.framed_dict(fingerprint, current))
-    with suppress(OSError):  # a cache that cannot be written only costs speed
-        Path(_beside(where)).unlink(missing_ok=True)  # its records are in the whole file now
+    cachefile.discard(_beside(where))  # its records are in the whole file now

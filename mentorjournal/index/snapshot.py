@@ -116,7 +116,7 @@ class Snapshot:
         if self._body is None:
             try:
                 tag, mark, generation, dates, tally, firsts, pieces = read_pieces_file(
-                    cachefile.mapped(_part(self._where, "body"))
+                    cachefile.mapped(self._part("body"))
                 )
                 records, counts, ids, (paths,), runs = pieces
                 if len(tally) != 2:
@@ -142,9 +142,7 @@ class Snapshot:
     def _replay(self) -> None:
         """Apply the delta file: the records that changed since the body was written."""
         try:
-            tag, base, generation, delta = marshal.loads(
-                cachefile.load(_part(self._where, "delta"))
-            )
+            tag, base, generation, delta = marshal.loads(cachefile.load(self._part("delta")))
         except (EOFError, ValueError, TypeError) as damaged:
             raise ValueError("no snapshot delta") from damaged
         if (tag, base, generation) != (_TAG, self._base, self.generation):
@@ -199,7 +197,7 @@ class Snapshot:
         mark = cachefile.fingerprint()
         if self._base is not None and len(self._delta) <= _MOST_DELTA:
             delta = (_TAG, self._base, self.generation, self._delta)
-            cachefile.store(_part(self._where, "delta"), marshal.dumps(delta))
+            cachefile.store(self._part("delta"), marshal.dumps(delta))
         else:
             if self._paths_changed:
                 paths = marshal.dumps(tuple(sorted(self.known_paths())))
@@ -208,7 +206,7 @@ class Snapshot:
             firsts, runs = order.pack()
             pieces = (records.pack(), counts.pack(), ids.pack(), (paths,), runs)
             facts = (_TAG, mark, self.generation, dates, tuple(tally), firsts)
-            cachefile.store(_part(self._where, "body"), pieces_file(facts, pieces))
+            cachefile.store(self._part("body"), pieces_file(facts, pieces))
             self._base, self._delta = self.generation, {}
         head = (self.checksum, self.dirs, self.started_ns, self.facts, self.watch, self.errors)
         data = (_TAG, mark, self.generation, (*head, self._base))
@@ -216,10 +214,7 @@ class Snapshot:
 
     def forget(self) -> None:
         """Found damaged after it was read as fresh: no later run may take it for one."""
-        try:  # noqa: SIM105 (contextlib is not imported on mj status's fast path)
-            os.remove(self._where)
-        except OSError:
-            pass  # a cache that cannot be changed only costs speed
+        cachefile.discard(self._where)
 
     @classmethod
     def read(cls, where: str) -> Snapshot | None:
@@ -267,7 +262,7 @@ class Snapshot:
     def kept_output(self, kind: str, key: str) -> str | None:
         """The output of `mj status` kept for this generation and ``key``, if any."""
         try:
-            tag, generation, kept_key, text = marshal.loads(cachefile.load(self._output(kind)))
+            tag, generation, kept_key, text = marshal.loads(cachefile.load(self._part(kind)))
         except (EOFError, ValueError, TypeError):
             return None
         if (tag, generation, kept_key) != (_TAG, self.generation, key):
@@ -275,11 +270,11 @@ class Snapshot:
         return text if isinstance(text, str) else None
 
     def keep_output(self, kind: str, key: str, text: str) -> None:
-        cachefile.store(self._output(kind), marshal.dumps((_TAG, self.generation, key, text)))
+        cachefile.store(self._part(kind), marshal.dumps((_TAG, self.generation, key, text)))
 
-    def _output(self, kind: str) -> str:
-        folder, name = os.path.split(self._where)
-        return os.path.join(folder, name.replace("status-", f"status-{kind}-", 1))
+    def _part(self, part: str) -> str:
+        """The file beside the head that holds ``part`` (body, delta, a kept output)."""
+        return cachefile.beside(self._where, part)
 
     def replace(self, path: str, old: Record | None, new: Record | None) -> None:
         """Swap one file's record, in the head, the body and the delta; ValueError
@@ -374,12 +369,6 @@ _ID_SHARDS = 256  # ~140 short ids each
 
 def _where(root: str, git_dir: str) -> str:
     return cachefile.cache_path(root, git_dir, "status")
-
-
-def _part(where: str, part: str) -> str:
-    """The file beside the head at ``where`` that holds ``part`` (body, delta)."""
-    folder, name = os.path.split(where)
-    return os.path.join(folder, name.replace("status-", f"status-{part}-", 1))
 
 
 def _ids_still_unique(counts: Shelf, old: tuple[str, ...], new: tuple[str, ...]) -> bool:

@@ -96,13 +96,8 @@ def staged_check(root: Path) -> tuple[list[Finding], int, bool]:
     folder (the fast check answers only then; the full one does not say)."""
     from mentorjournal.model import Finding
 
-    if os.environ.get("MJ_NO_CACHE"):
-        from mentorjournal.checks.validate import validate
-        from mentorjournal.index.store import load_cached
-
-        journal = load_cached(root, staged=True)
-        return validate(journal), len(journal.documents), False
-    checked = check_staged(str(root))
+    keep = not os.environ.get("MJ_NO_CACHE")
+    checked = check_staged(str(root)) if keep else None
     if checked is not None:
         rows, count = checked
         return [Finding(*row) for row in rows], count, True  # type: ignore[arg-type]
@@ -113,10 +108,11 @@ def staged_check(root: Path) -> tuple[list[Finding], int, bool]:
 
     loaded = load(root, staged=True)
     # Taken before validate reads the history: a commit meanwhile is seen next time.
-    keyed = reads_history(loaded.journal.agreement)
+    keyed = keep and reads_history(loaded.journal.agreement)
     judged = gitstate.history_mark(str(root)) if keyed else None
     findings = validate(loaded.journal)
-    save(str(root), loaded, findings, judged)
+    if keep:
+        save(str(root), loaded, findings, judged)
     return findings, len(loaded.journal.documents), False
 
 
@@ -134,17 +130,15 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         findings: dict[str, tuple[FindingRow, ...]]
         folders: list[str]
         findings, documents, folders = summary
+        if (tag, mark) != (_TAG, cachefile.fingerprint()):
+            raise ValueError("another mj's snapshot")
+        if not isinstance(listed_before, bytes | None) or not isinstance(findings, dict):
+            raise TypeError("a damaged snapshot")
+        _, _, judged = context if isinstance(context, tuple) else ()
     except (OSError, EOFError, ValueError, TypeError):
         listing.output()
-        return None
-    if not isinstance(listed_before, bytes | None):
-        listing.output()
-        return None  # a damaged snapshot: the full check writes a new one
-    judged = context[2] if isinstance(context, tuple) and len(context) == 3 else None
+        return None  # missing, damaged or another mj's: the full check writes a new one
     history = gitstate.history_mark(root) if judged is not None else None  # git lists meanwhile
-    if (tag, mark) != (_TAG, cachefile.fingerprint()):
-        listing.output()
-        return None
     # Also while git lists: what checking a staged note takes (~20 ms to import, and a
     # commit nearly always stages one), rather than after waiting for the listing.
     from mentorjournal.checks import crossfile, filecheck  # noqa: F401
@@ -160,8 +154,6 @@ def check_staged(root: str) -> tuple[list[Row], int] | None:
         return None  # staged symlinks or private notes, a merge: the full check refuses them
     if b"/agreement.md\0" in fresh:
         return None  # another journal in a folder: its files are not this check's to pass
-    if not isinstance(findings, dict) or not isinstance(context, tuple) or len(context) != 3:
-        return None
     # A journal nested in a folder of this one takes that folder's files away.
     if any(os.path.exists(os.path.join(root, folder, layout.AGREEMENT)) for folder in folders):
         return None
@@ -329,8 +321,7 @@ def _update(
     for path in removed:
         files.put(path, None)
         findings.pop(path, None)
-    counted = [old[1] for old in before.values() if old is not None]
-    return len(changed) - sum(counted)
+    return len(changed) - sum(old[1] for old in before.values() if old is not None)
 
 
 def _read_staged(root: str, staged: dict[str, str]) -> dict[str, bytes]:

@@ -90,15 +90,6 @@ def _parse_many(root: str, trusted: int, jobs: list[Job]) -> bytes:
     return marshal.dumps([_record(root, path, given, trusted) for path, given in jobs])
 
 
-# ---------------------------------------------------------------- storage
-
-
-def cache_file(root: Path) -> Path:
-    """Where the parse cache of the journal at ``root`` lives."""
-    location = gitstate.git_location(str(root))
-    return Path(cachefile.cache_path(str(root), location[0] if location else None, "cache"))
-
-
 # ---------------------------------------------------------------- loading
 
 

@@ -239,16 +239,12 @@ def _staged_private(root: Path, blobs: dict[str, str]) -> list[Finding]:
     """A file under private/ in the index would be shared by the next commit or push."""
     from mentorjournal.model import Finding
 
+    said = (
+        "a private note is in the index: private/ notes are one person's and are never "
+        "shared; unstage it (the file stays) with `git rm --cached -- {}`"
+    )
     return [
-        Finding(
-            path,
-            1,
-            1,
-            "error",
-            "private-staged",
-            "a private note is in the index: private/ notes are one person's and are never "
-            f"shared; unstage it (the file stays) with `git rm --cached -- {path}`",
-        )
+        Finding(path, 1, 1, "error", "private-staged", said.format(path))
         for path in sorted(blobs)
         if path.startswith("private/") and layout.in_journal(str(root), path)
     ]

@@ -44,8 +44,7 @@ def findings(
     program's pairs, ``program.pairs_given``)."""
     if given is None or mark is None:
         mark = gitstate.history_mark(str(root))  # signatures read the agreement's history
-    args = (mark,)
-    rows, names, documents = store.view(root, "findings", args, _findings_rows, tuple, given)
+    rows, names, documents = store.view(root, "findings", (mark,), _findings_rows, tuple, given)
     return [Finding(*row) for row in rows], list(names), documents
 
 
@@ -78,7 +77,7 @@ def open_items(
     id starts with ``prefix`` (any case); None when the snapshot cannot answer and the
     whole journal must. A prefix of two characters or more reads only the notes that
     hold such ids, not every open item."""
-    found = _named(root, prefix, named)
+    found = cachefile.without_collector(lambda: _items_named(root, prefix, named))
     return found[0] if found else None
 
 
@@ -88,13 +87,9 @@ def named_items(root: Path, prefix: str) -> tuple[list[ActionItem], set[str] | N
     `mj done a1b2` must read rather than the whole journal; None when such an item's
     short id is shared: its id is lengthened journal-wide). None when the snapshot
     cannot answer."""
-    return _named(root, prefix, None) if len(prefix) >= 2 else None
-
-
-def _named(
-    root: Path, prefix: str, named: Callable[[str, str], bool] | None
-) -> tuple[list[ActionItem], set[str] | None] | None:
-    return cachefile.without_collector(lambda: _items_named(root, prefix, named))
+    if len(prefix) < 2:
+        return None
+    return cachefile.without_collector(lambda: _items_named(root, prefix, None))
 
 
 def _items_named(

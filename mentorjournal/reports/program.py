@@ -205,7 +205,7 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
     from mentorjournal.checks.validate import lost_pair, no_agreement
     from mentorjournal.errors import MjError
     from mentorjournal.git import gitrepo
-    from mentorjournal.index.program import _prefix
+    from mentorjournal.index.gitstate import relative_prefix
 
     if staged:
         from mentorjournal.git.hook import hook_run_targets
@@ -236,7 +236,7 @@ def program_findings(directory: Path, staged: bool) -> tuple[list[Finding], int]
         results.append((directory, lost, 0))
     listed: list[Finding] = []
     for root, findings, _ in results:
-        prefix = _prefix(str(root), str(directory))
+        prefix = relative_prefix(str(root), str(directory))
         listed += [replace(finding, path=prefix + finding.path) for finding in findings]
     return listed, sum(checked for *_, checked in results)
 

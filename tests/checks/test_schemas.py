@@ -278,16 +278,21 @@ def test_a_final_newline_in_a_file_is_no_finding_on_either_path(journal: Path) -
 # ---------------------------------------------------------------- the cached code
 
 
+def load_validators(cache_dir: str | None) -> dict[str, Any]:
+    """A validator per kind, as ``is_valid`` makes them (from ``cache_dir``, None: none)."""
+    return {kind: schemas._run(kind, kept) for kind, kept in schemas._codes(cache_dir).items()}
+
+
 def code_names(validators: dict[str, Any]) -> set[str]:
     """Where each validator's code came from (``compile`` may wrap it in a partial)."""
     return {getattr(check, "func", check).__code__.co_filename for check in validators.values()}
 
 
 def test_generated_code_is_kept_and_used_next_time(tmp_path: Path) -> None:
-    made = schemas.load_validators(str(tmp_path))
+    made = load_validators(str(tmp_path))
     path = Path(schemas.code_cache_path(str(tmp_path)))
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
-    kept = schemas.load_validators(str(tmp_path))
+    kept = load_validators(str(tmp_path))
     assert code_names(kept) == {f"<fastjsonschema: {kind}.schema.json>" for kind in KINDS}
     metas = [dict(FULL[kind]) for kind in KINDS] + [{}, {"date": "0000-01-01"}]
     for kind in KINDS:
@@ -316,16 +321,16 @@ def test_a_damaged_or_foreign_cache_file_is_made_again(tmp_path: Path) -> None:
         marshal.dumps((key, odd)),
     ):
         path.write_bytes(content)
-        validators = schemas.load_validators(str(tmp_path))
+        validators = load_validators(str(tmp_path))
         assert sorted(validators) == sorted(KINDS)
         assert path.read_bytes() != content
-        assert code_names(schemas.load_validators(str(tmp_path))) == {
+        assert code_names(load_validators(str(tmp_path))) == {
             f"<fastjsonschema: {kind}.schema.json>" for kind in KINDS
         }
 
 
 def test_no_cache_makes_the_code_in_memory(tmp_path: Path) -> None:
-    validators = schemas.load_validators(None)
+    validators = load_validators(None)
     assert sorted(validators) == sorted(KINDS)
     assert list(tmp_path.iterdir()) == []
 
@@ -368,7 +373,8 @@ def test_a_fifo_where_the_generated_code_is_kept_is_made_again(tmp_path: Path) -
     os.mkfifo(schemas.code_cache_path(str(cache)))
     code = (
         "import sys; from mentorjournal.checks import schemas;"
-        f"v = schemas.load_validators({str(cache)!r}); print(sorted(v))"
+        f"v = {{k: schemas._run(k, c) for k, c in schemas._codes({str(cache)!r}).items()}};"
+        "print(sorted(v))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True

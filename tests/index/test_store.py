@@ -14,7 +14,13 @@ from conftest import ROOT, mj
 from gitutil import git, make_repo
 
 from mentorjournal.digest import blob_id
-from mentorjournal.index.store import cache_file
+from mentorjournal.index import cachefile, gitstate
+
+
+def cache_file(root: Path) -> Path:
+    """Where the parse cache of the journal at ``root`` lives."""
+    location = gitstate.git_location(str(root))
+    return Path(cachefile.cache_path(str(root), location[0] if location else None, "cache"))
 
 
 def _generator() -> object:
