@@ -198,6 +198,11 @@ def terminal_width() -> int:
     return columns or 80
 
 
+def plural(count: int, word: str) -> str:
+    """``1 action``, ``2 actions``: never ``action(s)``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def errors_note(what: str) -> str:
     """What status and calendar say below their output when a file holds an error of its
     own (one that may keep its items from being read). No count: `mj validate` also
