@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -234,7 +234,7 @@ def _state(ctx: click.Context) -> State:
     return state
 
 
-def _show_findings(root: Path, findings: tuple[Finding, ...]) -> None:
+def _show_findings(findings: Sequence[Finding]) -> None:
     from mentorjournal.render.terminal import printable
 
     for f in findings[:20]:
@@ -258,14 +258,10 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _notice(root: Path) -> None:
-    """After a command that wrote: say so if this clone lacks mj's hook or merge driver
-    (through click, whose streams a test runner captures; not ``sys.stderr`` as the
-    fast path's ``commands.notice``)."""
-    from mentorjournal.git.setupcheck import missing_setup
+    """``commands.notice`` on the standard error of the moment (a test runner's too)."""
+    from mentorjournal.cli.commands import notice
 
-    line = missing_setup(root)
-    if line:
-        _echo(line, err=True)
+    notice(root, sys.stderr)
 
 
 def _print_or_write(base: Path, output: Path | None, text: str, data: bytes | None = None) -> None:

@@ -82,7 +82,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
                 _echo("merged; run `mj sync` to share it")
                 return
             _echo("merged, but the journal now has errors:", err=True)
-            _show_findings(root, tuple(errors))
+            _show_findings(errors)
             _echo("Fix them, `mj commit`, then `mj sync`.", err=True)
             ctx.exit(1)
         _echo("merged, but these files need you:")
@@ -116,7 +116,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
             "mj sync stopped before changing anything: the journal you would share has errors:",
             err=True,
         )
-        _show_findings(root, result.findings)
+        _show_findings(result.findings)
         _echo(
             "\nNothing was pushed and nothing here changed. Fix those lines, `mj commit`, "
             "then `mj sync` again.\nIf the errors are in the other side's notes, tell them, "
@@ -124,7 +124,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
             err=True,
         )
         ctx.exit(1)
-    from mentorjournal.reports.changes import plural
+    from mentorjournal.render.terminal import plural
 
     if result.pulled:
         _echo(f"pulled {plural(result.pulled, 'commit')} from {result.upstream}")
@@ -142,7 +142,7 @@ def sync(ctx: click.Context, start_merge: bool) -> None:
         _echo("nothing to push")
     if result.findings:
         _echo(f"\nthe work pulled from {result.upstream} has errors:", err=True)
-        _show_findings(root, result.findings)
+        _show_findings(result.findings)
         _echo("fix them (or ask the other side to), `mj commit`, then `mj sync`.", err=True)
         ctx.exit(1)
 

@@ -158,6 +158,7 @@ def notice(root: Path, err: TextIO) -> None:
         from mentorjournal.render.terminal import terminal_text
 
         err.write(terminal_text(line) + "\n")
+        err.flush()  # keeps its place before later stdout lines (a test runner buffers it)
 
 
 def commit(
@@ -172,7 +173,7 @@ def commit(
     and ``settings``: the journal's `git status` (``gitstate.STATUS``) and its commit
     settings (``gitstate.COMMIT_SETTINGS``), started while mj was imported."""
     from mentorjournal.git.committing import commit_journal, plan_commit
-    from mentorjournal.reports.changes import plural
+    from mentorjournal.render.terminal import plural
 
     plan = plan_commit(root, status)
     if plan.errors:

@@ -1,20 +1,15 @@
 """The fast path's side of the commands that ``commands.py`` runs for both entry points:
 ``mj done``, ``cancel``, ``reopen``, ``due``, ``add``, ``commit``, ``summary``,
 ``calendar``, ``new session`` and ``program``. Each parses its options as click would
-and returns None for anything unusual, which click then answers (``fastpath.run``).
+and returns None for anything unusual, which click then answers (``fastpath.run``); a
+refusal (MjError) is raised, and ``fastpath.run`` words it as click does.
 """
 
 from __future__ import annotations
 
 import os
 
-from mentorjournal.cli.fastpath import (
-    journal_root,
-    parse_dates,
-    parse_options,
-    refused,
-    say,
-)
+from mentorjournal.cli.fastpath import journal_root, parse_dates, parse_options, say
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~12 ms
 if TYPE_CHECKING:
@@ -35,13 +30,9 @@ def item(command: str, directory: str, args: list[str], out: TextIO, err: TextIO
     from pathlib import Path
 
     from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
 
     day = {"due": dates.get("--date"), "reopen": None}.get(command, dates["--today"])
-    try:
-        say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
-    except MjError as exc:
-        return refused(err, exc)
+    say(out, commands.item_command(Path(root), command, positional[0], day) + "\n")
     commands.notice(Path(root), err)
     return 0
 
@@ -67,13 +58,10 @@ def commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | N
     from mentorjournal.render.terminal import palette_for
 
     message = parsed[0].get("-m", parsed[0].get("--message"))
-    try:
-        said, refusal = commands.commit(Path(root), message, palette_for(out), status, settings)
-    except MjError as exc:
-        return refused(err, exc)
+    said, refusal = commands.commit(Path(root), message, palette_for(out), status, settings)
     say(out, said + "\n")
     if refusal:
-        return refused(err, MjError(refusal))
+        raise MjError(refusal)
     commands.notice(Path(root), err)
     return 0
 
@@ -89,20 +77,16 @@ def add(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None
     from pathlib import Path
 
     from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
 
-    try:
-        said, note = commands.add(
-            Path(root),
-            Path(directory),
-            text,
-            values.get("--owner"),
-            dates.get("--due"),
-            values.get("--goal"),
-            values.get("--to"),
-        )
-    except MjError as exc:
-        return refused(err, exc)
+    said, note = commands.add(
+        Path(root),
+        Path(directory),
+        text,
+        values.get("--owner"),
+        dates.get("--due"),
+        values.get("--goal"),
+        values.get("--to"),
+    )
     say(out, said + "\n")
     if note:
         say(err, note + "\n")
@@ -110,7 +94,7 @@ def add(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None
     return 0
 
 
-def summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+def summary(directory: str, args: list[str], out: TextIO) -> int | None:
     parsed = parse_options(args, ("--format", "--since", "--until", "--audience", "--today"))
     if parsed is None or parsed[1]:
         return None  # -o FILE and the rest: click answers those
@@ -129,16 +113,12 @@ def summary(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | 
         return None
     from pathlib import Path
 
-    from mentorjournal.errors import MjError
     from mentorjournal.render.terminal import Palette, palette_for
 
     colours = palette_for(out) if output_format == "text" else Palette(False)
-    try:
-        text, clean = commands.summary(
-            Path(root), output_format, today, since, until, audience, colours
-        )
-    except MjError as exc:
-        return refused(err, exc)
+    text, clean = commands.summary(
+        Path(root), output_format, today, since, until, audience, colours
+    )
     if colours.enabled != palette_for(out).enabled:
         clean = False  # judged for other colours than the gate's: the gate judges again
     say(out, text, clean=clean, ended=True)
@@ -164,14 +144,11 @@ def calendar(directory: str, args: list[str], out: TextIO, err: TextIO) -> int |
     from pathlib import Path
 
     from mentorjournal.cli import commands
-    from mentorjournal.errors import MjError
 
     try:
         text, errors, clean = commands.calendar(Path(root), audience, owner, today, at)
     except ValueError:
         return None  # reports.calendar.UnknownOwnerError, a usage error: click words it
-    except MjError as exc:
-        return refused(err, exc)
     if errors:
         from mentorjournal.render.terminal import errors_note
 
@@ -196,18 +173,13 @@ def new_session(directory: str, args: list[str], out: TextIO, err: TextIO) -> in
     assert day is not None
     from pathlib import Path
 
-    from mentorjournal.errors import MjError
-
-    try:
-        said = commands.new_session(Path(root), day, values.get("--slug"), kind)[1]
-    except MjError as exc:
-        return refused(err, exc)
+    said = commands.new_session(Path(root), day, values.get("--slug"), kind)[1]
     say(out, said + "\n")
     commands.notice(Path(root), err)
     return 0
 
 
-def program(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
+def program(directory: str, args: list[str], out: TextIO) -> int | None:
     parsed = parse_options(args, ("--format", "--today"))
     if parsed is None or len(parsed[1]) > 1:
         return None  # --repos, -o FILE and the rest: click answers those
@@ -219,13 +191,7 @@ def program(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | 
     output_format = values.get("--format", "text")
     if dates is None or not os.path.isdir(where) or output_format not in commands.PROGRAM_FORMATS:
         return None
-    from mentorjournal.errors import MjError
-
     today = dates["--today"]
     assert today is not None
-    try:
-        text = commands.program(where, output_format, today)
-    except MjError as exc:
-        return refused(err, exc)
-    say(out, text, ended=True)
+    say(out, commands.program(where, output_format, today), ended=True)
     return 0

@@ -124,21 +124,25 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
     if argv == ["hook-run"]:
         return without_collector(lambda: _hook_run(directory))
     from mentorjournal.cli import fastcommands
+    from mentorjournal.errors import MjError
 
-    if argv[:1] == ["add"]:
-        return fastcommands.add(directory, argv[1:], out, err)
-    if argv[:1] in (["done"], ["cancel"], ["reopen"], ["due"]):
-        return fastcommands.item(argv[0], directory, argv[1:], out, err)
-    if argv[:1] == ["summary"]:
-        return fastcommands.summary(directory, argv[1:], out, err)
-    if argv[:1] == ["calendar"]:
-        return fastcommands.calendar(directory, argv[1:], out, err)
-    if argv[:2] == ["new", "session"]:
-        return fastcommands.new_session(directory, argv[2:], out, err)
-    if argv[:1] == ["program"]:
-        return fastcommands.program(directory, argv[1:], out, err)
-    if argv[:1] == ["commit"]:
-        return without_collector(lambda: fastcommands.commit(directory, argv[1:], out, err))
+    try:
+        if argv[:1] == ["add"]:
+            return fastcommands.add(directory, argv[1:], out, err)
+        if argv[:1] in (["done"], ["cancel"], ["reopen"], ["due"]):
+            return fastcommands.item(argv[0], directory, argv[1:], out, err)
+        if argv[:1] == ["summary"]:
+            return fastcommands.summary(directory, argv[1:], out)
+        if argv[:1] == ["calendar"]:
+            return fastcommands.calendar(directory, argv[1:], out, err)
+        if argv[:2] == ["new", "session"]:
+            return fastcommands.new_session(directory, argv[2:], out, err)
+        if argv[:1] == ["program"]:
+            return fastcommands.program(directory, argv[1:], out)
+        if argv[:1] == ["commit"]:
+            return without_collector(lambda: fastcommands.commit(directory, argv[1:], out, err))
+    except MjError as exc:
+        return refused(err, exc)
     return None
 
 

@@ -160,11 +160,10 @@ def make_server() -> JournalServer:
             ls.client_register_capability(lsp.RegistrationParams(registrations=[registration]))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: JournalServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
-
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: JournalServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    def typed(
+        ls: JournalServer, params: lsp.DidOpenTextDocumentParams | lsp.DidChangeTextDocumentParams
+    ) -> None:
         ls.publish(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)

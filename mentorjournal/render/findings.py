@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 
 from mentorjournal.model import Finding
-from mentorjournal.render.terminal import Palette, json_text, printable
+from mentorjournal.render.terminal import Palette, json_text, plural, printable
 
 
 def findings_text(findings: Sequence[Finding], palette: Palette) -> str:
@@ -23,10 +23,6 @@ def findings_tally(findings: Sequence[Finding], files_checked: int) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     files = len({f.path for f in findings})
-
-    def plural(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
-
     if not findings:
         return f"{plural(files_checked, 'file')} checked: all valid"
     return (

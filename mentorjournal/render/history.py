@@ -76,10 +76,8 @@ def history_json(history: JournalHistory) -> str:
                 "subject": v.subject,
                 "created": v.created,
                 "removed": v.removed,
-                "fields": [
-                    {"path": f.path, "before": f.before, "after": f.after} for f in v.fields
-                ],
-                "sections": [{"heading": s.heading, "change": s.change} for s in v.sections],
+                "fields": [vars(f) for f in v.fields],  # path, before, after
+                "sections": [vars(s) for s in v.sections],  # heading, change
                 "signatures_added": list(v.signatures_added),
                 "signatures": [
                     {"by": e.by, "date": e.date, "key": e.fingerprint, "state": e.state}
@@ -87,12 +85,7 @@ def history_json(history: JournalHistory) -> str:
                     for e in v.signatures
                 ],
                 "key_changes": [
-                    {
-                        "handle": k.handle,
-                        "before": k.before,
-                        "after": k.after,
-                        "confirmed": k.confirmed,
-                    }
+                    {key: value for key, value in vars(k).items() if key != "commit"}
                     for k in v.key_changes
                 ],
             }

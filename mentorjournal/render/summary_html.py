@@ -17,7 +17,7 @@ from mentorjournal.render.summary_svg import (
     timeline_chart,
 )
 from mentorjournal.render.summary_text import rhythm, signatures_said, target_phrase, withheld
-from mentorjournal.reports.changes import plural
+from mentorjournal.render.terminal import plural
 from mentorjournal.reports.summary import GoalSummary, Summary
 from mentorjournal.reports.summary_actions import Actions
 

@@ -1,4 +1,5 @@
-"""`mj summary --format json`: the SPEC's keys, plus the report's extra fields.
+"""`mj summary --format json`: the SPEC's keys, plus the report's extra fields. A
+record whose fields are its JSON object's keys, in order, is written as its ``vars``.
 
 A part the audience may not see (``Summary.parts``, from ``consent.sponsor``) is left
 out, key and all: a sponsor reading ``"parts"`` knows what was withheld, not what it held.
@@ -22,27 +23,8 @@ _GOAL_PARTS = {
 
 
 def _goal(goal: GoalSummary, parts: tuple[str, ...]) -> dict[str, Any]:
-    found = {
-        "id": goal.id,
-        "title": goal.title,
-        "status": goal.status,
-        "owner": goal.owner,
-        "target": goal.target,
-        "days_to_target": goal.days_to_target,
-        "milestones_done": goal.milestones_done,
-        "milestones_total": goal.milestones_total,
-        "actions_open": goal.actions_open,
-        "actions_done": goal.actions_done,
-        "actions_overdue": goal.actions_overdue,
-        "sessions": goal.sessions,
-        "last_discussed": goal.last_discussed,
-        "ratings": [[day, value] for day, value in goal.ratings],
-    }
-    for part, keys in _GOAL_PARTS.items():
-        if part not in parts:
-            for key in keys:
-                del found[key]
-    return found
+    hidden = {key for part, keys in _GOAL_PARTS.items() if part not in parts for key in keys}
+    return {key: value for key, value in vars(goal).items() if key not in hidden}
 
 
 def _cadence(cadence: Cadence) -> dict[str, Any]:
@@ -57,37 +39,16 @@ def _cadence(cadence: Cadence) -> dict[str, Any]:
         "kinds": dict(cadence.kinds),
         "expected_dates": list(cadence.expected_dates),
         "phases": [
-            {
-                "start": p.start,
-                "end": p.end,
-                "every": p.every,
-                "phase": p.phase,
-                "expected": p.expected,
-                "held": p.held,
-            }
+            {key: value for key, value in vars(p).items() if key != "expected_dates"}
             for p in cadence.phases
         ],
-        "sessions": [
-            {
-                "date": s.date,
-                "kind": s.kind,
-                "confidential": s.confidential,
-                "goals": list(s.goals),
-                "agenda_by": s.agenda_by,
-            }
-            for s in cadence.sessions
-        ],
+        "sessions": [vars(s) for s in cadence.sessions],
     }
 
 
 def _actions(actions: Actions) -> dict[str, Any]:
     return {
-        "opened": actions.opened,
-        "done": actions.done,
-        "overdue": actions.overdue,
-        "open": actions.open,
-        "cancelled": actions.cancelled,
-        "median_days_to_close": actions.median_days_to_close,
+        **vars(actions),
         "per_owner": {
             o.owner: {"opened": o.opened, "done": o.done, "open": o.open, "overdue": o.overdue}
             for o in actions.per_owner
@@ -137,13 +98,5 @@ def summary_json(summary: Summary) -> tuple[str, ...]:
         "changes": agreement.changes,
     }
     if summary.cadence is not None:
-        found["retrospectives"] = [
-            {
-                "date": r.date,
-                "kind": r.kind,
-                "confidential": r.confidential,
-                "decisions": list(r.decisions),
-            }
-            for r in summary.retrospectives
-        ]
+        found["retrospectives"] = [vars(r) for r in summary.retrospectives]
     return json_pieces(found, indent=2)

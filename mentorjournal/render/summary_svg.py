@@ -189,10 +189,7 @@ def actions_chart(actions: Actions, start: dt.date, end: dt.date) -> str:
             f'text-anchor="end">{value}</text>'
         )
     parts.extend(_date_axis(start, end, left, width, top + height, top))
-    for attribute, colour, label in (
-        ("opened", OPENED_COLOUR, "opened"),
-        ("done", DONE_COLOUR, "done"),
-    ):
+    for attribute, colour in (("opened", OPENED_COLOUR), ("done", DONE_COLOUR)):
         coords: list[str] = []
         previous: float | None = None
         for point in points:
@@ -207,7 +204,7 @@ def actions_chart(actions: Actions, start: dt.date, end: dt.date) -> str:
             f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}" '
             f'stroke-width="2.5"/>'
             f'<text x="{left + width + 8}" y="{y_of(final) + 4:.1f}" font-size="16" '
-            f'fill="{colour}" font-weight="600">{final} {label}</text>'
+            f'fill="{colour}" font-weight="600">{final} {attribute}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

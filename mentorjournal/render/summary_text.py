@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from mentorjournal.audience import PARTS
-from mentorjournal.render.terminal import Palette, printable
+from mentorjournal.render.terminal import Palette, plural, printable
 from mentorjournal.reports.cadence import Cadence
-from mentorjournal.reports.changes import plural
 from mentorjournal.reports.summary import AgreementSummary, GoalSummary, Summary
 from mentorjournal.reports.summary_actions import Actions
 
@@ -21,11 +22,7 @@ def bar(fraction: float | None, width: int = BAR_WIDTH) -> str:
 
 def ratings_line(goal: GoalSummary) -> str:
     """``2 → 3 → 4`` with repeats folded: how the self-rating moved."""
-    values: list[int] = []
-    for _, value in goal.ratings:
-        if not values or values[-1] != value:
-            values.append(value)
-    return " → ".join(str(v) for v in values)
+    return " → ".join(str(value) for value, _ in groupby(value for _, value in goal.ratings))
 
 
 def target_phrase(goal: GoalSummary) -> str:
@@ -108,11 +105,8 @@ def _goals(goals: tuple[GoalSummary, ...], paint: Palette) -> list[str]:
 
 def rhythm(cadence: Cadence) -> str:
     """``biweekly``, or ``biweekly, then monthly`` when the cadence changed in the window."""
-    named: list[str] = []
-    for phase in cadence.phases:
-        every = phase.every or "no readable cadence"
-        if not named or named[-1] != every:
-            named.append(every)
+    agreed = (phase.every or "no readable cadence" for phase in cadence.phases)
+    named = [every for every, _ in groupby(agreed)]
     return ", then ".join(named) if named else cadence.every or ""
 
 

@@ -119,9 +119,6 @@ def _ascii_only(piece: str, allowed: bytes, pairs: bytes = b"") -> bool:
 def written(stream: TextIO, text: str, stop: int | None = None) -> None:
     """``stream.write(text[:stop])`` a piece at a time: a text stream encodes what it
     is given whole, another copy of a 10 MB report."""
-    if len(text) <= _PIECE:
-        stream.write(text[:stop])
-        return
     for piece in _pieces(text, stop):
         stream.write(piece)
 
@@ -196,6 +193,11 @@ def terminal_width() -> int:
         except (AttributeError, ValueError, OSError):
             columns = 80
     return columns or 80
+
+
+def plural(count: int, word: str) -> str:
+    """``1 action``, ``2 actions``: never ``action(s)``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def errors_note(what: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from mentorjournal.audience import quotable
 from mentorjournal.format.document import parse_document
 from mentorjournal.model import ActionItem, Document
+from mentorjournal.render.terminal import plural
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `mj commit` stays off typing
 if TYPE_CHECKING:
@@ -235,11 +236,6 @@ def _edited(old: Document, new: Document) -> bool:
         return [line for index, line in enumerate(lines) if index not in item_lines]
 
     return without_items(old) != without_items(new)
-
-
-def plural(count: int, word: str) -> str:
-    """``1 action``, ``2 actions``: never ``action(s)``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _document_changes(path: str, old: Document | None, new: Document | None) -> list[Change]:
