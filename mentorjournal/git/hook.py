@@ -249,7 +249,13 @@ def uninstall(repo_root: Path) -> bool:
     for spot in _candidate_hooks(top):
         if not is_ours(spot):
             continue
-        spot.unlink()
+        try:
+            spot.unlink()
+        except OSError as exc:  # a hooks folder that cannot be written
+            raise MjError(
+                f"could not remove mj's hook {spot}: {exc.strerror}. "
+                "Put that right, then run `mj hook uninstall` again."
+            ) from None
         removed = True
         hook = spot.with_name(HOOK_NAME)
         # Older mj kept the replaced hook as .legacy; today's keeps it as .before-mj.

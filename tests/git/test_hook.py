@@ -241,6 +241,30 @@ def test_a_hooks_folder_that_cannot_be_written_is_said_not_a_traceback(tmp_path:
     assert (repo / "agreement.md").is_file() and (repo / ".git" / "hooks").is_file()
 
 
+def test_a_hooks_folder_that_cannot_be_changed_stops_uninstall_with_a_message(
+    tmp_path: Path,
+) -> None:
+    # Found in session 14's review: `mj hook uninstall` gave PermissionError's traceback.
+    repo = make_journal(tmp_path / "j")
+    assert mj("hook", "install", cwd=repo).exit_code == 0
+    hooks = repo / ".git" / "hooks"
+    hooks.chmod(0o555)
+    as_root = os.geteuid() == 0  # root writes anyway: only the immutable flag stops it
+    pinned = ["chattr", "+i", str(hooks)]
+    if as_root and (not shutil.which("chattr") or subprocess.run(pinned).returncode):
+        hooks.chmod(0o755)
+        pytest.skip("root, and no chattr +i here: the folder stays writable")
+    try:
+        result = mj("hook", "uninstall", cwd=repo)
+    finally:
+        if as_root:
+            subprocess.run(["chattr", "-i", hooks], check=True)
+        hooks.chmod(0o755)
+    said = f"could not remove mj's hook {hooks / 'pre-commit'}: "
+    assert result.exit_code == 1 and said in result.output
+    assert hook.is_ours(hooks / "pre-commit")
+
+
 # --------------------------------------------------------------------------- core.hooksPath
 
 
