@@ -418,7 +418,7 @@ def test_an_agreement_that_starts_after_today_gives_an_empty_window_not_a_backwa
 
 def test_a_window_past_today_expects_only_the_meetings_due(fixture_journal: Path) -> None:
     # Found in session 13: --until a later day counted the meetings not due yet, so a pair
-    # on time read as behind ("4 held of 8 expected"). Held and expected both stop today.
+    # on time read as behind ("4 held of 9 expected"). Held and expected both stop today.
     now = summary_json(fixture_journal)["cadence"]
     later = summary_json(fixture_journal, "--until", "2025-05-01")["cadence"]
     assert isinstance(now, dict) and isinstance(later, dict)
