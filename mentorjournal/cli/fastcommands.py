@@ -37,6 +37,18 @@ def item(command: str, directory: str, args: list[str], out: TextIO, err: TextIO
     return 0
 
 
+def refused(err: TextIO, exc: Exception) -> int | None:
+    """What click prints for a refused operation (ClickException), and its exit code;
+    None for a usage error, which the CLI words with its usage line (nothing was
+    written: usage errors are found first)."""
+    from mentorjournal.errors import UsageError
+
+    if isinstance(exc, UsageError):
+        return None
+    say(err, f"Error: {exc}\n")
+    return 1
+
+
 def commit(directory: str, args: list[str], out: TextIO, err: TextIO) -> int | None:
     """`mj commit [-m MSG]`."""
     parsed = parse_options(args, ("-m", "--message"))

@@ -142,7 +142,7 @@ def run(argv: list[str], out: TextIO, err: TextIO) -> int | None:
         if argv[:1] == ["commit"]:
             return without_collector(lambda: fastcommands.commit(directory, argv[1:], out, err))
     except MjError as exc:
-        return refused(err, exc)
+        return fastcommands.refused(err, exc)
     return None
 
 
@@ -194,18 +194,6 @@ def journal_root(directory: str) -> str | None:
     from mentorjournal.format import layout
 
     return layout.find_root(directory)
-
-
-def refused(err: TextIO, exc: Exception) -> int | None:
-    """What click prints for a refused operation (ClickException), and its exit code;
-    None for a usage error, which the CLI words with its usage line (nothing was
-    written: usage errors are found first)."""
-    from mentorjournal.errors import UsageError
-
-    if isinstance(exc, UsageError):
-        return None
-    say(err, f"Error: {exc}\n")
-    return 1
 
 
 def say(
