@@ -178,6 +178,10 @@ def _migrate(hook: Path) -> None:
         _keep(legacy, hook.with_name(KEPT))
 
 
+class HooksPathSet(MjError):
+    """core.hooksPath names where git runs hooks from: another tool's, most likely."""
+
+
 def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | None = None) -> Path:
     """Install mj's pre-commit hook and return its path; reinstalling changes nothing.
 
@@ -213,10 +217,6 @@ def install(repo_root: Path, *, force_hooks_path: bool = False, python: str | No
             "Put that right, then run `mj hook install`."
         ) from None
     return target
-
-
-class HooksPathSet(MjError):
-    """core.hooksPath names where git runs hooks from: another tool's, most likely."""
 
 
 def install_or_say_why(top: Path) -> Path | str:
